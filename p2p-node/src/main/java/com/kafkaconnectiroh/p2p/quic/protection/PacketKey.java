@@ -21,6 +21,8 @@ public final class PacketKey {
     private final SecretKeySpec key;
     private final byte[] iv;
     private final byte[] nonce = new byte[12];
+    private final byte[] lastNonce = new byte[12];
+    private boolean initialized;
     private final Cipher cipher;
 
     public PacketKey(CipherSuite suite, byte[] key, byte[] iv) {
@@ -44,12 +46,22 @@ public final class PacketKey {
         return suite;
     }
 
-    private AlgorithmParameterSpec nonceFor(long pn) {
+    private void init(int mode, long pn) throws GeneralSecurityException {
         System.arraycopy(iv, 0, nonce, 0, 12);
         for (int i = 0; i < 8; i++) {
             nonce[11 - i] ^= (byte) (pn >>> (8 * i));
         }
-        return suite.isChaCha() ? new IvParameterSpec(nonce) : new GCMParameterSpec(128, nonce);
+        if (suite.isChaCha() && initialized && java.util.Arrays.equals(nonce, lastNonce)) {
+            // the JDK refuses to re-init ChaCha20-Poly1305 with the previous nonce even to decrypt, which a
+            // duplicated or replayed packet does; step through another nonce first (nothing is encrypted with it)
+            nonce[0] ^= 1;
+            cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(nonce));
+            nonce[0] ^= 1;
+        }
+        AlgorithmParameterSpec spec = suite.isChaCha() ? new IvParameterSpec(nonce) : new GCMParameterSpec(128, nonce);
+        cipher.init(mode, key, spec);
+        System.arraycopy(nonce, 0, lastNonce, 0, 12);
+        initialized = true;
     }
 
     /**
@@ -58,7 +70,7 @@ public final class PacketKey {
      */
     public int seal(long pn, byte[] aad, int aadOff, int aadLen, byte[] in, int inOff, int inLen, byte[] out, int outOff) {
         try {
-            cipher.init(Cipher.ENCRYPT_MODE, key, nonceFor(pn));
+            init(Cipher.ENCRYPT_MODE, pn);
             cipher.updateAAD(aad, aadOff, aadLen);
             return cipher.doFinal(in, inOff, inLen, out, outOff);
         } catch (GeneralSecurityException e) {
@@ -75,7 +87,7 @@ public final class PacketKey {
             return -1;
         }
         try {
-            cipher.init(Cipher.DECRYPT_MODE, key, nonceFor(pn));
+            init(Cipher.DECRYPT_MODE, pn);
             cipher.updateAAD(aad, aadOff, aadLen);
             return cipher.doFinal(in, inOff, inLen, out, outOff);
         } catch (AEADBadTagException e) {
