@@ -32,6 +32,8 @@ final class ConnectionIds {
     private final List<Issued> issued = new ArrayList<>();
     private long nextSeq;
     private int peerLimit = 2;
+    /** retire_prior_to we put in NEW_CONNECTION_ID frames. */
+    private long localRetirePriorTo;
     private final ArrayDeque<Long> newCidPending = new ArrayDeque<>();
 
     private final List<Remote> remote = new ArrayList<>();
@@ -84,6 +86,19 @@ final class ConnectionIds {
         peerLimit = (int) Math.min(limit, 64);
     }
 
+    /** Issues a full set of new IDs and asks the peer to retire every older one (RFC 9000 §5.1.2). */
+    void rotateLocal() {
+        localRetirePriorTo = nextSeq;
+        int target = Math.min(peerLimit, maxIssued);
+        for (int k = 0; k < target; k++) {
+            ConnectionId cid = registry.newConnectionId();
+            Issued i = new Issued(nextSeq++, cid, registry.resetToken(cid));
+            issued.add(i);
+            registry.register(cid, owner);
+            newCidPending.add(i.seq());
+        }
+    }
+
     /** RETIRE_CONNECTION_ID from the peer, received in a packet sent to {@code packetDcid}. */
     void onRetire(long seq, byte[] b, int dcidOff, int dcidLen, boolean replace) throws TransportException {
         if (seq >= nextSeq) {
@@ -120,11 +135,11 @@ final class ConnectionIds {
                 newCidPending.poll();
                 continue;
             }
-            if (limit - p < FrameWriter.newConnectionIdSize(i.seq(), 0, i.cid())) {
+            if (limit - p < FrameWriter.newConnectionIdSize(i.seq(), localRetirePriorTo, i.cid())) {
                 break;
             }
             newCidPending.poll();
-            p = FrameWriter.newConnectionId(b, p, i.seq(), 0, i.cid(), i.token());
+            p = FrameWriter.newConnectionId(b, p, i.seq(), localRetirePriorTo, i.cid(), i.token());
             sp.addControl(SentPacket.K_NEW_CONNECTION_ID, i.seq());
         }
         return p;
@@ -196,8 +211,7 @@ final class ConnectionIds {
         }
         for (Remote r : remote) {
             if (r.seq() == f.sequence()) {
-                if (!r.cid().equals(f.id()) || !MessageDigest.isEqual(r.token() == null ? new byte[16] : r.token(),
-                        f.resetToken()) && r.seq() != 0) {
+                if (!r.cid().equals(f.id())) {
                     throw new TransportException(TransportError.PROTOCOL_VIOLATION, FrameType.NEW_CONNECTION_ID,
                             "connection ID sequence " + f.sequence() + " announced twice with different values");
                 }

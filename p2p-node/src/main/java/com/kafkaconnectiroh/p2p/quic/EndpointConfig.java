@@ -9,6 +9,8 @@ public final class EndpointConfig {
     private int maxConnections = 10_000;
     private byte[] statelessResetKey;
     private int statelessResetsPerSecond = 20;
+    private boolean retry;
+    private long retryTokenLifetimeNanos = 10_000_000_000L;
 
     /** Length of our connection IDs, 4..20 (non-empty: iroh rejects zero-length IDs). */
     public EndpointConfig localCidLength(int v) {
@@ -47,6 +49,31 @@ public final class EndpointConfig {
         }
         statelessResetsPerSecond = v;
         return this;
+    }
+
+    /**
+     * Validate client addresses with a Retry before accepting (RFC 9000 §8.1.2). Off by default: iroh does not
+     * do it either, and it costs a round trip.
+     */
+    public EndpointConfig retry(boolean v) {
+        retry = v;
+        return this;
+    }
+
+    public EndpointConfig retryTokenLifetimeNanos(long v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException("retryTokenLifetimeNanos must be positive, got " + v);
+        }
+        retryTokenLifetimeNanos = v;
+        return this;
+    }
+
+    public boolean retry() {
+        return retry;
+    }
+
+    public long retryTokenLifetimeNanos() {
+        return retryTokenLifetimeNanos;
     }
 
     public int localCidLength() {

@@ -91,9 +91,12 @@ public final class QuicConnection {
     private final TlsSessionFactory tlsFactory;
     private QuicTlsSession tls;
 
-    /** Client: DCID of our first Initial. Server: the client's first DCID. */
+    /** Client: DCID of our first Initial. Server: the client's first DCID (before any Retry). */
     private ConnectionId originalDcid;
+    /** Client: SCID of the Retry we followed. Server: the SCID of the Retry we sent (from its token). */
     private ConnectionId retrySourceCid;
+    /** Server: the DCID of the client's Initials that reach this connection (Initial keys derive from it). */
+    private ConnectionId serverInitialDcid;
     private byte[] retryToken = EMPTY;
     private boolean receivedPeerPacket;
     /** SCID of the peer's first long-header packet, checked against its initial_source_connection_id. */
@@ -189,7 +192,7 @@ public final class QuicConnection {
 
     QuicConnection(boolean isClient, TransportConfig config, ConnectionIdRegistry registry, int localCidLength,
                    InetSocketAddress remote, ConnectionId localCid, ConnectionId remoteCid, ConnectionId originalDcid,
-                   TlsSessionFactory tlsFactory, long now) {
+                   ConnectionId retrySourceCid, TlsSessionFactory tlsFactory, long now) {
         this.isClient = isClient;
         this.config = config.copy();
         this.registry = registry;
@@ -205,14 +208,17 @@ public final class QuicConnection {
         int maxDgram = Math.max(this.config.maxMtu(), MIN_INITIAL_SIZE);
         this.dgram = new byte[maxDgram];
         this.txPlain = new byte[][] {new byte[maxDgram], new byte[maxDgram], new byte[maxDgram]};
-        this.path = new Path(remote, isClient);
+        // a client trusts the server's address; a server trusts the client's once a Retry token proved it
+        this.path = new Path(remote, isClient || retrySourceCid != null);
         this.originalDcid = originalDcid;
+        this.retrySourceCid = isClient ? null : retrySourceCid;
+        this.serverInitialDcid = retrySourceCid != null ? retrySourceCid : originalDcid;
         this.idleTimeoutNanos = this.config.maxIdleTimeoutMillis() * 1_000_000L;
         this.closeResendInterval = this.config.initialRttNanos();
 
         cids.initialLocal(localCid);
         cids.initialRemote(remoteCid, null);
-        byte[] initialDcid = originalDcid.toBytes();
+        byte[] initialDcid = (isClient ? originalDcid : serverInitialDcid).toBytes();
         DirectionalKeys client = InitialSecrets.clientKeys(initialDcid);
         DirectionalKeys server = InitialSecrets.serverKeys(initialDcid);
         spaces[PacketSpace.INITIAL].writeKeys = isClient ? client : server;
@@ -250,6 +256,7 @@ public final class QuicConnection {
         tp.maxDatagramFrameSize = config.maxDatagramFrameSize();
         if (!isClient) {
             tp.originalDestinationConnectionId = originalDcid;
+            tp.retrySourceConnectionId = retrySourceCid;
             tp.statelessResetToken = registry.resetToken(cids.initialLocalCid());
         }
         return tp;
@@ -412,7 +419,11 @@ public final class QuicConnection {
 
     /** The next event, or null. */
     public ConnectionEvent pollEvent() {
-        return events.poll();
+        ConnectionEvent e = events.poll();
+        if (e instanceof ConnectionEvent.DatagramReceived d) {
+            datagramsInBytes = Math.max(0, datagramsInBytes - d.data().length);
+        }
+        return e;
     }
 
     public ConnectionStats stats() {
@@ -706,7 +717,8 @@ public final class QuicConnection {
         onPacketAuthenticated(now, from, type, buf);
         boolean ackEliciting = processFrames(now, from, space, type, buf, plainLen);
         onPacketProcessed(now, space, pn, ackEliciting);
-        if (type == PacketType.ONE_RTT && pn == space.largestReceived && !from.equals(path.remote)) {
+        if (type == PacketType.ONE_RTT && pn == space.largestReceived && !from.equals(path.remote)
+                && !lastPacketProbingOnly && !isClosed()) {
             onPeerAddressChanged(now, from);
         }
         return 1;
@@ -718,7 +730,7 @@ public final class QuicConnection {
         }
         // a server still sees the client's original DCID on Initial (and 0-RTT) packets
         return !isClient && (type == PacketType.INITIAL || type == PacketType.ZERO_RTT)
-                && originalDcid.matches(buf, hdr.dcidOff, hdr.dcidLen);
+                && serverInitialDcid.matches(buf, hdr.dcidOff, hdr.dcidLen);
     }
 
     private void onPacketAuthenticated(long now, InetSocketAddress from, PacketType type, byte[] buf) {
@@ -764,6 +776,9 @@ public final class QuicConnection {
         }
     }
 
+    /** Whether the last packet carried only probing frames (RFC 9000 §9.1); such packets do not migrate. */
+    private boolean lastPacketProbingOnly;
+
     /** Handles the frames of a decrypted payload; returns whether the packet was ack-eliciting. */
     private boolean processFrames(long now, InetSocketAddress from, PacketSpace space, PacketType type, byte[] buf,
                                   int plainLen) throws TransportException {
@@ -792,6 +807,7 @@ public final class QuicConnection {
                 break;
             }
         }
+        lastPacketProbingOnly = probingOnly;
         return ackEliciting;
     }
 
@@ -868,11 +884,6 @@ public final class QuicConnection {
         byte[] data = java.util.Arrays.copyOfRange(d.buf(), d.off(), d.off() + d.len());
         datagramsInBytes += data.length;
         events.add(new ConnectionEvent.DatagramReceived(data));
-    }
-
-    /** The application consumed a {@link ConnectionEvent.DatagramReceived}'s bytes (frees receive budget). */
-    void onDatagramEventPolled(int len) {
-        datagramsInBytes = Math.max(0, datagramsInBytes - len);
     }
 
     private void onConnectionClose(long now, Frame.ConnectionClose c) {
@@ -1877,11 +1888,7 @@ public final class QuicConnection {
         }
         return handshakeDonePending || pathResponsePending || path.challengePending || keepAlivePending
                 || s.pingPending || streams.hasControlFrames() || cids.hasNewCidFrames() || cids.hasRetireFrames()
-                || !datagramsOut.isEmpty() || streams.hasStreamData() || needsKeyUpdate();
-    }
-
-    private boolean needsKeyUpdate() {
-        return false;
+                || !datagramsOut.isEmpty() || streams.hasStreamData();
     }
 
     private int writeCryptoFrames(PacketSpace s, byte[] b, int p, int limit, SentPacket sp) {
@@ -2150,8 +2157,20 @@ public final class QuicConnection {
         return originalDcid;
     }
 
-    /** Sentinel for tests: sends a PING in the next 1-RTT packet. */
-    void ping() {
-        spaces[PacketSpace.APPLICATION].pingPending = true;
+    /** Sends a PING in the next 1-RTT packet (tests, liveness checks). */
+    public void ping() {
+        if (!isClosed()) {
+            spaces[PacketSpace.APPLICATION].pingPending = true;
+        }
+    }
+
+    /**
+     * Issues fresh connection IDs and asks the peer (retire_prior_to) to retire all it holds of ours, e.g. to
+     * break linkability. Only once the handshake is complete.
+     */
+    public void rotateConnectionIds() {
+        if (handshakeComplete && !isClosed()) {
+            cids.rotateLocal();
+        }
     }
 }

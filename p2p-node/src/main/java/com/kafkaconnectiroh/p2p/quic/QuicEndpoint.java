@@ -2,6 +2,8 @@ package com.kafkaconnectiroh.p2p.quic;
 
 import com.kafkaconnectiroh.p2p.quic.packet.ConnectionId;
 import com.kafkaconnectiroh.p2p.quic.packet.PacketHeader;
+import com.kafkaconnectiroh.p2p.quic.packet.PacketType;
+import com.kafkaconnectiroh.p2p.quic.packet.RetryPacket;
 import com.kafkaconnectiroh.p2p.quic.packet.VersionNegotiation;
 import com.kafkaconnectiroh.p2p.quic.util.LongMap;
 import java.net.InetSocketAddress;
@@ -66,6 +68,8 @@ public final class QuicEndpoint {
     private long droppedDatagrams;
     private long statelessResetsSent;
     private long versionNegotiationsSent;
+    private long retriesSent;
+    private final PacketHeader header = new PacketHeader();
 
     /** A 16-byte token as a map key. */
     private record TokenKey(long hi, long lo) {
@@ -115,7 +119,8 @@ public final class QuicEndpoint {
         ConnectionId local = registry.newConnectionId();
         // RFC 9000 §7.2: the first DCID is random and at least 8 bytes
         ConnectionId dcid = ConnectionId.random(random, Math.max(MIN_INITIAL_DCID, cidLength));
-        QuicConnection c = new QuicConnection(true, tc, registry, cidLength, remote, local, dcid, dcid, tls, now);
+        QuicConnection c = new QuicConnection(true, tc, registry, cidLength, remote, local, dcid, dcid, null, tls,
+                now);
         connections.add(c);
         c.start(now);
         return c;
@@ -207,9 +212,27 @@ public final class QuicEndpoint {
             return null;
         }
         ConnectionId clientScid = ConnectionId.of(b, scidLenOff + 1, scidLen);
+        ConnectionId original = dcid;
+        ConnectionId retrySource = null;
+        if (config.retry()) {
+            if (!header.parse(b, 0, len, cidLength) || header.type != PacketType.INITIAL) {
+                droppedDatagrams++;
+                return null;
+            }
+            if (header.tokenLen == 0) {
+                sendRetry(now, from, clientScid, dcid);
+                return null;
+            }
+            original = validateRetryToken(now, from, b, header.tokenOff, header.tokenLen);
+            if (original == null) {
+                droppedDatagrams++;
+                return null;
+            }
+            retrySource = dcid;
+        }
         ConnectionId local = registry.newConnectionId();
         QuicConnection conn = new QuicConnection(false, transportConfig, registry, cidLength, from, local, clientScid,
-                dcid, serverTls, now);
+                original, retrySource, serverTls, now);
         connections.add(conn);
         byOriginalDcid.put(dcid, conn);
         originalDcidOf.put(conn, dcid);
@@ -220,6 +243,61 @@ public final class QuicEndpoint {
         }
         incoming.add(conn);
         return conn;
+    }
+
+    private void sendRetry(long now, InetSocketAddress to, ConnectionId clientScid, ConnectionId originalDcid) {
+        ConnectionId retryScid = registry.newConnectionId();
+        byte[] token = retryToken(now, to, originalDcid);
+        byte[] out = new byte[7 + clientScid.length() + retryScid.length() + token.length + 16];
+        int n = RetryPacket.write(out, 0, clientScid, retryScid, token, originalDcid, random);
+        queue(to, Arrays.copyOf(out, n));
+        retriesSent++;
+    }
+
+    /** Token: original DCID, issue time, and a MAC binding both to the client's address. */
+    private byte[] retryToken(long now, InetSocketAddress client, ConnectionId originalDcid) {
+        byte[] odcid = originalDcid.toBytes();
+        byte[] t = new byte[1 + odcid.length + 8 + 16];
+        t[0] = (byte) odcid.length;
+        System.arraycopy(odcid, 0, t, 1, odcid.length);
+        for (int i = 0; i < 8; i++) {
+            t[1 + odcid.length + i] = (byte) (now >>> (56 - 8 * i));
+        }
+        byte[] mac = tokenMac(client, t, 1 + odcid.length + 8);
+        System.arraycopy(mac, 0, t, 1 + odcid.length + 8, 16);
+        return t;
+    }
+
+    private ConnectionId validateRetryToken(long now, InetSocketAddress client, byte[] b, int off, int len) {
+        if (len < 1) {
+            return null;
+        }
+        int odcidLen = b[off] & 0xFF;
+        if (odcidLen > ConnectionId.MAX_LENGTH || len != 1 + odcidLen + 8 + 16) {
+            return null;
+        }
+        byte[] body = Arrays.copyOfRange(b, off, off + 1 + odcidLen + 8);
+        byte[] mac = tokenMac(client, body, body.length);
+        if (!MessageDigest.isEqual(mac, Arrays.copyOfRange(b, off + body.length, off + len))) {
+            return null;
+        }
+        long issued = 0;
+        for (int i = 0; i < 8; i++) {
+            issued = (issued << 8) | (body[1 + odcidLen + i] & 0xFF);
+        }
+        if (now - issued > config.retryTokenLifetimeNanos() || issued - now > 1_000_000_000L) {
+            return null;
+        }
+        return ConnectionId.of(body, 1, odcidLen);
+    }
+
+    private byte[] tokenMac(InetSocketAddress client, byte[] body, int len) {
+        resetMac.update((byte) 0x52); // domain separation from reset tokens
+        resetMac.update(client.getAddress().getAddress());
+        resetMac.update((byte) (client.getPort() >>> 8));
+        resetMac.update((byte) client.getPort());
+        resetMac.update(body, 0, len);
+        return Arrays.copyOf(resetMac.doFinal(), 16);
     }
 
     private QuicConnection onUnknownShortHeader(long now, InetSocketAddress from, byte[] b, int len) {
@@ -319,6 +397,10 @@ public final class QuicEndpoint {
 
     public long statelessResetsSent() {
         return statelessResetsSent;
+    }
+
+    public long retriesSent() {
+        return retriesSent;
     }
 
     public long versionNegotiationsSent() {
