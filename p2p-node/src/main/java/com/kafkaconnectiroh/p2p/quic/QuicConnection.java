@@ -813,6 +813,10 @@ public final class QuicConnection {
 
     private void handleFrame(long now, InetSocketAddress from, PacketSpace space, Frame f, byte[] buf)
             throws TransportException {
+        if (LOG.isTraceEnabled() && !(f instanceof Frame.Padding)) {
+            LOG.trace("{} t={} rx {} {}", this, now / 1_000_000, space.id, f instanceof Frame.Stream st
+                    ? "Stream(" + st.streamId() + "," + st.offset() + "," + st.len() + "," + st.fin() + ")" : f);
+        }
         if (f instanceof Frame.Stream st) {
             streams.onStream(st);
         } else if (f instanceof Frame.Ack a) {
@@ -2028,6 +2032,11 @@ public final class QuicConnection {
         out[start] ^= (byte) (mask[0] & (s.id == PacketSpace.APPLICATION ? 0x1f : 0x0f));
         for (int i = 0; i < pnLen; i++) {
             out[pnOff + i] ^= mask[1 + i];
+        }
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("{} t={} tx space={} pn={} size={} eliciting={} streams={} crypto={} flags={} ctl={} ack={}",
+                    this, now / 1_000_000, s.id, plan.pn, pos - start, plan.ackEliciting, plan.sent.streamCount,
+                    plan.sent.cryptoCount, plan.sent.flags, plan.sent.controlCount, plan.sent.largestAckSent);
         }
         // record
         s.nextPn = plan.pn + 1;

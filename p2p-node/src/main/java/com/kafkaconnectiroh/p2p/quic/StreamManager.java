@@ -197,7 +197,12 @@ final class StreamManager {
      * Reads in-order bytes; -1 at the end of the stream. Throws if the peer reset it.
      */
     int read(long id, ByteBuffer dst) {
-        StreamState st = known(id);
+        StreamState st = streams.get(id);
+        if (st == null && wasOpened(id)) {
+            // read to the end (or reset and reported) and forgotten: the end stays the end
+            return -1;
+        }
+        st = known(id);
         if (st.recv == null) {
             throw new StreamException(StreamException.Kind.UNKNOWN_STREAM, id, 0, "stream " + id + " is send-only");
         }
@@ -224,6 +229,16 @@ final class StreamManager {
             maybeRemove(st);
         }
         return n;
+    }
+
+    /** True for a stream ID that was opened at some point (it may be finished and forgotten since). */
+    private boolean wasOpened(long id) {
+        boolean bidi = StreamId.isBidi(id);
+        long index = StreamId.index(id);
+        if (StreamId.isLocal(id, isClient)) {
+            return index < (bidi ? nextLocalBidi : nextLocalUni);
+        }
+        return index < (bidi ? nextRemoteBidi : nextRemoteUni);
     }
 
     void reset(long id, long code) {

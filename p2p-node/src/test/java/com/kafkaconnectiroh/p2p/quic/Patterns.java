@@ -22,6 +22,7 @@ final class Patterns {
         final long patternId;
         long written;
         boolean finished;
+        StreamException error;
         private final ByteBuffer buf = ByteBuffer.allocate(64 * 1024).limit(0);
 
         Writer(QuicConnection conn, long id, long total) {
@@ -37,7 +38,7 @@ final class Patterns {
 
         @Override
         public void accept(Sim sim) {
-            if (conn.isClosed()) {
+            if (conn.isClosed() || error != null) {
                 return;
             }
             while (written < total) {
@@ -51,14 +52,24 @@ final class Patterns {
 
                 }
                 int want = buf.remaining();
-                int n = conn.write(id, buf);
+                int n;
+                try {
+                    n = conn.write(id, buf);
+                } catch (StreamException e) {
+                    error = e;
+                    return;
+                }
                 written += n;
                 if (n < want) {
                     return;
                 }
             }
             if (!finished) {
-                conn.finish(id);
+                try {
+                    conn.finish(id);
+                } catch (StreamException e) {
+                    error = e;
+                }
                 finished = true;
             }
         }

@@ -171,6 +171,7 @@ final class Sim {
     /** One event: deliver the next datagrams or fire the next timers, then let applications and senders run. */
     boolean step() {
         steps++;
+        runApps();
         flush();
         long next = network.isEmpty() ? Long.MAX_VALUE : network.peek().at;
         for (Node n : nodes.values()) {
@@ -203,11 +204,25 @@ final class Sim {
                 }
             }
         }
-        for (Consumer<Sim> app : new ArrayList<>(apps)) {
-            app.accept(this);
-        }
+        runApps();
         flush();
         return true;
+    }
+
+    /** Runs every app; apps added meanwhile (e.g. a reader for a just-accepted stream) run in the same round. */
+    void runApps() {
+        int done = 0;
+        while (done < apps.size()) {
+            List<Consumer<Sim>> batch = new ArrayList<>(apps.subList(done, apps.size()));
+            int before = apps.size();
+            if (done == 0) {
+                batch = new ArrayList<>(apps);
+            }
+            for (Consumer<Sim> app : batch) {
+                app.accept(this);
+            }
+            done = before;
+        }
     }
 
     /** Steps until {@code done} holds; fails after {@code maxNanos} of simulated time or when nothing can happen. */
@@ -238,9 +253,7 @@ final class Sim {
             }
             if (next > end) {
                 now = end;
-                for (Consumer<Sim> app : new ArrayList<>(apps)) {
-                    app.accept(this);
-                }
+                runApps();
                 flush();
                 return;
             }

@@ -211,9 +211,9 @@ public final class SendStream {
             return 0;
         }
         long before = ackedBelow;
-        if (offset + len > ackedBelow) {
+        if (len > 0 && offset + len > ackedBelow) {
             acked.add(Math.max(offset, ackedBelow), offset + len);
-            if (acked.min() <= ackedBelow) {
+            if (!acked.isEmpty() && acked.min() <= ackedBelow) {
                 ackedBelow = acked.end(0);
                 acked.removeAt(0);
             }
