@@ -165,7 +165,11 @@ final class Sim {
 
     /** Injects a datagram as if {@code from} sent it. */
     void inject(InetSocketAddress from, InetSocketAddress to, byte[] data) {
-        network.add(new InFlight(now, seq++, from, to, data));
+        injectAt(now, from, to, data);
+    }
+
+    void injectAt(long at, InetSocketAddress from, InetSocketAddress to, byte[] data) {
+        network.add(new InFlight(at, seq++, from, to, data));
     }
 
     /** One event: deliver the next datagrams or fire the next timers, then let applications and senders run. */
@@ -245,6 +249,8 @@ final class Sim {
     void runFor(long nanos) {
         long end = now + nanos;
         while (now < end) {
+            runApps();
+            flush();
             long next = network.isEmpty() ? Long.MAX_VALUE : network.peek().at;
             for (Node n : nodes.values()) {
                 for (QuicConnection c : n.endpoint.connections()) {
