@@ -1,7 +1,6 @@
 package com.kafkaconnectiroh.p2p.tls;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
-import com.kafkaconnectiroh.p2p.crypto.X25519;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -24,8 +23,7 @@ public final class TlsClientSession extends TlsSession {
     private final TlsClientConfig config;
     private final byte[] clientRandom = new byte[32];
     private State state = State.NOT_STARTED;
-    private byte[] x25519Private;
-    private byte[] x25519Public;
+    private X25519KeyShare keyShare;
     private boolean retried;
     private CipherSuite retrySuite;
     private byte[] certificateRequestContext;
@@ -61,8 +59,7 @@ public final class TlsClientSession extends TlsSession {
     }
 
     private void newKeyShare() {
-        x25519Private = X25519.generatePrivateKey(config.random());
-        x25519Public = X25519.publicKey(x25519Private);
+        keyShare = new X25519KeyShare(config.random());
     }
 
     @Override
@@ -173,10 +170,10 @@ public final class TlsClientSession extends TlsSession {
 
         e = extension(w, ExtensionType.KEY_SHARE);
         list = w.begin(2);
-        if (x25519Public != null) {
+        if (keyShare != null) {
             w.u16(GROUP_X25519);
             int k = w.begin(2);
-            w.bytes(x25519Public);
+            w.bytes(keyShare.publicKey());
             w.end(k);
         }
         w.end(list);
@@ -274,14 +271,15 @@ public final class TlsClientSession extends TlsSession {
         int group = ks.u16("group");
         byte[] serverShare = ks.bytes16("key_exchange");
         ks.expectEnd();
-        if (group != GROUP_X25519 || x25519Private == null) {
+        if (group != GROUP_X25519 || keyShare == null) {
             throw new TlsException(TlsException.ILLEGAL_PARAMETER, "ServerHello key share is for group " + hex16(group)
-                    + (x25519Private == null ? ", but we sent no key share" : ", we offered only x25519"));
+                    + (keyShare == null ? ", but we sent no key share" : ", we offered only x25519"));
         }
-        if (serverShare.length != X25519.KEY_LEN) {
+        if (serverShare.length != X25519KeyShare.KEY_LEN) {
             throw new TlsException(TlsException.ILLEGAL_PARAMETER, "server's x25519 share has " + serverShare.length + " bytes, expected 32");
         }
-        byte[] shared = X25519.agree(x25519Private, serverShare);
+        byte[] shared = keyShare.agree(serverShare);
+        keyShare = null;
         if (shared == null) {
             throw new TlsException(TlsException.ILLEGAL_PARAMETER, "server's x25519 share yields an all-zero secret");
         }
@@ -292,7 +290,6 @@ public final class TlsClientSession extends TlsSession {
         transcript.add(message);
         keys = new KeySchedule(selected);
         keys.deriveHandshakeSecrets(shared, transcript.currentHash());
-        x25519Private = null;
         emit(new TlsEvent.KeysReady(EncryptionLevel.HANDSHAKE, selected, keys.serverHandshakeSecret(), keys.clientHandshakeSecret()));
         state = State.WAIT_ENCRYPTED_EXTENSIONS;
     }
@@ -322,7 +319,7 @@ public final class TlsClientSession extends TlsSession {
                 throw new TlsException(TlsException.ILLEGAL_PARAMETER,
                         "HelloRetryRequest asks for group " + hex16(group) + ", we support only x25519");
             }
-            if (x25519Private != null) {
+            if (keyShare != null) {
                 throw new TlsException(TlsException.ILLEGAL_PARAMETER, "HelloRetryRequest asks for the x25519 share we already sent");
             }
             newKeyShare();

@@ -1,7 +1,6 @@
 package com.kafkaconnectiroh.p2p.tls;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
-import com.kafkaconnectiroh.p2p.crypto.X25519;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -138,8 +137,8 @@ public final class TlsServerSession extends TlsSession {
         }
         transcript.add(message);
 
-        byte[] x25519Private = X25519.generatePrivateKey(config.random());
-        byte[] shared = X25519.agree(x25519Private, clientShare);
+        X25519KeyShare keyShare = new X25519KeyShare(config.random());
+        byte[] shared = keyShare.agree(clientShare);
         if (shared == null) {
             throw new TlsException(TlsException.ILLEGAL_PARAMETER, "client's x25519 share yields an all-zero secret");
         }
@@ -147,7 +146,7 @@ public final class TlsServerSession extends TlsSession {
         config.random().nextBytes(serverRandom);
 
         TlsWriter w = new TlsWriter(128);
-        writeServerHello(w, serverRandom, sessionId, X25519.publicKey(x25519Private));
+        writeServerHello(w, serverRandom, sessionId, keyShare.publicKey());
         emitData(EncryptionLevel.INITIAL, w);
 
         keys = new KeySchedule(chosen);
@@ -306,7 +305,7 @@ public final class TlsServerSession extends TlsSession {
             }
             seen.add(group);
             if (group == GROUP_X25519) {
-                if (key.length != X25519.KEY_LEN) {
+                if (key.length != X25519KeyShare.KEY_LEN) {
                     throw new TlsException(TlsException.ILLEGAL_PARAMETER, "client's x25519 share has " + key.length + " bytes, expected 32");
                 }
                 x25519 = key;
@@ -359,7 +358,7 @@ public final class TlsServerSession extends TlsSession {
         w.u8(0);
         int exts = w.begin(2);
         w.u16(ExtensionType.SUPPORTED_VERSIONS).u16(2).u16(TLS13);
-        w.u16(ExtensionType.KEY_SHARE).u16(4 + X25519.KEY_LEN).u16(GROUP_X25519).u16(X25519.KEY_LEN).bytes(x25519Public);
+        w.u16(ExtensionType.KEY_SHARE).u16(4 + X25519KeyShare.KEY_LEN).u16(GROUP_X25519).u16(X25519KeyShare.KEY_LEN).bytes(x25519Public);
         w.end(exts);
         endMessage(w, m);
     }
