@@ -290,7 +290,7 @@ public final class TlsClientSession extends TlsSession {
         transcript.add(message);
         keys = new KeySchedule(selected);
         keys.deriveHandshakeSecrets(shared, transcript.currentHash());
-        emit(new TlsEvent.KeysReady(EncryptionLevel.HANDSHAKE, selected, keys.serverHandshakeSecret(), keys.clientHandshakeSecret()));
+        emitKeys(EncryptionLevel.HANDSHAKE, selected, keys.serverHandshakeSecret(), keys.clientHandshakeSecret());
         state = State.WAIT_ENCRYPTED_EXTENSIONS;
     }
 
@@ -454,7 +454,7 @@ public final class TlsClientSession extends TlsSession {
         }
         writeFinished(w, keys.clientHandshakeSecret());
         emitData(EncryptionLevel.HANDSHAKE, w);
-        emit(new TlsEvent.KeysReady(EncryptionLevel.APPLICATION, suite, keys.serverApplicationSecret(), keys.clientApplicationSecret()));
+        emitKeys(EncryptionLevel.APPLICATION, suite, keys.serverApplicationSecret(), keys.clientApplicationSecret());
         complete = true;
         state = State.CONNECTED;
         emit(new TlsEvent.HandshakeComplete());

@@ -151,7 +151,7 @@ public final class TlsServerSession extends TlsSession {
 
         keys = new KeySchedule(chosen);
         keys.deriveHandshakeSecrets(shared, transcript.currentHash());
-        emit(new TlsEvent.KeysReady(EncryptionLevel.HANDSHAKE, chosen, keys.clientHandshakeSecret(), keys.serverHandshakeSecret()));
+        emitKeys(EncryptionLevel.HANDSHAKE, chosen, keys.clientHandshakeSecret(), keys.serverHandshakeSecret());
 
         w = new TlsWriter(512 + localTransportParameters.length);
         writeEncryptedExtensions(w);
@@ -162,7 +162,7 @@ public final class TlsServerSession extends TlsSession {
         emitData(EncryptionLevel.HANDSHAKE, w);
 
         keys.deriveApplicationSecrets(transcript.currentHash());
-        emit(new TlsEvent.KeysReady(EncryptionLevel.APPLICATION, chosen, keys.clientApplicationSecret(), keys.serverApplicationSecret()));
+        emitKeys(EncryptionLevel.APPLICATION, chosen, keys.clientApplicationSecret(), keys.serverApplicationSecret());
         state = State.WAIT_CERTIFICATE;
     }
 
