@@ -2,6 +2,7 @@ package com.kafkaconnectiroh.p2p.tls;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -197,8 +198,11 @@ public final class TlsServerSession extends TlsSession {
             }
         }
         StringBuilder sb = new StringBuilder();
-        for (int code : offered) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(hex16(code));
+        for (int i = 0; i < Math.min(offered.size(), 16); i++) {
+            sb.append(i == 0 ? "" : ", ").append(hex16(offered.get(i)));
+        }
+        if (offered.size() > 16) {
+            sb.append(", … ").append(offered.size() - 16).append(" more");
         }
         throw new TlsException(TlsException.HANDSHAKE_FAILURE,
                 "no cipher suite in common: client offers [" + sb + "], we accept " + config.cipherSuites());
@@ -281,14 +285,15 @@ public final class TlsServerSession extends TlsSession {
         if (!groups.hasRemaining() || groups.remaining() % 2 != 0) {
             throw new TlsException(TlsException.DECODE_ERROR, "ClientHello supported_groups has " + groups.remaining() + " bytes");
         }
-        List<Integer> supported = new ArrayList<>(groups.remaining() / 2);
+        // Bit sets keep a hostile 64 KiB ClientHello with thousands of groups linear to check.
+        BitSet supported = new BitSet(1 << 16);
         while (groups.hasRemaining()) {
-            supported.add(groups.u16("named group"));
+            supported.set(groups.u16("named group"));
         }
         TlsReader ks = ext.require(ExtensionType.KEY_SHARE);
         TlsReader shares = ks.vector16("client_shares");
         ks.expectEnd();
-        List<Integer> seen = new ArrayList<>(2);
+        BitSet seen = new BitSet(1 << 16);
         byte[] x25519 = null;
         while (shares.hasRemaining()) {
             int group = shares.u16("key share group");
@@ -297,13 +302,13 @@ public final class TlsServerSession extends TlsSession {
                 throw new TlsException(TlsException.DECODE_ERROR, "empty key share for group " + hex16(group));
             }
             // RFC 8446 §4.2.8: one share per group, each for a group listed in supported_groups.
-            if (seen.contains(group)) {
+            if (seen.get(group)) {
                 throw new TlsException(TlsException.ILLEGAL_PARAMETER, "ClientHello has two key shares for group " + hex16(group));
             }
-            if (!supported.contains(group)) {
+            if (!supported.get(group)) {
                 throw new TlsException(TlsException.ILLEGAL_PARAMETER, "key share for group " + hex16(group) + " not in supported_groups");
             }
-            seen.add(group);
+            seen.set(group);
             if (group == GROUP_X25519) {
                 if (key.length != X25519KeyShare.KEY_LEN) {
                     throw new TlsException(TlsException.ILLEGAL_PARAMETER, "client's x25519 share has " + key.length + " bytes, expected 32");
@@ -315,7 +320,7 @@ public final class TlsServerSession extends TlsSession {
             if (retrySuite != null) {
                 throw new TlsException(TlsException.ILLEGAL_PARAMETER, "second ClientHello still lacks the x25519 share we asked for");
             }
-            if (!supported.contains(GROUP_X25519)) {
+            if (!supported.get(GROUP_X25519)) {
                 throw new TlsException(TlsException.HANDSHAKE_FAILURE, "no key exchange group in common: we support only x25519");
             }
         }

@@ -198,6 +198,34 @@ class TlsFuzzTest {
         }
     }
 
+    /** A ClientHello stuffed with thousands of groups and shares (the server checks them with bit sets). */
+    @Test
+    void clientHelloWithThousandsOfGroupsAndShares() {
+        java.io.ByteArrayOutputStream groups = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream shares = new java.io.ByteArrayOutputStream();
+        for (int g = 0x100; g < 0x100 + 6000; g++) {
+            groups.write(g >>> 8);
+            groups.write(g);
+            shares.writeBytes(new byte[] {(byte) (g >>> 8), (byte) g, 0, 1, 7});
+        }
+        byte[] sg = groups.toByteArray();
+        byte[] ks = shares.toByteArray();
+        byte[] sgBody = new byte[2 + sg.length];
+        sgBody[0] = (byte) (sg.length >>> 8);
+        sgBody[1] = (byte) sg.length;
+        System.arraycopy(sg, 0, sgBody, 2, sg.length);
+        byte[] ksBody = new byte[2 + ks.length];
+        ksBody[0] = (byte) (ks.length >>> 8);
+        ksBody[1] = (byte) ks.length;
+        System.arraycopy(ks, 0, ksBody, 2, ks.length);
+        HandshakeLoop l = TlsHandshakeTest.loop().tamper((fromClient, level, i, data) -> i == 0
+                ? Messages.rewriteExtensions(data, x -> Messages.with(Messages.with(x, ExtensionType.SUPPORTED_GROUPS, sgBody),
+                        ExtensionType.KEY_SHARE, ksBody))
+                : data);
+        TlsException e = assertThrows(TlsException.class, l::run);
+        assertEquals(TlsException.HANDSHAKE_FAILURE, e.alert(), e.getMessage()); // x25519 neither listed nor shared
+    }
+
     @Test
     void aMaximalMessageIsBufferedOnceAndThenJudged() {
         TlsServerSession s = new TlsServerSession(TlsHandshakeTest.serverConfig(), TlsHandshakeTest.SERVER_TP);
