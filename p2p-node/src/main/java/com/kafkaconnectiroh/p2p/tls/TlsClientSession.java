@@ -11,8 +11,10 @@ import java.util.Arrays;
  *
  * <p>Events: {@code HandshakeData(INITIAL, ClientHello)} on {@link #start}; {@code KeysReady(HANDSHAKE)} after
  * ServerHello; after the server's Finished checks out, {@code HandshakeData(HANDSHAKE, Certificate,
- * CertificateVerify, Finished)}, {@code KeysReady(APPLICATION)} and {@code HandshakeComplete}. Afterwards
- * NewSessionTicket messages at APPLICATION level are accepted and ignored (we never resume).
+ * CertificateVerify, Finished)} (only Finished if the server did not send a CertificateRequest; iroh servers
+ * always do), {@code KeysReady(APPLICATION)} and {@code HandshakeComplete}. Afterwards NewSessionTicket messages
+ * at APPLICATION level are accepted and ignored (we never resume; since we offer no psk_key_exchange_modes,
+ * rustls servers send none anyway).
  */
 public final class TlsClientSession extends TlsSession {
     private enum State {
