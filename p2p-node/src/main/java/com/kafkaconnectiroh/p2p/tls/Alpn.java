@@ -52,11 +52,14 @@ final class Alpn {
 
     static String show(List<byte[]> list) {
         StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < list.size(); i++) {
+        for (int i = 0; i < Math.min(list.size(), 16); i++) {
             if (i > 0) {
                 sb.append(", ");
             }
             sb.append(show(list.get(i)));
+        }
+        if (list.size() > 16) {
+            sb.append(", … ").append(list.size() - 16).append(" more");
         }
         return sb.append(']').toString();
     }

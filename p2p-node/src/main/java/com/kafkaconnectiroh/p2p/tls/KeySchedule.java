@@ -42,6 +42,18 @@ final class KeySchedule {
         }
     }
 
+    /** Derive-Secret(Early Secret, "derived", "") is a constant per hash without PSK; computed once per suite. */
+    private static final byte[][] DERIVED_EARLY = new byte[CipherSuite.values().length][];
+    private static final byte[][] EMPTY_HASH = new byte[CipherSuite.values().length][];
+
+    static {
+        for (CipherSuite s : CipherSuite.values()) {
+            KeySchedule k = new KeySchedule(s);
+            EMPTY_HASH[s.ordinal()] = emptyHash(s);
+            DERIVED_EARLY[s.ordinal()] = k.deriveSecret(k.earlySecret(), "derived", EMPTY_HASH[s.ordinal()]);
+        }
+    }
+
     /** Early Secret = HKDF-Extract(0, 0) when no PSK is in use. */
     byte[] earlySecret() {
         return hkdf.extract(null, new byte[suite.hashLength]);
@@ -52,9 +64,8 @@ final class KeySchedule {
      * master secret ready for {@link #deriveApplicationSecrets}.
      */
     void deriveHandshakeSecrets(byte[] sharedSecret, byte[] helloHash) {
-        byte[] empty = emptyHash(suite);
-        byte[] derivedEarly = deriveSecret(earlySecret(), "derived", empty);
-        handshakeSecret = hkdf.extract(derivedEarly, sharedSecret);
+        byte[] empty = EMPTY_HASH[suite.ordinal()];
+        handshakeSecret = hkdf.extract(DERIVED_EARLY[suite.ordinal()], sharedSecret);
         clientHandshakeSecret = deriveSecret(handshakeSecret, "c hs traffic", helloHash);
         serverHandshakeSecret = deriveSecret(handshakeSecret, "s hs traffic", helloHash);
         byte[] derivedHandshake = deriveSecret(handshakeSecret, "derived", empty);

@@ -1,7 +1,6 @@
 package com.kafkaconnectiroh.p2p.tls;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
-import com.kafkaconnectiroh.p2p.crypto.X25519;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -12,8 +11,10 @@ import java.util.Arrays;
  *
  * <p>Events: {@code HandshakeData(INITIAL, ClientHello)} on {@link #start}; {@code KeysReady(HANDSHAKE)} after
  * ServerHello; after the server's Finished checks out, {@code HandshakeData(HANDSHAKE, Certificate,
- * CertificateVerify, Finished)}, {@code KeysReady(APPLICATION)} and {@code HandshakeComplete}. Afterwards
- * NewSessionTicket messages at APPLICATION level are accepted and ignored (we never resume).
+ * CertificateVerify, Finished)} (only Finished if the server did not send a CertificateRequest; iroh servers
+ * always do), {@code KeysReady(APPLICATION)} and {@code HandshakeComplete}. Afterwards NewSessionTicket messages
+ * at APPLICATION level are accepted and ignored (we never resume; since we offer no psk_key_exchange_modes,
+ * rustls servers send none anyway).
  */
 public final class TlsClientSession extends TlsSession {
     private enum State {
@@ -24,8 +25,7 @@ public final class TlsClientSession extends TlsSession {
     private final TlsClientConfig config;
     private final byte[] clientRandom = new byte[32];
     private State state = State.NOT_STARTED;
-    private byte[] x25519Private;
-    private byte[] x25519Public;
+    private X25519KeyShare keyShare;
     private boolean retried;
     private CipherSuite retrySuite;
     private byte[] certificateRequestContext;
@@ -61,8 +61,7 @@ public final class TlsClientSession extends TlsSession {
     }
 
     private void newKeyShare() {
-        x25519Private = X25519.generatePrivateKey(config.random());
-        x25519Public = X25519.publicKey(x25519Private);
+        keyShare = new X25519KeyShare(config.random());
     }
 
     @Override
@@ -173,10 +172,10 @@ public final class TlsClientSession extends TlsSession {
 
         e = extension(w, ExtensionType.KEY_SHARE);
         list = w.begin(2);
-        if (x25519Public != null) {
+        if (keyShare != null) {
             w.u16(GROUP_X25519);
             int k = w.begin(2);
-            w.bytes(x25519Public);
+            w.bytes(keyShare.publicKey());
             w.end(k);
         }
         w.end(list);
@@ -274,14 +273,15 @@ public final class TlsClientSession extends TlsSession {
         int group = ks.u16("group");
         byte[] serverShare = ks.bytes16("key_exchange");
         ks.expectEnd();
-        if (group != GROUP_X25519 || x25519Private == null) {
+        if (group != GROUP_X25519 || keyShare == null) {
             throw new TlsException(TlsException.ILLEGAL_PARAMETER, "ServerHello key share is for group " + hex16(group)
-                    + (x25519Private == null ? ", but we sent no key share" : ", we offered only x25519"));
+                    + (keyShare == null ? ", but we sent no key share" : ", we offered only x25519"));
         }
-        if (serverShare.length != X25519.KEY_LEN) {
+        if (serverShare.length != X25519KeyShare.KEY_LEN) {
             throw new TlsException(TlsException.ILLEGAL_PARAMETER, "server's x25519 share has " + serverShare.length + " bytes, expected 32");
         }
-        byte[] shared = X25519.agree(x25519Private, serverShare);
+        byte[] shared = keyShare.agree(serverShare);
+        keyShare = null;
         if (shared == null) {
             throw new TlsException(TlsException.ILLEGAL_PARAMETER, "server's x25519 share yields an all-zero secret");
         }
@@ -292,8 +292,7 @@ public final class TlsClientSession extends TlsSession {
         transcript.add(message);
         keys = new KeySchedule(selected);
         keys.deriveHandshakeSecrets(shared, transcript.currentHash());
-        x25519Private = null;
-        emit(new TlsEvent.KeysReady(EncryptionLevel.HANDSHAKE, selected, keys.serverHandshakeSecret(), keys.clientHandshakeSecret()));
+        emitKeys(EncryptionLevel.HANDSHAKE, selected, keys.serverHandshakeSecret(), keys.clientHandshakeSecret());
         state = State.WAIT_ENCRYPTED_EXTENSIONS;
     }
 
@@ -322,7 +321,7 @@ public final class TlsClientSession extends TlsSession {
                 throw new TlsException(TlsException.ILLEGAL_PARAMETER,
                         "HelloRetryRequest asks for group " + hex16(group) + ", we support only x25519");
             }
-            if (x25519Private != null) {
+            if (keyShare != null) {
                 throw new TlsException(TlsException.ILLEGAL_PARAMETER, "HelloRetryRequest asks for the x25519 share we already sent");
             }
             newKeyShare();
@@ -457,7 +456,7 @@ public final class TlsClientSession extends TlsSession {
         }
         writeFinished(w, keys.clientHandshakeSecret());
         emitData(EncryptionLevel.HANDSHAKE, w);
-        emit(new TlsEvent.KeysReady(EncryptionLevel.APPLICATION, suite, keys.serverApplicationSecret(), keys.clientApplicationSecret()));
+        emitKeys(EncryptionLevel.APPLICATION, suite, keys.serverApplicationSecret(), keys.clientApplicationSecret());
         complete = true;
         state = State.CONNECTED;
         emit(new TlsEvent.HandshakeComplete());

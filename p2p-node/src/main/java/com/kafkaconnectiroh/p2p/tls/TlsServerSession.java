@@ -1,8 +1,8 @@
 package com.kafkaconnectiroh.p2p.tls;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
-import com.kafkaconnectiroh.p2p.crypto.X25519;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -138,8 +138,8 @@ public final class TlsServerSession extends TlsSession {
         }
         transcript.add(message);
 
-        byte[] x25519Private = X25519.generatePrivateKey(config.random());
-        byte[] shared = X25519.agree(x25519Private, clientShare);
+        X25519KeyShare keyShare = new X25519KeyShare(config.random());
+        byte[] shared = keyShare.agree(clientShare);
         if (shared == null) {
             throw new TlsException(TlsException.ILLEGAL_PARAMETER, "client's x25519 share yields an all-zero secret");
         }
@@ -147,12 +147,12 @@ public final class TlsServerSession extends TlsSession {
         config.random().nextBytes(serverRandom);
 
         TlsWriter w = new TlsWriter(128);
-        writeServerHello(w, serverRandom, sessionId, X25519.publicKey(x25519Private));
+        writeServerHello(w, serverRandom, sessionId, keyShare.publicKey());
         emitData(EncryptionLevel.INITIAL, w);
 
         keys = new KeySchedule(chosen);
         keys.deriveHandshakeSecrets(shared, transcript.currentHash());
-        emit(new TlsEvent.KeysReady(EncryptionLevel.HANDSHAKE, chosen, keys.clientHandshakeSecret(), keys.serverHandshakeSecret()));
+        emitKeys(EncryptionLevel.HANDSHAKE, chosen, keys.clientHandshakeSecret(), keys.serverHandshakeSecret());
 
         w = new TlsWriter(512 + localTransportParameters.length);
         writeEncryptedExtensions(w);
@@ -163,7 +163,7 @@ public final class TlsServerSession extends TlsSession {
         emitData(EncryptionLevel.HANDSHAKE, w);
 
         keys.deriveApplicationSecrets(transcript.currentHash());
-        emit(new TlsEvent.KeysReady(EncryptionLevel.APPLICATION, chosen, keys.clientApplicationSecret(), keys.serverApplicationSecret()));
+        emitKeys(EncryptionLevel.APPLICATION, chosen, keys.clientApplicationSecret(), keys.serverApplicationSecret());
         state = State.WAIT_CERTIFICATE;
     }
 
@@ -198,8 +198,11 @@ public final class TlsServerSession extends TlsSession {
             }
         }
         StringBuilder sb = new StringBuilder();
-        for (int code : offered) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(hex16(code));
+        for (int i = 0; i < Math.min(offered.size(), 16); i++) {
+            sb.append(i == 0 ? "" : ", ").append(hex16(offered.get(i)));
+        }
+        if (offered.size() > 16) {
+            sb.append(", … ").append(offered.size() - 16).append(" more");
         }
         throw new TlsException(TlsException.HANDSHAKE_FAILURE,
                 "no cipher suite in common: client offers [" + sb + "], we accept " + config.cipherSuites());
@@ -282,14 +285,15 @@ public final class TlsServerSession extends TlsSession {
         if (!groups.hasRemaining() || groups.remaining() % 2 != 0) {
             throw new TlsException(TlsException.DECODE_ERROR, "ClientHello supported_groups has " + groups.remaining() + " bytes");
         }
-        List<Integer> supported = new ArrayList<>(groups.remaining() / 2);
+        // Bit sets keep a hostile 64 KiB ClientHello with thousands of groups linear to check.
+        BitSet supported = new BitSet(1 << 16);
         while (groups.hasRemaining()) {
-            supported.add(groups.u16("named group"));
+            supported.set(groups.u16("named group"));
         }
         TlsReader ks = ext.require(ExtensionType.KEY_SHARE);
         TlsReader shares = ks.vector16("client_shares");
         ks.expectEnd();
-        List<Integer> seen = new ArrayList<>(2);
+        BitSet seen = new BitSet(1 << 16);
         byte[] x25519 = null;
         while (shares.hasRemaining()) {
             int group = shares.u16("key share group");
@@ -298,15 +302,15 @@ public final class TlsServerSession extends TlsSession {
                 throw new TlsException(TlsException.DECODE_ERROR, "empty key share for group " + hex16(group));
             }
             // RFC 8446 §4.2.8: one share per group, each for a group listed in supported_groups.
-            if (seen.contains(group)) {
+            if (seen.get(group)) {
                 throw new TlsException(TlsException.ILLEGAL_PARAMETER, "ClientHello has two key shares for group " + hex16(group));
             }
-            if (!supported.contains(group)) {
+            if (!supported.get(group)) {
                 throw new TlsException(TlsException.ILLEGAL_PARAMETER, "key share for group " + hex16(group) + " not in supported_groups");
             }
-            seen.add(group);
+            seen.set(group);
             if (group == GROUP_X25519) {
-                if (key.length != X25519.KEY_LEN) {
+                if (key.length != X25519KeyShare.KEY_LEN) {
                     throw new TlsException(TlsException.ILLEGAL_PARAMETER, "client's x25519 share has " + key.length + " bytes, expected 32");
                 }
                 x25519 = key;
@@ -316,7 +320,7 @@ public final class TlsServerSession extends TlsSession {
             if (retrySuite != null) {
                 throw new TlsException(TlsException.ILLEGAL_PARAMETER, "second ClientHello still lacks the x25519 share we asked for");
             }
-            if (!supported.contains(GROUP_X25519)) {
+            if (!supported.get(GROUP_X25519)) {
                 throw new TlsException(TlsException.HANDSHAKE_FAILURE, "no key exchange group in common: we support only x25519");
             }
         }
@@ -359,7 +363,7 @@ public final class TlsServerSession extends TlsSession {
         w.u8(0);
         int exts = w.begin(2);
         w.u16(ExtensionType.SUPPORTED_VERSIONS).u16(2).u16(TLS13);
-        w.u16(ExtensionType.KEY_SHARE).u16(4 + X25519.KEY_LEN).u16(GROUP_X25519).u16(X25519.KEY_LEN).bytes(x25519Public);
+        w.u16(ExtensionType.KEY_SHARE).u16(4 + X25519KeyShare.KEY_LEN).u16(GROUP_X25519).u16(X25519KeyShare.KEY_LEN).bytes(x25519Public);
         w.end(exts);
         endMessage(w, m);
     }

@@ -174,6 +174,11 @@ abstract class TlsSession implements QuicTlsSession {
         events.addLast(event);
     }
 
+    /** Copies, so QUIC may wipe the secrets it was given without disturbing our Finished computations. */
+    void emitKeys(EncryptionLevel level, CipherSuite suite, byte[] readSecret, byte[] writeSecret) {
+        events.addLast(new TlsEvent.KeysReady(level, suite, readSecret.clone(), writeSecret.clone()));
+    }
+
     void emitData(EncryptionLevel level, TlsWriter w) {
         events.addLast(new TlsEvent.HandshakeData(level, w.toByteArray()));
     }

@@ -19,6 +19,8 @@ final class HandshakeLoop {
     final List<TlsEvent> clientEvents = new ArrayList<>();
     final List<TlsEvent> serverEvents = new ArrayList<>();
     int chunk = Integer.MAX_VALUE;
+    /** Wipe the secrets handed out (after logging copies), as a QUIC stack that zeroes key material would. */
+    boolean wipeSecrets;
     Tamper tamper = (fromClient, level, index, data) -> data;
     private int flights;
 
@@ -58,6 +60,12 @@ final class HandshakeLoop {
         TlsEvent e;
         while ((e = from.poll()) != null) {
             any = true;
+            if (wipeSecrets && e instanceof TlsEvent.KeysReady k) {
+                log.add(new TlsEvent.KeysReady(k.level(), k.suite(), k.readSecret().clone(), k.writeSecret().clone()));
+                java.util.Arrays.fill(k.readSecret(), (byte) 0);
+                java.util.Arrays.fill(k.writeSecret(), (byte) 0);
+                continue;
+            }
             log.add(e);
             if (e instanceof TlsEvent.HandshakeData d) {
                 byte[] data = tamper.apply(fromClient, d.level(), flights++, d.data());

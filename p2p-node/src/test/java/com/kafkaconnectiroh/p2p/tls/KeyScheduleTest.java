@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.kafkaconnectiroh.p2p.base.Hex;
 import com.kafkaconnectiroh.p2p.crypto.Hkdf;
-import com.kafkaconnectiroh.p2p.crypto.X25519;
 import org.junit.jupiter.api.Test;
 
 /** The key schedule against published intermediate values. */
@@ -43,7 +42,7 @@ class KeyScheduleTest {
     void tls13ScheduleOfRfc8448Section3() {
         byte[] clientPrivate = hex("49af42ba7f7994852d713ef2784bcbcaa7911de26adc5642cb634540e7ea5005");
         byte[] serverPublic = hex("c9828876112095fe66762bdbf7c672e156d6cc253b833df1dd69b1b04e751f0f");
-        byte[] shared = X25519.agree(clientPrivate, serverPublic);
+        byte[] shared = X25519KeyShare.agree(clientPrivate, serverPublic);
         assertArrayEquals(hex("8bd4054fb55b9d63fdfbacf9f04b9f0d35e6d63f537563efd46272900f89492d"), shared);
 
         KeySchedule ks = new KeySchedule(CipherSuite.TLS_AES_128_GCM_SHA256);
@@ -70,10 +69,10 @@ class KeyScheduleTest {
     @Test
     void smallOrderX25519PeerKeyYieldsNoSecret() {
         byte[] priv = hex("49af42ba7f7994852d713ef2784bcbcaa7911de26adc5642cb634540e7ea5005");
-        assertNull(X25519.agree(priv, new byte[32]));
+        assertNull(X25519KeyShare.agree(priv, new byte[32]));
         byte[] one = new byte[32];
         one[0] = 1;
-        assertNull(X25519.agree(priv, one));
+        assertNull(X25519KeyShare.agree(priv, one));
     }
 
     @Test

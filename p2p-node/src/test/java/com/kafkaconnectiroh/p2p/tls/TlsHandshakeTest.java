@@ -99,6 +99,13 @@ class TlsHandshakeTest {
     }
 
     @Test
+    void quicMayWipeTheSecretsItIsGiven() throws TlsException {
+        HandshakeLoop l = loop();
+        l.wipeSecrets = true;
+        assertCompleted(l.run(), CipherSuite.TLS_AES_128_GCM_SHA256);
+    }
+
+    @Test
     void twoHandshakesWithFreshRandomnessDeriveDifferentSecrets() throws TlsException {
         HandshakeLoop a = loop(new TlsClientConfig(CLIENT_KEY, SERVER_KEY.publicKey(), List.of(BLOBS)),
                 new TlsServerConfig(SERVER_KEY, List.of(BLOBS))).run();
