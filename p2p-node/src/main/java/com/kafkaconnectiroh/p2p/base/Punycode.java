@@ -16,15 +16,37 @@ final class Punycode {
     }
 
     /**
-     * True if {@code encoded} (the part after "xn--") decodes under RFC 3492 §6.2 to a non-empty, NFC, not purely
-     * ASCII label — the checks UTS #46 applies that need no Unicode tables.
+     * True if {@code encoded} (the part after "xn--") decodes under RFC 3492 §6.2 to a label UTS #46 could have
+     * produced: non-empty, not purely ASCII, in NFC, and free of controls, format characters, private-use and separator code points. An approximation of the UTS #46
+     * validity and bidi rules, deliberately on the accepting side: it may accept a label rust-url refuses (a code
+     * point UTS #46 disallows, a bidi or combining-mark violation) but should never refuse one rust-url accepts, so
+     * a ticket from a real iroh node always parses. Unassigned code points are let through because Java 17's
+     * Unicode tables are older than rust-url's.
      */
     static boolean isValidEncodedLabel(String encoded) {
         String decoded = decode(encoded);
         if (decoded == null || decoded.isEmpty() || decoded.chars().allMatch(c -> c < 0x80)) {
             return false;
         }
-        return Normalizer.isNormalized(decoded, Normalizer.Form.NFC);
+        if (!Normalizer.isNormalized(decoded, Normalizer.Form.NFC)) {
+            return false;
+        }
+        return decoded.codePoints().allMatch(Punycode::isPlausiblyValid);
+    }
+
+    private static boolean isPlausiblyValid(int cp) {
+        switch (Character.getType(cp)) {
+            case Character.CONTROL:
+            case Character.FORMAT:
+            case Character.PRIVATE_USE:
+            case Character.SURROGATE:
+            case Character.SPACE_SEPARATOR:
+            case Character.LINE_SEPARATOR:
+            case Character.PARAGRAPH_SEPARATOR:
+                return false;
+            default:
+                return true;
+        }
     }
 
     /** RFC 3492 §6.2 decoding, or null on any error (bad digit, overflow, code point out of range). */
