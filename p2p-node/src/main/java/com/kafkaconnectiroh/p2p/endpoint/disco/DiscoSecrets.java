@@ -15,6 +15,11 @@ import java.util.Map;
  * <p>The X25519 secret is derived from the Ed25519 seed like libsodium's {@code crypto_sign_ed25519_sk_to_curve25519}
  * (clamped, not reduced mod ℓ). iroh reduces it mod ℓ; the two agree for every key in the prime-order subgroup,
  * which is every honestly generated key. A crafted key with a torsion component would fail to authenticate here.
+ *
+ * <p>What opening proves: the sender holds the secret of the header key <em>up to its sign</em>. The box key is
+ * derived from the Montgomery u-coordinate, which A and −A share, so a captured packet re-framed with −A in the
+ * header still opens (iroh 0.35 has the same property). Disco only steers path selection; identity is proven
+ * by the TLS handshake.
  */
 public final class DiscoSecrets {
     private static final SecureRandom RANDOM = new SecureRandom();
