@@ -17,7 +17,7 @@ final class Punycode {
 
     /**
      * True if {@code encoded} (the part after "xn--") decodes under RFC 3492 §6.2 to a label UTS #46 could have
-     * produced: non-empty, not purely ASCII, in NFC, and free of controls, format characters, private-use and separator code points. An approximation of the UTS #46
+     * produced: non-empty, not purely ASCII, in NFC, not starting with a combining mark, and free of controls, format characters, private-use and separator code points. An approximation of the UTS #46
      * validity and bidi rules, deliberately on the accepting side: it may accept a label rust-url refuses (a code
      * point UTS #46 disallows, a bidi or combining-mark violation) but should never refuse one rust-url accepts, so
      * a ticket from a real iroh node always parses. Unassigned code points are let through because Java 17's
@@ -28,10 +28,16 @@ final class Punycode {
         if (decoded == null || decoded.isEmpty() || decoded.chars().allMatch(c -> c < 0x80)) {
             return false;
         }
-        if (!Normalizer.isNormalized(decoded, Normalizer.Form.NFC)) {
+        if (!Normalizer.isNormalized(decoded, Normalizer.Form.NFC) || isMark(decoded.codePointAt(0))) {
             return false;
         }
         return decoded.codePoints().allMatch(Punycode::isPlausiblyValid);
+    }
+
+    /** UTS #46 §4.1 criterion 5: a label must not begin with a combining mark. */
+    private static boolean isMark(int cp) {
+        int t = Character.getType(cp);
+        return t == Character.NON_SPACING_MARK || t == Character.ENCLOSING_MARK || t == Character.COMBINING_SPACING_MARK;
     }
 
     private static boolean isPlausiblyValid(int cp) {

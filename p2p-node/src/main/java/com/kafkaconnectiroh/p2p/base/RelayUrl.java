@@ -26,16 +26,31 @@ import java.util.Locale;
  * <p>Ordered like rust-url's {@code Url}: by the serialized string.
  */
 public final class RelayUrl implements Comparable<RelayUrl> {
-    private final String serialization;
     private final boolean https;
+    /** "user[:password]" already percent-encoded, or empty. */
+    private final String userinfo;
     private final String host;
+    /** -1 for the scheme's default. */
     private final int port;
+    /** Path, query and fragment, as serialized. */
+    private final String tail;
+    private final String serialization;
 
-    private RelayUrl(String serialization, boolean https, String host, int port) {
-        this.serialization = serialization;
+    private RelayUrl(boolean https, String userinfo, String host, int port, String tail) {
         this.https = https;
+        this.userinfo = userinfo;
         this.host = host;
         this.port = port;
+        this.tail = tail;
+        StringBuilder sb = new StringBuilder(scheme()).append("://");
+        if (!userinfo.isEmpty()) {
+            sb.append(userinfo).append('@');
+        }
+        sb.append(host);
+        if (port >= 0) {
+            sb.append(':').append(port);
+        }
+        this.serialization = sb.append(tail).toString();
     }
 
     /**
@@ -102,24 +117,7 @@ public final class RelayUrl implements Comparable<RelayUrl> {
         if (!hasDomainHost() || host.endsWith(".")) {
             return this;
         }
-        String prefix = scheme() + "://";
-        int hostAt = serialization.indexOf(host, prefix.length());
-        // The host follows the scheme and any user info; it cannot appear earlier than its own position.
-        int userEnd = serialization.indexOf('@', prefix.length());
-        int authorityEnd = firstOf(serialization, prefix.length(), "/?#");
-        if (userEnd >= 0 && userEnd < authorityEnd) {
-            hostAt = userEnd + 1;
-        }
-        return parse(serialization.substring(0, hostAt) + host + "." + serialization.substring(hostAt + host.length()));
-    }
-
-    private static int firstOf(String s, int from, String chars) {
-        for (int i = from; i < s.length(); i++) {
-            if (chars.indexOf(s.charAt(i)) >= 0) {
-                return i;
-            }
-        }
-        return s.length();
+        return new RelayUrl(https, userinfo, host + ".", port, tail);
     }
 
     @Override
@@ -243,23 +241,14 @@ public final class RelayUrl implements Comparable<RelayUrl> {
                 fragment = encode(in.substring(p + 1), FRAGMENT);
                 p = in.length();
             }
-            StringBuilder out = new StringBuilder();
-            out.append(scheme).append("://");
-            if (!userinfo.isEmpty()) {
-                out.append(userinfo).append('@');
-            }
-            out.append(host);
-            if (port >= 0) {
-                out.append(':').append(port);
-            }
-            out.append(path);
+            StringBuilder tail = new StringBuilder(path);
             if (query != null) {
-                out.append('?').append(query);
+                tail.append('?').append(query);
             }
             if (fragment != null) {
-                out.append('#').append(fragment);
+                tail.append('#').append(fragment);
             }
-            return new RelayUrl(out.toString(), https, host, port);
+            return new RelayUrl(https, userinfo, host, port, tail.toString());
         }
 
         private String scheme() throws Failure {

@@ -101,6 +101,23 @@ public final class SecretKeyStore {
         return SecretKey.fromBytes(seed);
     }
 
+    /**
+     * The key an endpoint should run with: an explicit secret if one is given (it is not written anywhere), else
+     * the data directory's key (created on first use), else a fresh ephemeral key.
+     *
+     * @param explicitSecret 64 hex or 52 base32 characters, or null/blank
+     * @param dataDir may be null for an ephemeral endpoint
+     */
+    public static SecretKey resolve(String explicitSecret, Path dataDir) throws IOException {
+        if (explicitSecret != null && !explicitSecret.isBlank()) {
+            return parse(explicitSecret);
+        }
+        if (dataDir != null) {
+            return loadOrCreate(dataDir);
+        }
+        return SecretKey.generate();
+    }
+
     /** The file's contents for a key: 64 lowercase hex characters and a newline. */
     static byte[] format(SecretKey key) {
         return (Hex.encode(key.toBytes()) + "\n").getBytes(StandardCharsets.US_ASCII);

@@ -30,7 +30,7 @@ public interface Ticket {
         String s = text.trim();
         if (!s.regionMatches(true, 0, kind, 0, kind.length())) {
             String shown = s.length() > 16 ? s.substring(0, 16) + "…" : s;
-            throw new IllegalArgumentException("not a " + kind + " ticket: expected it to start with '" + kind + "', got '" + shown + "'");
+            throw new IllegalArgumentException("expected a ticket starting with '" + kind + "', got '" + shown + "'");
         }
         try {
             return Base32.STANDARD.decode(s.substring(kind.length()));

@@ -54,7 +54,7 @@ public final class CryptoBox {
         return new CryptoBox(key32.clone());
     }
 
-    /** Writes {@code tag ‖ ciphertext} ({@code len + 16} bytes) to {@code out[outOff..]}. {@code out} may alias the input only if {@code outOff == off + 16} or beyond. */
+    /** Writes {@code tag ‖ ciphertext} ({@code len + 16} bytes) to {@code out[outOff..]}, which must not overlap the input. */
     public void seal(byte[] nonce, byte[] in, int off, int len, byte[] out, int outOff) {
         checkNonce(nonce);
         ChaChaEngine stream = streamFor(nonce);

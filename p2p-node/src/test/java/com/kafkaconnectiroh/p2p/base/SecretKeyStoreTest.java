@@ -154,6 +154,17 @@ class SecretKeyStoreTest {
         assertThrows(IllegalArgumentException.class, () -> SecretKeyStore.parse(null));
     }
 
+    @Test
+    void resolvePrefersAnExplicitSecretAndNeverWritesIt() throws Exception {
+        SecretKey explicit = SecretKey.fromBytes(filled(4));
+        Path dir = tmp.resolve("d");
+        assertEquals(explicit.publicKey(), SecretKeyStore.resolve(Hex.encode(explicit.toBytes()), dir).publicKey());
+        assertTrue(Files.notExists(dir));
+        SecretKey stored = SecretKeyStore.resolve("  ", dir);
+        assertEquals(stored.publicKey(), SecretKeyStore.resolve(null, dir).publicKey());
+        assertTrue(!SecretKeyStore.resolve(null, null).publicKey().equals(SecretKeyStore.resolve(null, null).publicKey()));
+    }
+
     private static byte[] filled(int v) {
         byte[] b = new byte[32];
         java.util.Arrays.fill(b, (byte) v);

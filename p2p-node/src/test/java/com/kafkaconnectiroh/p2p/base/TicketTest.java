@@ -58,8 +58,8 @@ class TicketTest {
         EndpointAddr addr = EndpointAddr.of(AE58, null, List.of(SocketAddrs.parse("10.0.0.1:9")));
         String endpoint = new EndpointTicket(addr).toString();
         String node = new NodeTicket(addr).toString();
-        assertMessage(() -> NodeTicket.parse(endpoint), "not a node ticket");
-        assertMessage(() -> EndpointTicket.parse(node), "not a endpoint ticket");
+        assertMessage(() -> NodeTicket.parse(endpoint), "expected a ticket starting with 'node', got 'endpoint");
+        assertMessage(() -> EndpointTicket.parse(node), "expected a ticket starting with 'endpoint', got 'node");
         assertMessage(() -> EndpointTicket.parse("endpoint" + Base32.STANDARD.encode(concat(new EndpointTicket(addr).toBytes(), new byte[] {0}))), "trailing");
         assertMessage(() -> EndpointTicket.parse("endpoint" + Base32.STANDARD.encode(Hex.decode("01" + AE58 + "00"))), "variant 1");
         byte[] badId = new EndpointTicket(addr).toBytes();
