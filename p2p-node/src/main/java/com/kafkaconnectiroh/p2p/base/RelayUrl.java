@@ -21,7 +21,12 @@ import java.util.Locale;
  * info, path, query and fragment are percent-encoded with the URL Standard's sets.
  *
  * <p>Not supported (rejected with a message rather than risk a different normalization): non-ASCII host names
- * (give the {@code xn--} form). Labels already in {@code xn--} form are checked to be valid punycode only.
+ * (give the {@code xn--} form). Labels already in {@code xn--} form get UTS #46's table-free checks only (valid
+ * punycode, not ASCII, NFC, no leading mark, no controls): we never refuse an {@code xn--} label rust-url
+ * accepts, but may accept one it refuses.
+ *
+ * <p>Checked against rust-url 2.5 (via iroh 1.0.2) on about 14,000 generated inputs: identical output or
+ * identical refusal, apart from the two documented cases.
  *
  * <p>Ordered like rust-url's {@code Url}: by the serialized string.
  */
