@@ -6,10 +6,12 @@ import com.kafkaconnectiroh.p2p.crypto.Ed25519;
 public final class SecretKey {
     private final byte[] seed;
     private final EndpointId publicKey;
+    private final byte[] publicKeyBytes;
 
     private SecretKey(byte[] seed) {
         this.seed = seed;
-        this.publicKey = EndpointId.fromBytes(Ed25519.publicKey(seed));
+        this.publicKeyBytes = Ed25519.publicKey(seed);
+        this.publicKey = EndpointId.fromBytes(publicKeyBytes);
     }
 
     public static SecretKey generate() {
@@ -28,11 +30,11 @@ public final class SecretKey {
     }
 
     public byte[] sign(byte[] message) {
-        return Ed25519.sign(seed, message);
+        return Ed25519.sign(seed, publicKeyBytes, message, 0, message.length);
     }
 
     public byte[] sign(byte[] message, int off, int len) {
-        return Ed25519.sign(seed, message, off, len);
+        return Ed25519.sign(seed, publicKeyBytes, message, off, len);
     }
 
     /** The raw seed. Handle with care: whoever has it is this endpoint. */

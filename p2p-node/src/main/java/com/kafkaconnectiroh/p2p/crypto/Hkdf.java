@@ -9,6 +9,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Hkdf {
     private final String hmacAlgorithm;
     private final int hashLength;
+    /** Mac.getInstance costs more than the HMAC of a short input; each thread keeps one instance. */
+    private final ThreadLocal<Mac> macs;
 
     public static final Hkdf SHA256 = new Hkdf("HmacSHA256", 32);
     public static final Hkdf SHA384 = new Hkdf("HmacSHA384", 48);
@@ -16,6 +18,13 @@ public final class Hkdf {
     private Hkdf(String hmacAlgorithm, int hashLength) {
         this.hmacAlgorithm = hmacAlgorithm;
         this.hashLength = hashLength;
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                return Mac.getInstance(hmacAlgorithm);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(hmacAlgorithm + " unavailable", e);
+            }
+        });
     }
 
     public static Hkdf forHmac(String hmacAlgorithm) {
@@ -43,7 +52,7 @@ public final class Hkdf {
             throw new IllegalArgumentException("HKDF output too long: " + length);
         }
         try {
-            Mac mac = Mac.getInstance(hmacAlgorithm);
+            Mac mac = macs.get();
             mac.init(new SecretKeySpec(prk, hmacAlgorithm));
             byte[] out = new byte[length];
             byte[] t = new byte[0];
@@ -79,7 +88,7 @@ public final class Hkdf {
 
     public byte[] hmac(byte[] key, byte[] data) {
         try {
-            Mac mac = Mac.getInstance(hmacAlgorithm);
+            Mac mac = macs.get();
             mac.init(new SecretKeySpec(key, hmacAlgorithm));
             return mac.doFinal(data);
         } catch (GeneralSecurityException e) {

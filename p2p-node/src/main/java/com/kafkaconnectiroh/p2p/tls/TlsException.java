@@ -20,6 +20,7 @@ public final class TlsException extends Exception {
     public static final int INTERNAL_ERROR = 80;
     public static final int MISSING_EXTENSION = 109;
     public static final int UNSUPPORTED_EXTENSION = 110;
+    public static final int CERTIFICATE_REQUIRED = 116;
     public static final int NO_APPLICATION_PROTOCOL = 120;
 
     private final int alert;

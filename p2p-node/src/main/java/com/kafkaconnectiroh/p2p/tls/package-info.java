@@ -1,0 +1,34 @@
+/**
+ * TLS 1.3 for QUIC with raw Ed25519 public keys, the way iroh authenticates endpoints (RFC 8446, RFC 9001 §4,
+ * RFC 7250). Sans-IO: no records, no sockets, no clock.
+ *
+ * <h2>How QUIC drives a session</h2>
+ * <pre>{@code
+ * QuicTlsSession tls = isClient
+ *     ? new TlsClientSession(new TlsClientConfig(secretKey, remoteId, List.of(alpn)), encodedTransportParams)
+ *     : new TlsServerSession(serverConfig, encodedTransportParams);   // serverConfig shared by all connections
+ * tls.start();                                  // client: queues the ClientHello
+ * // for every CRYPTO frame's bytes, in stream order per level (no gaps, no duplicates):
+ * tls.onHandshakeData(level, bytes, off, len);  // throws TlsException -> close with 0x100 + alert()
+ * for (TlsEvent e; (e = tls.poll()) != null; ) {
+ *     switch on e: HandshakeData -> append to our CRYPTO stream at e.level();
+ *                  KeysReady     -> derive "quic key/iv/hp" from e.readSecret()/e.writeSecret() with e.suite();
+ *                  HandshakeComplete -> handshake done (client: after sending its Finished;
+ *                                       server: after verifying the client's Finished)
+ * }
+ * }</pre>
+ * Act on events in the order polled. Data for a level always comes after that level's keys, except INITIAL whose
+ * keys QUIC derives itself. The server emits its whole flight and its APPLICATION keys in response to the
+ * ClientHello, so the peer's transport parameters ({@link QuicTlsSession#peerTransportParameters()}) can be
+ * checked before anything is sent. {@link QuicTlsSession#peerId()} is set once the peer's CertificateVerify
+ * verified; the server's peer is authenticated only at {@code HandshakeComplete}. After completion a client still
+ * accepts NewSessionTicket at APPLICATION level (ignored); anything else, including KeyUpdate, is
+ * unexpected_message. After a {@link TlsException} the session is dead and repeats that exception.
+ *
+ * <h2>What is negotiated</h2>
+ * TLS 1.3 only; x25519 only (a ClientHello that lists but does not share x25519 gets a HelloRetryRequest);
+ * AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305 (we prefer AES-128-GCM); ed25519 signatures only; raw public keys
+ * in both directions, mandatory mutual authentication; exactly one ALPN protocol; no PSK, 0-RTT or tickets. The
+ * client requires the server's key to equal the dialled endpoint id and sends {@link IrohServerName} as SNI.
+ */
+package com.kafkaconnectiroh.p2p.tls;
