@@ -1197,11 +1197,12 @@ const commands = {
     }
     try {
       let done = null;
+      let error = null;
       await n.node.blobs.addFromPath(file, false, n.iroh.SetTagOption.auto(), { wrap: false }, (err, prog) => {
-        if (err) log('blob-add progress error', errorText(err));
+        if (err) error = errorText(err);
         else if (prog && prog.allDone) done = prog.allDone;
       });
-      if (!done) fail('blob add finished without an allDone event');
+      if (!done) fail(`adding ${file} failed: ${error || 'ended without an allDone event'}`);
       const size = Number(await n.node.blobs.size(done.hash));
       return { ...n.hashInfo(done.hash), size, format: 'raw' };
     } finally {
@@ -1419,7 +1420,8 @@ async function shutdown(code) {
   if (shuttingDown) return;
   shuttingDown = true;
   try {
-    if (node) await withTimeout(node.shutdown(), 5000, 'node shutdown');
+    // Close frames go out at once; an endpoint with a connect still in flight would wait ~3 s more (1.x).
+    if (node) await withTimeout(node.shutdown(), 2000, 'node shutdown');
   } catch (e) {
     log('shutdown:', errorText(e));
   }
@@ -1427,7 +1429,8 @@ async function shutdown(code) {
 }
 
 function fatal(e) {
-  emit({ event: 'error', fatal: true, error: errorText(e), stack: e && e.stack ? String(e.stack).split('\n').slice(0, 8).join('\n') : null });
+  const stack = e && e.stack ? String(e.stack).split('Stack backtrace:')[0].split('\n').slice(0, 8).join('\n').trim() : null;
+  emit({ event: 'error', fatal: true, error: errorText(e), stack });
   process.exit(70);
 }
 

@@ -467,6 +467,10 @@ public final class IrohPeer implements AutoCloseable {
     /** Asks the harness to shut down, then kills it if it has not exited after a grace period. */
     @Override
     public void close() {
+        if (readyEvent == null) {
+            // Still starting (or failed to): it would not read a shutdown command yet.
+            process.destroy();
+        }
         if (process.isAlive()) {
             try {
                 synchronized (stdin) {
