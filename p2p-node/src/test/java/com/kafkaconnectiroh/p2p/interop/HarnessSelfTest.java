@@ -410,6 +410,29 @@ class HarnessSelfTest {
     }
 
     @Test
+    void iroh1AndIroh035TalkOnceThe035NodeKnowsTheAddress() {
+        // The position the Java node will be in: a peer iroh 0.35 has never heard of.
+        IrohPeer iroh1 = clients.get(IrohVersion.V1);
+        IrohPeer server035 = servers.get(IrohVersion.V035);
+        JsonNode unknown = iroh1.attempt("connect", IrohPeer.params("addr", server035.addr(), "alpn", ECHO, "timeoutMs", 1500),
+                Duration.ofSeconds(30));
+        assertFalse(unknown.get("ok").asBoolean(), "0.35 answered a peer it has no node entry for: " + unknown);
+
+        server035.call("add-node-addr", "addr", iroh1.addr());
+        JsonNode r = iroh1.call("connect", "addr", server035.addr(), "alpn", ECHO);
+        JsonNode echo = iroh1.call("echo-test", "conn", r.get("conn").asInt(), "sizes", List.of(1, 100_000));
+        assertTrue(echo.get("allOk").asBoolean(), echo.toString());
+        iroh1.call("close", "conn", r.get("conn").asInt(), "code", 0);
+
+        // The other way round works directly: 0.35 sends disco pings, 1.x accepts unknown addresses.
+        IrohPeer client035 = clients.get(IrohVersion.V035);
+        JsonNode r2 = client035.call("connect", "addr", servers.get(IrohVersion.V1).addr(), "alpn", ECHO);
+        JsonNode echo2 = client035.call("echo-test", "conn", r2.get("conn").asInt(), "sizes", List.of(1, 100_000));
+        assertTrue(echo2.get("allOk").asBoolean(), echo2.toString());
+        client035.call("close", "conn", r2.get("conn").asInt(), "code", 0);
+    }
+
+    @Test
     void iroh035HasNoNodeTicketButParsesItsOwnTickets() {
         IrohPeer c = clients.get(IrohVersion.V035);
         assertNull(c.ticket());
