@@ -72,6 +72,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
     private static final int SPLIT_BATCH = 8;
     private static final int MAX_SEGMENT = 1500;
     private static final int ACCEPT_QUEUE = 256;
+    private static final byte[] NO_ALPN = "\u0000kci/serving-nothing".getBytes(StandardCharsets.UTF_8);
 
     /** How a driver talks to the kernel: which Netty transport, and whether batched send/receive is used. */
     record IoMode(boolean epoll, boolean gso, boolean gro) {
@@ -177,6 +178,10 @@ final class Driver extends ChannelInboundHandlerAdapter {
         List<byte[]> list = new ArrayList<>();
         for (String a : alpns) {
             list.add(a.getBytes(StandardCharsets.UTF_8));
+        }
+        if (list.isEmpty()) {
+            // Serving nothing: an ALPN no peer asks for makes every handshake end in no_application_protocol.
+            list.add(NO_ALPN);
         }
         serverTls = new TlsServerConfig(secretKey, list);
     }
@@ -318,6 +323,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
         }
         for (int i = 0; i < dirty.size(); i++) {
             Connection c = dirty.get(i);
+            c.dirty = false; // event handlers above may have re-marked it; the list is cleared below
             if (!writeBlocked) {
                 sendFrom(c.quic);
             }
@@ -560,6 +566,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
         byte[] why = "endpoint closing".getBytes(StandardCharsets.UTF_8);
         for (Connection c : new ArrayList<>(connections.values())) {
             c.quic.close(now, 0, why);
+            c.onEndpointClosed();
             markDirty(c);
         }
         CompletableFuture<Connection> f;
