@@ -424,6 +424,8 @@ public final class Connection {
         }
         if (established != null && !connected) {
             established.completeExceptionally(new ConnectionLostException(connectFailure(why), why));
+        } else if (!connected) {
+            driver.onIncomingFailed(quic.remoteAddress(), why);
         }
         IOException lost = lostException();
         for (CompletableFuture<?> f : new ArrayList<CompletableFuture<?>>(biAcceptors)) {

@@ -48,6 +48,7 @@ public record ConnectionClose(Kind kind, boolean byPeer, long code, String reaso
             case 42 -> " bad_certificate";
             case 43 -> " unsupported_certificate";
             case 46 -> " certificate_unknown";
+            case 48 -> " unknown_ca";
             case 80 -> " internal_error";
             case 120 -> " no_application_protocol";
             default -> " TLS alert " + tlsAlert();

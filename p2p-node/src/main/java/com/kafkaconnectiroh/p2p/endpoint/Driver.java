@@ -112,6 +112,8 @@ final class Driver extends ChannelInboundHandlerAdapter {
     private long datagramsIn;
     private long datagramsOut;
     private long sendCalls;
+    private long incomingFailures;
+    private final ArrayDeque<Endpoint.HandshakeFailure> recentIncomingFailures = new ArrayDeque<>();
 
     Driver(Endpoint endpoint, SecretKey secretKey, TransportConfig transportConfig, List<String> alpns,
            InetSocketAddress bind, Endpoint.Transport transport) throws IOException {
@@ -513,6 +515,19 @@ final class Driver extends ChannelInboundHandlerAdapter {
         acceptQueue.add(c);
     }
 
+    /** An incoming handshake failed (refused ALPN, bad client, timeout): kept for diagnostics, the last 16. */
+    void onIncomingFailed(InetSocketAddress from, ConnectionClose why) {
+        incomingFailures++;
+        if (recentIncomingFailures.size() >= 16) {
+            recentIncomingFailures.poll();
+        }
+        recentIncomingFailures.add(new Endpoint.HandshakeFailure(from, why));
+    }
+
+    List<Endpoint.HandshakeFailure> recentIncomingFailures() {
+        return new ArrayList<>(recentIncomingFailures);
+    }
+
     void accept(CompletableFuture<Connection> f) {
         if (closing) {
             f.completeExceptionally(new EndpointClosedException("endpoint is closed"));
@@ -609,7 +624,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
     /** Counters for diagnostics and benchmarks (read on any thread; approximate). */
     String ioStats() {
         return mode + " datagramsIn=" + datagramsIn + " datagramsOut=" + datagramsOut + " sendCalls=" + sendCalls
-                + " disco=" + disco.stats();
+                + " incomingHandshakeFailures=" + incomingFailures + " disco=" + disco.stats();
     }
 
     EndpointId localId() {

@@ -161,6 +161,22 @@ public final class Endpoint implements AutoCloseable {
         return driver.mode.toString();
     }
 
+    /** An incoming connection that ended before its handshake completed. */
+    public record HandshakeFailure(InetSocketAddress from, ConnectionClose reason) {
+    }
+
+    /**
+     * The last (up to 16) incoming connections whose handshake failed, oldest first: e.g. a peer that asked for
+     * an ALPN we do not serve (we answered with TLS alert 120, no_application_protocol), for diagnostics.
+     */
+    public List<HandshakeFailure> recentHandshakeFailures() {
+        CompletableFuture<List<HandshakeFailure>> f = new CompletableFuture<>();
+        if (!driver.submit(() -> f.complete(driver.recentIncomingFailures()))) {
+            return List.of();
+        }
+        return f.join();
+    }
+
     /** I/O and disco counters, for diagnostics. */
     public String ioStats() {
         CompletableFuture<String> f = new CompletableFuture<>();
