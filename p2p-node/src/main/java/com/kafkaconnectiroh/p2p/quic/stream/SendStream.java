@@ -12,7 +12,7 @@ public final class SendStream {
 
     private final long id;
     private final int bufferLimit;
-    private final ChunkedBuffer buf = new ChunkedBuffer();
+    private final ChunkedBuffer buf;
     private State state = State.SEND;
     /** Everything below is acknowledged. */
     private long ackedBelow;
@@ -37,6 +37,11 @@ public final class SendStream {
     private boolean writeBlocked;
 
     public SendStream(long id, long maxStreamData, int bufferLimit) {
+        this(id, maxStreamData, bufferLimit, ChunkPool.NONE);
+    }
+
+    public SendStream(long id, long maxStreamData, int bufferLimit, ChunkPool pool) {
+        this.buf = new ChunkedBuffer(pool);
         this.id = id;
         this.maxStreamData = maxStreamData;
         this.bufferLimit = bufferLimit;
