@@ -664,7 +664,7 @@ public final class QuicConnection {
         long pn = PacketNumber.decode(space.largestReceived, truncated, pnLen * 8);
         int payloadOff = pnOff + pnLen;
         int payloadLen = hdr.end - payloadOff;
-        if (payloadLen < PacketKey.TAG_LENGTH + 1) {
+        if (payloadLen < PacketKey.TAG_LENGTH) {
             return 0;
         }
         // unmask in place to build the associated data
@@ -2156,6 +2156,42 @@ public final class QuicConnection {
 
     ConnectionIds connectionIds() {
         return cids;
+    }
+
+    /** Packets that passed authentication so far. */
+    long packetsAuthenticated() {
+        return packetsReceived;
+    }
+
+    /** Forgets the connection without a word (the endpoint found it was never real). */
+    void abandon() {
+        events.clear();
+        drain();
+    }
+
+    /**
+     * Test hook: protects {@code payload} as the frames of one packet of space {@code spaceId} (0 Initial, 1
+     * Handshake, 2 1-RTT) with this side's keys and returns the datagram, so tests can make the peer process
+     * arbitrary frames through its real receive path. Null if that space has no keys.
+     */
+    byte[] sealRawPacket(long now, int spaceId, byte[] payload) {
+        PacketSpace s = spaces[spaceId];
+        if (spaceId == PacketSpace.APPLICATION ? oneRtt == null : !s.hasKeysToSend()) {
+            return null;
+        }
+        PacketPlan plan = plans[0];
+        plan.space = s;
+        plan.pn = s.nextPn;
+        plan.pnLen = 4;
+        byte[] b = txPlain[0];
+        System.arraycopy(payload, 0, b, 0, payload.length);
+        plan.payload = b;
+        plan.payloadLen = payload.length;
+        plan.sent = s.sent.obtain();
+        plan.ackEliciting = false;
+        plan.hasPadding = false;
+        int n = serialize(now, plans, 1, spaceId == PacketSpace.INITIAL && isClient ? MIN_INITIAL_SIZE : 0);
+        return java.util.Arrays.copyOf(dgram, n);
     }
 
     int keyPhaseGeneration() {
