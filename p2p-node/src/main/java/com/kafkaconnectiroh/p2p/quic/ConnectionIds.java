@@ -250,6 +250,11 @@ final class ConnectionIds {
                 registry.peerResetToken(owner, next.token());
             }
         }
+        if (retirePending.size() > 4 * activeLimit) {
+            // a peer churning IDs faster than we can send RETIRE_CONNECTION_ID (RFC 9000 §5.1.2)
+            throw new TransportException(TransportError.CONNECTION_ID_LIMIT_ERROR, FrameType.NEW_CONNECTION_ID,
+                    retirePending.size() + " connection ID retirements outstanding");
+        }
         if (remote.size() > activeLimit) {
             throw new TransportException(TransportError.CONNECTION_ID_LIMIT_ERROR, FrameType.NEW_CONNECTION_ID,
                     "peer gave us " + remote.size() + " connection IDs, our limit is " + activeLimit);

@@ -597,6 +597,9 @@ public final class QuicConnection {
             return;
         }
         if (!anyAuthenticated && cids.isStatelessReset(buf, off, len) && (buf[off] & 0x80) == 0) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} stateless reset datagram {}", this, com.kafkaconnectiroh.p2p.base.Hex.encode(buf, off, len));
+            }
             onStatelessReset();
             return;
         }
@@ -1535,6 +1538,7 @@ public final class QuicConnection {
 
     /** Endpoint path: a datagram ending in one of our peer's reset tokens reached us by its token. */
     void handleStatelessReset() {
+        LOG.debug("{} stateless reset routed by token", this);
         if (!isDrained()) {
             onStatelessReset();
         }
