@@ -177,6 +177,7 @@ public final class QuicConnection {
     private long ptoTotal;
     private long undecryptable;
     private long decryptFailures;
+    private long pathChallengesReceived;
 
     /** A packet being assembled for the current datagram. */
     private static final class PacketPlan {
@@ -852,6 +853,7 @@ public final class QuicConnection {
         } else if (f instanceof Frame.RetireConnectionId r) {
             cids.onRetire(r.sequence(), buf, hdr.dcidOff, hdr.dcidLen, !isClosed());
         } else if (f instanceof Frame.PathChallenge c) {
+            pathChallengesReceived++;
             pathResponseData = c.data();
             pathResponseTo = from;
             pathResponsePending = true;
@@ -2160,6 +2162,14 @@ public final class QuicConnection {
 
     ConnectionIds connectionIds() {
         return cids;
+    }
+
+    boolean isPathValidated() {
+        return path.validated;
+    }
+
+    long pathChallengesReceived() {
+        return pathChallengesReceived;
     }
 
     /** Packets that passed authentication so far. */

@@ -32,6 +32,7 @@ final class StreamManager {
         boolean maxStreamDataPending;
         boolean readableNotified;
         boolean finishedNotified;
+        boolean inWriteBlocked; // in writeBlocked
 
         StreamState(long id, SendStream send, RecvStream recv) {
             this.id = id;
@@ -78,7 +79,6 @@ final class StreamManager {
     private long dataBlockedReported = -1;
     boolean dataBlockedPending;
     private long sendBuffered;
-    private boolean connWriteBlocked;
 
     // connection flow control: receiving
     private long localMaxData;
@@ -171,10 +171,8 @@ final class StreamManager {
         long connRoom = Math.max(0, config.connectionSendBufferSize() - sendBuffered);
         int n = s.write(src, connRoom);
         sendBuffered += n;
-        if (s.isWriteBlocked()) {
-            if (connRoom <= n) {
-                connWriteBlocked = true;
-            }
+        if (s.isWriteBlocked() && !st.inWriteBlocked) {
+            st.inWriteBlocked = true;
             writeBlocked.add(st);
         }
         if (n > 0) {
@@ -480,11 +478,13 @@ final class StreamManager {
         int n = writeBlocked.size();
         for (int i = 0; i < n; i++) {
             StreamState st = writeBlocked.poll();
-            if (st.send == null || !st.send.isWriteBlocked()) {
+            if (st.send == null || !st.send.isWriteBlocked() || streams.get(st.id) != st) {
+                st.inWriteBlocked = false;
                 continue;
             }
             if (writable(st.id) > 0) {
                 st.send.clearWriteBlocked();
+                st.inWriteBlocked = false;
                 events.add(new ConnectionEvent.StreamWritable(st.id));
             } else {
                 writeBlocked.add(st);

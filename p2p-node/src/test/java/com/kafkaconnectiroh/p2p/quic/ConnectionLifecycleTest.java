@@ -169,6 +169,8 @@ class ConnectionLifecycleTest {
         p.sim.runUntil(() -> r[0] != null && r[0].fin, 120_000_000_000L);
         assertNull(r[0].error);
         assertEquals(moved, p.server.remoteAddress(), "the server follows the client");
+        assertTrue(p.client.pathChallengesReceived() >= 1, "the server challenged the new path");
+        assertTrue(p.server.isPathValidated(), "the client's PATH_RESPONSE validated it");
         // and can send back on the new path
         long id = p.server.openUni();
         p.server.write(id, ByteBuffer.wrap(new byte[] {1, 2, 3}));

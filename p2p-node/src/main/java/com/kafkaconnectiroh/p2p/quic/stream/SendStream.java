@@ -70,12 +70,13 @@ public final class SendStream {
 
     /** Appends up to {@code limit} bytes from {@code src}; returns how many were taken. */
     public int write(ByteBuffer src, long limit) {
-        int n = (int) Math.min(src.remaining(), Math.min(writable(), limit));
+        int wanted = src.remaining();
+        int n = (int) Math.min(wanted, Math.min(writable(), limit));
         if (n > 0) {
             buf.write(writeOffset, src, n);
             writeOffset += n;
         }
-        writeBlocked = n < src.remaining();
+        writeBlocked = n < wanted;
         return n;
     }
 
