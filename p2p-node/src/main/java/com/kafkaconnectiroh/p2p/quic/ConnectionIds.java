@@ -30,6 +30,7 @@ final class ConnectionIds {
     private final int maxIssued;
 
     private final List<Issued> issued = new ArrayList<>();
+    private ConnectionId handshakeCid;
     private long nextSeq;
     private int peerLimit = 2;
     /** retire_prior_to we put in NEW_CONNECTION_ID frames. */
@@ -53,12 +54,14 @@ final class ConnectionIds {
 
     /** Sequence 0: the SCID of our handshake packets. */
     void initialLocal(ConnectionId cid) {
+        handshakeCid = cid;
         issued.add(new Issued(nextSeq++, cid, registry.resetToken(cid)));
         registry.register(cid, owner);
     }
 
+    /** Our sequence 0 ID: the SCID of our long-header packets, even after the peer retired it. */
     ConnectionId initialLocalCid() {
-        return issued.get(0).cid();
+        return handshakeCid;
     }
 
     boolean isLocal(byte[] b, int off, int len) {

@@ -84,6 +84,7 @@ public final class QuicConnection {
     }
 
     private final boolean isClient;
+    private final String name;
     private final TransportConfig config;
     private final ConnectionIdRegistry registry;
     private final int localCidLength;
@@ -219,6 +220,7 @@ public final class QuicConnection {
 
         cids.initialLocal(localCid);
         cids.initialRemote(remoteCid, null);
+        this.name = (isClient ? "client[" : "server[") + localCid + "]";
         byte[] initialDcid = (isClient ? originalDcid : serverInitialDcid).toBytes();
         DirectionalKeys client = InitialSecrets.clientKeys(initialDcid);
         DirectionalKeys server = InitialSecrets.serverKeys(initialDcid);
@@ -584,6 +586,10 @@ public final class QuicConnection {
                 int r = handlePacket(now, from, buf, off, len);
                 if (r > 0) {
                     anyAuthenticated = true;
+                    if (hdr.isLong()) {
+                        // keys for the next coalesced packet may come out of this one's CRYPTO data
+                        driveTls(now);
+                    }
                 }
                 if (state == State.DRAINED || state == State.DRAINING || state == State.CLOSING) {
                     break;
@@ -2137,7 +2143,7 @@ public final class QuicConnection {
 
     @Override
     public String toString() {
-        return (isClient ? "client" : "server") + "[" + cids.initialLocalCid() + "]";
+        return name;
     }
 
     // =====================================================================================================
