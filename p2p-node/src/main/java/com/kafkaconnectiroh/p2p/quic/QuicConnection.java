@@ -723,8 +723,9 @@ public final class QuicConnection {
             oneRtt.onPacketOpened(which, pn);
         }
         packetsReceived++;
+        boolean newest = pn > space.largestReceived;
         space.markReceived(pn);
-        onPacketAuthenticated(now, from, type, buf);
+        onPacketAuthenticated(now, from, type, buf, newest, dgramLen);
         boolean ackEliciting = processFrames(now, from, space, type, buf, plainLen);
         onPacketProcessed(now, space, pn, ackEliciting);
         if (type == PacketType.ONE_RTT && pn == space.largestReceived && !from.equals(path.remote)
@@ -743,7 +744,8 @@ public final class QuicConnection {
                 && serverInitialDcid.matches(buf, hdr.dcidOff, hdr.dcidLen);
     }
 
-    private void onPacketAuthenticated(long now, InetSocketAddress from, PacketType type, byte[] buf) {
+    private void onPacketAuthenticated(long now, InetSocketAddress from, PacketType type, byte[] buf, boolean newest,
+                                       int dgramLen) {
         resetIdleTimer(now);
         ackElicitingSentSinceReceive = false;
         if (!receivedPeerPacket && hdr.isLong()) {
@@ -758,6 +760,15 @@ public final class QuicConnection {
             // tolerate a server answering from another address during the handshake (iroh 1.x may move the
             // 4-tuple then): follow it
             path.remote = from;
+        }
+        if (!isClient && newest && !handshakeConfirmed && type != PacketType.ONE_RTT && !from.equals(path.remote)) {
+            // the client's Initial may reach us over several paths (iroh 1.x copies it to all of them), and the
+            // first copy's source may not carry replies: during the handshake answer where the client's newest
+            // packet came from, with a fresh amplification budget for that address
+            path.remote = from;
+            path.validated = false;
+            path.bytesReceived = dgramLen;
+            path.bytesSent = 0;
         }
         if (!isClient && type == PacketType.HANDSHAKE) {
             // RFC 9000 §8.1: a Handshake packet proves the client owns its address; Initial keys go (§4.9.1)

@@ -336,6 +336,29 @@ class ConnectionLifecycleTest {
     }
 
     @Test
+    void serverAnswersWhereTheClientsHandshakePacketsComeFrom() {
+        Sim sim = new Sim(38);
+        Sim.Node server = sim.server(new TransportConfig());
+        Sim.Node client = sim.client(new TransportConfig(), 5000);
+        InetSocketAddress otherPath = new InetSocketAddress("10.7.7.7", 7777);
+        boolean[] copied = {false};
+        sim.filter = (from, to, data) -> {
+            if (!copied[0] && to.equals(server.addr)) {
+                // the first Initial reaches the server first over another path, which cannot carry replies
+                copied[0] = true;
+                sim.inject(otherPath, to, data.clone());
+                sim.injectAt(sim.now + sim.delay, from, to, data);
+                return null;
+            }
+            return data;
+        };
+        QuicConnection c = sim.connect(client, server, new TransportConfig());
+        sim.runUntil(c::isHandshakeConfirmed, 20_000_000_000L);
+        assertEquals(client.addr, server.accepted.get(0).remoteAddress());
+        assertEquals(1, server.endpoint.connectionCount());
+    }
+
+    @Test
     void datagramsFlowWhenBothSidesEnableThem() {
         TransportConfig tc = new TransportConfig().maxDatagramFrameSize(1200);
         Pair p = new Pair(35, tc, tc).establish();
