@@ -59,6 +59,8 @@ public final class QuicConnection {
     private static final int MAX_DATAGRAM = 65527;
     /** Bound on queued outgoing DATAGRAM frames. */
     private static final int MAX_QUEUED_DATAGRAMS = 64;
+    /** After this many ACK-only packets in a row, the next one carries a PING. */
+    private static final int ACK_ONLY_PING_INTERVAL = 20;
 
     enum State { HANDSHAKE, ESTABLISHED, CLOSING, DRAINING, DRAINED }
 
@@ -1883,10 +1885,19 @@ public final class QuicConnection {
                 s.probesPending--;
             }
             wroteUnrecordedElicitingFrame = false;
+            if (!ackEliciting && isApp && p > 0 && s.ackOnlyStreak >= ACK_ONLY_PING_INTERVAL
+                    && !s.sent.hasAckElicitingInFlight() && limit - p >= 1) {
+                // RFC 9000 §13.2.4: a pure receiver makes a packet ack-eliciting now and then, so the peer's ACKs
+                // let us stop repeating old ACK ranges
+                p = FrameWriter.ping(b, p);
+                sp.flags |= SentPacket.F_PING;
+                ackEliciting = true;
+            }
             plan.ackEliciting = ackEliciting;
         } else {
             plan.ackEliciting = false;
         }
+        s.ackOnlyStreak = plan.ackEliciting ? 0 : s.ackOnlyStreak + 1;
         if (p == 0) {
             s.sent.recycle(sp);
             return false;
