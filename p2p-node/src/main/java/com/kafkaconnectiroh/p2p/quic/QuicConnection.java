@@ -16,6 +16,7 @@ import com.kafkaconnectiroh.p2p.quic.protection.HeaderProtection;
 import com.kafkaconnectiroh.p2p.quic.protection.InitialSecrets;
 import com.kafkaconnectiroh.p2p.quic.protection.OneRttKeys;
 import com.kafkaconnectiroh.p2p.quic.protection.PacketKey;
+import com.kafkaconnectiroh.p2p.quic.protection.PacketSealer;
 import com.kafkaconnectiroh.p2p.quic.protection.RetryIntegrity;
 import com.kafkaconnectiroh.p2p.quic.recovery.CongestionController;
 import com.kafkaconnectiroh.p2p.quic.recovery.MtuDiscovery;
@@ -34,8 +35,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,8 +116,6 @@ public final class QuicConnection {
     private boolean handshakeDonePending;
     private TransportParameters peerParams;
     private boolean receivedHandshakeAck;
-    private long peerMaxAckDelayNanos = 25_000_000L;
-    private int peerAckDelayExponent = 3;
     private long peerMaxDatagramFrameSize;
 
     // closing
@@ -140,10 +137,9 @@ public final class QuicConnection {
 
     private final RttEstimator rtt;
     private final CongestionController cc;
+    private final LossRecovery recovery;
     private final Pacer pacer = new Pacer();
     private final MtuDiscovery mtud;
-    private int ptoCount;
-    private long lossDetectionTimer = Long.MAX_VALUE;
     private long pacingDeadline = Long.MAX_VALUE;
 
     private long idleTimeoutNanos;
@@ -165,6 +161,7 @@ public final class QuicConnection {
     private final PacketHeader hdr = new PacketHeader();
     private final FrameParser parser = new FrameParser();
     private final byte[] mask = new byte[5];
+    private final PacketSealer sealer = new PacketSealer();
     private final PacketPlan[] plans = {new PacketPlan(), new PacketPlan(), new PacketPlan()};
 
     // stats
@@ -174,10 +171,6 @@ public final class QuicConnection {
     private long bytesReceived;
     private long packetsSent;
     private long packetsReceived;
-    private long packetsLost;
-    private long bytesLost;
-    private long congestionEvents;
-    private long ptoTotal;
     private long undecryptable;
     private long decryptFailures;
     private long pathChallengesReceived;
@@ -206,6 +199,7 @@ public final class QuicConnection {
                 this.config.maxLocalConnectionIds());
         this.rtt = new RttEstimator(this.config.initialRttNanos());
         this.cc = CongestionController.create(this.config.congestionController(), MtuDiscovery.BASE);
+        this.recovery = new LossRecovery(spaces, new RecoveryHost(), rtt, cc);
         this.mtud = new MtuDiscovery(this.config.mtuDiscovery(), this.config.maxMtu(),
                 this.config.mtuReprobeIntervalNanos());
         this.streams = new StreamManager(isClient, this.config, events);
@@ -434,7 +428,8 @@ public final class QuicConnection {
     public ConnectionStats stats() {
         return new ConnectionStats(rtt.smoothed(), rtt.latest(), rtt.min(), rtt.variance(), cc.window(),
                 bytesInFlight(), mtud.current(), datagramsSent, datagramsReceived, bytesSent, bytesReceived,
-                packetsSent, packetsReceived, packetsLost, bytesLost, congestionEvents, ptoTotal,
+                packetsSent, packetsReceived, recovery.packetsLost, recovery.bytesLost, recovery.congestionEvents,
+                recovery.ptoTotal,
                 oneRtt == null ? 0 : oneRtt.generation(), streams.streamBytesSent, streams.streamBytesReceived,
                 undecryptable);
     }
@@ -451,7 +446,7 @@ public final class QuicConnection {
         if (state == State.CLOSING || state == State.DRAINING) {
             return closeDeadline;
         }
-        long t = Math.min(idleDeadline, lossDetectionTimer);
+        long t = Math.min(idleDeadline, recovery.timer());
         t = Math.min(t, spaces[PacketSpace.APPLICATION].ackDeadline);
         t = Math.min(t, pacingDeadline);
         t = Math.min(t, keepAliveDeadline());
@@ -512,8 +507,8 @@ public final class QuicConnection {
         if (handshakeConfirmed) {
             mtud.onTimeout(now);
         }
-        if (now >= lossDetectionTimer) {
-            onLossDetectionTimeout(now);
+        if (now >= recovery.timer()) {
+            recovery.onTimeout(now);
         }
     }
 
@@ -1081,8 +1076,8 @@ public final class QuicConnection {
         peerParams = tp;
         streams.applyPeerParameters(tp);
         cids.setPeerLimit(tp.activeConnectionIdLimit);
-        peerMaxAckDelayNanos = tp.maxAckDelay * 1_000_000L;
-        peerAckDelayExponent = (int) tp.ackDelayExponent;
+        recovery.peerMaxAckDelayNanos = tp.maxAckDelay * 1_000_000L;
+        recovery.peerAckDelayExponent = (int) tp.ackDelayExponent;
         peerMaxDatagramFrameSize = tp.maxDatagramFrameSize;
         mtud.setPeerMaxUdpPayload(tp.maxUdpPayloadSize);
         long peerIdle = tp.maxIdleTimeout * 1_000_000L;
@@ -1148,8 +1143,7 @@ public final class QuicConnection {
         s.probesPending = 0;
         s.pingPending = false;
         s.cryptoSend.reset(0);
-        ptoCount = 0;
-        setLossDetectionTimer(now);
+        recovery.onSpaceDiscarded(now);
     }
 
     // =====================================================================================================
@@ -1157,350 +1151,123 @@ public final class QuicConnection {
     // =====================================================================================================
 
     private long bytesInFlight() {
-        return spaces[0].sent.bytesInFlight() + spaces[1].sent.bytesInFlight() + spaces[2].sent.bytesInFlight();
+        return recovery.bytesInFlight();
     }
 
     private long ptoPeriod(boolean includeAckDelay) {
-        return rtt.ptoBase() + (includeAckDelay ? peerMaxAckDelayNanos : 0);
+        return recovery.ptoPeriod(includeAckDelay);
+    }
+
+    private void setLossDetectionTimer(long now) {
+        recovery.setTimer(now);
     }
 
     private void onAck(long now, PacketSpace space, Frame.Ack ack) throws TransportException {
-        if (ack.largest() >= space.nextPn) {
-            throw new TransportException(TransportError.PROTOCOL_VIOLATION, ack.type(),
-                    "ACK of packet " + ack.largest() + ", we sent only up to " + (space.nextPn - 1));
-        }
-        long[] ranges = ack.ranges();
-        SentPacket largestNewlyAcked = null;
-        boolean anyAckElicitingAcked = false;
-        ArrayList<SentPacket> acked = ackedScratch;
-        acked.clear();
-        for (int i = 0; i < ranges.length; i += 2) {
-            long hi = ranges[i];
-            long lo = ranges[i + 1];
-            if (space.sent.isEmpty()) {
-                break;
-            }
-            long from = Math.max(lo, space.sent.lowest());
-            long to = Math.min(hi, space.sent.end() - 1);
-            for (long pn = to; pn >= from; pn--) {
-                SentPacket p = space.sent.remove(pn);
-                if (p == null) {
-                    continue;
-                }
-                acked.add(p);
-                if (largestNewlyAcked == null || p.pn > largestNewlyAcked.pn) {
-                    largestNewlyAcked = p;
-                }
-                if (p.ackEliciting) {
-                    anyAckElicitingAcked = true;
-                }
-            }
-        }
-        if (ack.largest() > space.largestAcked) {
-            space.largestAcked = ack.largest();
-        }
-        if (acked.isEmpty()) {
-            return;
-        }
-        if (largestNewlyAcked.pn == ack.largest() && anyAckElicitingAcked) {
-            long sample = now - largestNewlyAcked.timeSent;
-            long ackDelay = 0;
-            if (space.id == PacketSpace.APPLICATION) {
-                ackDelay = (ack.ackDelay() << peerAckDelayExponent) * 1000L;
-                if (handshakeConfirmed) {
-                    ackDelay = Math.min(ackDelay, peerMaxAckDelayNanos);
-                }
-            }
-            rtt.update(sample, ackDelay);
-        }
+        recovery.onAck(now, space, ack);
         if (space.id == PacketSpace.HANDSHAKE) {
             receivedHandshakeAck = true;
         }
-        for (SentPacket p : acked) {
-            onPacketAcked(now, space, p);
-        }
         if (space.id == PacketSpace.APPLICATION && oneRtt != null) {
             oneRtt.onAckReceived(ack.largest());
-            if (isClient && !handshakeConfirmed && handshakeComplete) {
+            if (isClient && !handshakeConfirmed && handshakeComplete && space.largestAcked >= 0) {
                 // RFC 9001 §4.1.2: an acknowledged 1-RTT packet also confirms the handshake
                 onHandshakeConfirmed(now);
             }
         }
-        detectLostPackets(now, space);
-        if (peerCompletedAddressValidation()) {
-            ptoCount = 0;
-        }
-        setLossDetectionTimer(now);
-        for (SentPacket p : acked) {
-            space.sent.recycle(p);
-        }
-        acked.clear();
     }
 
-    private final ArrayList<SentPacket> ackedScratch = new ArrayList<>();
-    private final ArrayList<SentPacket> lostScratch = new ArrayList<>();
+    /** The connection's side of loss recovery: what acknowledged and lost packets carried. */
+    private final class RecoveryHost implements LossRecovery.Host {
+        @Override
+        public boolean isClient() {
+            return isClient;
+        }
 
-    private void onPacketAcked(long now, PacketSpace space, SentPacket p) {
-        if (p.inFlight) {
-            boolean appLimited = bytesInFlight() + p.size < cc.window() / 2 && !streams.hasStreamData();
-            if (!p.mtuProbe) {
-                cc.onAck(now, p.timeSent, p.size, rtt, appLimited);
-            }
+        @Override
+        public boolean handshakeConfirmed() {
+            return handshakeConfirmed;
         }
-        if (p.mtuProbe) {
-            int before = mtud.current();
-            mtud.onProbeAcked(p.pn);
-            if (mtud.current() != before) {
-                cc.onMtuChange(mtud.current());
-            }
-        } else {
-            mtud.onPacketAcked(p.size);
-        }
-        if (p.largestAckSent >= 0) {
-            // the peer has our ACK up to here: stop repeating those ranges (RFC 9000 §13.2.4)
-            space.ackRanges.removeBelow(p.largestAckSent + 1);
-        }
-        for (int i = 0; i < p.cryptoCount; i++) {
-            space.cryptoSend.onAck(p.cryptoOffsets[i], p.cryptoLens[i], false);
-        }
-        for (int i = 0; i < p.streamCount; i++) {
-            streams.onStreamFrameAcked(p.streamIds[i], p.streamOffsets[i], p.streamLens[i], p.streamFins[i]);
-        }
-        for (int i = 0; i < p.controlCount; i++) {
-            if (p.controlKinds[i] == SentPacket.K_RESET_STREAM) {
-                streams.onControlAcked(p.controlKinds[i], p.controlArgs[i]);
-            }
-        }
-    }
 
-    private void detectLostPackets(long now, PacketSpace space) {
-        space.lossTime = Long.MAX_VALUE;
-        if (space.largestAcked < 0 || space.sent.isEmpty()) {
-            return;
+        @Override
+        public boolean peerCompletedAddressValidation() {
+            return !isClient || receivedHandshakeAck || handshakeConfirmed;
         }
-        long lossDelay = rtt.lossDelay();
-        long lostSendTime = now - lossDelay;
-        ArrayList<SentPacket> lost = lostScratch;
-        lost.clear();
-        long end = Math.min(space.largestAcked, space.sent.end() - 1);
-        for (long pn = space.sent.lowest(); pn <= end; pn++) {
-            SentPacket p = space.sent.get(pn);
-            if (p == null) {
-                continue;
-            }
-            // RFC 9002 §6.1: packet threshold 3, time threshold 9/8 RTT
-            if (p.timeSent <= lostSendTime || space.largestAcked >= pn + 3) {
-                lost.add(p);
+
+        @Override
+        public boolean amplificationBlocked() {
+            return !isClient && path.amplificationBudget() == 0;
+        }
+
+        @Override
+        public boolean hasHandshakeKeys() {
+            return QuicConnection.this.hasHandshakeKeys();
+        }
+
+        @Override
+        public boolean nothingToSend() {
+            return !streams.hasStreamData();
+        }
+
+        @Override
+        public void onAcked(long now, PacketSpace space, SentPacket p) {
+            if (p.mtuProbe) {
+                int before = mtud.current();
+                mtud.onProbeAcked(p.pn);
+                if (mtud.current() != before) {
+                    cc.onMtuChange(mtud.current());
+                }
             } else {
-                space.lossTime = Math.min(space.lossTime, p.timeSent + lossDelay);
+                mtud.onPacketAcked(p.size);
             }
-        }
-        if (lost.isEmpty()) {
-            return;
-        }
-        long newestLostTime = Long.MIN_VALUE;
-        long oldestAckElicitingLost = Long.MAX_VALUE;
-        long newestAckElicitingLost = Long.MIN_VALUE;
-        boolean congestionSignal = false;
-        for (SentPacket p : lost) {
-            space.sent.remove(p.pn);
-            onPacketLost(space, p);
-            if (p.inFlight && !p.mtuProbe) {
-                congestionSignal = true;
-                newestLostTime = Math.max(newestLostTime, p.timeSent);
-                if (p.ackEliciting) {
-                    oldestAckElicitingLost = Math.min(oldestAckElicitingLost, p.timeSent);
-                    newestAckElicitingLost = Math.max(newestAckElicitingLost, p.timeSent);
+            if (p.largestAckSent >= 0) {
+                // the peer has our ACK up to here: stop repeating those ranges (RFC 9000 §13.2.4)
+                space.ackRanges.removeBelow(p.largestAckSent + 1);
+            }
+            for (int i = 0; i < p.cryptoCount; i++) {
+                space.cryptoSend.onAck(p.cryptoOffsets[i], p.cryptoLens[i], false);
+            }
+            for (int i = 0; i < p.streamCount; i++) {
+                streams.onStreamFrameAcked(p.streamIds[i], p.streamOffsets[i], p.streamLens[i], p.streamFins[i]);
+            }
+            for (int i = 0; i < p.controlCount; i++) {
+                if (p.controlKinds[i] == SentPacket.K_RESET_STREAM) {
+                    streams.onControlAcked(p.controlKinds[i], p.controlArgs[i]);
                 }
             }
         }
-        if (congestionSignal) {
-            // RFC 9002 §7.6: persistent congestion when losses span the PC duration with no ack in between
-            boolean persistent = false;
-            if (rtt.hasSample() && newestAckElicitingLost != Long.MIN_VALUE) {
-                long pcDuration = (rtt.smoothed() + Math.max(4 * rtt.variance(), RttEstimator.GRANULARITY)
-                        + peerMaxAckDelayNanos) * 3;
-                persistent = newestAckElicitingLost - oldestAckElicitingLost > pcDuration
-                        && contiguousLoss(lost);
-            }
-            congestionEvents++;
-            cc.onCongestionEvent(now, newestLostTime, persistent);
-            if (persistent) {
-                rtt.reset();
-            }
-        }
-        for (SentPacket p : lost) {
-            space.sent.recycle(p);
-        }
-        lost.clear();
-    }
 
-    /** No packet between the first and last lost packet was acknowledged (approximated by pn contiguity). */
-    private static boolean contiguousLoss(List<SentPacket> lost) {
-        int ackEliciting = 0;
-        for (SentPacket p : lost) {
-            if (p.ackEliciting) {
-                ackEliciting++;
+        @Override
+        public void onLost(PacketSpace space, SentPacket p) {
+            if (p.mtuProbe) {
+                mtud.onProbeLost(p.pn);
+            } else {
+                mtud.onPacketLost(p.size);
             }
-        }
-        return ackEliciting >= 2 && lost.get(lost.size() - 1).pn - lost.get(0).pn + 1 == lost.size();
-    }
-
-    private void onPacketLost(PacketSpace space, SentPacket p) {
-        packetsLost++;
-        bytesLost += p.size;
-        if (p.mtuProbe) {
-            mtud.onProbeLost(p.pn);
-        } else {
-            mtud.onPacketLost(p.size);
-        }
-        for (int i = 0; i < p.cryptoCount; i++) {
-            space.cryptoSend.onLost(p.cryptoOffsets[i], p.cryptoLens[i], false);
-        }
-        for (int i = 0; i < p.streamCount; i++) {
-            streams.onStreamFrameLost(p.streamIds[i], p.streamOffsets[i], p.streamLens[i], p.streamFins[i]);
-        }
-        for (int i = 0; i < p.controlCount; i++) {
-            int kind = p.controlKinds[i];
-            long arg = p.controlArgs[i];
-            switch (kind) {
-                case SentPacket.K_NEW_CONNECTION_ID -> cids.onNewCidLost(arg);
-                case SentPacket.K_RETIRE_CONNECTION_ID -> cids.onRetireLost(arg);
-                default -> streams.onControlLost(kind, arg);
+            for (int i = 0; i < p.cryptoCount; i++) {
+                space.cryptoSend.onLost(p.cryptoOffsets[i], p.cryptoLens[i], false);
             }
+            for (int i = 0; i < p.streamCount; i++) {
+                streams.onStreamFrameLost(p.streamIds[i], p.streamOffsets[i], p.streamLens[i], p.streamFins[i]);
+            }
+            for (int i = 0; i < p.controlCount; i++) {
+                int kind = p.controlKinds[i];
+                long arg = p.controlArgs[i];
+                switch (kind) {
+                    case SentPacket.K_NEW_CONNECTION_ID -> cids.onNewCidLost(arg);
+                    case SentPacket.K_RETIRE_CONNECTION_ID -> cids.onRetireLost(arg);
+                    default -> streams.onControlLost(kind, arg);
+                }
+            }
+            if ((p.flags & SentPacket.F_HANDSHAKE_DONE) != 0) {
+                handshakeDonePending = true;
+            }
+            streams.onFlagsLost(p.flags);
         }
-        if ((p.flags & SentPacket.F_HANDSHAKE_DONE) != 0) {
-            handshakeDonePending = true;
-        }
-        streams.onFlagsLost(p.flags);
-    }
-
-    private boolean peerCompletedAddressValidation() {
-        return !isClient || receivedHandshakeAck || handshakeConfirmed;
     }
 
     private boolean hasHandshakeKeys() {
         PacketSpace hs = spaces[PacketSpace.HANDSHAKE];
         return !hs.discarded && hs.writeKeys != null;
-    }
-
-    private void setLossDetectionTimer(long now) {
-        long lossTime = Long.MAX_VALUE;
-        for (PacketSpace s : spaces) {
-            lossTime = Math.min(lossTime, s.lossTime);
-        }
-        if (lossTime != Long.MAX_VALUE) {
-            lossDetectionTimer = lossTime;
-            return;
-        }
-        if (!isClient && path.amplificationBudget() == 0) {
-            lossDetectionTimer = Long.MAX_VALUE;
-            return;
-        }
-        boolean anyInFlight = false;
-        for (PacketSpace s : spaces) {
-            if (s.sent.hasAckElicitingInFlight()) {
-                anyInFlight = true;
-            }
-        }
-        if (!anyInFlight && peerCompletedAddressValidation()) {
-            lossDetectionTimer = Long.MAX_VALUE;
-            return;
-        }
-        lossDetectionTimer = ptoTime(now)[0];
-    }
-
-    private final long[] ptoResult = new long[2];
-
-    /** {time, space id} of the next PTO (RFC 9002 GetPtoTimeAndSpace). */
-    private long[] ptoTime(long now) {
-        long duration = rtt.ptoBase() << Math.min(ptoCount, 20);
-        boolean anyInFlight = false;
-        for (PacketSpace s : spaces) {
-            if (s.sent.hasAckElicitingInFlight()) {
-                anyInFlight = true;
-            }
-        }
-        if (!anyInFlight) {
-            ptoResult[0] = now + duration;
-            ptoResult[1] = hasHandshakeKeys() ? PacketSpace.HANDSHAKE : PacketSpace.INITIAL;
-            return ptoResult;
-        }
-        long timeout = Long.MAX_VALUE;
-        int which = PacketSpace.INITIAL;
-        for (PacketSpace s : spaces) {
-            if (!s.sent.hasAckElicitingInFlight()) {
-                continue;
-            }
-            long d = duration;
-            if (s.id == PacketSpace.APPLICATION) {
-                if (!handshakeConfirmed) {
-                    break;
-                }
-                d += peerMaxAckDelayNanos << Math.min(ptoCount, 20);
-            }
-            long t = s.lastAckElicitingSent + d;
-            if (t < timeout) {
-                timeout = t;
-                which = s.id;
-            }
-        }
-        ptoResult[0] = timeout;
-        ptoResult[1] = which;
-        return ptoResult;
-    }
-
-    private void onLossDetectionTimeout(long now) {
-        long lossTime = Long.MAX_VALUE;
-        PacketSpace lossSpace = null;
-        for (PacketSpace s : spaces) {
-            if (s.lossTime < lossTime) {
-                lossTime = s.lossTime;
-                lossSpace = s;
-            }
-        }
-        if (lossSpace != null) {
-            detectLostPackets(now, lossSpace);
-            setLossDetectionTimer(now);
-            return;
-        }
-        boolean anyInFlight = false;
-        for (PacketSpace s : spaces) {
-            if (s.sent.hasAckElicitingInFlight()) {
-                anyInFlight = true;
-            }
-        }
-        if (!anyInFlight) {
-            // client anti-deadlock probe (RFC 9002 §6.2.2.1)
-            PacketSpace s = spaces[hasHandshakeKeys() ? PacketSpace.HANDSHAKE : PacketSpace.INITIAL];
-            if (!s.discarded && s.writeKeys != null) {
-                s.probesPending = 1;
-                requeueCrypto(s);
-            }
-        } else {
-            PacketSpace s = spaces[(int) ptoTime(now)[1]];
-            s.probesPending = 2;
-            if (s.id != PacketSpace.APPLICATION) {
-                requeueCrypto(s);
-            }
-        }
-        ptoCount++;
-        ptoTotal++;
-        setLossDetectionTimer(now);
-    }
-
-    /** On a handshake-space PTO, resend unacknowledged CRYPTO data in the probes (RFC 9002 §6.2.4). */
-    private void requeueCrypto(PacketSpace s) {
-        long end = s.sent.end();
-        for (long pn = s.sent.isEmpty() ? end : s.sent.lowest(); pn < end; pn++) {
-            SentPacket p = s.sent.get(pn);
-            if (p == null) {
-                continue;
-            }
-            for (int i = 0; i < p.cryptoCount; i++) {
-                s.cryptoSend.onLost(p.cryptoOffsets[i], p.cryptoLens[i], false);
-            }
-        }
     }
 
     // =====================================================================================================
@@ -1603,7 +1370,7 @@ public final class QuicConnection {
         }
         state = State.DRAINED;
         closeSendPending = false;
-        lossDetectionTimer = Long.MAX_VALUE;
+        recovery.stop();
         registry.drained(this);
     }
 
@@ -1816,13 +1583,10 @@ public final class QuicConnection {
     private int headerSize(PacketSpace s, int pnLen) {
         int dcid = cids.activeRemote().length();
         if (s.id == PacketSpace.APPLICATION) {
-            return 1 + dcid + pnLen;
+            return PacketSealer.shortHeaderSize(dcid, pnLen);
         }
-        int h = 1 + 4 + 1 + dcid + 1 + cids.initialLocalCid().length() + 2 + pnLen;
-        if (s.id == PacketSpace.INITIAL) {
-            h += VarInt.size(isClient ? retryToken.length : 0) + (isClient ? retryToken.length : 0);
-        }
-        return h;
+        return PacketSealer.longHeaderSize(dcid, cids.initialLocalCid().length(), isClient ? retryToken.length : 0,
+                s.id == PacketSpace.INITIAL, pnLen);
     }
 
     private int packetSize(PacketPlan plan) {
@@ -2021,51 +1785,16 @@ public final class QuicConnection {
 
     private int writePacket(long now, PacketPlan plan, int pos) {
         PacketSpace s = plan.space;
-        byte[] out = dgram;
         int start = pos;
-        ConnectionId dcid = cids.activeRemote();
-        int pnLen = plan.pnLen;
-        HeaderProtection hp;
-        PacketKey key;
         if (s.id == PacketSpace.APPLICATION) {
             maybeInitiateKeyUpdate(now);
-            out[pos++] = (byte) (0x40 | (oneRtt.phase() << 2) | (pnLen - 1));
-            pos = dcid.writeTo(out, pos);
-            hp = oneRtt.writeHeader();
-            key = oneRtt.write();
-        } else {
-            int typeBits = s.id == PacketSpace.INITIAL ? 0 : 2;
-            out[pos++] = (byte) (0xC0 | (typeBits << 4) | (pnLen - 1));
-            out[pos++] = 0;
-            out[pos++] = 0;
-            out[pos++] = 0;
-            out[pos++] = 1;
-            out[pos++] = (byte) dcid.length();
-            pos = dcid.writeTo(out, pos);
-            ConnectionId scid = cids.initialLocalCid();
-            out[pos++] = (byte) scid.length();
-            pos = scid.writeTo(out, pos);
-            if (s.id == PacketSpace.INITIAL) {
-                byte[] token = isClient ? retryToken : EMPTY;
-                pos = VarInt.write(out, pos, token.length);
-                System.arraycopy(token, 0, out, pos, token.length);
-                pos += token.length;
-            }
-            pos = VarInt.writeWithSize(out, pos, pnLen + plan.payloadLen + PacketKey.TAG_LENGTH, 2);
-            hp = s.writeKeys.header();
-            key = s.writeKeys.packet();
-        }
-        int pnOff = pos;
-        pos = PacketNumber.write(out, pos, plan.pn, pnLen);
-        int sealed = key.seal(plan.pn, out, start, pos - start, plan.payload, 0, plan.payloadLen, out, pos);
-        if (s.id == PacketSpace.APPLICATION) {
+            pos = sealer.sealShort(dgram, pos, cids.activeRemote(), oneRtt.phase(), plan.pn, plan.pnLen, plan.payload,
+                    plan.payloadLen, oneRtt.write(), oneRtt.writeHeader());
             oneRtt.onPacketSealed();
-        }
-        pos += sealed;
-        hp.mask(out, pnOff + 4, mask);
-        out[start] ^= (byte) (mask[0] & (s.id == PacketSpace.APPLICATION ? 0x1f : 0x0f));
-        for (int i = 0; i < pnLen; i++) {
-            out[pnOff + i] ^= mask[1 + i];
+        } else {
+            pos = sealer.sealLong(dgram, pos, s.id == PacketSpace.INITIAL ? PacketSealer.INITIAL : PacketSealer.HANDSHAKE,
+                    cids.activeRemote(), cids.initialLocalCid(), isClient ? retryToken : EMPTY, plan.pn, plan.pnLen,
+                    plan.payload, plan.payloadLen, s.writeKeys);
         }
         if (LOG.isTraceEnabled()) {
             LOG.trace("{} t={} tx space={} pn={} size={} eliciting={} streams={} crypto={} flags={} ctl={} ack={}",
