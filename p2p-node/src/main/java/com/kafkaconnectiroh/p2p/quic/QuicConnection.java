@@ -303,6 +303,11 @@ public final class QuicConnection {
         return tls == null ? null : tls.alpn();
     }
 
+    /** The negotiated TLS cipher suite, once known; else null. */
+    public CipherSuite cipherSuite() {
+        return tls == null ? null : tls.cipherSuite();
+    }
+
     public InetSocketAddress remoteAddress() {
         return path.remote;
     }

@@ -73,6 +73,8 @@ class StreamTransferTest {
         Sim sim = new Sim(80);
         sim.loss = 0.05;
         Pair p = new Pair(sim, tc, tc, new EndpointConfig(), suite).establish();
+        assertEquals(suite, p.client.cipherSuite());
+        assertEquals(suite, p.server.cipherSuite());
         long id = p.client.openBi();
         p.sim.apps.add(new Patterns.Writer(p.client, id, 1_000_000));
         Patterns.Reader[] r = new Patterns.Reader[1];
