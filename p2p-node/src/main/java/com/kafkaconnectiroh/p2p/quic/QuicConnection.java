@@ -571,16 +571,19 @@ public final class QuicConnection {
         boolean anyAuthenticated = false;
         int p = off;
         int end = off + len;
-        ConnectionId firstDcid = null;
+        int firstDcidOff = -1;
+        int firstDcidLen = 0;
         try {
             while (p < end) {
                 if (!hdr.parse(buf, p, end, localCidLength)) {
                     break;
                 }
                 int next = hdr.end;
-                if (firstDcid == null) {
-                    firstDcid = ConnectionId.of(buf, hdr.dcidOff, Math.min(hdr.dcidLen, ConnectionId.MAX_LENGTH));
-                } else if (!firstDcid.matches(buf, hdr.dcidOff, hdr.dcidLen)) {
+                if (firstDcidOff < 0) {
+                    firstDcidOff = hdr.dcidOff;
+                    firstDcidLen = hdr.dcidLen;
+                } else if (!java.util.Arrays.equals(buf, firstDcidOff, firstDcidOff + firstDcidLen, buf, hdr.dcidOff,
+                        hdr.dcidOff + hdr.dcidLen)) {
                     // RFC 9000 §12.2: coalesced packets with another DCID are dropped
                     p = next;
                     continue;

@@ -372,6 +372,39 @@ class ConnectionLifecycleTest {
     }
 
     @Test
+    void alpnMismatchFailsTheHandshakeWithATlsAlert() {
+        Sim sim = new Sim(39);
+        Sim.Node server = sim.server(new TransportConfig());
+        Sim.Node client = sim.client(new TransportConfig(), 5000);
+        com.kafkaconnectiroh.p2p.tls.TlsClientConfig tls = new com.kafkaconnectiroh.p2p.tls.TlsClientConfig(client.key,
+                server.key.publicKey(), List.of("other/1".getBytes(StandardCharsets.US_ASCII)));
+        QuicConnection c = client.endpoint.connect(sim.now, server.addr,
+                tp -> new com.kafkaconnectiroh.p2p.tls.TlsClientSession(tls, tp));
+        sim.runUntil(c::isClosed, 10_000_000_000L);
+        assertEquals(CloseReason.Source.PEER, c.closeReason().source());
+        assertEquals(TransportError.CRYPTO_ERROR + 120, c.closeReason().errorCode(), c.closeReason().toString());
+        assertFalse(c.isHandshakeComplete());
+        sim.runUntil(() -> server.endpoint.connectionCount() == 0 && c.isDrained(), 30_000_000_000L);
+    }
+
+    @Test
+    void wrongServerIdentityFailsTheHandshakeOnTheClient() {
+        Sim sim = new Sim(40);
+        Sim.Node server = sim.server(new TransportConfig());
+        Sim.Node client = sim.client(new TransportConfig(), 5000);
+        com.kafkaconnectiroh.p2p.tls.TlsClientConfig tls = new com.kafkaconnectiroh.p2p.tls.TlsClientConfig(client.key,
+                com.kafkaconnectiroh.p2p.base.SecretKey.generate().publicKey(), List.of(Sim.ALPN));
+        QuicConnection c = client.endpoint.connect(sim.now, server.addr,
+                tp -> new com.kafkaconnectiroh.p2p.tls.TlsClientSession(tls, tp));
+        sim.runUntil(c::isClosed, 10_000_000_000L);
+        assertEquals(CloseReason.Source.LOCAL, c.closeReason().source());
+        assertTrue(c.closeReason().errorCode() > TransportError.CRYPTO_ERROR, c.closeReason().toString());
+        sim.runUntil(() -> server.accepted.get(0).isClosed(), 10_000_000_000L);
+        assertEquals(c.closeReason().errorCode(), server.accepted.get(0).closeReason().errorCode(),
+                "the server hears the client's alert");
+    }
+
+    @Test
     void closedConnectionsLeaveNoRoutes() {
         Pair p = new Pair(37, new TransportConfig(), new TransportConfig()).establish();
         p.client.close(p.sim.now, 0, null);
