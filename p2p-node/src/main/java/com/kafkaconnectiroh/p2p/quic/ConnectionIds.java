@@ -30,6 +30,7 @@ final class ConnectionIds {
     private final int maxIssued;
 
     private final List<Issued> issued = new ArrayList<>();
+    private ConnectionId handshakeCid;
     private long nextSeq;
     private int peerLimit = 2;
     /** retire_prior_to we put in NEW_CONNECTION_ID frames. */
@@ -53,12 +54,14 @@ final class ConnectionIds {
 
     /** Sequence 0: the SCID of our handshake packets. */
     void initialLocal(ConnectionId cid) {
+        handshakeCid = cid;
         issued.add(new Issued(nextSeq++, cid, registry.resetToken(cid)));
         registry.register(cid, owner);
     }
 
+    /** Our sequence 0 ID: the SCID of our long-header packets, even after the peer retired it. */
     ConnectionId initialLocalCid() {
-        return issued.get(0).cid();
+        return handshakeCid;
     }
 
     boolean isLocal(byte[] b, int off, int len) {
@@ -249,6 +252,11 @@ final class ConnectionIds {
                 active = next;
                 registry.peerResetToken(owner, next.token());
             }
+        }
+        if (retirePending.size() > 4 * activeLimit) {
+            // a peer churning IDs faster than we can send RETIRE_CONNECTION_ID (RFC 9000 §5.1.2)
+            throw new TransportException(TransportError.CONNECTION_ID_LIMIT_ERROR, FrameType.NEW_CONNECTION_ID,
+                    retirePending.size() + " connection ID retirements outstanding");
         }
         if (remote.size() > activeLimit) {
             throw new TransportException(TransportError.CONNECTION_ID_LIMIT_ERROR, FrameType.NEW_CONNECTION_ID,

@@ -32,6 +32,7 @@ final class PacketSpace {
     long lossTime = Long.MAX_VALUE;
     long lastAckElicitingSent = Long.MIN_VALUE;
     int probesPending;
+    int ackOnlyStreak;
     boolean pingPending;
 
     // receiving

@@ -16,6 +16,7 @@ import com.kafkaconnectiroh.p2p.quic.protection.HeaderProtection;
 import com.kafkaconnectiroh.p2p.quic.protection.InitialSecrets;
 import com.kafkaconnectiroh.p2p.quic.protection.OneRttKeys;
 import com.kafkaconnectiroh.p2p.quic.protection.PacketKey;
+import com.kafkaconnectiroh.p2p.quic.protection.PacketSealer;
 import com.kafkaconnectiroh.p2p.quic.protection.RetryIntegrity;
 import com.kafkaconnectiroh.p2p.quic.recovery.CongestionController;
 import com.kafkaconnectiroh.p2p.quic.recovery.MtuDiscovery;
@@ -34,8 +35,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +58,8 @@ public final class QuicConnection {
     private static final int MAX_DATAGRAM = 65527;
     /** Bound on queued outgoing DATAGRAM frames. */
     private static final int MAX_QUEUED_DATAGRAMS = 64;
+    /** After this many ACK-only packets in a row, the next one carries a PING. */
+    private static final int ACK_ONLY_PING_INTERVAL = 20;
 
     enum State { HANDSHAKE, ESTABLISHED, CLOSING, DRAINING, DRAINED }
 
@@ -84,6 +85,7 @@ public final class QuicConnection {
     }
 
     private final boolean isClient;
+    private final String name;
     private final TransportConfig config;
     private final ConnectionIdRegistry registry;
     private final int localCidLength;
@@ -114,8 +116,6 @@ public final class QuicConnection {
     private boolean handshakeDonePending;
     private TransportParameters peerParams;
     private boolean receivedHandshakeAck;
-    private long peerMaxAckDelayNanos = 25_000_000L;
-    private int peerAckDelayExponent = 3;
     private long peerMaxDatagramFrameSize;
 
     // closing
@@ -137,10 +137,9 @@ public final class QuicConnection {
 
     private final RttEstimator rtt;
     private final CongestionController cc;
+    private final LossRecovery recovery;
     private final Pacer pacer = new Pacer();
     private final MtuDiscovery mtud;
-    private int ptoCount;
-    private long lossDetectionTimer = Long.MAX_VALUE;
     private long pacingDeadline = Long.MAX_VALUE;
 
     private long idleTimeoutNanos;
@@ -162,6 +161,7 @@ public final class QuicConnection {
     private final PacketHeader hdr = new PacketHeader();
     private final FrameParser parser = new FrameParser();
     private final byte[] mask = new byte[5];
+    private final PacketSealer sealer = new PacketSealer();
     private final PacketPlan[] plans = {new PacketPlan(), new PacketPlan(), new PacketPlan()};
 
     // stats
@@ -171,12 +171,9 @@ public final class QuicConnection {
     private long bytesReceived;
     private long packetsSent;
     private long packetsReceived;
-    private long packetsLost;
-    private long bytesLost;
-    private long congestionEvents;
-    private long ptoTotal;
     private long undecryptable;
     private long decryptFailures;
+    private long pathChallengesReceived;
 
     /** A packet being assembled for the current datagram. */
     private static final class PacketPlan {
@@ -202,6 +199,7 @@ public final class QuicConnection {
                 this.config.maxLocalConnectionIds());
         this.rtt = new RttEstimator(this.config.initialRttNanos());
         this.cc = CongestionController.create(this.config.congestionController(), MtuDiscovery.BASE);
+        this.recovery = new LossRecovery(spaces, new RecoveryHost(), rtt, cc);
         this.mtud = new MtuDiscovery(this.config.mtuDiscovery(), this.config.maxMtu(),
                 this.config.mtuReprobeIntervalNanos());
         this.streams = new StreamManager(isClient, this.config, events);
@@ -218,6 +216,7 @@ public final class QuicConnection {
 
         cids.initialLocal(localCid);
         cids.initialRemote(remoteCid, null);
+        this.name = (isClient ? "client[" : "server[") + localCid + "]";
         byte[] initialDcid = (isClient ? originalDcid : serverInitialDcid).toBytes();
         DirectionalKeys client = InitialSecrets.clientKeys(initialDcid);
         DirectionalKeys server = InitialSecrets.serverKeys(initialDcid);
@@ -302,6 +301,11 @@ public final class QuicConnection {
     /** The negotiated ALPN, once known; else null. */
     public byte[] alpn() {
         return tls == null ? null : tls.alpn();
+    }
+
+    /** The negotiated TLS cipher suite, once known; else null. */
+    public CipherSuite cipherSuite() {
+        return tls == null ? null : tls.cipherSuite();
     }
 
     public InetSocketAddress remoteAddress() {
@@ -429,7 +433,8 @@ public final class QuicConnection {
     public ConnectionStats stats() {
         return new ConnectionStats(rtt.smoothed(), rtt.latest(), rtt.min(), rtt.variance(), cc.window(),
                 bytesInFlight(), mtud.current(), datagramsSent, datagramsReceived, bytesSent, bytesReceived,
-                packetsSent, packetsReceived, packetsLost, bytesLost, congestionEvents, ptoTotal,
+                packetsSent, packetsReceived, recovery.packetsLost, recovery.bytesLost, recovery.congestionEvents,
+                recovery.ptoTotal,
                 oneRtt == null ? 0 : oneRtt.generation(), streams.streamBytesSent, streams.streamBytesReceived,
                 undecryptable);
     }
@@ -446,7 +451,7 @@ public final class QuicConnection {
         if (state == State.CLOSING || state == State.DRAINING) {
             return closeDeadline;
         }
-        long t = Math.min(idleDeadline, lossDetectionTimer);
+        long t = Math.min(idleDeadline, recovery.timer());
         t = Math.min(t, spaces[PacketSpace.APPLICATION].ackDeadline);
         t = Math.min(t, pacingDeadline);
         t = Math.min(t, keepAliveDeadline());
@@ -507,8 +512,8 @@ public final class QuicConnection {
         if (handshakeConfirmed) {
             mtud.onTimeout(now);
         }
-        if (now >= lossDetectionTimer) {
-            onLossDetectionTimeout(now);
+        if (now >= recovery.timer()) {
+            recovery.onTimeout(now);
         }
     }
 
@@ -566,16 +571,19 @@ public final class QuicConnection {
         boolean anyAuthenticated = false;
         int p = off;
         int end = off + len;
-        ConnectionId firstDcid = null;
+        int firstDcidOff = -1;
+        int firstDcidLen = 0;
         try {
             while (p < end) {
                 if (!hdr.parse(buf, p, end, localCidLength)) {
                     break;
                 }
                 int next = hdr.end;
-                if (firstDcid == null) {
-                    firstDcid = ConnectionId.of(buf, hdr.dcidOff, Math.min(hdr.dcidLen, ConnectionId.MAX_LENGTH));
-                } else if (!firstDcid.matches(buf, hdr.dcidOff, hdr.dcidLen)) {
+                if (firstDcidOff < 0) {
+                    firstDcidOff = hdr.dcidOff;
+                    firstDcidLen = hdr.dcidLen;
+                } else if (!java.util.Arrays.equals(buf, firstDcidOff, firstDcidOff + firstDcidLen, buf, hdr.dcidOff,
+                        hdr.dcidOff + hdr.dcidLen)) {
                     // RFC 9000 §12.2: coalesced packets with another DCID are dropped
                     p = next;
                     continue;
@@ -583,6 +591,10 @@ public final class QuicConnection {
                 int r = handlePacket(now, from, buf, off, len);
                 if (r > 0) {
                     anyAuthenticated = true;
+                    if (hdr.isLong()) {
+                        // keys for the next coalesced packet may come out of this one's CRYPTO data
+                        driveTls(now);
+                    }
                 }
                 if (state == State.DRAINED || state == State.DRAINING || state == State.CLOSING) {
                     break;
@@ -597,6 +609,9 @@ public final class QuicConnection {
             return;
         }
         if (!anyAuthenticated && cids.isStatelessReset(buf, off, len) && (buf[off] & 0x80) == 0) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} stateless reset datagram {}", this, com.kafkaconnectiroh.p2p.base.Hex.encode(buf, off, len));
+            }
             onStatelessReset();
             return;
         }
@@ -664,7 +679,7 @@ public final class QuicConnection {
         long pn = PacketNumber.decode(space.largestReceived, truncated, pnLen * 8);
         int payloadOff = pnOff + pnLen;
         int payloadLen = hdr.end - payloadOff;
-        if (payloadLen < PacketKey.TAG_LENGTH + 1) {
+        if (payloadLen < PacketKey.TAG_LENGTH) {
             return 0;
         }
         // unmask in place to build the associated data
@@ -713,8 +728,9 @@ public final class QuicConnection {
             oneRtt.onPacketOpened(which, pn);
         }
         packetsReceived++;
+        boolean newest = pn > space.largestReceived;
         space.markReceived(pn);
-        onPacketAuthenticated(now, from, type, buf);
+        onPacketAuthenticated(now, from, type, buf, newest, dgramLen);
         boolean ackEliciting = processFrames(now, from, space, type, buf, plainLen);
         onPacketProcessed(now, space, pn, ackEliciting);
         if (type == PacketType.ONE_RTT && pn == space.largestReceived && !from.equals(path.remote)
@@ -733,7 +749,8 @@ public final class QuicConnection {
                 && serverInitialDcid.matches(buf, hdr.dcidOff, hdr.dcidLen);
     }
 
-    private void onPacketAuthenticated(long now, InetSocketAddress from, PacketType type, byte[] buf) {
+    private void onPacketAuthenticated(long now, InetSocketAddress from, PacketType type, byte[] buf, boolean newest,
+                                       int dgramLen) {
         resetIdleTimer(now);
         ackElicitingSentSinceReceive = false;
         if (!receivedPeerPacket && hdr.isLong()) {
@@ -748,6 +765,15 @@ public final class QuicConnection {
             // tolerate a server answering from another address during the handshake (iroh 1.x may move the
             // 4-tuple then): follow it
             path.remote = from;
+        }
+        if (!isClient && newest && !handshakeConfirmed && type != PacketType.ONE_RTT && !from.equals(path.remote)) {
+            // the client's Initial may reach us over several paths (iroh 1.x copies it to all of them), and the
+            // first copy's source may not carry replies: during the handshake answer where the client's newest
+            // packet came from, with a fresh amplification budget for that address
+            path.remote = from;
+            path.validated = false;
+            path.bytesReceived = dgramLen;
+            path.bytesSent = 0;
         }
         if (!isClient && type == PacketType.HANDSHAKE) {
             // RFC 9000 §8.1: a Handshake packet proves the client owns its address; Initial keys go (§4.9.1)
@@ -849,6 +875,7 @@ public final class QuicConnection {
         } else if (f instanceof Frame.RetireConnectionId r) {
             cids.onRetire(r.sequence(), buf, hdr.dcidOff, hdr.dcidLen, !isClosed());
         } else if (f instanceof Frame.PathChallenge c) {
+            pathChallengesReceived++;
             pathResponseData = c.data();
             pathResponseTo = from;
             pathResponsePending = true;
@@ -1057,8 +1084,8 @@ public final class QuicConnection {
         peerParams = tp;
         streams.applyPeerParameters(tp);
         cids.setPeerLimit(tp.activeConnectionIdLimit);
-        peerMaxAckDelayNanos = tp.maxAckDelay * 1_000_000L;
-        peerAckDelayExponent = (int) tp.ackDelayExponent;
+        recovery.peerMaxAckDelayNanos = tp.maxAckDelay * 1_000_000L;
+        recovery.peerAckDelayExponent = (int) tp.ackDelayExponent;
         peerMaxDatagramFrameSize = tp.maxDatagramFrameSize;
         mtud.setPeerMaxUdpPayload(tp.maxUdpPayloadSize);
         long peerIdle = tp.maxIdleTimeout * 1_000_000L;
@@ -1124,8 +1151,7 @@ public final class QuicConnection {
         s.probesPending = 0;
         s.pingPending = false;
         s.cryptoSend.reset(0);
-        ptoCount = 0;
-        setLossDetectionTimer(now);
+        recovery.onSpaceDiscarded(now);
     }
 
     // =====================================================================================================
@@ -1133,350 +1159,123 @@ public final class QuicConnection {
     // =====================================================================================================
 
     private long bytesInFlight() {
-        return spaces[0].sent.bytesInFlight() + spaces[1].sent.bytesInFlight() + spaces[2].sent.bytesInFlight();
+        return recovery.bytesInFlight();
     }
 
     private long ptoPeriod(boolean includeAckDelay) {
-        return rtt.ptoBase() + (includeAckDelay ? peerMaxAckDelayNanos : 0);
+        return recovery.ptoPeriod(includeAckDelay);
+    }
+
+    private void setLossDetectionTimer(long now) {
+        recovery.setTimer(now);
     }
 
     private void onAck(long now, PacketSpace space, Frame.Ack ack) throws TransportException {
-        if (ack.largest() >= space.nextPn) {
-            throw new TransportException(TransportError.PROTOCOL_VIOLATION, ack.type(),
-                    "ACK of packet " + ack.largest() + ", we sent only up to " + (space.nextPn - 1));
-        }
-        long[] ranges = ack.ranges();
-        SentPacket largestNewlyAcked = null;
-        boolean anyAckElicitingAcked = false;
-        ArrayList<SentPacket> acked = ackedScratch;
-        acked.clear();
-        for (int i = 0; i < ranges.length; i += 2) {
-            long hi = ranges[i];
-            long lo = ranges[i + 1];
-            if (space.sent.isEmpty()) {
-                break;
-            }
-            long from = Math.max(lo, space.sent.lowest());
-            long to = Math.min(hi, space.sent.end() - 1);
-            for (long pn = to; pn >= from; pn--) {
-                SentPacket p = space.sent.remove(pn);
-                if (p == null) {
-                    continue;
-                }
-                acked.add(p);
-                if (largestNewlyAcked == null || p.pn > largestNewlyAcked.pn) {
-                    largestNewlyAcked = p;
-                }
-                if (p.ackEliciting) {
-                    anyAckElicitingAcked = true;
-                }
-            }
-        }
-        if (ack.largest() > space.largestAcked) {
-            space.largestAcked = ack.largest();
-        }
-        if (acked.isEmpty()) {
-            return;
-        }
-        if (largestNewlyAcked.pn == ack.largest() && anyAckElicitingAcked) {
-            long sample = now - largestNewlyAcked.timeSent;
-            long ackDelay = 0;
-            if (space.id == PacketSpace.APPLICATION) {
-                ackDelay = (ack.ackDelay() << peerAckDelayExponent) * 1000L;
-                if (handshakeConfirmed) {
-                    ackDelay = Math.min(ackDelay, peerMaxAckDelayNanos);
-                }
-            }
-            rtt.update(sample, ackDelay);
-        }
+        recovery.onAck(now, space, ack);
         if (space.id == PacketSpace.HANDSHAKE) {
             receivedHandshakeAck = true;
         }
-        for (SentPacket p : acked) {
-            onPacketAcked(now, space, p);
-        }
         if (space.id == PacketSpace.APPLICATION && oneRtt != null) {
             oneRtt.onAckReceived(ack.largest());
-            if (isClient && !handshakeConfirmed && handshakeComplete) {
+            if (isClient && !handshakeConfirmed && handshakeComplete && space.largestAcked >= 0) {
                 // RFC 9001 §4.1.2: an acknowledged 1-RTT packet also confirms the handshake
                 onHandshakeConfirmed(now);
             }
         }
-        detectLostPackets(now, space);
-        if (peerCompletedAddressValidation()) {
-            ptoCount = 0;
-        }
-        setLossDetectionTimer(now);
-        for (SentPacket p : acked) {
-            space.sent.recycle(p);
-        }
-        acked.clear();
     }
 
-    private final ArrayList<SentPacket> ackedScratch = new ArrayList<>();
-    private final ArrayList<SentPacket> lostScratch = new ArrayList<>();
+    /** The connection's side of loss recovery: what acknowledged and lost packets carried. */
+    private final class RecoveryHost implements LossRecovery.Host {
+        @Override
+        public boolean isClient() {
+            return isClient;
+        }
 
-    private void onPacketAcked(long now, PacketSpace space, SentPacket p) {
-        if (p.inFlight) {
-            boolean appLimited = bytesInFlight() + p.size < cc.window() / 2 && !streams.hasStreamData();
-            if (!p.mtuProbe) {
-                cc.onAck(now, p.timeSent, p.size, rtt, appLimited);
-            }
+        @Override
+        public boolean handshakeConfirmed() {
+            return handshakeConfirmed;
         }
-        if (p.mtuProbe) {
-            int before = mtud.current();
-            mtud.onProbeAcked(p.pn);
-            if (mtud.current() != before) {
-                cc.onMtuChange(mtud.current());
-            }
-        } else {
-            mtud.onPacketAcked(p.size);
-        }
-        if (p.largestAckSent >= 0) {
-            // the peer has our ACK up to here: stop repeating those ranges (RFC 9000 §13.2.4)
-            space.ackRanges.removeBelow(p.largestAckSent + 1);
-        }
-        for (int i = 0; i < p.cryptoCount; i++) {
-            space.cryptoSend.onAck(p.cryptoOffsets[i], p.cryptoLens[i], false);
-        }
-        for (int i = 0; i < p.streamCount; i++) {
-            streams.onStreamFrameAcked(p.streamIds[i], p.streamOffsets[i], p.streamLens[i], p.streamFins[i]);
-        }
-        for (int i = 0; i < p.controlCount; i++) {
-            if (p.controlKinds[i] == SentPacket.K_RESET_STREAM) {
-                streams.onControlAcked(p.controlKinds[i], p.controlArgs[i]);
-            }
-        }
-    }
 
-    private void detectLostPackets(long now, PacketSpace space) {
-        space.lossTime = Long.MAX_VALUE;
-        if (space.largestAcked < 0 || space.sent.isEmpty()) {
-            return;
+        @Override
+        public boolean peerCompletedAddressValidation() {
+            return !isClient || receivedHandshakeAck || handshakeConfirmed;
         }
-        long lossDelay = rtt.lossDelay();
-        long lostSendTime = now - lossDelay;
-        ArrayList<SentPacket> lost = lostScratch;
-        lost.clear();
-        long end = Math.min(space.largestAcked, space.sent.end() - 1);
-        for (long pn = space.sent.lowest(); pn <= end; pn++) {
-            SentPacket p = space.sent.get(pn);
-            if (p == null) {
-                continue;
-            }
-            // RFC 9002 §6.1: packet threshold 3, time threshold 9/8 RTT
-            if (p.timeSent <= lostSendTime || space.largestAcked >= pn + 3) {
-                lost.add(p);
+
+        @Override
+        public boolean amplificationBlocked() {
+            return !isClient && path.amplificationBudget() == 0;
+        }
+
+        @Override
+        public boolean hasHandshakeKeys() {
+            return QuicConnection.this.hasHandshakeKeys();
+        }
+
+        @Override
+        public boolean nothingToSend() {
+            return !streams.hasStreamData();
+        }
+
+        @Override
+        public void onAcked(long now, PacketSpace space, SentPacket p) {
+            if (p.mtuProbe) {
+                int before = mtud.current();
+                mtud.onProbeAcked(p.pn);
+                if (mtud.current() != before) {
+                    cc.onMtuChange(mtud.current());
+                }
             } else {
-                space.lossTime = Math.min(space.lossTime, p.timeSent + lossDelay);
+                mtud.onPacketAcked(p.size);
             }
-        }
-        if (lost.isEmpty()) {
-            return;
-        }
-        long newestLostTime = Long.MIN_VALUE;
-        long oldestAckElicitingLost = Long.MAX_VALUE;
-        long newestAckElicitingLost = Long.MIN_VALUE;
-        boolean congestionSignal = false;
-        for (SentPacket p : lost) {
-            space.sent.remove(p.pn);
-            onPacketLost(space, p);
-            if (p.inFlight && !p.mtuProbe) {
-                congestionSignal = true;
-                newestLostTime = Math.max(newestLostTime, p.timeSent);
-                if (p.ackEliciting) {
-                    oldestAckElicitingLost = Math.min(oldestAckElicitingLost, p.timeSent);
-                    newestAckElicitingLost = Math.max(newestAckElicitingLost, p.timeSent);
+            if (p.largestAckSent >= 0) {
+                // the peer has our ACK up to here: stop repeating those ranges (RFC 9000 §13.2.4)
+                space.ackRanges.removeBelow(p.largestAckSent + 1);
+            }
+            for (int i = 0; i < p.cryptoCount; i++) {
+                space.cryptoSend.onAck(p.cryptoOffsets[i], p.cryptoLens[i], false);
+            }
+            for (int i = 0; i < p.streamCount; i++) {
+                streams.onStreamFrameAcked(p.streamIds[i], p.streamOffsets[i], p.streamLens[i], p.streamFins[i]);
+            }
+            for (int i = 0; i < p.controlCount; i++) {
+                if (p.controlKinds[i] == SentPacket.K_RESET_STREAM) {
+                    streams.onControlAcked(p.controlKinds[i], p.controlArgs[i]);
                 }
             }
         }
-        if (congestionSignal) {
-            // RFC 9002 §7.6: persistent congestion when losses span the PC duration with no ack in between
-            boolean persistent = false;
-            if (rtt.hasSample() && newestAckElicitingLost != Long.MIN_VALUE) {
-                long pcDuration = (rtt.smoothed() + Math.max(4 * rtt.variance(), RttEstimator.GRANULARITY)
-                        + peerMaxAckDelayNanos) * 3;
-                persistent = newestAckElicitingLost - oldestAckElicitingLost > pcDuration
-                        && contiguousLoss(lost);
-            }
-            congestionEvents++;
-            cc.onCongestionEvent(now, newestLostTime, persistent);
-            if (persistent) {
-                rtt.reset();
-            }
-        }
-        for (SentPacket p : lost) {
-            space.sent.recycle(p);
-        }
-        lost.clear();
-    }
 
-    /** No packet between the first and last lost packet was acknowledged (approximated by pn contiguity). */
-    private static boolean contiguousLoss(List<SentPacket> lost) {
-        int ackEliciting = 0;
-        for (SentPacket p : lost) {
-            if (p.ackEliciting) {
-                ackEliciting++;
+        @Override
+        public void onLost(PacketSpace space, SentPacket p) {
+            if (p.mtuProbe) {
+                mtud.onProbeLost(p.pn);
+            } else {
+                mtud.onPacketLost(p.size);
             }
-        }
-        return ackEliciting >= 2 && lost.get(lost.size() - 1).pn - lost.get(0).pn + 1 == lost.size();
-    }
-
-    private void onPacketLost(PacketSpace space, SentPacket p) {
-        packetsLost++;
-        bytesLost += p.size;
-        if (p.mtuProbe) {
-            mtud.onProbeLost(p.pn);
-        } else {
-            mtud.onPacketLost(p.size);
-        }
-        for (int i = 0; i < p.cryptoCount; i++) {
-            space.cryptoSend.onLost(p.cryptoOffsets[i], p.cryptoLens[i], false);
-        }
-        for (int i = 0; i < p.streamCount; i++) {
-            streams.onStreamFrameLost(p.streamIds[i], p.streamOffsets[i], p.streamLens[i], p.streamFins[i]);
-        }
-        for (int i = 0; i < p.controlCount; i++) {
-            int kind = p.controlKinds[i];
-            long arg = p.controlArgs[i];
-            switch (kind) {
-                case SentPacket.K_NEW_CONNECTION_ID -> cids.onNewCidLost(arg);
-                case SentPacket.K_RETIRE_CONNECTION_ID -> cids.onRetireLost(arg);
-                default -> streams.onControlLost(kind, arg);
+            for (int i = 0; i < p.cryptoCount; i++) {
+                space.cryptoSend.onLost(p.cryptoOffsets[i], p.cryptoLens[i], false);
             }
+            for (int i = 0; i < p.streamCount; i++) {
+                streams.onStreamFrameLost(p.streamIds[i], p.streamOffsets[i], p.streamLens[i], p.streamFins[i]);
+            }
+            for (int i = 0; i < p.controlCount; i++) {
+                int kind = p.controlKinds[i];
+                long arg = p.controlArgs[i];
+                switch (kind) {
+                    case SentPacket.K_NEW_CONNECTION_ID -> cids.onNewCidLost(arg);
+                    case SentPacket.K_RETIRE_CONNECTION_ID -> cids.onRetireLost(arg);
+                    default -> streams.onControlLost(kind, arg);
+                }
+            }
+            if ((p.flags & SentPacket.F_HANDSHAKE_DONE) != 0) {
+                handshakeDonePending = true;
+            }
+            streams.onFlagsLost(p.flags);
         }
-        if ((p.flags & SentPacket.F_HANDSHAKE_DONE) != 0) {
-            handshakeDonePending = true;
-        }
-        streams.onFlagsLost(p.flags);
-    }
-
-    private boolean peerCompletedAddressValidation() {
-        return !isClient || receivedHandshakeAck || handshakeConfirmed;
     }
 
     private boolean hasHandshakeKeys() {
         PacketSpace hs = spaces[PacketSpace.HANDSHAKE];
         return !hs.discarded && hs.writeKeys != null;
-    }
-
-    private void setLossDetectionTimer(long now) {
-        long lossTime = Long.MAX_VALUE;
-        for (PacketSpace s : spaces) {
-            lossTime = Math.min(lossTime, s.lossTime);
-        }
-        if (lossTime != Long.MAX_VALUE) {
-            lossDetectionTimer = lossTime;
-            return;
-        }
-        if (!isClient && path.amplificationBudget() == 0) {
-            lossDetectionTimer = Long.MAX_VALUE;
-            return;
-        }
-        boolean anyInFlight = false;
-        for (PacketSpace s : spaces) {
-            if (s.sent.hasAckElicitingInFlight()) {
-                anyInFlight = true;
-            }
-        }
-        if (!anyInFlight && peerCompletedAddressValidation()) {
-            lossDetectionTimer = Long.MAX_VALUE;
-            return;
-        }
-        lossDetectionTimer = ptoTime(now)[0];
-    }
-
-    private final long[] ptoResult = new long[2];
-
-    /** {time, space id} of the next PTO (RFC 9002 GetPtoTimeAndSpace). */
-    private long[] ptoTime(long now) {
-        long duration = rtt.ptoBase() << Math.min(ptoCount, 20);
-        boolean anyInFlight = false;
-        for (PacketSpace s : spaces) {
-            if (s.sent.hasAckElicitingInFlight()) {
-                anyInFlight = true;
-            }
-        }
-        if (!anyInFlight) {
-            ptoResult[0] = now + duration;
-            ptoResult[1] = hasHandshakeKeys() ? PacketSpace.HANDSHAKE : PacketSpace.INITIAL;
-            return ptoResult;
-        }
-        long timeout = Long.MAX_VALUE;
-        int which = PacketSpace.INITIAL;
-        for (PacketSpace s : spaces) {
-            if (!s.sent.hasAckElicitingInFlight()) {
-                continue;
-            }
-            long d = duration;
-            if (s.id == PacketSpace.APPLICATION) {
-                if (!handshakeConfirmed) {
-                    break;
-                }
-                d += peerMaxAckDelayNanos << Math.min(ptoCount, 20);
-            }
-            long t = s.lastAckElicitingSent + d;
-            if (t < timeout) {
-                timeout = t;
-                which = s.id;
-            }
-        }
-        ptoResult[0] = timeout;
-        ptoResult[1] = which;
-        return ptoResult;
-    }
-
-    private void onLossDetectionTimeout(long now) {
-        long lossTime = Long.MAX_VALUE;
-        PacketSpace lossSpace = null;
-        for (PacketSpace s : spaces) {
-            if (s.lossTime < lossTime) {
-                lossTime = s.lossTime;
-                lossSpace = s;
-            }
-        }
-        if (lossSpace != null) {
-            detectLostPackets(now, lossSpace);
-            setLossDetectionTimer(now);
-            return;
-        }
-        boolean anyInFlight = false;
-        for (PacketSpace s : spaces) {
-            if (s.sent.hasAckElicitingInFlight()) {
-                anyInFlight = true;
-            }
-        }
-        if (!anyInFlight) {
-            // client anti-deadlock probe (RFC 9002 §6.2.2.1)
-            PacketSpace s = spaces[hasHandshakeKeys() ? PacketSpace.HANDSHAKE : PacketSpace.INITIAL];
-            if (!s.discarded && s.writeKeys != null) {
-                s.probesPending = 1;
-                requeueCrypto(s);
-            }
-        } else {
-            PacketSpace s = spaces[(int) ptoTime(now)[1]];
-            s.probesPending = 2;
-            if (s.id != PacketSpace.APPLICATION) {
-                requeueCrypto(s);
-            }
-        }
-        ptoCount++;
-        ptoTotal++;
-        setLossDetectionTimer(now);
-    }
-
-    /** On a handshake-space PTO, resend unacknowledged CRYPTO data in the probes (RFC 9002 §6.2.4). */
-    private void requeueCrypto(PacketSpace s) {
-        long end = s.sent.end();
-        for (long pn = s.sent.isEmpty() ? end : s.sent.lowest(); pn < end; pn++) {
-            SentPacket p = s.sent.get(pn);
-            if (p == null) {
-                continue;
-            }
-            for (int i = 0; i < p.cryptoCount; i++) {
-                s.cryptoSend.onLost(p.cryptoOffsets[i], p.cryptoLens[i], false);
-            }
-        }
     }
 
     // =====================================================================================================
@@ -1535,6 +1334,7 @@ public final class QuicConnection {
 
     /** Endpoint path: a datagram ending in one of our peer's reset tokens reached us by its token. */
     void handleStatelessReset() {
+        LOG.debug("{} stateless reset routed by token", this);
         if (!isDrained()) {
             onStatelessReset();
         }
@@ -1578,7 +1378,7 @@ public final class QuicConnection {
         }
         state = State.DRAINED;
         closeSendPending = false;
-        lossDetectionTimer = Long.MAX_VALUE;
+        recovery.stop();
         registry.drained(this);
     }
 
@@ -1791,13 +1591,10 @@ public final class QuicConnection {
     private int headerSize(PacketSpace s, int pnLen) {
         int dcid = cids.activeRemote().length();
         if (s.id == PacketSpace.APPLICATION) {
-            return 1 + dcid + pnLen;
+            return PacketSealer.shortHeaderSize(dcid, pnLen);
         }
-        int h = 1 + 4 + 1 + dcid + 1 + cids.initialLocalCid().length() + 2 + pnLen;
-        if (s.id == PacketSpace.INITIAL) {
-            h += VarInt.size(isClient ? retryToken.length : 0) + (isClient ? retryToken.length : 0);
-        }
-        return h;
+        return PacketSealer.longHeaderSize(dcid, cids.initialLocalCid().length(), isClient ? retryToken.length : 0,
+                s.id == PacketSpace.INITIAL, pnLen);
     }
 
     private int packetSize(PacketPlan plan) {
@@ -1860,10 +1657,19 @@ public final class QuicConnection {
                 s.probesPending--;
             }
             wroteUnrecordedElicitingFrame = false;
+            if (!ackEliciting && isApp && p > 0 && s.ackOnlyStreak >= ACK_ONLY_PING_INTERVAL
+                    && !s.sent.hasAckElicitingInFlight() && limit - p >= 1) {
+                // RFC 9000 §13.2.4: a pure receiver makes a packet ack-eliciting now and then, so the peer's ACKs
+                // let us stop repeating old ACK ranges
+                p = FrameWriter.ping(b, p);
+                sp.flags |= SentPacket.F_PING;
+                ackEliciting = true;
+            }
             plan.ackEliciting = ackEliciting;
         } else {
             plan.ackEliciting = false;
         }
+        s.ackOnlyStreak = plan.ackEliciting ? 0 : s.ackOnlyStreak + 1;
         if (p == 0) {
             s.sent.recycle(sp);
             return false;
@@ -1987,51 +1793,16 @@ public final class QuicConnection {
 
     private int writePacket(long now, PacketPlan plan, int pos) {
         PacketSpace s = plan.space;
-        byte[] out = dgram;
         int start = pos;
-        ConnectionId dcid = cids.activeRemote();
-        int pnLen = plan.pnLen;
-        HeaderProtection hp;
-        PacketKey key;
         if (s.id == PacketSpace.APPLICATION) {
             maybeInitiateKeyUpdate(now);
-            out[pos++] = (byte) (0x40 | (oneRtt.phase() << 2) | (pnLen - 1));
-            pos = dcid.writeTo(out, pos);
-            hp = oneRtt.writeHeader();
-            key = oneRtt.write();
-        } else {
-            int typeBits = s.id == PacketSpace.INITIAL ? 0 : 2;
-            out[pos++] = (byte) (0xC0 | (typeBits << 4) | (pnLen - 1));
-            out[pos++] = 0;
-            out[pos++] = 0;
-            out[pos++] = 0;
-            out[pos++] = 1;
-            out[pos++] = (byte) dcid.length();
-            pos = dcid.writeTo(out, pos);
-            ConnectionId scid = cids.initialLocalCid();
-            out[pos++] = (byte) scid.length();
-            pos = scid.writeTo(out, pos);
-            if (s.id == PacketSpace.INITIAL) {
-                byte[] token = isClient ? retryToken : EMPTY;
-                pos = VarInt.write(out, pos, token.length);
-                System.arraycopy(token, 0, out, pos, token.length);
-                pos += token.length;
-            }
-            pos = VarInt.writeWithSize(out, pos, pnLen + plan.payloadLen + PacketKey.TAG_LENGTH, 2);
-            hp = s.writeKeys.header();
-            key = s.writeKeys.packet();
-        }
-        int pnOff = pos;
-        pos = PacketNumber.write(out, pos, plan.pn, pnLen);
-        int sealed = key.seal(plan.pn, out, start, pos - start, plan.payload, 0, plan.payloadLen, out, pos);
-        if (s.id == PacketSpace.APPLICATION) {
+            pos = sealer.sealShort(dgram, pos, cids.activeRemote(), oneRtt.phase(), plan.pn, plan.pnLen, plan.payload,
+                    plan.payloadLen, oneRtt.write(), oneRtt.writeHeader());
             oneRtt.onPacketSealed();
-        }
-        pos += sealed;
-        hp.mask(out, pnOff + 4, mask);
-        out[start] ^= (byte) (mask[0] & (s.id == PacketSpace.APPLICATION ? 0x1f : 0x0f));
-        for (int i = 0; i < pnLen; i++) {
-            out[pnOff + i] ^= mask[1 + i];
+        } else {
+            pos = sealer.sealLong(dgram, pos, s.id == PacketSpace.INITIAL ? PacketSealer.INITIAL : PacketSealer.HANDSHAKE,
+                    cids.activeRemote(), cids.initialLocalCid(), isClient ? retryToken : EMPTY, plan.pn, plan.pnLen,
+                    plan.payload, plan.payloadLen, s.writeKeys);
         }
         if (LOG.isTraceEnabled()) {
             LOG.trace("{} t={} tx space={} pn={} size={} eliciting={} streams={} crypto={} flags={} ctl={} ack={}",
@@ -2131,7 +1902,7 @@ public final class QuicConnection {
 
     @Override
     public String toString() {
-        return (isClient ? "client" : "server") + "[" + cids.initialLocalCid() + "]";
+        return name;
     }
 
     // =====================================================================================================
@@ -2156,6 +1927,50 @@ public final class QuicConnection {
 
     ConnectionIds connectionIds() {
         return cids;
+    }
+
+    boolean isPathValidated() {
+        return path.validated;
+    }
+
+    long pathChallengesReceived() {
+        return pathChallengesReceived;
+    }
+
+    /** Packets that passed authentication so far. */
+    long packetsAuthenticated() {
+        return packetsReceived;
+    }
+
+    /** Forgets the connection without a word (the endpoint found it was never real). */
+    void abandon() {
+        events.clear();
+        drain();
+    }
+
+    /**
+     * Test hook: protects {@code payload} as the frames of one packet of space {@code spaceId} (0 Initial, 1
+     * Handshake, 2 1-RTT) with this side's keys and returns the datagram, so tests can make the peer process
+     * arbitrary frames through its real receive path. Null if that space has no keys.
+     */
+    byte[] sealRawPacket(long now, int spaceId, byte[] payload) {
+        PacketSpace s = spaces[spaceId];
+        if (spaceId == PacketSpace.APPLICATION ? oneRtt == null : !s.hasKeysToSend()) {
+            return null;
+        }
+        PacketPlan plan = plans[0];
+        plan.space = s;
+        plan.pn = s.nextPn;
+        plan.pnLen = 4;
+        byte[] b = txPlain[0];
+        System.arraycopy(payload, 0, b, 0, payload.length);
+        plan.payload = b;
+        plan.payloadLen = payload.length;
+        plan.sent = s.sent.obtain();
+        plan.ackEliciting = false;
+        plan.hasPadding = false;
+        int n = serialize(now, plans, 1, spaceId == PacketSpace.INITIAL && isClient ? MIN_INITIAL_SIZE : 0);
+        return java.util.Arrays.copyOf(dgram, n);
     }
 
     int keyPhaseGeneration() {

@@ -238,6 +238,12 @@ public final class QuicEndpoint {
         originalDcidOf.put(conn, dcid);
         conn.start(now);
         conn.handleDatagram(now, from, b, 0, len);
+        if (conn.packetsAuthenticated() == 0) {
+            // not a genuine Initial (it did not decrypt): keep no state for it
+            conn.abandon();
+            droppedDatagrams++;
+            return null;
+        }
         if (conn.isDrained()) {
             return null;
         }

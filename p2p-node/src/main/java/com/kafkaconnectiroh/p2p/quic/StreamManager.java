@@ -5,6 +5,7 @@ import com.kafkaconnectiroh.p2p.quic.frame.FrameType;
 import com.kafkaconnectiroh.p2p.quic.frame.FrameWriter;
 import com.kafkaconnectiroh.p2p.quic.params.TransportParameters;
 import com.kafkaconnectiroh.p2p.quic.recovery.SentPacket;
+import com.kafkaconnectiroh.p2p.quic.stream.ChunkPool;
 import com.kafkaconnectiroh.p2p.quic.stream.RecvStream;
 import com.kafkaconnectiroh.p2p.quic.stream.SendStream;
 import com.kafkaconnectiroh.p2p.quic.util.LongMap;
@@ -31,6 +32,7 @@ final class StreamManager {
         boolean maxStreamDataPending;
         boolean readableNotified;
         boolean finishedNotified;
+        boolean inWriteBlocked; // in writeBlocked
 
         StreamState(long id, SendStream send, RecvStream recv) {
             this.id = id;
@@ -77,7 +79,6 @@ final class StreamManager {
     private long dataBlockedReported = -1;
     boolean dataBlockedPending;
     private long sendBuffered;
-    private boolean connWriteBlocked;
 
     // connection flow control: receiving
     private long localMaxData;
@@ -89,6 +90,8 @@ final class StreamManager {
     private final ArrayDeque<StreamState> controlQueue = new ArrayDeque<>();
     private final ArrayDeque<StreamState> writeBlocked = new ArrayDeque<>();
     private final long[] chunk = new long[4];
+    /** Idle buffer chunks shared by this connection's streams (up to 2 MiB). */
+    private final ChunkPool pool = new ChunkPool(128);
 
     long streamBytesSent;
     long streamBytesReceived;
@@ -132,8 +135,8 @@ final class StreamManager {
             nextLocalUni++;
         }
         SendStream s = new SendStream(id, bidi ? peerStreamDataBidiRemote : peerStreamDataUni,
-                config.streamSendBufferSize());
-        RecvStream r = bidi ? new RecvStream(id, config.streamReceiveWindow()) : null;
+                config.streamSendBufferSize(), pool);
+        RecvStream r = bidi ? new RecvStream(id, config.streamReceiveWindow(), pool) : null;
         streams.put(id, new StreamState(id, s, r));
         return id;
     }
@@ -168,10 +171,8 @@ final class StreamManager {
         long connRoom = Math.max(0, config.connectionSendBufferSize() - sendBuffered);
         int n = s.write(src, connRoom);
         sendBuffered += n;
-        if (s.isWriteBlocked()) {
-            if (connRoom <= n) {
-                connWriteBlocked = true;
-            }
+        if (s.isWriteBlocked() && !st.inWriteBlocked) {
+            st.inWriteBlocked = true;
             writeBlocked.add(st);
         }
         if (n > 0) {
@@ -321,8 +322,9 @@ final class StreamManager {
         // open every stream of this type up to and including this one (RFC 9000 §3.2)
         for (long i = next; i <= index; i++) {
             long sid = StreamId.of(!isClient, bidi, i);
-            SendStream s = bidi ? new SendStream(sid, peerStreamDataBidiLocal, config.streamSendBufferSize()) : null;
-            RecvStream r = new RecvStream(sid, config.streamReceiveWindow());
+            SendStream s = bidi ? new SendStream(sid, peerStreamDataBidiLocal, config.streamSendBufferSize(), pool)
+                    : null;
+            RecvStream r = new RecvStream(sid, config.streamReceiveWindow(), pool);
             streams.put(sid, new StreamState(sid, s, r));
             (bidi ? acceptBidi : acceptUni).add(sid);
         }
@@ -476,11 +478,13 @@ final class StreamManager {
         int n = writeBlocked.size();
         for (int i = 0; i < n; i++) {
             StreamState st = writeBlocked.poll();
-            if (st.send == null || !st.send.isWriteBlocked()) {
+            if (st.send == null || !st.send.isWriteBlocked() || streams.get(st.id) != st) {
+                st.inWriteBlocked = false;
                 continue;
             }
             if (writable(st.id) > 0) {
                 st.send.clearWriteBlocked();
+                st.inWriteBlocked = false;
                 events.add(new ConnectionEvent.StreamWritable(st.id));
             } else {
                 writeBlocked.add(st);

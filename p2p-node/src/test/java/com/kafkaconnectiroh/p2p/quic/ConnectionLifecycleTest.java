@@ -169,6 +169,8 @@ class ConnectionLifecycleTest {
         p.sim.runUntil(() -> r[0] != null && r[0].fin, 120_000_000_000L);
         assertNull(r[0].error);
         assertEquals(moved, p.server.remoteAddress(), "the server follows the client");
+        assertTrue(p.client.pathChallengesReceived() >= 1, "the server challenged the new path");
+        assertTrue(p.server.isPathValidated(), "the client's PATH_RESPONSE validated it");
         // and can send back on the new path
         long id = p.server.openUni();
         p.server.write(id, ByteBuffer.wrap(new byte[] {1, 2, 3}));
@@ -334,6 +336,29 @@ class ConnectionLifecycleTest {
     }
 
     @Test
+    void serverAnswersWhereTheClientsHandshakePacketsComeFrom() {
+        Sim sim = new Sim(38);
+        Sim.Node server = sim.server(new TransportConfig());
+        Sim.Node client = sim.client(new TransportConfig(), 5000);
+        InetSocketAddress otherPath = new InetSocketAddress("10.7.7.7", 7777);
+        boolean[] copied = {false};
+        sim.filter = (from, to, data) -> {
+            if (!copied[0] && to.equals(server.addr)) {
+                // the first Initial reaches the server first over another path, which cannot carry replies
+                copied[0] = true;
+                sim.inject(otherPath, to, data.clone());
+                sim.injectAt(sim.now + sim.delay, from, to, data);
+                return null;
+            }
+            return data;
+        };
+        QuicConnection c = sim.connect(client, server, new TransportConfig());
+        sim.runUntil(c::isHandshakeConfirmed, 20_000_000_000L);
+        assertEquals(client.addr, server.accepted.get(0).remoteAddress());
+        assertEquals(1, server.endpoint.connectionCount());
+    }
+
+    @Test
     void datagramsFlowWhenBothSidesEnableThem() {
         TransportConfig tc = new TransportConfig().maxDatagramFrameSize(1200);
         Pair p = new Pair(35, tc, tc).establish();
@@ -344,6 +369,39 @@ class ConnectionLifecycleTest {
                 StandardCharsets.UTF_8));
         Pair q = new Pair(36, new TransportConfig(), new TransportConfig()).establish();
         assertFalse(q.client.sendDatagram(new byte[4]), "the peer did not advertise datagram support");
+    }
+
+    @Test
+    void alpnMismatchFailsTheHandshakeWithATlsAlert() {
+        Sim sim = new Sim(39);
+        Sim.Node server = sim.server(new TransportConfig());
+        Sim.Node client = sim.client(new TransportConfig(), 5000);
+        com.kafkaconnectiroh.p2p.tls.TlsClientConfig tls = new com.kafkaconnectiroh.p2p.tls.TlsClientConfig(client.key,
+                server.key.publicKey(), List.of("other/1".getBytes(StandardCharsets.US_ASCII)));
+        QuicConnection c = client.endpoint.connect(sim.now, server.addr,
+                tp -> new com.kafkaconnectiroh.p2p.tls.TlsClientSession(tls, tp));
+        sim.runUntil(c::isClosed, 10_000_000_000L);
+        assertEquals(CloseReason.Source.PEER, c.closeReason().source());
+        assertEquals(TransportError.CRYPTO_ERROR + 120, c.closeReason().errorCode(), c.closeReason().toString());
+        assertFalse(c.isHandshakeComplete());
+        sim.runUntil(() -> server.endpoint.connectionCount() == 0 && c.isDrained(), 30_000_000_000L);
+    }
+
+    @Test
+    void wrongServerIdentityFailsTheHandshakeOnTheClient() {
+        Sim sim = new Sim(40);
+        Sim.Node server = sim.server(new TransportConfig());
+        Sim.Node client = sim.client(new TransportConfig(), 5000);
+        com.kafkaconnectiroh.p2p.tls.TlsClientConfig tls = new com.kafkaconnectiroh.p2p.tls.TlsClientConfig(client.key,
+                com.kafkaconnectiroh.p2p.base.SecretKey.generate().publicKey(), List.of(Sim.ALPN));
+        QuicConnection c = client.endpoint.connect(sim.now, server.addr,
+                tp -> new com.kafkaconnectiroh.p2p.tls.TlsClientSession(tls, tp));
+        sim.runUntil(c::isClosed, 10_000_000_000L);
+        assertEquals(CloseReason.Source.LOCAL, c.closeReason().source());
+        assertTrue(c.closeReason().errorCode() > TransportError.CRYPTO_ERROR, c.closeReason().toString());
+        sim.runUntil(() -> server.accepted.get(0).isClosed(), 10_000_000_000L);
+        assertEquals(c.closeReason().errorCode(), server.accepted.get(0).closeReason().errorCode(),
+                "the server hears the client's alert");
     }
 
     @Test

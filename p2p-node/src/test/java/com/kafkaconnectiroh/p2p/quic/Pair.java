@@ -18,10 +18,15 @@ final class Pair {
     }
 
     Pair(Sim sim, TransportConfig clientConfig, TransportConfig serverConfig, EndpointConfig serverEndpoint) {
+        this(sim, clientConfig, serverConfig, serverEndpoint, null);
+    }
+
+    Pair(Sim sim, TransportConfig clientConfig, TransportConfig serverConfig, EndpointConfig serverEndpoint,
+         com.kafkaconnectiroh.p2p.tls.CipherSuite suite) {
         this.sim = sim;
         serverNode = sim.server(serverConfig, serverEndpoint, 4433);
         clientNode = sim.client(clientConfig, 5000);
-        client = sim.connect(clientNode, serverNode, clientConfig);
+        client = sim.connect(clientNode, serverNode, clientConfig, suite);
         sim.apps.add(s -> {
             if (server == null && !serverNode.accepted.isEmpty()) {
                 server = serverNode.accepted.get(0);

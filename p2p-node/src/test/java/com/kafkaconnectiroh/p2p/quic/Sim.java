@@ -97,8 +97,14 @@ final class Sim {
     }
 
     QuicConnection connect(Node client, Node server, TransportConfig tc) {
-        TlsClientConfig tls = new TlsClientConfig(client.key, server.key.publicKey(), List.of(ALPN))
+        return connect(client, server, tc, null);
+    }
+
+    /** Dials offering only {@code suite} (null: the default list). */
+    QuicConnection connect(Node client, Node server, TransportConfig tc, com.kafkaconnectiroh.p2p.tls.CipherSuite suite) {
+        TlsClientConfig base = new TlsClientConfig(client.key, server.key.publicKey(), List.of(ALPN))
                 .withRandom(new Random(rnd.nextLong()));
+        TlsClientConfig tls = suite == null ? base : base.withCipherSuites(suite);
         return client.endpoint.connect(now, server.addr, tp -> new TlsClientSession(tls, tp), tc);
     }
 

@@ -66,6 +66,31 @@ class StreamTransferTest {
                 60_000_000_000L);
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(com.kafkaconnectiroh.p2p.tls.CipherSuite.class)
+    void everyCipherSuiteCarriesDataAndKeyUpdates(com.kafkaconnectiroh.p2p.tls.CipherSuite suite) {
+        TransportConfig tc = new TransportConfig().keyUpdatePacketLimit(100);
+        Sim sim = new Sim(80);
+        sim.loss = 0.05;
+        Pair p = new Pair(sim, tc, tc, new EndpointConfig(), suite).establish();
+        assertEquals(suite, p.client.cipherSuite());
+        assertEquals(suite, p.server.cipherSuite());
+        long id = p.client.openBi();
+        p.sim.apps.add(new Patterns.Writer(p.client, id, 1_000_000));
+        Patterns.Reader[] r = new Patterns.Reader[1];
+        p.sim.apps.add(s -> {
+            long sid = p.server.acceptBi();
+            if (sid >= 0) {
+                r[0] = new Patterns.Reader(p.server, sid);
+                s.apps.add(r[0]);
+            }
+        });
+        p.sim.runUntil(() -> r[0] != null && r[0].fin, 300_000_000_000L);
+        assertNull(r[0].error);
+        assertEquals(1_000_000, r[0].received);
+        assertTrue(p.client.keyPhaseGeneration() >= 3, suite + " key updates " + p.client.keyPhaseGeneration());
+    }
+
     @Test
     void manyConcurrentStreamsBothWays() {
         Pair p = lossy(7, 0.05).establish();

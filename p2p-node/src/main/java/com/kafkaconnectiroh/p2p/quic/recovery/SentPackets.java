@@ -27,7 +27,7 @@ public final class SentPackets {
     }
 
     public void recycle(SentPacket p) {
-        if (pool.size() < 256) {
+        if (pool.size() < 16384) {
             pool.push(p);
         }
     }

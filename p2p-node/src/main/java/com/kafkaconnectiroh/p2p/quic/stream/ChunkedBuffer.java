@@ -18,7 +18,15 @@ public final class ChunkedBuffer {
     private int count; // chunks in the ring (some may be null in receive buffers)
     private long baseChunk; // chunk number (offset >> SHIFT) of ring slot head
     private long base; // lowest offset still held
-    private byte[] spare; // one freed chunk kept for reuse
+    private final ChunkPool pool;
+
+    public ChunkedBuffer() {
+        this(ChunkPool.NONE);
+    }
+
+    public ChunkedBuffer(ChunkPool pool) {
+        this.pool = pool;
+    }
 
     public long base() {
         return base;
@@ -71,8 +79,7 @@ public final class ChunkedBuffer {
         int slot = (head + (int) idx) & (chunks.length - 1);
         byte[] c = chunks[slot];
         if (c == null && create) {
-            c = spare != null ? spare : new byte[CHUNK];
-            spare = null;
+            c = pool.take();
             chunks[slot] = c;
         }
         return c;
@@ -143,8 +150,8 @@ public final class ChunkedBuffer {
         long cn = offset >>> SHIFT;
         while (count > 0 && baseChunk < cn) {
             byte[] c = chunks[head];
-            if (c != null && spare == null) {
-                spare = c;
+            if (c != null) {
+                pool.give(c);
             }
             chunks[head] = null;
             head = (head + 1) & (chunks.length - 1);
@@ -158,9 +165,14 @@ public final class ChunkedBuffer {
 
     /** Frees all memory. */
     public void release() {
+        for (int i = 0; i < count; i++) {
+            byte[] c = chunks[(head + i) & (chunks.length - 1)];
+            if (c != null) {
+                pool.give(c);
+            }
+        }
         chunks = new byte[1][];
         head = 0;
         count = 0;
-        spare = null;
     }
 }

@@ -16,7 +16,7 @@ public final class RecvStream {
 
     private final long id;
     private final long window;
-    private final ChunkedBuffer buf = new ChunkedBuffer();
+    private final ChunkedBuffer buf;
     private final RangeSet received = new RangeSet();
     private State state = State.RECV;
     private long readOffset;
@@ -29,6 +29,11 @@ public final class RecvStream {
     private boolean stopPending;
 
     public RecvStream(long id, long initialMaxStreamData) {
+        this(id, initialMaxStreamData, ChunkPool.NONE);
+    }
+
+    public RecvStream(long id, long initialMaxStreamData, ChunkPool pool) {
+        this.buf = new ChunkedBuffer(pool);
         this.id = id;
         this.window = initialMaxStreamData;
         this.maxStreamData = initialMaxStreamData;

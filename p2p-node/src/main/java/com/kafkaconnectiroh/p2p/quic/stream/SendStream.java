@@ -12,7 +12,7 @@ public final class SendStream {
 
     private final long id;
     private final int bufferLimit;
-    private final ChunkedBuffer buf = new ChunkedBuffer();
+    private final ChunkedBuffer buf;
     private State state = State.SEND;
     /** Everything below is acknowledged. */
     private long ackedBelow;
@@ -37,6 +37,11 @@ public final class SendStream {
     private boolean writeBlocked;
 
     public SendStream(long id, long maxStreamData, int bufferLimit) {
+        this(id, maxStreamData, bufferLimit, ChunkPool.NONE);
+    }
+
+    public SendStream(long id, long maxStreamData, int bufferLimit, ChunkPool pool) {
+        this.buf = new ChunkedBuffer(pool);
         this.id = id;
         this.maxStreamData = maxStreamData;
         this.bufferLimit = bufferLimit;
@@ -65,13 +70,13 @@ public final class SendStream {
 
     /** Appends up to {@code limit} bytes from {@code src}; returns how many were taken. */
     public int write(ByteBuffer src, long limit) {
-        int offered = src.remaining();
-        int n = (int) Math.min(offered, Math.min(writable(), limit));
+        int wanted = src.remaining();
+        int n = (int) Math.min(wanted, Math.min(writable(), limit));
         if (n > 0) {
             buf.write(writeOffset, src, n);
             writeOffset += n;
         }
-        writeBlocked = n < offered; // compared with what was offered, not what is left after the copy
+        writeBlocked = n < wanted;
         return n;
     }
 

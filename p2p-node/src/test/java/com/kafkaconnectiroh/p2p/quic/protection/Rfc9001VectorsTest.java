@@ -133,6 +133,32 @@ class Rfc9001VectorsTest {
     }
 
     @Test
+    void packetSealerWritesTheAppendixPacketsByteForByte() {
+        PacketSealer sealer = new PacketSealer();
+        byte[] payload = new byte[1162];
+        byte[] frame = Hex.decode(CLIENT_CRYPTO_FRAME);
+        System.arraycopy(frame, 0, payload, 0, frame.length);
+        byte[] out = new byte[1500];
+        int n = sealer.sealLong(out, 0, PacketSealer.INITIAL, com.kafkaconnectiroh.p2p.quic.packet.ConnectionId.of(DCID),
+                com.kafkaconnectiroh.p2p.quic.packet.ConnectionId.EMPTY, new byte[0], 2, 4, payload, payload.length,
+                InitialSecrets.clientKeys(DCID));
+        assertEquals(CLIENT_PROTECTED, Hex.encode(out, 0, n));
+
+        byte[] server = Hex.decode(SERVER_PAYLOAD);
+        n = sealer.sealLong(out, 0, PacketSealer.INITIAL, com.kafkaconnectiroh.p2p.quic.packet.ConnectionId.EMPTY,
+                com.kafkaconnectiroh.p2p.quic.packet.ConnectionId.of(Hex.decode("f067a5502a4262b5")), new byte[0], 1, 2,
+                server, server.length, InitialSecrets.serverKeys(DCID));
+        assertEquals(SERVER_PROTECTED, Hex.encode(out, 0, n));
+
+        CipherSuite suite = CipherSuite.TLS_CHACHA20_POLY1305_SHA256;
+        DirectionalKeys keys = DirectionalKeys.fromSecret(suite,
+                Hex.decode("9ac312a7f877468ebe69422748ad00a15443f18203a07d6060f688f30f21632b"));
+        n = sealer.sealShort(out, 0, com.kafkaconnectiroh.p2p.quic.packet.ConnectionId.EMPTY, 0, 654360564L, 3,
+                new byte[] {0x01}, 1, keys.packet(), keys.header());
+        assertEquals("4cfe4189655e5cd55c41f69080575d7999c25a5bfb", Hex.encode(out, 0, n));
+    }
+
+    @Test
     void headerProtectionMaskMatchesAppendixA2() {
         byte[] mask = new byte[5];
         InitialSecrets.clientKeys(DCID).header().mask(Hex.decode("d1b1c98dd7689fb8ec11d242b123dc9b"), 0, mask);
