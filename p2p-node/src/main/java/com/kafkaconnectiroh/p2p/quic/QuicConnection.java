@@ -1993,7 +1993,7 @@ public final class QuicConnection {
             return false;
         }
         s.probesPending = Math.max(s.probesPending, 1);
-        requeueCrypto(s);
+        LossRecovery.requeueCrypto(s);
         return true;
     }
 
