@@ -196,6 +196,10 @@ final class Disco {
         return discoPeers.get(peer);
     }
 
+    DiscoStats counters() {
+        return new DiscoStats(pingsIn, pongsIn, pingsOut, initialResends, rateLimited, invalid);
+    }
+
     String stats() {
         return "pingsIn=" + pingsIn + " pongsIn=" + pongsIn + " pingsOut=" + pingsOut + " initialResends="
                 + initialResends + " rateLimited=" + rateLimited + " invalid=" + invalid;

@@ -627,6 +627,10 @@ final class Driver extends ChannelInboundHandlerAdapter {
                 + " incomingHandshakeFailures=" + incomingFailures + " disco=" + disco.stats();
     }
 
+    DiscoStats discoStats() {
+        return disco.counters();
+    }
+
     EndpointId localId() {
         return secretKey.publicKey();
     }

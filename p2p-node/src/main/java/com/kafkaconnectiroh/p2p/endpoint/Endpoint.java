@@ -177,6 +177,15 @@ public final class Endpoint implements AutoCloseable {
         return f.join();
     }
 
+    /** Disco (iroh 0.35 path) counters. */
+    public DiscoStats discoStats() {
+        CompletableFuture<DiscoStats> f = new CompletableFuture<>();
+        if (!driver.submit(() -> f.complete(driver.discoStats()))) {
+            return new DiscoStats(0, 0, 0, 0, 0, 0);
+        }
+        return f.join();
+    }
+
     /** I/O and disco counters, for diagnostics. */
     public String ioStats() {
         CompletableFuture<String> f = new CompletableFuture<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -258,6 +260,33 @@ class IrohEndpointInteropTest {
         ConnectionLostException e = assertThrows(ConnectionLostException.class, () -> dial(v, NOPE));
         assertEquals(120, e.close().tlsAlert(), e.getMessage());
         assertTrue(e.close().byPeer(), e.getMessage());
+    }
+
+    /**
+     * iroh 0.35 keeps a direct path only while its disco Pings get Pongs (a heartbeat every few seconds); we answer
+     * them, so an idle connection is still usable after several heartbeats. iroh 1.x sends no disco at all.
+     */
+    @ParameterizedTest
+    @EnumSource(IrohVersion.class)
+    void idleConnectionSurvivesIroh035Heartbeats(IrohVersion v) throws Exception {
+        DiscoStats before = java.discoStats();
+        Connection conn = dial(v, ECHO);
+        if (v == IrohVersion.V035) {
+            assertTrue(java.discoStats().pongsIn() > before.pongsIn(), "0.35 answered our dial Ping");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            // wait for two Pings beyond those of the dial itself (0.35 pings back once per new path)
+            while (java.discoStats().pingsIn() < before.pingsIn() + 3) {
+                assertTrue(System.nanoTime() < deadline, "no 0.35 heartbeat Pings: " + java.discoStats());
+                try {
+                    fail("connection died while idle: " + conn.closed().get(200, TimeUnit.MILLISECONDS));
+                } catch (TimeoutException stillOpen) {
+                    // poll again
+                }
+            }
+        }
+        byte[] data = Pattern.bytes(77, MIB);
+        assertArrayEquals(data, echo(conn, data));
+        conn.close(0, "done");
     }
 
     // ================================================================================================
