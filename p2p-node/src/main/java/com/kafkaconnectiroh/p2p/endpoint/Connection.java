@@ -4,7 +4,6 @@ import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.quic.ConnectionEvent;
 import com.kafkaconnectiroh.p2p.quic.ConnectionStats;
 import com.kafkaconnectiroh.p2p.quic.QuicConnection;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +34,6 @@ public final class Connection {
     final Driver driver;
     final QuicConnection quic;
     private final CompletableFuture<Connection> established;
-    ScheduledFuture<?> connectTimeout;
     /** On the driver's dirty list for the next round (loop only). */
     boolean dirty;
 
@@ -364,9 +362,6 @@ public final class Connection {
         byte[] a = quic.alpn();
         alpn = a == null ? null : new String(a, StandardCharsets.UTF_8);
         if (quic.isClient()) {
-            if (connectTimeout != null) {
-                connectTimeout.cancel(false);
-            }
             if (!established.complete(this)) {
                 closeOnLoop(0, "connect abandoned");
             }
@@ -419,9 +414,6 @@ public final class Connection {
             return;
         }
         closeInfo = why;
-        if (connectTimeout != null) {
-            connectTimeout.cancel(false);
-        }
         if (established != null && !connected) {
             established.completeExceptionally(new ConnectionLostException(connectFailure(why), why));
         } else if (!connected) {

@@ -72,6 +72,8 @@ final class Driver extends ChannelInboundHandlerAdapter {
     private static final int SPLIT_BATCH = 8;
     private static final int MAX_SEGMENT = 1500;
     private static final int ACCEPT_QUEUE = 256;
+    /** Between starting handshakes to successive candidate addresses of one dial (happy-eyeballs style). */
+    private static final long DIAL_STAGGER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final byte[] NO_ALPN = "\u0000kci/serving-nothing".getBytes(StandardCharsets.UTF_8);
 
     /** How a driver talks to the kernel: which Netty transport, and whether batched send/receive is used. */
@@ -454,21 +456,120 @@ final class Driver extends ChannelInboundHandlerAdapter {
                     + " (have " + addr.ipAddrs() + "; socket " + localAddress() + "; relays are not supported)"));
             return;
         }
-        InetSocketAddress remote = candidates.get(0);
-        TlsClientConfig tls = new TlsClientConfig(secretKey, addr.id(),
-                List.of(alpn.getBytes(StandardCharsets.UTF_8)));
-        long now = now();
-        QuicConnection qc = quic.connect(now, remote, tp -> new TlsClientSession(tls, tp), transportConfig);
-        Connection c = new Connection(this, qc, result);
-        connections.put(qc, c);
-        // iroh 0.35 drops QUIC from addresses it has no mapping for; a disco Ping creates one. It goes out
-        // first, in the same flush as the Initial, which is not held back (iroh 1.x ignores disco).
-        for (InetSocketAddress a : candidates) {
-            disco.pingForDial(addr.id(), a, c);
+        new Dial(addr, alpn, candidates, result).start(timeoutNanos);
+    }
+
+    /**
+     * One {@code connect}: a QUIC handshake per candidate address, started one after another (a new one every
+     * {@link #DIAL_STAGGER_NANOS} while no earlier attempt has heard from the peer, or at once when one fails).
+     * The first handshake to complete wins and the others are closed. Fails with the most telling error (a peer's
+     * refusal over a timeout) once every attempt failed, or with CONNECT_TIMEOUT when the time is up.
+     */
+    private final class Dial {
+        private final EndpointAddr addr;
+        private final String alpn;
+        private final List<InetSocketAddress> candidates;
+        private final CompletableFuture<Connection> result;
+        private final List<Connection> attempts = new ArrayList<>();
+        private int next;
+        private int failed;
+        private ConnectionLostException bestFailure;
+        private ScheduledFuture<?> deadline;
+        private boolean done;
+        private long timeoutNanos;
+
+        Dial(EndpointAddr addr, String alpn, List<InetSocketAddress> candidates, CompletableFuture<Connection> result) {
+            this.addr = addr;
+            this.alpn = alpn;
+            this.candidates = candidates;
+            this.result = result;
         }
-        c.connectTimeout = loop.schedule(() -> c.abortConnect("no handshake with " + addr.id().fmtShort() + " at "
-                + remote + " within " + timeoutNanos / 1_000_000 + " ms"), timeoutNanos, TimeUnit.NANOSECONDS);
-        touch(c);
+
+        void start(long timeoutNanos) {
+            this.timeoutNanos = timeoutNanos;
+            deadline = loop.schedule(this::giveUp, timeoutNanos, TimeUnit.NANOSECONDS);
+            launchNext();
+        }
+
+        private void launchNext() {
+            if (done || next >= candidates.size() || closing) {
+                return;
+            }
+            InetSocketAddress remote = candidates.get(next++);
+            TlsClientConfig tls = new TlsClientConfig(secretKey, addr.id(),
+                    List.of(alpn.getBytes(StandardCharsets.UTF_8)));
+            CompletableFuture<Connection> attempt = new CompletableFuture<>();
+            QuicConnection qc = quic.connect(now(), remote, tp -> new TlsClientSession(tls, tp), transportConfig);
+            Connection c = new Connection(Driver.this, qc, attempt);
+            connections.put(qc, c);
+            attempts.add(c);
+            // iroh 0.35 drops QUIC from addresses it has no mapping for; a disco Ping creates one. It goes out
+            // first, in the same flush as the Initial, which is not held back (iroh 1.x ignores disco).
+            disco.pingForDial(addr.id(), remote, c);
+            attempt.whenComplete((conn, err) -> onAttemptDone(c, err));
+            touch(c);
+            if (next < candidates.size()) {
+                loop.schedule(this::stagger, DIAL_STAGGER_NANOS, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void stagger() {
+            for (Connection c : attempts) {
+                if (c.closeInfo() == null && c.quic.stats().packetsReceived() > 0) {
+                    return; // a handshake is under way; the next address is tried only if it fails
+                }
+            }
+            launchNext();
+        }
+
+        private void onAttemptDone(Connection c, Throwable err) {
+            if (done) {
+                if (err == null) {
+                    c.closeOnLoop(0, "superseded by another path");
+                }
+                return;
+            }
+            if (err == null) {
+                done = true;
+                deadline.cancel(false);
+                for (Connection other : attempts) {
+                    if (other != c && other.closeInfo() == null) {
+                        other.closeOnLoop(0, "superseded by another path");
+                    }
+                }
+                result.complete(c);
+                return;
+            }
+            failed++;
+            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                    ? err.getCause() : err;
+            if (cause instanceof ConnectionLostException lost && (bestFailure == null
+                    || bestFailure.close().kind() == ConnectionClose.Kind.CONNECT_TIMEOUT)) {
+                bestFailure = lost;
+            }
+            if (failed == attempts.size() && next >= candidates.size()) {
+                done = true;
+                deadline.cancel(false);
+                result.completeExceptionally(bestFailure != null ? bestFailure : Waits.rethrow(cause));
+            } else {
+                launchNext();
+            }
+        }
+
+        private void giveUp() {
+            if (done) {
+                return;
+            }
+            done = true;
+            String msg = "no handshake with " + addr.id().fmtShort() + " at " + candidates.subList(0, next)
+                    + " within " + timeoutNanos / 1_000_000 + " ms";
+            for (Connection c : attempts) {
+                c.abortConnect(msg);
+            }
+            ConnectionClose why = new ConnectionClose(ConnectionClose.Kind.CONNECT_TIMEOUT, false, 0, msg);
+            result.completeExceptionally(bestFailure != null && bestFailure.close().kind() != ConnectionClose.Kind.CONNECT_TIMEOUT
+                    ? bestFailure : new ConnectionLostException("could not connect to " + addr.id() + ": " + why, why));
+        }
     }
 
     /** Direct addresses we can reach from our socket, the likeliest first. */

@@ -224,6 +224,22 @@ class EndpointTest {
     }
 
     @Test
+    void dialTriesTheNextAddressWhenTheFirstIsSilent() throws Exception {
+        Router server = echoServer(Endpoint.Transport.AUTO);
+        Endpoint client = bind(Endpoint.Transport.AUTO);
+        InetSocketAddress real = server.endpoint().boundAddress();
+        // port 1 sorts first and nobody answers there; the second attempt starts after the stagger
+        EndpointAddr addr = EndpointAddr.of(server.endpoint().id(), null,
+                List.of(new InetSocketAddress(real.getAddress(), 1), real));
+        Connection c = client.connect(addr, ECHO);
+        assertEquals(real, c.remoteAddress());
+        BiStream s = c.openBi();
+        s.send().writeAll(new byte[] {42});
+        s.send().finish();
+        assertArrayEquals(new byte[] {42}, s.recv().readToEnd(1));
+    }
+
+    @Test
     void acceptTimesOutAndEndpointCloseWakesAcceptors() throws Exception {
         Endpoint ep = bind(Endpoint.Transport.AUTO);
         assertNull(ep.accept(Duration.ofMillis(50)));
