@@ -283,6 +283,11 @@ public final class Connection {
         return new RecvStream(newState(id, false, true));
     }
 
+    /** Streams whose loop-side state is still held (tests: it must not grow with finished streams). */
+    int streamStatesHeld() {
+        return onLoop(streams::size);
+    }
+
     void forgetIfDone(StreamState s) {
         if (s.sendDone && s.recvDone && s.read == null && s.write == null) {
             streams.remove(s.id);

@@ -110,6 +110,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
     private final Runnable timerTask = this::onTimer;
     private boolean closing;
     private boolean writeBlocked;
+    private boolean gsoActive;
     private ChannelHandlerContext ctx;
     private long datagramsIn;
     private long datagramsOut;
@@ -137,6 +138,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
                 && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
         boolean gro = gso;
         this.mode = new IoMode(epoll, gso, gro);
+        this.gsoActive = gso;
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         String name = "iroh-endpoint-" + secretKey.publicKey().fmtShort();
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, true), io);
@@ -345,7 +347,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
     private void sendFrom(QuicConnection qc) {
         long now = now();
         ByteBufAllocator alloc = ctx.alloc();
-        int segments = mode.gso ? MAX_GSO_SEGMENTS : SPLIT_BATCH;
+        int segments = gsoActive ? MAX_GSO_SEGMENTS : SPLIT_BATCH;
         while (true) {
             if (!channel.isWritable()) {
                 ctx.flush();
@@ -377,8 +379,15 @@ final class Driver extends ChannelInboundHandlerAdapter {
         datagramsOut += t.count();
         if (t.count() == 1) {
             ctx.write(new DatagramPacket(buf, t.destination()), ctx.voidPromise());
-        } else if (mode.gso) {
-            ctx.write(new SegmentedDatagramPacket(buf, t.segmentSize(), t.destination()), ctx.voidPromise());
+        } else if (gsoActive) {
+            ctx.write(new SegmentedDatagramPacket(buf, t.segmentSize(), t.destination())).addListener(f -> {
+                if (!f.isSuccess() && gsoActive) {
+                    // some routes/devices refuse UDP_SEGMENT (EIO); QUIC recovers the lost batch
+                    gsoActive = false;
+                    LOG.warn("UDP GSO send failed ({}); sending one datagram per write from now on",
+                            f.cause() == null ? "?" : f.cause().getMessage());
+                }
+            });
         } else {
             for (int off = 0; off < t.size(); off += t.segmentSize()) {
                 int len = Math.min(t.segmentSize(), t.size() - off);
@@ -724,7 +733,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
 
     /** Counters for diagnostics and benchmarks (read on any thread; approximate). */
     String ioStats() {
-        return mode + " datagramsIn=" + datagramsIn + " datagramsOut=" + datagramsOut + " sendCalls=" + sendCalls
+        return mode + (mode.gso && !gsoActive ? "(gso off after a failure)" : "") + " datagramsIn=" + datagramsIn + " datagramsOut=" + datagramsOut + " sendCalls=" + sendCalls
                 + " incomingHandshakeFailures=" + incomingFailures + " disco=" + disco.stats();
     }
 

@@ -106,6 +106,12 @@ class EndpointTest {
             s.send().finish();
             assertArrayEquals(req, s.recv().readToEnd(64));
         }
+        // finished streams are forgotten once their FIN is acknowledged: state does not grow per stream
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (conn.streamStatesHeld() > 2) {
+            assertTrue(System.nanoTime() < deadline, "stream states held: " + conn.streamStatesHeld());
+            Thread.onSpinWait();
+        }
         conn.close(0, "");
     }
 
@@ -237,6 +243,28 @@ class EndpointTest {
         s.send().writeAll(new byte[] {42});
         s.send().finish();
         assertArrayEquals(new byte[] {42}, s.recv().readToEnd(1));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Endpoint.Transport.class, names = {"AUTO", "NIO"})
+    void ipv6LoopbackAndDualStackWildcardToIpv4(Endpoint.Transport transport) throws Exception {
+        Endpoint v6 = track(Endpoint.builder().bindAddr(new InetSocketAddress("::1", 0)).alpns(HOLD)
+                .transport(transport).bind());
+        Endpoint wildcard6 = track(Endpoint.builder().bindAddr(new InetSocketAddress("::", 0)).alpns(HOLD)
+                .transport(transport).bind());
+        Endpoint v4 = track(Endpoint.builder().bindAddr(LOOPBACK).alpns(HOLD).transport(transport).bind());
+        assertTrue(wildcard6.addr().ipAddrs().stream().anyMatch(a -> a.getAddress().isLoopbackAddress()),
+                wildcard6.addr().toString());
+        for (Endpoint[] pair : new Endpoint[][] {{wildcard6, v6}, {wildcard6, v4}, {v6, wildcard6}}) {
+            Connection c = pair[0].connect(pair[1].addr(), HOLD);
+            Connection s = pair[1].accept(Duration.ofSeconds(5));
+            BiStream a = c.openBi();
+            a.send().writeAll(new byte[] {1, 2, 3});
+            a.send().finish();
+            BiStream b = s.acceptBi();
+            assertArrayEquals(new byte[] {1, 2, 3}, b.recv().readToEnd(10));
+            c.close(0, "");
+        }
     }
 
     @Test
