@@ -461,6 +461,13 @@ final class Driver extends ChannelInboundHandlerAdapter {
         }
         List<InetSocketAddress> candidates = dialOrder(addr);
         if (candidates.isEmpty()) {
+            // no direct address given: where we last heard from this peer (a connection, or its disco Pings)
+            InetSocketAddress known = knownAddress(addr.id());
+            if (known != null) {
+                candidates = List.of(known);
+            }
+        }
+        if (candidates.isEmpty()) {
             result.completeExceptionally(new IOException("no usable direct address for " + addr.id()
                     + " (have " + addr.ipAddrs() + "; socket " + localAddress() + "; relays are not supported)"));
             return;
@@ -579,6 +586,15 @@ final class Driver extends ChannelInboundHandlerAdapter {
             result.completeExceptionally(bestFailure != null && bestFailure.close().kind() != ConnectionClose.Kind.CONNECT_TIMEOUT
                     ? bestFailure : new ConnectionLostException("could not connect to " + addr.id() + ": " + why, why));
         }
+    }
+
+    private InetSocketAddress knownAddress(EndpointId id) {
+        for (Connection c : connections.values()) {
+            if (id.equals(c.remoteId()) && c.closeInfo() == null) {
+                return c.quic.remoteAddress();
+            }
+        }
+        return disco.discoAddress(id);
     }
 
     /** Direct addresses we can reach from our socket, the likeliest first. */

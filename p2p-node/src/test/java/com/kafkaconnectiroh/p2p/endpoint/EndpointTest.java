@@ -268,6 +268,22 @@ class EndpointTest {
     }
 
     @Test
+    void dialingByIdAloneUsesTheAddressOfAnExistingConnection() throws Exception {
+        Endpoint a = track(Endpoint.builder().bindAddr(LOOPBACK).alpns(HOLD).bind());
+        Endpoint b = track(Endpoint.builder().bindAddr(LOOPBACK).alpns(HOLD).bind());
+        Connection ab = a.connect(b.addr(), HOLD);
+        Connection atB = b.accept(Duration.ofSeconds(5));
+        // b knows nothing but a's id, and reaches it where a's connection comes from
+        Connection ba = b.connect(EndpointAddr.of(a.id()), HOLD);
+        assertEquals(a.id(), ba.remoteId());
+        assertEquals(a.boundAddress(), ba.remoteAddress());
+        assertThrows(IOException.class, () -> b.connect(EndpointAddr.of(SecretKey.generate().publicKey()), HOLD));
+        ab.close(0, "");
+        atB.close(0, "");
+        ba.close(0, "");
+    }
+
+    @Test
     void acceptTimesOutAndEndpointCloseWakesAcceptors() throws Exception {
         Endpoint ep = bind(Endpoint.Transport.AUTO);
         assertNull(ep.accept(Duration.ofMillis(50)));

@@ -262,6 +262,28 @@ class IrohEndpointInteropTest {
         assertTrue(e.close().byPeer(), e.getMessage());
     }
 
+    /** The portable NIO driver against iroh: dial, echo both ways in size, and let iroh dial it too. */
+    @ParameterizedTest
+    @EnumSource(IrohVersion.class)
+    void nioFallbackBothDirections(IrohVersion v) throws Exception {
+        IrohPeer p = peers.get(v);
+        try (Endpoint nio = Endpoint.builder().bindAddr(new InetSocketAddress("127.0.0.1", 0))
+                .transport(Endpoint.Transport.NIO).bind();
+             Router r = Router.builder(nio).accept(ECHO, EchoHandler.INSTANCE).spawn()) {
+            assertEquals("nio", nio.ioMode());
+            Connection conn = nio.connect(addrOf(p), ECHO);
+            byte[] data = Pattern.bytes(31, MIB);
+            assertArrayEquals(data, echo(conn, data));
+            conn.close(0, "done");
+            ObjectNode addr = IrohPeer.params("id", nio.id().toString());
+            addr.putArray("addrs").add(SocketAddrs.format(nio.boundAddress()));
+            int c = p.call("connect", "addr", addr, "alpn", ECHO).get("conn").asInt();
+            JsonNode res = p.call("echo-test", "conn", c, "sizes", List.of(1, MIB), "seed", 9);
+            assertTrue(res.path("allOk").asBoolean(), res.toString());
+            p.call("close", "conn", c, "code", 0, "reason", "done");
+        }
+    }
+
     /**
      * iroh 0.35 keeps a direct path only while its disco Pings get Pongs (a heartbeat every few seconds); we answer
      * them, so an idle connection is still usable after several heartbeats. iroh 1.x sends no disco at all.
