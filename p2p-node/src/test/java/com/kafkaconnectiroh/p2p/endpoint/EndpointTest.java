@@ -71,7 +71,7 @@ class EndpointTest {
         Connection conn = client.connect(server.endpoint().addr(), ECHO);
         assertEquals(server.endpoint().id(), conn.remoteId());
         assertEquals(ECHO, conn.alpn());
-        for (int size : new int[] {1, 1 << 20, 10 << 20}) {
+        for (int size : new int[] {0, 1, 1 << 20, 10 << 20}) {
             byte[] data = Pattern.bytes(size, size);
             BiStream s = conn.openBi();
             Future<?> w = writeAsync(s.send(), data);

@@ -155,7 +155,7 @@ class IrohEndpointInteropTest {
         Connection conn = dial(v, ECHO);
         assertEquals(peers.get(v).endpointId(), conn.remoteId());
         assertEquals(ECHO, conn.alpn());
-        for (int size : new int[] {1, MIB, 10 * MIB}) {
+        for (int size : new int[] {0, 1, MIB, 10 * MIB}) {
             byte[] data = Pattern.bytes(size, size);
             assertArrayEquals(data, echo(conn, data), "echo of " + size + " bytes");
         }
@@ -319,7 +319,7 @@ class IrohEndpointInteropTest {
     void irohDialsEcho1B1MiB10MiB(IrohVersion v) {
         IrohPeer p = peers.get(v);
         int conn = irohDials(p, ECHO);
-        JsonNode r = p.call("echo-test", "conn", conn, "sizes", List.of(1, MIB, 10 * MIB), "seed", 5);
+        JsonNode r = p.call("echo-test", "conn", conn, "sizes", List.of(0, 1, MIB, 10 * MIB), "seed", 5);
         assertTrue(r.path("allOk").asBoolean(), r.toString());
         p.call("close", "conn", conn, "code", 0, "reason", "done");
     }
