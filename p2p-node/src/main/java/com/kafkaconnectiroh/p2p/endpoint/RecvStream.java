@@ -1,6 +1,5 @@
 package com.kafkaconnectiroh.p2p.endpoint;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
  * {@code RecvStream} is dropped. One reader at a time per stream.
  */
 public final class RecvStream implements AutoCloseable {
-    private static final int CHUNK = 64 * 1024;
     private final StreamState state;
     private final Driver driver;
     private volatile boolean ended;
@@ -102,25 +100,43 @@ public final class RecvStream implements AutoCloseable {
     }
 
     /**
-     * Reads until the end of the stream. If more than {@code limit} bytes arrive, stops the stream and throws
-     * {@link StreamTooLongException}.
+     * Reads until the end of the stream; fails if no bytes arrive for the operation timeout. If more than
+     * {@code limit} bytes arrive, stops the stream (STOP_SENDING 0) and throws {@link StreamTooLongException}.
+     * The bytes are gathered on the endpoint's loop, so the caller wakes once.
      */
     public byte[] readToEnd(int limit) throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream(Math.min(limit, CHUNK));
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, (long) limit + 1));
-        while (true) {
-            buf.clear();
-            int n = read(buf);
-            if (n < 0) {
-                return all.toByteArray();
-            }
-            if ((long) all.size() + n > limit) {
-                stop(0);
-                throw new StreamTooLongException("stream " + state.id + " is longer than the limit of " + limit
-                        + " bytes");
-            }
-            all.write(buf.array(), 0, n);
+        return readToEnd(limit, driver.endpoint.operationTimeout());
+    }
+
+    /** Like {@link #readToEnd(int)}; {@code timeout} is how long it may go without receiving anything. */
+    public byte[] readToEnd(int limit, Duration timeout) throws IOException {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative: " + limit);
         }
+        if (ended) {
+            return new byte[0];
+        }
+        StreamState.PendingRead r = new StreamState.PendingRead(limit);
+        if (!driver.submit(() -> state.startRead(r))) {
+            throw new EndpointClosedException("endpoint closed");
+        }
+        byte[] all = Waits.awaitWithProgress(driver, r.whole, Waits.nanos(timeout), "readToEnd on stream " + state.id,
+                () -> {
+                    if (state.read == r) {
+                        state.read = null;
+                    }
+                }, () -> r.progress);
+        ended = true;
+        return all;
+    }
+
+    /** {@link #readToEnd(int)} without blocking the caller. */
+    public CompletableFuture<byte[]> readToEndAsync(int limit) {
+        StreamState.PendingRead r = new StreamState.PendingRead(limit);
+        if (!driver.submit(() -> state.startRead(r))) {
+            r.whole.completeExceptionally(new EndpointClosedException("endpoint closed"));
+        }
+        return r.whole;
     }
 
     /** Asks the peer to stop sending (STOP_SENDING with {@code code}); unread data is discarded. */

@@ -52,12 +52,15 @@ public final class SendStream implements AutoCloseable {
         return submit(src, false, driver.endpoint.operationTimeout());
     }
 
-    /** Writes all of {@code src}, blocking while the send buffers are full. */
+    /**
+     * Writes all of {@code src}, blocking while the send buffers are full; fails with a
+     * {@link java.net.SocketTimeoutException} if the stream takes nothing for the operation timeout.
+     */
     public void writeAll(ByteBuffer src) throws IOException {
         writeAll(src, driver.endpoint.operationTimeout());
     }
 
-    /** Writes all of {@code src}; {@code timeout} bounds the whole call. */
+    /** Writes all of {@code src}; fails if the stream takes nothing for {@code timeout}. */
     public void writeAll(ByteBuffer src, Duration timeout) throws IOException {
         if (src.hasRemaining()) {
             submit(src, true, timeout);
@@ -91,11 +94,11 @@ public final class SendStream implements AutoCloseable {
         if (!driver.submit(() -> state.startWrite(w))) {
             throw new EndpointClosedException("endpoint closed");
         }
-        return Waits.await(driver, w.result, Waits.nanos(timeout), "write on stream " + state.id, () -> {
+        return Waits.awaitWithProgress(driver, w.result, Waits.nanos(timeout), "write on stream " + state.id, () -> {
             if (state.write == w) {
                 state.write = null;
             }
-        });
+        }, () -> w.written);
     }
 
     /** No more data: a FIN follows what was written. Does not wait for the peer; see {@link #stopped()}. */

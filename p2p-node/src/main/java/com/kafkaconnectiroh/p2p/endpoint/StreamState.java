@@ -16,7 +16,8 @@ final class StreamState {
         final ByteBuffer src;
         final boolean all;
         final CompletableFuture<Integer> result = new CompletableFuture<>();
-        int written;
+        /** bytes taken so far; read by the caller for its inactivity timeout */
+        volatile int written;
 
         PendingWrite(ByteBuffer src, boolean all) {
             this.src = src;
@@ -24,12 +25,37 @@ final class StreamState {
         }
     }
 
+    /** A blocked read: of some bytes into {@code dst}, or (with {@code all}) of everything up to the FIN. */
     static final class PendingRead {
         final ByteBuffer dst;
         final CompletableFuture<Integer> result = new CompletableFuture<>();
+        /** read-to-end: what arrived so far, the limit, and the outcome */
+        final java.io.ByteArrayOutputStream all;
+        final int limit;
+        final CompletableFuture<byte[]> whole;
+        /** bytes gathered so far, for the caller's inactivity timeout */
+        volatile long progress;
 
         PendingRead(ByteBuffer dst) {
             this.dst = dst;
+            this.all = null;
+            this.limit = 0;
+            this.whole = null;
+        }
+
+        PendingRead(int limit) {
+            this.dst = ByteBuffer.allocate((int) Math.min(64 * 1024, (long) limit + 1));
+            this.all = new java.io.ByteArrayOutputStream((int) Math.min(limit, 64 * 1024));
+            this.limit = limit;
+            this.whole = new CompletableFuture<>();
+        }
+
+        void fail(Throwable e) {
+            if (whole != null) {
+                whole.completeExceptionally(e);
+            } else {
+                result.completeExceptionally(e);
+            }
         }
     }
 
@@ -145,7 +171,7 @@ final class StreamState {
 
     void startRead(PendingRead r) {
         if (read != null) {
-            r.result.completeExceptionally(new IllegalStateException("stream " + id + " already has a blocked read"));
+            r.fail(new IllegalStateException("stream " + id + " already has a blocked read"));
             return;
         }
         read = r;
@@ -158,28 +184,50 @@ final class StreamState {
             return;
         }
         try {
-            int n = conn.quic.read(id, r.dst);
-            if (n == 0) {
-                if (conn.closeInfo() != null) {
-                    read = null;
-                    r.result.completeExceptionally(conn.lostException());
+            while (true) {
+                int n = conn.quic.read(id, r.dst);
+                if (n == 0) {
+                    if (conn.closeInfo() != null) {
+                        read = null;
+                        r.fail(conn.lostException());
+                    }
+                    return;
                 }
-                return;
+                conn.driver.touch(conn); // reading may open flow-control credit
+                if (n < 0) {
+                    read = null;
+                    recvDone = true;
+                    conn.forgetIfDone(this);
+                    if (r.whole != null) {
+                        r.whole.complete(r.all.toByteArray());
+                    } else {
+                        r.result.complete(-1);
+                    }
+                    return;
+                }
+                if (r.whole == null) {
+                    read = null;
+                    r.result.complete(n);
+                    return;
+                }
+                if ((long) r.all.size() + n > r.limit) {
+                    read = null;
+                    stop(0);
+                    r.whole.completeExceptionally(new StreamTooLongException("stream " + id
+                            + " is longer than the limit of " + r.limit + " bytes"));
+                    return;
+                }
+                r.all.write(r.dst.array(), 0, n);
+                r.progress = r.all.size();
+                r.dst.clear();
             }
-            read = null;
-            conn.driver.touch(conn); // reading may open flow-control credit
-            if (n < 0) {
-                recvDone = true;
-                conn.forgetIfDone(this);
-            }
-            r.result.complete(n);
         } catch (StreamException e) {
             read = null;
             if (e.kind() == StreamException.Kind.RESET || e.kind() == StreamException.Kind.UNKNOWN_STREAM) {
                 recvDone = true;
                 conn.forgetIfDone(this);
             }
-            r.result.completeExceptionally(map(e));
+            r.fail(map(e));
         }
     }
 
@@ -197,7 +245,7 @@ final class StreamState {
         PendingRead r = read;
         if (r != null) {
             read = null;
-            r.result.completeExceptionally(new IOException("stream " + id + " was stopped locally"));
+            r.fail(new IOException("stream " + id + " was stopped locally"));
         }
         conn.forgetIfDone(this);
     }

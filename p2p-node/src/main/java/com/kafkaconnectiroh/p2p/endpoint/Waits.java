@@ -58,6 +58,40 @@ final class Waits {
         }
     }
 
+    /**
+     * Like {@link #await} for a long operation that reports progress: the timeout counts from the last progress
+     * ({@code progress} changed), not from the start.
+     */
+    static <T> T awaitWithProgress(Driver driver, CompletableFuture<T> f, long timeoutNanos, String what,
+                                   Runnable withdraw, java.util.function.LongSupplier progress) throws IOException {
+        if (timeoutNanos == Long.MAX_VALUE) {
+            return await(driver, f, timeoutNanos, what, withdraw);
+        }
+        if (driver.inLoop()) {
+            throw new IllegalStateException("blocking " + what + " on the endpoint's event-loop thread; "
+                    + "use the async variant or run it on another thread");
+        }
+        long seen = progress.getAsLong();
+        while (true) {
+            try {
+                return f.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                long now = progress.getAsLong();
+                if (now != seen) {
+                    seen = now;
+                    continue;
+                }
+                return withdrawn(driver, f, withdraw, new SocketTimeoutException(what + ": no progress for "
+                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return withdrawn(driver, f, withdraw, new InterruptedIOException(what + " interrupted"));
+            } catch (ExecutionException e) {
+                throw rethrow(e.getCause());
+            }
+        }
+    }
+
     private static <T> T withdrawn(Driver driver, CompletableFuture<T> f, Runnable withdraw, IOException why)
             throws IOException {
         boolean submitted = driver.submit(() -> {
