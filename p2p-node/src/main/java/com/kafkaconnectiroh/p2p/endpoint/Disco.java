@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * with back-off while the handshake has not progressed.</li>
  * <li>Every Ping is answered with a Pong carrying the address it came from: 0.35 pings back after our Ping,
  * and keeps a path alive with a heartbeat Ping every 5 s; without Pongs it abandons the path.</li>
- * <li>Work is rate-limited per source address, and senders whose box key we do not hold yet (each costs an
- * X25519) have their own global budget.</li>
+ * <li>Work is rate-limited per source address and in total, and senders whose box key we do not hold yet (each
+ * costs an X25519) have their own global budget.</li>
  * </ul>
  * Our identity key is our disco key; CallMeMaybe (only meaningful via a relay) is ignored.
  */
@@ -42,6 +42,8 @@ final class Disco {
     private static final int MAX_PENDING = 1024;
     private static final double SOURCE_BURST = 32;
     private static final double SOURCE_RATE = 16; // per second
+    private static final double ALL_BURST = 2048; // every source together (spoofed sources each get a bucket)
+    private static final double ALL_RATE = 1024;
     private static final double NEW_KEY_BURST = 64;
     private static final double NEW_KEY_RATE = 32;
     private static final long PING_TTL = TimeUnit.SECONDS.toNanos(20);
@@ -79,6 +81,7 @@ final class Disco {
     private final Map<EndpointId, InetSocketAddress> discoPeers = lru(MAX_KEYS);
     private final HashMap<TransactionId, DialPing> pending = new HashMap<>();
     private Bucket newKeys;
+    private Bucket all;
 
     private long pingsIn;
     private long pongsIn;
@@ -106,8 +109,11 @@ final class Disco {
 
     void onDatagram(InetSocketAddress from, byte[] b) {
         long now = driver.now();
+        if (all == null) {
+            all = new Bucket(ALL_BURST, now);
+        }
         Bucket bucket = sources.computeIfAbsent(from, k -> new Bucket(SOURCE_BURST, now));
-        if (!bucket.take(now, SOURCE_BURST, SOURCE_RATE)) {
+        if (!bucket.take(now, SOURCE_BURST, SOURCE_RATE) || !all.take(now, ALL_BURST, ALL_RATE)) {
             rateLimited++;
             return;
         }

@@ -280,7 +280,12 @@ class IrohEndpointInteropTest {
             int c = p.call("connect", "addr", addr, "alpn", ECHO).get("conn").asInt();
             JsonNode res = p.call("echo-test", "conn", c, "sizes", List.of(1, MIB), "seed", 9);
             assertTrue(res.path("allOk").asBoolean(), res.toString());
-            p.call("close", "conn", c, "code", 0, "reason", "done");
+            // closing our endpoint closes its connections gracefully: iroh hears why
+            r.close();
+            JsonNode closed = p.call("wait-closed", "conn", c);
+            assertEquals("peer", closed.path("by").asText(), closed.toString());
+            assertEquals(0, closed.path("code").asLong(), closed.toString());
+            assertEquals("endpoint closing", closed.path("appReason").asText(), closed.toString());
         }
     }
 
