@@ -1,0 +1,70 @@
+package com.kafkaconnectiroh.p2p.interop;
+
+import com.kafkaconnectiroh.p2p.base.Hex;
+import com.kafkaconnectiroh.p2p.base.SecretKey;
+import java.time.Duration;
+import java.util.Objects;
+
+/** Start-up options for {@link IrohPeer#start(IrohVersion, PeerOption...)}. */
+public sealed interface PeerOption {
+
+    /** Accept connections on {@code alpn} and treat them as {@code behaviour}. */
+    static PeerOption alpn(String alpn, Behaviour behaviour) {
+        return new Alpn(alpn, behaviour);
+    }
+
+    /** Run with this identity instead of a random one. */
+    static PeerOption secret(SecretKey key) {
+        return new Secret(Hex.encode(key.toBytes()));
+    }
+
+    /** The UDP address to bind, {@code 127.0.0.1:0} by default. */
+    static PeerOption bind(String hostPort) {
+        return new Bind(hostPort);
+    }
+
+    /** Names the peer in errors and its log file ({@code target/iroh-harness-logs/<name>.log}). */
+    static PeerOption name(String name) {
+        return new Name(name);
+    }
+
+    /** How long to wait for the {@code ready} event (default 60 s; an iroh 0.35 node needs about 3 s). */
+    static PeerOption readyTimeout(Duration timeout) {
+        return new ReadyTimeout(timeout);
+    }
+
+    /** Default timeout of {@link IrohPeer#call} (default 60 s). */
+    static PeerOption callTimeout(Duration timeout) {
+        return new CallTimeout(timeout);
+    }
+
+    record Alpn(String alpn, Behaviour behaviour) implements PeerOption {
+        public Alpn {
+            Objects.requireNonNull(alpn, "alpn");
+            Objects.requireNonNull(behaviour, "behaviour");
+            if (alpn.isEmpty()) {
+                throw new IllegalArgumentException("ALPN must not be empty");
+            }
+        }
+    }
+
+    record Secret(String hex) implements PeerOption {
+    }
+
+    record Bind(String hostPort) implements PeerOption {
+    }
+
+    record Name(String name) implements PeerOption {
+        public Name {
+            if (!name.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("peer name must be usable as a file name: '" + name + "'");
+            }
+        }
+    }
+
+    record ReadyTimeout(Duration timeout) implements PeerOption {
+    }
+
+    record CallTimeout(Duration timeout) implements PeerOption {
+    }
+}
