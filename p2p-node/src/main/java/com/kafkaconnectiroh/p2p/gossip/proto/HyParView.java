@@ -1,0 +1,564 @@
+package com.kafkaconnectiroh.p2p.gossip.proto;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * The HyParView membership protocol for one topic (Leitão, Pereira, Rodrigues, DSN 2007; iroh-gossip
+ * {@code proto/hyparview.rs}): a small symmetric active view of connected neighbors and a larger passive view of
+ * known peers to replace them with.
+ *
+ * <p>Neighbor handshakes. A peer becomes active on our side when we accept its Join or Neighbor, or when it
+ * answers our Neighbor request. Whoever accepts an unsolicited Neighbor (or a Join) answers with a Neighbor of its
+ * own; to keep two of our nodes from answering each other forever, every Neighbor we send is remembered in
+ * {@link #pending} until the other side's Neighbor arrives or a timeout passes, and a Neighbor that arrives while
+ * one of ours is pending is never answered. iroh 0.101 follows the same rule (it only answers when nothing is
+ * pending) and iroh 0.35 answers only peers it newly adds, so the exchange ends after at most two messages
+ * with any mix of implementations.
+ *
+ * <p>Departures from iroh 0.101, all invisible on the wire: pending answers expire (iroh keeps them until the
+ * connection drops, counting them against free slots); peer data is kept only for peers in a view or pending;
+ * a connection closing without a Disconnect does not evict a passive peer (a dead passive peer is found out when
+ * promoting it fails, as in the paper); received TTLs are clamped to our own walk lengths; we never answer
+ * walks about ourselves; ForwardJoin-triggered requests are capped; refilling asks as many passive peers as
+ * there are free slots, the first with HIGH priority only when we have no neighbor at all.
+ */
+final class HyParView<P> {
+    enum PendingKind {
+        /** We sent a Join; the contact's Neighbor is a request we answer. */
+        JOIN,
+        /** We asked for a neighbor slot; the peer's Neighbor accepts it. */
+        REQUEST,
+        /** We answered or renewed; the peer may echo once more, which we must not answer. */
+        ANSWERED
+    }
+
+    private record Pending(PendingKind kind, long deadline) {}
+
+    private final P me;
+    private final HyParViewConfig config;
+    private final RandomGenerator rng;
+    private final TopicIo<P> io;
+    private final GossipCodec<P> codec;
+    private final int maxMessageSize;
+    private final long neighborTimeoutNanos;
+    private final long shuffleIntervalNanos;
+
+    private PeerData meData;
+    private final RandomAccessSet<P> active = new RandomAccessSet<>();
+    private final RandomAccessSet<P> passive = new RandomAccessSet<>();
+    private final LinkedHashMap<P, Pending> pending = new LinkedHashMap<>();
+    private final Map<P, PeerData> peerData = new HashMap<>();
+    /** Passive peers that said they stay alive: keep them when their connection closes. */
+    private final Set<P> aliveDisconnected = new HashSet<>();
+    /** The peers we last offered in a Shuffle: preferred victims when the reply fills our passive view. */
+    private List<P> lastShuffleOffer = List.of();
+    private boolean shuffleScheduled;
+
+    private long shufflesSent;
+    private long forwardJoinsCapped;
+
+    HyParView(P me, PeerData meData, HyParViewConfig config, RandomGenerator rng, TopicIo<P> io,
+              GossipCodec<P> codec, int maxMessageSize) {
+        this.me = me;
+        this.meData = meData;
+        this.config = config;
+        this.rng = rng;
+        this.io = io;
+        this.codec = codec;
+        this.maxMessageSize = maxMessageSize;
+        this.neighborTimeoutNanos = config.neighborRequestTimeout().toNanos();
+        this.shuffleIntervalNanos = config.shuffleInterval().toNanos();
+    }
+
+    // ---- queries ----
+
+    boolean isActive(P peer) {
+        return active.contains(peer);
+    }
+
+    /** Whether this topic still wants a connection to {@code peer}. */
+    boolean needsConnection(P peer) {
+        return active.contains(peer) || pending.containsKey(peer);
+    }
+
+    RandomAccessSet<P> activeView() {
+        return active;
+    }
+
+    RandomAccessSet<P> passiveView() {
+        return passive;
+    }
+
+    int pendingCount() {
+        return pending.size();
+    }
+
+    int peerDataCount() {
+        return peerData.size();
+    }
+
+    int aliveDisconnectedCount() {
+        return aliveDisconnected.size();
+    }
+
+    long shufflesSent() {
+        return shufflesSent;
+    }
+
+    long forwardJoinsCapped() {
+        return forwardJoinsCapped;
+    }
+
+    // ---- inputs ----
+
+    void ensureShuffleScheduled() {
+        if (!shuffleScheduled) {
+            shuffleScheduled = true;
+            io.schedule(shuffleIntervalNanos, Timer.Kind.SHUFFLE, null, null);
+        }
+    }
+
+    void updatePeerData(PeerData data) {
+        meData = data;
+    }
+
+    /** Application asked to join through {@code contact}. */
+    void join(P contact, long now) {
+        if (contact.equals(me)) {
+            return;
+        }
+        markPending(contact, PendingKind.JOIN, now);
+        io.send(contact, Message.swarm(new HyParViewMessage.Join<>(meData)));
+    }
+
+    void onMessage(P from, HyParViewMessage<P> message, long now) {
+        if (from.equals(me)) {
+            return;
+        }
+        if (message instanceof HyParViewMessage.Join<P> j) {
+            onJoin(from, j.data(), now);
+        } else if (message instanceof HyParViewMessage.ForwardJoin<P> f) {
+            onForwardJoin(from, f.peer(), f.ttl(), now);
+        } else if (message instanceof HyParViewMessage.Shuffle<P> s) {
+            onShuffle(from, s.origin(), s.nodes(), s.ttl(), now);
+        } else if (message instanceof HyParViewMessage.ShuffleReply<P> r) {
+            onShuffleReply(r.nodes(), now);
+        } else if (message instanceof HyParViewMessage.Neighbor<P> n) {
+            onNeighbor(from, n.priority(), n.data(), now);
+        } else {
+            HyParViewMessage.Disconnect<P> d = (HyParViewMessage.Disconnect<P>) message;
+            onDisconnect(from, d.alive(), d.respond(), now);
+        }
+    }
+
+    void onShuffleTimer(long now) {
+        shuffleScheduled = false;
+        ensureShuffleScheduled();
+        P target = active.pickRandom(rng);
+        if (target != null) {
+            List<P> offer = new ArrayList<>(active.sample(config.shuffleActiveViewCount(), rng, p -> p.equals(target)));
+            offer.addAll(passive.sample(config.shufflePassiveViewCount(), rng, p -> p.equals(target)));
+            // iroh 0.101 offers itself too, so the walk's end learns the origin's address.
+            int budget = maxMessageSize - 1 - TopicId.LENGTH - 3 - codec.peerIds().encodedSize(me) - 5 - 3
+                    - codec.peerInfoSize(new PeerInfo<>(me, meData));
+            List<PeerInfo<P>> nodes = infosWithin(offer, budget);
+            lastShuffleOffer = new ArrayList<>(nodes.size());
+            for (PeerInfo<P> n : nodes) {
+                lastShuffleOffer.add(n.id());
+            }
+            nodes.add(new PeerInfo<>(me, meData));
+            shufflesSent++;
+            io.send(target, Message.swarm(new HyParViewMessage.Shuffle<>(me, nodes, config.shuffleRandomWalkLength())));
+        }
+        // A slow safety net: views that lost members without a refill trigger get topped up once a round.
+        expireStalePending(now);
+        refill(null, now);
+    }
+
+    void onNeighborTimer(P peer, long now) {
+        io.touch(peer);
+        Pending p = pending.get(peer);
+        if (p == null || p.deadline - now > 0) {
+            return;
+        }
+        pending.remove(peer);
+        if (p.kind == PendingKind.REQUEST && !active.contains(peer)) {
+            // HyParView p. 7: a passive peer that does not answer is considered failed.
+            dropPassive(peer);
+            refill(peer, now);
+        }
+    }
+
+    /** The connection to {@code peer} closed (or could not be opened). */
+    void onPeerDisconnected(P peer, long now) {
+        Pending p = pending.remove(peer);
+        if (active.contains(peer)) {
+            boolean keep = aliveDisconnected.remove(peer);
+            removeActive(peer);
+            if (!keep) {
+                dropPassive(peer);
+            }
+            refill(peer, now);
+        } else if (p != null && p.kind == PendingKind.REQUEST) {
+            dropPassive(peer);
+            refill(peer, now);
+        } else {
+            aliveDisconnected.remove(peer);
+            forgetIfUnknown(peer);
+        }
+    }
+
+    /** Leave: say goodbye to every neighbor (not alive) and forget everything. */
+    void quit() {
+        for (P peer : active.snapshot()) {
+            sendShuffleReply(peer, config.shuffleActiveViewCount() + config.shufflePassiveViewCount());
+            io.send(peer, Message.swarm(new HyParViewMessage.Disconnect<>(false, false)));
+        }
+        for (P peer : pending.keySet()) {
+            io.touch(peer);
+        }
+        active.clear();
+        passive.clear();
+        pending.clear();
+        peerData.clear();
+        aliveDisconnected.clear();
+    }
+
+    // ---- message handlers ----
+
+    private void onJoin(P peer, PeerData data, long now) {
+        // HyParView p. 6: the contact takes the newcomer into its active view, evicting a random neighbor if
+        // it must, and starts random walks from each other neighbor.
+        learn(peer, data);
+        accept(peer, Priority.HIGH);
+        sendNeighbor(peer, Priority.HIGH, PendingKind.ANSWERED, now);
+        PeerInfo<P> info = new PeerInfo<>(peer, data);
+        for (P other : active.snapshot()) {
+            if (!other.equals(peer)) {
+                io.send(other, Message.swarm(new HyParViewMessage.ForwardJoin<>(info, config.activeRandomWalkLength())));
+            }
+        }
+    }
+
+    private void onForwardJoin(P from, PeerInfo<P> info, int ttl, long now) {
+        P peer = info.id();
+        if (peer.equals(me)) {
+            return;
+        }
+        ttl = Math.min(ttl, config.activeRandomWalkLength());
+        if (active.contains(peer)) {
+            // Already neighbors: renew, in case the newcomer is a restarted instance that forgot us.
+            learn(peer, info.data());
+            if (!pending.containsKey(peer)) {
+                sendNeighbor(peer, Priority.HIGH, PendingKind.ANSWERED, now);
+            }
+        } else if (ttl == 0 || active.size() <= 1) {
+            // HyParView p. 7 (i): the walk ends here. Like iroh 0.101 we only ask; the newcomer becomes active
+            // when it answers, so an unreachable one never occupies a slot.
+            requestFromWalk(info, now);
+        } else {
+            if (ttl == config.passiveRandomWalkLength()) {
+                addPassive(peer, info.data(), null);
+            }
+            if (!pending.containsKey(peer)) {
+                P next = active.pickRandom(rng, p -> p.equals(from) || p.equals(peer));
+                if (next == null) {
+                    requestFromWalk(info, now);
+                } else {
+                    io.send(next, Message.swarm(new HyParViewMessage.ForwardJoin<>(info, ttl - 1)));
+                }
+            }
+        }
+    }
+
+    private void requestFromWalk(PeerInfo<P> info, long now) {
+        P peer = info.id();
+        if (pending.containsKey(peer)) {
+            return;
+        }
+        if (requestCount() >= config.maxPendingNeighborRequests()) {
+            forwardJoinsCapped++;
+            return;
+        }
+        learnAndKeep(peer, info.data());
+        sendNeighbor(peer, Priority.HIGH, PendingKind.REQUEST, now);
+    }
+
+    private void onNeighbor(P from, Priority priority, PeerData data, long now) {
+        Pending p = pending.remove(from);
+        boolean answer = p == null || p.kind == PendingKind.JOIN;
+        learn(from, data);
+        if (accept(from, priority)) {
+            if (answer) {
+                sendNeighbor(from, priority, PendingKind.ANSWERED, now);
+            }
+        } else {
+            // A LOW request into a full view is refused (HyParView p. 7); iroh 0.101 refuses with an alive
+            // Disconnect after a ShuffleReply, so the asker can try someone else.
+            sendDisconnect(from, true);
+            forgetIfUnknown(from);
+        }
+    }
+
+    private void onDisconnect(P from, boolean alive, boolean respond, long now) {
+        Pending p = pending.remove(from);
+        if (active.contains(from)) {
+            removeActive(from);
+            if (respond) {
+                io.send(from, Message.swarm(new HyParViewMessage.Disconnect<>(true, false)));
+            }
+            if (alive) {
+                addPassive(from, peerData.get(from), null);
+                aliveDisconnected.add(from);
+            } else {
+                dropPassive(from);
+            }
+            refill(from, now);
+        } else if (!alive) {
+            dropPassive(from);
+        } else {
+            if (passive.contains(from)) {
+                aliveDisconnected.add(from);
+            }
+            // A refused request. Only an empty view retries at once (with HIGH, which cannot be refused), so a
+            // swarm whose views are all full does not see a storm of LOW requests.
+            if (p != null && p.kind == PendingKind.REQUEST && active.isEmpty()) {
+                refill(from, now);
+            }
+        }
+    }
+
+    private void onShuffle(P from, P origin, List<PeerInfo<P>> nodes, int ttl, long now) {
+        if (origin.equals(me)) {
+            return;
+        }
+        ttl = Math.min(ttl, config.shuffleRandomWalkLength());
+        P next = ttl == 0 || active.size() <= 1 ? null
+                : active.pickRandom(rng, p -> p.equals(origin) || p.equals(from));
+        if (next != null) {
+            io.send(next, Message.swarm(new HyParViewMessage.Shuffle<>(origin, nodes, ttl - 1)));
+            return;
+        }
+        // HyParView p. 8: the walk ends here. Answer with as many of our peers as we got, sampled before
+        // taking in the offered ones, and let those we sent away be the first to make room.
+        List<P> reply = sendShuffleReply(origin, nodes.size());
+        int n = Math.min(nodes.size(), config.passiveViewCapacity());
+        for (int i = 0; i < n; i++) {
+            PeerInfo<P> node = nodes.get(i);
+            addPassive(node.id(), node.data(), reply);
+        }
+    }
+
+    private void onShuffleReply(List<PeerInfo<P>> nodes, long now) {
+        int n = Math.min(nodes.size(), config.passiveViewCapacity());
+        for (int i = 0; i < n; i++) {
+            PeerInfo<P> node = nodes.get(i);
+            addPassive(node.id(), node.data(), lastShuffleOffer);
+        }
+        refill(null, now);
+    }
+
+    // ---- view maintenance ----
+
+    /** Takes {@code peer} into the active view if the priority allows; true if it is (or already was) active. */
+    private boolean accept(P peer, Priority priority) {
+        if (active.contains(peer)) {
+            return true;
+        }
+        boolean full = active.size() >= config.activeViewCapacity();
+        if (full && priority == Priority.LOW) {
+            return false;
+        }
+        if (full) {
+            evictRandomNeighbor();
+        }
+        passive.remove(peer);
+        aliveDisconnected.remove(peer);
+        active.add(peer);
+        io.emit(new Event.NeighborUp<>(peer));
+        return true;
+    }
+
+    /** Makes room for a HIGH priority newcomer: the evicted neighbor is told it may come back (alive). */
+    private void evictRandomNeighbor() {
+        P victim = active.pickRandom(rng);
+        pending.remove(victim);
+        removeActive(victim);
+        sendDisconnect(victim, true);
+        addPassive(victim, peerData.get(victim), null);
+        aliveDisconnected.add(victim);
+    }
+
+    private void removeActive(P peer) {
+        if (active.remove(peer)) {
+            io.emit(new Event.NeighborDown<>(peer));
+            io.touch(peer);
+        }
+    }
+
+    /**
+     * Asks passive peers to fill the free active slots (HyParView p. 7). The first request is HIGH when we have
+     * no neighbor at all, which the receiver cannot refuse; the rest are LOW and only fill free slots there.
+     */
+    private void refill(P skip, long now) {
+        int free = config.activeViewCapacity() - active.size() - requestCount();
+        free = Math.min(free, config.maxPendingNeighborRequests() - requestCount());
+        boolean first = true;
+        while (free-- > 0) {
+            P candidate = passive.pickRandom(rng, p -> p.equals(skip) || pending.containsKey(p));
+            if (candidate == null) {
+                return;
+            }
+            Priority priority = first && active.isEmpty() ? Priority.HIGH : Priority.LOW;
+            first = false;
+            sendNeighbor(candidate, priority, PendingKind.REQUEST, now);
+        }
+    }
+
+    private int requestCount() {
+        int n = 0;
+        for (Pending p : pending.values()) {
+            if (p.kind == PendingKind.REQUEST) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void sendNeighbor(P peer, Priority priority, PendingKind kind, long now) {
+        markPending(peer, kind, now);
+        io.send(peer, Message.swarm(new HyParViewMessage.Neighbor<>(priority, meData)));
+    }
+
+    private void markPending(P peer, PendingKind kind, long now) {
+        pending.put(peer, new Pending(kind, now + neighborTimeoutNanos));
+        io.schedule(neighborTimeoutNanos, Timer.Kind.NEIGHBOR_REQUEST, peer, null);
+    }
+
+    /** ShuffleReply with up to {@code count} peers, then an alive-or-not Disconnect (iroh 0.101 send_disconnect). */
+    private void sendDisconnect(P peer, boolean alive) {
+        sendShuffleReply(peer, config.shuffleActiveViewCount() + config.shufflePassiveViewCount());
+        io.send(peer, Message.swarm(new HyParViewMessage.Disconnect<>(alive, false)));
+    }
+
+    /** Sends up to {@code count} of our peers, passive first, then active; returns the ids sent. */
+    private List<P> sendShuffleReply(P to, int count) {
+        List<P> ids = passive.sample(count, rng, p -> p.equals(to));
+        if (ids.size() < count) {
+            ids.addAll(active.sample(count - ids.size(), rng, p -> p.equals(to)));
+        }
+        int budget = maxMessageSize - 1 - TopicId.LENGTH - 2 - 5;
+        List<PeerInfo<P>> nodes = infosWithin(ids, budget);
+        io.send(to, Message.swarm(new HyParViewMessage.ShuffleReply<>(nodes)));
+        return ids;
+    }
+
+    /** PeerInfos for {@code ids}, as many as fit in {@code budget} encoded bytes. */
+    private List<PeerInfo<P>> infosWithin(List<P> ids, int budget) {
+        List<PeerInfo<P>> out = new ArrayList<>(ids.size() + 1);
+        for (P id : ids) {
+            PeerInfo<P> info = new PeerInfo<>(id, peerData.get(id));
+            budget -= codec.peerInfoSize(info);
+            if (budget < 0) {
+                break;
+            }
+            out.add(info);
+        }
+        return out;
+    }
+
+    /**
+     * Adds a passive peer. When the view is full a random entry makes room, preferably one of
+     * {@code preferredVictims} (those we just told someone else about: HyParView p. 8).
+     */
+    private void addPassive(P peer, PeerData data, List<P> preferredVictims) {
+        if (peer.equals(me) || active.contains(peer)) {
+            learn(peer, data);
+            return;
+        }
+        if (passive.contains(peer)) {
+            learn(peer, data);
+            return;
+        }
+        if (passive.size() >= config.passiveViewCapacity()) {
+            P victim = null;
+            if (preferredVictims != null) {
+                for (P v : preferredVictims) {
+                    if (passive.contains(v)) {
+                        victim = v;
+                        break;
+                    }
+                }
+            }
+            if (victim == null) {
+                victim = passive.pickRandom(rng);
+            }
+            if (victim == null) {
+                learn(peer, data);
+                forgetIfUnknown(peer);
+                return;
+            }
+            dropPassive(victim);
+        }
+        passive.add(peer);
+        learn(peer, data);
+    }
+
+    private void dropPassive(P peer) {
+        passive.remove(peer);
+        aliveDisconnected.remove(peer);
+        forgetIfUnknown(peer);
+    }
+
+    /** Records data for a peer we keep or are about to keep, reporting it when it is new. */
+    private void learn(P peer, PeerData data) {
+        if (data == null || peer.equals(me)) {
+            return;
+        }
+        PeerData old = peerData.put(peer, data);
+        if (!data.equals(old) && !data.isEmpty()) {
+            io.peerData(peer, data);
+        }
+        if (!active.contains(peer) && !passive.contains(peer) && !pending.containsKey(peer)) {
+            // Reported, but not kept: the caller adds the peer to a view right after, or it is not ours to keep.
+            io.touch(peer);
+        }
+    }
+
+    private void learnAndKeep(P peer, PeerData data) {
+        if (data != null && !peer.equals(me)) {
+            PeerData old = peerData.put(peer, data);
+            if (!data.equals(old) && !data.isEmpty()) {
+                io.peerData(peer, data);
+            }
+        }
+    }
+
+    /** Drops bookkeeping for peers in no view and not pending; called once per step for touched peers. */
+    void forgetIfUnknown(P peer) {
+        if (!active.contains(peer) && !passive.contains(peer) && !pending.containsKey(peer)) {
+            peerData.remove(peer);
+            aliveDisconnected.remove(peer);
+        }
+    }
+
+    /** Pending entries whose timers were lost (a driver that dropped them) must not pin memory forever. */
+    private void expireStalePending(long now) {
+        Iterator<Map.Entry<P, Pending>> it = pending.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<P, Pending> e = it.next();
+            if (now - e.getValue().deadline > 4 * neighborTimeoutNanos) {
+                it.remove();
+                io.touch(e.getKey());
+            }
+        }
+    }
+}
