@@ -40,7 +40,16 @@ final class HyParView<P> {
         ANSWERED
     }
 
-    private record Pending(PendingKind kind, long deadline) {}
+    private record Pending(PendingKind kind, long deadline, int attempt) {}
+
+    /**
+     * Join attempts per contact. iroh sends a Join once and relies on the stream being reliable; we also retry
+     * when the contact stays silent, since a lost Join (or a lost answer) would otherwise leave a node alone or
+     * in a small island with whoever joined through it. Retries back off from {@link #JOIN_TIMEOUT_FACTOR} ×
+     * the neighbor request timeout, which also leaves room for slow dials (relays, hole punching).
+     */
+    static final int JOIN_ATTEMPTS = 3;
+    static final int JOIN_TIMEOUT_FACTOR = 4;
 
     private final P me;
     private final HyParViewConfig config;
@@ -130,12 +139,22 @@ final class HyParView<P> {
         meData = data;
     }
 
-    /** Application asked to join through {@code contact}. */
+    /**
+     * Application asked to join through {@code contact}. The contact is also remembered as a passive peer, so
+     * refilling can fall back on it if the join fails (iroh does not).
+     */
     void join(P contact, long now) {
         if (contact.equals(me)) {
             return;
         }
-        markPending(contact, PendingKind.JOIN, now);
+        sendJoin(contact, 1, now);
+        addPassive(contact, null, null);
+    }
+
+    private void sendJoin(P contact, int attempt, long now) {
+        long timeout = neighborTimeoutNanos * JOIN_TIMEOUT_FACTOR << (attempt - 1);
+        pending.put(contact, new Pending(PendingKind.JOIN, now + timeout, attempt));
+        io.schedule(timeout, Timer.Kind.NEIGHBOR_REQUEST, contact, null);
         io.send(contact, Message.swarm(new HyParViewMessage.Join<>(meData)));
     }
 
@@ -190,7 +209,9 @@ final class HyParView<P> {
             return;
         }
         pending.remove(peer);
-        if (p.kind == PendingKind.REQUEST && !active.contains(peer)) {
+        if (p.kind == PendingKind.JOIN && !active.contains(peer) && p.attempt < JOIN_ATTEMPTS) {
+            sendJoin(peer, p.attempt + 1, now);
+        } else if (p.kind == PendingKind.REQUEST && !active.contains(peer)) {
             // HyParView p. 7: a passive peer that does not answer is considered failed.
             dropPassive(peer);
             refill(peer, now);
@@ -294,6 +315,11 @@ final class HyParView<P> {
 
     private void onNeighbor(P from, Priority priority, PeerData data, long now) {
         Pending p = pending.remove(from);
+        if (p != null && p.kind == PendingKind.ANSWERED && !active.contains(from)) {
+            // The echo of an answer to a peer we dropped since (and sent a Disconnect): taking it back would
+            // only evict someone else until that Disconnect arrives.
+            return;
+        }
         boolean answer = p == null || p.kind == PendingKind.JOIN;
         learn(from, data);
         if (accept(from, priority)) {
@@ -390,7 +416,6 @@ final class HyParView<P> {
     /** Makes room for a HIGH priority newcomer: the evicted neighbor is told it may come back (alive). */
     private void evictRandomNeighbor() {
         P victim = active.pickRandom(rng);
-        pending.remove(victim);
         removeActive(victim);
         sendDisconnect(victim, true);
         addPassive(victim, peerData.get(victim), null);
@@ -439,7 +464,24 @@ final class HyParView<P> {
     }
 
     private void markPending(P peer, PendingKind kind, long now) {
-        pending.put(peer, new Pending(kind, now + neighborTimeoutNanos));
+        if (kind == PendingKind.ANSWERED && !pending.containsKey(peer)) {
+            // Answers are remembered only to absorb echoes; under a burst of joins keep the newest ones.
+            int answered = 0;
+            P oldest = null;
+            for (Map.Entry<P, Pending> e : pending.entrySet()) {
+                if (e.getValue().kind == PendingKind.ANSWERED) {
+                    if (oldest == null) {
+                        oldest = e.getKey();
+                    }
+                    answered++;
+                }
+            }
+            if (answered >= config.maxPendingNeighborRequests()) {
+                pending.remove(oldest);
+                io.touch(oldest);
+            }
+        }
+        pending.put(peer, new Pending(kind, now + neighborTimeoutNanos, 1));
         io.schedule(neighborTimeoutNanos, Timer.Kind.NEIGHBOR_REQUEST, peer, null);
     }
 
@@ -555,7 +597,7 @@ final class HyParView<P> {
         Iterator<Map.Entry<P, Pending>> it = pending.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<P, Pending> e = it.next();
-            if (now - e.getValue().deadline > 4 * neighborTimeoutNanos) {
+            if (now - e.getValue().deadline > shuffleIntervalNanos) {
                 it.remove();
                 io.touch(e.getKey());
             }

@@ -17,8 +17,9 @@ import java.util.Objects;
  * @param shufflePassiveViewCount   passive peers sampled into a Shuffle (4)
  * @param shuffleInterval           how often we start a Shuffle (60 s)
  * @param neighborRequestTimeout    after this, an unanswered Neighbor request counts as failed (500 ms)
- * @param maxPendingNeighborRequests not in iroh: bounds Neighbor requests in flight, so a flood of ForwardJoins
- *                                  naming fresh peers cannot grow our state (2 × active view)
+ * @param maxPendingNeighborRequests not in iroh: bounds our Neighbor requests in flight, and separately the
+ *                                  answers we remember to absorb echoes, so a flood of ForwardJoins naming fresh
+ *                                  peers or of joins cannot grow our state (2 × active view)
  */
 public record HyParViewConfig(
         int activeViewCapacity,
