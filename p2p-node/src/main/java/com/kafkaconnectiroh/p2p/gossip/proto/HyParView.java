@@ -40,7 +40,7 @@ final class HyParView<P> {
         ANSWERED
     }
 
-    private record Pending(PendingKind kind, long deadline, int attempt) {}
+    private record Pending(PendingKind kind, long deadline, int attempt, boolean high) {}
 
     /**
      * Join attempts per contact. iroh sends a Join once and relies on the stream being reliable; we also retry
@@ -50,6 +50,12 @@ final class HyParView<P> {
      */
     static final int JOIN_ATTEMPTS = 3;
     static final int JOIN_TIMEOUT_FACTOR = 4;
+    static final int QUICK_SHUFFLE_FACTOR = 10;
+    /**
+     * Below this many neighbors (half the active view, rounded up) a view is fragile: refills use HIGH priority
+     * and happen on every occasion.
+     */
+    private final int fragileView;
 
     private final P me;
     private final HyParViewConfig config;
@@ -70,6 +76,7 @@ final class HyParView<P> {
     /** The peers we last offered in a Shuffle: preferred victims when the reply fills our passive view. */
     private List<P> lastShuffleOffer = List.of();
     private boolean shuffleScheduled;
+    private long shufflesStarted;
 
     private long shufflesSent;
     private long forwardJoinsCapped;
@@ -85,6 +92,7 @@ final class HyParView<P> {
         this.maxMessageSize = maxMessageSize;
         this.neighborTimeoutNanos = config.neighborRequestTimeout().toNanos();
         this.shuffleIntervalNanos = config.shuffleInterval().toNanos();
+        this.fragileView = (config.activeViewCapacity() + 1) / 2;
     }
 
     // ---- queries ----
@@ -93,9 +101,16 @@ final class HyParView<P> {
         return active.contains(peer);
     }
 
-    /** Whether this topic still wants a connection to {@code peer}. */
+    /**
+     * Whether this topic still wants a connection to {@code peer}: a neighbor, or a peer we await an answer from.
+     * A remembered answer alone does not count; it only absorbs an echo should one still get through.
+     */
     boolean needsConnection(P peer) {
-        return active.contains(peer) || pending.containsKey(peer);
+        if (active.contains(peer)) {
+            return true;
+        }
+        Pending p = pending.get(peer);
+        return p != null && p.kind != PendingKind.ANSWERED;
     }
 
     RandomAccessSet<P> activeView() {
@@ -126,12 +141,46 @@ final class HyParView<P> {
         return forwardJoinsCapped;
     }
 
+    /** Throws if internal bookkeeping disagrees with itself; for tests. */
+    void checkInvariants() {
+        if (active.size() > config.activeViewCapacity() || passive.size() > config.passiveViewCapacity()) {
+            throw new IllegalStateException("views over capacity: " + active.size() + "/" + passive.size());
+        }
+        for (P p : active.view()) {
+            if (passive.contains(p) || p.equals(me)) {
+                throw new IllegalStateException("active peer " + p + " is also passive, or us");
+            }
+        }
+        if (passive.contains(me)) {
+            throw new IllegalStateException("we are in our own passive view");
+        }
+        for (P p : peerData.keySet()) {
+            if (!active.contains(p) && !passive.contains(p) && !pending.containsKey(p)) {
+                throw new IllegalStateException("data kept for unknown peer " + p);
+            }
+        }
+        for (P p : aliveDisconnected) {
+            if (!passive.contains(p)) {
+                throw new IllegalStateException("alive mark for non-passive peer " + p);
+            }
+        }
+    }
+
     // ---- inputs ----
 
+    /**
+     * Arms the shuffle timer. The shuffle comes early ({@link #QUICK_SHUFFLE_FACTOR} × the neighbor request
+     * timeout, at most the interval; iroh always waits a full interval) the first time and while our view is
+     * fragile or we know no passive peer: a newcomer knows only what its join walks brought, often no passive peer
+     * at all, and can neither fill its view nor replace a lost neighbor until a shuffle brings some.
+     */
     void ensureShuffleScheduled() {
         if (!shuffleScheduled) {
             shuffleScheduled = true;
-            io.schedule(shuffleIntervalNanos, Timer.Kind.SHUFFLE, null, null);
+            boolean hungry = shufflesStarted == 0 || active.size() < fragileView || passive.isEmpty();
+            long delay = hungry ? Math.min(shuffleIntervalNanos, QUICK_SHUFFLE_FACTOR * neighborTimeoutNanos)
+                    : shuffleIntervalNanos;
+            io.schedule(delay, Timer.Kind.SHUFFLE, null, null);
         }
     }
 
@@ -153,7 +202,7 @@ final class HyParView<P> {
 
     private void sendJoin(P contact, int attempt, long now) {
         long timeout = neighborTimeoutNanos * JOIN_TIMEOUT_FACTOR << (attempt - 1);
-        pending.put(contact, new Pending(PendingKind.JOIN, now + timeout, attempt));
+        pending.put(contact, new Pending(PendingKind.JOIN, now + timeout, attempt, true));
         io.schedule(timeout, Timer.Kind.NEIGHBOR_REQUEST, contact, null);
         io.send(contact, Message.swarm(new HyParViewMessage.Join<>(meData)));
     }
@@ -180,7 +229,7 @@ final class HyParView<P> {
 
     void onShuffleTimer(long now) {
         shuffleScheduled = false;
-        ensureShuffleScheduled();
+        shufflesStarted++;
         P target = active.pickRandom(rng);
         if (target != null) {
             List<P> offer = new ArrayList<>(active.sample(config.shuffleActiveViewCount(), rng, p -> p.equals(target)));
@@ -200,6 +249,7 @@ final class HyParView<P> {
         // A slow safety net: views that lost members without a refill trigger get topped up once a round.
         expireStalePending(now);
         refill(null, now);
+        ensureShuffleScheduled();
     }
 
     void onNeighborTimer(P peer, long now) {
@@ -209,8 +259,12 @@ final class HyParView<P> {
             return;
         }
         pending.remove(peer);
-        if (p.kind == PendingKind.JOIN && !active.contains(peer) && p.attempt < JOIN_ATTEMPTS) {
-            sendJoin(peer, p.attempt + 1, now);
+        if (p.kind == PendingKind.JOIN && !active.contains(peer)) {
+            if (p.attempt < JOIN_ATTEMPTS) {
+                sendJoin(peer, p.attempt + 1, now);
+            } else {
+                refill(null, now);
+            }
         } else if (p.kind == PendingKind.REQUEST && !active.contains(peer)) {
             // HyParView p. 7: a passive peer that does not answer is considered failed.
             dropPassive(peer);
@@ -354,9 +408,9 @@ final class HyParView<P> {
             if (passive.contains(from)) {
                 aliveDisconnected.add(from);
             }
-            // A refused request. Only an empty view retries at once (with HIGH, which cannot be refused), so a
+            // A refused request. Only a fragile view retries at once (with HIGH, which cannot be refused), so a
             // swarm whose views are all full does not see a storm of LOW requests.
-            if (p != null && p.kind == PendingKind.REQUEST && active.isEmpty()) {
+            if (p != null && p.kind == PendingKind.REQUEST && active.size() < fragileView) {
                 refill(from, now);
             }
         }
@@ -389,7 +443,11 @@ final class HyParView<P> {
             PeerInfo<P> node = nodes.get(i);
             addPassive(node.id(), node.data(), lastShuffleOffer);
         }
-        refill(null, now);
+        // Every refusal comes with a ShuffleReply: refilling on each would turn a swarm of full views into a
+        // storm of refused LOW requests. Only fragile views use it at once; the rest wait for the shuffle tick.
+        if (active.size() < fragileView) {
+            refill(null, now);
+        }
     }
 
     // ---- view maintenance ----
@@ -430,20 +488,35 @@ final class HyParView<P> {
     }
 
     /**
-     * Asks passive peers to fill the free active slots (HyParView p. 7). The first request is HIGH when we have
-     * no neighbor at all, which the receiver cannot refuse; the rest are LOW and only fill free slots there.
+     * Asks passive peers to fill the free active slots (HyParView p. 7). Requests are LOW, which the receiver
+     * grants only into a free slot, except while our view is fragile: the paper uses HIGH (never refused) only
+     * for an empty view; we keep using it until half our view is filled, because in a swarm of full views a node
+     * with one or two neighbors could otherwise never get more (two such nodes holding on to each other form an
+     * island), and a message then has a single path to it. The peer that makes room keeps at least half its
+     * view, so this does not cascade.
      */
     private void refill(P skip, long now) {
-        int free = config.activeViewCapacity() - active.size() - requestCount();
-        free = Math.min(free, config.maxPendingNeighborRequests() - requestCount());
-        boolean first = true;
+        int requests = 0;
+        int high = 0;
+        for (Pending p : pending.values()) {
+            if (p.kind == PendingKind.REQUEST) {
+                requests++;
+                if (p.high) {
+                    high++;
+                }
+            }
+        }
+        int free = Math.min(config.activeViewCapacity() - active.size() - requests,
+                config.maxPendingNeighborRequests() - requests);
         while (free-- > 0) {
             P candidate = passive.pickRandom(rng, p -> p.equals(skip) || pending.containsKey(p));
             if (candidate == null) {
                 return;
             }
-            Priority priority = first && active.isEmpty() ? Priority.HIGH : Priority.LOW;
-            first = false;
+            Priority priority = active.size() + high < fragileView ? Priority.HIGH : Priority.LOW;
+            if (priority == Priority.HIGH) {
+                high++;
+            }
             sendNeighbor(candidate, priority, PendingKind.REQUEST, now);
         }
     }
@@ -459,11 +532,11 @@ final class HyParView<P> {
     }
 
     private void sendNeighbor(P peer, Priority priority, PendingKind kind, long now) {
-        markPending(peer, kind, now);
+        markPending(peer, kind, priority, now);
         io.send(peer, Message.swarm(new HyParViewMessage.Neighbor<>(priority, meData)));
     }
 
-    private void markPending(P peer, PendingKind kind, long now) {
+    private void markPending(P peer, PendingKind kind, Priority priority, long now) {
         if (kind == PendingKind.ANSWERED && !pending.containsKey(peer)) {
             // Answers are remembered only to absorb echoes; under a burst of joins keep the newest ones.
             int answered = 0;
@@ -481,7 +554,7 @@ final class HyParView<P> {
                 io.touch(oldest);
             }
         }
-        pending.put(peer, new Pending(kind, now + neighborTimeoutNanos, 1));
+        pending.put(peer, new Pending(kind, now + neighborTimeoutNanos, 1, priority == Priority.HIGH));
         io.schedule(neighborTimeoutNanos, Timer.Kind.NEIGHBOR_REQUEST, peer, null);
     }
 

@@ -70,6 +70,8 @@ final class PlumTree<P> {
     private final ExpiringCache<MessageId, PlumTreeMessage.Gossip> cache;
     private boolean dispatchScheduled;
     private boolean evictScheduled;
+    /** Announcements held across all missing entries (kept current so inspection is O(1)). */
+    private int announcements;
 
     final Stats stats = new Stats();
 
@@ -134,11 +136,14 @@ final class PlumTree<P> {
     }
 
     int missingAnnouncements() {
-        int n = 0;
-        for (Missing<P> m : missing.values()) {
-            n += m.announcers();
+        return announcements;
+    }
+
+    private void forgetMissing(MessageId id) {
+        Missing<P> m = missing.remove(id);
+        if (m != null) {
+            announcements -= m.announcers();
         }
-        return n;
     }
 
     int receivedIdCount() {
@@ -155,6 +160,33 @@ final class PlumTree<P> {
 
     int ihaveChunk() {
         return ihaveChunk;
+    }
+
+    /** Throws if internal bookkeeping disagrees with itself; for tests. */
+    void checkInvariants(RandomAccessSet<P> neighbors) {
+        int count = 0;
+        for (Map.Entry<MessageId, Missing<P>> e : missing.entrySet()) {
+            count += e.getValue().announcers();
+            if (received.contains(e.getKey())) {
+                throw new IllegalStateException("message " + e.getKey().fmtShort() + " is both received and missing");
+            }
+        }
+        if (count != announcements) {
+            throw new IllegalStateException("announcement count " + announcements + " but " + count + " held");
+        }
+        for (P p : eager) {
+            if (lazy.contains(p) || !neighbors.contains(p)) {
+                throw new IllegalStateException("eager peer " + p + " is lazy too or no neighbor");
+            }
+        }
+        for (P p : lazy) {
+            if (!neighbors.contains(p)) {
+                throw new IllegalStateException("lazy peer " + p + " is no neighbor");
+            }
+        }
+        if (eager.size() + lazy.size() != neighbors.size()) {
+            throw new IllegalStateException("eager " + eager + " + lazy " + lazy + " != neighbors " + neighbors.snapshot());
+        }
     }
 
     // ---- inputs ----
@@ -198,9 +230,15 @@ final class PlumTree<P> {
         PlumTreeMessage.Gossip g = new PlumTreeMessage.Gossip(id, content, new DeliveryScope.Swarm(0));
         received.put(id, Boolean.TRUE, now);
         cache.put(id, g, now);
-        missing.remove(id);
+        forgetMissing(id);
         eagerPush(g, null);
         lazyPush(id, 0, null);
+        // Only we know the message yet: if every first-hop payload were lost, no one could ever graft it. So
+        // the eager peers get an IHave too (ignored by whoever has the payload). iroh announces to lazy peers
+        // only; the extra entries are ordinary IHaves on the wire.
+        for (P p : eager) {
+            queueIHave(p, new PlumTreeMessage.IHave.Entry(id, 0));
+        }
     }
 
     void onMessage(P from, PlumTreeMessage message, long now) {
@@ -245,17 +283,18 @@ final class PlumTree<P> {
         }
         m.timerArmed = false;
         if (received.contains(id)) {
-            missing.remove(id);
+            forgetMissing(id);
             return;
         }
         Announcement<P> next = nextAnnouncer(m);
         if (next == null || m.attempts >= config.maxGraftAttempts()) {
-            missing.remove(id);
+            forgetMissing(id);
             stats.graftsGivenUp++;
             return;
         }
         m.attempts++;
         m.tried.add(next);
+        announcements++;
         // Paper p. 8: grafting makes the link eager, so the tree heals around the failure.
         moveToEager(next.peer);
         stats.graftsSent++;
@@ -267,8 +306,10 @@ final class PlumTree<P> {
 
     /** The next announcer that is still a neighbor: untried ones first, then the tried ones again in turn. */
     private Announcement<P> nextAnnouncer(Missing<P> m) {
+        // The returned announcement leaves the counts here; the caller puts it back into tried.
         while (!m.untried.isEmpty()) {
             Announcement<P> a = m.untried.poll();
+            announcements--;
             if (isNeighbor(a.peer)) {
                 return a;
             }
@@ -277,6 +318,7 @@ final class PlumTree<P> {
         while (it.hasNext()) {
             if (!isNeighbor(it.next().peer)) {
                 it.remove();
+                announcements--;
             }
         }
         if (m.tried.isEmpty()) {
@@ -284,6 +326,7 @@ final class PlumTree<P> {
         }
         m.untried.addAll(m.tried);
         m.tried.clear();
+        announcements--;
         return m.untried.poll();
     }
 
@@ -317,6 +360,7 @@ final class PlumTree<P> {
         lazyPush(g.id(), nextScope.round(), from);
         Missing<P> m = missing.remove(g.id());
         if (m != null) {
+            announcements -= m.announcers();
             optimizeTree(from, nextScope.round(), m);
         }
         stats.maxDeliveryRound = Math.max(stats.maxDeliveryRound, swarm.round());
@@ -386,6 +430,7 @@ final class PlumTree<P> {
             }
             if (m.announcers() < config.maxAnnouncersPerMessage() && !m.knows(from)) {
                 m.untried.add(new Announcement<>(from, e.round()));
+                announcements++;
             }
             if (!m.timerArmed) {
                 // Paper p. 8: give the eager path this long before asking.
@@ -412,16 +457,19 @@ final class PlumTree<P> {
         }
         PlumTreeMessage.IHave.Entry entry = new PlumTreeMessage.IHave.Entry(id, round);
         for (P p : lazy) {
-            if (p.equals(except)) {
-                continue;
+            if (!p.equals(except)) {
+                queueIHave(p, entry);
             }
-            List<PlumTreeMessage.IHave.Entry> q = lazyQueue.computeIfAbsent(p, k -> new ArrayList<>());
-            q.add(entry);
-            if (q.size() >= ihaveChunk) {
-                // A full frame's worth: send now rather than let the queue grow until the timer.
-                io.send(p, Message.gossip(new PlumTreeMessage.IHave(q)));
-                q.clear();
-            }
+        }
+    }
+
+    private void queueIHave(P peer, PlumTreeMessage.IHave.Entry entry) {
+        List<PlumTreeMessage.IHave.Entry> q = lazyQueue.computeIfAbsent(peer, k -> new ArrayList<>());
+        q.add(entry);
+        if (q.size() >= ihaveChunk) {
+            // A full frame's worth: send now rather than let the queue grow until the timer.
+            io.send(peer, Message.gossip(new PlumTreeMessage.IHave(q)));
+            q.clear();
         }
         if (!dispatchScheduled) {
             dispatchScheduled = true;

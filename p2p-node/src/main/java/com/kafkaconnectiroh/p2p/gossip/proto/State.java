@@ -101,12 +101,14 @@ public final class State<P> {
             now = lastNow;
         }
         lastNow = now;
-        out = new ArrayList<>();
         if (event instanceof InEvent.RecvMessage<P> r) {
             Topic<P> t = topics.get(r.topic());
             if (t != null) {
                 claims.computeIfAbsent(r.from(), k -> new LinkedHashSet<>(2)).add(r.topic());
                 t.receive(r.from(), r.message(), now);
+            } else if (!claims.containsKey(r.from())) {
+                // A topic we are not in (or left): nothing will use this connection.
+                out.add(new OutEvent.DisconnectPeer<>(r.from()));
             }
         } else if (event instanceof InEvent.Command<P> c) {
             command(c.topic(), c.command(), now);
@@ -128,7 +130,7 @@ public final class State<P> {
             }
         }
         List<OutEvent<P>> result = out;
-        out = new ArrayList<>();
+        out = new ArrayList<>(8);
         return result;
     }
 

@@ -201,6 +201,12 @@ public final class Topic<P> {
                 swarm.shufflesSent(), swarm.forwardJoinsCapped());
     }
 
+    /** Throws {@link IllegalStateException} if the internal bookkeeping is inconsistent; for tests. */
+    public void checkInvariants() {
+        swarm.checkInvariants();
+        gossip.checkInvariants(swarm.activeView());
+    }
+
     /** The largest IHave batch this topic sends (one frame's worth). */
     public int ihaveBatchLimit() {
         return gossip.ihaveChunk();

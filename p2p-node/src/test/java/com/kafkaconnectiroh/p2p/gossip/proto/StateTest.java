@@ -107,8 +107,9 @@ class StateTest {
         List<OutEvent<SimPeer>> out = joinTopic(2);
         assertEquals(List.of(new HyParViewMessage.Join<SimPeer>(PeerData.of(new byte[] {1}))),
                 sent(out, 2, HyParViewMessage.Join.class));
+        // The first shuffle comes early (10 × the 500 ms neighbor timeout), later ones every 60 s.
         assertTrue(has(out, o -> o instanceof OutEvent.ScheduleTimer<SimPeer> t && t.timer().kind() == Timer.Kind.SHUFFLE
-                && t.delayNanos() == 60_000 * MS));
+                && t.delayNanos() == 5_000 * MS));
         assertTrue(has(out, o -> o instanceof OutEvent.ScheduleTimer<SimPeer> t && t.timer().kind() == Timer.Kind.EVICT_CACHE
                 && t.delayNanos() == 1000 * MS));
 
@@ -240,7 +241,8 @@ class StateTest {
     @Test
     void shuffleTimerSamplesViewsAndIncludesUs() {
         withNeighbors(2, 3, 4);
-        now += 60_000 * MS;
+        recv(2, new HyParViewMessage.ForwardJoin<>(new PeerInfo<>(p(8), null), 3)); // 8 becomes passive
+        now += 5_000 * MS;
         List<OutEvent<SimPeer>> out = in(new InEvent.TimerExpired<>(new Timer<>(T, Timer.Kind.SHUFFLE, null, null)));
         List<HyParViewMessage.Shuffle> shuffles = new ArrayList<>();
         for (int x = 2; x <= 4; x++) {
@@ -251,8 +253,10 @@ class StateTest {
         assertEquals(me, s.origin());
         assertEquals(6, s.ttl());
         assertEquals(me, s.nodes().get(s.nodes().size() - 1).id());
-        assertEquals(3, s.nodes().size()); // two other actives + us
-        assertTrue(has(out, o -> o instanceof OutEvent.ScheduleTimer<SimPeer> t && t.timer().kind() == Timer.Kind.SHUFFLE));
+        assertEquals(4, s.nodes().size()); // two other actives, the passive one, us
+        assertTrue(s.nodes().stream().anyMatch(n -> n.id().equals(p(8))));
+        assertTrue(has(out, o -> o instanceof OutEvent.ScheduleTimer<SimPeer> t && t.timer().kind() == Timer.Kind.SHUFFLE
+                && t.delayNanos() == 60_000 * MS));
     }
 
     // ---- broadcast ----
@@ -430,9 +434,13 @@ class StateTest {
 
     @Test
     void messagesForUnknownTopicsAndStaleTimersAreIgnored() {
-        assertEquals(0, in(new InEvent.RecvMessage<>(p(2), T, Message.swarm(new HyParViewMessage.Join<>(null)))).size());
+        // Nothing but closing the connection, which no topic uses.
+        assertEquals(List.of(new OutEvent.DisconnectPeer<>(p(2))),
+                in(new InEvent.RecvMessage<>(p(2), T, Message.swarm(new HyParViewMessage.Join<>(null)))));
         assertEquals(0, in(new InEvent.TimerExpired<>(new Timer<>(T, Timer.Kind.SHUFFLE, null, null))).size());
         withNeighbors(2);
+        // A neighbor's message for another topic leaves its connection alone.
+        assertEquals(0, in(new InEvent.RecvMessage<>(p(2), T2, Message.swarm(new HyParViewMessage.Join<>(null)))).size());
         assertEquals(0, in(new InEvent.TimerExpired<>(new Timer<>(T, Timer.Kind.NEIGHBOR_REQUEST, p(42), null))).size());
         assertEquals(0, in(new InEvent.TimerExpired<>(new Timer<>(T, Timer.Kind.SEND_GRAFT, null, MessageId.ofContent(new byte[0])))).size());
     }
