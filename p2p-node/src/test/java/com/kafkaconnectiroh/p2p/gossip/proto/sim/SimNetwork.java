@@ -146,6 +146,7 @@ public final class SimNetwork {
     private long bytesSent;
     private long payloadsSent;
     private long eventsProcessed;
+    private int inFlightMembership;
 
     public SimNetwork(SimConfig config) {
         this.config = config;
@@ -306,6 +307,23 @@ public final class SimNetwork {
         runUntil(now + nanos);
     }
 
+    /** Membership messages sent and not yet delivered (or dropped at delivery). */
+    public int inFlightMembershipMessages() {
+        return inFlightMembership;
+    }
+
+    /**
+     * Runs until no membership message is in flight (views can only be compared between nodes then), for at most
+     * {@code maxNanos}; returns whether that point was reached.
+     */
+    public boolean runUntilMembershipQuiet(long maxNanos) {
+        long end = now + maxNanos;
+        while (inFlightMembership > 0 && now < end) {
+            runFor(MS);
+        }
+        return inFlightMembership == 0;
+    }
+
     // ---- internals ----
 
     private void handle(SimNode n, InEvent<SimPeer> event) {
@@ -382,7 +400,16 @@ public final class SimNetwork {
         SimNode target = nodes.get(to.id());
         Object payload = wire;
         int fromInc = from.incarnation;
-        at(now + latency(from.id, to.id()), () -> deliver(from, fromInc, target, to.id(), conn, topic, payload));
+        boolean membership = !isGossipLayer;
+        if (membership) {
+            inFlightMembership++;
+        }
+        at(now + latency(from.id, to.id()), () -> {
+            if (membership) {
+                inFlightMembership--;
+            }
+            deliver(from, fromInc, target, to.id(), conn, topic, payload);
+        });
     }
 
     @SuppressWarnings("unchecked")

@@ -74,6 +74,7 @@ class SmallSwarmTest {
     }
 
     static void assertViewsSymmetricAndMatchEvents(SimNetwork net, Events events) {
+        assertTrue(net.runUntilMembershipQuiet(2 * S), "membership traffic settles");
         for (SimNetwork.SimNode node : net.upNodes()) {
             Topic<SimPeer> t = node.state().topic(T);
             if (t == null) {
@@ -115,10 +116,11 @@ class SmallSwarmTest {
         int full = 0;
         for (SimNetwork.SimNode n : net.upNodes()) {
             int size = active(net, n.id()).size();
-            assertTrue(size >= 1, "node " + n.id() + " has no neighbor");
+            // Below half a view, refills use HIGH priority, which is never refused.
+            assertTrue(size >= 3, "node " + n.id() + " has only " + size + " neighbors");
             full += size == 5 ? 1 : 0;
         }
-        assertTrue(full >= 8, "most views fill up: " + full + " of 16 full");
+        assertTrue(full >= 6, "views fill up: " + full + " of 16 full");
     }
 
     @Test
