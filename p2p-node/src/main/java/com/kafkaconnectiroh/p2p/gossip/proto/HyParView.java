@@ -17,18 +17,21 @@ import java.util.random.RandomGenerator;
  *
  * <p>Neighbor handshakes. A peer becomes active on our side when we accept its Join or Neighbor, or when it
  * answers our Neighbor request. Whoever accepts an unsolicited Neighbor (or a Join) answers with a Neighbor of its
- * own; to keep two of our nodes from answering each other forever, every Neighbor we send is remembered in
- * {@link #pending} until the other side's Neighbor arrives or a timeout passes, and a Neighbor that arrives while
- * one of ours is pending is never answered. iroh 0.101 follows the same rule (it only answers when nothing is
- * pending) and iroh 0.35 answers only peers it newly adds, so the exchange ends after at most two messages
- * with any mix of implementations.
+ * own. Every Neighbor or Join we send is remembered in {@link #pending} (as a {@link PendingKind}) until the other
+ * side's Neighbor arrives or a timeout passes; a Neighbor that arrives while one of ours is pending is not
+ * answered, so two of our nodes never answer each other forever. iroh 0.101 follows the same rule and iroh 0.35
+ * answers only peers it newly adds, so with any mix of implementations the exchange ends after two messages.
  *
- * <p>Departures from iroh 0.101, all invisible on the wire: pending answers expire (iroh keeps them until the
- * connection drops, counting them against free slots); peer data is kept only for peers in a view or pending;
- * a connection closing without a Disconnect does not evict a passive peer (a dead passive peer is found out when
- * promoting it fails, as in the paper); received TTLs are clamped to our own walk lengths; we never answer
- * walks about ourselves; ForwardJoin-triggered requests are capped; refilling asks as many passive peers as
- * there are free slots, the first with HIGH priority only when we have no neighbor at all.
+ * <p>Departures from iroh 0.101, all invisible on the wire. Bounds: pending answers expire (iroh keeps them
+ * until the connection drops, counting them against free slots) and are capped like requests; peer data is kept
+ * only for peers in a view or pending, and dropped beyond {@link #maxPeerDataSize}; received TTLs are clamped to
+ * our own walk lengths; received node lists to a Shuffle's worth. Robustness: a Join is retried twice and its
+ * contact kept as a passive peer; below half a view ("fragile") refills use HIGH priority and shuffles come
+ * every 5 s instead of 60 s (also the first shuffle, and whenever the passive view is empty); otherwise a refused
+ * LOW request waits for the next shuffle tick, where iroh retries on every ShuffleReply (each refusal brings
+ * one), which in a swarm of full views becomes a storm of refusals. Semantics: a connection closing without a
+ * Disconnect does not evict a passive peer (a dead one is found out when promoting it fails, as in the paper);
+ * we never answer walks about ourselves; the late echo of an answer to a peer we dropped since is ignored.
  */
 final class HyParView<P> {
     enum PendingKind {
@@ -51,11 +54,20 @@ final class HyParView<P> {
     static final int JOIN_ATTEMPTS = 3;
     static final int JOIN_TIMEOUT_FACTOR = 4;
     static final int QUICK_SHUFFLE_FACTOR = 10;
+
+    /**
+     * The largest PeerData kept or passed on: about a quarter of the frame, so a ForwardJoin carrying it always
+     * fits, and node lists (trimmed to the frame) keep several peers.
+     */
+    static int maxPeerDataSize(int maxMessageSize) {
+        return maxMessageSize / 4 - 64;
+    }
     /**
      * Below this many neighbors (half the active view, rounded up) a view is fragile: refills use HIGH priority
      * and happen on every occasion.
      */
     private final int fragileView;
+    private final int maxPeerData;
 
     private final P me;
     private final HyParViewConfig config;
@@ -93,6 +105,7 @@ final class HyParView<P> {
         this.neighborTimeoutNanos = config.neighborRequestTimeout().toNanos();
         this.shuffleIntervalNanos = config.shuffleInterval().toNanos();
         this.fragileView = (config.activeViewCapacity() + 1) / 2;
+        this.maxPeerData = maxPeerDataSize(maxMessageSize);
     }
 
     // ---- queries ----
@@ -212,19 +225,42 @@ final class HyParView<P> {
             return;
         }
         if (message instanceof HyParViewMessage.Join<P> j) {
-            onJoin(from, j.data(), now);
+            onJoin(from, sane(j.data()), now);
         } else if (message instanceof HyParViewMessage.ForwardJoin<P> f) {
-            onForwardJoin(from, f.peer(), f.ttl(), now);
+            onForwardJoin(from, sane(f.peer()), f.ttl(), now);
         } else if (message instanceof HyParViewMessage.Shuffle<P> s) {
-            onShuffle(from, s.origin(), s.nodes(), s.ttl(), now);
+            onShuffle(from, s.origin(), sane(s.nodes()), s.ttl(), now);
         } else if (message instanceof HyParViewMessage.ShuffleReply<P> r) {
-            onShuffleReply(r.nodes(), now);
+            onShuffleReply(sane(r.nodes()), now);
         } else if (message instanceof HyParViewMessage.Neighbor<P> n) {
-            onNeighbor(from, n.priority(), n.data(), now);
+            onNeighbor(from, n.priority(), sane(n.data()), now);
         } else {
             HyParViewMessage.Disconnect<P> d = (HyParViewMessage.Disconnect<P>) message;
             onDisconnect(from, d.alive(), d.respond(), now);
         }
+    }
+
+    /**
+     * Peer data beyond {@link #maxPeerData} bytes is dropped on arrival (as if absent). Addresses are a few hundred
+     * bytes at most; anything near the frame size could not be passed on in a ForwardJoin or a Shuffle without
+     * exceeding the frame, and would pin memory in every view that holds the peer.
+     */
+    private PeerData sane(PeerData data) {
+        return data != null && data.length() > maxPeerData ? null : data;
+    }
+
+    private PeerInfo<P> sane(PeerInfo<P> info) {
+        return info.data() != null && info.data().length() > maxPeerData ? new PeerInfo<>(info.id(), null) : info;
+    }
+
+    /** At most a Shuffle's worth of nodes, each with sane data. */
+    private List<PeerInfo<P>> sane(List<PeerInfo<P>> nodes) {
+        int max = config.shuffleActiveViewCount() + config.shufflePassiveViewCount() + 1;
+        List<PeerInfo<P>> out = new ArrayList<>(Math.min(nodes.size(), max));
+        for (int i = 0; i < nodes.size() && i < max; i++) {
+            out.add(sane(nodes.get(i)));
+        }
+        return out;
     }
 
     void onShuffleTimer(long now) {
@@ -284,6 +320,10 @@ final class HyParView<P> {
             refill(peer, now);
         } else if (p != null && p.kind == PendingKind.REQUEST) {
             dropPassive(peer);
+            refill(peer, now);
+        } else if (p != null && p.kind == PendingKind.JOIN) {
+            // The contact cannot be reached: try whoever else we know (it stays passive for a later attempt).
+            aliveDisconnected.remove(peer);
             refill(peer, now);
         } else {
             aliveDisconnected.remove(peer);
@@ -424,7 +464,16 @@ final class HyParView<P> {
         P next = ttl == 0 || active.size() <= 1 ? null
                 : active.pickRandom(rng, p -> p.equals(origin) || p.equals(from));
         if (next != null) {
-            io.send(next, Message.swarm(new HyParViewMessage.Shuffle<>(origin, nodes, ttl - 1)));
+            int budget = maxMessageSize - 1 - TopicId.LENGTH - 3 - codec.peerIds().encodedSize(origin) - 5 - 3;
+            List<PeerInfo<P>> fitting = new ArrayList<>(nodes.size());
+            for (PeerInfo<P> n : nodes) {
+                budget -= codec.peerInfoSize(n);
+                if (budget < 0) {
+                    break;
+                }
+                fitting.add(n);
+            }
+            io.send(next, Message.swarm(new HyParViewMessage.Shuffle<>(origin, fitting, ttl - 1)));
             return;
         }
         // HyParView p. 8: the walk ends here. Answer with as many of our peers as we got, sampled before

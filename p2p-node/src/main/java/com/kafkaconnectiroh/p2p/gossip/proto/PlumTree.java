@@ -19,8 +19,9 @@ import java.util.Map;
  * grafted up to {@code maxGraftAttempts} times, cycling through its announcers (iroh asks each once, and keeps
  * the entry forever when all fail); the eager/lazy sets only ever hold current neighbors (iroh also adds any peer
  * that grafts or prunes); a neighbor broadcast goes to all neighbors, lazy ones included (iroh sends it to the
- * eager set only); IHave batches are flushed as soon as one frame is full; a round received as 65535 is
- * forwarded as 65535 instead of wrapping.
+ * eager set only); the broadcaster also sends IHaves to its eager peers, so a message whose first-hop payloads
+ * are all lost can still be grafted; IHaves from non-neighbors are ignored; IHave batches are flushed as soon as
+ * one frame is full; a round received as 65535 is forwarded as 65535 instead of wrapping.
  */
 final class PlumTree<P> {
     private record Announcement<P>(P peer, int round) {}

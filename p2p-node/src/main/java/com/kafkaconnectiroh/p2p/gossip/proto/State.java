@@ -80,6 +80,16 @@ public final class State<P> {
         this.config = Objects.requireNonNull(config, "config");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.rng = Objects.requireNonNull(rng, "rng");
+        checkOwnData(meData);
+    }
+
+    /** Our data rides on Join, Neighbor and (via others) ForwardJoin and Shuffle messages, so it must stay small. */
+    private void checkOwnData(PeerData data) {
+        int max = HyParView.maxPeerDataSize(config.maxMessageSize());
+        if (data.length() > max) {
+            throw new IllegalArgumentException("peer data of " + data.length() + " bytes exceeds " + max
+                    + " bytes (a quarter of the max message size, less overhead)");
+        }
     }
 
     public P me() {
@@ -93,7 +103,8 @@ public final class State<P> {
     /**
      * Processes one event at time {@code now} and returns what to do, in order.
      *
-     * @throws IllegalArgumentException for a Broadcast whose content exceeds {@link GossipConfig#maxContentSize()}
+     * @throws IllegalArgumentException for a Broadcast whose content exceeds {@link GossipConfig#maxContentSize()},
+     *                                  or our own peer data beyond a quarter of the max message size
      * @throws IllegalStateException    for a Broadcast to a topic that was not joined
      */
     public List<OutEvent<P>> handle(InEvent<P> event, long now) {
@@ -101,6 +112,7 @@ public final class State<P> {
             now = lastNow;
         }
         lastNow = now;
+        out = new ArrayList<>(8);
         if (event instanceof InEvent.RecvMessage<P> r) {
             Topic<P> t = topics.get(r.topic());
             if (t != null) {
@@ -124,14 +136,14 @@ public final class State<P> {
                 t.peerDisconnected(pd.peer(), now);
             }
         } else {
-            meData = ((InEvent.UpdatePeerData<P>) event).data();
+            PeerData data = ((InEvent.UpdatePeerData<P>) event).data();
+            checkOwnData(data);
+            meData = data;
             for (Topic<P> t : topics.values()) {
                 t.updatePeerData(meData);
             }
         }
-        List<OutEvent<P>> result = out;
-        out = new ArrayList<>(8);
-        return result;
+        return out;
     }
 
     private void command(TopicId topicId, TopicCommand<P> command, long now) {

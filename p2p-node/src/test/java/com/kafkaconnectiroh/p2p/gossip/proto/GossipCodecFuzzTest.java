@@ -1,13 +1,16 @@
 package com.kafkaconnectiroh.p2p.gossip.proto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.Hex;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.base.postcard.PostcardException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -89,7 +92,7 @@ class GossipCodecFuzzTest {
                 }
                 return b;
             case 1: // truncate
-                return java.util.Arrays.copyOf(b, rnd.nextInt(b.length + 1));
+                return Arrays.copyOf(b, rnd.nextInt(b.length + 1));
             case 2: { // insert a random byte
                 int at = rnd.nextInt(b.length + 1);
                 byte[] o = new byte[b.length + 1];
@@ -144,11 +147,11 @@ class GossipCodecFuzzTest {
             } catch (PostcardException e) {
                 rejected++;
             } catch (RuntimeException e) {
-                fail("decoding " + com.kafkaconnectiroh.p2p.base.Hex.encode(bad) + " threw " + e, e);
+                fail("decoding " + Hex.encode(bad) + " threw " + e, e);
             }
         }
         // Both outcomes happen, so the loop exercises parsing paths rather than failing at the first byte.
-        org.junit.jupiter.api.Assertions.assertTrue(rejected > 5000 && accepted > 1000, rejected + " rejected, " + accepted + " accepted");
+        assertTrue(rejected > 5000 && accepted > 1000, rejected + " rejected, " + accepted + " accepted");
     }
 
     @Test

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.Hex;
 import com.kafkaconnectiroh.p2p.base.postcard.PostcardException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -167,9 +169,9 @@ class GossipCodecTest {
         assertThrows(MessageTooLargeException.class, () -> GossipWire.frame(new byte[512], 512));
         byte[] frame = new byte[4 + 512];
         frame[2] = 0x02;
-        assertEquals(512, new FrameDecoder(512).next(java.nio.ByteBuffer.wrap(frame)).length);
+        assertEquals(512, new FrameDecoder(512).next(ByteBuffer.wrap(frame)).length);
         frame[3] = 0x01;
-        assertThrows(PostcardException.class, () -> new FrameDecoder(512).next(java.nio.ByteBuffer.wrap(frame)));
+        assertThrows(PostcardException.class, () -> new FrameDecoder(512).next(ByteBuffer.wrap(frame)));
     }
 
     @Test
@@ -185,7 +187,7 @@ class GossipCodecTest {
             assertThrows(MessageTooLargeException.class, () -> codec.encodeV0Frame(topic,
                     Message.gossip(new PlumTreeMessage.Gossip(id, more, new DeliveryScope.Swarm(65535))), max));
             int k = GossipCodec.maxIHaveEntries(max);
-            List<PlumTreeMessage.IHave.Entry> entries = new java.util.ArrayList<>();
+            List<PlumTreeMessage.IHave.Entry> entries = new ArrayList<>();
             for (int i = 0; i < k; i++) {
                 entries.add(new PlumTreeMessage.IHave.Entry(id, 65535));
             }
@@ -202,6 +204,6 @@ class GossipCodecTest {
     @Test
     void streamHeaderIsThe32TopicBytes() {
         assertArrayEquals(Hex.decode(TOPIC), GossipCodec.encodeStreamHeader(TopicId.parse(TOPIC)));
-        assertTrue(TopicId.parse(TOPIC).toString().equals(TOPIC));
+        assertEquals(TOPIC, TopicId.parse(TOPIC).toString());
     }
 }

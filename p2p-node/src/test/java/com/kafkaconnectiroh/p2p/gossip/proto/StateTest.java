@@ -259,6 +259,22 @@ class StateTest {
                 && t.delayNanos() == 60_000 * MS));
     }
 
+    @Test
+    void oversizedPeerDataIsDroppedAndOurOwnIsBounded() {
+        withNeighbors(2, 3);
+        // 4096 / 4 - 64 = 960 bytes is the most peer data we keep or pass on.
+        List<OutEvent<SimPeer>> out = recv(2, new HyParViewMessage.ForwardJoin<>(new PeerInfo<>(p(7), PeerData.of(new byte[961])), 4));
+        HyParViewMessage.ForwardJoin<SimPeer> fwd = sent(out, 3, HyParViewMessage.ForwardJoin.class).get(0);
+        assertEquals(null, fwd.peer().data());
+        assertFalse(has(out, o -> o instanceof OutEvent.PeerDataReceived));
+        out = recv(2, new HyParViewMessage.ForwardJoin<>(new PeerInfo<>(p(8), PeerData.of(new byte[960])), 4));
+        assertEquals(960, ((HyParViewMessage.ForwardJoin<SimPeer>) sent(out, 3, HyParViewMessage.ForwardJoin.class).get(0)).peer().data().length());
+        assertThrows(IllegalArgumentException.class, () -> in(new InEvent.UpdatePeerData<>(PeerData.of(new byte[961]))));
+        in(new InEvent.UpdatePeerData<>(PeerData.of(new byte[] {4, 2})));
+        out = recv(9, new HyParViewMessage.Join<>(null));
+        assertEquals(PeerData.of(new byte[] {4, 2}), ((HyParViewMessage.Neighbor<SimPeer>) sent(out, 9, HyParViewMessage.Neighbor.class).get(0)).data());
+    }
+
     // ---- broadcast ----
 
     @Test

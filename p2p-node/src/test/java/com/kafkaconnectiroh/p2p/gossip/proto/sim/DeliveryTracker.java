@@ -3,6 +3,8 @@ package com.kafkaconnectiroh.p2p.gossip.proto.sim;
 import com.kafkaconnectiroh.p2p.gossip.proto.DeliveryScope;
 import com.kafkaconnectiroh.p2p.gossip.proto.Event;
 import com.kafkaconnectiroh.p2p.gossip.proto.MessageId;
+import com.kafkaconnectiroh.p2p.gossip.proto.Scope;
+import com.kafkaconnectiroh.p2p.gossip.proto.TopicCommand;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,8 +25,7 @@ public final class DeliveryTracker implements SimNetwork.Observer {
     private long neighborScope;
 
     public void broadcast(SimNetwork net, int sender, TopicId topic, byte[] content) {
-        net.command(sender, topic, new com.kafkaconnectiroh.p2p.gossip.proto.TopicCommand.Broadcast<>(content,
-                com.kafkaconnectiroh.p2p.gossip.proto.Scope.SWARM));
+        net.command(sender, topic, new TopicCommand.Broadcast<>(content, Scope.SWARM));
         broadcasts.put(MessageId.ofContent(content), new Broadcast(sender, net.now()));
     }
 

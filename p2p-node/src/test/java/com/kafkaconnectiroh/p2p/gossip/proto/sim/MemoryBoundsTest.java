@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.kafkaconnectiroh.p2p.gossip.proto.DeliveryScope;
+import com.kafkaconnectiroh.p2p.gossip.proto.GossipCodec;
 import com.kafkaconnectiroh.p2p.gossip.proto.GossipConfig;
 import com.kafkaconnectiroh.p2p.gossip.proto.HyParViewConfig;
 import com.kafkaconnectiroh.p2p.gossip.proto.HyParViewMessage;
@@ -18,6 +19,7 @@ import com.kafkaconnectiroh.p2p.gossip.proto.Scope;
 import com.kafkaconnectiroh.p2p.gossip.proto.Topic;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicCommand;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -52,13 +54,13 @@ class MemoryBoundsTest {
     @Test
     void everyCollectionStaysUnderItsCapThroughAFlood() {
         PlumTreeConfig plum = PlumTreeConfig.DEFAULT.withCaps(MAX_CACHED, MAX_CACHED_BYTES, MAX_IDS, MAX_MISSING)
-                .withRetention(java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(90));
+                .withRetention(Duration.ofSeconds(30), Duration.ofSeconds(90));
         GossipConfig proto = GossipConfig.DEFAULT.withBroadcast(plum);
         HyParViewConfig hv = proto.membership();
         SimNetwork net = new SimNetwork(SimConfig.defaults(21).withProto(proto).withLoss(0.05, true).withLatency(5, 40));
         SplittableRandom rnd = new SplittableRandom(99);
         Peak peak = new Peak();
-        int ihaveChunk = GossipConfig.DEFAULT.maxMessageSize() > 0 ? com.kafkaconnectiroh.p2p.gossip.proto.GossipCodec.maxIHaveEntries(proto.maxMessageSize()) : 0;
+        int ihaveChunk = GossipCodec.maxIHaveEntries(proto.maxMessageSize());
         long[] steps = {0};
 
         net.observe(new SimNetwork.Observer() {
@@ -69,7 +71,9 @@ class MemoryBoundsTest {
                 if (t == null) {
                     return;
                 }
-                t.checkInvariants();
+                if ((steps[0] & 63) == 0) {
+                    t.checkInvariants(); // O(missing messages): every 64th step
+                }
                 Topic.Sizes z = t.sizes();
                 Supplier<String> where = () -> " at node " + node.id() + ", t=" + now / MS + "ms: " + z;
                 assertTrue(z.active() <= hv.activeViewCapacity(), () -> "active" + where.get());

@@ -7,7 +7,6 @@ import com.kafkaconnectiroh.p2p.gossip.proto.InEvent;
 import com.kafkaconnectiroh.p2p.gossip.proto.Message;
 import com.kafkaconnectiroh.p2p.gossip.proto.OutEvent;
 import com.kafkaconnectiroh.p2p.gossip.proto.PeerData;
-import com.kafkaconnectiroh.p2p.gossip.proto.PlumTreeMessage;
 import com.kafkaconnectiroh.p2p.gossip.proto.State;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicCommand;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
@@ -485,10 +484,5 @@ public final class SimNetwork {
                 handle(obs, new InEvent.PeerDisconnected<>(new SimPeer(other)));
             }
         });
-    }
-
-    /** Counts a payload send, for tests that want the broadcast layer alone. */
-    static boolean isPayload(Message<SimPeer> m) {
-        return m instanceof Message.Gossip<SimPeer> g && g.body() instanceof PlumTreeMessage.Gossip;
     }
 }
