@@ -2,7 +2,6 @@ package com.kafkaconnectiroh.p2p.gossip.proto;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,8 +82,6 @@ final class HyParView<P> {
     private final RandomAccessSet<P> passive = new RandomAccessSet<>();
     private final LinkedHashMap<P, Pending> pending = new LinkedHashMap<>();
     private final Map<P, PeerData> peerData = new HashMap<>();
-    /** Passive peers that said they stay alive: keep them when their connection closes. */
-    private final Set<P> aliveDisconnected = new HashSet<>();
     /** The peers we last offered in a Shuffle: preferred victims when the reply fills our passive view. */
     private List<P> lastShuffleOffer = List.of();
     private boolean shuffleScheduled;
@@ -142,10 +139,6 @@ final class HyParView<P> {
         return peerData.size();
     }
 
-    int aliveDisconnectedCount() {
-        return aliveDisconnected.size();
-    }
-
     long shufflesSent() {
         return shufflesSent;
     }
@@ -170,11 +163,6 @@ final class HyParView<P> {
         for (P p : peerData.keySet()) {
             if (!active.contains(p) && !passive.contains(p) && !pending.containsKey(p)) {
                 throw new IllegalStateException("data kept for unknown peer " + p);
-            }
-        }
-        for (P p : aliveDisconnected) {
-            if (!passive.contains(p)) {
-                throw new IllegalStateException("alive mark for non-passive peer " + p);
             }
         }
     }
@@ -312,21 +300,17 @@ final class HyParView<P> {
     void onPeerDisconnected(P peer, long now) {
         Pending p = pending.remove(peer);
         if (active.contains(peer)) {
-            boolean keep = aliveDisconnected.remove(peer);
+            // A neighbor whose connection breaks without a Disconnect is presumed gone (not kept as passive).
             removeActive(peer);
-            if (!keep) {
-                dropPassive(peer);
-            }
+            forgetIfUnknown(peer);
             refill(peer, now);
         } else if (p != null && p.kind == PendingKind.REQUEST) {
             dropPassive(peer);
             refill(peer, now);
         } else if (p != null && p.kind == PendingKind.JOIN) {
             // The contact cannot be reached: try whoever else we know (it stays passive for a later attempt).
-            aliveDisconnected.remove(peer);
             refill(peer, now);
         } else {
-            aliveDisconnected.remove(peer);
             forgetIfUnknown(peer);
         }
     }
@@ -344,7 +328,6 @@ final class HyParView<P> {
         passive.clear();
         pending.clear();
         peerData.clear();
-        aliveDisconnected.clear();
     }
 
     // ---- message handlers ----
@@ -437,7 +420,6 @@ final class HyParView<P> {
             }
             if (alive) {
                 addPassive(from, peerData.get(from), null);
-                aliveDisconnected.add(from);
             } else {
                 dropPassive(from);
             }
@@ -445,9 +427,6 @@ final class HyParView<P> {
         } else if (!alive) {
             dropPassive(from);
         } else {
-            if (passive.contains(from)) {
-                aliveDisconnected.add(from);
-            }
             // A refused request. Only a fragile view retries at once (with HIGH, which cannot be refused), so a
             // swarm whose views are all full does not see a storm of LOW requests.
             if (p != null && p.kind == PendingKind.REQUEST && active.size() < fragileView) {
@@ -514,7 +493,6 @@ final class HyParView<P> {
             evictRandomNeighbor();
         }
         passive.remove(peer);
-        aliveDisconnected.remove(peer);
         active.add(peer);
         io.emit(new Event.NeighborUp<>(peer));
         return true;
@@ -526,7 +504,6 @@ final class HyParView<P> {
         removeActive(victim);
         sendDisconnect(victim, true);
         addPassive(victim, peerData.get(victim), null);
-        aliveDisconnected.add(victim);
     }
 
     private void removeActive(P peer) {
@@ -678,7 +655,6 @@ final class HyParView<P> {
 
     private void dropPassive(P peer) {
         passive.remove(peer);
-        aliveDisconnected.remove(peer);
         forgetIfUnknown(peer);
     }
 
@@ -710,7 +686,6 @@ final class HyParView<P> {
     void forgetIfUnknown(P peer) {
         if (!active.contains(peer) && !passive.contains(peer) && !pending.containsKey(peer)) {
             peerData.remove(peer);
-            aliveDisconnected.remove(peer);
         }
     }
 

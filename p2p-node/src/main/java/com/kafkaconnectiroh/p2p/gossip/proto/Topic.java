@@ -187,7 +187,7 @@ public final class Topic<P> {
     /** Sizes of every internal collection, to check memory bounds. */
     public Sizes sizes() {
         return new Sizes(swarm.activeView().size(), swarm.passiveView().size(), swarm.pendingCount(),
-                swarm.peerDataCount(), swarm.aliveDisconnectedCount(), gossip.eagerPeers().size(),
+                swarm.peerDataCount(), gossip.eagerPeers().size(),
                 gossip.lazyPeers().size(), gossip.lazyQueuePeers(), gossip.lazyQueueEntries(), gossip.missingCount(),
                 gossip.missingAnnouncements(), gossip.receivedIdCount(), gossip.cachedCount(), gossip.cachedBytes(),
                 touched.size());
@@ -212,7 +212,7 @@ public final class Topic<P> {
         return gossip.ihaveChunk();
     }
 
-    public record Sizes(int active, int passive, int pendingNeighborRequests, int peerData, int aliveDisconnected,
+    public record Sizes(int active, int passive, int pendingNeighborRequests, int peerData,
                         int eager, int lazy, int lazyQueuePeers, int lazyQueueEntries, int missingMessages,
                         int missingAnnouncements, int receivedIds, int cachedMessages, long cachedBytes,
                         int touchedPeers) {}
