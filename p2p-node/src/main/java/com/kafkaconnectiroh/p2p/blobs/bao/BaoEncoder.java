@@ -51,6 +51,8 @@ public final class BaoEncoder {
     private final ResponseTraversal items;
     private final HashStack expected = new HashStack();
     private final byte[] buf = new byte[BaoTree.BLOCK_LEN];
+    /** The bytes under a parent inside a block (only for queries that cut blocks). */
+    private final byte[] nodeData = new byte[BaoTree.BLOCK_LEN];
     private final byte[] cv = new byte[32];
     private int pending;
     private int pendingPos;
@@ -121,12 +123,12 @@ public final class BaoEncoder {
             } else {
                 // A parent inside a block, sent because the query cuts the block: hash its halves from the data.
                 int bytes = (int) outboard.tree().nodeBytes(p.startChunk(), p.chunks());
-                data.readFully(p.startChunk() * BaoTree.CHUNK_LEN, buf, 0, bytes);
+                data.readFully(p.startChunk() * BaoTree.CHUNK_LEN, nodeData, 0, bytes);
                 int leftBytes = (int) (p.leftChunks() * BaoTree.CHUNK_LEN);
-                ByteBuffer node = ByteBuffer.wrap(buf, 0, bytes);
+                ByteBuffer node = ByteBuffer.wrap(nodeData, 0, bytes);
+                Blake3.subtreeChainingValue(node, 0, leftBytes, p.startChunk(), false, buf, 0);
                 Blake3.subtreeChainingValue(node, leftBytes, bytes - leftBytes, p.startChunk() + p.leftChunks(), false,
                         buf, 32);
-                Blake3.subtreeChainingValue(node, 0, leftBytes, p.startChunk(), false, buf, 0);
             }
             Blake3.parentChainingValue(buf, 0, buf, 32, p.isRoot(), cv, 0);
             if (!expected.popMatches(cv, 0)) {
