@@ -9,13 +9,14 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
  * BLAKE3 (hash, keyed hash, derive key, extendable output), following the BLAKE3 paper and specification.
  * Incremental: {@link #update} any number of times, then {@link #digest} or {@link #finalizeXof}.
  *
  * <p>One-shot helpers hash a whole input at once: {@link #hash(byte[])} on the calling thread,
- * {@link #hashParallel(ByteBuffer)} and {@link #hashFile(Path)} spread the tree over a {@link ForkJoinPool}.
+ * {@link #hashParallel(ByteBuffer)} and {@link #hashFile(Path)} spread the tree over {@link #hashingPool()}.
  *
  * <p>{@link #subtreeChainingValue} and {@link #parentChainingValue} expose the tree's nodes, which BAO
  * verified streaming needs.
@@ -114,14 +115,31 @@ public final class Blake3 {
         return out;
     }
 
-    /** Like {@link #hash(byte[])}, spreading large inputs over the common {@link ForkJoinPool}. */
+    /**
+     * The pool the parallel helpers use by default: one worker per processor. Not the common pool, whose
+     * parallelism is processors - 1 (a single worker on a 2-core machine, and the caller does not help).
+     */
+    public static ForkJoinPool hashingPool() {
+        return PoolHolder.POOL;
+    }
+
+    private static final class PoolHolder {
+        static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors(), pool -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            t.setName("blake3-" + t.getPoolIndex());
+            t.setDaemon(true);
+            return t;
+        }, null, false);
+    }
+
+    /** Like {@link #hash(byte[])}, spreading large inputs over {@link #hashingPool()}. */
     public static byte[] hashParallel(byte[] data) {
         return hashParallel(ByteBuffer.wrap(data));
     }
 
-    /** Hash of the remaining bytes of {@code data}, large inputs spread over the common {@link ForkJoinPool}. */
+    /** Hash of the remaining bytes of {@code data}, large inputs spread over {@link #hashingPool()}. */
     public static byte[] hashParallel(ByteBuffer data) {
-        return hashParallel(data, ForkJoinPool.commonPool());
+        return hashParallel(data, hashingPool());
     }
 
     /** Hash of the remaining bytes of {@code data}, large inputs spread over {@code pool}. */
@@ -131,10 +149,10 @@ public final class Blake3 {
         return littleEndianFromWords(cv);
     }
 
-    /** Hash of a whole file, memory-mapped and spread over the common {@link ForkJoinPool}. */
+    /** Hash of a whole file, memory-mapped and spread over {@link #hashingPool()}. */
     public static byte[] hashFile(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return hash(ch, 0, ch.size(), ForkJoinPool.commonPool());
+            return hash(ch, 0, ch.size(), hashingPool());
         }
     }
 

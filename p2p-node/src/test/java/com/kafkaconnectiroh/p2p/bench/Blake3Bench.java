@@ -83,7 +83,7 @@ public final class Blake3Bench {
             report("Outboard.compute (1 thread)", size, median(runs, () -> time(() -> Outboard.compute(data))),
                     b3One, b3All);
             report("Outboard.computeParallel", size, median(runs, () -> time(
-                    () -> Outboard.computeParallel(ByteBuffer.wrap(data), ForkJoinPool.commonPool()))), b3One, b3All);
+                    () -> Outboard.computeParallel(ByteBuffer.wrap(data), Blake3.hashingPool()))), b3One, b3All);
             Outboard ob = Outboard.compute(data);
             byte[] encoded = BaoEncoder.encode(data, ob, ChunkRanges.all());
             report("BaoEncoder (all, verified)", size, median(runs, () -> time(() -> {

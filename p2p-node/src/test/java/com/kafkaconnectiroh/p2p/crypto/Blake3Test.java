@@ -132,8 +132,13 @@ class Blake3Test {
             String expected = B3sum.run(f, 32, null);
             assertEquals(expected, Hex.encode(Blake3.hash(input)), "serial, len " + len);
             assertEquals(expected, Hex.encode(Blake3.hashParallel(input)), "parallel, len " + len);
-            assertEquals(expected, Hex.encode(Blake3.hashParallel(ByteBuffer.wrap(input), new ForkJoinPool(3))),
-                    "own pool, len " + len);
+            ForkJoinPool own = new ForkJoinPool(3);
+            try {
+                assertEquals(expected, Hex.encode(Blake3.hashParallel(ByteBuffer.wrap(input), own)),
+                        "own pool, len " + len);
+            } finally {
+                own.shutdown();
+            }
             assertEquals(expected, Hex.encode(feedInPieces(Blake3.newHasher(), input, rnd).digest()),
                     "incremental, len " + len);
             assertEquals(expected, Hex.encode(Blake3.hashFile(f)), "file, len " + len);

@@ -63,11 +63,11 @@ class BaoTest {
             reference(data, ChunkRanges.all(), 0, size, -1, true, null, parents);
             assertArrayEquals(parents.toByteArray(), ob.pairs(), "pre-order pairs, size " + size);
             // Every way to compute it agrees.
-            assertArrayEquals(ob.pairs(), Outboard.computeParallel(ByteBuffer.wrap(data), ForkJoinPool.commonPool()).pairs());
+            assertArrayEquals(ob.pairs(), Outboard.computeParallel(ByteBuffer.wrap(data), Blake3.hashingPool()).pairs());
             assertArrayEquals(ob.pairs(), Outboard.compute(new ByteArrayInputStream(data), size).pairs());
             Path f = tmp.resolve("blob" + size);
             Files.write(f, data);
-            Outboard fromFile = Outboard.compute(f, ForkJoinPool.commonPool());
+            Outboard fromFile = Outboard.compute(f, Blake3.hashingPool());
             assertArrayEquals(ob.pairs(), fromFile.pairs());
             assertArrayEquals(ob.root(), fromFile.root());
             Path obFile = tmp.resolve("blob" + size + ".obao4");
@@ -259,7 +259,7 @@ class BaoTest {
     void hundredMegabytes() throws Exception {
         int size = 100 * (1 << 20) + 4321;
         byte[] data = blob(size, 15);
-        Outboard ob = Outboard.computeParallel(ByteBuffer.wrap(data), ForkJoinPool.commonPool());
+        Outboard ob = Outboard.computeParallel(ByteBuffer.wrap(data), Blake3.hashingPool());
         Path f = tmp.resolve("big");
         Files.write(f, data);
         assertEquals(B3sum.run(f, 32, null), Hex.encode(ob.root()));
