@@ -90,8 +90,16 @@ public final class Blake3 {
         return new Blake3(wordsFromLittleEndian(contextKey, 0, 8), DERIVE_KEY_MATERIAL);
     }
 
-    /** Which compression kernel this JVM uses: {@code scalar} or {@code vector-<bits>}. */
+    /**
+     * Which compression kernel this JVM settled on: {@code scalar} or {@code vector-<bits>} (which, by default,
+     * takes over from the scalar one once warm; see {@link #activeImplementation()}).
+     */
     public static String implementation() {
+        return Blake3Kernels.chosen().name();
+    }
+
+    /** The kernel in use at this moment. */
+    public static String activeImplementation() {
         return Blake3Kernels.active().name();
     }
 

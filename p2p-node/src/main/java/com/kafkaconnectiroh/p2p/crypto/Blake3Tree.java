@@ -18,10 +18,10 @@ final class Blake3Tree {
     private static final int WORDS_PER_CHUNK = Blake3.CHUNK_LEN / 4;
     private static final int MAX_DEPTH = 64;
 
-    private static final ThreadLocal<Blake3Tree> LOCAL =
-            ThreadLocal.withInitial(() -> new Blake3Tree(Blake3Kernels.active()));
+    private static final ThreadLocal<Blake3Tree> LOCAL = ThreadLocal.withInitial(() -> new Blake3Tree(null));
 
-    final Blake3Kernel kernel;
+    /** A kernel fixed for tests; null: whichever {@link Blake3Kernels#active()} is at the time. */
+    private final Blake3Kernel pinned;
     private final int[] words = new int[BATCH_CHUNKS * WORDS_PER_CHUNK];
     private final int[] cvs = new int[BATCH_CHUNKS * 8];
     /** Completed batch CVs of a large full subtree, merged like the incremental hasher's stack. */
@@ -34,8 +34,8 @@ final class Blake3Tree {
     private final byte[] blockBytes = new byte[Blake3.BLOCK_LEN];
     private int depth;
 
-    Blake3Tree(Blake3Kernel kernel) {
-        this.kernel = kernel;
+    Blake3Tree(Blake3Kernel pinned) {
+        this.pinned = pinned;
     }
 
     static Blake3Tree local() {
@@ -86,11 +86,15 @@ final class Blake3Tree {
      */
     void fullSubtree(ByteBuffer data, int pos, long chunks, long counter, int[] key, int flags, int[] out,
             int outOff) {
+        Blake3Kernel kernel = pinned != null ? pinned : Blake3Kernels.active();
+        if (chunks >= BATCH_CHUNKS) {
+            Blake3Kernels.noteBulkUse();
+        }
         if (chunks <= BATCH_CHUNKS) {
             int n = (int) chunks;
             loadWords(data, pos, n);
             kernel.hashChunks(words, 0, n, key, counter, flags, cvs, 0);
-            reduce(n, key, flags);
+            reduce(kernel, n, key, flags);
             System.arraycopy(cvs, 0, out, outOff, 8);
             return;
         }
@@ -98,9 +102,10 @@ final class Blake3Tree {
         int sp = 0;
         long batches = chunks / BATCH_CHUNKS;
         for (long b = 0; b < batches; b++) {
+            kernel = pinned != null ? pinned : Blake3Kernels.active(); // picks up the SIMD kernel once warm
             loadWords(data, pos + (int) (b * BATCH_CHUNKS * Blake3.CHUNK_LEN), BATCH_CHUNKS);
             kernel.hashChunks(words, 0, BATCH_CHUNKS, key, counter + b * BATCH_CHUNKS, flags, cvs, 0);
-            reduce(BATCH_CHUNKS, key, flags);
+            reduce(kernel, BATCH_CHUNKS, key, flags);
             System.arraycopy(cvs, 0, mergeStack, 8 * sp++, 8);
             for (long done = b + 1; (done & 1) == 0; done >>>= 1) {
                 sp--;
@@ -127,7 +132,7 @@ final class Blake3Tree {
     }
 
     /** Reduces {@code n} (a power of two) chaining values in {@link #cvs} to one at {@code cvs[0..8)}. */
-    private void reduce(int n, int[] key, int flags) {
+    private void reduce(Blake3Kernel kernel, int n, int[] key, int flags) {
         for (; n > 1; n >>>= 1) {
             kernel.hashParents(cvs, 0, n >>> 1, key, flags, cvs, 0);
         }

@@ -1,11 +1,16 @@
 package com.kafkaconnectiroh.p2p.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,6 +57,23 @@ class Blake3KernelTest {
                         other.name() + " parents in place, count " + parents);
             }
         }
+    }
+
+    @Test
+    void autoSelectionHandsOverToTheSimdKernelOnceWarm() throws Exception {
+        if (vector.isEmpty()) {
+            assertEquals("scalar", Blake3.implementation(), "no SIMD kernel here, so scalar is chosen");
+            return;
+        }
+        // A child JVM with the default selection: it starts scalar, warms the SIMD kernel, then switches.
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp",
+                System.getProperty("java.class.path"), Blake3WarmupMain.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "child JVM did not finish");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("scalar -> vector"), out);
     }
 
     @Test
