@@ -17,14 +17,16 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorBlake3Kernel extends Blake3Kernel {
     private static final VectorSpecies<Integer> S = IntVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final int[] LANE = new int[L];
+    private static final int WORDS_PER_CHUNK = Blake3.CHUNK_LEN / 4;
+    private static final int[] IOTA = new int[L];
+    private static final int BLOCKS_PER_CHUNK = Blake3.CHUNK_LEN / Blake3.BLOCK_LEN;
     private static final int[] CHUNK_STRIDE = new int[L];
     private static final int[] PARENT_STRIDE = new int[L];
     private static final int[] CV_STRIDE = new int[L];
 
     static {
         for (int i = 0; i < L; i++) {
-            LANE[i] = i;
+            IOTA[i] = i;
             CHUNK_STRIDE[i] = i * (Blake3.CHUNK_LEN / 4);
             PARENT_STRIDE[i] = i * 16;
             CV_STRIDE[i] = i * 8;
@@ -54,12 +56,12 @@ final class VectorBlake3Kernel extends Blake3Kernel {
     void hashChunks(int[] words, int wordOff, int count, int[] key, long counter, int flags, int[] cvs, int cvOff) {
         int done = 0;
         for (; done + L <= count; done += L) {
-            hashChunksWide(words, wordOff + done * (Blake3.CHUNK_LEN / 4), key, counter + done, flags, cvs,
-                    cvOff + done * 8);
+            compressWide(words, wordOff + done * WORDS_PER_CHUNK, CHUNK_STRIDE, BLOCKS_PER_CHUNK, key, counter + done,
+                    true, flags, cvs, cvOff + done * 8);
         }
         if (done < count) {
-            scalar.hashChunks(words, wordOff + done * (Blake3.CHUNK_LEN / 4), count - done, key, counter + done,
-                    flags, cvs, cvOff + done * 8);
+            scalar.hashChunks(words, wordOff + done * WORDS_PER_CHUNK, count - done, key, counter + done, flags, cvs,
+                    cvOff + done * 8);
         }
     }
 
@@ -67,52 +69,65 @@ final class VectorBlake3Kernel extends Blake3Kernel {
     void hashParents(int[] in, int inOff, int count, int[] key, int flags, int[] out, int outOff) {
         int done = 0;
         for (; done + L <= count; done += L) {
-            hashParentsWide(in, inOff + done * 16, key, flags | Blake3.PARENT, out, outOff + done * 8);
+            compressWide(in, inOff + done * 16, PARENT_STRIDE, 1, key, 0, false, flags | Blake3.PARENT, out,
+                    outOff + done * 8);
         }
         if (done < count) {
             scalar.hashParents(in, inOff + done * 16, count - done, key, flags, out, outOff + done * 8);
         }
     }
 
-    private static void hashChunksWide(int[] words, int wordOff, int[] key, long counter, int flags, int[] cvs,
-            int cvOff) {
+    /**
+     * {@code blocks} full blocks for every lane, chained: lane i's first block's 16 message words start at
+     * {@code msg[base + stride[i]]}, its next blocks follow. With {@code chunks} the blocks are a chunk's (start
+     * and end flags, counter {@code counter + i} for lane i); otherwise one parent block per lane (counter 0).
+     * Chunks and parents share this one method so C2 compiles, and the warm-up warms, a single piece of code.
+     */
+    private static void compressWide(int[] msg, int base, int[] stride, int blocks, int[] key, long counter,
+            boolean chunks, int flags, int[] out, int outOff) {
         IntVector c0 = IntVector.broadcast(S, key[0]), c1 = IntVector.broadcast(S, key[1]);
         IntVector c2 = IntVector.broadcast(S, key[2]), c3 = IntVector.broadcast(S, key[3]);
         IntVector c4 = IntVector.broadcast(S, key[4]), c5 = IntVector.broadcast(S, key[5]);
         IntVector c6 = IntVector.broadcast(S, key[6]), c7 = IntVector.broadcast(S, key[7]);
-        IntVector counterLow = IntVector.fromArray(S, LANE, 0).add((int) counter);
+        IntVector counterLow;
         IntVector counterHigh;
-        if ((counter & 0xFFFF_FFFFL) + L - 1 <= 0xFFFF_FFFFL) {
+        if (!chunks) {
+            counterLow = IntVector.broadcast(S, (int) counter);
+            counterHigh = IntVector.broadcast(S, (int) (counter >>> 32));
+        } else if ((counter & 0xFFFF_FFFFL) + L - 1 <= 0xFFFF_FFFFL) {
+            counterLow = IntVector.fromArray(S, IOTA, 0).add((int) counter);
             counterHigh = IntVector.broadcast(S, (int) (counter >>> 32));
         } else {
-            // The low word wraps inside this batch (only past 4 TiB into a blob).
-            int[] high = new int[L];
+            // The low counter word wraps inside this batch (only past 4 TiB into a blob).
+            int[] words = new int[2 * L];
             for (int i = 0; i < L; i++) {
-                high[i] = (int) ((counter + i) >>> 32);
+                words[i] = (int) (counter + i);
+                words[L + i] = (int) ((counter + i) >>> 32);
             }
-            counterHigh = IntVector.fromArray(S, high, 0);
+            counterLow = IntVector.fromArray(S, words, 0);
+            counterHigh = IntVector.fromArray(S, words, L);
         }
         IntVector blockLen = IntVector.broadcast(S, Blake3.BLOCK_LEN);
-        for (int b = 0; b < Blake3.CHUNK_LEN / Blake3.BLOCK_LEN; b++) {
-            int base = wordOff + b * 16;
-            IntVector m0 = IntVector.fromArray(S, words, base, CHUNK_STRIDE, 0);
-            IntVector m1 = IntVector.fromArray(S, words, base + 1, CHUNK_STRIDE, 0);
-            IntVector m2 = IntVector.fromArray(S, words, base + 2, CHUNK_STRIDE, 0);
-            IntVector m3 = IntVector.fromArray(S, words, base + 3, CHUNK_STRIDE, 0);
-            IntVector m4 = IntVector.fromArray(S, words, base + 4, CHUNK_STRIDE, 0);
-            IntVector m5 = IntVector.fromArray(S, words, base + 5, CHUNK_STRIDE, 0);
-            IntVector m6 = IntVector.fromArray(S, words, base + 6, CHUNK_STRIDE, 0);
-            IntVector m7 = IntVector.fromArray(S, words, base + 7, CHUNK_STRIDE, 0);
-            IntVector m8 = IntVector.fromArray(S, words, base + 8, CHUNK_STRIDE, 0);
-            IntVector m9 = IntVector.fromArray(S, words, base + 9, CHUNK_STRIDE, 0);
-            IntVector m10 = IntVector.fromArray(S, words, base + 10, CHUNK_STRIDE, 0);
-            IntVector m11 = IntVector.fromArray(S, words, base + 11, CHUNK_STRIDE, 0);
-            IntVector m12 = IntVector.fromArray(S, words, base + 12, CHUNK_STRIDE, 0);
-            IntVector m13 = IntVector.fromArray(S, words, base + 13, CHUNK_STRIDE, 0);
-            IntVector m14 = IntVector.fromArray(S, words, base + 14, CHUNK_STRIDE, 0);
-            IntVector m15 = IntVector.fromArray(S, words, base + 15, CHUNK_STRIDE, 0);
-            int blockFlags = flags | (b == 0 ? Blake3.CHUNK_START : 0)
-                    | (b == Blake3.CHUNK_LEN / Blake3.BLOCK_LEN - 1 ? Blake3.CHUNK_END : 0);
+        for (int b = 0; b < blocks; b++) {
+            int at = base + b * 16;
+            IntVector m0 = IntVector.fromArray(S, msg, at, stride, 0);
+            IntVector m1 = IntVector.fromArray(S, msg, at + 1, stride, 0);
+            IntVector m2 = IntVector.fromArray(S, msg, at + 2, stride, 0);
+            IntVector m3 = IntVector.fromArray(S, msg, at + 3, stride, 0);
+            IntVector m4 = IntVector.fromArray(S, msg, at + 4, stride, 0);
+            IntVector m5 = IntVector.fromArray(S, msg, at + 5, stride, 0);
+            IntVector m6 = IntVector.fromArray(S, msg, at + 6, stride, 0);
+            IntVector m7 = IntVector.fromArray(S, msg, at + 7, stride, 0);
+            IntVector m8 = IntVector.fromArray(S, msg, at + 8, stride, 0);
+            IntVector m9 = IntVector.fromArray(S, msg, at + 9, stride, 0);
+            IntVector m10 = IntVector.fromArray(S, msg, at + 10, stride, 0);
+            IntVector m11 = IntVector.fromArray(S, msg, at + 11, stride, 0);
+            IntVector m12 = IntVector.fromArray(S, msg, at + 12, stride, 0);
+            IntVector m13 = IntVector.fromArray(S, msg, at + 13, stride, 0);
+            IntVector m14 = IntVector.fromArray(S, msg, at + 14, stride, 0);
+            IntVector m15 = IntVector.fromArray(S, msg, at + 15, stride, 0);
+            int blockFlags = !chunks ? flags : flags | (b == 0 ? Blake3.CHUNK_START : 0)
+                    | (b == blocks - 1 ? Blake3.CHUNK_END : 0);
             IntVector v0 = c0, v1 = c1, v2 = c2, v3 = c3, v4 = c4, v5 = c5, v6 = c6, v7 = c7;
             IntVector v8 = IntVector.broadcast(S, Blake3.IV[0]), v9 = IntVector.broadcast(S, Blake3.IV[1]);
             IntVector v10 = IntVector.broadcast(S, Blake3.IV[2]), v11 = IntVector.broadcast(S, Blake3.IV[3]);
@@ -239,149 +254,7 @@ final class VectorBlake3Kernel extends Blake3Kernel {
             c6 = v6.lanewise(XOR, v14);
             c7 = v7.lanewise(XOR, v15);
         }
-        storeTransposed(c0, c1, c2, c3, c4, c5, c6, c7, cvs, cvOff);
-    }
-
-    private static void hashParentsWide(int[] in, int inOff, int[] key, int flags, int[] out, int outOff) {
-        IntVector m0 = IntVector.fromArray(S, in, inOff, PARENT_STRIDE, 0);
-        IntVector m1 = IntVector.fromArray(S, in, inOff + 1, PARENT_STRIDE, 0);
-        IntVector m2 = IntVector.fromArray(S, in, inOff + 2, PARENT_STRIDE, 0);
-        IntVector m3 = IntVector.fromArray(S, in, inOff + 3, PARENT_STRIDE, 0);
-        IntVector m4 = IntVector.fromArray(S, in, inOff + 4, PARENT_STRIDE, 0);
-        IntVector m5 = IntVector.fromArray(S, in, inOff + 5, PARENT_STRIDE, 0);
-        IntVector m6 = IntVector.fromArray(S, in, inOff + 6, PARENT_STRIDE, 0);
-        IntVector m7 = IntVector.fromArray(S, in, inOff + 7, PARENT_STRIDE, 0);
-        IntVector m8 = IntVector.fromArray(S, in, inOff + 8, PARENT_STRIDE, 0);
-        IntVector m9 = IntVector.fromArray(S, in, inOff + 9, PARENT_STRIDE, 0);
-        IntVector m10 = IntVector.fromArray(S, in, inOff + 10, PARENT_STRIDE, 0);
-        IntVector m11 = IntVector.fromArray(S, in, inOff + 11, PARENT_STRIDE, 0);
-        IntVector m12 = IntVector.fromArray(S, in, inOff + 12, PARENT_STRIDE, 0);
-        IntVector m13 = IntVector.fromArray(S, in, inOff + 13, PARENT_STRIDE, 0);
-        IntVector m14 = IntVector.fromArray(S, in, inOff + 14, PARENT_STRIDE, 0);
-        IntVector m15 = IntVector.fromArray(S, in, inOff + 15, PARENT_STRIDE, 0);
-        IntVector v0 = IntVector.broadcast(S, key[0]), v1 = IntVector.broadcast(S, key[1]);
-        IntVector v2 = IntVector.broadcast(S, key[2]), v3 = IntVector.broadcast(S, key[3]);
-        IntVector v4 = IntVector.broadcast(S, key[4]), v5 = IntVector.broadcast(S, key[5]);
-        IntVector v6 = IntVector.broadcast(S, key[6]), v7 = IntVector.broadcast(S, key[7]);
-        IntVector v8 = IntVector.broadcast(S, Blake3.IV[0]), v9 = IntVector.broadcast(S, Blake3.IV[1]);
-        IntVector v10 = IntVector.broadcast(S, Blake3.IV[2]), v11 = IntVector.broadcast(S, Blake3.IV[3]);
-        IntVector v12 = IntVector.zero(S), v13 = IntVector.zero(S);
-        IntVector v14 = IntVector.broadcast(S, Blake3.BLOCK_LEN), v15 = IntVector.broadcast(S, flags);
-        v0=v0.add(v4).add(m0); v12=v12.lanewise(XOR,v0).lanewise(ROR,16); v8=v8.add(v12); v4=v4.lanewise(XOR,v8).lanewise(ROR,12);
-        v0=v0.add(v4).add(m1); v12=v12.lanewise(XOR,v0).lanewise(ROR,8); v8=v8.add(v12); v4=v4.lanewise(XOR,v8).lanewise(ROR,7);
-        v1=v1.add(v5).add(m2); v13=v13.lanewise(XOR,v1).lanewise(ROR,16); v9=v9.add(v13); v5=v5.lanewise(XOR,v9).lanewise(ROR,12);
-        v1=v1.add(v5).add(m3); v13=v13.lanewise(XOR,v1).lanewise(ROR,8); v9=v9.add(v13); v5=v5.lanewise(XOR,v9).lanewise(ROR,7);
-        v2=v2.add(v6).add(m4); v14=v14.lanewise(XOR,v2).lanewise(ROR,16); v10=v10.add(v14); v6=v6.lanewise(XOR,v10).lanewise(ROR,12);
-        v2=v2.add(v6).add(m5); v14=v14.lanewise(XOR,v2).lanewise(ROR,8); v10=v10.add(v14); v6=v6.lanewise(XOR,v10).lanewise(ROR,7);
-        v3=v3.add(v7).add(m6); v15=v15.lanewise(XOR,v3).lanewise(ROR,16); v11=v11.add(v15); v7=v7.lanewise(XOR,v11).lanewise(ROR,12);
-        v3=v3.add(v7).add(m7); v15=v15.lanewise(XOR,v3).lanewise(ROR,8); v11=v11.add(v15); v7=v7.lanewise(XOR,v11).lanewise(ROR,7);
-        v0=v0.add(v5).add(m8); v15=v15.lanewise(XOR,v0).lanewise(ROR,16); v10=v10.add(v15); v5=v5.lanewise(XOR,v10).lanewise(ROR,12);
-        v0=v0.add(v5).add(m9); v15=v15.lanewise(XOR,v0).lanewise(ROR,8); v10=v10.add(v15); v5=v5.lanewise(XOR,v10).lanewise(ROR,7);
-        v1=v1.add(v6).add(m10); v12=v12.lanewise(XOR,v1).lanewise(ROR,16); v11=v11.add(v12); v6=v6.lanewise(XOR,v11).lanewise(ROR,12);
-        v1=v1.add(v6).add(m11); v12=v12.lanewise(XOR,v1).lanewise(ROR,8); v11=v11.add(v12); v6=v6.lanewise(XOR,v11).lanewise(ROR,7);
-        v2=v2.add(v7).add(m12); v13=v13.lanewise(XOR,v2).lanewise(ROR,16); v8=v8.add(v13); v7=v7.lanewise(XOR,v8).lanewise(ROR,12);
-        v2=v2.add(v7).add(m13); v13=v13.lanewise(XOR,v2).lanewise(ROR,8); v8=v8.add(v13); v7=v7.lanewise(XOR,v8).lanewise(ROR,7);
-        v3=v3.add(v4).add(m14); v14=v14.lanewise(XOR,v3).lanewise(ROR,16); v9=v9.add(v14); v4=v4.lanewise(XOR,v9).lanewise(ROR,12);
-        v3=v3.add(v4).add(m15); v14=v14.lanewise(XOR,v3).lanewise(ROR,8); v9=v9.add(v14); v4=v4.lanewise(XOR,v9).lanewise(ROR,7);
-        v0=v0.add(v4).add(m2); v12=v12.lanewise(XOR,v0).lanewise(ROR,16); v8=v8.add(v12); v4=v4.lanewise(XOR,v8).lanewise(ROR,12);
-        v0=v0.add(v4).add(m6); v12=v12.lanewise(XOR,v0).lanewise(ROR,8); v8=v8.add(v12); v4=v4.lanewise(XOR,v8).lanewise(ROR,7);
-        v1=v1.add(v5).add(m3); v13=v13.lanewise(XOR,v1).lanewise(ROR,16); v9=v9.add(v13); v5=v5.lanewise(XOR,v9).lanewise(ROR,12);
-        v1=v1.add(v5).add(m10); v13=v13.lanewise(XOR,v1).lanewise(ROR,8); v9=v9.add(v13); v5=v5.lanewise(XOR,v9).lanewise(ROR,7);
-        v2=v2.add(v6).add(m7); v14=v14.lanewise(XOR,v2).lanewise(ROR,16); v10=v10.add(v14); v6=v6.lanewise(XOR,v10).lanewise(ROR,12);
-        v2=v2.add(v6).add(m0); v14=v14.lanewise(XOR,v2).lanewise(ROR,8); v10=v10.add(v14); v6=v6.lanewise(XOR,v10).lanewise(ROR,7);
-        v3=v3.add(v7).add(m4); v15=v15.lanewise(XOR,v3).lanewise(ROR,16); v11=v11.add(v15); v7=v7.lanewise(XOR,v11).lanewise(ROR,12);
-        v3=v3.add(v7).add(m13); v15=v15.lanewise(XOR,v3).lanewise(ROR,8); v11=v11.add(v15); v7=v7.lanewise(XOR,v11).lanewise(ROR,7);
-        v0=v0.add(v5).add(m1); v15=v15.lanewise(XOR,v0).lanewise(ROR,16); v10=v10.add(v15); v5=v5.lanewise(XOR,v10).lanewise(ROR,12);
-        v0=v0.add(v5).add(m11); v15=v15.lanewise(XOR,v0).lanewise(ROR,8); v10=v10.add(v15); v5=v5.lanewise(XOR,v10).lanewise(ROR,7);
-        v1=v1.add(v6).add(m12); v12=v12.lanewise(XOR,v1).lanewise(ROR,16); v11=v11.add(v12); v6=v6.lanewise(XOR,v11).lanewise(ROR,12);
-        v1=v1.add(v6).add(m5); v12=v12.lanewise(XOR,v1).lanewise(ROR,8); v11=v11.add(v12); v6=v6.lanewise(XOR,v11).lanewise(ROR,7);
-        v2=v2.add(v7).add(m9); v13=v13.lanewise(XOR,v2).lanewise(ROR,16); v8=v8.add(v13); v7=v7.lanewise(XOR,v8).lanewise(ROR,12);
-        v2=v2.add(v7).add(m14); v13=v13.lanewise(XOR,v2).lanewise(ROR,8); v8=v8.add(v13); v7=v7.lanewise(XOR,v8).lanewise(ROR,7);
-        v3=v3.add(v4).add(m15); v14=v14.lanewise(XOR,v3).lanewise(ROR,16); v9=v9.add(v14); v4=v4.lanewise(XOR,v9).lanewise(ROR,12);
-        v3=v3.add(v4).add(m8); v14=v14.lanewise(XOR,v3).lanewise(ROR,8); v9=v9.add(v14); v4=v4.lanewise(XOR,v9).lanewise(ROR,7);
-        v0=v0.add(v4).add(m3); v12=v12.lanewise(XOR,v0).lanewise(ROR,16); v8=v8.add(v12); v4=v4.lanewise(XOR,v8).lanewise(ROR,12);
-        v0=v0.add(v4).add(m4); v12=v12.lanewise(XOR,v0).lanewise(ROR,8); v8=v8.add(v12); v4=v4.lanewise(XOR,v8).lanewise(ROR,7);
-        v1=v1.add(v5).add(m10); v13=v13.lanewise(XOR,v1).lanewise(ROR,16); v9=v9.add(v13); v5=v5.lanewise(XOR,v9).lanewise(ROR,12);
-        v1=v1.add(v5).add(m12); v13=v13.lanewise(XOR,v1).lanewise(ROR,8); v9=v9.add(v13); v5=v5.lanewise(XOR,v9).lanewise(ROR,7);
-        v2=v2.add(v6).add(m13); v14=v14.lanewise(XOR,v2).lanewise(ROR,16); v10=v10.add(v14); v6=v6.lanewise(XOR,v10).lanewise(ROR,12);
-        v2=v2.add(v6).add(m2); v14=v14.lanewise(XOR,v2).lanewise(ROR,8); v10=v10.add(v14); v6=v6.lanewise(XOR,v10).lanewise(ROR,7);
-        v3=v3.add(v7).add(m7); v15=v15.lanewise(XOR,v3).lanewise(ROR,16); v11=v11.add(v15); v7=v7.lanewise(XOR,v11).lanewise(ROR,12);
-        v3=v3.add(v7).add(m14); v15=v15.lanewise(XOR,v3).lanewise(ROR,8); v11=v11.add(v15); v7=v7.lanewise(XOR,v11).lanewise(ROR,7);
-        v0=v0.add(v5).add(m6); v15=v15.lanewise(XOR,v0).lanewise(ROR,16); v10=v10.add(v15); v5=v5.lanewise(XOR,v10).lanewise(ROR,12);
-        v0=v0.add(v5).add(m5); v15=v15.lanewise(XOR,v0).lanewise(ROR,8); v10=v10.add(v15); v5=v5.lanewise(XOR,v10).lanewise(ROR,7);
-        v1=v1.add(v6).add(m9); v12=v12.lanewise(XOR,v1).lanewise(ROR,16); v11=v11.add(v12); v6=v6.lanewise(XOR,v11).lanewise(ROR,12);
-        v1=v1.add(v6).add(m0); v12=v12.lanewise(XOR,v1).lanewise(ROR,8); v11=v11.add(v12); v6=v6.lanewise(XOR,v11).lanewise(ROR,7);
-        v2=v2.add(v7).add(m11); v13=v13.lanewise(XOR,v2).lanewise(ROR,16); v8=v8.add(v13); v7=v7.lanewise(XOR,v8).lanewise(ROR,12);
-        v2=v2.add(v7).add(m15); v13=v13.lanewise(XOR,v2).lanewise(ROR,8); v8=v8.add(v13); v7=v7.lanewise(XOR,v8).lanewise(ROR,7);
-        v3=v3.add(v4).add(m8); v14=v14.lanewise(XOR,v3).lanewise(ROR,16); v9=v9.add(v14); v4=v4.lanewise(XOR,v9).lanewise(ROR,12);
-        v3=v3.add(v4).add(m1); v14=v14.lanewise(XOR,v3).lanewise(ROR,8); v9=v9.add(v14); v4=v4.lanewise(XOR,v9).lanewise(ROR,7);
-        v0=v0.add(v4).add(m10); v12=v12.lanewise(XOR,v0).lanewise(ROR,16); v8=v8.add(v12); v4=v4.lanewise(XOR,v8).lanewise(ROR,12);
-        v0=v0.add(v4).add(m7); v12=v12.lanewise(XOR,v0).lanewise(ROR,8); v8=v8.add(v12); v4=v4.lanewise(XOR,v8).lanewise(ROR,7);
-        v1=v1.add(v5).add(m12); v13=v13.lanewise(XOR,v1).lanewise(ROR,16); v9=v9.add(v13); v5=v5.lanewise(XOR,v9).lanewise(ROR,12);
-        v1=v1.add(v5).add(m9); v13=v13.lanewise(XOR,v1).lanewise(ROR,8); v9=v9.add(v13); v5=v5.lanewise(XOR,v9).lanewise(ROR,7);
-        v2=v2.add(v6).add(m14); v14=v14.lanewise(XOR,v2).lanewise(ROR,16); v10=v10.add(v14); v6=v6.lanewise(XOR,v10).lanewise(ROR,12);
-        v2=v2.add(v6).add(m3); v14=v14.lanewise(XOR,v2).lanewise(ROR,8); v10=v10.add(v14); v6=v6.lanewise(XOR,v10).lanewise(ROR,7);
-        v3=v3.add(v7).add(m13); v15=v15.lanewise(XOR,v3).lanewise(ROR,16); v11=v11.add(v15); v7=v7.lanewise(XOR,v11).lanewise(ROR,12);
-        v3=v3.add(v7).add(m15); v15=v15.lanewise(XOR,v3).lanewise(ROR,8); v11=v11.add(v15); v7=v7.lanewise(XOR,v11).lanewise(ROR,7);
-        v0=v0.add(v5).add(m4); v15=v15.lanewise(XOR,v0).lanewise(ROR,16); v10=v10.add(v15); v5=v5.lanewise(XOR,v10).lanewise(ROR,12);
-        v0=v0.add(v5).add(m0); v15=v15.lanewise(XOR,v0).lanewise(ROR,8); v10=v10.add(v15); v5=v5.lanewise(XOR,v10).lanewise(ROR,7);
-        v1=v1.add(v6).add(m11); v12=v12.lanewise(XOR,v1).lanewise(ROR,16); v11=v11.add(v12); v6=v6.lanewise(XOR,v11).lanewise(ROR,12);
-        v1=v1.add(v6).add(m2); v12=v12.lanewise(XOR,v1).lanewise(ROR,8); v11=v11.add(v12); v6=v6.lanewise(XOR,v11).lanewise(ROR,7);
-        v2=v2.add(v7).add(m5); v13=v13.lanewise(XOR,v2).lanewise(ROR,16); v8=v8.add(v13); v7=v7.lanewise(XOR,v8).lanewise(ROR,12);
-        v2=v2.add(v7).add(m8); v13=v13.lanewise(XOR,v2).lanewise(ROR,8); v8=v8.add(v13); v7=v7.lanewise(XOR,v8).lanewise(ROR,7);
-        v3=v3.add(v4).add(m1); v14=v14.lanewise(XOR,v3).lanewise(ROR,16); v9=v9.add(v14); v4=v4.lanewise(XOR,v9).lanewise(ROR,12);
-        v3=v3.add(v4).add(m6); v14=v14.lanewise(XOR,v3).lanewise(ROR,8); v9=v9.add(v14); v4=v4.lanewise(XOR,v9).lanewise(ROR,7);
-        v0=v0.add(v4).add(m12); v12=v12.lanewise(XOR,v0).lanewise(ROR,16); v8=v8.add(v12); v4=v4.lanewise(XOR,v8).lanewise(ROR,12);
-        v0=v0.add(v4).add(m13); v12=v12.lanewise(XOR,v0).lanewise(ROR,8); v8=v8.add(v12); v4=v4.lanewise(XOR,v8).lanewise(ROR,7);
-        v1=v1.add(v5).add(m9); v13=v13.lanewise(XOR,v1).lanewise(ROR,16); v9=v9.add(v13); v5=v5.lanewise(XOR,v9).lanewise(ROR,12);
-        v1=v1.add(v5).add(m11); v13=v13.lanewise(XOR,v1).lanewise(ROR,8); v9=v9.add(v13); v5=v5.lanewise(XOR,v9).lanewise(ROR,7);
-        v2=v2.add(v6).add(m15); v14=v14.lanewise(XOR,v2).lanewise(ROR,16); v10=v10.add(v14); v6=v6.lanewise(XOR,v10).lanewise(ROR,12);
-        v2=v2.add(v6).add(m10); v14=v14.lanewise(XOR,v2).lanewise(ROR,8); v10=v10.add(v14); v6=v6.lanewise(XOR,v10).lanewise(ROR,7);
-        v3=v3.add(v7).add(m14); v15=v15.lanewise(XOR,v3).lanewise(ROR,16); v11=v11.add(v15); v7=v7.lanewise(XOR,v11).lanewise(ROR,12);
-        v3=v3.add(v7).add(m8); v15=v15.lanewise(XOR,v3).lanewise(ROR,8); v11=v11.add(v15); v7=v7.lanewise(XOR,v11).lanewise(ROR,7);
-        v0=v0.add(v5).add(m7); v15=v15.lanewise(XOR,v0).lanewise(ROR,16); v10=v10.add(v15); v5=v5.lanewise(XOR,v10).lanewise(ROR,12);
-        v0=v0.add(v5).add(m2); v15=v15.lanewise(XOR,v0).lanewise(ROR,8); v10=v10.add(v15); v5=v5.lanewise(XOR,v10).lanewise(ROR,7);
-        v1=v1.add(v6).add(m5); v12=v12.lanewise(XOR,v1).lanewise(ROR,16); v11=v11.add(v12); v6=v6.lanewise(XOR,v11).lanewise(ROR,12);
-        v1=v1.add(v6).add(m3); v12=v12.lanewise(XOR,v1).lanewise(ROR,8); v11=v11.add(v12); v6=v6.lanewise(XOR,v11).lanewise(ROR,7);
-        v2=v2.add(v7).add(m0); v13=v13.lanewise(XOR,v2).lanewise(ROR,16); v8=v8.add(v13); v7=v7.lanewise(XOR,v8).lanewise(ROR,12);
-        v2=v2.add(v7).add(m1); v13=v13.lanewise(XOR,v2).lanewise(ROR,8); v8=v8.add(v13); v7=v7.lanewise(XOR,v8).lanewise(ROR,7);
-        v3=v3.add(v4).add(m6); v14=v14.lanewise(XOR,v3).lanewise(ROR,16); v9=v9.add(v14); v4=v4.lanewise(XOR,v9).lanewise(ROR,12);
-        v3=v3.add(v4).add(m4); v14=v14.lanewise(XOR,v3).lanewise(ROR,8); v9=v9.add(v14); v4=v4.lanewise(XOR,v9).lanewise(ROR,7);
-        v0=v0.add(v4).add(m9); v12=v12.lanewise(XOR,v0).lanewise(ROR,16); v8=v8.add(v12); v4=v4.lanewise(XOR,v8).lanewise(ROR,12);
-        v0=v0.add(v4).add(m14); v12=v12.lanewise(XOR,v0).lanewise(ROR,8); v8=v8.add(v12); v4=v4.lanewise(XOR,v8).lanewise(ROR,7);
-        v1=v1.add(v5).add(m11); v13=v13.lanewise(XOR,v1).lanewise(ROR,16); v9=v9.add(v13); v5=v5.lanewise(XOR,v9).lanewise(ROR,12);
-        v1=v1.add(v5).add(m5); v13=v13.lanewise(XOR,v1).lanewise(ROR,8); v9=v9.add(v13); v5=v5.lanewise(XOR,v9).lanewise(ROR,7);
-        v2=v2.add(v6).add(m8); v14=v14.lanewise(XOR,v2).lanewise(ROR,16); v10=v10.add(v14); v6=v6.lanewise(XOR,v10).lanewise(ROR,12);
-        v2=v2.add(v6).add(m12); v14=v14.lanewise(XOR,v2).lanewise(ROR,8); v10=v10.add(v14); v6=v6.lanewise(XOR,v10).lanewise(ROR,7);
-        v3=v3.add(v7).add(m15); v15=v15.lanewise(XOR,v3).lanewise(ROR,16); v11=v11.add(v15); v7=v7.lanewise(XOR,v11).lanewise(ROR,12);
-        v3=v3.add(v7).add(m1); v15=v15.lanewise(XOR,v3).lanewise(ROR,8); v11=v11.add(v15); v7=v7.lanewise(XOR,v11).lanewise(ROR,7);
-        v0=v0.add(v5).add(m13); v15=v15.lanewise(XOR,v0).lanewise(ROR,16); v10=v10.add(v15); v5=v5.lanewise(XOR,v10).lanewise(ROR,12);
-        v0=v0.add(v5).add(m3); v15=v15.lanewise(XOR,v0).lanewise(ROR,8); v10=v10.add(v15); v5=v5.lanewise(XOR,v10).lanewise(ROR,7);
-        v1=v1.add(v6).add(m0); v12=v12.lanewise(XOR,v1).lanewise(ROR,16); v11=v11.add(v12); v6=v6.lanewise(XOR,v11).lanewise(ROR,12);
-        v1=v1.add(v6).add(m10); v12=v12.lanewise(XOR,v1).lanewise(ROR,8); v11=v11.add(v12); v6=v6.lanewise(XOR,v11).lanewise(ROR,7);
-        v2=v2.add(v7).add(m2); v13=v13.lanewise(XOR,v2).lanewise(ROR,16); v8=v8.add(v13); v7=v7.lanewise(XOR,v8).lanewise(ROR,12);
-        v2=v2.add(v7).add(m6); v13=v13.lanewise(XOR,v2).lanewise(ROR,8); v8=v8.add(v13); v7=v7.lanewise(XOR,v8).lanewise(ROR,7);
-        v3=v3.add(v4).add(m4); v14=v14.lanewise(XOR,v3).lanewise(ROR,16); v9=v9.add(v14); v4=v4.lanewise(XOR,v9).lanewise(ROR,12);
-        v3=v3.add(v4).add(m7); v14=v14.lanewise(XOR,v3).lanewise(ROR,8); v9=v9.add(v14); v4=v4.lanewise(XOR,v9).lanewise(ROR,7);
-        v0=v0.add(v4).add(m11); v12=v12.lanewise(XOR,v0).lanewise(ROR,16); v8=v8.add(v12); v4=v4.lanewise(XOR,v8).lanewise(ROR,12);
-        v0=v0.add(v4).add(m15); v12=v12.lanewise(XOR,v0).lanewise(ROR,8); v8=v8.add(v12); v4=v4.lanewise(XOR,v8).lanewise(ROR,7);
-        v1=v1.add(v5).add(m5); v13=v13.lanewise(XOR,v1).lanewise(ROR,16); v9=v9.add(v13); v5=v5.lanewise(XOR,v9).lanewise(ROR,12);
-        v1=v1.add(v5).add(m0); v13=v13.lanewise(XOR,v1).lanewise(ROR,8); v9=v9.add(v13); v5=v5.lanewise(XOR,v9).lanewise(ROR,7);
-        v2=v2.add(v6).add(m1); v14=v14.lanewise(XOR,v2).lanewise(ROR,16); v10=v10.add(v14); v6=v6.lanewise(XOR,v10).lanewise(ROR,12);
-        v2=v2.add(v6).add(m9); v14=v14.lanewise(XOR,v2).lanewise(ROR,8); v10=v10.add(v14); v6=v6.lanewise(XOR,v10).lanewise(ROR,7);
-        v3=v3.add(v7).add(m8); v15=v15.lanewise(XOR,v3).lanewise(ROR,16); v11=v11.add(v15); v7=v7.lanewise(XOR,v11).lanewise(ROR,12);
-        v3=v3.add(v7).add(m6); v15=v15.lanewise(XOR,v3).lanewise(ROR,8); v11=v11.add(v15); v7=v7.lanewise(XOR,v11).lanewise(ROR,7);
-        v0=v0.add(v5).add(m14); v15=v15.lanewise(XOR,v0).lanewise(ROR,16); v10=v10.add(v15); v5=v5.lanewise(XOR,v10).lanewise(ROR,12);
-        v0=v0.add(v5).add(m10); v15=v15.lanewise(XOR,v0).lanewise(ROR,8); v10=v10.add(v15); v5=v5.lanewise(XOR,v10).lanewise(ROR,7);
-        v1=v1.add(v6).add(m2); v12=v12.lanewise(XOR,v1).lanewise(ROR,16); v11=v11.add(v12); v6=v6.lanewise(XOR,v11).lanewise(ROR,12);
-        v1=v1.add(v6).add(m12); v12=v12.lanewise(XOR,v1).lanewise(ROR,8); v11=v11.add(v12); v6=v6.lanewise(XOR,v11).lanewise(ROR,7);
-        v2=v2.add(v7).add(m3); v13=v13.lanewise(XOR,v2).lanewise(ROR,16); v8=v8.add(v13); v7=v7.lanewise(XOR,v8).lanewise(ROR,12);
-        v2=v2.add(v7).add(m4); v13=v13.lanewise(XOR,v2).lanewise(ROR,8); v8=v8.add(v13); v7=v7.lanewise(XOR,v8).lanewise(ROR,7);
-        v3=v3.add(v4).add(m7); v14=v14.lanewise(XOR,v3).lanewise(ROR,16); v9=v9.add(v14); v4=v4.lanewise(XOR,v9).lanewise(ROR,12);
-        v3=v3.add(v4).add(m13); v14=v14.lanewise(XOR,v3).lanewise(ROR,8); v9=v9.add(v14); v4=v4.lanewise(XOR,v9).lanewise(ROR,7);
-        storeTransposed(v0.lanewise(XOR, v8), v1.lanewise(XOR, v9), v2.lanewise(XOR, v10), v3.lanewise(XOR, v11),
-                v4.lanewise(XOR, v12), v5.lanewise(XOR, v13), v6.lanewise(XOR, v14), v7.lanewise(XOR, v15), out,
-                outOff);
+        storeTransposed(c0, c1, c2, c3, c4, c5, c6, c7, out, outOff);
     }
 
     /** Writes word j of lane i to {@code out[off + 8 i + j]}: each lane's chaining value lands contiguously. */
