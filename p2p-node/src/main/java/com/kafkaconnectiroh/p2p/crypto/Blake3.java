@@ -46,8 +46,6 @@ public final class Blake3 {
     private static final int MAX_DEPTH = 54; // 2^54 chunks = 2^64 bytes
     /** Inputs below this are hashed on the calling thread even when asked for parallel hashing. */
     static final int PARALLEL_MIN_LEN = 1 << 20;
-    /** Largest file window mapped at once by {@link #hashFile}. */
-    private static final long FILE_WINDOW = 1L << 30;
 
     private final int[] key;
     private final int flags;
@@ -157,7 +155,7 @@ public final class Blake3 {
         return littleEndianFromWords(cv);
     }
 
-    /** Hash of a whole file, memory-mapped and spread over {@link #hashingPool()}. */
+    /** Hash of a whole file, read in 1 MiB pieces spread over {@link #hashingPool()}. */
     public static byte[] hashFile(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return hash(ch, 0, ch.size(), hashingPool());
@@ -165,38 +163,20 @@ public final class Blake3 {
     }
 
     /**
-     * Hash of the file region {@code [pos, pos+len)} (as a blob of its own), mapped in windows of up to 1 GiB;
-     * large regions spread over {@code pool}, or on the calling thread if {@code pool} is null.
+     * Hash of the file region {@code [pos, pos+len)} (as a blob of its own), read with positional reads in
+     * pieces of up to 1 MiB (whole subtrees), spread over {@code pool}, or on the calling thread if
+     * {@code pool} is null. Reading measured faster than mapping here (no page-fault storm per run).
      */
     public static byte[] hash(FileChannel ch, long pos, long len, ForkJoinPool pool) throws IOException {
         int[] cv = new int[8];
-        fileSubtree(ch, pos, len, 0, true, pool, cv, 0);
-        return littleEndianFromWords(cv);
-    }
-
-    private static void fileSubtree(FileChannel ch, long pos, long len, long counter, boolean root, ForkJoinPool pool,
-            int[] out, int outOff) throws IOException {
-        if (len <= FILE_WINDOW) {
-            ByteBuffer window = len == 0 ? ByteBuffer.allocate(0) : ch.map(FileChannel.MapMode.READ_ONLY, pos, len);
-            if (window.limit() != len) {
-                throw new IOException("file shorter than expected: mapped " + window.limit() + " of " + len);
-            }
-            int[] cv = new int[8];
-            if (pool == null) {
-                Blake3Tree.local().subtree(window, 0, (int) len, counter, IV, 0, root, cv, 0);
-            } else {
-                Blake3Parallel.subtree(pool, window, 0, (int) len, counter, IV, 0, root, cv);
-            }
-            System.arraycopy(cv, 0, out, outOff, 8);
-            return;
+        Blake3FileHasher task = new Blake3FileHasher(ch, pos, len, 0, true, pool != null, cv, 0);
+        if (pool == null) {
+            task.run();
+        } else {
+            pool.invoke(task);
         }
-        long n = Blake3Tree.chunkCount(len);
-        long leftChunks = Long.highestOneBit(n - 1);
-        int[] pair = new int[16];
-        fileSubtree(ch, pos, leftChunks * CHUNK_LEN, counter, false, pool, pair, 0);
-        fileSubtree(ch, pos + leftChunks * CHUNK_LEN, len - leftChunks * CHUNK_LEN, counter + leftChunks, false,
-                pool, pair, 8);
-        Blake3Compress.compress(IV, 0, pair, 0, 0, BLOCK_LEN, PARENT | (root ? ROOT : 0), out, outOff, false);
+        task.rethrow();
+        return littleEndianFromWords(cv);
     }
 
     // ---- incremental hashing ----

@@ -148,6 +148,9 @@ class Blake3Test {
                 byte[] region = java.util.Arrays.copyOfRange(input, 4097, len - 3);
                 assertEquals(B3sum.hash(region), Hex.encode(Blake3.hash(ch, 4097, region.length, ForkJoinPool.commonPool())),
                         "file region, len " + len);
+                // A region past the end of the file is an error, not a hash of fewer bytes.
+                assertThrows(java.io.EOFException.class, () -> Blake3.hash(ch, 0, len + 1, Blake3.hashingPool()));
+                assertThrows(java.io.EOFException.class, () -> Blake3.hash(ch, 0, len + 1, null));
             }
             String xof = B3sum.run(f, 200, null);
             assertEquals(xof, xof(feedInPieces(Blake3.newHasher(), input, rnd), 200), "xof, len " + len);

@@ -24,8 +24,9 @@ import java.util.concurrent.RecursiveAction;
 public final class Outboard {
     /** Subtrees from this size on are forked when computing in parallel. */
     static final long PARALLEL_SPLIT = 1L << 20;
-    /** Largest file window mapped at once. */
-    static final long FILE_WINDOW = 1L << 30;
+    /** File bytes read and built at once: 1 MiB, 64 blocks, always a whole subtree. */
+    static final int FILE_PIECE = 1 << 20;
+    private static final ThreadLocal<byte[]> PIECE_BUFFER = ThreadLocal.withInitial(() -> new byte[FILE_PIECE]);
 
     private final BaoTree tree;
     private final byte[] root;
@@ -98,13 +99,24 @@ public final class Outboard {
         return b.done();
     }
 
-    /** Outboard of a whole file, memory-mapped in windows of up to 1 GiB, spread over {@code pool} if not null. */
+    /**
+     * Outboard of a whole file, read in pieces of up to 1 MiB (whole subtrees) with positional reads, spread
+     * over {@code pool}, or on the calling thread if it is null.
+     */
     public static Outboard compute(Path file, ForkJoinPool pool) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             BaoTree tree = new BaoTree(size);
             Builder b = new Builder(tree);
-            b.fileNode(ch, pool, 0, size, 0, true, b.root, 0);
+            Builder.FileTask task = b.new FileTask(ch, pool != null, 0, size, 0, true, b.root, 0);
+            if (pool == null) {
+                task.run();
+            } else {
+                pool.invoke(task);
+            }
+            if (task.failure != null) {
+                throw task.failure;
+            }
             return b.done();
         }
     }
@@ -264,30 +276,74 @@ public final class Outboard {
             };
         }
 
-        void fileNode(FileChannel ch, ForkJoinPool pool, long startChunk, long bytes, long index, boolean isRoot,
-                byte[] out, int outOff) throws IOException {
-            long n = Math.max(1, BaoTree.chunks(bytes));
-            if (bytes <= FILE_WINDOW) {
-                long offset = startChunk * BaoTree.CHUNK_LEN;
-                ByteBuffer window = bytes == 0 ? ByteBuffer.allocate(0)
-                        : ch.map(FileChannel.MapMode.READ_ONLY, offset, bytes);
-                if (window.limit() != bytes) {
-                    throw new EOFException("file shorter than " + (offset + bytes) + " bytes");
-                }
-                Leaves leaves = new BufferLeaves(window, offset);
-                if (pool == null) {
-                    node(leaves, startChunk, bytes, index, isRoot, out, outOff);
-                } else {
-                    pool.invoke(task(leaves, startChunk, bytes, index, isRoot, out, outOff));
-                }
-                return;
+        /** A file subtree: pieces of up to {@link #FILE_PIECE} are read and built on one thread. */
+        final class FileTask extends RecursiveAction {
+            private static final long serialVersionUID = 1L;
+            private final transient FileChannel ch;
+            private final boolean parallel;
+            private final long startChunk;
+            private final long bytes;
+            private final long index;
+            private final boolean isRoot;
+            private final byte[] out;
+            private final int outOff;
+            transient IOException failure;
+
+            FileTask(FileChannel ch, boolean parallel, long startChunk, long bytes, long index, boolean isRoot,
+                    byte[] out, int outOff) {
+                this.ch = ch;
+                this.parallel = parallel;
+                this.startChunk = startChunk;
+                this.bytes = bytes;
+                this.index = index;
+                this.isRoot = isRoot;
+                this.out = out;
+                this.outOff = outOff;
             }
-            long m = BaoTree.leftChunks(n);
-            int pair = (int) (index * BaoTree.PAIR_LEN);
-            fileNode(ch, pool, startChunk, m * BaoTree.CHUNK_LEN, index + 1, false, pairs, pair);
-            fileNode(ch, pool, startChunk + m, bytes - m * BaoTree.CHUNK_LEN, index + m / BaoTree.BLOCK_CHUNKS, false,
-                    pairs, pair + 32);
-            Blake3.parentChainingValue(pairs, pair, pairs, pair + 32, isRoot, out, outOff);
+
+            void run() {
+                compute();
+            }
+
+            @Override
+            protected void compute() {
+                long n = Math.max(1, BaoTree.chunks(bytes));
+                if (bytes <= FILE_PIECE) {
+                    long offset = startChunk * BaoTree.CHUNK_LEN;
+                    byte[] buf = PIECE_BUFFER.get();
+                    ByteBuffer b = ByteBuffer.wrap(buf, 0, (int) bytes);
+                    try {
+                        while (b.hasRemaining()) {
+                            if (ch.read(b, offset + b.position()) < 0) {
+                                throw new EOFException("file ends before byte " + (offset + bytes));
+                            }
+                        }
+                    } catch (IOException e) {
+                        failure = e;
+                        return;
+                    }
+                    node(new BufferLeaves(ByteBuffer.wrap(buf), offset), startChunk, bytes, index, isRoot, out, outOff);
+                    return;
+                }
+                long m = BaoTree.leftChunks(n);
+                int pair = (int) (index * BaoTree.PAIR_LEN);
+                FileTask left = new FileTask(ch, parallel, startChunk, m * BaoTree.CHUNK_LEN, index + 1, false, pairs,
+                        pair);
+                FileTask right = new FileTask(ch, parallel, startChunk + m, bytes - m * BaoTree.CHUNK_LEN,
+                        index + m / BaoTree.BLOCK_CHUNKS, false, pairs, pair + 32);
+                if (parallel) {
+                    left.fork();
+                    right.compute();
+                    left.join();
+                } else {
+                    left.compute();
+                    right.compute();
+                }
+                failure = left.failure != null ? left.failure : right.failure;
+                if (failure == null) {
+                    Blake3.parentChainingValue(pairs, pair, pairs, pair + 32, isRoot, out, outOff);
+                }
+            }
         }
     }
 }
