@@ -496,6 +496,12 @@ public final class QuicConnection {
         if (now >= pacingDeadline) {
             pacingDeadline = Long.MAX_VALUE;
         }
+        PacketSpace app = spaces[PacketSpace.APPLICATION];
+        if (now >= app.ackDeadline) {
+            // the delayed ACK is due: it goes with the next transmit, whatever else limits sending
+            app.ackImmediately = true;
+            app.ackDeadline = Long.MAX_VALUE;
+        }
         if (now >= keepAliveDeadline()) {
             keepAlivePending = true;
             lastAckElicitingSent = now; // re-arm from now; the PING goes out with the next transmit
