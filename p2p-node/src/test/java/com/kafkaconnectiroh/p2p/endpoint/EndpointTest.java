@@ -2,6 +2,7 @@ package com.kafkaconnectiroh.p2p.endpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -281,6 +282,47 @@ class EndpointTest {
         ab.close(0, "");
         atB.close(0, "");
         ba.close(0, "");
+    }
+
+    @Test
+    void peerCloseWakesEveryBlockedOperationWithItsReason() throws Exception {
+        TransportConfig oneStream = new TransportConfig().maxConcurrentBidiStreams(1)
+                .streamReceiveWindow(64 * 1024).connectionReceiveWindow(128 * 1024);
+        Endpoint serverEp = track(Endpoint.builder().bindAddr(LOOPBACK).alpns(HOLD).transportConfig(oneStream).bind());
+        Endpoint client = track(Endpoint.builder().bindAddr(LOOPBACK).bind());
+        Connection c = client.connect(serverEp.addr(), HOLD);
+        Connection s = serverEp.accept(Duration.ofSeconds(5));
+        BiStream first = c.openBi(); // the only stream the server allows
+        first.send().writeAll(new byte[1]);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> blocked = List.of(
+                    pool.submit(() -> c.openBi()),                              // no stream credit
+                    pool.submit(() -> c.acceptBi()),                            // nothing comes
+                    pool.submit(() -> first.recv().read(ByteBuffer.allocate(10))), // no data
+                    pool.submit(() -> {                                          // flow control stops it
+                        first.send().writeAll(new byte[6 << 20]); // more than the 4 MiB send buffer
+                        return null;
+                    }));
+            // every one is parked on the loop before the close arrives: the write has filled the window
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (c.stats().streamBytesSent() < 64 * 1024) {
+                assertTrue(System.nanoTime() < deadline, "writer never filled the window");
+                Thread.onSpinWait();
+            }
+            s.close(99, "shutting down");
+            String[] names = {"openBi", "acceptBi", "read", "writeAll"};
+            for (int i = 0; i < blocked.size(); i++) {
+                Future<?> f = blocked.get(i);
+                java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> f.get(5, TimeUnit.SECONDS), names[i] + " was not failed by the close");
+                ConnectionLostException lost = assertInstanceOf(ConnectionLostException.class, e.getCause());
+                assertEquals(new ConnectionClose(ConnectionClose.Kind.APPLICATION_CLOSED, true, 99, "shutting down"),
+                        lost.close());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
