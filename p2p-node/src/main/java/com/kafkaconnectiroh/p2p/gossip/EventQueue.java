@@ -1,7 +1,6 @@
 package com.kafkaconnectiroh.p2p.gossip;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -57,16 +56,17 @@ final class EventQueue {
 
     /** Waits up to {@code nanos} (forever if negative); null on timeout, or once closed and drained. */
     GossipEvent take(long nanos) throws InterruptedException {
+        boolean forever = nanos < 0;
         lock.lockInterruptibly();
         try {
             while (events.isEmpty()) {
                 if (closed) {
                     return null;
                 }
-                if (nanos < 0) {
+                if (forever) {
                     notEmpty.await();
                 } else {
-                    if (nanos == 0) {
+                    if (nanos <= 0) {
                         return null;
                     }
                     nanos = notEmpty.awaitNanos(nanos);
@@ -138,9 +138,5 @@ final class EventQueue {
         } catch (ArithmeticException e) {
             return -1;
         }
-    }
-
-    static long millis(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 }
