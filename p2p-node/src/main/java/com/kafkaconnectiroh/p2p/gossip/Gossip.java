@@ -49,7 +49,8 @@ public final class Gossip implements ProtocolHandler, AutoCloseable {
 
     /** Everything a Gossip is configured with (see {@link Builder}). */
     record Settings(GossipConfig config, List<String> dialAlpns, List<String> acceptAlpns, int subscriberCapacity,
-                    int maxPendingCommands, long maxQueuedBytes, int maxQueuedMessages, int addressBookSize,
+                    int maxPendingCommands, long maxQueuedBytes, int maxQueuedMessages, int maxHeldBroadcasts,
+                    int addressBookSize,
                     Duration connectTimeout, long lingerNanos, Duration shutdownGrace) {
     }
 
@@ -102,9 +103,14 @@ public final class Gossip implements ProtocolHandler, AutoCloseable {
      * join through us.
      */
     public GossipTopic subscribe(TopicId topic, Collection<EndpointAddr> bootstrap) {
+        return subscribe(topic, bootstrap, settings.subscriberCapacity());
+    }
+
+    /** Like {@link #subscribe(TopicId, Collection)} with this subscription's own event queue capacity. */
+    public GossipTopic subscribe(TopicId topic, Collection<EndpointAddr> bootstrap, int eventCapacity) {
         Objects.requireNonNull(topic, "topic");
         List<EndpointAddr> peers = List.copyOf(bootstrap);
-        GossipTopic h = new GossipTopic(actor, topic, settings.subscriberCapacity());
+        GossipTopic h = new GossipTopic(actor, topic, eventCapacity);
         if (!actor.post(() -> actor.subscribe(h, peers))) {
             h.closedByGossip("gossip is shut down");
         }
@@ -196,6 +202,7 @@ public final class Gossip implements ProtocolHandler, AutoCloseable {
         private int maxPendingCommands = 1024;
         private long maxQueuedBytes = 8L << 20;
         private int maxQueuedMessages = 16_384;
+        private int maxHeldBroadcasts = 1024;
         private int addressBookSize = 4096;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration linger = Duration.ofSeconds(10);
@@ -287,6 +294,19 @@ public final class Gossip implements ProtocolHandler, AutoCloseable {
             return this;
         }
 
+        /**
+         * Per topic: broadcasts kept while the topic has no neighbor (before joining, or while every neighbor is
+         * being replaced), sent when the first neighbor is up; beyond this many (or {@link #maxQueuedBytes}) the
+         * oldest are dropped. Default 1024; 0 drops them at once, as iroh does.
+         */
+        public Builder maxHeldBroadcasts(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("maxHeldBroadcasts must not be negative, got " + n);
+            }
+            this.maxHeldBroadcasts = n;
+            return this;
+        }
+
         /** Peers whose addresses we remember, least recently used dropped first (default 4096). */
         public Builder addressBookSize(int n) {
             if (n < 1) {
@@ -335,7 +355,7 @@ public final class Gossip implements ProtocolHandler, AutoCloseable {
             Objects.requireNonNull(endpoint, "endpoint");
             long s = seed != null ? seed : new SecureRandom().nextLong();
             Settings settings = new Settings(config, dialAlpns, acceptAlpns, subscriberCapacity, maxPendingCommands,
-                    maxQueuedBytes, maxQueuedMessages, addressBookSize, connectTimeout, linger.toNanos(), shutdownGrace);
+                    maxQueuedBytes, maxQueuedMessages, maxHeldBroadcasts, addressBookSize, connectTimeout, linger.toNanos(), shutdownGrace);
             return new Gossip(endpoint, settings, s);
         }
     }

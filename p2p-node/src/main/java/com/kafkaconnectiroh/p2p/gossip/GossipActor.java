@@ -92,11 +92,14 @@ final class GossipActor {
     record Outgoing(TopicId topic, Message<EndpointId> message, int size) {
     }
 
-    /** Per-topic driver state: the subscriptions and the neighbor set they see. */
+    /** Per-topic driver state: the subscriptions, the neighbor set they see, broadcasts held for a neighbor. */
     static final class TopicState {
         final TopicId id;
         final List<GossipTopic> handles = new ArrayList<>(1);
         final LinkedHashSet<EndpointId> neighbors = new LinkedHashSet<>();
+        /** Broadcasts made while the topic had no neighbor, oldest first; bounded by maxHeldBroadcasts. */
+        final ArrayDeque<TopicCommand.Broadcast<EndpointId>> held = new ArrayDeque<>();
+        long heldBytes;
 
         TopicState(TopicId id) {
             this.id = id;
@@ -201,6 +204,9 @@ final class GossipActor {
     /** A decoded message from a peer (from a {@link Link}'s reader). */
     void received(EndpointId from, TopicId topic, Message<EndpointId> message) {
         counters.messagesReceived++;
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("{}: from {} on {}: {}", me.fmtShort(), from.fmtShort(), topic.fmtShort(), message);
+        }
         handle(new InEvent.RecvMessage<>(from, topic, message));
     }
 
@@ -220,6 +226,10 @@ final class GossipActor {
         if (event instanceof Event.NeighborUp<EndpointId> up) {
             t.neighbors.add(up.peer());
             e = new GossipEvent.NeighborUp(up.peer());
+            if (!t.held.isEmpty()) {
+                // not now: the rest of this step (e.g. our Neighbor answer) must go out before the broadcasts
+                post(() -> releaseHeld(t));
+            }
         } else {
             EndpointId down = ((Event.NeighborDown<EndpointId>) event).peer();
             t.neighbors.remove(down);
@@ -322,8 +332,30 @@ final class GossipActor {
             return;
         }
         counters.broadcasts++;
-        handle(new InEvent.Command<>(h.id(), new TopicCommand.Broadcast<>(content, scope)));
+        TopicState t = topics.get(h.id());
+        TopicCommand.Broadcast<EndpointId> b = new TopicCommand.Broadcast<>(content, scope);
+        if (t.neighbors.isEmpty() && settings.maxHeldBroadcasts() > 0) {
+            // Nobody to hand it to (not joined yet, or every neighbor just left): PlumTree would drop it, and
+            // neighbors that come later never hear of it. Hold it until the first neighbor is up.
+            t.held.add(b);
+            t.heldBytes += content.length;
+            while (t.held.size() > settings.maxHeldBroadcasts() || t.heldBytes > settings.maxQueuedBytes()) {
+                t.heldBytes -= t.held.poll().content().length;
+                counters.heldDropped++;
+            }
+        } else {
+            handle(new InEvent.Command<>(h.id(), b));
+        }
         done.complete(null);
+    }
+
+    /** The topic has a neighbor again: broadcast what was held (after the step that brought it up). */
+    private void releaseHeld(TopicState t) {
+        while (!t.held.isEmpty() && !t.neighbors.isEmpty() && topics.get(t.id) == t) {
+            TopicCommand.Broadcast<EndpointId> b = t.held.poll();
+            t.heldBytes -= b.content().length;
+            handle(new InEvent.Command<>(t.id, b));
+        }
     }
 
     void unsubscribe(GossipTopic h) {
@@ -343,6 +375,9 @@ final class GossipActor {
     private void send(EndpointId to, TopicId topic, Message<EndpointId> message) {
         if (to.equals(me)) {
             return;
+        }
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("{}: to {} on {}: {}", me.fmtShort(), to.fmtShort(), topic.fmtShort(), message);
         }
         PeerState p = peers.computeIfAbsent(to, PeerState::new);
         if (p.active != null) {
@@ -461,6 +496,7 @@ final class GossipActor {
     }
 
     private void disconnectPeer(EndpointId id) {
+        LOG.trace("{}: disconnect {}", me.fmtShort(), id.fmtShort());
         PeerState p = peers.get(id);
         if (p == null) {
             return;
@@ -594,7 +630,11 @@ final class GossipActor {
                 queued += l.queuedBytes;
             }
         }
-        return counters.snapshot(peersWithLinks, links, dialing, queued, topics.size(), addresses.size(),
+        int held = 0;
+        for (TopicState t : topics.values()) {
+            held += t.held.size();
+        }
+        return counters.snapshot(peersWithLinks, links, dialing, queued, held, topics.size(), addresses.size(),
                 loop.pendingTimers(), state.claimedConnections());
     }
 

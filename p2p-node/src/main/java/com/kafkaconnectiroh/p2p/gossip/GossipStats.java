@@ -9,6 +9,7 @@ package com.kafkaconnectiroh.p2p.gossip;
  * @param connectionsV1      of which {@code /iroh-gossip/1}
  * @param dialing            dials under way
  * @param queuedBytes        encoded bytes waiting for a dial or for the transport's send buffer
+ * @param heldBroadcasts     our broadcasts held because their topic has no neighbor yet
  * @param topics             joined topics
  * @param addressBook        peers we know addresses of
  * @param timers             armed timers
@@ -22,11 +23,13 @@ package com.kafkaconnectiroh.p2p.gossip;
  * @param protocolErrors     connections we closed for malformed or oversized frames
  * @param queueOverflows     connections we closed because their send queue overflowed
  * @param queueDrops         messages dropped because a dialing peer's queue was full
+ * @param heldDropped        held broadcasts dropped (oldest first) because too many waited for a neighbor
  */
 public record GossipStats(int peersConnected, int connections, int connectionsV0, int connectionsV1, int dialing,
-                          long queuedBytes, int topics, int addressBook, int timers, int claimedPeers,
+                          long queuedBytes, int heldBroadcasts, int topics, int addressBook, int timers, int claimedPeers,
                           long messagesSent, long messagesReceived, long broadcasts, long delivered, long dials,
-                          long dialFailures, long protocolErrors, long queueOverflows, long queueDrops) {
+                          long dialFailures, long protocolErrors, long queueOverflows, long queueDrops,
+                          long heldDropped) {
 
     /** Mutable counters, owned by the gossip thread. */
     static final class Counters {
@@ -39,14 +42,15 @@ public record GossipStats(int peersConnected, int connections, int connectionsV0
         long protocolErrors;
         long queueOverflows;
         long queueDrops;
+        long heldDropped;
         int linksV0;
         int linksV1;
 
-        GossipStats snapshot(int peersConnected, int links, int dialing, long queuedBytes, int topics,
+        GossipStats snapshot(int peersConnected, int links, int dialing, long queuedBytes, int held, int topics,
                              int addressBook, int timers, int claimed) {
-            return new GossipStats(peersConnected, links, linksV0, linksV1, dialing, queuedBytes, topics, addressBook,
-                    timers, claimed, messagesSent, messagesReceived, broadcasts, delivered, dials, dialFailures,
-                    protocolErrors, queueOverflows, queueDrops);
+            return new GossipStats(peersConnected, links, linksV0, linksV1, dialing, queuedBytes, held, topics,
+                    addressBook, timers, claimed, messagesSent, messagesReceived, broadcasts, delivered, dials,
+                    dialFailures, protocolErrors, queueOverflows, queueDrops, heldDropped);
         }
     }
 }

@@ -43,8 +43,9 @@ public final class GossipTopic implements AutoCloseable {
     /**
      * Broadcasts {@code content} to every subscriber of the topic in the swarm (not back to us). The future
      * completes once the message is handed to the protocol (queued for our neighbors), not when it arrived
-     * anywhere; with no neighbor yet it goes nowhere, so wait for {@link #joined()} first. Blocks the caller while
-     * more than {@link Gossip.Builder#maxPendingCommands} commands wait for the gossip thread.
+     * anywhere. While the topic has no neighbor the message is held (up to {@link Gossip.Builder#maxHeldBroadcasts})
+     * and sent when the first one is up; iroh would drop it. Blocks the caller while more than
+     * {@link Gossip.Builder#maxPendingCommands} commands wait for the gossip thread.
      *
      * @throws IllegalArgumentException content longer than {@link Gossip#maxContentSize()}
      */

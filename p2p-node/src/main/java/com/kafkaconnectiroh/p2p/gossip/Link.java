@@ -65,6 +65,7 @@ final class Link {
     }
 
     void start() {
+        LOG.debug("{}: {} started", actor.me().fmtShort(), this);
         conn.closed().whenComplete((why, err) -> actor.post(() -> onClosed(why)));
         if (v1) {
             acceptUni();
@@ -163,6 +164,8 @@ final class Link {
             return;
         }
         sending = false;
+        LOG.debug("{}: {} stops sending ({} writers, {} readers open, {} ended)", actor.me().fmtShort(), this,
+                writers.size(), openReaders, endedReaders);
         if (v1) {
             for (FrameWriter w : topicWriters.values()) {
                 w.finishAfterFlush();
@@ -181,6 +184,7 @@ final class Link {
 
     void writerDone(FrameWriter w) {
         writers.remove(w);
+        LOG.debug("{}: {} stream finished and acknowledged ({} left)", actor.me().fmtShort(), this, writers.size());
         maybeClose();
     }
 
@@ -203,6 +207,7 @@ final class Link {
     void readerEnded(FrameReader r) {
         openReaders--;
         endedReaders++;
+        LOG.debug("{}: {} peer finished a stream ({} open)", actor.me().fmtShort(), this, openReaders);
         maybeClose();
     }
 
