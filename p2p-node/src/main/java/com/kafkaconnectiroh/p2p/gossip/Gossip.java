@@ -168,9 +168,10 @@ public final class Gossip implements ProtocolHandler, AutoCloseable {
     /**
      * Leaves every topic (a Disconnect to each neighbor), lets every connection flush, finish and close, and
      * stops the gossip thread; connections still open after {@link Builder#shutdownGrace} are closed. The future
-     * completes when all that is done. Idempotent.
+     * completes when all that is done: with true if every connection ended cleanly in time (the peers acknowledged
+     * everything we sent), false if some had to be cut. Idempotent.
      */
-    public CompletableFuture<Void> shutdownAsync() {
+    public CompletableFuture<Boolean> shutdownAsync() {
         return actor.shutdown(settings.shutdownGrace().toNanos());
     }
 

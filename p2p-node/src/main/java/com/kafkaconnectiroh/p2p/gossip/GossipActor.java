@@ -66,9 +66,10 @@ final class GossipActor {
     private final Map<TopicId, TopicState> topics = new LinkedHashMap<>();
     private final AddressBook addresses;
     private final Semaphore commandPermits;
-    private final CompletableFuture<Void> shutdownDone = new CompletableFuture<>();
+    private final CompletableFuture<Boolean> shutdownDone = new CompletableFuture<>();
     private List<InetSocketAddress> ourAddrs;
     private boolean shuttingDown;
+    private boolean stopping;
 
     /** Per-peer connection state. */
     static final class PeerState {
@@ -545,11 +546,12 @@ final class GossipActor {
     // ================================================================================================
     // Shutdown (loop)
 
-    /** Leaves every topic, lets every connection flush and finish, then stops the loop (forcibly after grace). */
-    CompletableFuture<Void> shutdown(long graceNanos) {
-        if (!post(() -> beginShutdown(graceNanos))) {
-            return loop.terminated();
-        }
+    /**
+     * Leaves every topic, lets every connection flush and finish, then stops the loop (forcibly after grace).
+     * Completes with true if every connection ended cleanly (what we sent was acknowledged) within the grace.
+     */
+    CompletableFuture<Boolean> shutdown(long graceNanos) {
+        post(() -> beginShutdown(graceNanos));
         return shutdownDone;
     }
 
@@ -585,24 +587,27 @@ final class GossipActor {
                 return;
             }
         }
-        completeShutdown();
+        completeShutdown(true);
     }
 
     private void forceShutdown() {
+        boolean clean = true;
         for (PeerState p : peers.values()) {
             for (Link l : p.links) {
+                clean = false;
                 l.conn.close(GossipCloseCodes.NORMAL, GossipCloseCodes.REASON_SHUTDOWN);
             }
         }
-        completeShutdown();
+        completeShutdown(clean);
     }
 
-    private void completeShutdown() {
-        if (shutdownDone.isDone()) {
+    private void completeShutdown(boolean clean) {
+        if (shutdownDone.isDone() || stopping) {
             return;
         }
+        stopping = true;
         loop.stop();
-        loop.terminated().whenComplete((v, e) -> shutdownDone.complete(null));
+        loop.terminated().whenComplete((v, e) -> shutdownDone.complete(clean));
     }
 
     boolean isShuttingDown() {
