@@ -2,6 +2,7 @@ package com.kafkaconnectiroh.p2p.gossip;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.Router;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
@@ -28,7 +29,11 @@ final class JavaNode implements AutoCloseable {
     }
 
     static JavaNode start(UnaryOperator<Gossip.Builder> configure) throws IOException {
-        Endpoint ep = Endpoint.builder().bindAddr(LOOPBACK)
+        return start(SecretKey.generate(), configure);
+    }
+
+    static JavaNode start(SecretKey key, UnaryOperator<Gossip.Builder> configure) throws IOException {
+        Endpoint ep = Endpoint.builder().bindAddr(LOOPBACK).secretKey(key)
                 .transportConfig(new TransportConfig().keepAliveIntervalNanos(1_000_000_000L))
                 .bind();
         Gossip g = configure.apply(Gossip.builder()).spawn(ep);
