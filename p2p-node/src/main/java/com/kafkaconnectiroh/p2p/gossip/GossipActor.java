@@ -622,6 +622,8 @@ final class GossipActor {
         int links = 0;
         int dialing = 0;
         long queued = 0;
+        long lost = 0;
+        long ptos = 0;
         for (PeerState p : peers.values()) {
             if (!p.links.isEmpty()) {
                 peersWithLinks++;
@@ -633,6 +635,13 @@ final class GossipActor {
             queued += p.pendingBytes;
             for (Link l : p.links) {
                 queued += l.queuedBytes;
+                try {
+                    com.kafkaconnectiroh.p2p.quic.ConnectionStats cs = l.conn.stats();
+                    lost += cs.packetsLost();
+                    ptos += cs.ptoCount();
+                } catch (RuntimeException e) {
+                    // closed meanwhile
+                }
             }
         }
         int held = 0;
@@ -640,7 +649,7 @@ final class GossipActor {
             held += t.held.size();
         }
         return counters.snapshot(peersWithLinks, links, dialing, queued, held, topics.size(), addresses.size(),
-                loop.pendingTimers(), state.claimedConnections());
+                loop.pendingTimers(), state.claimedConnections(), lost, ptos);
     }
 
     /** The protocol's view of a topic (tests). */
