@@ -477,6 +477,14 @@ final class GossipActor {
         } else {
             counters.linksV0++;
         }
+        if (dialed && !v1 && p.active != null && p.pending.isEmpty()) {
+            // Our dial raced the peer's: its connection already carries what we had queued. On /0 the dialer must
+            // write first before the peer sees the stream (and can send on it), and we have nothing to write: keep
+            // sending where we do, and only finish this stream, which shows it to the peer.
+            link.start();
+            link.stopSending();
+            return;
+        }
         Link old = p.active;
         p.active = link;
         link.start();

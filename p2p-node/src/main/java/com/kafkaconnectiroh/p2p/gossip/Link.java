@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Ending (iroh-gossip {@code net.rs::connection_loop}): when the protocol no longer sends on this connection
  * ({@link #stopSending}: replaced by a newer connection, or the peer was disconnected), every send stream is
  * flushed and finished; once the peer acknowledged that and has finished its own streams, we close with code 0
- * "close from disconnect". A peer that never finishes gets {@link Gossip.Builder#linger} before the close.
+ * "close from disconnect". A peer that never finishes, and sends nothing for {@link Gossip.Builder#linger}, gets
+ * closed anyway.
  * Malformed or oversized frames close the connection at once with {@link GossipCloseCodes}.
  */
 final class Link {
@@ -54,6 +55,8 @@ final class Link {
     private final HashMap<TopicId, FrameWriter> topicWriters;
     private int openReaders;
     private int endedReaders;
+    /** When the peer last sent us a frame here (the linger timer spares a connection the peer still uses). */
+    private long lastFrameNanos = System.nanoTime();
 
     Link(GossipActor actor, GossipActor.PeerState peer, Connection conn, boolean v1, boolean dialer) {
         this.actor = actor;
@@ -174,12 +177,24 @@ final class Link {
         } else {
             v0Writer.finishAfterFlush();
         }
-        actor.loop.schedule(actor.settings.lingerNanos(), () -> {
-            if (!isDead()) {
+        armLinger(actor.settings.lingerNanos());
+        maybeClose();
+    }
+
+    /** Closes the connection once the peer has sent nothing on it for the linger time (and it is still open). */
+    private void armLinger(long delay) {
+        actor.loop.schedule(delay, () -> {
+            if (isDead()) {
+                return;
+            }
+            long idle = System.nanoTime() - lastFrameNanos;
+            long linger = actor.settings.lingerNanos();
+            if (idle < linger) {
+                armLinger(linger - idle);
+            } else {
                 closeNormally();
             }
         });
-        maybeClose();
     }
 
     void writerDone(FrameWriter w) {
@@ -192,6 +207,7 @@ final class Link {
 
     /** One frame body from {@code reader}'s stream. */
     void frame(FrameReader reader, byte[] body) throws PostcardException {
+        lastFrameNanos = System.nanoTime();
         if (v1) {
             if (reader.topic == null) {
                 reader.topic = GossipCodec.decodeStreamHeader(body);
