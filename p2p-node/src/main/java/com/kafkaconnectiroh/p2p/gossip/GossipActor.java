@@ -485,6 +485,9 @@ final class GossipActor {
             link.stopSending();
             return;
         }
+        // Newest wins (iroh's rule). Two nodes that dial each other at the same moment may each pick a different
+        // connection and keep both, one direction each, until either lets go of the other; a tie-break by id
+        // would not help, because a node that had stopped sending on the older connection cannot take it back.
         Link old = p.active;
         p.active = link;
         link.start();

@@ -55,6 +55,9 @@ final class Link {
     private final HashMap<TopicId, FrameWriter> topicWriters;
     private int openReaders;
     private int endedReaders;
+    /** After we stopped sending, how long a peer that opened no stream gets before we close. */
+    private static final long QUIET_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    private boolean quietPassed;
     /** When the peer last sent us a frame here (the linger timer spares a connection the peer still uses). */
     private long lastFrameNanos = System.nanoTime();
 
@@ -178,6 +181,11 @@ final class Link {
             v0Writer.finishAfterFlush();
         }
         armLinger(actor.settings.lingerNanos());
+        // A peer that never opened a stream here may have nothing to finish: give it a moment, then close.
+        actor.loop.schedule(QUIET_NANOS, () -> {
+            quietPassed = true;
+            maybeClose();
+        });
         maybeClose();
     }
 
@@ -229,9 +237,12 @@ final class Link {
 
     // ---- ending ----
 
-    /** Both directions are done: our streams are finished and acknowledged, and the peer finished its own. */
+    /**
+     * Both directions are done: our streams are finished and acknowledged, and the peer finished its own (or
+     * opened none within a second of our finishing).
+     */
     private void maybeClose() {
-        if (!isDead() && !sending && writers.isEmpty() && openReaders == 0 && endedReaders > 0) {
+        if (!isDead() && !sending && writers.isEmpty() && openReaders == 0 && (endedReaders > 0 || quietPassed)) {
             closeNormally();
         }
     }

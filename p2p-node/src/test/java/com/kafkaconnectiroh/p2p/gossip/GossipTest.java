@@ -95,10 +95,15 @@ class GossipTest {
     }
 
     static void awaitCondition(String what, java.util.function.BooleanSupplier ok) throws InterruptedException {
+        awaitCondition(what, ok, () -> "");
+    }
+
+    static void awaitCondition(String what, java.util.function.BooleanSupplier ok,
+                               java.util.function.Supplier<String> detail) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!ok.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
+                throw new AssertionError("timed out waiting for " + what + " " + detail.get());
             }
             Thread.sleep(20);
         }
@@ -384,5 +389,60 @@ class GossipTest {
         // the three newest, in order, once a is a neighbor
         receiveExactly(ta, Set.of("early 2", "early 3", "early 4"));
         assertEquals(0, b.gossip.stats().heldBroadcasts());
+    }
+
+    @Test
+    void churnLeavesNoConnectionsTimersOrQueuesBehind() throws Exception {
+        TopicId topic = TopicId.fromName("churn");
+        List<JavaNode> stable = new ArrayList<>();
+        List<GossipTopic> stableTopics = new ArrayList<>();
+        // short dials: the repair after a node died tries its passive peers, some of them dead too
+        java.util.function.UnaryOperator<Gossip.Builder> quick = g -> g.connectTimeout(Duration.ofSeconds(1));
+        for (int i = 0; i < 3; i++) {
+            JavaNode n = JavaNode.start(quick);
+            nodes.add(n);
+            stableTopics.add(n.gossip.subscribe(topic, stable.isEmpty() ? List.of() : List.of(stable.get(0).addr())));
+            stable.add(n);
+        }
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
+        int sent = 0;
+        for (int round = 0; round < 8; round++) {
+            // a newcomer joins through a random stable node, a message or two flow, and it leaves (or just dies)
+            long t0 = System.nanoTime();
+            boolean old = rnd.nextBoolean();
+            JavaNode n = JavaNode.start(g -> quick.apply(old ? g.dialAlpns(GossipWire.ALPN_V0).acceptAlpns(GossipWire.ALPN_V0) : g));
+            nodes.add(n);
+            GossipTopic t = n.gossip.subscribe(topic, List.of(stable.get(rnd.nextInt(stable.size())).addr()));
+            t.joined().get(10, TimeUnit.SECONDS);
+            stableTopics.get(rnd.nextInt(stableTopics.size())).broadcast(("churn " + sent++).getBytes(StandardCharsets.UTF_8));
+            t.broadcast(("churn " + sent++).getBytes(StandardCharsets.UTF_8));
+            if (rnd.nextBoolean()) {
+                t.close();
+                n.close();
+            } else {
+                n.endpoint.close(); // gone without a goodbye
+                n.close();
+            }
+            nodes.remove(n);
+            System.out.printf("churn round %d: %.0f ms%n", round, (System.nanoTime() - t0) / 1e6);
+        }
+        // the stable nodes end up with each other only: no connection to a departed node, nothing queued,
+        // nothing dialing, small tables (two nodes that dialed each other at once may keep two connections)
+        awaitCondition("only stable neighbors remain", () -> stableTopics.stream().allMatch(t -> t.neighbors().size() == 2));
+        awaitCondition("connections settle", () -> stable.stream().allMatch(n -> {
+            GossipStats s = n.gossip.stats();
+            return s.peersConnected() == 2 && s.connections() <= 4 && s.dialing() == 0 && s.queuedBytes() == 0;
+        }), () -> stable.stream().map(n -> n.gossip.stats().toString()).toList().toString());
+        for (JavaNode n : stable) {
+            GossipStats s = n.gossip.stats();
+            assertTrue(s.timers() < 50, s.toString());
+            assertTrue(s.addressBook() <= 2 + 8, s.toString());
+            assertEquals(0, s.protocolErrors(), s.toString());
+        }
+        // and everyone leaving closes every connection
+        for (GossipTopic t : stableTopics) {
+            t.close();
+        }
+        awaitCondition("no connection left", () -> stable.stream().allMatch(n -> n.gossip.stats().connections() == 0));
     }
 }

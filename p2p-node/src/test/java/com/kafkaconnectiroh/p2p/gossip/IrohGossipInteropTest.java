@@ -17,6 +17,7 @@ import com.kafkaconnectiroh.p2p.interop.PeerOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -284,6 +285,17 @@ class IrohGossipInteropTest {
         assertEquals(iroh.endpointId(), ((GossipEvent.NeighborUp) up).peer());
         JsonNode joined = iroh.awaitEvent("gossip", e -> e.path("kind").asText().equals("joined"), WAIT);
         assertEquals(java.id().toString(), joined.path("neighbors").get(0).asText());
+
+        // the largest message both ways (frames just below the 4096-byte limit on /iroh-gossip/0)
+        byte[] big = new byte[java.gossip.maxContentSize()];
+        Arrays.fill(big, (byte) 'j');
+        jt.broadcast(big).get(10, TimeUnit.SECONDS);
+        JsonNode bigAtIroh = iroh.awaitEvent("gossip", e -> e.path("kind").asText().equals("received"), WAIT);
+        assertEquals(Hex.encode(big), bigAtIroh.path("content").asText());
+        Arrays.fill(big, (byte) 'i');
+        iroh.call("gossip-broadcast", "topic", t, "hex", Hex.encode(big));
+        GossipEvent.Received bigAtJava = (GossipEvent.Received) GossipTest.await(jt, e -> e instanceof GossipEvent.Received);
+        assertEquals(Hex.encode(big), Hex.encode(bigAtJava.content()));
 
         // neighbor-only broadcast both ways
         jt.broadcastNeighbors("nb from java".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
