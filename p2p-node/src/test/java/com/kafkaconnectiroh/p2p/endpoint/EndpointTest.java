@@ -318,7 +318,7 @@ class EndpointTest {
                         () -> f.get(5, TimeUnit.SECONDS), names[i] + " was not failed by the close");
                 ConnectionLostException lost = assertInstanceOf(ConnectionLostException.class, e.getCause());
                 assertEquals(new ConnectionClose(ConnectionClose.Kind.APPLICATION_CLOSED, true, 99, "shutting down"),
-                        lost.close());
+                        lost.close(), names[i] + ": " + lost);
             }
         } finally {
             pool.shutdownNow();
