@@ -326,6 +326,37 @@ class EndpointTest {
     }
 
     @Test
+    void identityFromDataDirPersistsAndTicketsDialBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        EndpointAddr first;
+        try (Endpoint ep = Endpoint.builder().dataDir(dir).bindAddr(LOOPBACK).bind()) {
+            first = ep.addr();
+        }
+        try (Endpoint again = Endpoint.builder().dataDir(dir).bindAddr(LOOPBACK).alpns(HOLD).bind()) {
+            assertEquals(first.id(), again.id(), "same secret_key, same id");
+            // a ticket printed from addr() parses back and dials
+            com.kafkaconnectiroh.p2p.base.EndpointTicket t =
+                    com.kafkaconnectiroh.p2p.base.EndpointTicket.parse(again.ticket().toString());
+            assertEquals(again.addr(), t.addr());
+            Endpoint client = bind(Endpoint.Transport.AUTO);
+            Connection c = client.connect(t.addr(), HOLD);
+            assertEquals(again.id(), c.remoteId());
+            c.close(0, "");
+        }
+    }
+
+    @Test
+    void wildcardBindListsInterfaceAddressesWithTheBoundPort() throws Exception {
+        Endpoint ep = track(Endpoint.builder().bindAddr(new InetSocketAddress("0.0.0.0", 0)).bind());
+        int port = ep.boundAddress().getPort();
+        assertTrue(port > 0);
+        assertTrue(ep.addr().ipAddrs().contains(new InetSocketAddress("127.0.0.1", port)), ep.addr().toString());
+        // the JDK and Netty make a wildcard socket dual-stack: IPv6 addresses are listed too (never link-local)
+        assertTrue(ep.addr().ipAddrs().stream().allMatch(a -> a.getPort() == port
+                && !a.getAddress().isLinkLocalAddress() && !a.getAddress().isAnyLocalAddress()), ep.addr().toString());
+    }
+
+    @Test
     void acceptTimesOutAndEndpointCloseWakesAcceptors() throws Exception {
         Endpoint ep = bind(Endpoint.Transport.AUTO);
         assertNull(ep.accept(Duration.ofMillis(50)));
