@@ -318,11 +318,87 @@ class EndpointTest {
                         () -> f.get(5, TimeUnit.SECONDS), names[i] + " was not failed by the close");
                 ConnectionLostException lost = assertInstanceOf(ConnectionLostException.class, e.getCause());
                 assertEquals(new ConnectionClose(ConnectionClose.Kind.APPLICATION_CLOSED, true, 99, "shutting down"),
-                        lost.close());
+                        lost.close(), names[i] + ": " + lost);
             }
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void identityFromDataDirPersistsAndTicketsDialBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        EndpointAddr first;
+        try (Endpoint ep = Endpoint.builder().dataDir(dir).bindAddr(LOOPBACK).bind()) {
+            first = ep.addr();
+        }
+        try (Endpoint again = Endpoint.builder().dataDir(dir).bindAddr(LOOPBACK).alpns(HOLD).bind()) {
+            assertEquals(first.id(), again.id(), "same secret_key, same id");
+            // a ticket printed from addr() parses back and dials
+            com.kafkaconnectiroh.p2p.base.EndpointTicket t =
+                    com.kafkaconnectiroh.p2p.base.EndpointTicket.parse(again.ticket().toString());
+            assertEquals(again.addr(), t.addr());
+            Endpoint client = bind(Endpoint.Transport.AUTO);
+            Connection c = client.connect(t.addr(), HOLD);
+            assertEquals(again.id(), c.remoteId());
+            c.close(0, "");
+        }
+    }
+
+    @Test
+    void wildcardBindListsInterfaceAddressesWithTheBoundPort() throws Exception {
+        Endpoint ep = track(Endpoint.builder().bindAddr(new InetSocketAddress("0.0.0.0", 0)).bind());
+        int port = ep.boundAddress().getPort();
+        assertTrue(port > 0);
+        assertTrue(ep.addr().ipAddrs().contains(new InetSocketAddress("127.0.0.1", port)), ep.addr().toString());
+        // the JDK and Netty make a wildcard socket dual-stack: IPv6 addresses are listed too (never link-local)
+        assertTrue(ep.addr().ipAddrs().stream().allMatch(a -> a.getPort() == port
+                && !a.getAddress().isLinkLocalAddress() && !a.getAddress().isAnyLocalAddress()), ep.addr().toString());
+    }
+
+    @Test
+    void openBiWaitsForStreamCreditAndGetsItWhenThePeerFinishesAStream() throws Exception {
+        Endpoint serverEp = track(Endpoint.builder().bindAddr(LOOPBACK).alpns(HOLD)
+                .transportConfig(new TransportConfig().maxConcurrentBidiStreams(1)).bind());
+        Endpoint client = bind(Endpoint.Transport.AUTO);
+        Connection c = client.connect(serverEp.addr(), HOLD);
+        Connection s = serverEp.accept(Duration.ofSeconds(5));
+        BiStream first = c.openBi();
+        assertThrows(SocketTimeoutException.class, () -> c.openBi(Duration.ofMillis(200)), "limit is one stream");
+        CompletableFuture<BiStream> second = c.openBiAsync();
+        first.send().writeAll(new byte[] {1});
+        first.send().finish();
+        BiStream atServer = s.acceptBi();
+        assertArrayEquals(new byte[] {1}, atServer.recv().readToEnd(1));
+        atServer.send().finish();
+        assertEquals(0, first.recv().readToEnd(0).length);
+        // both halves are done: the server's MAX_STREAMS lets the waiting opener through
+        BiStream next = second.get(5, TimeUnit.SECONDS);
+        assertEquals(first.id() + 4, next.id());
+    }
+
+    @Test
+    void routerRefusesConnectionsBeyondItsWorkers() throws Exception {
+        Endpoint serverEp = bind(Endpoint.Transport.AUTO);
+        CountDownLatch release = new CountDownLatch(1);
+        track(Router.builder(serverEp).maxConcurrentConnections(1).accept(HOLD, conn -> {
+            release.await();
+        }).spawn());
+        Endpoint client = bind(Endpoint.Transport.AUTO);
+        Connection first = client.connect(serverEp.addr(), HOLD);
+        try {
+            // the single worker is busy with the first connection: the second is closed as "busy"
+            Connection second = client.connect(serverEp.addr(), HOLD);
+            assertEquals(new ConnectionClose(ConnectionClose.Kind.APPLICATION_CLOSED, true, 0, "busy"),
+                    second.closed().get(5, TimeUnit.SECONDS));
+            assertEquals(null, first.closeInfo());
+        } finally {
+            release.countDown();
+        }
+        // the handler returned: the router closes the first connection with code 0
+        ConnectionClose why = first.closed().get(5, TimeUnit.SECONDS);
+        assertEquals(ConnectionClose.Kind.APPLICATION_CLOSED, why.kind());
+        assertTrue(why.byPeer());
     }
 
     @Test
