@@ -1,14 +1,29 @@
 package com.kafkaconnectiroh.p2p.crypto;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
  * BLAKE3 (hash, keyed hash, derive key, extendable output), following the BLAKE3 paper and specification.
  * Incremental: {@link #update} any number of times, then {@link #digest} or {@link #finalizeXof}.
  *
- * <p>The static {@link #compress}, {@link #chunkChainingValue} and {@link #parentChainingValue} expose the
- * tree's building blocks, which BAO verified streaming needs.
+ * <p>One-shot helpers hash a whole input at once: {@link #hash(byte[])} on the calling thread,
+ * {@link #hashParallel(ByteBuffer)} and {@link #hashFile(Path)} spread the tree over {@link #hashingPool()}.
+ *
+ * <p>{@link #subtreeChainingValue} and {@link #parentChainingValue} expose the tree's nodes, which BAO
+ * verified streaming needs.
+ *
+ * <p>Speed: whole chunks go through a {@link Blake3Kernel}: SIMD over the incubating Vector API when the JVM
+ * runs with {@code --add-modules jdk.incubator.vector}, otherwise scalar ({@link #implementation()} says
+ * which).
  */
 public final class Blake3 {
     public static final int OUT_LEN = 32;
@@ -29,16 +44,19 @@ public final class Blake3 {
     };
 
     private static final int MAX_DEPTH = 54; // 2^54 chunks = 2^64 bytes
+    /** Inputs below this are hashed on the calling thread even when asked for parallel hashing. */
+    static final int PARALLEL_MIN_LEN = 1 << 20;
 
     private final int[] key;
     private final int flags;
-    private final int[][] cvStack = new int[MAX_DEPTH][];
+    private final int[] cvStack = new int[(MAX_DEPTH + 1) * 8];
     private int cvStackLen;
 
-    // The chunk being filled.
+    // The chunk being filled: it is only finished once more input shows it is not the last one.
     private final int[] chunkCv = new int[8];
     private final byte[] block = new byte[BLOCK_LEN];
     private final int[] blockWords = new int[16];
+    private final int[] scratch = new int[16];
     private int blockLen;
     private int blocksCompressed;
     private long chunkCounter;
@@ -70,58 +88,158 @@ public final class Blake3 {
         return new Blake3(wordsFromLittleEndian(contextKey, 0, 8), DERIVE_KEY_MATERIAL);
     }
 
+    /**
+     * Which compression kernel this JVM settled on: {@code scalar} or {@code vector-<bits>} (which, by default,
+     * takes over from the scalar one once warm; see {@link #activeImplementation()}).
+     */
+    public static String implementation() {
+        return Blake3Kernels.chosen().name();
+    }
+
+    /** The kernel in use at this moment. */
+    public static String activeImplementation() {
+        return Blake3Kernels.active().name();
+    }
+
+    // ---- one-shot hashing ----
+
     public static byte[] hash(byte[] data) {
         return hash(data, 0, data.length);
     }
 
     public static byte[] hash(byte[] data, int off, int len) {
-        Blake3 h = newHasher();
-        h.update(data, off, len);
-        return h.digest();
+        Objects.checkFromIndexSize(off, len, data.length);
+        byte[] out = new byte[OUT_LEN];
+        subtreeChainingValue(ByteBuffer.wrap(data), off, len, 0, true, out, 0);
+        return out;
     }
+
+    /** Hash of the remaining bytes of {@code data}, on the calling thread; does not move its position. */
+    public static byte[] hash(ByteBuffer data) {
+        byte[] out = new byte[OUT_LEN];
+        subtreeChainingValue(data, data.position(), data.remaining(), 0, true, out, 0);
+        return out;
+    }
+
+    /**
+     * The pool the parallel helpers use by default: one worker per processor. Not the common pool, whose
+     * parallelism is processors - 1 (a single worker on a 2-core machine, and the caller does not help).
+     */
+    public static ForkJoinPool hashingPool() {
+        return PoolHolder.POOL;
+    }
+
+    private static final class PoolHolder {
+        static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors(), pool -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            t.setName("blake3-" + t.getPoolIndex());
+            t.setDaemon(true);
+            return t;
+        }, null, false);
+    }
+
+    /** Like {@link #hash(byte[])}, spreading large inputs over {@link #hashingPool()}. */
+    public static byte[] hashParallel(byte[] data) {
+        return hashParallel(ByteBuffer.wrap(data));
+    }
+
+    /** Hash of the remaining bytes of {@code data}, large inputs spread over {@link #hashingPool()}. */
+    public static byte[] hashParallel(ByteBuffer data) {
+        return hashParallel(data, hashingPool());
+    }
+
+    /** Hash of the remaining bytes of {@code data}, large inputs spread over {@code pool}. */
+    public static byte[] hashParallel(ByteBuffer data, ForkJoinPool pool) {
+        int[] cv = new int[8];
+        Blake3Parallel.subtree(pool, data, data.position(), data.remaining(), 0, IV, 0, true, cv);
+        return littleEndianFromWords(cv);
+    }
+
+    /** Hash of a whole file, read in 1 MiB pieces spread over {@link #hashingPool()}. */
+    public static byte[] hashFile(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return hash(ch, 0, ch.size(), hashingPool());
+        }
+    }
+
+    /**
+     * Hash of the file region {@code [pos, pos+len)} (as a blob of its own), read with positional reads in
+     * pieces of up to 1 MiB (whole subtrees), spread over {@code pool}, or on the calling thread if
+     * {@code pool} is null. Reading measured faster than mapping here (no page-fault storm per run).
+     */
+    public static byte[] hash(FileChannel ch, long pos, long len, ForkJoinPool pool) throws IOException {
+        int[] cv = new int[8];
+        Blake3FileHasher task = new Blake3FileHasher(ch, pos, len, 0, true, pool != null, cv, 0);
+        if (pool == null) {
+            task.run();
+        } else {
+            pool.invoke(task);
+        }
+        task.rethrow();
+        return littleEndianFromWords(cv);
+    }
+
+    // ---- incremental hashing ----
 
     public Blake3 update(byte[] input) {
         return update(input, 0, input.length);
     }
 
+    /** Absorbs the remaining bytes of {@code input} and moves its position to its limit. */
     public Blake3 update(ByteBuffer input) {
-        if (input.hasArray()) {
-            update(input.array(), input.arrayOffset() + input.position(), input.remaining());
-            input.position(input.limit());
-        } else {
-            byte[] tmp = new byte[Math.min(input.remaining(), 16 * CHUNK_LEN)];
-            while (input.hasRemaining()) {
-                int n = Math.min(tmp.length, input.remaining());
-                input.get(tmp, 0, n);
-                update(tmp, 0, n);
-            }
-        }
+        absorb(input, input.position(), input.remaining());
+        input.position(input.limit());
         return this;
     }
 
     public Blake3 update(byte[] input, int off, int len) {
-        int end = off + len;
-        while (off < end) {
-            // A full chunk is only finished once more input shows it is not the last one.
-            if (chunkBytes() == CHUNK_LEN) {
-                int[] cv = chunkOutputChainingValue();
-                chunkCounter++;
-                addChunkChainingValue(cv, chunkCounter);
-                resetChunk();
-            }
-            if (blockLen == BLOCK_LEN) {
-                wordsFromLittleEndian(block, 0, blockWords);
-                compressInPlace(chunkCv, blockWords, chunkCounter, BLOCK_LEN, flags | startFlag());
-                blocksCompressed++;
-                blockLen = 0;
-            }
-            int want = Math.min(BLOCK_LEN - blockLen, CHUNK_LEN - chunkBytes());
-            int take = Math.min(want, end - off);
-            System.arraycopy(input, off, block, blockLen, take);
-            blockLen += take;
-            off += take;
-        }
+        Objects.checkFromIndexSize(off, len, input.length);
+        absorb(ByteBuffer.wrap(input), off, len);
         return this;
+    }
+
+    private void absorb(ByteBuffer data, int pos, int len) {
+        if (chunkLen() > 0) {
+            int take = Math.min(CHUNK_LEN - chunkLen(), len);
+            chunkUpdate(data, pos, take);
+            pos += take;
+            len -= take;
+            if (len == 0) {
+                return;
+            }
+            finishChunk(chunkOutputCv(), 0);
+        }
+        // Whole subtrees straight from the input, aligned to the chunk counter (BLAKE3 spec §5.1.2), each pushed
+        // as its two halves so that the last one can still become the root.
+        Blake3Tree tree = null;
+        while (len > CHUNK_LEN) {
+            int subtreeLen = Integer.highestOneBit(len);
+            while (((chunkCounter * CHUNK_LEN) & (subtreeLen - 1)) != 0) {
+                subtreeLen >>>= 1;
+            }
+            long chunks = subtreeLen / CHUNK_LEN;
+            if (tree == null) {
+                tree = Blake3Tree.local();
+            }
+            if (chunks == 1) {
+                tree.fullSubtree(data, pos, 1, chunkCounter, key, flags, scratch, 0);
+                finishChunk(scratch, 0);
+            } else {
+                long half = chunks / 2;
+                tree.fullSubtree(data, pos, half, chunkCounter, key, flags, scratch, 0);
+                tree.fullSubtree(data, pos + subtreeLen / 2, half, chunkCounter + half, key, flags, scratch, 8);
+                pushCv(scratch, 0, chunkCounter);
+                pushCv(scratch, 8, chunkCounter + half);
+                chunkCounter += chunks;
+            }
+            pos += subtreeLen;
+            len -= subtreeLen;
+        }
+        if (len > 0) {
+            // A new chunk opens: everything stacked before it is complete and can be merged.
+            mergeCvStack(chunkCounter);
+            chunkUpdate(data, pos, len);
+        }
     }
 
     /** The 32-byte hash. The hasher can keep absorbing input afterwards. */
@@ -133,25 +251,44 @@ public final class Blake3 {
 
     /** Extendable output: fills {@code len} bytes of the output stream starting at output offset 0. */
     public void finalizeXof(byte[] out, int off, int len) {
-        int[] inputCv = chunkCv.clone();
+        // The root output (BLAKE3 spec §2.6): input CV, message block, block length and flags of the root node.
+        int[] inputCv = new int[8];
         int[] words = new int[16];
-        wordsFromLittleEndian(blockPadded(), 0, words);
-        long counter = chunkCounter;
-        int outBlockLen = blockLen;
-        int outFlags = flags | startFlag() | CHUNK_END;
-        for (int i = cvStackLen - 1; i >= 0; i--) {
-            int[] right = compress(inputCv, words, counter, outBlockLen, outFlags);
-            System.arraycopy(cvStack[i], 0, words, 0, 8);
-            System.arraycopy(right, 0, words, 8, 8);
+        int outBlockLen;
+        int outFlags;
+        int remaining = cvStackLen;
+        if (remaining == 0 || chunkLen() > 0) {
+            System.arraycopy(chunkCv, 0, inputCv, 0, 8);
+            wordsFromLittleEndian(blockPadded(), 0, words, 0, 16);
+            outBlockLen = blockLen;
+            outFlags = flags | startFlag() | CHUNK_END;
+            if (remaining > 0) {
+                // A non-root chunk: its chaining value becomes the right child of the stacked subtrees.
+                Blake3Compress.compress(inputCv, 0, words, 0, chunkCounter, outBlockLen, outFlags, words, 8, false);
+                System.arraycopy(cvStack, 8 * (remaining - 1), words, 0, 8);
+                System.arraycopy(key, 0, inputCv, 0, 8);
+                outBlockLen = BLOCK_LEN;
+                outFlags = flags | PARENT;
+                remaining--;
+            }
+        } else {
+            // The input ended on a subtree boundary: the root is the parent of the top two stacked CVs.
+            System.arraycopy(cvStack, 8 * (remaining - 2), words, 0, 16);
             System.arraycopy(key, 0, inputCv, 0, 8);
-            counter = 0;
             outBlockLen = BLOCK_LEN;
             outFlags = flags | PARENT;
+            remaining -= 2;
         }
+        for (; remaining > 0; remaining--) {
+            Blake3Compress.compress(inputCv, 0, words, 0, 0, outBlockLen, outFlags, words, 8, false);
+            System.arraycopy(cvStack, 8 * (remaining - 1), words, 0, 8);
+            System.arraycopy(key, 0, inputCv, 0, 8);
+        }
+        int[] state = new int[16];
         long outputBlock = 0;
         int written = 0;
         while (written < len) {
-            int[] state = compressFull(inputCv, words, outputBlock++, outBlockLen, outFlags | ROOT);
+            Blake3Compress.compress(inputCv, 0, words, 0, outputBlock++, outBlockLen, outFlags | ROOT, state, 0, true);
             for (int w = 0; w < 16 && written < len; w++) {
                 int word = state[w];
                 for (int b = 0; b < 4 && written < len; b++) {
@@ -161,7 +298,7 @@ public final class Blake3 {
         }
     }
 
-    // ---- tree building blocks (for BAO) ----
+    // ---- tree nodes (for BAO) ----
 
     /**
      * Chaining value of one chunk (up to 1024 bytes) at {@code chunkIndex}, unkeyed; with {@code isRoot} the
@@ -171,35 +308,69 @@ public final class Blake3 {
         if (len > CHUNK_LEN) {
             throw new IllegalArgumentException("chunk longer than 1024 bytes: " + len);
         }
-        Blake3 h = newHasher();
-        h.chunkCounter = chunkIndex;
-        h.update(data, off, len);
-        int[] words = new int[16];
-        wordsFromLittleEndian(h.blockPadded(), 0, words);
-        int[] cv = compress(h.chunkCv, words, chunkIndex, h.blockLen, h.startFlag() | CHUNK_END | (isRoot ? ROOT : 0));
-        return littleEndianFromWords(cv);
+        return subtreeChainingValue(data, off, len, chunkIndex, isRoot);
+    }
+
+    /**
+     * Chaining value of the subtree of {@code len} bytes whose first chunk is {@code startChunk}, unkeyed. The
+     * subtree must be one BLAKE3 would build: {@code startChunk} a multiple of the largest power of two of chunks
+     * it spans, and only the last chunk may be partial. With {@code isRoot} (then {@code startChunk} is 0) it
+     * is the 32-byte hash of a blob of exactly these bytes.
+     */
+    public static byte[] subtreeChainingValue(byte[] data, int off, int len, long startChunk, boolean isRoot) {
+        Objects.checkFromIndexSize(off, len, data.length);
+        byte[] out = new byte[OUT_LEN];
+        subtreeChainingValue(ByteBuffer.wrap(data), off, len, startChunk, isRoot, out, 0);
+        return out;
+    }
+
+    /**
+     * As {@link #subtreeChainingValue(byte[], int, int, long, boolean)} over {@code data[pos, pos+len)}
+     * (absolute, the buffer's position is ignored and unchanged), writing 32 bytes to {@code out[outOff, ...)}.
+     * Runs on the calling thread and allocates nothing but once per thread.
+     */
+    public static void subtreeChainingValue(ByteBuffer data, int pos, int len, long startChunk, boolean isRoot,
+            byte[] out, int outOff) {
+        Objects.checkFromIndexSize(pos, len, data.limit());
+        if (isRoot && startChunk != 0) {
+            throw new IllegalArgumentException("a root subtree starts at chunk 0, not " + startChunk);
+        }
+        Blake3Tree tree = Blake3Tree.local();
+        int[] cv = tree.scratch;
+        tree.subtree(data, pos, len, startChunk, IV, 0, isRoot, cv, 0);
+        littleEndianFromWords(cv, 0, 8, out, outOff);
     }
 
     /** Chaining value of a parent node from its children's 32-byte chaining values, unkeyed. */
     public static byte[] parentChainingValue(byte[] left, byte[] right, boolean isRoot) {
-        int[] words = new int[16];
-        wordsFromLittleEndian(left, 0, words, 0, 8);
-        wordsFromLittleEndian(right, 0, words, 8, 8);
-        int[] cv = compress(IV, words, 0, BLOCK_LEN, PARENT | (isRoot ? ROOT : 0));
-        return littleEndianFromWords(cv);
+        byte[] out = new byte[OUT_LEN];
+        parentChainingValue(left, 0, right, 0, isRoot, out, 0);
+        return out;
+    }
+
+    /**
+     * Parent chaining value of {@code left[leftOff, +32)} and {@code right[rightOff, +32)}, unkeyed, written to
+     * {@code out[outOff, +32)}; {@code out} may overlap the inputs.
+     */
+    public static void parentChainingValue(byte[] left, int leftOff, byte[] right, int rightOff, boolean isRoot,
+            byte[] out, int outOff) {
+        int[] m = Blake3Tree.local().scratch;
+        wordsFromLittleEndian(left, leftOff, m, 0, 8);
+        wordsFromLittleEndian(right, rightOff, m, 8, 8);
+        Blake3Compress.compress(IV, 0, m, 0, 0, BLOCK_LEN, PARENT | (isRoot ? ROOT : 0), m, 0, false);
+        littleEndianFromWords(m, 0, 8, out, outOff);
     }
 
     /** The BLAKE3 compression function, truncated to the 8-word chaining value. */
     public static int[] compress(int[] cv, int[] blockWords, long counter, int blockLen, int flags) {
-        int[] s = compressFull(cv, blockWords, counter, blockLen, flags);
         int[] out = new int[8];
-        System.arraycopy(s, 0, out, 0, 8);
+        Blake3Compress.compress(cv, 0, blockWords, 0, counter, blockLen, flags, out, 0, false);
         return out;
     }
 
     // ---- internals ----
 
-    private int chunkBytes() {
+    private int chunkLen() {
         return blocksCompressed * BLOCK_LEN + blockLen;
     }
 
@@ -207,81 +378,64 @@ public final class Blake3 {
         return blocksCompressed == 0 ? CHUNK_START : 0;
     }
 
+    /** Adds bytes to the open chunk; {@code len} never exceeds the room left in it. */
+    private void chunkUpdate(ByteBuffer data, int pos, int len) {
+        while (len > 0) {
+            if (blockLen == BLOCK_LEN) {
+                // More input follows, so this full block is not the chunk's last one.
+                wordsFromLittleEndian(block, 0, blockWords, 0, 16);
+                Blake3Compress.compress(chunkCv, 0, blockWords, 0, chunkCounter, BLOCK_LEN, flags | startFlag(),
+                        chunkCv, 0, false);
+                blocksCompressed++;
+                blockLen = 0;
+            }
+            int take = Math.min(BLOCK_LEN - blockLen, len);
+            data.get(pos, block, blockLen, take);
+            blockLen += take;
+            pos += take;
+            len -= take;
+        }
+    }
+
     private byte[] blockPadded() {
         byte[] b = block.clone();
-        for (int i = blockLen; i < BLOCK_LEN; i++) {
-            b[i] = 0;
-        }
+        Arrays.fill(b, blockLen, BLOCK_LEN, (byte) 0);
         return b;
     }
 
-    private int[] chunkOutputChainingValue() {
-        int[] words = new int[16];
-        wordsFromLittleEndian(blockPadded(), 0, words);
-        return compress(chunkCv, words, chunkCounter, blockLen, flags | startFlag() | CHUNK_END);
+    private int[] chunkOutputCv() {
+        wordsFromLittleEndian(blockPadded(), 0, blockWords, 0, 16);
+        Blake3Compress.compress(chunkCv, 0, blockWords, 0, chunkCounter, blockLen, flags | startFlag() | CHUNK_END,
+                scratch, 0, false);
+        return scratch;
     }
 
-    private void resetChunk() {
+    /** Pushes the chaining value of the chunk {@link #chunkCounter} and opens the next chunk. */
+    private void finishChunk(int[] cv, int cvOff) {
+        pushCv(cv, cvOff, chunkCounter);
+        chunkCounter++;
         System.arraycopy(key, 0, chunkCv, 0, 8);
         blockLen = 0;
         blocksCompressed = 0;
     }
 
-    /** Merges completed subtrees: one merge per trailing zero bit of the chunk count (BLAKE3 §5.1.2). */
-    private void addChunkChainingValue(int[] cv, long totalChunks) {
-        int[] words = new int[16];
-        while ((totalChunks & 1) == 0) {
-            System.arraycopy(cvStack[--cvStackLen], 0, words, 0, 8);
-            System.arraycopy(cv, 0, words, 8, 8);
-            cv = compress(key, words, 0, BLOCK_LEN, flags | PARENT);
-            totalChunks >>>= 1;
-        }
-        cvStack[cvStackLen++] = cv;
+    /**
+     * Pushes the CV of a subtree that starts at chunk {@code firstChunk}, after merging every stacked pair that
+     * is complete before it. Merging lazily keeps the newest CV unmerged, so it can still become the root.
+     */
+    private void pushCv(int[] cv, int cvOff, long firstChunk) {
+        mergeCvStack(firstChunk);
+        System.arraycopy(cv, cvOff, cvStack, 8 * cvStackLen++, 8);
     }
 
-    private static void compressInPlace(int[] cv, int[] m, long counter, int blockLen, int flags) {
-        int[] s = compressFull(cv, m, counter, blockLen, flags);
-        System.arraycopy(s, 0, cv, 0, 8);
-    }
-
-    private static int[] compressFull(int[] cv, int[] m, long counter, int blockLen, int flags) {
-        int s0 = cv[0], s1 = cv[1], s2 = cv[2], s3 = cv[3], s4 = cv[4], s5 = cv[5], s6 = cv[6], s7 = cv[7];
-        int s8 = IV[0], s9 = IV[1], s10 = IV[2], s11 = IV[3];
-        int s12 = (int) counter, s13 = (int) (counter >>> 32), s14 = blockLen, s15 = flags;
-        int[] msg = m.clone();
-        int[] tmp = new int[16];
-        for (int round = 0; round < 7; round++) {
-            // Columns.
-            s0 += s4 + msg[0]; s12 = Integer.rotateRight(s12 ^ s0, 16); s8 += s12; s4 = Integer.rotateRight(s4 ^ s8, 12);
-            s0 += s4 + msg[1]; s12 = Integer.rotateRight(s12 ^ s0, 8); s8 += s12; s4 = Integer.rotateRight(s4 ^ s8, 7);
-            s1 += s5 + msg[2]; s13 = Integer.rotateRight(s13 ^ s1, 16); s9 += s13; s5 = Integer.rotateRight(s5 ^ s9, 12);
-            s1 += s5 + msg[3]; s13 = Integer.rotateRight(s13 ^ s1, 8); s9 += s13; s5 = Integer.rotateRight(s5 ^ s9, 7);
-            s2 += s6 + msg[4]; s14 = Integer.rotateRight(s14 ^ s2, 16); s10 += s14; s6 = Integer.rotateRight(s6 ^ s10, 12);
-            s2 += s6 + msg[5]; s14 = Integer.rotateRight(s14 ^ s2, 8); s10 += s14; s6 = Integer.rotateRight(s6 ^ s10, 7);
-            s3 += s7 + msg[6]; s15 = Integer.rotateRight(s15 ^ s3, 16); s11 += s15; s7 = Integer.rotateRight(s7 ^ s11, 12);
-            s3 += s7 + msg[7]; s15 = Integer.rotateRight(s15 ^ s3, 8); s11 += s15; s7 = Integer.rotateRight(s7 ^ s11, 7);
-            // Diagonals.
-            s0 += s5 + msg[8]; s15 = Integer.rotateRight(s15 ^ s0, 16); s10 += s15; s5 = Integer.rotateRight(s5 ^ s10, 12);
-            s0 += s5 + msg[9]; s15 = Integer.rotateRight(s15 ^ s0, 8); s10 += s15; s5 = Integer.rotateRight(s5 ^ s10, 7);
-            s1 += s6 + msg[10]; s12 = Integer.rotateRight(s12 ^ s1, 16); s11 += s12; s6 = Integer.rotateRight(s6 ^ s11, 12);
-            s1 += s6 + msg[11]; s12 = Integer.rotateRight(s12 ^ s1, 8); s11 += s12; s6 = Integer.rotateRight(s6 ^ s11, 7);
-            s2 += s7 + msg[12]; s13 = Integer.rotateRight(s13 ^ s2, 16); s8 += s13; s7 = Integer.rotateRight(s7 ^ s8, 12);
-            s2 += s7 + msg[13]; s13 = Integer.rotateRight(s13 ^ s2, 8); s8 += s13; s7 = Integer.rotateRight(s7 ^ s8, 7);
-            s3 += s4 + msg[14]; s14 = Integer.rotateRight(s14 ^ s3, 16); s9 += s14; s4 = Integer.rotateRight(s4 ^ s9, 12);
-            s3 += s4 + msg[15]; s14 = Integer.rotateRight(s14 ^ s3, 8); s9 += s14; s4 = Integer.rotateRight(s4 ^ s9, 7);
-            // Message permutation (BLAKE3 §2.2).
-            tmp[0] = msg[2]; tmp[1] = msg[6]; tmp[2] = msg[3]; tmp[3] = msg[10];
-            tmp[4] = msg[7]; tmp[5] = msg[0]; tmp[6] = msg[4]; tmp[7] = msg[13];
-            tmp[8] = msg[1]; tmp[9] = msg[11]; tmp[10] = msg[12]; tmp[11] = msg[5];
-            tmp[12] = msg[9]; tmp[13] = msg[14]; tmp[14] = msg[15]; tmp[15] = msg[8];
-            int[] t = msg;
-            msg = tmp;
-            tmp = t;
+    /** Merges stacked CVs until one per set bit of {@code chunksBefore} is left (BLAKE3 spec §5.1.2). */
+    private void mergeCvStack(long chunksBefore) {
+        int keep = Long.bitCount(chunksBefore);
+        while (cvStackLen > keep) {
+            int left = 8 * (cvStackLen - 2);
+            Blake3Compress.compress(key, 0, cvStack, left, 0, BLOCK_LEN, flags | PARENT, cvStack, left, false);
+            cvStackLen--;
         }
-        return new int[] {
-            s0 ^ s8, s1 ^ s9, s2 ^ s10, s3 ^ s11, s4 ^ s12, s5 ^ s13, s6 ^ s14, s7 ^ s15,
-            s8 ^ cv[0], s9 ^ cv[1], s10 ^ cv[2], s11 ^ cv[3], s12 ^ cv[4], s13 ^ cv[5], s14 ^ cv[6], s15 ^ cv[7],
-        };
     }
 
     static int[] wordsFromLittleEndian(byte[] b, int off, int count) {
@@ -290,25 +444,27 @@ public final class Blake3 {
         return w;
     }
 
-    private static void wordsFromLittleEndian(byte[] b, int off, int[] w) {
-        wordsFromLittleEndian(b, off, w, 0, 16);
-    }
-
-    private static void wordsFromLittleEndian(byte[] b, int off, int[] w, int wOff, int count) {
+    static void wordsFromLittleEndian(byte[] b, int off, int[] w, int wOff, int count) {
         for (int i = 0; i < count; i++) {
             int p = off + 4 * i;
             w[wOff + i] = (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 24;
         }
     }
 
-    private static byte[] littleEndianFromWords(int[] w) {
+    static byte[] littleEndianFromWords(int[] w) {
         byte[] out = new byte[w.length * 4];
-        for (int i = 0; i < w.length; i++) {
-            out[4 * i] = (byte) w[i];
-            out[4 * i + 1] = (byte) (w[i] >>> 8);
-            out[4 * i + 2] = (byte) (w[i] >>> 16);
-            out[4 * i + 3] = (byte) (w[i] >>> 24);
-        }
+        littleEndianFromWords(w, 0, w.length, out, 0);
         return out;
+    }
+
+    static void littleEndianFromWords(int[] w, int wOff, int count, byte[] out, int off) {
+        for (int i = 0; i < count; i++) {
+            int word = w[wOff + i];
+            int p = off + 4 * i;
+            out[p] = (byte) word;
+            out[p + 1] = (byte) (word >>> 8);
+            out[p + 2] = (byte) (word >>> 16);
+            out[p + 3] = (byte) (word >>> 24);
+        }
     }
 }

@@ -496,6 +496,12 @@ public final class QuicConnection {
         if (now >= pacingDeadline) {
             pacingDeadline = Long.MAX_VALUE;
         }
+        PacketSpace app = spaces[PacketSpace.APPLICATION];
+        if (now >= app.ackDeadline) {
+            // the delayed ACK is due: it goes with the next transmit, whatever else limits sending
+            app.ackImmediately = true;
+            app.ackDeadline = Long.MAX_VALUE;
+        }
         if (now >= keepAliveDeadline()) {
             keepAlivePending = true;
             lastAckElicitingSent = now; // re-arm from now; the PING goes out with the next transmit
@@ -1543,6 +1549,8 @@ public final class QuicConnection {
             }
         }
         boolean mayElicit = congestionOk && !paced;
+        roomForPathProbe = maxSize >= MIN_INITIAL_SIZE;
+        wrotePathFrame = false;
         int used = 0;
         int n = 0;
         boolean containsInitial = false;
@@ -1575,11 +1583,12 @@ public final class QuicConnection {
             return 0;
         }
         // RFC 9000 §14.1: datagrams with Initial packets are padded to 1200 bytes (clients always, servers
-        // when ack-eliciting)
+        // when ack-eliciting); so are those probing a path (§8.2)
         int target = 0;
-        if (containsInitial && (isClient || ackElicitingInitial)) {
+        if (containsInitial && (isClient || ackElicitingInitial) || wrotePathFrame) {
             target = MIN_INITIAL_SIZE;
         }
+        wrotePathFrame = false;
         int len = serialize(now, plans, n, target);
         if (isClient && sentHandshake) {
             // RFC 9001 §4.9.1: a client drops Initial keys once it sends a Handshake packet
@@ -1691,6 +1700,10 @@ public final class QuicConnection {
 
     /** Set while writing app frames when a frame we do not track for retransmission (PING etc.) went in. */
     private boolean wroteUnrecordedElicitingFrame;
+    /** The datagram being built may grow to 1200 bytes (for path probing frames). */
+    private boolean roomForPathProbe;
+    /** A PATH_CHALLENGE or PATH_RESPONSE went into the datagram being built. */
+    private boolean wrotePathFrame;
 
     private boolean hasAckElicitingWork(PacketSpace s, long now) {
         if (s.id != PacketSpace.APPLICATION) {
@@ -1735,15 +1748,19 @@ public final class QuicConnection {
             sp.flags |= SentPacket.F_HANDSHAKE_DONE;
             handshakeDonePending = false;
         }
-        if (pathResponsePending && pathResponseTo.equals(path.remote) && limit - p >= 9) {
+        // RFC 9000 §8.2.1/§8.2.2: datagrams with PATH_CHALLENGE or PATH_RESPONSE are expanded to 1200 bytes (noq
+        // only answers on-path challenges in such datagrams, and so do we)
+        if (pathResponsePending && pathResponseTo.equals(path.remote) && limit - p >= 9 && roomForPathProbe) {
             p = FrameWriter.pathResponse(b, p, pathResponseData);
             pathResponsePending = false;
             wroteUnrecordedElicitingFrame = true;
+            wrotePathFrame = true;
         }
-        if (path.challengePending && limit - p >= 9) {
+        if (path.challengePending && limit - p >= 9 && roomForPathProbe) {
             p = FrameWriter.pathChallenge(b, p, path.challenge);
             path.challengePending = false;
             wroteUnrecordedElicitingFrame = true;
+            wrotePathFrame = true;
         }
         p = streams.writeControlFrames(b, p, limit, sp);
         p = cids.writeNewCidFrames(b, p, limit, sp);

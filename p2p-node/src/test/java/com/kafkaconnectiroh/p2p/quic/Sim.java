@@ -64,6 +64,7 @@ final class Sim {
     long delivered;
     long dropped;
     long steps;
+    private int frozenSteps;
 
     interface DatagramFilter {
         byte[] apply(InetSocketAddress from, InetSocketAddress to, byte[] data);
@@ -132,11 +133,14 @@ final class Sim {
             }
             for (QuicConnection c : new ArrayList<>(n.endpoint.connections())) {
                 int guard = 0;
-                while (guard++ < 10_000) {
+                while (true) {
                     out.clear();
                     t = c.pollTransmit(now, out, 8);
                     if (t == null) {
                         break;
+                    }
+                    if (++guard > 5_000) {
+                        throw new AssertionError(c + " keeps transmitting at one instant: " + t + " " + c.stats());
                     }
                     emit(n, t);
                 }
@@ -191,6 +195,14 @@ final class Sim {
         }
         if (next == Long.MAX_VALUE) {
             return false;
+        }
+        if (next <= now && (network.isEmpty() || network.peek().at > now)) {
+            // a timer that is due again right after being handled would freeze the clock
+            if (++frozenSteps > 10_000) {
+                throw new AssertionError("time does not advance: a connection keeps a past deadline at " + now);
+            }
+        } else {
+            frozenSteps = 0;
         }
         now = Math.max(now, next);
         while (!network.isEmpty() && network.peek().at <= now) {

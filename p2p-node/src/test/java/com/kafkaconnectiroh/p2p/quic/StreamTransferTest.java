@@ -92,6 +92,29 @@ class StreamTransferTest {
     }
 
     @Test
+    void mtuDiscoveryFindsASmallerPathMtu() {
+        Sim sim = new Sim(81);
+        // a path that silently drops datagrams above 1300 bytes
+        sim.filter = (from, to, data) -> data.length > 1300 ? null : data;
+        Pair p = new Pair(sim, new TransportConfig(), new TransportConfig(), new EndpointConfig()).establish();
+        long id = p.client.openUni();
+        p.sim.apps.add(new Patterns.Writer(p.client, id, 2_000_000));
+        Patterns.Reader[] r = new Patterns.Reader[1];
+        p.sim.apps.add(s -> {
+            long sid = p.server.acceptUni();
+            if (sid >= 0) {
+                r[0] = new Patterns.Reader(p.server, sid);
+                s.apps.add(r[0]);
+            }
+        });
+        p.sim.runUntil(() -> r[0] != null && r[0].fin, 300_000_000_000L);
+        assertNull(r[0].error);
+        int mtu = p.client.stats().pathMtu();
+        assertTrue(mtu > 1250 && mtu <= 1300, "settled at " + mtu);
+        assertEquals(0, p.client.stats().congestionEvents(), "lost probes are not congestion");
+    }
+
+    @Test
     void manyConcurrentStreamsBothWays() {
         Pair p = lossy(7, 0.05).establish();
         int n = 40;

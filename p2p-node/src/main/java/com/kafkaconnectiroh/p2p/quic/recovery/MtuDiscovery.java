@@ -55,7 +55,7 @@ public final class MtuDiscovery {
     /** If a probe should be sent now, its size; else 0. */
     public int probeToSend(long now) {
         lastNow = now;
-        if (!searching || probePn >= 0 || now < nextSearch) {
+        if (!searching || probePn >= 0) {
             return 0;
         }
         if (high - low < MIN_STEP) {
@@ -123,9 +123,12 @@ public final class MtuDiscovery {
         }
     }
 
-    /** Deadline for the next search round, for timers. */
+    /**
+     * Deadline for the next search round, for timers. While searching there is none: probes go out with the next
+     * transmit opportunity.
+     */
     public long nextSearchTime() {
-        return searching && probePn < 0 ? nextSearch : (!searching && enabled ? nextSearch : Long.MAX_VALUE);
+        return !searching && enabled ? nextSearch : Long.MAX_VALUE;
     }
 
     public void onTimeout(long now) {

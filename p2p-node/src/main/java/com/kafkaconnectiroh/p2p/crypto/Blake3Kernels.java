@@ -1,0 +1,128 @@
+package com.kafkaconnectiroh.p2p.crypto;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Picks the BLAKE3 kernel once per JVM. The SIMD kernel needs the incubating module {@code jdk.incubator.vector}
+ * in the boot layer (start the JVM with {@code --add-modules jdk.incubator.vector}); without it, or when it fails
+ * its self-check, the scalar kernel is used. The system property {@code kafkaconnectiroh.blake3.kernel} can say
+ * {@code scalar} (never SIMD), {@code vector} (SIMD from the first byte) or {@code auto} (the default).
+ *
+ * <p>Warm-up, with {@code auto}: until C2 compiles it, Vector API code runs about a thousand times slower than
+ * scalar code (every vector is an object), and C2 only compiles the kernel after some thousand calls. So the
+ * scalar kernel stays active until the SIMD one is warm: the first bulk hash (a whole 64-chunk batch) starts a
+ * low-priority daemon thread that calls the SIMD kernel on dummy data until it beats the scalar one, then
+ * switches. Small inputs (handshakes) never start it.
+ */
+final class Blake3Kernels {
+    static final String PROPERTY = "kafkaconnectiroh.blake3.kernel";
+    private static final String VECTOR_CLASS = "com.kafkaconnectiroh.p2p.crypto.VectorBlake3Kernel";
+    /** Give up warming after this many SIMD calls (some seconds of one core). */
+    private static final int WARMUP_MAX_CALLS = 20_000;
+    /** Consecutive SIMD calls faster than half a scalar call that count as warm. */
+    private static final int WARM_STREAK = 50;
+
+    private static final Blake3Kernel SCALAR = new ScalarBlake3Kernel();
+    private static final Optional<Blake3Kernel> VECTOR = loadVector();
+    private static final String MODE = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+    private static final Blake3Kernel CHOSEN = MODE.equals("scalar") ? SCALAR : VECTOR.orElse(SCALAR);
+    private static volatile Blake3Kernel active = MODE.equals("auto") ? SCALAR : CHOSEN;
+    private static final AtomicBoolean WARMING = new AtomicBoolean();
+
+    private Blake3Kernels() {}
+
+    /** The kernel to use now. */
+    static Blake3Kernel active() {
+        return active;
+    }
+
+    /** The kernel this JVM settled on, active now or once warm. */
+    static Blake3Kernel chosen() {
+        return CHOSEN;
+    }
+
+    static Blake3Kernel scalar() {
+        return SCALAR;
+    }
+
+    /** The SIMD kernel if this JVM can run it, whether or not it is the active one. */
+    static Optional<Blake3Kernel> vector() {
+        return VECTOR;
+    }
+
+    /** Called on bulk hashing: starts warming the chosen kernel if it is not active yet. */
+    static void noteBulkUse() {
+        if (active != CHOSEN && WARMING.compareAndSet(false, true)) {
+            Thread t = new Thread(Blake3Kernels::warmUp, "blake3-simd-warmup");
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
+            t.start();
+        }
+    }
+
+    private static void warmUp() {
+        Blake3Kernel simd = CHOSEN;
+        int lanes = simd.lanes();
+        int[] words = new int[lanes * (Blake3.CHUNK_LEN / 4)];
+        Arrays.fill(words, 0x5A5A5A5A);
+        int[] out = new int[lanes * 8];
+        long scalarNanos = Long.MAX_VALUE;
+        for (int i = 0; i < 3000; i++) {
+            long t = System.nanoTime();
+            warmCall(SCALAR, lanes, words, out, i);
+            scalarNanos = i >= 2000 ? Math.min(scalarNanos, System.nanoTime() - t) : scalarNanos;
+        }
+        int streak = 0;
+        for (int i = 0; i < WARMUP_MAX_CALLS && streak < WARM_STREAK; i++) {
+            long t = System.nanoTime();
+            warmCall(simd, lanes, words, out, i);
+            streak = 2 * (System.nanoTime() - t) < scalarNanos ? streak + 1 : 0;
+        }
+        if (streak >= WARM_STREAK) {
+            active = simd;
+        }
+    }
+
+    /** The same work for both kernels: one SIMD pass worth of chunks and of parents. */
+    private static void warmCall(Blake3Kernel kernel, int lanes, int[] words, int[] out, int counter) {
+        kernel.hashChunks(words, 0, lanes, Blake3.IV, counter, 0, out, 0);
+        kernel.hashParents(words, 0, lanes, Blake3.IV, 0, out, 0);
+    }
+
+    private static Optional<Blake3Kernel> loadVector() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Blake3Kernel kernel = (Blake3Kernel) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
+            return agreesWithScalar(kernel) ? Optional.of(kernel) : Optional.empty();
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            // Missing class (trimmed jar), no usable species, or an incubator API change: scalar it is.
+            return Optional.empty();
+        }
+    }
+
+    /** A cheap known-answer check so a miscompiled or mis-specified SIMD path can never produce wrong hashes. */
+    private static boolean agreesWithScalar(Blake3Kernel kernel) {
+        int chunks = kernel.lanes() + 3;
+        int[] words = new int[chunks * (Blake3.CHUNK_LEN / 4)];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = i * 0x9E3779B9 + 7;
+        }
+        long counter = 0xFFFF_FFFFL - kernel.lanes() / 2; // crosses the 32-bit counter boundary
+        int[] expected = new int[chunks * 8];
+        int[] actual = new int[chunks * 8];
+        SCALAR.hashChunks(words, 0, chunks, Blake3.IV, counter, Blake3.KEYED_HASH, expected, 0);
+        kernel.hashChunks(words, 0, chunks, Blake3.IV, counter, Blake3.KEYED_HASH, actual, 0);
+        if (!Arrays.equals(expected, actual)) {
+            return false;
+        }
+        int parents = kernel.lanes();
+        SCALAR.hashParents(words, 0, parents, Blake3.IV, 0, expected, 0);
+        kernel.hashParents(words, 0, parents, Blake3.IV, 0, actual, 0);
+        return Arrays.equals(expected, actual);
+    }
+}
