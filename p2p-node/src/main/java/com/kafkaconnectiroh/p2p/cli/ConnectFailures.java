@@ -21,7 +21,7 @@ final class ConnectFailures {
         if (e instanceof ConnectionLostException cle && cle.close() != null) {
             ConnectionClose c = cle.close();
             if (c.kind() == ConnectionClose.Kind.CONNECT_TIMEOUT) {
-                return "no answer from " + who + " within " + timeout.toMillis() + " ms (is it running, and is the address right?)";
+                return "no answer from " + who + " within " + time(timeout) + " (nothing answers there, or it is an iroh 0.35 node with another endpoint id: those stay silent)";
             }
             if (c.tlsAlert() == 120) {
                 return who + " does not serve " + alpn + " (it refused the protocol in the TLS handshake)";
@@ -32,8 +32,12 @@ final class ConnectFailures {
             return "connecting to " + who + " failed: " + c;
         }
         if (e instanceof SocketTimeoutException) {
-            return "no answer from " + who + " within " + timeout.toMillis() + " ms";
+            return "no answer from " + who + " within " + time(timeout);
         }
         return "cannot reach " + who + ": " + e.getMessage();
+    }
+
+    static String time(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }

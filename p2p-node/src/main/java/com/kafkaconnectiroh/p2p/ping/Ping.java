@@ -138,7 +138,7 @@ public final class Ping implements ProtocolHandler {
             ConnectionClose c = cle.close();
             if (c.kind() == ConnectionClose.Kind.CONNECT_TIMEOUT) {
                 return new PingException(PingException.Kind.UNREACHABLE, "no answer from " + who + " within "
-                        + seconds(timeout) + " (is it running, and is the address right?)", e);
+                        + seconds(timeout) + " (nothing answers there, or it is an iroh 0.35 node with another endpoint id: those stay silent)", e);
             }
             if (c.tlsAlert() == 120) {
                 return new PingException(PingException.Kind.ALPN_REFUSED, who + " does not serve " + ALPN
