@@ -36,6 +36,8 @@ public final class Connection {
     private final CompletableFuture<Connection> established;
     /** On the driver's dirty list for the next round (loop only). */
     boolean dirty;
+    /** The QUIC deadline the driver's timer heap holds for us (loop only). */
+    long deadline = Long.MAX_VALUE;
 
     private final CompletableFuture<ConnectionClose> closed = new CompletableFuture<>();
     private volatile ConnectionClose closeInfo;
@@ -257,6 +259,11 @@ public final class Connection {
 
     ConnectionLostException lostException() {
         ConnectionClose c = closeInfo;
+        if (c == null && quic.closeReason() != null) {
+            // closed in this round, its ConnectionLost event not dispatched yet (e.g. a StreamWritable queued
+            // before it resumed a write that found the connection closed)
+            c = ConnectionClose.of(quic.closeReason());
+        }
         if (c != null && c.kind() == ConnectionClose.Kind.ENDPOINT_CLOSED) {
             return new EndpointClosedException("endpoint closed");
         }

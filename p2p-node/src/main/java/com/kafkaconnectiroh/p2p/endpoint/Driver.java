@@ -105,6 +105,12 @@ final class Driver extends ChannelInboundHandlerAdapter {
         processQueued = false;
         process();
     };
+    /** Connection deadlines (earliest first) with lazy deletion: an entry is live while it equals its connection's. */
+    private record Deadline(long at, Connection conn) {
+    }
+
+    private final java.util.PriorityQueue<Deadline> deadlines = new java.util.PriorityQueue<>(
+            (a, b) -> Long.compare(a.at, b.at));
     private ScheduledFuture<?> timer;
     private long timerAt = Long.MAX_VALUE;
     private final Runnable timerTask = this::onTimer;
@@ -336,6 +342,16 @@ final class Driver extends ChannelInboundHandlerAdapter {
             if (c.quic.isDrained()) {
                 connections.remove(c.quic);
                 c.onDrained();
+                c.deadline = Long.MAX_VALUE; // its heap entries go stale
+            } else {
+                // deadlines change only through input, output or application calls, all of which mark dirty
+                long d = c.quic.pollTimeout();
+                if (d != c.deadline) {
+                    c.deadline = d;
+                    if (d != Long.MAX_VALUE) {
+                        deadlines.add(new Deadline(d, c));
+                    }
+                }
             }
         }
         dirty.clear();
@@ -423,30 +439,49 @@ final class Driver extends ChannelInboundHandlerAdapter {
     }
 
     private void rearmTimer() {
-        long next = Long.MAX_VALUE;
-        for (QuicConnection qc : connections.keySet()) {
-            next = Math.min(next, qc.pollTimeout());
+        Deadline top;
+        while ((top = deadlines.peek()) != null && top.at != top.conn.deadline) {
+            deadlines.poll(); // stale: the connection's deadline moved or it is gone
         }
-        if (next == Long.MAX_VALUE || next >= timerAt) {
+        if (deadlines.size() > 4 * connections.size() + 64) {
+            rebuildDeadlines();
+            top = deadlines.peek();
+        }
+        if (top == null || top.at >= timerAt) {
             return; // the armed timer fires first (or nothing is due); a spurious wake-up only re-arms
         }
         if (timer != null) {
             timer.cancel(false);
         }
-        timerAt = next;
-        timer = loop.schedule(timerTask, Math.max(0, next - now()), TimeUnit.NANOSECONDS);
+        timerAt = top.at;
+        timer = loop.schedule(timerTask, Math.max(0, top.at - now()), TimeUnit.NANOSECONDS);
+    }
+
+    private void rebuildDeadlines() {
+        deadlines.clear();
+        for (Connection c : connections.values()) {
+            if (c.deadline != Long.MAX_VALUE) {
+                deadlines.add(new Deadline(c.deadline, c));
+            }
+        }
     }
 
     private void onTimer() {
         timer = null;
         timerAt = Long.MAX_VALUE;
         long now = now();
-        for (Map.Entry<QuicConnection, Connection> e : connections.entrySet()) {
-            QuicConnection qc = e.getKey();
-            if (qc.pollTimeout() <= now) {
-                qc.handleTimeout(now);
-                markDirty(e.getValue());
+        Deadline top;
+        while ((top = deadlines.peek()) != null && top.at <= now) {
+            deadlines.poll();
+            Connection c = top.conn;
+            if (top.at != c.deadline) {
+                continue; // stale
             }
+            c.deadline = Long.MAX_VALUE; // re-read after the round
+            if (c.quic.pollTimeout() <= now) {
+                c.quic.handleTimeout(now);
+            }
+            markDirty(c);
         }
         process();
     }
@@ -734,6 +769,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
             c.onEndpointClosed();
         }
         connections.clear();
+        deadlines.clear();
         if (timer != null) {
             timer.cancel(false);
         }

@@ -102,7 +102,8 @@ public final class Endpoint implements AutoCloseable {
 
     /**
      * Our id and the direct addresses peers can use: the bound address, or, if bound to a wildcard, every
-     * address of every up interface of the socket's family (loopback included, IPv6 link-local excluded).
+     * address of every up interface the socket serves (a wildcard socket is dual-stack where IPv6 exists: IPv4 and
+     * IPv6 addresses; loopback included, IPv6 link-local excluded), each with the bound port.
      */
     public EndpointAddr addr() {
         return EndpointAddr.of(id, null, directAddresses());
@@ -338,7 +339,7 @@ public final class Endpoint implements AutoCloseable {
             return this;
         }
 
-        /** Where to bind the UDP socket; default {@code 0.0.0.0:0} (all IPv4 interfaces, a free port). */
+        /** Where to bind the UDP socket; default {@code 0.0.0.0:0} (every interface, dual-stack where possible; a free port). */
         public Builder bindAddr(InetSocketAddress addr) {
             this.bindAddr = Objects.requireNonNull(addr);
             return this;

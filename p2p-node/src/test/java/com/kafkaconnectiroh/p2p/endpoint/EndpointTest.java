@@ -2,6 +2,7 @@ package com.kafkaconnectiroh.p2p.endpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -281,6 +282,78 @@ class EndpointTest {
         ab.close(0, "");
         atB.close(0, "");
         ba.close(0, "");
+    }
+
+    @Test
+    void peerCloseWakesEveryBlockedOperationWithItsReason() throws Exception {
+        TransportConfig oneStream = new TransportConfig().maxConcurrentBidiStreams(1)
+                .streamReceiveWindow(64 * 1024).connectionReceiveWindow(128 * 1024);
+        Endpoint serverEp = track(Endpoint.builder().bindAddr(LOOPBACK).alpns(HOLD).transportConfig(oneStream).bind());
+        Endpoint client = track(Endpoint.builder().bindAddr(LOOPBACK).bind());
+        Connection c = client.connect(serverEp.addr(), HOLD);
+        Connection s = serverEp.accept(Duration.ofSeconds(5));
+        BiStream first = c.openBi(); // the only stream the server allows
+        first.send().writeAll(new byte[1]);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> blocked = List.of(
+                    pool.submit(() -> c.openBi()),                              // no stream credit
+                    pool.submit(() -> c.acceptBi()),                            // nothing comes
+                    pool.submit(() -> first.recv().read(ByteBuffer.allocate(10))), // no data
+                    pool.submit(() -> {                                          // flow control stops it
+                        first.send().writeAll(new byte[6 << 20]); // more than the 4 MiB send buffer
+                        return null;
+                    }));
+            // every one is parked on the loop before the close arrives: the write has filled the window
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (c.stats().streamBytesSent() < 64 * 1024) {
+                assertTrue(System.nanoTime() < deadline, "writer never filled the window");
+                Thread.onSpinWait();
+            }
+            s.close(99, "shutting down");
+            String[] names = {"openBi", "acceptBi", "read", "writeAll"};
+            for (int i = 0; i < blocked.size(); i++) {
+                Future<?> f = blocked.get(i);
+                java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> f.get(5, TimeUnit.SECONDS), names[i] + " was not failed by the close");
+                ConnectionLostException lost = assertInstanceOf(ConnectionLostException.class, e.getCause());
+                assertEquals(new ConnectionClose(ConnectionClose.Kind.APPLICATION_CLOSED, true, 99, "shutting down"),
+                        lost.close(), names[i] + ": " + lost);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void identityFromDataDirPersistsAndTicketsDialBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        EndpointAddr first;
+        try (Endpoint ep = Endpoint.builder().dataDir(dir).bindAddr(LOOPBACK).bind()) {
+            first = ep.addr();
+        }
+        try (Endpoint again = Endpoint.builder().dataDir(dir).bindAddr(LOOPBACK).alpns(HOLD).bind()) {
+            assertEquals(first.id(), again.id(), "same secret_key, same id");
+            // a ticket printed from addr() parses back and dials
+            com.kafkaconnectiroh.p2p.base.EndpointTicket t =
+                    com.kafkaconnectiroh.p2p.base.EndpointTicket.parse(again.ticket().toString());
+            assertEquals(again.addr(), t.addr());
+            Endpoint client = bind(Endpoint.Transport.AUTO);
+            Connection c = client.connect(t.addr(), HOLD);
+            assertEquals(again.id(), c.remoteId());
+            c.close(0, "");
+        }
+    }
+
+    @Test
+    void wildcardBindListsInterfaceAddressesWithTheBoundPort() throws Exception {
+        Endpoint ep = track(Endpoint.builder().bindAddr(new InetSocketAddress("0.0.0.0", 0)).bind());
+        int port = ep.boundAddress().getPort();
+        assertTrue(port > 0);
+        assertTrue(ep.addr().ipAddrs().contains(new InetSocketAddress("127.0.0.1", port)), ep.addr().toString());
+        // the JDK and Netty make a wildcard socket dual-stack: IPv6 addresses are listed too (never link-local)
+        assertTrue(ep.addr().ipAddrs().stream().allMatch(a -> a.getPort() == port
+                && !a.getAddress().isLinkLocalAddress() && !a.getAddress().isAnyLocalAddress()), ep.addr().toString());
     }
 
     @Test

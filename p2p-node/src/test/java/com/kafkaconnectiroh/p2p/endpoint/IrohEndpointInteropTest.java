@@ -290,8 +290,11 @@ class IrohEndpointInteropTest {
     }
 
     /**
-     * iroh 0.35 keeps a direct path only while its disco Pings get Pongs (a heartbeat every few seconds); we answer
-     * them, so an idle connection is still usable after several heartbeats. iroh 1.x sends no disco at all.
+     * iroh 0.35 trusts a direct path for 6.5 s after a Pong (IR@v0.35.0 {@code magicsock/node_map/best_addr.rs}
+     * TRUST_UDP_ADDR_DURATION) and renews it with stay-alive Pings on its 5 s heartbeat while the session is active
+     * ({@code node_state.rs::stayin_alive}); without Pongs it would fall back to its (here unreachable) relay. We
+     * answer, so after three Pings — well past 6.5 s — the idle connection still carries data. iroh 1.x sends no
+     * disco at all.
      */
     @ParameterizedTest
     @EnumSource(IrohVersion.class)
