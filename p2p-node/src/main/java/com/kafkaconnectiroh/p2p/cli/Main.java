@@ -16,6 +16,11 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        // Terse log lines on stderr ("INFO SecretKeyStore - ..."), unless the user configured slf4j-simple.
+        System.setProperty("org.slf4j.simpleLogger.showThreadName",
+                System.getProperty("org.slf4j.simpleLogger.showThreadName", "false"));
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName",
+                System.getProperty("org.slf4j.simpleLogger.showShortLogName", "true"));
         System.exit(run(args));
     }
 

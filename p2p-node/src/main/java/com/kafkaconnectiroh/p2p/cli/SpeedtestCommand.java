@@ -100,6 +100,12 @@ final class SpeedtestCommand implements Callable<Integer> {
                         + " (default: ${DEFAULT-VALUE}).")
         Direction direction;
 
+        @Option(names = "--warmup", paramLabel = "SIZE", defaultValue = "0",
+                converter = Converters.ByteSizeConverter.class,
+                description = "First move this much each way without counting it, so both JVMs have compiled their"
+                        + " hot paths (a fresh JVM needs a few hundred MB to reach full speed; default: none).")
+        long warmup;
+
         @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
                 converter = Converters.DurationConverter.class,
                 description = "Give up on the handshake after this long (default: ${DEFAULT-VALUE}).")
@@ -118,8 +124,8 @@ final class SpeedtestCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             PrintStream out = System.out;
             PrintStream err = System.err;
-            if (bytes < 0) {
-                err.println("p2p-node speedtest: --bytes must not be negative");
+            if (bytes < 0 || warmup < 0) {
+                err.println("p2p-node speedtest: --bytes and --warmup must not be negative");
                 return 2;
             }
             try (Endpoint ep = node.bind(target)) {
@@ -136,9 +142,17 @@ final class SpeedtestCommand implements Callable<Integer> {
                 out.flush();
                 try {
                     if (direction != Direction.DOWNLOAD) {
+                        if (warmup > 0) {
+                            err.println("warm-up: uploading " + warmup + " bytes (not counted)");
+                            Speedtest.upload(conn, warmup, null);
+                        }
                         print(out, "upload", Speedtest.upload(conn, bytes, duration));
                     }
                     if (direction != Direction.UPLOAD) {
+                        if (warmup > 0) {
+                            err.println("warm-up: downloading " + warmup + " bytes (not counted)");
+                            Speedtest.download(conn, warmup, null);
+                        }
                         print(out, "download", Speedtest.download(conn, bytes, duration));
                     }
                     conn.close(0, "done");
