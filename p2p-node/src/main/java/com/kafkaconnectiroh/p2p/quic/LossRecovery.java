@@ -319,7 +319,7 @@ final class LossRecovery {
     }
 
     /** Handshake-space probes carry the unacknowledged CRYPTO data again (RFC 9002 §6.2.4). */
-    private static void requeueCrypto(PacketSpace s) {
+    static void requeueCrypto(PacketSpace s) {
         long end = s.sent.end();
         for (long pn = s.sent.isEmpty() ? end : s.sent.lowest(); pn < end; pn++) {
             SentPacket p = s.sent.get(pn);

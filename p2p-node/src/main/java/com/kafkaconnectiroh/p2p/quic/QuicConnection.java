@@ -1998,6 +1998,22 @@ public final class QuicConnection {
         return originalDcid;
     }
 
+    /**
+     * Client, before anything came back from the server: queue the Initial flight again now rather than at the
+     * next PTO. For a driver that learned out of band that the path just opened (iroh 0.35 drops QUIC from an
+     * address until a disco Ping from it arrives; its Pong tells us the first Initial was probably dropped).
+     * Returns whether a resend was queued.
+     */
+    public boolean resendInitialNow() {
+        PacketSpace s = spaces[PacketSpace.INITIAL];
+        if (!isClient || receivedPeerPacket || isClosed() || s.discarded || s.writeKeys == null) {
+            return false;
+        }
+        s.probesPending = Math.max(s.probesPending, 1);
+        LossRecovery.requeueCrypto(s);
+        return true;
+    }
+
     /** Sends a PING in the next 1-RTT packet (tests, liveness checks). */
     public void ping() {
         if (!isClosed()) {

@@ -49,6 +49,22 @@ class StreamSemanticsTest {
         assertEquals(-1, p.server.read(sid[0], got), "FIN is sticky");
     }
 
+    /**
+     * A short write that still takes more than half of what was offered must arm StreamWritable: a writer that
+     * waits for the event (as the endpoint driver does) otherwise stalls for good. Found by the Netty driver.
+     */
+    @Test
+    void shortWriteTakingMostOfTheOfferStillSignalsWritable() {
+        TransportConfig small = new TransportConfig().streamSendBufferSize(100_000);
+        Pair p = lossy(14, small, new TransportConfig());
+        long id = p.client.openUni();
+        ByteBuffer src = ByteBuffer.wrap(new byte[130_000]);
+        assertEquals(100_000, p.client.write(id, src));
+        assertEquals(30_000, src.remaining(), "took 100000 of 130000: more than what is left");
+        p.sim.runUntil(() -> Pair.of(p.clientEvents, ConnectionEvent.StreamWritable.class).stream()
+                .anyMatch(e -> e.streamId() == id), 30_000_000_000L);
+    }
+
     @Test
     void resetStreamReachesTheReaderWithItsCode() {
         Pair p = lossy(12, new TransportConfig(), new TransportConfig());
