@@ -1,7 +1,7 @@
 package com.kafkaconnectiroh.p2p.cli;
 
 import com.kafkaconnectiroh.p2p.base.SocketAddrs;
-import com.kafkaconnectiroh.p2p.speedtest.Speedtest;
+import com.kafkaconnectiroh.p2p.ping.Speedtest;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;

@@ -3,7 +3,7 @@ package com.kafkaconnectiroh.p2p.cli;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.Router;
 import com.kafkaconnectiroh.p2p.ping.Ping;
-import com.kafkaconnectiroh.p2p.speedtest.Speedtest;
+import com.kafkaconnectiroh.p2p.ping.Speedtest;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -5,7 +5,7 @@ import com.kafkaconnectiroh.p2p.endpoint.Connection;
 import com.kafkaconnectiroh.p2p.endpoint.ConnectionLostException;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.Router;
-import com.kafkaconnectiroh.p2p.speedtest.Speedtest;
+import com.kafkaconnectiroh.p2p.ping.Speedtest;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;

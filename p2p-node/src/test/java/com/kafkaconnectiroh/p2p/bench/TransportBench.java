@@ -13,7 +13,7 @@ import com.kafkaconnectiroh.p2p.interop.Behaviour;
 import com.kafkaconnectiroh.p2p.interop.IrohPeer;
 import com.kafkaconnectiroh.p2p.interop.IrohVersion;
 import com.kafkaconnectiroh.p2p.interop.PeerOption;
-import com.kafkaconnectiroh.p2p.speedtest.Speedtest;
+import com.kafkaconnectiroh.p2p.ping.Speedtest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -15,7 +15,7 @@ import com.kafkaconnectiroh.p2p.interop.IrohPeer;
 import com.kafkaconnectiroh.p2p.interop.IrohVersion;
 import com.kafkaconnectiroh.p2p.interop.PeerOption;
 import com.kafkaconnectiroh.p2p.ping.Ping;
-import com.kafkaconnectiroh.p2p.speedtest.Speedtest;
+import com.kafkaconnectiroh.p2p.ping.Speedtest;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package com.kafkaconnectiroh.p2p.speedtest;
+package com.kafkaconnectiroh.p2p.ping;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.endpoint.BiStream;

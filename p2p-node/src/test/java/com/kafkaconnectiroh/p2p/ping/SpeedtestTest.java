@@ -1,4 +1,4 @@
-package com.kafkaconnectiroh.p2p.speedtest;
+package com.kafkaconnectiroh.p2p.ping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
