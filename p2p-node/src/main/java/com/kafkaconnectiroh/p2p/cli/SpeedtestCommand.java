@@ -95,7 +95,7 @@ final class SpeedtestCommand implements Callable<Integer> {
                 description = "Transfer for this long per direction instead of a fixed size (e.g. 10s).")
         Duration duration;
 
-        @Option(names = "--direction", paramLabel = "DIR", defaultValue = "upload",
+        @Option(names = "--direction", paramLabel = "DIR", defaultValue = "both",
                 description = "upload (to the server), download (from it) or both, one after the other"
                         + " (default: ${DEFAULT-VALUE}).")
         Direction direction;

@@ -167,11 +167,16 @@ class CliCommandsTest {
 
     @Test
     void speedtestForADuration() {
+        // default direction: both, upload first
         CliRun r = CliRun.of("speedtest", "connect", served.get("addr"), "--duration", "400ms", "--bind", LOCAL);
         assertEquals(0, r.exitCode(), r.toString());
-        var m = Pattern.compile("upload: (\\d+) bytes in (\\d+\\.\\d{3}) s = .*").matcher(r.outLines().get(1));
-        assertTrue(m.matches(), r.toString());
-        assertTrue(Long.parseLong(m.group(1)) > 0 && Double.parseDouble(m.group(2)) >= 0.4, r.toString());
+        assertEquals(3, r.outLines().size(), r.toString());
+        for (int i = 1; i <= 2; i++) {
+            var m = Pattern.compile("(upload|download): (\\d+) bytes in (\\d+\\.\\d{3}) s = .*").matcher(r.outLines().get(i));
+            assertTrue(m.matches(), r.toString());
+            assertEquals(i == 1 ? "upload" : "download", m.group(1));
+            assertTrue(Long.parseLong(m.group(2)) > 0 && Double.parseDouble(m.group(3)) >= 0.4, r.toString());
+        }
     }
 
     @Test

@@ -174,7 +174,8 @@ class IrohPingInteropTest {
     @EnumSource(IrohVersion.class)
     void speedtestUploadToIrohSink(IrohVersion v) {
         IrohPeer p = peers.get(v);
-        CliRun r = CliRun.of("speedtest", "connect", ticketOf(p), "--alpn", SINK, "--bytes", "4MiB", "--bind", LOCAL);
+        CliRun r = CliRun.of("speedtest", "connect", ticketOf(p), "--alpn", SINK, "--direction", "upload",
+                "--bytes", "4MiB", "--bind", LOCAL);
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("upload: 4194304 bytes in "), r.toString());
         JsonNode sink = p.awaitEvent("sink", e -> true, WAIT);
