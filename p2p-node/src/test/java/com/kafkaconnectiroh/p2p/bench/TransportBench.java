@@ -21,7 +21,6 @@ import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -94,41 +93,49 @@ public final class TransportBench {
             EndpointAddr iroh1Addr = addrOf(irohServer1);
             EndpointAddr iroh035Addr = addrOf(irohServer035);
 
-            // Warm-up of both JVMs (and of the iroh paths into Java), not measured.
-            System.out.println("warming up ...");
-            javaHandshakes(javaClient, javaAddr, warmup, true);
-            javaHandshakes(javaClient, iroh1Addr, warmup / 3, true);
-            javaHandshakes(javaClient, javaAddr, warmup / 10, false);
-            irohClient1.call("bench-handshake", IrohPeer.params("addr", harnessAddr(javaAddr), "alpn", ECHO,
-                    "count", warmup / 3, "reuse", true), Duration.ofMinutes(10));
-            javaUpload(javaClient, javaAddr, 256L << 20);
-            javaUpload(javaClient, iroh035Addr, 256L << 20);
-            irohClient035.call("bench-throughput", IrohPeer.params("addr", harnessAddr(javaAddr), "alpn", Speedtest.ALPN,
-                    "bytes", 256L << 20), Duration.ofMinutes(10));
+            long self = ProcessHandle.current().pid();
+            long child = javaServer.process.pid();
+            Path irohIroh = new Path("iroh→iroh (anchor)",
+                    (n, reuse) -> irohHandshakes(irohClient1, iroh1Addr, n, reuse), pid(irohClient1), pid(irohServer1),
+                    b -> irohUpload(irohClient035, iroh035Addr, SINK, b), pid(irohClient035), pid(irohServer035));
+            Path javaJava = new Path("Java→Java",
+                    (n, reuse) -> javaHandshakes(javaClient, javaAddr, n, reuse), self, child,
+                    b -> javaUpload(javaClient, javaAddr, b), self, child);
+            Path javaIroh = new Path("Java→iroh",
+                    (n, reuse) -> javaHandshakes(javaClient, iroh1Addr, n, reuse), self, pid(irohServer1),
+                    b -> javaUpload(javaClient, iroh035Addr, b), self, pid(irohServer035));
+            Path irohJava = new Path("iroh→Java",
+                    (n, reuse) -> irohHandshakes(irohClient1, javaAddr, n, reuse), pid(irohClient1), child,
+                    b -> irohUpload(irohClient035, javaAddr, Speedtest.ALPN, b), pid(irohClient035), child);
+            List<Path> paths = List.of(irohIroh, javaJava, javaIroh, irohJava);
 
-            Row irohIroh = new Row("iroh→iroh (anchor)");
-            Row javaJava = new Row("Java→Java");
-            Row javaIroh = new Row("Java→iroh");
-            Row irohJava = new Row("iroh→Java");
-            for (int r = 1; r <= runs; r++) {
-                System.out.printf(Locale.ROOT, "run %d/%d (load %s)%n", r, runs, loadAverage());
-                // handshakes, reused client endpoint
-                irohIroh.reused.add(irohHandshakes(irohClient1, iroh1Addr, handshakes, true));
-                javaJava.reused.add(javaHandshakes(javaClient, javaAddr, handshakes, true));
-                javaIroh.reused.add(javaHandshakes(javaClient, iroh1Addr, handshakes, true));
-                irohJava.reused.add(irohHandshakes(irohClient1, javaAddr, handshakes, true));
-                // handshakes, fresh client endpoint each
-                irohIroh.fresh.add(irohHandshakes(irohClient1, iroh1Addr, fresh, false));
-                javaJava.fresh.add(javaHandshakes(javaClient, javaAddr, fresh, false));
-                javaIroh.fresh.add(javaHandshakes(javaClient, iroh1Addr, fresh, false));
-                irohJava.fresh.add(irohHandshakes(irohClient1, javaAddr, fresh, false));
-                // throughput
-                irohIroh.mbps.add(irohUpload(irohClient035, iroh035Addr, SINK, bytes));
-                javaJava.mbps.add(javaUpload(javaClient, javaAddr, bytes));
-                javaIroh.mbps.add(javaUpload(javaClient, iroh035Addr, bytes));
-                irohJava.mbps.add(irohUpload(irohClient035, javaAddr, Speedtest.ALPN, bytes));
-                for (Row row : List.of(irohIroh, javaJava, javaIroh, irohJava)) {
-                    System.out.println("  " + row.last());
+            // Warm-up of both JVMs (and of the iroh paths into Java), not measured: the handshake path needs a few
+            // thousand handshakes and the bulk path about a GiB before C2 has compiled them.
+            System.out.println("warming up ...");
+            javaJava.handshakes.measure(warmup, true);
+            javaIroh.handshakes.measure(warmup / 3, true);
+            irohJava.handshakes.measure(warmup / 3, true);
+            javaJava.handshakes.measure(warmup / 10, false);
+            javaJava.upload.measure(1L << 30);
+            javaIroh.upload.measure(256L << 20);
+            irohJava.upload.measure(512L << 20);
+
+            for (int r = 0; r < runs; r++) {
+                System.out.printf(Locale.ROOT, "run %d/%d (load %s)%n", r + 1, runs, loadAverage());
+                // each run starts with another path, so none always runs right after the same one
+                List<Path> order = new ArrayList<>(paths);
+                Collections.rotate(order, -r);
+                for (Path path : order) {
+                    path.measureHandshakes(handshakes, true);
+                }
+                for (Path path : order) {
+                    path.measureHandshakes(fresh, false);
+                }
+                for (Path path : order) {
+                    path.measureUpload(bytes);
+                }
+                for (Path path : paths) {
+                    System.out.println("  " + path.last());
                 }
             }
             System.out.printf(Locale.ROOT, "%nmedians over %d runs (handshake = connect + 32 B echo round trip + close, ms;"
@@ -137,26 +144,90 @@ public final class TransportBench {
                     "handshake, fresh client", "throughput");
             System.out.printf(Locale.ROOT, "%-20s | %8s %8s %8s  | %8s %8s %8s  | %8s %8s%n", "", "median", "p90", "ratio",
                     "median", "p90", "ratio", "MB/s", "ratio");
-            for (Row row : List.of(irohIroh, javaJava, javaIroh, irohJava)) {
+            for (Path row : paths) {
                 System.out.printf(Locale.ROOT, "%-20s | %8.2f %8.2f %8.2f  | %8.2f %8.2f %8.2f  | %8.1f %8.2f%n",
                         row.name,
                         row.median(row.reused, 0), row.median(row.reused, 1), irohIroh.median(irohIroh.reused, 0) / row.median(row.reused, 0),
                         row.median(row.fresh, 0), row.median(row.fresh, 1), irohIroh.median(irohIroh.fresh, 0) / row.median(row.fresh, 0),
                         median(row.mbps), median(row.mbps) / median(irohIroh.mbps));
             }
+            System.out.printf(Locale.ROOT, "%nCPU time (all threads of each process, from /proc; medians over runs; ratio:"
+                    + " iroh→iroh's cost / this path's, 1.00 = as cheap)%n");
+            System.out.printf(Locale.ROOT, "%-20s | %-38s | %-38s%n", "path", "per handshake (reused client), ms",
+                    "per MB of throughput, ms");
+            System.out.printf(Locale.ROOT, "%-20s | %8s %8s %8s %8s   | %8s %8s %8s %8s%n", "", "client", "server", "sum",
+                    "ratio", "sender", "receiver", "sum", "ratio");
+            for (Path row : paths) {
+                double hc = median(row.cpuHandshakeClient);
+                double hs = median(row.cpuHandshakeServer);
+                double ts = median(row.cpuMbSender);
+                double tr = median(row.cpuMbReceiver);
+                double anchorH = median(irohIroh.cpuHandshakeClient) + median(irohIroh.cpuHandshakeServer);
+                double anchorT = median(irohIroh.cpuMbSender) + median(irohIroh.cpuMbReceiver);
+                System.out.printf(Locale.ROOT, "%-20s | %8.3f %8.3f %8.3f %8.2f   | %8.3f %8.3f %8.3f %8.2f%n", row.name,
+                        hc, hs, hc + hs, anchorH / (hc + hs), ts, tr, ts + tr, anchorT / (ts + tr));
+            }
             System.out.printf(Locale.ROOT, "load after: %s%n", loadAverage());
         }
     }
 
-    /** One path's samples: per run, handshake {median, p90} (reused, fresh) and MB/s. */
-    static final class Row {
+    @FunctionalInterface
+    interface Handshakes {
+        double[] measure(int count, boolean reuse) throws Exception;
+    }
+
+    @FunctionalInterface
+    interface Upload {
+        double measure(long bytes) throws Exception;
+    }
+
+    /** One direction between two implementations, and its samples per run. */
+    static final class Path {
         final String name;
+        final Handshakes handshakes;
+        final long handshakeClient;
+        final long handshakeServer;
+        final Upload upload;
+        final long sender;
+        final long receiver;
         final List<double[]> reused = new ArrayList<>();
         final List<double[]> fresh = new ArrayList<>();
         final List<Double> mbps = new ArrayList<>();
+        final List<Double> cpuHandshakeClient = new ArrayList<>();
+        final List<Double> cpuHandshakeServer = new ArrayList<>();
+        final List<Double> cpuMbSender = new ArrayList<>();
+        final List<Double> cpuMbReceiver = new ArrayList<>();
 
-        Row(String name) {
+        Path(String name, Handshakes handshakes, long handshakeClient, long handshakeServer, Upload upload, long sender,
+                long receiver) {
             this.name = name;
+            this.handshakes = handshakes;
+            this.handshakeClient = handshakeClient;
+            this.handshakeServer = handshakeServer;
+            this.upload = upload;
+            this.sender = sender;
+            this.receiver = receiver;
+        }
+
+        void measureHandshakes(int count, boolean reuse) throws Exception {
+            long c0 = cpuMillis(handshakeClient);
+            long s0 = cpuMillis(handshakeServer);
+            double[] r = handshakes.measure(count, reuse);
+            if (reuse) {
+                cpuHandshakeClient.add((cpuMillis(handshakeClient) - c0) / (double) count);
+                cpuHandshakeServer.add((cpuMillis(handshakeServer) - s0) / (double) count);
+                reused.add(r);
+            } else {
+                fresh.add(r);
+            }
+        }
+
+        void measureUpload(long bytes) throws Exception {
+            long c0 = cpuMillis(sender);
+            long s0 = cpuMillis(receiver);
+            mbps.add(upload.measure(bytes));
+            cpuMbSender.add((cpuMillis(sender) - c0) / (bytes / 1e6));
+            cpuMbReceiver.add((cpuMillis(receiver) - s0) / (bytes / 1e6));
         }
 
         double median(List<double[]> runs, int which) {
@@ -168,9 +239,22 @@ public final class TransportBench {
         String last() {
             double[] r = reused.get(reused.size() - 1);
             double[] f = fresh.get(fresh.size() - 1);
-            return String.format(Locale.ROOT, "%-20s reused %6.2f/%6.2f ms  fresh %6.2f/%6.2f ms  %7.1f MB/s", name,
-                    r[0], r[1], f[0], f[1], mbps.get(mbps.size() - 1));
+            int i = mbps.size() - 1;
+            return String.format(Locale.ROOT, "%-20s reused %6.2f/%6.2f ms  fresh %6.2f/%6.2f ms  %7.1f MB/s"
+                    + "  cpu/handshake %.2f+%.2f ms  cpu/MB %.2f+%.2f ms", name, r[0], r[1], f[0], f[1], mbps.get(i),
+                    cpuHandshakeClient.get(i), cpuHandshakeServer.get(i), cpuMbSender.get(i), cpuMbReceiver.get(i));
         }
+    }
+
+    static long pid(IrohPeer p) {
+        return p.readyEvent().get("pid").asLong();
+    }
+
+    /** User + system CPU time of a process in ms, from {@code /proc/<pid>/stat} (Linux; USER_HZ = 100). */
+    static long cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
     }
 
     // ================================================================================================
@@ -288,7 +372,7 @@ public final class TransportBench {
 
         static ChildJvm start() throws IOException {
             List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
             for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
                 if ((a.startsWith("--add-modules") || a.startsWith("-Xm") || a.startsWith("-XX:"))
                         && !a.contains("FlightRecord")) {
@@ -304,7 +388,7 @@ public final class TransportBench {
                 cmd.add("--add-modules=jdk.incubator.vector");
             }
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TransportBench.class.getName(), "child"));
-            Path log = Path.of("target", "transport-bench-child.log").toAbsolutePath();
+            java.nio.file.Path log = java.nio.file.Path.of("target", "transport-bench-child.log").toAbsolutePath();
             Files.createDirectories(log.getParent());
             Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -353,7 +437,7 @@ public final class TransportBench {
 
     static String loadAverage() {
         try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            String[] f = Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
             return f[0] + " " + f[1] + " " + f[2];
         } catch (IOException e) {
             return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
