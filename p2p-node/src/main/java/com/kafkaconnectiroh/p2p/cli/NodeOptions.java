@@ -2,6 +2,7 @@ package com.kafkaconnectiroh.p2p.cli;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.NodeTicket;
+import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.base.SocketAddrs;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import java.io.IOException;
@@ -21,15 +22,31 @@ final class NodeOptions {
             description = "UDP address to bind (default: 0.0.0.0:0, all IPv4 addresses, any port; [::]:0 for IPv6).")
     InetSocketAddress bind;
 
-    /** Binds with the identity options; without {@code --bind}, IPv6 if every address of {@code target} is IPv6. */
-    Endpoint bind(EndpointAddr target) throws IOException {
+    /**
+     * Binds with the identity options; without {@code --bind}, IPv6 if every address of {@code target} is IPv6.
+     *
+     * @throws CliException a malformed secret (exit 2), an unreadable key file or a socket that cannot be bound (1)
+     */
+    Endpoint bind(EndpointAddr target) throws CliException {
         InetSocketAddress addr = bind;
         if (addr == null) {
             boolean v6Only = target != null && !target.ipAddrs().isEmpty()
                     && target.ipAddrs().stream().allMatch(a -> a.getAddress() instanceof Inet6Address);
             addr = new InetSocketAddress(v6Only ? "::" : "0.0.0.0", 0);
         }
-        return Endpoint.builder().secretKey(identity.secretKey()).bindAddr(addr).bind();
+        SecretKey key;
+        try {
+            key = identity.secretKey();
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--secret / IROH_SECRET: " + e.getMessage(), 2, e);
+        } catch (IOException e) {
+            throw new CliException(e.getMessage(), 1, e);
+        }
+        try {
+            return Endpoint.builder().secretKey(key).bindAddr(addr).bind();
+        } catch (IOException e) {
+            throw new CliException(e.getMessage(), 1, e);
+        }
     }
 
     /**

@@ -58,7 +58,13 @@ final class PingCommand implements Callable<Integer> {
         Ping ping = new Ping();
         List<Duration> handshakes = new ArrayList<>();
         List<Duration> rtts = new ArrayList<>();
-        try (Endpoint ep = node.bind(target)) {
+        Endpoint bound;
+        try {
+            bound = node.bind(target);
+        } catch (CliException e) {
+            return e.report(err, "ping");
+        }
+        try (Endpoint ep = bound) {
             for (int i = 0; i < count; i++) {
                 if (i > 0 && !interval.isZero()) {
                     Thread.sleep(interval.toMillis());

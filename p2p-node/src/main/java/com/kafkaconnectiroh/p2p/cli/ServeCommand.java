@@ -27,7 +27,12 @@ final class ServeCommand implements Callable<Integer> {
         PrintStream out = System.out;
         PrintStream err = System.err;
         try (StopSignal stop = new StopSignal()) {
-            Endpoint ep = node.bind(null);
+            Endpoint ep;
+            try {
+                ep = node.bind(null);
+            } catch (CliException e) {
+                return e.report(err, "serve");
+            }
             Ping ping = new Ping(s -> err.println(s.ok()
                     ? "ping from " + s.remote() + " at " + Format.addr(s.from()) + ": PONG sent"
                     : "ping from " + s.remote() + " at " + Format.addr(s.from()) + " failed: " + s.problem()));
@@ -35,7 +40,7 @@ final class ServeCommand implements Callable<Integer> {
             Router router = Router.builder(ep).accept(Ping.ALPN, ping).accept(Speedtest.ALPN, speedtest).spawn();
             try {
                 NodeOptions.printAddress(out, ep);
-                out.println("alpns: " + String.join(" ", router.alpns()));
+                out.println("alpns: " + String.join(" ", router.alpns().stream().sorted().toList()));
                 out.flush();
                 if (node.identity.isEphemeral()) {
                     err.println("p2p-node: no --data-dir, --secret or IROH_SECRET: this endpoint id is new and will not be reused");

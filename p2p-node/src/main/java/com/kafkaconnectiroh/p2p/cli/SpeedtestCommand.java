@@ -48,7 +48,12 @@ final class SpeedtestCommand implements Callable<Integer> {
             PrintStream out = System.out;
             PrintStream err = System.err;
             try (StopSignal stop = new StopSignal()) {
-                Endpoint ep = node.bind(null);
+                Endpoint ep;
+                try {
+                    ep = node.bind(null);
+                } catch (CliException e) {
+                    return e.report(err, "speedtest accept");
+                }
                 Speedtest speedtest = new Speedtest(t -> {
                     out.println(Format.transfer(t));
                     out.flush();
@@ -128,7 +133,13 @@ final class SpeedtestCommand implements Callable<Integer> {
                 err.println("p2p-node speedtest: --bytes and --warmup must not be negative");
                 return 2;
             }
-            try (Endpoint ep = node.bind(target)) {
+            Endpoint bound;
+            try {
+                bound = node.bind(target);
+            } catch (CliException e) {
+                return e.report(err, "speedtest connect");
+            }
+            try (Endpoint ep = bound) {
                 long t0 = System.nanoTime();
                 Connection conn;
                 try {

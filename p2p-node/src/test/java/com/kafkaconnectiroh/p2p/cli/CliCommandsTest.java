@@ -150,6 +150,26 @@ class CliCommandsTest {
     }
 
     @Test
+    void startupFailuresAreOneLineNotAStackTrace() throws Exception {
+        try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            String where = "127.0.0.1:" + taken.getLocalPort();
+            for (String[] cmd : new String[][] {{"serve"}, {"speedtest", "accept"}}) {
+                String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(cmd), java.util.stream.Stream.of("--bind", where))
+                        .toArray(String[]::new);
+                CliRun r = CliRun.of(args);
+                assertEquals(1, r.exitCode(), r.toString());
+                assertTrue(r.err().startsWith("p2p-node " + String.join(" ", cmd) + ": could not bind UDP socket to /" + where + ": ")
+                        && r.err().strip().endsWith("Address already in use"), r.toString());
+                assertEquals(1, r.err().strip().lines().count(), r.toString());
+            }
+        }
+        CliRun badSecret = CliRun.of("ping", served.get("ticket"), "--secret", "12ab");
+        assertEquals(2, badSecret.exitCode(), badSecret.toString());
+        assertEquals("p2p-node ping: --secret / IROH_SECRET: secret key must be 64 hex or 52 base32 characters, got 4 characters",
+                badSecret.err().strip());
+    }
+
+    @Test
     void speedtestBothWaysAgainstServe() throws Exception {
         SecretKey me = SecretKey.generate();
         CliRun r = CliRun.of("speedtest", "connect", served.get("ticket"), "--bytes", "3MiB", "--direction", "both",
