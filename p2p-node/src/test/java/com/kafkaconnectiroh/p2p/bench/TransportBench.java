@@ -47,9 +47,12 @@ import java.util.concurrent.Future;
  * </ul>
  *
  * <p>The Java server runs in a second JVM (this class with argument {@code child}), so the two Java sides share
- * no JIT or heap. Java figures are taken after a warm-up ({@code warmup} handshakes, one 256 MiB transfer per
- * direction), as for a long-running node; iroh needs none. Ratios are "as fast as iroh→iroh = 1.00": throughput
- * divided by the anchor's, the anchor's handshake time divided by ours. Goals: Java→Java ≥ 1.00, Java↔iroh ≥ 0.80.
+ * no JIT or heap. Java figures are taken after a warm-up ({@code warmup} handshakes Java→Java, a third of that each
+ * way with iroh, a tenth with fresh clients; 1 GiB Java→Java, 256 MiB Java→iroh, 512 MiB iroh→Java), as for a
+ * long-running node; iroh needs none. Each run measures the paths in a rotated order. Ratios are "as fast as
+ * iroh→iroh = 1.00": throughput divided by the anchor's, the anchor's handshake time divided by ours. A second
+ * table gives the CPU time of each process per handshake and per MB (from {@code /proc}), which depends far less
+ * on the machine's other load. Goals: Java→Java ≥ 1.00, Java↔iroh ≥ 0.80.
  *
  * <p>Arguments (all optional): {@code runs=3 handshakes=100 fresh=30 warmup=3000 gib=1} ({@code mib=N}
  * instead of {@code gib} for a quick try). Run from the repository
