@@ -55,8 +55,8 @@ import java.util.concurrent.Future;
  * on the machine's other load. Goals: Java→Java ≥ 1.00, Java↔iroh ≥ 0.80.
  *
  * <p>Arguments (all optional): {@code runs=3 handshakes=100 fresh=30 warmup=3000 gib=1} ({@code mib=N}
- * instead of {@code gib} for a quick try). Run from the repository
- * root as described in {@code docs/benchmarks.md}.
+ * instead of {@code gib} for a quick try). Run in the {@code p2p-node} directory as {@code docs/benchmarks.md}
+ * shows.
  */
 public final class TransportBench {
     static final String ECHO = "bench/echo";
