@@ -2,6 +2,7 @@ package com.kafkaconnectiroh.p2p.ping;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.Hex;
 import com.kafkaconnectiroh.p2p.base.SocketAddrs;
 import com.kafkaconnectiroh.p2p.endpoint.BiStream;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -101,7 +103,7 @@ public final class Ping implements ProtocolHandler {
         try {
             BiStream s = conn.openBi(timeout);
             long start = System.nanoTime();
-            s.send().writeAll(java.nio.ByteBuffer.wrap(PING), timeout);
+            s.send().writeAll(ByteBuffer.wrap(PING), timeout);
             s.send().finish();
             byte[] response = s.recv().readToEnd(MESSAGE_LIMIT, timeout);
             long rtt = System.nanoTime() - start;
@@ -173,7 +175,7 @@ public final class Ping implements ProtocolHandler {
     private static String show(byte[] b) {
         for (byte x : b) {
             if (x < 0x20 || x > 0x7e) {
-                return "0x" + com.kafkaconnectiroh.p2p.base.Hex.encode(b);
+                return "0x" + Hex.encode(b);
             }
         }
         return "\"" + new String(b, StandardCharsets.US_ASCII) + "\"";
