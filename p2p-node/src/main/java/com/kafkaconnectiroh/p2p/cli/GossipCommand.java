@@ -18,9 +18,9 @@ import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.time.Duration;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -60,38 +60,26 @@ final class GossipCommand implements Callable<Integer> {
         return EXIT_USAGE;
     }
 
-    /** What both subcommands share: identity, socket, topic, bootstrap peers, output mode. */
-    static final class NodeOptions {
+    /** What both subcommands share: identity and socket ({@link NodeOptions}), topic, bootstrap peers, output mode. */
+    static final class GossipOptions {
         @Mixin
-        IdentityOptions identity = new IdentityOptions();
+        NodeOptions node = new NodeOptions();
 
         @Option(names = "--topic", required = true, paramLabel = "TOPIC",
                 description = "64 hex characters: the topic id itself; anything else: a name, hashed with BLAKE3 "
                         + "(UTF-8 bytes, as `printf %s NAME | b3sum`).")
         String topic;
 
-        @Option(names = "--peer", paramLabel = "PEER",
+        @Option(names = "--peer", paramLabel = "PEER", converter = Converters.EndpointAddrConverter.class,
                 description = "A peer to join through: an endpoint…/node… ticket, <id>@<ip:port>[,<ip:port>…] or a bare "
                         + "id. Repeatable.")
-        List<String> peers = new ArrayList<>();
-
-        @Option(names = "--bind", paramLabel = "IP:PORT", defaultValue = "0.0.0.0:0",
-                description = "UDP socket address (default ${DEFAULT-VALUE}: all IPv4 interfaces, a free port).")
-        String bind;
+        List<EndpointAddr> peers = new ArrayList<>();
 
         @Option(names = "--json", description = "One JSON object per line on stdout, for scripts.")
         boolean json;
 
         TopicId topicId() {
             return TopicId.parseOrName(topic);
-        }
-
-        List<EndpointAddr> peerAddrs() {
-            List<EndpointAddr> out = new ArrayList<>();
-            for (String p : peers) {
-                out.add(EndpointAddrs.parse(p));
-            }
-            return out;
         }
     }
 
@@ -101,11 +89,10 @@ final class GossipCommand implements Callable<Integer> {
         final Gossip gossip;
         final Router router;
 
-        Node(NodeOptions o) throws IOException {
-            InetSocketAddress bind = SocketAddrs.parse(o.bind);
-            this.endpoint = Endpoint.builder().secretKey(o.identity.secretKey()).bindAddr(bind)
-                    .transportConfig(new TransportConfig().keepAliveIntervalNanos(TimeUnit.SECONDS.toNanos(1)))
-                    .bind();
+        Node(GossipOptions o) throws CliException {
+            EndpointAddr target = o.peers.isEmpty() ? null : o.peers.get(0);
+            this.endpoint = o.node.bind(target,
+                    new TransportConfig().keepAliveIntervalNanos(TimeUnit.SECONDS.toNanos(1)));
             this.gossip = Gossip.builder().spawn(endpoint);
             this.router = gossip.registerWith(Router.builder(endpoint)).spawn();
         }
@@ -226,60 +213,70 @@ final class GossipCommand implements Callable<Integer> {
     // ================================================================================================
 
     @Command(name = "subscribe", mixinStandardHelpOptions = true,
-            description = {"Join a topic and print every message that arrives.",
-                    "stdout: this node's endpoint ticket, then <id>@<ip:port>[,…], then one line per message "
-                            + "(--json: a ready object, then one object per event)."})
+            description = {"Join a topic and print every message that arrives, until Ctrl-C or SIGTERM (or --count).",
+                    "stdout: the 'endpoint id:', 'ticket:', 'node ticket:', 'addr:', 'bound:' and 'topic:' lines, then one "
+                            + "line per message (--json: a ready object, then one object per event)."})
     static final class Subscribe implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Mixin
-        NodeOptions node = new NodeOptions();
+        GossipOptions opts = new GossipOptions();
 
         @Option(names = "--count", paramLabel = "N", defaultValue = "0",
-                description = "Exit (code 0) after N messages; 0 (default) runs until interrupted.")
+                description = "Exit (code 0) after N messages; 0 (default) runs until Ctrl-C or SIGTERM.")
         long count;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            TopicId topic;
-            List<EndpointAddr> peers;
-            try {
-                topic = node.topicId();
-                peers = node.peerAddrs();
-            } catch (IllegalArgumentException e) {
-                err.println("p2p-node gossip subscribe: " + e.getMessage());
-                err.flush();
-                return EXIT_USAGE;
-            }
-            try (Node n = new Node(node)) {
-                Thread hook = new Thread(n::close, "p2p-node-gossip-shutdown");
-                Runtime.getRuntime().addShutdownHook(hook);
+            TopicId topic = opts.topicId();
+            try (StopSignal stop = new StopSignal()) {
+                Node n;
                 try {
-                    GossipTopic t = n.gossip.subscribe(topic, peers);
-                    if (node.json) {
+                    n = new Node(opts);
+                } catch (CliException e) {
+                    return report(err, "gossip subscribe", e);
+                }
+                try (n) {
+                    GossipTopic t = n.gossip.subscribe(topic, opts.peers);
+                    if (opts.json) {
                         out.println(json(n.readyJson(topic)));
                     } else {
-                        out.println(n.endpoint.ticket());
-                        out.println(n.idAtAddrs());
+                        NodeOptions.printAddress(out, n.endpoint);
+                        out.println("topic: " + topic);
                     }
                     out.flush();
-                    err.println("p2p-node: subscribed to topic " + topic + " as " + n.endpoint.id()
-                            + " (bootstrap peers: " + describe(peers) + "); others join with --peer and the ticket above");
+                    err.println("p2p-node: subscribed to topic " + topic + " (bootstrap peers: " + describe(opts.peers)
+                            + "); others join with --peer and the ticket above; until Ctrl-C or SIGTERM");
                     err.flush();
+                    Thread stopper = new Thread(() -> {
+                        String why = stop.await();
+                        if (why != null) {
+                            err.println("p2p-node: stopping (" + why + ")");
+                            err.flush();
+                        }
+                        t.close();
+                    }, "p2p-node-gossip-stop");
+                    stopper.setDaemon(true);
+                    stopper.start();
                     long received = 0;
                     while (count == 0 || received < count) {
-                        GossipEvent e = t.next();
+                        GossipEvent e;
+                        try {
+                            e = t.next();
+                        } catch (InterruptedException interrupted) {
+                            break; // embedded and interrupted: leave as on a signal
+                        }
                         if (e == null) {
-                            break;
+                            break; // stopped
                         }
                         if (e instanceof GossipEvent.Received r) {
                             received++;
-                            out.println(node.json ? json(event(e)) : textLine(r.content()));
+                            out.println(opts.json ? json(event(e)) : textLine(r.content()));
                             out.flush();
-                        } else if (node.json) {
+                        } else if (opts.json) {
                             out.println(json(event(e)));
                             out.flush();
                         } else {
@@ -287,16 +284,17 @@ final class GossipCommand implements Callable<Integer> {
                             err.flush();
                         }
                     }
+                    t.close();
                     return 0;
-                } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException shuttingDown) {
-                        // the hook is running
-                    }
                 }
             }
         }
+    }
+
+    static int report(PrintWriter err, String command, CliException e) {
+        err.println("p2p-node " + command + ": " + e.getMessage());
+        err.flush();
+        return e.exitCode();
     }
 
     static String human(GossipEvent e) {
@@ -321,11 +319,12 @@ final class GossipCommand implements Callable<Integer> {
         CommandSpec spec;
 
         @Mixin
-        NodeOptions node = new NodeOptions();
+        GossipOptions opts = new GossipOptions();
 
-        @Option(names = "--join-timeout", paramLabel = "SECONDS", defaultValue = "10",
-                description = "How long to wait for the first neighbor (default ${DEFAULT-VALUE} s).")
-        double joinTimeout;
+        @Option(names = "--join-timeout", paramLabel = "DURATION", defaultValue = "10s",
+                converter = Converters.DurationConverter.class,
+                description = "How long to wait for the first neighbor (default ${DEFAULT-VALUE}).")
+        Duration joinTimeout;
 
         @Parameters(arity = "0..1", paramLabel = "MESSAGE",
                 description = "The message (UTF-8). Without it, each line of stdin is one message.")
@@ -335,36 +334,34 @@ final class GossipCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            TopicId topic;
-            List<EndpointAddr> peers;
-            try {
-                topic = node.topicId();
-                peers = node.peerAddrs();
-            } catch (IllegalArgumentException e) {
-                err.println("p2p-node gossip publish: " + e.getMessage());
-                err.flush();
-                return EXIT_USAGE;
-            }
+            TopicId topic = opts.topicId();
+            List<EndpointAddr> peers = opts.peers;
             if (peers.isEmpty()) {
                 err.println("p2p-node gossip publish: at least one --peer is needed to reach the topic's swarm");
                 err.flush();
                 return EXIT_USAGE;
             }
-            try (Node n = new Node(node)) {
-                if (node.json) {
+            Node n;
+            try {
+                n = new Node(opts);
+            } catch (CliException e) {
+                return report(err, "gossip publish", e);
+            }
+            try (n) {
+                if (opts.json) {
                     out.println(json(n.readyJson(topic)));
                     out.flush();
                 }
                 GossipTopic t = n.gossip.subscribe(topic, peers);
                 try {
-                    t.joined().get((long) (joinTimeout * 1000), TimeUnit.MILLISECONDS);
+                    t.joined().get(joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
                     err.println("p2p-node gossip publish: no neighbor reached on topic " + topic + " within "
-                            + joinTimeout + " s (peers tried: " + describe(peers) + ")");
+                            + ConnectFailures.time(joinTimeout) + " (peers tried: " + describe(peers) + ")");
                     err.flush();
                     return EXIT_FAILURE;
                 }
-                if (node.json) {
+                if (opts.json) {
                     ObjectNode j = JSON.createObjectNode().put("type", "joined");
                     ArrayNode a = j.putArray("neighbors");
                     t.neighbors().forEach(id -> a.add(id.toString()));
@@ -376,19 +373,15 @@ final class GossipCommand implements Callable<Integer> {
                 err.flush();
                 int sent = 0;
                 int max = n.gossip.maxContentSize();
-                List<String> messages = new ArrayList<>();
                 BufferedReader in = message != null ? null
                         : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-                if (message != null) {
-                    messages.add(message);
-                }
                 while (true) {
                     String m;
                     if (in == null) {
-                        if (sent >= messages.size()) {
+                        if (sent > 0) {
                             break;
                         }
-                        m = messages.get(sent);
+                        m = message;
                     } else {
                         m = in.readLine();
                         if (m == null) {
@@ -400,12 +393,11 @@ final class GossipCommand implements Callable<Integer> {
                         err.println("p2p-node gossip publish: message " + (sent + 1) + " has " + b.length
                                 + " bytes, more than the maximum of " + max + "; not sent");
                         err.flush();
-                        n.gossip.shutdownAsync();
                         return EXIT_FAILURE;
                     }
                     t.broadcast(b).get(30, TimeUnit.SECONDS);
                     sent++;
-                    if (node.json) {
+                    if (opts.json) {
                         out.println(json(JSON.createObjectNode().put("type", "sent").put("index", sent - 1).put("len", b.length)));
                         out.flush();
                     }
@@ -413,7 +405,7 @@ final class GossipCommand implements Callable<Integer> {
                 // Leaving flushes: the Disconnect follows the messages on every stream, and shutdown waits until
                 // the peers acknowledged it all.
                 boolean clean = n.gossip.shutdownAsync().get(10, TimeUnit.SECONDS);
-                if (node.json) {
+                if (opts.json) {
                     out.println(json(JSON.createObjectNode().put("type", "done").put("sent", sent).put("acknowledged", clean)));
                     out.flush();
                 }

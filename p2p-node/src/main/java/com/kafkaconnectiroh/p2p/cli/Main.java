@@ -11,10 +11,16 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "An iroh-compatible peer: QUIC with raw-public-key TLS, blobs, gossip.",
-        subcommands = {IdCommand.class, GossipCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {IdCommand.class, ServeCommand.class, PingCommand.class, SpeedtestCommand.class,
+                GossipCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
+        // Terse log lines on stderr ("INFO SecretKeyStore - ..."), unless the user configured slf4j-simple.
+        System.setProperty("org.slf4j.simpleLogger.showThreadName",
+                System.getProperty("org.slf4j.simpleLogger.showThreadName", "false"));
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName",
+                System.getProperty("org.slf4j.simpleLogger.showShortLogName", "true"));
         System.exit(run(args));
     }
 

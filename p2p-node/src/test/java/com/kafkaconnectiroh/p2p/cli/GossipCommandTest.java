@@ -101,6 +101,11 @@ class GossipCommandTest {
 
     private Running subscriber;
 
+    static String value(String line, String name) {
+        assertTrue(line.startsWith(name + ": "), "expected '" + name + ": …', got '" + line + "'");
+        return line.substring(name.length() + 2);
+    }
+
     @AfterEach
     void tearDown() throws InterruptedException {
         if (subscriber != null) {
@@ -111,13 +116,21 @@ class GossipCommandTest {
     @Test
     void subscribePrintsItsAddressesThenMessagesFromPublishers() throws Exception {
         subscriber = new Running("gossip", "subscribe", "--topic", "cli chat", "--bind", "127.0.0.1:0", "--count", "4");
-        String ticket = subscriber.line();
-        String idAt = subscriber.line();
+        // the address block every node-running command prints, then the topic
+        String id = value(subscriber.line(), "endpoint id");
+        String ticket = value(subscriber.line(), "ticket");
+        String nodeTicket = value(subscriber.line(), "node ticket");
+        String idAt = value(subscriber.line(), "addr");
+        String bound = value(subscriber.line(), "bound");
+        assertEquals(TopicId.fromName("cli chat").toString(), value(subscriber.line(), "topic"));
         EndpointAddr fromTicket = EndpointTicket.parse(ticket).addr();
         EndpointAddr fromIdAt = EndpointAddrs.parse(idAt);
+        assertEquals(id, fromTicket.id().toString());
+        assertEquals(fromTicket, EndpointAddrs.parse(nodeTicket));
         assertEquals(fromTicket.id(), fromIdAt.id());
         assertEquals(fromTicket.ipAddrs(), fromIdAt.ipAddrs());
         assertTrue(idAt.matches("[0-9a-f]{64}@127\\.0\\.0\\.1:\\d+"), idAt);
+        assertTrue(idAt.endsWith("@" + bound), bound);
 
         // an argument, bootstrapping from the ticket
         Result r = run("gossip", "publish", "--topic", "cli chat", "--bind", "127.0.0.1:0", "--peer", ticket, "hello gossip");
@@ -181,7 +194,7 @@ class GossipCommandTest {
         Result r = run("gossip", "publish", "--topic", "void", "--bind", "127.0.0.1:0", "--peer", nobody,
                 "--join-timeout", "2", "lost");
         assertEquals(1, r.exit(), r.err());
-        assertTrue(r.err().contains("no neighbor reached on topic " + TopicId.fromName("void")), r.err());
+        assertTrue(r.err().contains("no neighbor reached on topic " + TopicId.fromName("void") + " within 2 s"), r.err());
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(15));
     }
 
@@ -192,7 +205,7 @@ class GossipCommandTest {
         assertTrue(r.err().contains("at least one --peer"), r.err());
         r = run("gossip", "publish", "--topic", "t", "--bind", "127.0.0.1:0", "--peer", "not-a-peer", "x");
         assertEquals(2, r.exit());
-        assertTrue(r.err().contains("expected an endpoint"), r.err());
+        assertTrue(r.err().contains("--peer") && r.err().contains("expected an endpoint"), r.err());
         assertEquals(2, run("gossip", "subscribe").exit()); // --topic is required
         assertEquals(2, run("gossip").exit());
     }

@@ -1,0 +1,94 @@
+package com.kafkaconnectiroh.p2p.cli;
+
+import com.kafkaconnectiroh.p2p.base.EndpointAddr;
+import com.kafkaconnectiroh.p2p.base.EndpointAddrs;
+import com.kafkaconnectiroh.p2p.base.SocketAddrs;
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** picocli converters for the option values people type: {@code 10s}, {@code 1GiB}, {@code 0.0.0.0:4433}. */
+final class Converters {
+    private Converters() {
+    }
+
+    private static final java.util.regex.Pattern NUMBER_UNIT =
+            java.util.regex.Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([a-zA-Z]*)\\s*");
+
+    /** {@code 500ms}, {@code 10s}, {@code 2.5s}, {@code 1m}, {@code 1h}; a bare number is seconds. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Matcher m = NUMBER_UNIT.matcher(value);
+            if (!m.matches()) {
+                throw new TypeConversionException("expected a duration such as 500ms, 10s or 1m, got '" + value + "'");
+            }
+            BigDecimal n = new BigDecimal(m.group(1));
+            long nanosPerUnit = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+                case "ns" -> 1L;
+                case "us" -> 1_000L;
+                case "ms" -> 1_000_000L;
+                case "", "s" -> 1_000_000_000L;
+                case "m", "min" -> 60_000_000_000L;
+                case "h" -> 3_600_000_000_000L;
+                default -> throw new TypeConversionException("unknown time unit '" + m.group(2) + "' in '" + value
+                        + "' (use ms, s, m or h)");
+            };
+            return Duration.ofNanos(n.multiply(BigDecimal.valueOf(nanosPerUnit)).longValue());
+        }
+    }
+
+    /**
+     * A byte count: a bare number is bytes; {@code K}, {@code M}, {@code G} and {@code KiB}, {@code MiB},
+     * {@code GiB} are powers of 1024; {@code KB}, {@code MB}, {@code GB} powers of 1000 (as {@code dd}).
+     */
+    static final class ByteSizeConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            Matcher m = NUMBER_UNIT.matcher(value);
+            if (!m.matches()) {
+                throw new TypeConversionException("expected a size such as 1048576, 100MB or 1GiB, got '" + value + "'");
+            }
+            long unit = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+                case "", "b" -> 1L;
+                case "k", "kib" -> 1L << 10;
+                case "m", "mib" -> 1L << 20;
+                case "g", "gib" -> 1L << 30;
+                case "kb" -> 1_000L;
+                case "mb" -> 1_000_000L;
+                case "gb" -> 1_000_000_000L;
+                default -> throw new TypeConversionException("unknown size unit '" + m.group(2) + "' in '" + value
+                        + "' (use KiB, MiB, GiB or KB, MB, GB)");
+            };
+            return new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit)).longValue();
+        }
+    }
+
+    /** A peer: {@code endpoint…} or {@code node…} ticket, {@code <id>@<ip:port>[,…]}, or a bare id. */
+    static final class EndpointAddrConverter implements ITypeConverter<EndpointAddr> {
+        @Override
+        public EndpointAddr convert(String value) {
+            try {
+                return EndpointAddrs.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code ip:port}, IPv6 as {@code [addr]:port}; host names are not resolved. */
+    static final class SocketAddrConverter implements ITypeConverter<InetSocketAddress> {
+        @Override
+        public InetSocketAddress convert(String value) {
+            try {
+                return SocketAddrs.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

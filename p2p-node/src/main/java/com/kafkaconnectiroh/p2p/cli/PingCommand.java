@@ -1,0 +1,99 @@
+package com.kafkaconnectiroh.p2p.cli;
+
+import com.kafkaconnectiroh.p2p.base.EndpointAddr;
+import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
+import com.kafkaconnectiroh.p2p.ping.Ping;
+import com.kafkaconnectiroh.p2p.ping.PingException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code p2p-node ping <target>}: iroh-ping ({@value Ping#ALPN}) a node. Each ping is one connection (as
+ * iroh-ping's client): stdout gets {@code PONG from <id> at <ip:port>: handshake <ms> ms, rtt <ms> ms} per success
+ * and, with {@code --count} above 1, a summary; failures go to stderr as {@code p2p-node ping: <why>}. Exit 0 only
+ * if every ping got its PONG, 1 otherwise, 2 on bad usage.
+ */
+@Command(name = "ping", mixinStandardHelpOptions = true,
+        description = {"Ping a node with iroh-ping (" + Ping.ALPN + "): prints the handshake time (connect until usable)"
+                + " and the round trip (PING written until PONG read).",
+                "Exit code 0 only if every ping got its PONG."})
+final class PingCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "TARGET", converter = Converters.EndpointAddrConverter.class,
+            description = "endpoint… ticket (iroh 1.x), node… ticket (iroh 0.35), or <id>@<ip:port>[,<ip:port>…].")
+    EndpointAddr target;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = Converters.DurationConverter.class,
+            description = "Give up on the handshake, and separately on the PONG, after this long (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = {"-c", "--count"}, paramLabel = "N", defaultValue = "1",
+            description = "Number of pings, one connection each (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = {"-i", "--interval"}, paramLabel = "DURATION", defaultValue = "1s",
+            converter = Converters.DurationConverter.class,
+            description = "Pause between pings (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Mixin
+    NodeOptions node = new NodeOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        if (count < 1) {
+            err.println("p2p-node ping: --count must be at least 1, got " + count);
+            return 2;
+        }
+        Ping ping = new Ping();
+        List<Duration> handshakes = new ArrayList<>();
+        List<Duration> rtts = new ArrayList<>();
+        Endpoint bound;
+        try {
+            bound = node.bind(target);
+        } catch (CliException e) {
+            return e.report(err, "ping");
+        }
+        try (Endpoint ep = bound) {
+            for (int i = 0; i < count; i++) {
+                if (i > 0 && !interval.isZero()) {
+                    Thread.sleep(interval.toMillis());
+                }
+                try {
+                    Ping.Pong p = ping.ping(ep, target, timeout);
+                    handshakes.add(p.handshake());
+                    rtts.add(p.rtt());
+                    out.println("PONG from " + p.remote().fmtShort() + " at " + Format.addr(p.path()) + ": handshake "
+                            + Format.ms(p.handshake()) + ", rtt " + Format.ms(p.rtt()));
+                    out.flush();
+                } catch (PingException e) {
+                    err.println("p2p-node ping: " + e.getMessage());
+                }
+            }
+        }
+        int failed = count - rtts.size();
+        if (count > 1) {
+            out.println("--- " + count + " pings: " + rtts.size() + " ok, " + failed + " failed"
+                    + (rtts.isEmpty() ? "" : "; handshake min/median/max " + stats(handshakes)
+                    + "; rtt min/median/max " + stats(rtts)));
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static String stats(List<Duration> ds) {
+        List<Duration> s = new ArrayList<>(ds);
+        Collections.sort(s);
+        return String.format(java.util.Locale.ROOT, "%.2f/%.2f/%.2f ms", s.get(0).toNanos() / 1e6,
+                s.get(s.size() / 2).toNanos() / 1e6, s.get(s.size() - 1).toNanos() / 1e6);
+    }
+}

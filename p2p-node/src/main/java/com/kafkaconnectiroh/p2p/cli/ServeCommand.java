@@ -1,0 +1,58 @@
+package com.kafkaconnectiroh.p2p.cli;
+
+import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
+import com.kafkaconnectiroh.p2p.endpoint.Router;
+import com.kafkaconnectiroh.p2p.ping.Ping;
+import com.kafkaconnectiroh.p2p.ping.Speedtest;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code p2p-node serve}: runs a node that answers iroh-ping ({@value Ping#ALPN}) and the speedtest
+ * ({@value Speedtest#ALPN}) until SIGINT or SIGTERM. Prints its address lines (see
+ * {@link NodeOptions#printAddress}) and {@code alpns: …} on stdout; what it serves goes to stderr.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run a node answering iroh-ping (" + Ping.ALPN + ") and the speedtest (" + Speedtest.ALPN
+                + ") until Ctrl-C or SIGTERM.",
+                "Prints 'endpoint id:', 'ticket:', 'node ticket:', 'addr:', 'bound:' and 'alpns:' lines on stdout."})
+final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    NodeOptions node = new NodeOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        try (StopSignal stop = new StopSignal()) {
+            Endpoint ep;
+            try {
+                ep = node.bind(null);
+            } catch (CliException e) {
+                return e.report(err, "serve");
+            }
+            Ping ping = new Ping(s -> err.println(s.ok()
+                    ? "ping from " + s.remote() + " at " + Format.addr(s.from()) + ": PONG sent"
+                    : "ping from " + s.remote() + " at " + Format.addr(s.from()) + " failed: " + s.problem()));
+            Speedtest speedtest = new Speedtest(t -> err.println("speedtest " + Format.transfer(t)));
+            Router router = Router.builder(ep).accept(Ping.ALPN, ping).accept(Speedtest.ALPN, speedtest).spawn();
+            try {
+                NodeOptions.printAddress(out, ep);
+                out.println("alpns: " + String.join(" ", router.alpns().stream().sorted().toList()));
+                out.flush();
+                if (node.identity.isEphemeral()) {
+                    err.println("p2p-node: no --data-dir, --secret or IROH_SECRET: this endpoint id is new and will not be reused");
+                }
+                err.println("serving until Ctrl-C or SIGTERM");
+                String why = stop.await();
+                err.println("stopping (" + why + "): " + ping.pingsReceived() + " pings answered");
+            } finally {
+                router.close();
+            }
+            err.println("stopped");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package com.kafkaconnectiroh.p2p.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A p2p-node command in its own JVM (the test class path, {@link Main}), as a user would run it: stdout lines
+ * are queued for the test, stderr is collected, {@link #stop()} sends SIGTERM.
+ */
+final class CliProcess implements AutoCloseable {
+    private final Process process;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final StringBuffer stderr = new StringBuffer();
+    private final Thread outReader;
+    private final Thread errReader;
+
+    private CliProcess(Process process) {
+        this.process = process;
+        this.outReader = pump(process.getInputStream(), lines::add, "cli-stdout");
+        this.errReader = pump(process.getErrorStream(), l -> stderr.append(l).append('\n'), "cli-stderr");
+    }
+
+    /** Runs {@code java -cp <this JVM's class path> ...Main <args>}. */
+    static CliProcess start(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--add-modules");
+        cmd.add("jdk.incubator.vector");
+        cmd.add("-XX:TieredStopAtLevel=1"); // these JVMs live briefly: start fast
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("IROH_SECRET");
+        return new CliProcess(pb.start());
+    }
+
+    private static Thread pump(java.io.InputStream in, java.util.function.Consumer<String> sink, String name) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = r.readLine()) != null) {
+                    sink.accept(l);
+                }
+            } catch (IOException e) {
+                // process gone
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /**
+     * Waits for the address block a serving command prints ({@code endpoint id:} … {@code alpns:}) and returns it
+     * by name.
+     */
+    Map<String, String> awaitAddressLines(Duration timeout) throws InterruptedException {
+        Map<String, String> out = new LinkedHashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!out.containsKey("alpns")) {
+            String l = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (l == null) {
+                throw new AssertionError("no address lines within " + timeout + "; got " + out + "; alive "
+                        + process.isAlive() + "; stderr:\n" + stderr);
+            }
+            int colon = l.indexOf(": ");
+            if (colon < 0) {
+                throw new AssertionError("unexpected line before the address block: '" + l + "'");
+            }
+            out.put(l.substring(0, colon), l.substring(colon + 2));
+        }
+        return out;
+    }
+
+    /** The next stdout line, or fails after {@code timeout}. */
+    String nextLine(Duration timeout) throws InterruptedException {
+        String l = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (l == null) {
+            throw new AssertionError("no stdout line within " + timeout + "; stderr:\n" + stderr);
+        }
+        return l;
+    }
+
+    String stderr() {
+        return stderr.toString();
+    }
+
+    /** SIGTERM, then the exit code (fails if it does not exit within 10 s). */
+    int stop() throws InterruptedException {
+        // Process.destroy() would also close our ends of its stdout/stderr, losing what it prints while stopping.
+        process.toHandle().destroy();
+        return awaitExit();
+    }
+
+    /** Sends {@code SIG<name>} with kill(1), then the exit code. */
+    int signal(String name) throws InterruptedException, IOException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + name + " failed");
+        }
+        return awaitExit();
+    }
+
+    private int awaitExit() throws InterruptedException {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("did not exit within 10 s of SIGTERM; stderr:\n" + stderr);
+        }
+        outReader.join(2000);
+        errReader.join(2000);
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}
