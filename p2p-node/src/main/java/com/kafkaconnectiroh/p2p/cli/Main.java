@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "An iroh-compatible peer: QUIC with raw-public-key TLS, blobs, gossip.",
         subcommands = {IdCommand.class, ServeCommand.class, PingCommand.class, SpeedtestCommand.class,
-                CommandLine.HelpCommand.class})
+                GossipCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -27,6 +27,12 @@ public final class Main {
     /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
         return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    /** Like {@link #run(String...)}, with the commands' stdout and stderr going to {@code out} and {@code err}. */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).setOut(out).setErr(err)
+                .execute(args);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

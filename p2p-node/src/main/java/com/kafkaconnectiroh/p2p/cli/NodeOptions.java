@@ -5,6 +5,7 @@ import com.kafkaconnectiroh.p2p.base.NodeTicket;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.base.SocketAddrs;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
+import com.kafkaconnectiroh.p2p.quic.TransportConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Inet6Address;
@@ -28,6 +29,11 @@ final class NodeOptions {
      * @throws CliException a malformed secret (exit 2), an unreadable key file or a socket that cannot be bound (1)
      */
     Endpoint bind(EndpointAddr target) throws CliException {
+        return bind(target, new TransportConfig());
+    }
+
+    /** Like {@link #bind(EndpointAddr)} with these QUIC settings (gossip keeps connections alive, as iroh). */
+    Endpoint bind(EndpointAddr target, TransportConfig transport) throws CliException {
         InetSocketAddress addr = bind;
         if (addr == null) {
             boolean v6Only = target != null && !target.ipAddrs().isEmpty()
@@ -43,7 +49,7 @@ final class NodeOptions {
             throw new CliException(e.getMessage(), 1, e);
         }
         try {
-            return Endpoint.builder().secretKey(key).bindAddr(addr).bind();
+            return Endpoint.builder().secretKey(key).bindAddr(addr).transportConfig(transport).bind();
         } catch (IOException e) {
             throw new CliException(e.getMessage(), 1, e);
         }
@@ -60,13 +66,23 @@ final class NodeOptions {
      * </pre>
      */
     static void printAddress(PrintStream out, Endpoint ep) {
-        EndpointAddr addr = ep.addr();
-        out.println("endpoint id: " + ep.id());
-        out.println("ticket: " + ep.ticket());
-        out.println("node ticket: " + new NodeTicket(addr));
-        out.println("addr: " + ep.id() + "@" + addr.ipAddrs().stream().map(SocketAddrs::format)
-                .collect(Collectors.joining(",")));
-        out.println("bound: " + SocketAddrs.format(ep.boundAddress()));
+        addressLines(ep).forEach(out::println);
         out.flush();
+    }
+
+    /** {@link #printAddress(PrintStream, Endpoint)} to a writer (commands that print through picocli's). */
+    static void printAddress(java.io.PrintWriter out, Endpoint ep) {
+        addressLines(ep).forEach(out::println);
+        out.flush();
+    }
+
+    private static java.util.List<String> addressLines(Endpoint ep) {
+        EndpointAddr addr = ep.addr();
+        return java.util.List.of(
+                "endpoint id: " + ep.id(),
+                "ticket: " + ep.ticket(),
+                "node ticket: " + new NodeTicket(addr),
+                "addr: " + ep.id() + "@" + addr.ipAddrs().stream().map(SocketAddrs::format).collect(Collectors.joining(",")),
+                "bound: " + SocketAddrs.format(ep.boundAddress()));
     }
 }

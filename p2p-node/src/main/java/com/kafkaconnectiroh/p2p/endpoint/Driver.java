@@ -489,7 +489,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
     // ================================================================================================
     // Connections (loop)
 
-    void connect(EndpointAddr addr, String alpn, long timeoutNanos, CompletableFuture<Connection> result) {
+    void connect(EndpointAddr addr, List<String> alpns, long timeoutNanos, CompletableFuture<Connection> result) {
         if (closing) {
             result.completeExceptionally(new EndpointClosedException("endpoint is closed"));
             return;
@@ -507,7 +507,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
                     + " (have " + addr.ipAddrs() + "; socket " + localAddress() + "; relays are not supported)"));
             return;
         }
-        new Dial(addr, alpn, candidates, result).start(timeoutNanos);
+        new Dial(addr, alpns, candidates, result).start(timeoutNanos);
     }
 
     /**
@@ -518,7 +518,8 @@ final class Driver extends ChannelInboundHandlerAdapter {
      */
     private final class Dial {
         private final EndpointAddr addr;
-        private final String alpn;
+        /** Offered in this order of preference; the server picks one (ours: the first it serves). */
+        private final List<byte[]> alpns;
         private final List<InetSocketAddress> candidates;
         private final CompletableFuture<Connection> result;
         private final List<Connection> attempts = new ArrayList<>();
@@ -529,9 +530,13 @@ final class Driver extends ChannelInboundHandlerAdapter {
         private boolean done;
         private long timeoutNanos;
 
-        Dial(EndpointAddr addr, String alpn, List<InetSocketAddress> candidates, CompletableFuture<Connection> result) {
+        Dial(EndpointAddr addr, List<String> alpns, List<InetSocketAddress> candidates, CompletableFuture<Connection> result) {
             this.addr = addr;
-            this.alpn = alpn;
+            List<byte[]> offered = new ArrayList<>(alpns.size());
+            for (String a : alpns) {
+                offered.add(a.getBytes(StandardCharsets.UTF_8));
+            }
+            this.alpns = offered;
             this.candidates = candidates;
             this.result = result;
         }
@@ -547,8 +552,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
                 return;
             }
             InetSocketAddress remote = candidates.get(next++);
-            TlsClientConfig tls = new TlsClientConfig(secretKey, addr.id(),
-                    List.of(alpn.getBytes(StandardCharsets.UTF_8)));
+            TlsClientConfig tls = new TlsClientConfig(secretKey, addr.id(), alpns);
             CompletableFuture<Connection> attempt = new CompletableFuture<>();
             QuicConnection qc = quic.connect(now(), remote, tp -> new TlsClientSession(tls, tp), transportConfig);
             Connection c = new Connection(Driver.this, qc, attempt);

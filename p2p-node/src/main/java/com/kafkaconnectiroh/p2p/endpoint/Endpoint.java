@@ -222,17 +222,38 @@ public final class Endpoint implements AutoCloseable {
     }
 
     public CompletableFuture<Connection> connectAsync(EndpointAddr addr, String alpn, Duration timeout) {
-        Objects.requireNonNull(addr, "addr");
         Objects.requireNonNull(alpn, "alpn");
-        if (alpn.isEmpty() || alpn.getBytes(StandardCharsets.UTF_8).length > 255) {
-            throw new IllegalArgumentException("ALPN must be 1..255 bytes, got '" + alpn + "'");
+        return connectAsync(addr, List.of(alpn), timeout);
+    }
+
+    /**
+     * Connects offering several ALPNs, most preferred first; {@link Connection#alpn()} tells which one the peer
+     * chose (a protocol with versions offers its newest first, as iroh-gossip does with {@code /1} and {@code /0}).
+     */
+    public Connection connect(EndpointAddr addr, List<String> alpns, Duration timeout) throws IOException {
+        CompletableFuture<Connection> f = connectAsync(addr, alpns, timeout);
+        return Waits.await(driver, f, Waits.nanos(timeout.plusSeconds(1)), "connect to " + addr.id().fmtShort(),
+                () -> { });
+    }
+
+    public CompletableFuture<Connection> connectAsync(EndpointAddr addr, List<String> alpns, Duration timeout) {
+        Objects.requireNonNull(addr, "addr");
+        Objects.requireNonNull(alpns, "alpns");
+        if (alpns.isEmpty()) {
+            throw new IllegalArgumentException("at least one ALPN must be offered");
         }
+        for (String alpn : alpns) {
+            if (alpn == null || alpn.isEmpty() || alpn.getBytes(StandardCharsets.UTF_8).length > 255) {
+                throw new IllegalArgumentException("ALPN must be 1..255 bytes, got '" + alpn + "'");
+            }
+        }
+        List<String> offered = List.copyOf(alpns);
         if (addr.id().equals(id)) {
             throw new IllegalArgumentException("cannot connect to ourselves (" + id.fmtShort() + ")");
         }
         CompletableFuture<Connection> f = new CompletableFuture<>();
         long nanos = Waits.nanos(timeout);
-        if (!driver.submit(() -> driver.connect(addr, alpn, nanos == Long.MAX_VALUE ? TimeUnit.DAYS.toNanos(1) : nanos, f))) {
+        if (!driver.submit(() -> driver.connect(addr, offered, nanos == Long.MAX_VALUE ? TimeUnit.DAYS.toNanos(1) : nanos, f))) {
             f.completeExceptionally(new EndpointClosedException("endpoint closed"));
         }
         return f;

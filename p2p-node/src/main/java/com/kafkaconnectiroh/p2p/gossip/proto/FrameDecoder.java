@@ -18,6 +18,7 @@ public final class FrameDecoder {
     private int headerFill;
     private byte[] body;
     private int bodyFill;
+    private boolean oversized;
 
     public FrameDecoder(int maxMessageSize) {
         if (maxMessageSize < 1) {
@@ -40,6 +41,7 @@ public final class FrameDecoder {
             }
             long len = ((header[0] & 0xFFL) << 24) | ((header[1] & 0xFF) << 16) | ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
             if (len > maxMessageSize) {
+                oversized = true;
                 throw new PostcardException("gossip frame announces " + len + " bytes, more than the max message size " + maxMessageSize);
             }
             body = new byte[(int) len];
@@ -55,6 +57,14 @@ public final class FrameDecoder {
         body = null;
         headerFill = 0;
         return done;
+    }
+
+    /**
+     * True once a frame announced more than the max message size (the error {@link #next} threw was that one);
+     * lets a driver tell an oversized frame from a malformed one.
+     */
+    public boolean rejectedOversized() {
+        return oversized;
     }
 
     /** True between frames; a stream that ends while this is false ended mid-frame. */

@@ -315,14 +315,22 @@ final class HyParView<P> {
         }
     }
 
-    /** Leave: say goodbye to every neighbor (not alive) and forget everything. */
+    /**
+     * Leave: say goodbye to every neighbor (not alive) and forget everything. Peers we asked to be our neighbor
+     * (a Join or Neighbor request still unanswered) get the Disconnect too: the request may already be on its
+     * way, and a peer that accepts it after we left would keep us as a neighbor until the connection drops.
+     * (iroh takes such a peer into its active view when it asks, so its quit covers it the same way.)
+     */
     void quit() {
         for (P peer : active.snapshot()) {
             sendShuffleReply(peer, config.shuffleActiveViewCount() + config.shufflePassiveViewCount());
             io.send(peer, Message.swarm(new HyParViewMessage.Disconnect<>(false, false)));
         }
-        for (P peer : pending.keySet()) {
-            io.touch(peer);
+        for (Map.Entry<P, Pending> e : pending.entrySet()) {
+            if (e.getValue().kind != PendingKind.ANSWERED && !active.contains(e.getKey())) {
+                io.send(e.getKey(), Message.swarm(new HyParViewMessage.Disconnect<>(false, false)));
+            }
+            io.touch(e.getKey());
         }
         active.clear();
         passive.clear();

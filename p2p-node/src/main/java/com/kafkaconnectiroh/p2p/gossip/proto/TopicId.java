@@ -1,6 +1,8 @@
 package com.kafkaconnectiroh.p2p.gossip.proto;
 
 import com.kafkaconnectiroh.p2p.base.Hex;
+import com.kafkaconnectiroh.p2p.crypto.Blake3;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -28,6 +30,31 @@ public final class TopicId implements Comparable<TopicId> {
 
     public static TopicId parse(String hex) {
         return of(Hex.decode(hex.trim()));
+    }
+
+    /**
+     * A topic named by text: the 32-byte BLAKE3 hash (unkeyed, default 32-byte output) of the name's UTF-8 bytes,
+     * no normalisation, no terminator. The same topic in a shell: {@code printf %s 'name' | b3sum}; in Rust
+     * {@code TopicId::from_bytes(*blake3::hash(b"name").as_bytes())}. iroh has no such convention of its own, so
+     * peers agree on a name only if they derive it this way.
+     */
+    public static TopicId fromName(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("topic name must not be null");
+        }
+        return new TopicId(Blake3.hash(name.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * {@code text} as 64 hex characters is that raw topic id; anything else is a name for {@link #fromName}. The
+     * CLI's {@code --topic} reads topics this way.
+     */
+    public static TopicId parseOrName(String text) {
+        String t = text.trim();
+        if (t.length() == LENGTH * 2 && Hex.isHex(t)) {
+            return parse(t);
+        }
+        return fromName(text);
     }
 
     /** Wraps without copying; the caller hands over ownership. */

@@ -226,6 +226,32 @@ class StateTest {
     }
 
     @Test
+    void quittingAlsoTellsPeersWeAskedToBeNeighbors() {
+        withNeighbors(2);
+        // a walk ends here: we ask 9 to be our neighbor; before it answers, we leave
+        recv(2, new HyParViewMessage.ForwardJoin<>(new PeerInfo<>(p(9), null), 0));
+        // and a Join to 5 is still unanswered
+        in(new InEvent.Command<>(T, new TopicCommand.Join<>(List.of(p(5)))));
+        List<OutEvent<SimPeer>> out = in(new InEvent.Command<>(T, new TopicCommand.Quit<>()));
+        for (int peer : new int[] {2, 9, 5}) {
+            assertEquals(List.of(new HyParViewMessage.Disconnect<SimPeer>(false, false)),
+                    sent(out, peer, HyParViewMessage.Disconnect.class), "to " + peer);
+            assertTrue(disconnects(out, peer), "connection to " + peer + " released");
+        }
+        // the Disconnect precedes the release, so the driver flushes it before closing
+        int send = -1;
+        int release = -1;
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i) instanceof OutEvent.SendMessage<SimPeer> m && m.to().equals(p(9))) {
+                send = i;
+            } else if (out.get(i) instanceof OutEvent.DisconnectPeer<SimPeer> d && d.peer().equals(p(9))) {
+                release = i;
+            }
+        }
+        assertTrue(send >= 0 && send < release);
+    }
+
+    @Test
     void shuffleEndsWithAReplyToTheOrigin() {
         withNeighbors(2);
         List<PeerInfo<SimPeer>> nodes = List.of(new PeerInfo<>(p(20), null), new PeerInfo<>(p(21), PeerData.of(new byte[] {21})),

@@ -1,0 +1,424 @@
+package com.kafkaconnectiroh.p2p.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.kafkaconnectiroh.p2p.base.EndpointAddr;
+import com.kafkaconnectiroh.p2p.base.EndpointAddrs;
+import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.Hex;
+import com.kafkaconnectiroh.p2p.base.SocketAddrs;
+import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
+import com.kafkaconnectiroh.p2p.endpoint.Router;
+import com.kafkaconnectiroh.p2p.gossip.Gossip;
+import com.kafkaconnectiroh.p2p.gossip.GossipEvent;
+import com.kafkaconnectiroh.p2p.gossip.GossipTopic;
+import com.kafkaconnectiroh.p2p.gossip.proto.DeliveryScope;
+import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
+import com.kafkaconnectiroh.p2p.quic.TransportConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.time.Duration;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code p2p-node gossip subscribe|publish}: iroh-gossip from the command line. Output formats are specified in
+ * {@code docs/gossip.md} ("CLI") and are a contract for scripts: text mode prints one value or message per line,
+ * {@code --json} prints one JSON object per line; diagnostics go to stderr.
+ */
+@Command(name = "gossip", mixinStandardHelpOptions = true,
+        description = "Publish and subscribe on iroh-gossip topics (wire versions /iroh-gossip/1 and /0).",
+        subcommands = {GossipCommand.Subscribe.class, GossipCommand.Publish.class})
+final class GossipCommand implements Callable<Integer> {
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USAGE;
+    }
+
+    /** What both subcommands share: identity and socket ({@link NodeOptions}), topic, bootstrap peers, output mode. */
+    static final class GossipOptions {
+        @Mixin
+        NodeOptions node = new NodeOptions();
+
+        @Option(names = "--topic", required = true, paramLabel = "TOPIC",
+                description = "64 hex characters: the topic id itself; anything else: a name, hashed with BLAKE3 "
+                        + "(UTF-8 bytes, as `printf %s NAME | b3sum`).")
+        String topic;
+
+        @Option(names = "--peer", paramLabel = "PEER", converter = Converters.EndpointAddrConverter.class,
+                description = "A peer to join through: an endpoint…/node… ticket, <id>@<ip:port>[,<ip:port>…] or a bare "
+                        + "id. Repeatable.")
+        List<EndpointAddr> peers = new ArrayList<>();
+
+        @Option(names = "--json", description = "One JSON object per line on stdout, for scripts.")
+        boolean json;
+
+        TopicId topicId() {
+            return TopicId.parseOrName(topic);
+        }
+    }
+
+    /** A running node: endpoint (with 1 s keep-alives, as iroh), gossip, router. */
+    static final class Node implements AutoCloseable {
+        final Endpoint endpoint;
+        final Gossip gossip;
+        final Router router;
+
+        Node(GossipOptions o) throws CliException {
+            EndpointAddr target = o.peers.isEmpty() ? null : o.peers.get(0);
+            this.endpoint = o.node.bind(target,
+                    new TransportConfig().keepAliveIntervalNanos(TimeUnit.SECONDS.toNanos(1)));
+            this.gossip = Gossip.builder().spawn(endpoint);
+            this.router = gossip.registerWith(Router.builder(endpoint)).spawn();
+        }
+
+        /** {@code <id>@<ip:port>[,<ip:port>…]}: what {@code --peer} takes. */
+        String idAtAddrs() {
+            EndpointAddr a = endpoint.addr();
+            return a.id() + "@" + a.ipAddrs().stream().map(SocketAddrs::format).collect(Collectors.joining(","));
+        }
+
+        ObjectNode readyJson(TopicId topic) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("type", "ready");
+            o.put("id", endpoint.id().toString());
+            o.put("ticket", endpoint.ticket().toString());
+            o.put("addr", idAtAddrs());
+            ArrayNode addrs = o.putArray("addrs");
+            endpoint.addr().ipAddrs().forEach(a -> addrs.add(SocketAddrs.format(a)));
+            o.put("topic", topic.toString());
+            return o;
+        }
+
+        @Override
+        public void close() {
+            router.close();
+        }
+    }
+
+    static String json(ObjectNode o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static ObjectNode event(GossipEvent e) {
+        ObjectNode o = JSON.createObjectNode();
+        if (e instanceof GossipEvent.Received r) {
+            o.put("type", "received");
+            String text = utf8(r.content());
+            if (text == null) {
+                o.putNull("text");
+            } else {
+                o.put("text", text);
+            }
+            o.put("hex", Hex.encode(r.content()));
+            o.put("from", r.deliveredFrom().toString());
+            if (r.scope() instanceof DeliveryScope.Swarm s) {
+                o.put("scope", "swarm");
+                o.put("round", s.round());
+            } else {
+                o.put("scope", "neighbors");
+            }
+        } else if (e instanceof GossipEvent.NeighborUp u) {
+            o.put("type", "neighbor-up");
+            o.put("peer", u.peer().toString());
+        } else if (e instanceof GossipEvent.NeighborDown d) {
+            o.put("type", "neighbor-down");
+            o.put("peer", d.peer().toString());
+        } else {
+            o.put("type", "lagged");
+        }
+        return o;
+    }
+
+    /** The bytes as UTF-8 text, or null if they are not valid UTF-8. */
+    static String utf8(byte[] b) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /**
+     * One message as one line of text: UTF-8 as is, except a backslash ({@code \\}), line feed ({@code \n}),
+     * carriage return ({@code \r}), tab ({@code \t}), other control characters and bytes that are not UTF-8
+     * ({@code \xNN}).
+     */
+    static String textLine(byte[] b) {
+        StringBuilder sb = new StringBuilder(b.length + 8);
+        int i = 0;
+        while (i < b.length) {
+            int c = b[i] & 0xFF;
+            int len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+            if (len > 1 && i + len <= b.length) {
+                String s = utf8(java.util.Arrays.copyOfRange(b, i, i + len));
+                if (s != null) {
+                    sb.append(s);
+                    i += len;
+                    continue;
+                }
+            }
+            if (len == 1 && c >= 0x20 && c != 0x7F && c != '\\') {
+                sb.append((char) c);
+            } else if (c == '\\') {
+                sb.append("\\\\");
+            } else if (c == '\n') {
+                sb.append("\\n");
+            } else if (c == '\r') {
+                sb.append("\\r");
+            } else if (c == '\t') {
+                sb.append("\\t");
+            } else {
+                sb.append(String.format("\\x%02x", c));
+            }
+            i++;
+        }
+        return sb.toString();
+    }
+
+    static String describe(List<EndpointAddr> peers) {
+        return peers.isEmpty() ? "none" : peers.stream().map(p -> p.id().fmtShort()).collect(Collectors.joining(", "));
+    }
+
+    // ================================================================================================
+
+    @Command(name = "subscribe", mixinStandardHelpOptions = true,
+            description = {"Join a topic and print every message that arrives, until Ctrl-C or SIGTERM (or --count).",
+                    "stdout: the 'endpoint id:', 'ticket:', 'node ticket:', 'addr:', 'bound:' and 'topic:' lines, then one "
+                            + "line per message (--json: a ready object, then one object per event)."})
+    static final class Subscribe implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        GossipOptions opts = new GossipOptions();
+
+        @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+                description = "Exit (code 0) after N messages; 0 (default) runs until Ctrl-C or SIGTERM.")
+        long count;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            TopicId topic = opts.topicId();
+            try (StopSignal stop = new StopSignal()) {
+                Node n;
+                try {
+                    n = new Node(opts);
+                } catch (CliException e) {
+                    return report(err, "gossip subscribe", e);
+                }
+                try (n) {
+                    GossipTopic t = n.gossip.subscribe(topic, opts.peers);
+                    if (opts.json) {
+                        out.println(json(n.readyJson(topic)));
+                    } else {
+                        NodeOptions.printAddress(out, n.endpoint);
+                        out.println("topic: " + topic);
+                    }
+                    out.flush();
+                    err.println("p2p-node: subscribed to topic " + topic + " (bootstrap peers: " + describe(opts.peers)
+                            + "); others join with --peer and the ticket above; until Ctrl-C or SIGTERM");
+                    err.flush();
+                    Thread stopper = new Thread(() -> {
+                        String why = stop.await();
+                        if (why != null) {
+                            err.println("p2p-node: stopping (" + why + ")");
+                            err.flush();
+                        }
+                        t.close();
+                    }, "p2p-node-gossip-stop");
+                    stopper.setDaemon(true);
+                    stopper.start();
+                    long received = 0;
+                    while (count == 0 || received < count) {
+                        GossipEvent e;
+                        try {
+                            e = t.next();
+                        } catch (InterruptedException interrupted) {
+                            break; // embedded and interrupted: leave as on a signal
+                        }
+                        if (e == null) {
+                            break; // stopped
+                        }
+                        if (e instanceof GossipEvent.Received r) {
+                            received++;
+                            out.println(opts.json ? json(event(e)) : textLine(r.content()));
+                            out.flush();
+                        } else if (opts.json) {
+                            out.println(json(event(e)));
+                            out.flush();
+                        } else {
+                            err.println("p2p-node: " + human(e));
+                            err.flush();
+                        }
+                    }
+                    t.close();
+                    return 0;
+                }
+            }
+        }
+    }
+
+    static int report(PrintWriter err, String command, CliException e) {
+        err.println("p2p-node " + command + ": " + e.getMessage());
+        err.flush();
+        return e.exitCode();
+    }
+
+    static String human(GossipEvent e) {
+        if (e instanceof GossipEvent.NeighborUp u) {
+            return "neighbor up " + u.peer();
+        } else if (e instanceof GossipEvent.NeighborDown d) {
+            return "neighbor down " + d.peer();
+        } else if (e instanceof GossipEvent.Lagged) {
+            return "lagged: some messages were dropped because output was too slow";
+        }
+        return e.toString();
+    }
+
+    // ================================================================================================
+
+    @Command(name = "publish", mixinStandardHelpOptions = true,
+            description = {"Join a topic, broadcast MESSAGE (or each line of stdin), and exit once it has left.",
+                    "Waits until at least one neighbor is reached (exit 1 with an error if none is within "
+                            + "--join-timeout); exits 0 once every neighbor acknowledged what was sent."})
+    static final class Publish implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        GossipOptions opts = new GossipOptions();
+
+        @Option(names = "--join-timeout", paramLabel = "DURATION", defaultValue = "10s",
+                converter = Converters.DurationConverter.class,
+                description = "How long to wait for the first neighbor (default ${DEFAULT-VALUE}).")
+        Duration joinTimeout;
+
+        @Parameters(arity = "0..1", paramLabel = "MESSAGE",
+                description = "The message (UTF-8). Without it, each line of stdin is one message.")
+        String message;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            TopicId topic = opts.topicId();
+            List<EndpointAddr> peers = opts.peers;
+            if (peers.isEmpty()) {
+                err.println("p2p-node gossip publish: at least one --peer is needed to reach the topic's swarm");
+                err.flush();
+                return EXIT_USAGE;
+            }
+            Node n;
+            try {
+                n = new Node(opts);
+            } catch (CliException e) {
+                return report(err, "gossip publish", e);
+            }
+            try (n) {
+                if (opts.json) {
+                    out.println(json(n.readyJson(topic)));
+                    out.flush();
+                }
+                GossipTopic t = n.gossip.subscribe(topic, peers);
+                try {
+                    t.joined().get(joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    err.println("p2p-node gossip publish: no neighbor reached on topic " + topic + " within "
+                            + ConnectFailures.time(joinTimeout) + " (peers tried: " + describe(peers) + ")");
+                    err.flush();
+                    return EXIT_FAILURE;
+                }
+                if (opts.json) {
+                    ObjectNode j = JSON.createObjectNode().put("type", "joined");
+                    ArrayNode a = j.putArray("neighbors");
+                    t.neighbors().forEach(id -> a.add(id.toString()));
+                    out.println(json(j));
+                    out.flush();
+                }
+                err.println("p2p-node: joined topic " + topic + " (neighbors: "
+                        + t.neighbors().stream().map(EndpointId::fmtShort).collect(Collectors.joining(", ")) + ")");
+                err.flush();
+                int sent = 0;
+                int max = n.gossip.maxContentSize();
+                BufferedReader in = message != null ? null
+                        : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                while (true) {
+                    String m;
+                    if (in == null) {
+                        if (sent > 0) {
+                            break;
+                        }
+                        m = message;
+                    } else {
+                        m = in.readLine();
+                        if (m == null) {
+                            break;
+                        }
+                    }
+                    byte[] b = m.getBytes(StandardCharsets.UTF_8);
+                    if (b.length > max) {
+                        err.println("p2p-node gossip publish: message " + (sent + 1) + " has " + b.length
+                                + " bytes, more than the maximum of " + max + "; not sent");
+                        err.flush();
+                        return EXIT_FAILURE;
+                    }
+                    t.broadcast(b).get(30, TimeUnit.SECONDS);
+                    sent++;
+                    if (opts.json) {
+                        out.println(json(JSON.createObjectNode().put("type", "sent").put("index", sent - 1).put("len", b.length)));
+                        out.flush();
+                    }
+                }
+                // Leaving flushes: the Disconnect follows the messages on every stream, and shutdown waits until
+                // the peers acknowledged it all.
+                boolean clean = n.gossip.shutdownAsync().get(10, TimeUnit.SECONDS);
+                if (opts.json) {
+                    out.println(json(JSON.createObjectNode().put("type", "done").put("sent", sent).put("acknowledged", clean)));
+                    out.flush();
+                }
+                if (!clean) {
+                    err.println("p2p-node gossip publish: sent " + sent + " message(s), but not every neighbor "
+                            + "acknowledged them before the connection had to be cut");
+                    err.flush();
+                    return EXIT_FAILURE;
+                }
+                err.println("p2p-node: published " + sent + " message(s) to topic " + topic);
+                err.flush();
+                return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package com.kafkaconnectiroh.p2p.gossip;
+
+import com.kafkaconnectiroh.p2p.base.postcard.PostcardException;
+import com.kafkaconnectiroh.p2p.endpoint.RecvStream;
+import com.kafkaconnectiroh.p2p.gossip.proto.FrameDecoder;
+import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
+import java.nio.ByteBuffer;
+
+/**
+ * The receiving side of one gossip stream (loop thread only): one read in flight at a time, its bytes cut into
+ * frames by a bounded {@link FrameDecoder} and handed to the {@link Link} on the gossip thread. Until the loop
+ * has handled a chunk no further read is issued, so a slow loop slows the peer through QUIC flow control instead
+ * of buffering here.
+ */
+final class FrameReader {
+    private static final int CHUNK = 16 * 1024;
+
+    private final Link link;
+    private final RecvStream stream;
+    private final FrameDecoder decoder;
+    private final ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+    /** {@code /iroh-gossip/1}: set by the stream's first frame (the header); stays null on {@code /0}. */
+    TopicId topic;
+    private boolean ended;
+
+    FrameReader(Link link, RecvStream stream, int maxMessageSize) {
+        this.link = link;
+        this.stream = stream;
+        this.decoder = new FrameDecoder(maxMessageSize);
+    }
+
+    void start() {
+        read();
+    }
+
+    private void read() {
+        buf.clear();
+        stream.readAsync(buf).whenComplete((n, err) -> link.actor.post(() -> onRead(n, err)));
+    }
+
+    private void onRead(Integer n, Throwable err) {
+        if (link.isDead() || ended) {
+            return;
+        }
+        if (err != null) {
+            end(); // reset by the peer (a stream-level matter) or the connection ended (reported by the link)
+            return;
+        }
+        if (n < 0) {
+            if (!decoder.atFrameBoundary()) {
+                link.fail(GossipCloseCodes.PROTOCOL_VIOLATION, "stream ended inside a frame ("
+                        + decoder.bufferedBytes() + " bytes of it received)");
+                return;
+            }
+            end();
+            return;
+        }
+        buf.flip();
+        try {
+            byte[] body;
+            while ((body = decoder.next(buf)) != null) {
+                link.frame(this, body);
+                if (link.isDead()) {
+                    return;
+                }
+            }
+        } catch (PostcardException e) {
+            link.fail(decoder.rejectedOversized() ? GossipCloseCodes.FRAME_TOO_LARGE : GossipCloseCodes.PROTOCOL_VIOLATION,
+                    e.getMessage());
+            return;
+        }
+        read();
+    }
+
+    private void end() {
+        if (!ended) {
+            ended = true;
+            link.readerEnded(this);
+        }
+    }
+}
