@@ -1,0 +1,393 @@
+package com.kafkaconnectiroh.p2p.endpoint;
+
+import com.kafkaconnectiroh.p2p.base.EndpointAddr;
+import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.EndpointTicket;
+import com.kafkaconnectiroh.p2p.base.SecretKey;
+import com.kafkaconnectiroh.p2p.base.SecretKeyStore;
+import com.kafkaconnectiroh.p2p.quic.TransportConfig;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An iroh-compatible endpoint: one UDP socket, one Ed25519 identity ({@link #id()}), QUIC connections to and
+ * from other endpoints authenticated by their ids (TLS 1.3 with raw public keys, as iroh 0.35 and 1.x).
+ *
+ * <pre>{@code
+ * try (Endpoint ep = Endpoint.builder().secretKey(key).alpns("my/proto/1").bind()) {
+ *     Connection conn = ep.connect(peerAddr, "my/proto/1");
+ *     BiStream s = conn.openBi();
+ *     s.send().writeAll("hello".getBytes());
+ *     s.send().finish();
+ *     byte[] reply = s.recv().readToEnd(1 << 20);
+ *     conn.close(0, "done");
+ * }
+ * }</pre>
+ *
+ * <p>Serving: {@link Router} dispatches accepted connections to a {@link ProtocolHandler} per ALPN; or call
+ * {@link #accept()} yourself. The server side accepts only the ALPNs set with {@link Builder#alpns} (or by a
+ * Router); a peer asking for another is refused during the handshake with TLS {@code no_application_protocol}.
+ *
+ * <p>Only direct UDP paths are used: no relays, no discovery. A peer is reached at the direct addresses in its
+ * {@link EndpointAddr}. iroh 0.35 nodes are reached too (see {@code docs/endpoint.md}, "0.35 compatibility").
+ *
+ * <p>Threading: one event-loop thread per endpoint does all I/O and protocol work; every public method is
+ * thread-safe and may be called from any thread except that loop (blocking calls there throw).
+ */
+public final class Endpoint implements AutoCloseable {
+    /** How the driver reaches the kernel. AUTO: epoll with UDP GSO/GRO on Linux when available, else NIO. */
+    public enum Transport {
+        AUTO,
+        /** epoll, GSO/GRO when the kernel has them; fails to bind if epoll is unavailable. */
+        EPOLL,
+        /** epoll without GSO/GRO: one write per datagram, recvmmsg batches. */
+        EPOLL_NO_GSO,
+        /** Java NIO: portable, one syscall per datagram. */
+        NIO
+    }
+
+    private final SecretKey secretKey;
+    private final EndpointId id;
+    private final Driver driver;
+    private final Duration operationTimeout;
+    private final Duration connectTimeout;
+    private volatile List<String> alpns;
+    private volatile boolean closed;
+
+    private Endpoint(Builder b, SecretKey key) throws IOException {
+        this.secretKey = key;
+        this.id = key.publicKey();
+        this.operationTimeout = b.operationTimeout;
+        this.connectTimeout = b.connectTimeout;
+        this.alpns = List.copyOf(b.alpns);
+        this.driver = new Driver(this, key, b.transportConfig, alpns, b.bindAddr, b.transport);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ================================================================================================
+    // Identity and addresses
+
+    /** Our endpoint id (the Ed25519 public key). */
+    public EndpointId id() {
+        return id;
+    }
+
+    public SecretKey secretKey() {
+        return secretKey;
+    }
+
+    /** The address the socket is bound to (the port is the real one, also when binding port 0). */
+    public InetSocketAddress boundAddress() {
+        return driver.localAddress();
+    }
+
+    /**
+     * Our id and the direct addresses peers can use: the bound address, or, if bound to a wildcard, every
+     * address of every up interface the socket serves (a wildcard socket is dual-stack where IPv6 exists: IPv4 and
+     * IPv6 addresses; loopback included, IPv6 link-local excluded), each with the bound port.
+     */
+    public EndpointAddr addr() {
+        return EndpointAddr.of(id, null, directAddresses());
+    }
+
+    /** {@link #addr()} as an iroh 1.x endpoint ticket ({@code endpoint...}). */
+    public EndpointTicket ticket() {
+        return new EndpointTicket(addr());
+    }
+
+    List<InetSocketAddress> directAddresses() {
+        InetSocketAddress bound = boundAddress();
+        InetAddress ip = bound.getAddress();
+        if (!ip.isAnyLocalAddress()) {
+            return List.of(bound);
+        }
+        boolean v6 = ip instanceof Inet6Address;
+        Set<InetSocketAddress> out = new LinkedHashSet<>();
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nif.isUp()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                    if (a.isLinkLocalAddress() || a.isMulticastAddress()) {
+                        continue;
+                    }
+                    if (a instanceof Inet4Address || (v6 && a instanceof Inet6Address)) {
+                        out.add(new InetSocketAddress(a, bound.getPort()));
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            // fall through to loopback
+        }
+        if (out.isEmpty()) {
+            out.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), bound.getPort()));
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** The ALPNs the server side accepts. */
+    public List<String> alpns() {
+        return alpns;
+    }
+
+    /** Replaces the ALPNs accepted from now on (connections in progress keep what they negotiated). */
+    public void setAlpns(List<String> alpns) {
+        List<String> copy = List.copyOf(alpns);
+        this.alpns = copy;
+        driver.setAlpns(copy);
+    }
+
+    /** Which I/O path the driver uses, e.g. {@code epoll+gso+gro} or {@code nio}. */
+    public String ioMode() {
+        return driver.mode.toString();
+    }
+
+    /** An incoming connection that ended before its handshake completed. */
+    public record HandshakeFailure(InetSocketAddress from, ConnectionClose reason) {
+    }
+
+    /**
+     * The last (up to 16) incoming connections whose handshake failed, oldest first: e.g. a peer that asked for
+     * an ALPN we do not serve (we answered with TLS alert 120, no_application_protocol), for diagnostics.
+     */
+    public List<HandshakeFailure> recentHandshakeFailures() {
+        CompletableFuture<List<HandshakeFailure>> f = new CompletableFuture<>();
+        if (!driver.submit(() -> f.complete(driver.recentIncomingFailures()))) {
+            return List.of();
+        }
+        return f.join();
+    }
+
+    /** Disco (iroh 0.35 path) counters. */
+    public DiscoStats discoStats() {
+        CompletableFuture<DiscoStats> f = new CompletableFuture<>();
+        if (!driver.submit(() -> f.complete(driver.discoStats()))) {
+            return new DiscoStats(0, 0, 0, 0, 0, 0);
+        }
+        return f.join();
+    }
+
+    /** I/O and disco counters, for diagnostics. */
+    public String ioStats() {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        if (!driver.submit(() -> f.complete(driver.ioStats()))) {
+            return "closed";
+        }
+        return f.join();
+    }
+
+    // ================================================================================================
+    // Connecting and accepting
+
+    /**
+     * Connects to {@code addr} for {@code alpn}, blocking until the handshake completes or the connect timeout
+     * passes. The peer must prove it holds {@code addr.id()}.
+     *
+     * @throws ConnectionLostException the handshake failed (e.g. the peer has another id, or refused the ALPN)
+     *                                 or timed out; {@link ConnectionLostException#close()} says which
+     */
+    public Connection connect(EndpointAddr addr, String alpn) throws IOException {
+        return connect(addr, alpn, connectTimeout);
+    }
+
+    public Connection connect(EndpointAddr addr, String alpn, Duration timeout) throws IOException {
+        CompletableFuture<Connection> f = connectAsync(addr, alpn, timeout);
+        // the loop enforces the timeout itself (and fails f); the extra second covers a busy loop
+        return Waits.await(driver, f, Waits.nanos(timeout.plusSeconds(1)), "connect to " + addr.id().fmtShort(),
+                () -> { });
+    }
+
+    public CompletableFuture<Connection> connectAsync(EndpointAddr addr, String alpn) {
+        return connectAsync(addr, alpn, connectTimeout);
+    }
+
+    public CompletableFuture<Connection> connectAsync(EndpointAddr addr, String alpn, Duration timeout) {
+        Objects.requireNonNull(addr, "addr");
+        Objects.requireNonNull(alpn, "alpn");
+        if (alpn.isEmpty() || alpn.getBytes(StandardCharsets.UTF_8).length > 255) {
+            throw new IllegalArgumentException("ALPN must be 1..255 bytes, got '" + alpn + "'");
+        }
+        if (addr.id().equals(id)) {
+            throw new IllegalArgumentException("cannot connect to ourselves (" + id.fmtShort() + ")");
+        }
+        CompletableFuture<Connection> f = new CompletableFuture<>();
+        long nanos = Waits.nanos(timeout);
+        if (!driver.submit(() -> driver.connect(addr, alpn, nanos == Long.MAX_VALUE ? TimeUnit.DAYS.toNanos(1) : nanos, f))) {
+            f.completeExceptionally(new EndpointClosedException("endpoint closed"));
+        }
+        return f;
+    }
+
+    /**
+     * Waits for the next incoming connection whose handshake completed, or returns null once the endpoint is
+     * closed. Do not mix with a {@link Router}, which accepts on its own.
+     */
+    public Connection accept() throws IOException {
+        CompletableFuture<Connection> f = acceptAsync();
+        try {
+            return Waits.await(driver, f, Long.MAX_VALUE, "accept", () -> driver.cancelAccept(f));
+        } catch (EndpointClosedException e) {
+            return null;
+        }
+    }
+
+    /** Like {@link #accept()}; null on timeout. */
+    public Connection accept(Duration timeout) throws IOException {
+        CompletableFuture<Connection> f = acceptAsync();
+        try {
+            return Waits.await(driver, f, Waits.nanos(timeout), "accept", () -> driver.cancelAccept(f));
+        } catch (EndpointClosedException e) {
+            return null;
+        } catch (java.net.SocketTimeoutException e) {
+            return null;
+        }
+    }
+
+    public CompletableFuture<Connection> acceptAsync() {
+        CompletableFuture<Connection> f = new CompletableFuture<>();
+        if (!driver.submit(() -> driver.accept(f))) {
+            f.completeExceptionally(new EndpointClosedException("endpoint closed"));
+        }
+        return f;
+    }
+
+    // ================================================================================================
+    // Closing
+
+    /**
+     * Closes every connection (code 0, "endpoint closing"), waits briefly until the CONNECTION_CLOSE datagrams
+     * reached the socket, then releases the socket and the thread. Idempotent.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        CompletableFuture<Void> f = driver.shutdown(TimeUnit.MILLISECONDS.toNanos(500));
+        if (driver.inLoop()) {
+            return;
+        }
+        try {
+            f.get(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // closed as far as we could
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    Duration operationTimeout() {
+        return operationTimeout;
+    }
+
+    Driver driver() {
+        return driver;
+    }
+
+    @Override
+    public String toString() {
+        return "Endpoint[" + id.fmtShort() + " " + boundAddress() + "]";
+    }
+
+    // ================================================================================================
+
+    /** Settings for {@link Endpoint#bind()}. */
+    public static final class Builder {
+        private SecretKey secretKey;
+        private Path dataDir;
+        private InetSocketAddress bindAddr = new InetSocketAddress("0.0.0.0", 0);
+        private final List<String> alpns = new ArrayList<>();
+        private TransportConfig transportConfig = new TransportConfig();
+        private Duration operationTimeout = Duration.ofSeconds(60);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Transport transport = Transport.AUTO;
+
+        private Builder() {
+        }
+
+        /** The identity; default: loaded from (or created in) {@link #dataDir}, else a fresh random key. */
+        public Builder secretKey(SecretKey key) {
+            this.secretKey = key;
+            return this;
+        }
+
+        /** A directory holding {@code secret_key} (created with a new key if missing); see SecretKeyStore. */
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
+        /** Where to bind the UDP socket; default {@code 0.0.0.0:0} (every interface, dual-stack where possible; a free port). */
+        public Builder bindAddr(InetSocketAddress addr) {
+            this.bindAddr = Objects.requireNonNull(addr);
+            return this;
+        }
+
+        /** ALPNs accepted from peers that connect to us (a {@link Router} sets its own). */
+        public Builder alpns(String... alpns) {
+            this.alpns.clear();
+            this.alpns.addAll(List.of(alpns));
+            return this;
+        }
+
+        public Builder alpns(List<String> alpns) {
+            this.alpns.clear();
+            this.alpns.addAll(alpns);
+            return this;
+        }
+
+        /** QUIC settings (idle timeout, windows, buffers, congestion control); defaults follow iroh. */
+        public Builder transportConfig(TransportConfig config) {
+            this.transportConfig = config.copy();
+            return this;
+        }
+
+        /** How long plain blocking stream and connection calls wait (default 60 s); zero waits forever. */
+        public Builder operationTimeout(Duration timeout) {
+            this.operationTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** How long {@link Endpoint#connect(EndpointAddr, String)} waits for the handshake (default 10 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** The I/O implementation (default AUTO); the others exist for tests and odd kernels. */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport);
+            return this;
+        }
+
+        public Endpoint bind() throws IOException {
+            SecretKey key = secretKey;
+            if (key == null) {
+                key = dataDir != null ? SecretKeyStore.loadOrCreate(dataDir) : SecretKey.generate();
+            }
+            return new Endpoint(this, key);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * iroh-compatible endpoints: an {@link com.kafkaconnectiroh.p2p.endpoint.Endpoint} (one UDP socket, one Ed25519
+ * identity) dials and accepts QUIC connections authenticated by endpoint ids; a
+ * {@link com.kafkaconnectiroh.p2p.endpoint.Router} hands accepted connections to a
+ * {@link com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler} per ALPN; a
+ * {@link com.kafkaconnectiroh.p2p.endpoint.Connection} carries bidirectional and unidirectional streams
+ * ({@link com.kafkaconnectiroh.p2p.endpoint.SendStream}, {@link com.kafkaconnectiroh.p2p.endpoint.RecvStream}) with
+ * blocking, timed and future-returning calls.
+ *
+ * <p>Shape: a thin Netty driver ({@code Driver}, one event-loop thread per endpoint) around the sans-IO cores in
+ * {@code quic} and {@code tls}; everything protocol-related runs on that thread without locks, and application
+ * threads hand work to it. {@code Disco} answers and sends iroh 0.35 disco Pings so 0.35 nodes accept our direct
+ * path. User documentation: {@code docs/endpoint.md}.
+ */
+package com.kafkaconnectiroh.p2p.endpoint;

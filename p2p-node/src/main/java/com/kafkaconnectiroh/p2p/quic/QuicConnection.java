@@ -1,0 +1,2033 @@
+package com.kafkaconnectiroh.p2p.quic;
+
+import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.quic.frame.Frame;
+import com.kafkaconnectiroh.p2p.quic.frame.FrameParser;
+import com.kafkaconnectiroh.p2p.quic.frame.FrameType;
+import com.kafkaconnectiroh.p2p.quic.frame.FrameWriter;
+import com.kafkaconnectiroh.p2p.quic.packet.ConnectionId;
+import com.kafkaconnectiroh.p2p.quic.packet.PacketHeader;
+import com.kafkaconnectiroh.p2p.quic.packet.PacketNumber;
+import com.kafkaconnectiroh.p2p.quic.packet.PacketType;
+import com.kafkaconnectiroh.p2p.quic.packet.VersionNegotiation;
+import com.kafkaconnectiroh.p2p.quic.params.TransportParameters;
+import com.kafkaconnectiroh.p2p.quic.protection.DirectionalKeys;
+import com.kafkaconnectiroh.p2p.quic.protection.HeaderProtection;
+import com.kafkaconnectiroh.p2p.quic.protection.InitialSecrets;
+import com.kafkaconnectiroh.p2p.quic.protection.OneRttKeys;
+import com.kafkaconnectiroh.p2p.quic.protection.PacketKey;
+import com.kafkaconnectiroh.p2p.quic.protection.PacketSealer;
+import com.kafkaconnectiroh.p2p.quic.protection.RetryIntegrity;
+import com.kafkaconnectiroh.p2p.quic.recovery.CongestionController;
+import com.kafkaconnectiroh.p2p.quic.recovery.MtuDiscovery;
+import com.kafkaconnectiroh.p2p.quic.recovery.Pacer;
+import com.kafkaconnectiroh.p2p.quic.recovery.RttEstimator;
+import com.kafkaconnectiroh.p2p.quic.recovery.SentPacket;
+import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
+import com.kafkaconnectiroh.p2p.quic.wire.TransportException;
+import com.kafkaconnectiroh.p2p.quic.wire.VarInt;
+import com.kafkaconnectiroh.p2p.tls.CipherSuite;
+import com.kafkaconnectiroh.p2p.tls.EncryptionLevel;
+import com.kafkaconnectiroh.p2p.tls.QuicTlsSession;
+import com.kafkaconnectiroh.p2p.tls.TlsEvent;
+import com.kafkaconnectiroh.p2p.tls.TlsException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One QUIC v1 connection (RFC 9000, 9001, 9002), client or server, as a sans-IO state machine. Nothing here
+ * touches a socket, a thread or a clock: the driver feeds datagrams and timer expiries in and pulls datagrams,
+ * deadlines and events out. See the package documentation for the driving loop.
+ *
+ * <p>Inputs: {@link #handleDatagram}, {@link #handleTimeout}, and the application calls ({@link #openBi},
+ * {@link #write}, {@link #read}, {@link #close}, ...). Outputs: {@link #pollTransmit}, {@link #pollTimeout},
+ * {@link #pollEvent}. After any input, call {@code pollTransmit} until it returns null, then re-arm the timer
+ * from {@code pollTimeout} and drain {@code pollEvent}.
+ *
+ * <p>Not thread-safe: one thread (the endpoint's) drives a connection and its endpoint.
+ */
+public final class QuicConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(QuicConnection.class);
+    private static final byte[] EMPTY = new byte[0];
+    /** Datagrams a client sends to open a connection must be at least this large (RFC 9000 §14.1). */
+    static final int MIN_INITIAL_SIZE = 1200;
+    private static final int MAX_DATAGRAM = 65527;
+    /** Bound on queued outgoing DATAGRAM frames. */
+    private static final int MAX_QUEUED_DATAGRAMS = 64;
+    /** After this many ACK-only packets in a row, the next one carries a PING. */
+    private static final int ACK_ONLY_PING_INTERVAL = 20;
+
+    enum State { HANDSHAKE, ESTABLISHED, CLOSING, DRAINING, DRAINED }
+
+    /** The path (remote address) we talk on, with anti-amplification accounting while unvalidated. */
+    private static final class Path {
+        InetSocketAddress remote;
+        boolean validated;
+        long bytesReceived;
+        long bytesSent;
+        long challenge;
+        boolean challengePending;
+        long challengeDeadline = Long.MAX_VALUE;
+        long challengeResendAt = Long.MAX_VALUE;
+
+        Path(InetSocketAddress remote, boolean validated) {
+            this.remote = remote;
+            this.validated = validated;
+        }
+
+        long amplificationBudget() {
+            return validated ? Long.MAX_VALUE : Math.max(0, 3 * bytesReceived - bytesSent);
+        }
+    }
+
+    private final boolean isClient;
+    private final String name;
+    private final TransportConfig config;
+    private final ConnectionIdRegistry registry;
+    private final int localCidLength;
+    private final ConnectionIds cids;
+    private final TlsSessionFactory tlsFactory;
+    private QuicTlsSession tls;
+
+    /** Client: DCID of our first Initial. Server: the client's first DCID (before any Retry). */
+    private ConnectionId originalDcid;
+    /** Client: SCID of the Retry we followed. Server: the SCID of the Retry we sent (from its token). */
+    private ConnectionId retrySourceCid;
+    /** Server: the DCID of the client's Initials that reach this connection (Initial keys derive from it). */
+    private ConnectionId serverInitialDcid;
+    private byte[] retryToken = EMPTY;
+    private boolean receivedPeerPacket;
+    /** SCID of the peer's first long-header packet, checked against its initial_source_connection_id. */
+    private ConnectionId peerInitialScid;
+
+    private final PacketSpace[] spaces = {
+        new PacketSpace(PacketSpace.INITIAL), new PacketSpace(PacketSpace.HANDSHAKE),
+        new PacketSpace(PacketSpace.APPLICATION)
+    };
+    private OneRttKeys oneRtt;
+
+    private State state = State.HANDSHAKE;
+    private boolean handshakeComplete;
+    private boolean handshakeConfirmed;
+    private boolean handshakeDonePending;
+    private TransportParameters peerParams;
+    private boolean receivedHandshakeAck;
+    private long peerMaxDatagramFrameSize;
+
+    // closing
+    private CloseReason closeReason;
+    private long closeDeadline = Long.MAX_VALUE;
+    private boolean closeApplication;
+    private long closeCode;
+    private long closeFrameType;
+    private byte[] closeReasonBytes = EMPTY;
+    private boolean closeSendPending;
+    private long closeResendInterval;
+    private long closeResendAt = Long.MIN_VALUE;
+
+    private Path path;
+    private Path previousPath;
+    private long pathResponseData;
+    private InetSocketAddress pathResponseTo;
+    private boolean pathResponsePending;
+
+    private final RttEstimator rtt;
+    private final CongestionController cc;
+    private final LossRecovery recovery;
+    private final Pacer pacer = new Pacer();
+    private final MtuDiscovery mtud;
+    private long pacingDeadline = Long.MAX_VALUE;
+
+    private long idleTimeoutNanos;
+    private long idleDeadline = Long.MAX_VALUE;
+    private boolean ackElicitingSentSinceReceive;
+    private long lastAckElicitingSent = Long.MIN_VALUE;
+    private boolean keepAlivePending;
+
+    private final ArrayDeque<ConnectionEvent> events = new ArrayDeque<>();
+    private final StreamManager streams;
+    private final ArrayDeque<byte[]> datagramsOut = new ArrayDeque<>();
+    private long datagramsInBytes;
+
+    // scratch buffers, reused for every packet
+    private byte[] rx = new byte[2048];
+    private byte[] plain = new byte[2048];
+    private final byte[][] txPlain;
+    private final byte[] dgram;
+    private final PacketHeader hdr = new PacketHeader();
+    private final FrameParser parser = new FrameParser();
+    private final byte[] mask = new byte[5];
+    private final PacketSealer sealer = new PacketSealer();
+    private final PacketPlan[] plans = {new PacketPlan(), new PacketPlan(), new PacketPlan()};
+
+    // stats
+    private long datagramsSent;
+    private long datagramsReceived;
+    private long bytesSent;
+    private long bytesReceived;
+    private long packetsSent;
+    private long packetsReceived;
+    private long undecryptable;
+    private long decryptFailures;
+    private long pathChallengesReceived;
+
+    /** A packet being assembled for the current datagram. */
+    private static final class PacketPlan {
+        PacketSpace space;
+        long pn;
+        int pnLen;
+        byte[] payload;
+        int payloadLen;
+        SentPacket sent;
+        boolean ackEliciting;
+        boolean hasPadding;
+    }
+
+    QuicConnection(boolean isClient, TransportConfig config, ConnectionIdRegistry registry, int localCidLength,
+                   InetSocketAddress remote, ConnectionId localCid, ConnectionId remoteCid, ConnectionId originalDcid,
+                   ConnectionId retrySourceCid, TlsSessionFactory tlsFactory, long now) {
+        this.isClient = isClient;
+        this.config = config.copy();
+        this.registry = registry;
+        this.localCidLength = localCidLength;
+        this.tlsFactory = tlsFactory;
+        this.cids = new ConnectionIds(registry, this, this.config.activeConnectionIdLimit(),
+                this.config.maxLocalConnectionIds());
+        this.rtt = new RttEstimator(this.config.initialRttNanos());
+        this.cc = CongestionController.create(this.config.congestionController(), MtuDiscovery.BASE);
+        this.recovery = new LossRecovery(spaces, new RecoveryHost(), rtt, cc);
+        this.mtud = new MtuDiscovery(this.config.mtuDiscovery(), this.config.maxMtu(),
+                this.config.mtuReprobeIntervalNanos());
+        this.streams = new StreamManager(isClient, this.config, events);
+        int maxDgram = Math.max(this.config.maxMtu(), MIN_INITIAL_SIZE);
+        this.dgram = new byte[maxDgram];
+        this.txPlain = new byte[][] {new byte[maxDgram], new byte[maxDgram], new byte[maxDgram]};
+        // a client trusts the server's address; a server trusts the client's once a Retry token proved it
+        this.path = new Path(remote, isClient || retrySourceCid != null);
+        this.originalDcid = originalDcid;
+        this.retrySourceCid = isClient ? null : retrySourceCid;
+        this.serverInitialDcid = retrySourceCid != null ? retrySourceCid : originalDcid;
+        this.idleTimeoutNanos = this.config.maxIdleTimeoutMillis() * 1_000_000L;
+        this.closeResendInterval = this.config.initialRttNanos();
+
+        cids.initialLocal(localCid);
+        cids.initialRemote(remoteCid, null);
+        this.name = (isClient ? "client[" : "server[") + localCid + "]";
+        byte[] initialDcid = (isClient ? originalDcid : serverInitialDcid).toBytes();
+        DirectionalKeys client = InitialSecrets.clientKeys(initialDcid);
+        DirectionalKeys server = InitialSecrets.serverKeys(initialDcid);
+        spaces[PacketSpace.INITIAL].writeKeys = isClient ? client : server;
+        spaces[PacketSpace.INITIAL].readKeys = isClient ? server : client;
+        resetIdleTimer(now);
+    }
+
+    /** Creates the TLS session once our transport parameters are known, and starts the handshake. */
+    void start(long now) {
+        tls = tlsFactory.create(localTransportParameters().encode());
+        try {
+            tls.start();
+        } catch (TlsException e) {
+            closeWithError(now, e.quicErrorCode(), FrameType.CRYPTO, e.getMessage());
+            return;
+        }
+        driveTls(now);
+    }
+
+    private TransportParameters localTransportParameters() {
+        TransportParameters tp = new TransportParameters();
+        tp.maxIdleTimeout = config.maxIdleTimeoutMillis();
+        tp.maxUdpPayloadSize = config.maxUdpPayloadSize();
+        tp.initialMaxData = config.connectionReceiveWindow();
+        tp.initialMaxStreamDataBidiLocal = config.streamReceiveWindow();
+        tp.initialMaxStreamDataBidiRemote = config.streamReceiveWindow();
+        tp.initialMaxStreamDataUni = config.streamReceiveWindow();
+        tp.initialMaxStreamsBidi = config.maxConcurrentBidiStreams();
+        tp.initialMaxStreamsUni = config.maxConcurrentUniStreams();
+        tp.ackDelayExponent = config.ackDelayExponent();
+        tp.maxAckDelay = config.maxAckDelayMillis();
+        tp.activeConnectionIdLimit = config.activeConnectionIdLimit();
+        tp.initialSourceConnectionId = cids.initialLocalCid();
+        tp.disableActiveMigration = config.disableActiveMigration();
+        tp.maxDatagramFrameSize = config.maxDatagramFrameSize();
+        if (!isClient) {
+            tp.originalDestinationConnectionId = originalDcid;
+            tp.retrySourceConnectionId = retrySourceCid;
+            tp.statelessResetToken = registry.resetToken(cids.initialLocalCid());
+        }
+        return tp;
+    }
+
+    // =====================================================================================================
+    // Application API
+    // =====================================================================================================
+
+    public boolean isClient() {
+        return isClient;
+    }
+
+    /** The TLS handshake completed (the {@link ConnectionEvent.Connected} event was queued). */
+    public boolean isHandshakeComplete() {
+        return handshakeComplete;
+    }
+
+    public boolean isHandshakeConfirmed() {
+        return handshakeConfirmed;
+    }
+
+    /** Closing, draining or drained: no more application data moves. */
+    public boolean isClosed() {
+        return state == State.CLOSING || state == State.DRAINING || state == State.DRAINED;
+    }
+
+    /** Nothing more will happen; the endpoint has forgotten this connection. */
+    public boolean isDrained() {
+        return state == State.DRAINED;
+    }
+
+    /** Why the connection ended, or null while it is open. */
+    public CloseReason closeReason() {
+        return closeReason;
+    }
+
+    /** The authenticated peer, once the handshake got that far; else null. */
+    public EndpointId peerId() {
+        return tls == null ? null : tls.peerId();
+    }
+
+    /** The negotiated ALPN, once known; else null. */
+    public byte[] alpn() {
+        return tls == null ? null : tls.alpn();
+    }
+
+    /** The negotiated TLS cipher suite, once known; else null. */
+    public CipherSuite cipherSuite() {
+        return tls == null ? null : tls.cipherSuite();
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return path.remote;
+    }
+
+    /** The peer's transport parameters, once received; else null. */
+    public TransportParameters peerTransportParameters() {
+        return peerParams;
+    }
+
+    /**
+     * Opens a bidirectional stream; returns its ID, or -1 if the peer's stream limit (or a handshake not yet
+     * complete) does not allow one now. A STREAMS_BLOCKED frame tells the peer; {@link
+     * ConnectionEvent.StreamOpened} does not fire for our own streams, so retry after events arrive.
+     */
+    public long openBi() {
+        return handshakeComplete && !isClosed() ? streams.open(true) : -1;
+    }
+
+    /** Like {@link #openBi()} for a unidirectional stream. */
+    public long openUni() {
+        return handshakeComplete && !isClosed() ? streams.open(false) : -1;
+    }
+
+    /** The next stream the peer opened, or -1. */
+    public long acceptBi() {
+        return streams.accept(true);
+    }
+
+    public long acceptUni() {
+        return streams.accept(false);
+    }
+
+    /**
+     * Buffers bytes from {@code src} for sending; returns how many were taken (advancing {@code src}). Takes only
+     * what the stream and connection send buffers allow; after a short write a {@link
+     * ConnectionEvent.StreamWritable} follows when space returns. Throws {@link StreamException} if the peer
+     * stopped the stream, or it is unknown, receive-only or finished.
+     */
+    public int write(long streamId, ByteBuffer src) {
+        checkOpen(streamId);
+        return streams.write(streamId, src);
+    }
+
+    /** How many bytes {@link #write} would take now. */
+    public long writable(long streamId) {
+        return isClosed() ? 0 : streams.writable(streamId);
+    }
+
+    /** No more writes: a FIN follows the buffered data. */
+    public void finish(long streamId) {
+        checkOpen(streamId);
+        streams.finish(streamId);
+    }
+
+    /**
+     * Reads in-order bytes into {@code dst}: returns the count, 0 if nothing is available yet (a {@link
+     * ConnectionEvent.StreamReadable} follows), or -1 at the end of the stream. Throws {@link StreamException}
+     * (kind RESET) if the peer reset the stream.
+     */
+    public int read(long streamId, ByteBuffer dst) {
+        if (state == State.DRAINED && closeReason != null && !streams.isReadable(streamId)) {
+            throw new StreamException(StreamException.Kind.CONNECTION_CLOSED, streamId, 0,
+                    "connection closed: " + closeReason);
+        }
+        return streams.read(streamId, dst);
+    }
+
+    /** Abandons sending on a stream with RESET_STREAM and this application error code. */
+    public void reset(long streamId, long errorCode) {
+        checkOpen(streamId);
+        streams.reset(streamId, errorCode);
+    }
+
+    /** Asks the peer to stop sending (STOP_SENDING with this code); buffered and future data is dropped. */
+    public void stop(long streamId, long errorCode) {
+        checkOpen(streamId);
+        streams.stop(streamId, errorCode);
+    }
+
+    private void checkOpen(long streamId) {
+        if (isClosed()) {
+            throw new StreamException(StreamException.Kind.CONNECTION_CLOSED, streamId, 0,
+                    "connection closed: " + closeReason);
+        }
+    }
+
+    /**
+     * Queues an unreliable DATAGRAM (RFC 9221). Returns false if the peer does not accept datagrams, it is too
+     * large, or too many are queued.
+     */
+    public boolean sendDatagram(byte[] data) {
+        if (isClosed() || peerMaxDatagramFrameSize == 0 || data.length + 3 > peerMaxDatagramFrameSize
+                || data.length + 40 > MtuDiscovery.BASE || datagramsOut.size() >= MAX_QUEUED_DATAGRAMS) {
+            return false;
+        }
+        datagramsOut.add(data.clone());
+        return true;
+    }
+
+    /**
+     * Closes the connection with an application error code and reason (CONNECTION_CLOSE 0x1d; during the
+     * handshake a transport APPLICATION_ERROR, RFC 9000 §10.2.3). The connection lingers in the closing state
+     * for three PTOs to answer stragglers, then drains.
+     */
+    public void close(long now, long errorCode, byte[] reason) {
+        if (isClosed()) {
+            return;
+        }
+        byte[] r = reason == null ? EMPTY : reason;
+        startClosing(now, true, errorCode, 0, r,
+                new CloseReason(CloseReason.Source.LOCAL, true, errorCode, 0, new String(r, StandardCharsets.UTF_8)));
+    }
+
+    /** The next event, or null. */
+    public ConnectionEvent pollEvent() {
+        ConnectionEvent e = events.poll();
+        if (e instanceof ConnectionEvent.DatagramReceived d) {
+            datagramsInBytes = Math.max(0, datagramsInBytes - d.data().length);
+        }
+        return e;
+    }
+
+    public ConnectionStats stats() {
+        return new ConnectionStats(rtt.smoothed(), rtt.latest(), rtt.min(), rtt.variance(), cc.window(),
+                bytesInFlight(), mtud.current(), datagramsSent, datagramsReceived, bytesSent, bytesReceived,
+                packetsSent, packetsReceived, recovery.packetsLost, recovery.bytesLost, recovery.congestionEvents,
+                recovery.ptoTotal,
+                oneRtt == null ? 0 : oneRtt.generation(), streams.streamBytesSent, streams.streamBytesReceived,
+                undecryptable);
+    }
+
+    // =====================================================================================================
+    // Timers
+    // =====================================================================================================
+
+    /** The earliest time {@link #handleTimeout} must be called, or {@code Long.MAX_VALUE}. */
+    public long pollTimeout() {
+        if (state == State.DRAINED) {
+            return Long.MAX_VALUE;
+        }
+        if (state == State.CLOSING || state == State.DRAINING) {
+            return closeDeadline;
+        }
+        long t = Math.min(idleDeadline, recovery.timer());
+        t = Math.min(t, spaces[PacketSpace.APPLICATION].ackDeadline);
+        t = Math.min(t, pacingDeadline);
+        t = Math.min(t, keepAliveDeadline());
+        if (oneRtt != null) {
+            t = Math.min(t, oneRtt.prevDiscardDeadline());
+        }
+        t = Math.min(t, path.challengeDeadline);
+        t = Math.min(t, path.challengeResendAt);
+        if (handshakeConfirmed) {
+            t = Math.min(t, mtud.nextSearchTime());
+        }
+        return t;
+    }
+
+    private long keepAliveDeadline() {
+        long interval = config.keepAliveIntervalNanos();
+        if (interval == 0 || !handshakeComplete || lastAckElicitingSent == Long.MIN_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        return lastAckElicitingSent + interval;
+    }
+
+    /** Fires whatever timers expired at {@code now}. */
+    public void handleTimeout(long now) {
+        if (state == State.DRAINED) {
+            return;
+        }
+        if (state == State.CLOSING || state == State.DRAINING) {
+            if (now >= closeDeadline) {
+                drain();
+            }
+            return;
+        }
+        if (now >= idleDeadline) {
+            LOG.debug("{} idle timeout", this);
+            closeReason = new CloseReason(CloseReason.Source.IDLE_TIMEOUT, false, TransportError.NO_ERROR, 0,
+                    "no packets for " + effectiveIdleTimeout() / 1_000_000 + " ms");
+            events.add(new ConnectionEvent.ConnectionLost(closeReason));
+            drain();
+            return;
+        }
+        if (now >= pacingDeadline) {
+            pacingDeadline = Long.MAX_VALUE;
+        }
+        PacketSpace app = spaces[PacketSpace.APPLICATION];
+        if (now >= app.ackDeadline) {
+            // the delayed ACK is due: it goes with the next transmit, whatever else limits sending
+            app.ackImmediately = true;
+            app.ackDeadline = Long.MAX_VALUE;
+        }
+        if (now >= keepAliveDeadline()) {
+            keepAlivePending = true;
+            lastAckElicitingSent = now; // re-arm from now; the PING goes out with the next transmit
+        }
+        if (oneRtt != null) {
+            oneRtt.onTimeout(now);
+        }
+        if (now >= path.challengeDeadline) {
+            onPathValidationFailed();
+        } else if (now >= path.challengeResendAt) {
+            path.challengePending = true;
+            path.challengeResendAt = now + 2 * rtt.ptoBase();
+        }
+        if (handshakeConfirmed) {
+            mtud.onTimeout(now);
+        }
+        if (now >= recovery.timer()) {
+            recovery.onTimeout(now);
+        }
+    }
+
+    private long effectiveIdleTimeout() {
+        return idleTimeoutNanos == 0 ? 0 : Math.max(idleTimeoutNanos, 3 * ptoPeriod(false));
+    }
+
+    private void resetIdleTimer(long now) {
+        long t = effectiveIdleTimeout();
+        idleDeadline = t == 0 ? Long.MAX_VALUE : now + t;
+    }
+
+    // =====================================================================================================
+    // Receiving
+    // =====================================================================================================
+
+    /**
+     * A datagram from {@code from} routed to this connection. The buffer is read from its position to its limit
+     * and not retained.
+     */
+    public void handleDatagram(long now, InetSocketAddress from, ByteBuffer datagram) {
+        int len = datagram.remaining();
+        if (len > rx.length) {
+            rx = new byte[Math.min(MAX_DATAGRAM + 1, Integer.highestOneBit(len) << 1)];
+            if (len > rx.length) {
+                return;
+            }
+        }
+        datagram.get(rx, 0, len);
+        handleDatagram(now, from, rx, 0, len);
+    }
+
+    /** Like {@link #handleDatagram(long, InetSocketAddress, ByteBuffer)} from an array; the bytes may be changed. */
+    void handleDatagram(long now, InetSocketAddress from, byte[] buf, int off, int len) {
+        if (state == State.DRAINED) {
+            return;
+        }
+        datagramsReceived++;
+        bytesReceived += len;
+        if (from.equals(path.remote)) {
+            path.bytesReceived += len;
+        }
+        if (state == State.DRAINING) {
+            return;
+        }
+        if (state == State.CLOSING) {
+            // answer stragglers with our CONNECTION_CLOSE, at a decaying rate (RFC 9000 §10.2.1)
+            if (now >= closeResendAt) {
+                closeSendPending = true;
+                closeResendAt = now + closeResendInterval;
+                closeResendInterval *= 2;
+            }
+            return;
+        }
+        boolean anyAuthenticated = false;
+        int p = off;
+        int end = off + len;
+        int firstDcidOff = -1;
+        int firstDcidLen = 0;
+        try {
+            while (p < end) {
+                if (!hdr.parse(buf, p, end, localCidLength)) {
+                    break;
+                }
+                int next = hdr.end;
+                if (firstDcidOff < 0) {
+                    firstDcidOff = hdr.dcidOff;
+                    firstDcidLen = hdr.dcidLen;
+                } else if (!java.util.Arrays.equals(buf, firstDcidOff, firstDcidOff + firstDcidLen, buf, hdr.dcidOff,
+                        hdr.dcidOff + hdr.dcidLen)) {
+                    // RFC 9000 §12.2: coalesced packets with another DCID are dropped
+                    p = next;
+                    continue;
+                }
+                int r = handlePacket(now, from, buf, off, len);
+                if (r > 0) {
+                    anyAuthenticated = true;
+                    if (hdr.isLong()) {
+                        // keys for the next coalesced packet may come out of this one's CRYPTO data
+                        driveTls(now);
+                    }
+                }
+                if (state == State.DRAINED || state == State.DRAINING || state == State.CLOSING) {
+                    break;
+                }
+                if (!hdr.isLong()) {
+                    break;
+                }
+                p = next;
+            }
+        } catch (TransportException e) {
+            closeWithError(now, e.code(), e.frameType(), e.getMessage());
+            return;
+        }
+        if (!anyAuthenticated && cids.isStatelessReset(buf, off, len) && (buf[off] & 0x80) == 0) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} stateless reset datagram {}", this, com.kafkaconnectiroh.p2p.base.Hex.encode(buf, off, len));
+            }
+            onStatelessReset();
+            return;
+        }
+        if (anyAuthenticated) {
+            driveTls(now);
+        }
+    }
+
+    /**
+     * Processes the packet {@link #hdr} describes. Returns 1 if it authenticated, 0 if it was dropped.
+     */
+    private int handlePacket(long now, InetSocketAddress from, byte[] buf, int dgramOff, int dgramLen)
+            throws TransportException {
+        PacketType type = hdr.type;
+        if (type == PacketType.VERSION_NEGOTIATION) {
+            onVersionNegotiation(buf);
+            return 0;
+        }
+        if (type == null) {
+            return 0; // unknown version
+        }
+        if (!isOurDcid(buf, type)) {
+            return 0;
+        }
+        if (type == PacketType.RETRY) {
+            onRetry(now, buf);
+            return 0;
+        }
+        if (type == PacketType.ZERO_RTT) {
+            return 0; // we never accept 0-RTT
+        }
+        PacketSpace space;
+        HeaderProtection hp;
+        if (type == PacketType.ONE_RTT) {
+            space = spaces[PacketSpace.APPLICATION];
+            if (oneRtt == null || (!isClient && !handshakeComplete)) {
+                undecryptable++;
+                return 0;
+            }
+            hp = oneRtt.readHeader();
+        } else {
+            space = type == PacketType.INITIAL ? spaces[PacketSpace.INITIAL] : spaces[PacketSpace.HANDSHAKE];
+            if (space.discarded || space.readKeys == null) {
+                undecryptable++;
+                return 0;
+            }
+            if (type == PacketType.INITIAL && !isClient && dgramLen < MIN_INITIAL_SIZE) {
+                return 0; // RFC 9000 §14.1
+            }
+            hp = space.readKeys.header();
+        }
+        // remove header protection (RFC 9001 §5.4.2)
+        int pnOff = hdr.pnOffset;
+        if (pnOff + 4 + HeaderProtection.SAMPLE_LENGTH > hdr.end) {
+            return 0;
+        }
+        hp.mask(buf, pnOff + 4, mask);
+        boolean isLong = hdr.isLong();
+        int first = (buf[hdr.start] ^ (mask[0] & (isLong ? 0x0f : 0x1f))) & 0xFF;
+        int pnLen = (first & 0x03) + 1;
+        long truncated = 0;
+        for (int i = 0; i < pnLen; i++) {
+            truncated = (truncated << 8) | ((buf[pnOff + i] ^ mask[1 + i]) & 0xFF);
+        }
+        long pn = PacketNumber.decode(space.largestReceived, truncated, pnLen * 8);
+        int payloadOff = pnOff + pnLen;
+        int payloadLen = hdr.end - payloadOff;
+        if (payloadLen < PacketKey.TAG_LENGTH) {
+            return 0;
+        }
+        // unmask in place to build the associated data
+        buf[hdr.start] = (byte) first;
+        for (int i = 0; i < pnLen; i++) {
+            buf[pnOff + i] ^= mask[1 + i];
+        }
+        if (space.isDuplicate(pn)) {
+            return 0;
+        }
+        PacketKey key;
+        OneRttKeys.ReadKey which = null;
+        if (type == PacketType.ONE_RTT) {
+            which = oneRtt.select((first >>> 2) & 1, pn);
+            key = oneRtt.key(which);
+            if (key == null) {
+                return 0;
+            }
+        } else {
+            key = space.readKeys.packet();
+        }
+        if (plain.length < payloadLen) {
+            plain = new byte[Math.max(payloadLen, plain.length * 2)];
+        }
+        int plainLen = key.open(pn, buf, hdr.start, payloadOff - hdr.start, buf, payloadOff, payloadLen, plain, 0);
+        if (plainLen < 0) {
+            decryptFailures++;
+            undecryptable++;
+            if (decryptFailures > key.integrityLimit()) {
+                throw new TransportException(TransportError.AEAD_LIMIT_REACHED,
+                        decryptFailures + " packets failed authentication");
+            }
+            return 0;
+        }
+        // reserved bits must be zero once protection is off (RFC 9000 §17.2, §17.3.1)
+        if ((first & (isLong ? 0x0c : 0x18)) != 0) {
+            throw new TransportException(TransportError.PROTOCOL_VIOLATION, "reserved header bits set");
+        }
+        if (which == OneRttKeys.ReadKey.NEXT) {
+            long discard = now + 3 * ptoPeriod(true);
+            if (!oneRtt.onPeerUpdate(pn, spaces[PacketSpace.APPLICATION].nextPn, discard)) {
+                throw new TransportException(TransportError.KEY_UPDATE_ERROR,
+                        "peer updated keys again before we acknowledged its previous update");
+            }
+        } else if (which != null) {
+            oneRtt.onPacketOpened(which, pn);
+        }
+        packetsReceived++;
+        boolean newest = pn > space.largestReceived;
+        space.markReceived(pn);
+        onPacketAuthenticated(now, from, type, buf, newest, dgramLen);
+        boolean ackEliciting = processFrames(now, from, space, type, buf, plainLen);
+        onPacketProcessed(now, space, pn, ackEliciting);
+        if (type == PacketType.ONE_RTT && pn == space.largestReceived && !from.equals(path.remote)
+                && !lastPacketProbingOnly && !isClosed()) {
+            onPeerAddressChanged(now, from);
+        }
+        return 1;
+    }
+
+    private boolean isOurDcid(byte[] buf, PacketType type) {
+        if (cids.isLocal(buf, hdr.dcidOff, hdr.dcidLen)) {
+            return true;
+        }
+        // a server still sees the client's original DCID on Initial (and 0-RTT) packets
+        return !isClient && (type == PacketType.INITIAL || type == PacketType.ZERO_RTT)
+                && serverInitialDcid.matches(buf, hdr.dcidOff, hdr.dcidLen);
+    }
+
+    private void onPacketAuthenticated(long now, InetSocketAddress from, PacketType type, byte[] buf, boolean newest,
+                                       int dgramLen) {
+        resetIdleTimer(now);
+        ackElicitingSentSinceReceive = false;
+        if (!receivedPeerPacket && hdr.isLong()) {
+            receivedPeerPacket = true;
+            peerInitialScid = ConnectionId.of(buf, hdr.scidOff, hdr.scidLen);
+            if (isClient) {
+                // the server's chosen SCID becomes our DCID (RFC 9000 §7.2)
+                cids.initialRemote(peerInitialScid, null);
+            }
+        }
+        if (isClient && !handshakeConfirmed && !from.equals(path.remote)) {
+            // tolerate a server answering from another address during the handshake (iroh 1.x may move the
+            // 4-tuple then): follow it
+            path.remote = from;
+        }
+        if (!isClient && newest && !handshakeConfirmed && type != PacketType.ONE_RTT && !from.equals(path.remote)) {
+            // the client's Initial may reach us over several paths (iroh 1.x copies it to all of them), and the
+            // first copy's source may not carry replies: during the handshake answer where the client's newest
+            // packet came from, with a fresh amplification budget for that address
+            path.remote = from;
+            path.validated = false;
+            path.bytesReceived = dgramLen;
+            path.bytesSent = 0;
+        }
+        if (!isClient && type == PacketType.HANDSHAKE) {
+            // RFC 9000 §8.1: a Handshake packet proves the client owns its address; Initial keys go (§4.9.1)
+            path.validated = true;
+            discardSpace(PacketSpace.INITIAL, now);
+        }
+    }
+
+    private void onPacketProcessed(long now, PacketSpace space, long pn, boolean ackEliciting) {
+        long prevLargest = space.largestReceived;
+        space.recordForAck(pn, now);
+        if (!ackEliciting) {
+            return;
+        }
+        if (space.id != PacketSpace.APPLICATION) {
+            space.ackImmediately = true;
+            return;
+        }
+        space.ackElicitingSinceAck++;
+        // RFC 9000 §13.2.1: acknowledge at once when packets arrive out of order or after the threshold
+        boolean outOfOrder = pn < prevLargest || (prevLargest >= 0 && pn > prevLargest + 1);
+        if (outOfOrder || space.ackElicitingSinceAck >= config.ackElicitingThreshold()) {
+            space.ackImmediately = true;
+        } else if (space.ackDeadline == Long.MAX_VALUE) {
+            space.ackDeadline = now + config.maxAckDelayMillis() * 1_000_000L;
+        }
+    }
+
+    /** Whether the last packet carried only probing frames (RFC 9000 §9.1); such packets do not migrate. */
+    private boolean lastPacketProbingOnly;
+
+    /** Handles the frames of a decrypted payload; returns whether the packet was ack-eliciting. */
+    private boolean processFrames(long now, InetSocketAddress from, PacketSpace space, PacketType type, byte[] buf,
+                                  int plainLen) throws TransportException {
+        parser.reset(plain, 0, plainLen);
+        if (!parser.hasNext()) {
+            throw new TransportException(TransportError.PROTOCOL_VIOLATION, "packet without frames");
+        }
+        boolean ackEliciting = false;
+        boolean probingOnly = true;
+        while (parser.hasNext()) {
+            Frame f = parser.next();
+            long ft = f.type();
+            if (type != PacketType.ONE_RTT && !FrameType.allowedInHandshakeSpaces(ft)) {
+                throw new TransportException(TransportError.PROTOCOL_VIOLATION, ft,
+                        "frame type 0x" + Long.toHexString(ft) + " not allowed in " + type + " packets");
+            }
+            if (FrameType.isAckEliciting(ft)) {
+                ackEliciting = true;
+            }
+            if (!(f instanceof Frame.Padding || f instanceof Frame.PathChallenge || f instanceof Frame.PathResponse
+                    || f instanceof Frame.NewConnectionId)) {
+                probingOnly = false;
+            }
+            handleFrame(now, from, space, f, buf);
+            if (state != State.HANDSHAKE && state != State.ESTABLISHED) {
+                break;
+            }
+        }
+        lastPacketProbingOnly = probingOnly;
+        return ackEliciting;
+    }
+
+    private void handleFrame(long now, InetSocketAddress from, PacketSpace space, Frame f, byte[] buf)
+            throws TransportException {
+        if (LOG.isTraceEnabled() && !(f instanceof Frame.Padding)) {
+            LOG.trace("{} t={} rx {} {}", this, now / 1_000_000, space.id, f instanceof Frame.Stream st
+                    ? "Stream(" + st.streamId() + "," + st.offset() + "," + st.len() + "," + st.fin() + ")" : f);
+        }
+        if (f instanceof Frame.Stream st) {
+            streams.onStream(st);
+        } else if (f instanceof Frame.Ack a) {
+            onAck(now, space, a);
+        } else if (f instanceof Frame.Padding || f instanceof Frame.Ping || f instanceof Frame.DataBlocked
+                || f instanceof Frame.StreamsBlocked) {
+            // nothing to do beyond acknowledging
+        } else if (f instanceof Frame.Crypto c) {
+            onCrypto(space, c);
+        } else if (f instanceof Frame.ResetStream r) {
+            streams.onResetStream(r);
+        } else if (f instanceof Frame.StopSending st) {
+            streams.onStopSending(st);
+        } else if (f instanceof Frame.MaxData m) {
+            streams.onMaxData(m.max());
+        } else if (f instanceof Frame.MaxStreamData m) {
+            streams.onMaxStreamData(m);
+        } else if (f instanceof Frame.MaxStreams m) {
+            streams.onMaxStreams(m.bidi(), m.max());
+        } else if (f instanceof Frame.StreamDataBlocked d) {
+            streams.onStreamDataBlocked(d);
+        } else if (f instanceof Frame.NewToken) {
+            if (!isClient) {
+                throw new TransportException(TransportError.PROTOCOL_VIOLATION, FrameType.NEW_TOKEN,
+                        "a client sent NEW_TOKEN");
+            }
+            // accepted and ignored: we never use address validation tokens
+        } else if (f instanceof Frame.NewConnectionId n) {
+            cids.onNewConnectionId(n);
+        } else if (f instanceof Frame.RetireConnectionId r) {
+            cids.onRetire(r.sequence(), buf, hdr.dcidOff, hdr.dcidLen, !isClosed());
+        } else if (f instanceof Frame.PathChallenge c) {
+            pathChallengesReceived++;
+            pathResponseData = c.data();
+            pathResponseTo = from;
+            pathResponsePending = true;
+        } else if (f instanceof Frame.PathResponse r) {
+            onPathResponse(r.data());
+        } else if (f instanceof Frame.ConnectionClose c) {
+            onConnectionClose(now, c);
+        } else if (f instanceof Frame.HandshakeDone) {
+            if (!isClient) {
+                throw new TransportException(TransportError.PROTOCOL_VIOLATION, FrameType.HANDSHAKE_DONE,
+                        "a client sent HANDSHAKE_DONE");
+            }
+            onHandshakeConfirmed(now);
+        } else if (f instanceof Frame.Datagram d) {
+            onDatagramFrame(d);
+        }
+    }
+
+    private void onCrypto(PacketSpace space, Frame.Crypto c) throws TransportException {
+        long end = c.offset() + c.len();
+        if (end > space.cryptoRecv.readOffset() + PacketSpace.CRYPTO_BUFFER_LIMIT) {
+            throw new TransportException(TransportError.CRYPTO_BUFFER_EXCEEDED, FrameType.CRYPTO,
+                    "CRYPTO data up to " + end + " is more than " + PacketSpace.CRYPTO_BUFFER_LIMIT
+                            + " bytes ahead of what the handshake consumed");
+        }
+        space.cryptoRecv.onData(c.offset(), c.buf(), c.off(), c.len(), false);
+    }
+
+    private void onDatagramFrame(Frame.Datagram d) throws TransportException {
+        if (config.maxDatagramFrameSize() == 0 || d.len() > config.maxDatagramFrameSize()) {
+            throw new TransportException(TransportError.PROTOCOL_VIOLATION, FrameType.DATAGRAM,
+                    "DATAGRAM frame of " + d.len() + " bytes; we accept up to " + config.maxDatagramFrameSize());
+        }
+        if (datagramsInBytes + d.len() > config.datagramReceiveBufferSize()) {
+            return; // unreliable by definition: drop when the application is not keeping up
+        }
+        byte[] data = java.util.Arrays.copyOfRange(d.buf(), d.off(), d.off() + d.len());
+        datagramsInBytes += data.length;
+        events.add(new ConnectionEvent.DatagramReceived(data));
+    }
+
+    private void onConnectionClose(long now, Frame.ConnectionClose c) {
+        String reason = new String(c.reason(), StandardCharsets.UTF_8);
+        LOG.debug("{} peer closed: {} {}", this, c.application() ? "app 0x" + Long.toHexString(c.errorCode())
+                : TransportError.name(c.errorCode()), reason);
+        closeReason = new CloseReason(CloseReason.Source.PEER, c.application(), c.errorCode(), c.frameType(), reason);
+        events.add(new ConnectionEvent.ConnectionLost(closeReason));
+        state = State.DRAINING;
+        closeDeadline = now + 3 * ptoPeriod(true);
+    }
+
+    private void onVersionNegotiation(byte[] buf) {
+        // RFC 9000 §6.2: only a client, only before any other packet from the server, and only if it does not
+        // list our version
+        if (!isClient || receivedPeerPacket || state != State.HANDSHAKE) {
+            return;
+        }
+        if (!cids.initialLocalCid().matches(buf, hdr.dcidOff, hdr.dcidLen)
+                || !originalDcid.matches(buf, hdr.scidOff, hdr.scidLen)) {
+            return;
+        }
+        if (VersionNegotiation.lists(buf, hdr.pnOffset, hdr.end, PacketHeader.VERSION_1)) {
+            return;
+        }
+        closeReason = new CloseReason(CloseReason.Source.VERSION_MISMATCH, false, TransportError.NO_ERROR, 0,
+                "server does not support QUIC v1");
+        events.add(new ConnectionEvent.ConnectionLost(closeReason));
+        drain();
+    }
+
+    private void onRetry(long now, byte[] buf) {
+        // RFC 9000 §17.2.5.2: a client accepts one Retry, before any other server packet
+        if (!isClient || receivedPeerPacket || retrySourceCid != null || state != State.HANDSHAKE) {
+            return;
+        }
+        int len = hdr.end - hdr.start;
+        if (hdr.tokenLen <= 0 || !RetryIntegrity.verify(originalDcid.toBytes(), buf, hdr.start, len)) {
+            return;
+        }
+        ConnectionId scid = ConnectionId.of(buf, hdr.scidOff, hdr.scidLen);
+        if (scid.equals(cids.activeRemote())) {
+            return;
+        }
+        retrySourceCid = scid;
+        retryToken = java.util.Arrays.copyOfRange(buf, hdr.tokenOff, hdr.tokenOff + hdr.tokenLen);
+        cids.initialRemote(scid, null);
+        // new Initial keys from the Retry's SCID (RFC 9001 §5.2); everything sent so far is resent
+        byte[] dcid = scid.toBytes();
+        PacketSpace initial = spaces[PacketSpace.INITIAL];
+        initial.writeKeys = InitialSecrets.clientKeys(dcid);
+        initial.readKeys = InitialSecrets.serverKeys(dcid);
+        for (SentPacket p : initial.sent.drain()) {
+            for (int i = 0; i < p.cryptoCount; i++) {
+                initial.cryptoSend.onLost(p.cryptoOffsets[i], p.cryptoLens[i], false);
+            }
+            initial.sent.recycle(p);
+        }
+        setLossDetectionTimer(now);
+    }
+
+    // =====================================================================================================
+    // TLS
+    // =====================================================================================================
+
+    private void driveTls(long now) {
+        if (tls == null || state == State.DRAINED) {
+            return;
+        }
+        try {
+            // feed contiguous CRYPTO bytes of every level
+            for (PacketSpace s : spaces) {
+                if (s.discarded && s.id != PacketSpace.APPLICATION) {
+                    continue;
+                }
+                feedCrypto(s);
+            }
+            TlsEvent ev;
+            while ((ev = tls.poll()) != null) {
+                if (ev instanceof TlsEvent.HandshakeData d) {
+                    spaceFor(d.level()).cryptoSend.write(ByteBuffer.wrap(d.data()), Long.MAX_VALUE);
+                } else if (ev instanceof TlsEvent.KeysReady k) {
+                    installKeys(k);
+                } else if (ev instanceof TlsEvent.HandshakeComplete) {
+                    onHandshakeComplete(now);
+                }
+                if (peerParams == null && tls.peerTransportParameters() != null) {
+                    applyPeerParameters(now, tls.peerTransportParameters());
+                }
+                if (isClosed()) {
+                    return;
+                }
+            }
+            if (peerParams == null && tls.peerTransportParameters() != null) {
+                applyPeerParameters(now, tls.peerTransportParameters());
+            }
+        } catch (TlsException e) {
+            closeWithError(now, e.quicErrorCode(), FrameType.CRYPTO, e.getMessage());
+        } catch (TransportException e) {
+            closeWithError(now, e.code(), e.frameType(), e.getMessage());
+        }
+    }
+
+    private final ByteBuffer cryptoScratch = ByteBuffer.allocate(4096);
+
+    private void feedCrypto(PacketSpace s) throws TlsException {
+        while (s.cryptoRecv.available() > 0) {
+            cryptoScratch.clear();
+            int n = s.cryptoRecv.read(cryptoScratch);
+            if (n <= 0) {
+                break;
+            }
+            tls.onHandshakeData(levelOf(s), cryptoScratch.array(), 0, n);
+        }
+    }
+
+    private PacketSpace spaceFor(EncryptionLevel level) {
+        return switch (level) {
+            case INITIAL -> spaces[PacketSpace.INITIAL];
+            case HANDSHAKE -> spaces[PacketSpace.HANDSHAKE];
+            default -> spaces[PacketSpace.APPLICATION];
+        };
+    }
+
+    private static EncryptionLevel levelOf(PacketSpace s) {
+        return switch (s.id) {
+            case PacketSpace.INITIAL -> EncryptionLevel.INITIAL;
+            case PacketSpace.HANDSHAKE -> EncryptionLevel.HANDSHAKE;
+            default -> EncryptionLevel.APPLICATION;
+        };
+    }
+
+    private void installKeys(TlsEvent.KeysReady k) {
+        CipherSuite suite = k.suite();
+        if (k.level() == EncryptionLevel.HANDSHAKE) {
+            PacketSpace hs = spaces[PacketSpace.HANDSHAKE];
+            hs.readKeys = DirectionalKeys.fromSecret(suite, k.readSecret());
+            hs.writeKeys = DirectionalKeys.fromSecret(suite, k.writeSecret());
+        } else if (k.level() == EncryptionLevel.APPLICATION) {
+            oneRtt = new OneRttKeys(suite, k.readSecret(), k.writeSecret());
+        }
+    }
+
+    private void applyPeerParameters(long now, byte[] raw) throws TransportException {
+        TransportParameters tp = TransportParameters.decode(raw, isClient);
+        // RFC 9000 §7.3: authenticate the connection IDs used during the handshake
+        if (tp.initialSourceConnectionId == null || !tp.initialSourceConnectionId.equals(peerInitialScid)) {
+            throw tpError("initial_source_connection_id " + tp.initialSourceConnectionId
+                    + " does not match the peer's source connection ID " + peerInitialScid);
+        }
+        if (isClient) {
+            if (tp.originalDestinationConnectionId == null || !tp.originalDestinationConnectionId.equals(originalDcid)) {
+                throw tpError("original_destination_connection_id " + tp.originalDestinationConnectionId
+                        + " does not match our first destination ID " + originalDcid);
+            }
+            if (retrySourceCid != null && !retrySourceCid.equals(tp.retrySourceConnectionId)) {
+                throw tpError("retry_source_connection_id " + tp.retrySourceConnectionId + " does not match the Retry's "
+                        + retrySourceCid);
+            }
+            if (retrySourceCid == null && tp.retrySourceConnectionId != null) {
+                throw tpError("retry_source_connection_id present without a Retry");
+            }
+            if (tp.statelessResetToken != null) {
+                cids.setInitialRemoteToken(tp.statelessResetToken);
+            }
+        }
+        peerParams = tp;
+        streams.applyPeerParameters(tp);
+        cids.setPeerLimit(tp.activeConnectionIdLimit);
+        recovery.peerMaxAckDelayNanos = tp.maxAckDelay * 1_000_000L;
+        recovery.peerAckDelayExponent = (int) tp.ackDelayExponent;
+        peerMaxDatagramFrameSize = tp.maxDatagramFrameSize;
+        mtud.setPeerMaxUdpPayload(tp.maxUdpPayloadSize);
+        long peerIdle = tp.maxIdleTimeout * 1_000_000L;
+        long ours = config.maxIdleTimeoutMillis() * 1_000_000L;
+        idleTimeoutNanos = ours == 0 ? peerIdle : peerIdle == 0 ? ours : Math.min(ours, peerIdle);
+        resetIdleTimer(now);
+    }
+
+    private static TransportException tpError(String msg) {
+        return new TransportException(TransportError.TRANSPORT_PARAMETER_ERROR, msg);
+    }
+
+    private void onHandshakeComplete(long now) throws TransportException {
+        if (handshakeComplete) {
+            return;
+        }
+        if (peerParams == null) {
+            if (tls.peerTransportParameters() == null) {
+                throw new TransportException(TransportError.TRANSPORT_PARAMETER_ERROR,
+                        "handshake completed without the peer's transport parameters");
+            }
+            applyPeerParameters(now, tls.peerTransportParameters());
+        }
+        handshakeComplete = true;
+        state = State.ESTABLISHED;
+        events.add(new ConnectionEvent.Connected());
+        cids.issueUpToLimit();
+        if (!isClient) {
+            // RFC 9001 §4.1.2: the server's handshake is confirmed once complete
+            handshakeDonePending = true;
+            onHandshakeConfirmed(now);
+        }
+    }
+
+    private void onHandshakeConfirmed(long now) {
+        if (handshakeConfirmed) {
+            return;
+        }
+        handshakeConfirmed = true;
+        discardSpace(PacketSpace.INITIAL, now);
+        discardSpace(PacketSpace.HANDSHAKE, now);
+        events.add(new ConnectionEvent.HandshakeConfirmed());
+        path.validated = true;
+        mtud.start(now);
+        setLossDetectionTimer(now);
+    }
+
+    /** Drops a packet number space's keys and in-flight accounting (RFC 9001 §4.9, RFC 9002 §6.4). */
+    private void discardSpace(int id, long now) {
+        PacketSpace s = spaces[id];
+        if (s.discarded) {
+            return;
+        }
+        s.discarded = true;
+        s.readKeys = null;
+        s.writeKeys = null;
+        for (SentPacket p : s.sent.drain()) {
+            s.sent.recycle(p);
+        }
+        s.lossTime = Long.MAX_VALUE;
+        s.ackPending = false;
+        s.ackImmediately = false;
+        s.probesPending = 0;
+        s.pingPending = false;
+        s.cryptoSend.reset(0);
+        recovery.onSpaceDiscarded(now);
+    }
+
+    // =====================================================================================================
+    // Loss recovery (RFC 9002)
+    // =====================================================================================================
+
+    private long bytesInFlight() {
+        return recovery.bytesInFlight();
+    }
+
+    private long ptoPeriod(boolean includeAckDelay) {
+        return recovery.ptoPeriod(includeAckDelay);
+    }
+
+    private void setLossDetectionTimer(long now) {
+        recovery.setTimer(now);
+    }
+
+    private void onAck(long now, PacketSpace space, Frame.Ack ack) throws TransportException {
+        recovery.onAck(now, space, ack);
+        if (space.id == PacketSpace.HANDSHAKE) {
+            receivedHandshakeAck = true;
+        }
+        if (space.id == PacketSpace.APPLICATION && oneRtt != null) {
+            oneRtt.onAckReceived(ack.largest());
+            if (isClient && !handshakeConfirmed && handshakeComplete && space.largestAcked >= 0) {
+                // RFC 9001 §4.1.2: an acknowledged 1-RTT packet also confirms the handshake
+                onHandshakeConfirmed(now);
+            }
+        }
+    }
+
+    /** The connection's side of loss recovery: what acknowledged and lost packets carried. */
+    private final class RecoveryHost implements LossRecovery.Host {
+        @Override
+        public boolean isClient() {
+            return isClient;
+        }
+
+        @Override
+        public boolean handshakeConfirmed() {
+            return handshakeConfirmed;
+        }
+
+        @Override
+        public boolean peerCompletedAddressValidation() {
+            return !isClient || receivedHandshakeAck || handshakeConfirmed;
+        }
+
+        @Override
+        public boolean amplificationBlocked() {
+            return !isClient && path.amplificationBudget() == 0;
+        }
+
+        @Override
+        public boolean hasHandshakeKeys() {
+            return QuicConnection.this.hasHandshakeKeys();
+        }
+
+        @Override
+        public boolean nothingToSend() {
+            return !streams.hasStreamData();
+        }
+
+        @Override
+        public void onAcked(long now, PacketSpace space, SentPacket p) {
+            if (p.mtuProbe) {
+                int before = mtud.current();
+                mtud.onProbeAcked(p.pn);
+                if (mtud.current() != before) {
+                    cc.onMtuChange(mtud.current());
+                }
+            } else {
+                mtud.onPacketAcked(p.size);
+            }
+            if (p.largestAckSent >= 0) {
+                // the peer has our ACK up to here: stop repeating those ranges (RFC 9000 §13.2.4)
+                space.ackRanges.removeBelow(p.largestAckSent + 1);
+            }
+            for (int i = 0; i < p.cryptoCount; i++) {
+                space.cryptoSend.onAck(p.cryptoOffsets[i], p.cryptoLens[i], false);
+            }
+            for (int i = 0; i < p.streamCount; i++) {
+                streams.onStreamFrameAcked(p.streamIds[i], p.streamOffsets[i], p.streamLens[i], p.streamFins[i]);
+            }
+            for (int i = 0; i < p.controlCount; i++) {
+                if (p.controlKinds[i] == SentPacket.K_RESET_STREAM) {
+                    streams.onControlAcked(p.controlKinds[i], p.controlArgs[i]);
+                }
+            }
+        }
+
+        @Override
+        public void onLost(PacketSpace space, SentPacket p) {
+            if (p.mtuProbe) {
+                mtud.onProbeLost(p.pn);
+            } else {
+                mtud.onPacketLost(p.size);
+            }
+            for (int i = 0; i < p.cryptoCount; i++) {
+                space.cryptoSend.onLost(p.cryptoOffsets[i], p.cryptoLens[i], false);
+            }
+            for (int i = 0; i < p.streamCount; i++) {
+                streams.onStreamFrameLost(p.streamIds[i], p.streamOffsets[i], p.streamLens[i], p.streamFins[i]);
+            }
+            for (int i = 0; i < p.controlCount; i++) {
+                int kind = p.controlKinds[i];
+                long arg = p.controlArgs[i];
+                switch (kind) {
+                    case SentPacket.K_NEW_CONNECTION_ID -> cids.onNewCidLost(arg);
+                    case SentPacket.K_RETIRE_CONNECTION_ID -> cids.onRetireLost(arg);
+                    default -> streams.onControlLost(kind, arg);
+                }
+            }
+            if ((p.flags & SentPacket.F_HANDSHAKE_DONE) != 0) {
+                handshakeDonePending = true;
+            }
+            streams.onFlagsLost(p.flags);
+        }
+    }
+
+    private boolean hasHandshakeKeys() {
+        PacketSpace hs = spaces[PacketSpace.HANDSHAKE];
+        return !hs.discarded && hs.writeKeys != null;
+    }
+
+    // =====================================================================================================
+    // Paths
+    // =====================================================================================================
+
+    private void onPeerAddressChanged(long now, InetSocketAddress from) {
+        if (!handshakeConfirmed) {
+            return; // RFC 9000 §9: no migration before the handshake is confirmed
+        }
+        LOG.debug("{} peer address changed {} -> {}", this, path.remote, from);
+        boolean sameHost = from.getAddress().equals(path.remote.getAddress());
+        previousPath = path.validated ? path : previousPath;
+        Path np = new Path(from, false);
+        np.bytesReceived = 0;
+        np.challenge = registry.random().nextLong();
+        np.challengePending = true;
+        np.challengeDeadline = now + Math.max(3 * ptoPeriod(true), 6 * config.initialRttNanos());
+        np.challengeResendAt = now + 2 * rtt.ptoBase();
+        path = np;
+        if (!sameHost) {
+            // RFC 9002 §9.4: a new path starts with fresh congestion state
+            cc.reset();
+            rtt.reset();
+        }
+    }
+
+    private void onPathResponse(long data) {
+        if (!path.validated && data == path.challenge) {
+            path.validated = true;
+            path.challengePending = false;
+            path.challengeDeadline = Long.MAX_VALUE;
+            path.challengeResendAt = Long.MAX_VALUE;
+            previousPath = null;
+        }
+    }
+
+    private void onPathValidationFailed() {
+        path.challengeDeadline = Long.MAX_VALUE;
+        path.challengeResendAt = Long.MAX_VALUE;
+        path.challengePending = false;
+        if (previousPath != null) {
+            LOG.debug("{} path validation to {} failed; back to {}", this, path.remote, previousPath.remote);
+            path = previousPath;
+            previousPath = null;
+        }
+    }
+
+    private void onStatelessReset() {
+        LOG.debug("{} stateless reset", this);
+        closeReason = new CloseReason(CloseReason.Source.STATELESS_RESET, false, TransportError.NO_ERROR, 0,
+                "peer sent a stateless reset");
+        events.add(new ConnectionEvent.ConnectionLost(closeReason));
+        drain();
+    }
+
+    /** Endpoint path: a datagram ending in one of our peer's reset tokens reached us by its token. */
+    void handleStatelessReset() {
+        LOG.debug("{} stateless reset routed by token", this);
+        if (!isDrained()) {
+            onStatelessReset();
+        }
+    }
+
+    // =====================================================================================================
+    // Closing
+    // =====================================================================================================
+
+    /** Closes because the peer broke the protocol (or TLS failed): a transport CONNECTION_CLOSE. */
+    void closeWithError(long now, long code, long frameType, String message) {
+        if (isClosed()) {
+            return;
+        }
+        LOG.debug("{} closing with {}: {}", this, TransportError.name(code), message);
+        byte[] reason = message == null ? EMPTY : message.getBytes(StandardCharsets.UTF_8);
+        if (reason.length > 200) {
+            reason = java.util.Arrays.copyOf(reason, 200);
+        }
+        startClosing(now, false, code, frameType, reason,
+                new CloseReason(CloseReason.Source.LOCAL, false, code, frameType, message));
+    }
+
+    private void startClosing(long now, boolean application, long code, long frameType, byte[] reason,
+                              CloseReason why) {
+        closeReason = why;
+        events.add(new ConnectionEvent.ConnectionLost(why));
+        closeApplication = application;
+        closeCode = code;
+        closeFrameType = frameType;
+        closeReasonBytes = reason;
+        closeSendPending = true;
+        closeResendAt = now + closeResendInterval;
+        state = State.CLOSING;
+        closeDeadline = now + 3 * ptoPeriod(true);
+    }
+
+    private void drain() {
+        if (state == State.DRAINED) {
+            return;
+        }
+        state = State.DRAINED;
+        closeSendPending = false;
+        recovery.stop();
+        registry.drained(this);
+    }
+
+    // =====================================================================================================
+    // Sending
+    // =====================================================================================================
+
+    /**
+     * Writes the next datagrams into {@code out} (from its position; it needs room for {@code maxDatagrams}
+     * times the path MTU, 1452 bytes by default) and returns what was written, or null if nothing is to be
+     * sent now (see {@link #pollTimeout}). With {@code maxDatagrams > 1}, several datagrams of equal size may
+     * come back at once for UDP GSO.
+     */
+    public Transmit pollTransmit(long now, ByteBuffer out, int maxDatagrams) {
+        if (state == State.DRAINED || state == State.DRAINING) {
+            return null;
+        }
+        if (state == State.CLOSING) {
+            return closeSendPending ? transmitClose(now, out) : null;
+        }
+        int start = out.position();
+        int segment = 0;
+        int count = 0;
+        InetSocketAddress dest = path.remote;
+        while (count < maxDatagrams) {
+            int mtu = mtud.current();
+            int limit = count == 0 ? Math.max(mtu, MIN_INITIAL_SIZE) : segment;
+            if (out.remaining() < limit) {
+                break;
+            }
+            // an MTU probe travels alone: it is bigger than the segments of a batch
+            if (count == 0 && handshakeConfirmed && path.validated) {
+                int probe = mtuProbeSize(now);
+                if (probe > 0) {
+                    int n = buildMtuProbe(now, probe);
+                    if (n > 0) {
+                        out.put(dgram, 0, n);
+                        onDatagramSent(n);
+                        return new Transmit(dest, n, n, 1);
+                    }
+                }
+            }
+            if (pathResponsePending && !pathResponseTo.equals(path.remote)) {
+                if (count > 0) {
+                    break;
+                }
+                int n = buildPathResponseTo(now);
+                if (n > 0) {
+                    out.put(dgram, 0, n);
+                    onDatagramSent(n);
+                    return new Transmit(pathResponseTo, n, n, 1);
+                }
+            }
+            int n = buildDatagram(now, limit, count == 0);
+            if (n == 0) {
+                break;
+            }
+            out.put(dgram, 0, n);
+            onDatagramSent(n);
+            if (count == 0) {
+                segment = n;
+            }
+            count++;
+            if (n < segment) {
+                break;
+            }
+        }
+        if (count == 0) {
+            return null;
+        }
+        return new Transmit(dest, out.position() - start, segment, count);
+    }
+
+    private void onDatagramSent(int n) {
+        datagramsSent++;
+        bytesSent += n;
+        path.bytesSent += n;
+    }
+
+    private int mtuProbeSize(long now) {
+        if (oneRtt == null || config.pacing() && pacer.delayUntil(now, mtud.current(), cc.window(), rtt.smoothed()) > 0) {
+            return 0;
+        }
+        int probe = mtud.probeToSend(now);
+        if (probe == 0 || bytesInFlight() + probe > cc.window() || probe > dgram.length) {
+            return 0;
+        }
+        return probe;
+    }
+
+    /** One 1-RTT packet of PING + PADDING filling {@code size} bytes. */
+    private int buildMtuProbe(long now, int size) {
+        PacketSpace app = spaces[PacketSpace.APPLICATION];
+        PacketPlan plan = plans[0];
+        plan.space = app;
+        plan.pn = app.nextPn;
+        plan.pnLen = PacketNumber.encodedLength(plan.pn, app.largestAcked);
+        int header = 1 + cids.activeRemote().length() + plan.pnLen;
+        int payloadMax = size - header - PacketKey.TAG_LENGTH;
+        byte[] b = txPlain[0];
+        int p = FrameWriter.ping(b, 0);
+        p = FrameWriter.padding(b, p, payloadMax - p);
+        SentPacket sp = app.sent.obtain();
+        sp.mtuProbe = true;
+        sp.flags |= SentPacket.F_PING;
+        plan.payload = b;
+        plan.payloadLen = p;
+        plan.sent = sp;
+        plan.ackEliciting = true;
+        plan.hasPadding = true;
+        int n = serialize(now, plans, 1, size);
+        mtud.onProbeSent(plan.pn);
+        return n;
+    }
+
+    /** A PATH_RESPONSE to an address other than the current path's (RFC 9000 §8.2.2). */
+    private int buildPathResponseTo(long now) {
+        if (oneRtt == null || !handshakeComplete) {
+            pathResponsePending = false;
+            return 0;
+        }
+        PacketSpace app = spaces[PacketSpace.APPLICATION];
+        PacketPlan plan = plans[0];
+        plan.space = app;
+        plan.pn = app.nextPn;
+        plan.pnLen = PacketNumber.encodedLength(plan.pn, app.largestAcked);
+        byte[] b = txPlain[0];
+        int p = FrameWriter.pathResponse(b, 0, pathResponseData);
+        // padded to 1200 bytes to show the path can carry them (RFC 9000 §8.2.2)
+        int header = 1 + cids.activeRemote().length() + plan.pnLen;
+        p = FrameWriter.padding(b, p, MIN_INITIAL_SIZE - header - PacketKey.TAG_LENGTH - p);
+        pathResponsePending = false;
+        SentPacket sp = app.sent.obtain();
+        plan.payload = b;
+        plan.payloadLen = p;
+        plan.sent = sp;
+        plan.ackEliciting = true;
+        plan.hasPadding = true;
+        return serialize(now, plans, 1, MIN_INITIAL_SIZE);
+    }
+
+    /**
+     * Assembles one datagram of at most {@code maxSize} bytes: packets of each space with keys and something to
+     * send, coalesced (Initial, Handshake, then 1-RTT). Returns its length, 0 if there is nothing to send.
+     */
+    private int buildDatagram(long now, int maxSize, boolean firstInBatch) {
+        long budget = path.amplificationBudget();
+        if (budget < maxSize) {
+            if (budget < MIN_INITIAL_SIZE) {
+                return 0;
+            }
+            maxSize = (int) Math.min(maxSize, budget);
+        }
+        boolean probing = spaces[0].probesPending > 0 || spaces[1].probesPending > 0 || spaces[2].probesPending > 0;
+        boolean congestionOk = probing || bytesInFlight() + maxSize <= cc.window();
+        boolean paced = false;
+        if (congestionOk && !probing && config.pacing() && handshakeComplete) {
+            long at = pacer.delayUntil(now, maxSize, cc.window(), rtt.smoothed());
+            if (at > 0) {
+                pacingDeadline = at;
+                paced = true;
+            }
+        }
+        boolean mayElicit = congestionOk && !paced;
+        roomForPathProbe = maxSize >= MIN_INITIAL_SIZE;
+        wrotePathFrame = false;
+        int used = 0;
+        int n = 0;
+        boolean containsInitial = false;
+        boolean ackElicitingInitial = false;
+        boolean sentHandshake = false;
+        for (PacketSpace s : spaces) {
+            if (s.id == PacketSpace.APPLICATION) {
+                if (oneRtt == null || !handshakeComplete) {
+                    continue;
+                }
+            } else if (!s.hasKeysToSend()) {
+                continue;
+            }
+            PacketPlan plan = plans[n];
+            int room = maxSize - used;
+            if (!planPacket(now, s, plan, txPlain[n], room, mayElicit)) {
+                continue;
+            }
+            used += packetSize(plan);
+            if (s.id == PacketSpace.INITIAL) {
+                containsInitial = true;
+                ackElicitingInitial |= plan.ackEliciting;
+            }
+            if (s.id == PacketSpace.HANDSHAKE) {
+                sentHandshake = true;
+            }
+            n++;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        // RFC 9000 §14.1: datagrams with Initial packets are padded to 1200 bytes (clients always, servers
+        // when ack-eliciting); so are those probing a path (§8.2)
+        int target = 0;
+        if (containsInitial && (isClient || ackElicitingInitial) || wrotePathFrame) {
+            target = MIN_INITIAL_SIZE;
+        }
+        wrotePathFrame = false;
+        int len = serialize(now, plans, n, target);
+        if (isClient && sentHandshake) {
+            // RFC 9001 §4.9.1: a client drops Initial keys once it sends a Handshake packet
+            discardSpace(PacketSpace.INITIAL, now);
+        }
+        return len;
+    }
+
+    private int headerSize(PacketSpace s, int pnLen) {
+        int dcid = cids.activeRemote().length();
+        if (s.id == PacketSpace.APPLICATION) {
+            return PacketSealer.shortHeaderSize(dcid, pnLen);
+        }
+        return PacketSealer.longHeaderSize(dcid, cids.initialLocalCid().length(), isClient ? retryToken.length : 0,
+                s.id == PacketSpace.INITIAL, pnLen);
+    }
+
+    private int packetSize(PacketPlan plan) {
+        return headerSize(plan.space, plan.pnLen) + plan.payloadLen + PacketKey.TAG_LENGTH;
+    }
+
+    /**
+     * Fills {@code plan} with the frames space {@code s} has to send, within {@code room} bytes of datagram.
+     * Returns false if there is nothing.
+     */
+    private boolean planPacket(long now, PacketSpace s, PacketPlan plan, byte[] b, int room, boolean mayElicit) {
+        long pn = s.nextPn;
+        int pnLen = PacketNumber.encodedLength(pn, s.largestAcked);
+        int limit = room - headerSize(s, pnLen) - PacketKey.TAG_LENGTH;
+        if (limit < 8) {
+            return false;
+        }
+        boolean probe = s.probesPending > 0;
+        boolean elicit = mayElicit || probe;
+        boolean isApp = s.id == PacketSpace.APPLICATION;
+        boolean ackDue = s.ackPending && (!isApp || s.ackImmediately || now >= s.ackDeadline);
+        boolean hasData = elicit && hasAckElicitingWork(s, now);
+        if (!ackDue && !hasData && !probe) {
+            return false;
+        }
+        SentPacket sp = s.sent.obtain();
+        int p = 0;
+        if (s.ackPending) {
+            long delay = Math.max(0, now - s.largestReceivedTime) / 1000 >> config.ackDelayExponent();
+            if (!isApp) {
+                delay = 0;
+            }
+            int q = FrameWriter.ack(b, p, s.ackRanges, delay, limit - p, PacketSpace.MAX_ACK_RANGES, -1, -1, -1);
+            if (q > 0) {
+                p = q;
+                sp.largestAckSent = s.ackRanges.max();
+                s.ackPending = false;
+                s.ackImmediately = false;
+                s.ackElicitingSinceAck = 0;
+                s.ackDeadline = Long.MAX_VALUE;
+                if (isApp) {
+                    oneRtt.onAckSent(sp.largestAckSent);
+                }
+            }
+        }
+        if (elicit) {
+            if (isApp) {
+                p = writeAppFrames(now, s, b, p, limit, sp);
+            } else {
+                p = writeCryptoFrames(s, b, p, limit, sp);
+            }
+            boolean ackEliciting = sp.flags != 0 || sp.streamCount > 0 || sp.cryptoCount > 0 || sp.controlCount > 0
+                    || wroteUnrecordedElicitingFrame;
+            if (probe && !ackEliciting && limit - p >= 1) {
+                p = FrameWriter.ping(b, p);
+                sp.flags |= SentPacket.F_PING;
+                ackEliciting = true;
+            }
+            if (ackEliciting && probe) {
+                s.probesPending--;
+            }
+            wroteUnrecordedElicitingFrame = false;
+            if (!ackEliciting && isApp && p > 0 && s.ackOnlyStreak >= ACK_ONLY_PING_INTERVAL
+                    && !s.sent.hasAckElicitingInFlight() && limit - p >= 1) {
+                // RFC 9000 §13.2.4: a pure receiver makes a packet ack-eliciting now and then, so the peer's ACKs
+                // let us stop repeating old ACK ranges
+                p = FrameWriter.ping(b, p);
+                sp.flags |= SentPacket.F_PING;
+                ackEliciting = true;
+            }
+            plan.ackEliciting = ackEliciting;
+        } else {
+            plan.ackEliciting = false;
+        }
+        s.ackOnlyStreak = plan.ackEliciting ? 0 : s.ackOnlyStreak + 1;
+        if (p == 0) {
+            s.sent.recycle(sp);
+            return false;
+        }
+        // header protection samples 16 bytes starting 4 after the packet number (RFC 9001 §5.4.2)
+        plan.hasPadding = false;
+        if (pnLen + p < 4) {
+            p = FrameWriter.padding(b, p, 4 - pnLen - p);
+            plan.hasPadding = true;
+        }
+        plan.space = s;
+        plan.pn = pn;
+        plan.pnLen = pnLen;
+        plan.payload = b;
+        plan.payloadLen = p;
+        plan.sent = sp;
+        return true;
+    }
+
+    /** Set while writing app frames when a frame we do not track for retransmission (PING etc.) went in. */
+    private boolean wroteUnrecordedElicitingFrame;
+    /** The datagram being built may grow to 1200 bytes (for path probing frames). */
+    private boolean roomForPathProbe;
+    /** A PATH_CHALLENGE or PATH_RESPONSE went into the datagram being built. */
+    private boolean wrotePathFrame;
+
+    private boolean hasAckElicitingWork(PacketSpace s, long now) {
+        if (s.id != PacketSpace.APPLICATION) {
+            return s.cryptoSend.hasPendingData(Long.MAX_VALUE) || s.pingPending;
+        }
+        return handshakeDonePending || pathResponsePending || path.challengePending || keepAlivePending
+                || s.pingPending || streams.hasControlFrames() || cids.hasNewCidFrames() || cids.hasRetireFrames()
+                || !datagramsOut.isEmpty() || streams.hasStreamData();
+    }
+
+    private int writeCryptoFrames(PacketSpace s, byte[] b, int p, int limit, SentPacket sp) {
+        long[] chunk = cryptoChunk;
+        while (limit - p > 8) {
+            int maxHeader = 1 + 8 + 2;
+            if (!s.cryptoSend.nextChunk(limit - p - maxHeader, Long.MAX_VALUE, chunk)) {
+                break;
+            }
+            long offset = chunk[0];
+            int len = (int) chunk[1];
+            if (len == 0) {
+                break;
+            }
+            p = FrameWriter.cryptoHeader(b, p, offset, len);
+            s.cryptoSend.copy(offset, b, p, len);
+            p += len;
+            s.cryptoSend.onSent(offset, len, false);
+            sp.addCrypto(offset, len);
+        }
+        if (s.pingPending && limit - p >= 1) {
+            p = FrameWriter.ping(b, p);
+            sp.flags |= SentPacket.F_PING;
+            s.pingPending = false;
+        }
+        return p;
+    }
+
+    private final long[] cryptoChunk = new long[4];
+
+    private int writeAppFrames(long now, PacketSpace s, byte[] b, int p, int limit, SentPacket sp) {
+        if (handshakeDonePending && limit - p >= 1) {
+            p = FrameWriter.handshakeDone(b, p);
+            sp.flags |= SentPacket.F_HANDSHAKE_DONE;
+            handshakeDonePending = false;
+        }
+        // RFC 9000 §8.2.1/§8.2.2: datagrams with PATH_CHALLENGE or PATH_RESPONSE are expanded to 1200 bytes (noq
+        // only answers on-path challenges in such datagrams, and so do we)
+        if (pathResponsePending && pathResponseTo.equals(path.remote) && limit - p >= 9 && roomForPathProbe) {
+            p = FrameWriter.pathResponse(b, p, pathResponseData);
+            pathResponsePending = false;
+            wroteUnrecordedElicitingFrame = true;
+            wrotePathFrame = true;
+        }
+        if (path.challengePending && limit - p >= 9 && roomForPathProbe) {
+            p = FrameWriter.pathChallenge(b, p, path.challenge);
+            path.challengePending = false;
+            wroteUnrecordedElicitingFrame = true;
+            wrotePathFrame = true;
+        }
+        p = streams.writeControlFrames(b, p, limit, sp);
+        p = cids.writeNewCidFrames(b, p, limit, sp);
+        p = cids.writeRetireFrames(b, p, limit, sp);
+        if ((keepAlivePending || s.pingPending) && limit - p >= 1) {
+            p = FrameWriter.ping(b, p);
+            sp.flags |= SentPacket.F_PING;
+            keepAlivePending = false;
+            s.pingPending = false;
+        }
+        while (!datagramsOut.isEmpty()) {
+            byte[] d = datagramsOut.peek();
+            int need = 1 + VarInt.size(d.length) + d.length;
+            if (limit - p < need) {
+                break;
+            }
+            datagramsOut.poll();
+            p = FrameWriter.datagram(b, p, d, 0, d.length, true);
+            wroteUnrecordedElicitingFrame = true;
+        }
+        p = streams.writeStreamFrames(b, p, limit, sp);
+        return p;
+    }
+
+    /**
+     * Writes the planned packets into {@link #dgram}: headers, payloads (padded so the datagram reaches
+     * {@code minSize}), AEAD, header protection; records them as sent. Returns the datagram length.
+     */
+    private int serialize(long now, PacketPlan[] ps, int n, int minSize) {
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            total += packetSize(ps[i]);
+        }
+        if (total < minSize) {
+            PacketPlan last = ps[n - 1];
+            int extra = minSize - total;
+            FrameWriter.padding(last.payload, last.payloadLen, extra);
+            last.payloadLen += extra;
+            last.hasPadding = true;
+        }
+        int pos = 0;
+        for (int i = 0; i < n; i++) {
+            pos = writePacket(now, ps[i], pos);
+        }
+        return pos;
+    }
+
+    private int writePacket(long now, PacketPlan plan, int pos) {
+        PacketSpace s = plan.space;
+        int start = pos;
+        if (s.id == PacketSpace.APPLICATION) {
+            maybeInitiateKeyUpdate(now);
+            pos = sealer.sealShort(dgram, pos, cids.activeRemote(), oneRtt.phase(), plan.pn, plan.pnLen, plan.payload,
+                    plan.payloadLen, oneRtt.write(), oneRtt.writeHeader());
+            oneRtt.onPacketSealed();
+        } else {
+            pos = sealer.sealLong(dgram, pos, s.id == PacketSpace.INITIAL ? PacketSealer.INITIAL : PacketSealer.HANDSHAKE,
+                    cids.activeRemote(), cids.initialLocalCid(), isClient ? retryToken : EMPTY, plan.pn, plan.pnLen,
+                    plan.payload, plan.payloadLen, s.writeKeys);
+        }
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("{} t={} tx space={} pn={} size={} eliciting={} streams={} crypto={} flags={} ctl={} ack={}",
+                    this, now / 1_000_000, s.id, plan.pn, pos - start, plan.ackEliciting, plan.sent.streamCount,
+                    plan.sent.cryptoCount, plan.sent.flags, plan.sent.controlCount, plan.sent.largestAckSent);
+        }
+        // record
+        s.nextPn = plan.pn + 1;
+        packetsSent++;
+        SentPacket sp = plan.sent;
+        sp.pn = plan.pn;
+        sp.timeSent = now;
+        sp.size = pos - start;
+        sp.ackEliciting = plan.ackEliciting;
+        sp.inFlight = plan.ackEliciting || plan.hasPadding;
+        if (sp.ackEliciting || sp.inFlight) {
+            s.sent.add(sp);
+            if (config.pacing() && handshakeComplete) {
+                pacer.onSent(sp.size);
+            }
+        } else {
+            s.sent.recycle(sp);
+        }
+        if (plan.ackEliciting) {
+            s.lastAckElicitingSent = now;
+            lastAckElicitingSent = now;
+            if (!ackElicitingSentSinceReceive) {
+                ackElicitingSentSinceReceive = true;
+                resetIdleTimer(now);
+            }
+            setLossDetectionTimer(now);
+        }
+        return pos;
+    }
+
+    /** RFC 9001 §6: update keys before the confidentiality limit, once the previous update is acknowledged. */
+    private void maybeInitiateKeyUpdate(long now) {
+        if (!handshakeConfirmed || oneRtt.packetsSealedWithCurrentKey() < config.keyUpdatePacketLimit()
+                || !oneRtt.canInitiate()) {
+            return;
+        }
+        LOG.debug("{} initiating key update {}", this, oneRtt.generation() + 1);
+        oneRtt.initiate(spaces[PacketSpace.APPLICATION].nextPn, now + 3 * ptoPeriod(true));
+    }
+
+    /** The CONNECTION_CLOSE datagram for the closing state, in every space the peer may be able to read. */
+    private Transmit transmitClose(long now, ByteBuffer out) {
+        closeSendPending = false;
+        int n = 0;
+        boolean useApp = oneRtt != null && handshakeComplete;
+        for (PacketSpace s : spaces) {
+            if (s.id == PacketSpace.APPLICATION ? !useApp : !s.hasKeysToSend()) {
+                continue;
+            }
+            if (s.id == PacketSpace.INITIAL && hasHandshakeKeys() && !isClient) {
+                continue; // the client has handshake keys by the time we do
+            }
+            PacketPlan plan = plans[n];
+            byte[] b = txPlain[n];
+            boolean app = closeApplication && s.id == PacketSpace.APPLICATION;
+            // RFC 9000 §10.2.3: an application close before 1-RTT becomes APPLICATION_ERROR without a reason
+            long code = closeApplication && !app ? TransportError.APPLICATION_ERROR : closeCode;
+            byte[] reason = closeApplication && !app ? EMPTY : closeReasonBytes;
+            int p = FrameWriter.connectionClose(b, 0, app, code, app ? 0 : closeFrameType, reason,
+                    Math.min(reason.length, 256));
+            long pn = s.nextPn;
+            plan.space = s;
+            plan.pn = pn;
+            plan.pnLen = PacketNumber.encodedLength(pn, s.largestAcked);
+            if (plan.pnLen + p < 4) {
+                p = FrameWriter.padding(b, p, 4 - plan.pnLen - p);
+            }
+            plan.payload = b;
+            plan.payloadLen = p;
+            plan.sent = s.sent.obtain();
+            plan.ackEliciting = false;
+            plan.hasPadding = false;
+            n++;
+        }
+        if (n == 0) {
+            return null;
+        }
+        int minSize = isClient && plans[0].space.id == PacketSpace.INITIAL ? MIN_INITIAL_SIZE : 0;
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            total += packetSize(plans[i]);
+        }
+        long budget = path.amplificationBudget();
+        if (Math.max(total, minSize) > budget || Math.max(total, minSize) > out.remaining()) {
+            return null;
+        }
+        int len = serialize(now, plans, n, minSize);
+        out.put(dgram, 0, len);
+        onDatagramSent(len);
+        return new Transmit(path.remote, len, len, 1);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    // =====================================================================================================
+    // Introspection for tests and the driver
+    // =====================================================================================================
+
+    State state() {
+        return state;
+    }
+
+    int openStreamCount() {
+        return streams.openStreams();
+    }
+
+    long streamMemory() {
+        return streams.allocatedBytes();
+    }
+
+    StreamManager streamManager() {
+        return streams;
+    }
+
+    ConnectionIds connectionIds() {
+        return cids;
+    }
+
+    boolean isPathValidated() {
+        return path.validated;
+    }
+
+    long pathChallengesReceived() {
+        return pathChallengesReceived;
+    }
+
+    /** Packets that passed authentication so far. */
+    long packetsAuthenticated() {
+        return packetsReceived;
+    }
+
+    /** Forgets the connection without a word (the endpoint found it was never real). */
+    void abandon() {
+        events.clear();
+        drain();
+    }
+
+    /**
+     * Test hook: protects {@code payload} as the frames of one packet of space {@code spaceId} (0 Initial, 1
+     * Handshake, 2 1-RTT) with this side's keys and returns the datagram, so tests can make the peer process
+     * arbitrary frames through its real receive path. Null if that space has no keys.
+     */
+    byte[] sealRawPacket(long now, int spaceId, byte[] payload) {
+        PacketSpace s = spaces[spaceId];
+        if (spaceId == PacketSpace.APPLICATION ? oneRtt == null : !s.hasKeysToSend()) {
+            return null;
+        }
+        PacketPlan plan = plans[0];
+        plan.space = s;
+        plan.pn = s.nextPn;
+        plan.pnLen = 4;
+        byte[] b = txPlain[0];
+        System.arraycopy(payload, 0, b, 0, payload.length);
+        plan.payload = b;
+        plan.payloadLen = payload.length;
+        plan.sent = s.sent.obtain();
+        plan.ackEliciting = false;
+        plan.hasPadding = false;
+        int n = serialize(now, plans, 1, spaceId == PacketSpace.INITIAL && isClient ? MIN_INITIAL_SIZE : 0);
+        return java.util.Arrays.copyOf(dgram, n);
+    }
+
+    int keyPhaseGeneration() {
+        return oneRtt == null ? 0 : oneRtt.generation();
+    }
+
+    ConnectionId originalDcid() {
+        return originalDcid;
+    }
+
+    /**
+     * Client, before anything came back from the server: queue the Initial flight again now rather than at the
+     * next PTO. For a driver that learned out of band that the path just opened (iroh 0.35 drops QUIC from an
+     * address until a disco Ping from it arrives; its Pong tells us the first Initial was probably dropped).
+     * Returns whether a resend was queued.
+     */
+    public boolean resendInitialNow() {
+        PacketSpace s = spaces[PacketSpace.INITIAL];
+        if (!isClient || receivedPeerPacket || isClosed() || s.discarded || s.writeKeys == null) {
+            return false;
+        }
+        s.probesPending = Math.max(s.probesPending, 1);
+        LossRecovery.requeueCrypto(s);
+        return true;
+    }
+
+    /** Sends a PING in the next 1-RTT packet (tests, liveness checks). */
+    public void ping() {
+        if (!isClosed()) {
+            spaces[PacketSpace.APPLICATION].pingPending = true;
+        }
+    }
+
+    /**
+     * Issues fresh connection IDs and asks the peer (retire_prior_to) to retire all it holds of ours, e.g. to
+     * break linkability. Only once the handshake is complete.
+     */
+    public void rotateConnectionIds() {
+        if (handshakeComplete && !isClosed()) {
+            cids.rotateLocal();
+        }
+    }
+}

@@ -1,0 +1,340 @@
+package com.kafkaconnectiroh.p2p.quic;
+
+import com.kafkaconnectiroh.p2p.quic.recovery.CongestionController;
+
+/**
+ * Per-connection transport settings. Defaults follow iroh (0.35 and 1.x, see IROH-WIRE-MAP §2): 30 s idle
+ * timeout, 1.25 MB stream receive window, 100 bidirectional and 100 unidirectional streams, CUBIC with a 333 ms
+ * initial RTT, 1200-byte initial MTU probed up to 1452, max_udp_payload_size 1472. Fluent setters; not
+ * thread-safe; a connection copies what it needs when created.
+ */
+public final class TransportConfig {
+    private long maxIdleTimeoutMillis = 30_000;
+    private long keepAliveIntervalNanos = 0;
+    private long streamReceiveWindow = 1_250_000;
+    private long connectionReceiveWindow = 16L << 20;
+    private int streamSendBufferSize = 4 << 20;
+    private long connectionSendBufferSize = 10_000_000;
+    private long maxConcurrentBidiStreams = 100;
+    private long maxConcurrentUniStreams = 100;
+    private int maxAckDelayMillis = 25;
+    private int ackDelayExponent = 3;
+    private int activeConnectionIdLimit = 8;
+    private int maxLocalConnectionIds = 8;
+    private long initialRttNanos = 333_000_000L;
+    private CongestionController.Kind congestionController = CongestionController.Kind.CUBIC;
+    private boolean pacing = true;
+    private int initialMtu = 1200;
+    private int maxMtu = 1452;
+    private boolean mtuDiscovery = true;
+    private long mtuReprobeIntervalNanos = 600_000_000_000L;
+    private int maxUdpPayloadSize = 1472;
+    private long keyUpdatePacketLimit = 1L << 23;
+    private int maxDatagramFrameSize = 0;
+    private int datagramReceiveBufferSize = 1 << 20;
+    private boolean disableActiveMigration = false;
+    private int ackElicitingThreshold = 2;
+
+    public TransportConfig copy() {
+        TransportConfig c = new TransportConfig();
+        c.maxIdleTimeoutMillis = maxIdleTimeoutMillis;
+        c.keepAliveIntervalNanos = keepAliveIntervalNanos;
+        c.streamReceiveWindow = streamReceiveWindow;
+        c.connectionReceiveWindow = connectionReceiveWindow;
+        c.streamSendBufferSize = streamSendBufferSize;
+        c.connectionSendBufferSize = connectionSendBufferSize;
+        c.maxConcurrentBidiStreams = maxConcurrentBidiStreams;
+        c.maxConcurrentUniStreams = maxConcurrentUniStreams;
+        c.maxAckDelayMillis = maxAckDelayMillis;
+        c.ackDelayExponent = ackDelayExponent;
+        c.activeConnectionIdLimit = activeConnectionIdLimit;
+        c.maxLocalConnectionIds = maxLocalConnectionIds;
+        c.initialRttNanos = initialRttNanos;
+        c.congestionController = congestionController;
+        c.pacing = pacing;
+        c.initialMtu = initialMtu;
+        c.maxMtu = maxMtu;
+        c.mtuDiscovery = mtuDiscovery;
+        c.mtuReprobeIntervalNanos = mtuReprobeIntervalNanos;
+        c.maxUdpPayloadSize = maxUdpPayloadSize;
+        c.keyUpdatePacketLimit = keyUpdatePacketLimit;
+        c.maxDatagramFrameSize = maxDatagramFrameSize;
+        c.datagramReceiveBufferSize = datagramReceiveBufferSize;
+        c.disableActiveMigration = disableActiveMigration;
+        c.ackElicitingThreshold = ackElicitingThreshold;
+        return c;
+    }
+
+    /** Our max_idle_timeout in milliseconds (0: none). The effective timeout is the smaller of both sides'. */
+    public TransportConfig maxIdleTimeoutMillis(long v) {
+        maxIdleTimeoutMillis = nonNegative(v, "maxIdleTimeoutMillis");
+        return this;
+    }
+
+    /** Send a PING when nothing ack-eliciting went out for this long (0: never). iroh uses 1 s (0.35) / 5 s (1.x). */
+    public TransportConfig keepAliveIntervalNanos(long v) {
+        keepAliveIntervalNanos = nonNegative(v, "keepAliveIntervalNanos");
+        return this;
+    }
+
+    /** Per-stream receive window (initial_max_stream_data_*), and how far ahead of reading we let peers send. */
+    public TransportConfig streamReceiveWindow(long v) {
+        streamReceiveWindow = positive(v, "streamReceiveWindow");
+        return this;
+    }
+
+    /** Connection receive window (initial_max_data), across all streams. */
+    public TransportConfig connectionReceiveWindow(long v) {
+        connectionReceiveWindow = positive(v, "connectionReceiveWindow");
+        return this;
+    }
+
+    /** Bytes written to one stream and not yet acknowledged that we buffer; {@code write} takes no more. */
+    public TransportConfig streamSendBufferSize(int v) {
+        streamSendBufferSize = (int) positive(v, "streamSendBufferSize");
+        return this;
+    }
+
+    /** Like {@link #streamSendBufferSize} across all streams of the connection (iroh's send_window). */
+    public TransportConfig connectionSendBufferSize(long v) {
+        connectionSendBufferSize = positive(v, "connectionSendBufferSize");
+        return this;
+    }
+
+    /** Peer-initiated bidirectional streams open at once (initial_max_streams_bidi, renewed as streams close). */
+    public TransportConfig maxConcurrentBidiStreams(long v) {
+        maxConcurrentBidiStreams = nonNegative(v, "maxConcurrentBidiStreams");
+        return this;
+    }
+
+    public TransportConfig maxConcurrentUniStreams(long v) {
+        maxConcurrentUniStreams = nonNegative(v, "maxConcurrentUniStreams");
+        return this;
+    }
+
+    public TransportConfig maxAckDelayMillis(int v) {
+        if (v < 1 || v >= (1 << 14)) {
+            throw new IllegalArgumentException("maxAckDelayMillis must be 1..16383, got " + v);
+        }
+        maxAckDelayMillis = v;
+        return this;
+    }
+
+    public TransportConfig ackDelayExponent(int v) {
+        if (v < 0 || v > 20) {
+            throw new IllegalArgumentException("ackDelayExponent must be 0..20, got " + v);
+        }
+        ackDelayExponent = v;
+        return this;
+    }
+
+    /** How many of the peer's connection IDs we store (active_connection_id_limit, at least 2). */
+    public TransportConfig activeConnectionIdLimit(int v) {
+        if (v < 2) {
+            throw new IllegalArgumentException("activeConnectionIdLimit must be at least 2, got " + v);
+        }
+        activeConnectionIdLimit = v;
+        return this;
+    }
+
+    /** Upper bound on connection IDs we issue (also capped by the peer's active_connection_id_limit). */
+    public TransportConfig maxLocalConnectionIds(int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("maxLocalConnectionIds must be positive, got " + v);
+        }
+        maxLocalConnectionIds = v;
+        return this;
+    }
+
+    public TransportConfig initialRttNanos(long v) {
+        initialRttNanos = positive(v, "initialRttNanos");
+        return this;
+    }
+
+    public TransportConfig congestionController(CongestionController.Kind v) {
+        congestionController = v;
+        return this;
+    }
+
+    public TransportConfig pacing(boolean v) {
+        pacing = v;
+        return this;
+    }
+
+    /** Ceiling for MTU probing (and for any datagram we send). Default 1452 as iroh. */
+    public TransportConfig maxMtu(int v) {
+        if (v < 1200 || v > 65527) {
+            throw new IllegalArgumentException("maxMtu must be 1200..65527, got " + v);
+        }
+        maxMtu = v;
+        return this;
+    }
+
+    public TransportConfig mtuDiscovery(boolean v) {
+        mtuDiscovery = v;
+        return this;
+    }
+
+    public TransportConfig mtuReprobeIntervalNanos(long v) {
+        mtuReprobeIntervalNanos = positive(v, "mtuReprobeIntervalNanos");
+        return this;
+    }
+
+    /** Our max_udp_payload_size transport parameter (at least 1452 so iroh can probe up to its ceiling). */
+    public TransportConfig maxUdpPayloadSize(int v) {
+        if (v < 1200 || v > 65527) {
+            throw new IllegalArgumentException("maxUdpPayloadSize must be 1200..65527, got " + v);
+        }
+        maxUdpPayloadSize = v;
+        return this;
+    }
+
+    /**
+     * Packets sent with one 1-RTT key before we update keys (RFC 9001 §6.6). Default 2^23, the AES-GCM
+     * confidentiality limit; tests lower it to force many updates.
+     */
+    public TransportConfig keyUpdatePacketLimit(long v) {
+        keyUpdatePacketLimit = positive(v, "keyUpdatePacketLimit");
+        return this;
+    }
+
+    /** Advertise DATAGRAM support (RFC 9221) with this max frame size; 0 (default) does not. */
+    public TransportConfig maxDatagramFrameSize(int v) {
+        maxDatagramFrameSize = (int) nonNegative(v, "maxDatagramFrameSize");
+        return this;
+    }
+
+    /** Bytes of received DATAGRAM payloads buffered until read; older ones are dropped beyond this. */
+    public TransportConfig datagramReceiveBufferSize(int v) {
+        datagramReceiveBufferSize = (int) positive(v, "datagramReceiveBufferSize");
+        return this;
+    }
+
+    public TransportConfig disableActiveMigration(boolean v) {
+        disableActiveMigration = v;
+        return this;
+    }
+
+    /** ACK after this many ack-eliciting packets (RFC 9000 §13.2.2 recommends 2). */
+    public TransportConfig ackElicitingThreshold(int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("ackElicitingThreshold must be positive, got " + v);
+        }
+        ackElicitingThreshold = v;
+        return this;
+    }
+
+    private static long positive(long v, String name) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + v);
+        }
+        return v;
+    }
+
+    private static long nonNegative(long v, String name) {
+        if (v < 0) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + v);
+        }
+        return v;
+    }
+
+    public long maxIdleTimeoutMillis() {
+        return maxIdleTimeoutMillis;
+    }
+
+    public long keepAliveIntervalNanos() {
+        return keepAliveIntervalNanos;
+    }
+
+    public long streamReceiveWindow() {
+        return streamReceiveWindow;
+    }
+
+    public long connectionReceiveWindow() {
+        return connectionReceiveWindow;
+    }
+
+    public int streamSendBufferSize() {
+        return streamSendBufferSize;
+    }
+
+    public long connectionSendBufferSize() {
+        return connectionSendBufferSize;
+    }
+
+    public long maxConcurrentBidiStreams() {
+        return maxConcurrentBidiStreams;
+    }
+
+    public long maxConcurrentUniStreams() {
+        return maxConcurrentUniStreams;
+    }
+
+    public int maxAckDelayMillis() {
+        return maxAckDelayMillis;
+    }
+
+    public int ackDelayExponent() {
+        return ackDelayExponent;
+    }
+
+    public int activeConnectionIdLimit() {
+        return activeConnectionIdLimit;
+    }
+
+    public int maxLocalConnectionIds() {
+        return maxLocalConnectionIds;
+    }
+
+    public long initialRttNanos() {
+        return initialRttNanos;
+    }
+
+    public CongestionController.Kind congestionController() {
+        return congestionController;
+    }
+
+    public boolean pacing() {
+        return pacing;
+    }
+
+    public int initialMtu() {
+        return initialMtu;
+    }
+
+    public int maxMtu() {
+        return maxMtu;
+    }
+
+    public boolean mtuDiscovery() {
+        return mtuDiscovery;
+    }
+
+    public long mtuReprobeIntervalNanos() {
+        return mtuReprobeIntervalNanos;
+    }
+
+    public int maxUdpPayloadSize() {
+        return maxUdpPayloadSize;
+    }
+
+    public long keyUpdatePacketLimit() {
+        return keyUpdatePacketLimit;
+    }
+
+    public int maxDatagramFrameSize() {
+        return maxDatagramFrameSize;
+    }
+
+    public int datagramReceiveBufferSize() {
+        return datagramReceiveBufferSize;
+    }
+
+    public boolean disableActiveMigration() {
+        return disableActiveMigration;
+    }
+
+    public int ackElicitingThreshold() {
+        return ackElicitingThreshold;
+    }
+}
