@@ -85,6 +85,15 @@ public interface BlobStore extends AutoCloseable {
     /** All tags by name. */
     SortedMap<String, HashAndFormat> tags();
 
+    /** Sets the tag {@code option} asks for on {@code content}; returns its name, or null for {@link TagOption.None}. */
+    default String applyTag(TagOption option, HashAndFormat content) throws IOException {
+        if (option instanceof TagOption.Named n) {
+            setTag(n.name(), content);
+            return n.name();
+        }
+        return option instanceof TagOption.Auto ? createAutoTag(content) : null;
+    }
+
     /** Keeps {@code content} for as long as the returned tag is open. */
     TempTag tempTag(HashAndFormat content);
 
