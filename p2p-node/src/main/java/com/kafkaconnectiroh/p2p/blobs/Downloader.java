@@ -337,8 +337,11 @@ public final class Downloader {
                     if (w != null) {
                         w.write(e);
                     }
+                    if (e instanceof BaoEvent.Size) {
+                        progress.startBlob(item, w); // a new claim may have dropped what was there
+                    }
                     if (e instanceof BaoEvent.Leaf l) {
-                        progress.verified(provider, item, l.data().remaining());
+                        progress.verified(provider, item, decoder.size(), l.data().remaining());
                     }
                 }
             }
@@ -410,15 +413,14 @@ public final class Downloader {
             hashes.put(item.index(), item.hash());
             if (w != null) {
                 blobs.put(item.index(), new long[] {w.size(), w.presentBytes()});
+            } else {
+                blobs.putIfAbsent(item.index(), new long[] {-1, 0});
             }
         }
 
-        void verified(EndpointId provider, Item item, int bytes) {
+        void verified(EndpointId provider, Item item, long size, int bytes) {
             long[] b = blobs.get(item.index());
-            if (b[0] < 0) {
-                refresh(item.index(), item.hash());
-                b = blobs.get(item.index());
-            }
+            b[0] = size;
             b[1] += bytes;
             received += bytes;
             sinceEvent += bytes;
