@@ -23,7 +23,7 @@ final class BlobPeer implements AutoCloseable {
     final List<String> rejections = new CopyOnWriteArrayList<>();
 
     private BlobPeer(BlobStore store, BlobsProvider.Options options, ProtocolHandler handler) throws IOException {
-        this.endpoint = Endpoint.builder().bindAddr(LOOPBACK).bind();
+        this.endpoint = Endpoint.builder().bindAddr(LOOPBACK).connectTimeout(java.time.Duration.ofSeconds(3)).bind();
         this.store = store;
         BlobsProvider provider = new BlobsProvider(store, new ProviderListener() {
             @Override
