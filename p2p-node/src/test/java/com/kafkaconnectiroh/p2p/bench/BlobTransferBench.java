@@ -38,6 +38,9 @@ import java.util.stream.Stream;
  * BAO and store paths and the BLAKE3 SIMD kernel's warm-up otherwise dominate the first seconds (a cold
  * {@code p2p-node blob get} pays that once). iroh needs no warm-up.
  *
+ * <p>The harness's iroh nodes keep blobs in memory ({@code Iroh.memory}); Java nodes use a file store (flushed to
+ * disk, as a real node) unless {@code -Dbench.store=mem}.
+ *
  * <p>Args: {@code [mib=1024] [runs=1] [warmupMib=256] [dir=/tmp]}. Needs the harness's node_modules and about
  * 8× the size on disk.
  */
@@ -49,8 +52,9 @@ public final class BlobTransferBench {
         Path base = Files.createTempDirectory(Path.of(args.length > 3 ? args[3] : System.getProperty("java.io.tmpdir")),
                 "blob-bench");
         long size = mib << 20;
-        System.out.printf(Locale.ROOT, "BlobTransferBench: %d MiB, %d run(s), %d cores, BLAKE3 %s, load average %.2f%n",
-                mib, runs, Runtime.getRuntime().availableProcessors(), Blake3.implementation(), loadAverage());
+        System.out.printf(Locale.ROOT, "BlobTransferBench: %d MiB, %d run(s), %d cores, BLAKE3 %s, Java store %s, load average %.2f%n",
+                mib, runs, Runtime.getRuntime().availableProcessors(), Blake3.implementation(), MEM ? "memory" : "files",
+                loadAverage());
         Map<String, double[]> results = new LinkedHashMap<>();
         try {
             if (warmupMib > 0) {
@@ -154,9 +158,11 @@ public final class BlobTransferBench {
         }
     }
 
-    /** A Java blobs node with a file store, serving. */
+    private static final boolean MEM = "mem".equals(System.getProperty("bench.store"));
+
+    /** A Java blobs node with a file store (or memory, see the class comment), serving. */
     private static final class Node implements AutoCloseable {
-        final FsBlobStore store;
+        final com.kafkaconnectiroh.p2p.blobs.store.BlobStore store;
         final Endpoint endpoint;
         final Router router;
         final Blobs blobs;
@@ -164,7 +170,7 @@ public final class BlobTransferBench {
 
         Node(Path dir) throws IOException {
             this.dir = dir;
-            store = FsBlobStore.open(dir);
+            store = MEM ? new com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore() : FsBlobStore.open(dir);
             endpoint = Endpoint.builder().bindAddr(new InetSocketAddress("127.0.0.1", 0)).bind();
             blobs = new Blobs(endpoint, store);
             router = Router.builder(endpoint).accept(BlobsProtocol.ALPN, blobs.provider()).spawn();
@@ -174,7 +180,9 @@ public final class BlobTransferBench {
         public void close() throws IOException {
             router.close();
             store.close();
-            deleteTree(dir); // keeps the disk use to a few copies of the blob
+            if (Files.exists(dir)) {
+                deleteTree(dir); // keeps the disk use to a few copies of the blob
+            }
         }
     }
 
