@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "An iroh-compatible peer: QUIC with raw-public-key TLS, blobs, gossip.",
-        subcommands = {IdCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {IdCommand.class, BlobCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

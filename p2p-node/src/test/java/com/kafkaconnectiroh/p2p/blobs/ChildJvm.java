@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 /** A main class run in its own JVM (same class path), its stdout lines queued, so a test can kill it at will. */
 public final class ChildJvm implements AutoCloseable {
     private static final String EOF = "\u0000eof";
-    final Process process;
+    public final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> seen = new ArrayList<>();
 
