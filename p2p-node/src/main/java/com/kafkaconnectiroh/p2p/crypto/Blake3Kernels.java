@@ -83,6 +83,9 @@ final class Blake3Kernels {
         }
         if (streak >= WARM_STREAK) {
             active = simd;
+        } else {
+            // Timing noise (a loaded machine) can break every streak; let the next bulk hash try again.
+            WARMING.set(false);
         }
     }
 

@@ -323,9 +323,7 @@ public final class Connection {
     /** Dispatches the QUIC connection's events (loop). */
     void drainEvents() {
         ConnectionEvent e;
-        boolean any = false;
         while ((e = quic.pollEvent()) != null) {
-            any = true;
             if (e instanceof ConnectionEvent.StreamReadable r) {
                 StreamState s = streams.get(r.streamId());
                 if (s != null) {
@@ -363,7 +361,8 @@ public final class Connection {
                 onLost(ConnectionClose.of(lost.reason()));
             }
         }
-        if (any && closeInfo == null) {
+        // MAX_STREAMS raises our limit without an event: retry waiting openers after every batch of input
+        if (closeInfo == null && !(biOpeners.isEmpty() && uniOpeners.isEmpty())) {
             serveOpeners();
         }
     }

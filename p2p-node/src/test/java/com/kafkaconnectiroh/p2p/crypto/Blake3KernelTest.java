@@ -71,7 +71,7 @@ class Blake3KernelTest {
                 System.getProperty("java.class.path"), Blake3WarmupMain.class.getName())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "child JVM did not finish");
+        assertTrue(p.waitFor(660, TimeUnit.SECONDS), "child JVM did not finish");
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("scalar -> vector"), out);
     }

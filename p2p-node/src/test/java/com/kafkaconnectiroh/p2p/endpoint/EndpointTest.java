@@ -357,6 +357,51 @@ class EndpointTest {
     }
 
     @Test
+    void openBiWaitsForStreamCreditAndGetsItWhenThePeerFinishesAStream() throws Exception {
+        Endpoint serverEp = track(Endpoint.builder().bindAddr(LOOPBACK).alpns(HOLD)
+                .transportConfig(new TransportConfig().maxConcurrentBidiStreams(1)).bind());
+        Endpoint client = bind(Endpoint.Transport.AUTO);
+        Connection c = client.connect(serverEp.addr(), HOLD);
+        Connection s = serverEp.accept(Duration.ofSeconds(5));
+        BiStream first = c.openBi();
+        assertThrows(SocketTimeoutException.class, () -> c.openBi(Duration.ofMillis(200)), "limit is one stream");
+        CompletableFuture<BiStream> second = c.openBiAsync();
+        first.send().writeAll(new byte[] {1});
+        first.send().finish();
+        BiStream atServer = s.acceptBi();
+        assertArrayEquals(new byte[] {1}, atServer.recv().readToEnd(1));
+        atServer.send().finish();
+        assertEquals(0, first.recv().readToEnd(0).length);
+        // both halves are done: the server's MAX_STREAMS lets the waiting opener through
+        BiStream next = second.get(5, TimeUnit.SECONDS);
+        assertEquals(first.id() + 4, next.id());
+    }
+
+    @Test
+    void routerRefusesConnectionsBeyondItsWorkers() throws Exception {
+        Endpoint serverEp = bind(Endpoint.Transport.AUTO);
+        CountDownLatch release = new CountDownLatch(1);
+        track(Router.builder(serverEp).maxConcurrentConnections(1).accept(HOLD, conn -> {
+            release.await();
+        }).spawn());
+        Endpoint client = bind(Endpoint.Transport.AUTO);
+        Connection first = client.connect(serverEp.addr(), HOLD);
+        try {
+            // the single worker is busy with the first connection: the second is closed as "busy"
+            Connection second = client.connect(serverEp.addr(), HOLD);
+            assertEquals(new ConnectionClose(ConnectionClose.Kind.APPLICATION_CLOSED, true, 0, "busy"),
+                    second.closed().get(5, TimeUnit.SECONDS));
+            assertEquals(null, first.closeInfo());
+        } finally {
+            release.countDown();
+        }
+        // the handler returned: the router closes the first connection with code 0
+        ConnectionClose why = first.closed().get(5, TimeUnit.SECONDS);
+        assertEquals(ConnectionClose.Kind.APPLICATION_CLOSED, why.kind());
+        assertTrue(why.byPeer());
+    }
+
+    @Test
     void acceptTimesOutAndEndpointCloseWakesAcceptors() throws Exception {
         Endpoint ep = bind(Endpoint.Transport.AUTO);
         assertNull(ep.accept(Duration.ofMillis(50)));
