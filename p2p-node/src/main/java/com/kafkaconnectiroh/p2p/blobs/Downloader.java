@@ -149,9 +149,23 @@ public final class Downloader {
         return true;
     }
 
+    /**
+     * Whether the chunks of {@code wanted} that exist are present: those below the (claimed) size, and, if
+     * {@code wanted} reaches past it, the last chunk (which a provider sends for such a request, proving the size).
+     */
     private static boolean wantedPresent(BlobStatus.Partial p, ChunkRanges wanted) {
-        ChunkRanges w = p.sizeVerified() ? wanted.intersection(ChunkRanges.of(0, chunks(p.size()))) : wanted;
-        return p.size() >= 0 && p.sizeVerified() && w.difference(p.present()).isEmpty();
+        if (p.size() < 0) {
+            return false;
+        }
+        long chunks = chunks(p.size());
+        ChunkRanges w = wanted.intersection(ChunkRanges.of(0, chunks));
+        if (!wanted.difference(ChunkRanges.of(0, chunks)).isEmpty()) {
+            if (!p.sizeVerified()) {
+                return false;
+            }
+            w = w.union(ChunkRanges.of(Math.max(0, chunks - 1), chunks));
+        }
+        return w.difference(p.present()).isEmpty();
     }
 
     private static long chunks(long size) {

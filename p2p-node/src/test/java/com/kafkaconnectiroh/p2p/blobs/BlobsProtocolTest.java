@@ -151,11 +151,20 @@ class BlobsProtocolTest {
         BlobPeer client = track(BlobPeer.start());
         byte[] d = data(1 << 20, 3);
         Hash h = provider.blobs.add(d).hash();
-        ChunkRanges wanted = ChunkRanges.of(3, 5).union(ChunkRanges.of(40, 41)).union(ChunkRanges.of(1000, 1024));
-        client.blobs.downloader().downloadRanges(h, wanted, List.of(provider.addr()), DownloadListener.NONE);
+        ChunkRanges middle = ChunkRanges.of(3, 5).union(ChunkRanges.of(40, 41));
+        client.blobs.downloader().downloadRanges(h, middle, List.of(provider.addr()), DownloadListener.NONE);
         BlobStatus.Partial p = assertInstanceOf(BlobStatus.Partial.class, client.store.status(h));
+        assertEquals(middle, p.present());
+        assertFalse(p.sizeVerified());
+        assertEquals(List.of(GetRequest.ranges(h, middle)), provider.requests, "one request for one range download");
+        // Asking past the end brings the last chunk, the size proof, and nothing else past what exists.
+        ChunkRanges wanted = middle.union(ChunkRanges.of(1000, 1024));
+        client.blobs.downloader().downloadRanges(h, middle.union(ChunkRanges.from(1000)), List.of(provider.addr()),
+                DownloadListener.NONE);
+        p = assertInstanceOf(BlobStatus.Partial.class, client.store.status(h));
         assertEquals(wanted, p.present());
         assertTrue(p.sizeVerified(), "chunk 1023 is the last: it proves the size");
+        assertEquals(GetRequest.ranges(h, ChunkRanges.from(1000)), provider.requests.get(1), "only what was missing");
         // On the wire: leaves for exactly those chunks, each verified.
         Connection c = connect(client, provider);
         try {
