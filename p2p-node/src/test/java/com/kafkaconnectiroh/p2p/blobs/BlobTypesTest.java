@@ -95,6 +95,39 @@ class BlobTypesTest {
         assertTrue(e.getMessage().contains("request type 9"), e.getMessage());
     }
 
+    /** The definition of a spec (alternating runs), applied the slow way: one union per selected run. */
+    private static ChunkRanges byDefinition(long[] runs) {
+        ChunkRanges out = ChunkRanges.empty();
+        long at = 0;
+        boolean on = false;
+        for (long r : runs) {
+            if (on) {
+                out = out.union(ChunkRanges.of(at, at + r));
+            }
+            at += r;
+            on = !on;
+        }
+        return on ? out.union(ChunkRanges.from(at)) : out;
+    }
+
+    @Test
+    void rangeSpecsDecodeAsDefinedWithZeroRunsAndInLinearTime() throws Exception {
+        Random rnd = new Random(77);
+        for (int i = 0; i < 5000; i++) {
+            long[] runs = new long[rnd.nextInt(12)];
+            for (int k = 0; k < runs.length; k++) {
+                runs[k] = rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(50);
+            }
+            assertEquals(byDefinition(runs), com.kafkaconnectiroh.p2p.blobs.bao.RangeSpec.ofRuns(runs).toChunkRanges(),
+                    java.util.Arrays.toString(runs));
+        }
+        // The largest spec a 64 KiB request can carry: ~32K one-byte runs, decoded without quadratic work.
+        long[] many = new long[32_000];
+        java.util.Arrays.fill(many, 1);
+        ChunkRanges r = com.kafkaconnectiroh.p2p.blobs.bao.RangeSpec.ofRuns(many).toChunkRanges();
+        assertEquals(16_000, r.ranges().size());
+    }
+
     @Test
     void collectionLayout() throws Exception {
         Hash a = Hash.of(new byte[] {1});
