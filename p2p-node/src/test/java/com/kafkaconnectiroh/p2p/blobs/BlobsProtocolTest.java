@@ -291,6 +291,33 @@ class BlobsProtocolTest {
      * blob of a request), as a liar or a broken disk would.
      */
     static com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler corrupting(byte[] d, long corruptAt, AtomicInteger served) {
+        return corrupting(d, (ranges) -> responsePosition(d.length, ranges.truncate(d.length), corruptAt), served);
+    }
+
+    /** Where, in the response to some ranges, to flip a bit. */
+    interface Flip {
+        long position(ChunkRanges ranges);
+    }
+
+    /** Position of the first byte of the parent over chunks starting at {@code startChunk} spanning {@code chunks}. */
+    static long parentPosition(long size, ChunkRanges ranges, long startChunk, long chunks) {
+        long pos = 8;
+        ResponseTraversal t = new ResponseTraversal(new BaoTree(size), ranges);
+        while (t.hasNext()) {
+            BaoItem item = t.next();
+            if (item instanceof BaoItem.Parent p) {
+                if (p.startChunk() == startChunk && p.chunks() == chunks) {
+                    return pos;
+                }
+                pos += BaoTree.PAIR_LEN;
+            } else {
+                pos += ((BaoItem.Leaf) item).size();
+            }
+        }
+        throw new IllegalArgumentException("no parent " + startChunk + "+" + chunks + " in the response");
+    }
+
+    static com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler corrupting(byte[] d, Flip flip, AtomicInteger served) {
         Outboard ob = Outboard.compute(d);
         return conn -> {
             while (true) {
@@ -303,8 +330,7 @@ class BlobsProtocolTest {
                 GetRequest req = GetRequest.decode(s.recv().readToEnd(1 << 16));
                 ChunkRanges ranges = req.ranges().get(0).toChunkRanges();
                 byte[] resp = BaoEncoder.encode(d, ob, ranges);
-                long pos = responsePosition(d.length, ranges.truncate(d.length), corruptAt);
-                resp[(int) pos] ^= 0x10;
+                resp[(int) flip.position(ranges)] ^= 0x10;
                 served.incrementAndGet();
                 s.send().writeAll(resp);
                 s.send().finish();
@@ -343,6 +369,22 @@ class BlobsProtocolTest {
         assertEquals(List.of(GetRequest.ranges(h, ChunkRanges.from(badBlock * BaoTree.BLOCK_CHUNKS))), honest.requests);
         assertEquals(d.length - badBlock * BaoTree.BLOCK_LEN, r.receivedBytes());
         assertArrayEquals(d, client.blobs.read(h));
+    }
+
+    @Test
+    void aCorruptParentStopsTheDownloadBeforeAnythingUnderIt() throws Exception {
+        byte[] d = data(1_000_000, 14); // 977 chunks: root splits at 512, its right child (465 chunks) at 256
+        Hash h = Hash.of(d);
+        AtomicInteger served = new AtomicInteger();
+        // The parent over chunks 512..977: everything right of the middle hangs off it.
+        BlobPeer liar = track(BlobPeer.withHandler(corrupting(d,
+                ranges -> parentPosition(d.length, ranges.truncate(d.length), 512, 465), served)));
+        BlobPeer client = track(BlobPeer.start());
+        DownloadException e = assertThrows(DownloadException.class, () -> client.blobs.download(
+                HashAndFormat.raw(h), List.of(liar.addr()), TagOption.auto(), DownloadListener.NONE));
+        assertTrue(e.getMessage().contains("PARENT_HASH_MISMATCH"), e.getMessage());
+        BlobStatus.Partial p = assertInstanceOf(BlobStatus.Partial.class, client.store.status(h));
+        assertEquals(ChunkRanges.of(0, 512), p.present(), "the whole left half, nothing of the right");
     }
 
     @Test
