@@ -184,12 +184,17 @@ final class BlobCommand implements Callable<Integer> {
                 }
                 bar.end();
                 List<Path> written;
-                if (ticket.format() == BlobFormat.HASH_SEQ) {
-                    written = blobs.exportCollection(ticket.hash(), out == null ? Path.of(".") : out);
-                } else {
-                    Path target = out == null ? Path.of(ticket.hash().toHex()) : out;
-                    blobs.export(ticket.hash(), target);
-                    written = List.of(target);
+                try {
+                    if (ticket.format() == BlobFormat.HASH_SEQ) {
+                        written = blobs.exportCollection(ticket.hash(), out == null ? Path.of(".") : out);
+                    } else {
+                        Path target = out == null ? Path.of(ticket.hash().toHex()) : out;
+                        blobs.export(ticket.hash(), target);
+                        written = List.of(target);
+                    }
+                } catch (IOException e) {
+                    System.err.println("p2p-node: downloaded and verified, but could not write it out: " + e.getMessage());
+                    return 1;
                 }
                 double secs = r.elapsed().toNanos() / 1e9;
                 System.err.printf(Locale.ROOT, "p2p-node: verified %s (%d blob%s, %s received in %.1f s, %.1f MB/s) -> %s%n",
