@@ -198,6 +198,31 @@ class BlobsIrohInteropTest {
         iroh.call("close", "conn", connId);
     }
 
+    /**
+     * What iroh's own provider does with requests it cannot read: FIN with no bytes, the same as for an unknown
+     * hash (ours resets with ERR_MALFORMED instead, so a client can tell the two apart; see BlobsProtocolTest).
+     */
+    @Test
+    void irohProviderOnBadRequests() throws Exception {
+        Hash h = Hash.parse(iroh.call("blob-add", IrohPeer.params("pattern", Pattern.json(3, 100))).get("hashHex").asText());
+        BlobTicket t = BlobTicket.parse(iroh.call("blob-ticket", "hash", h.toHex(), "format", "raw").get("ticket").asText());
+        Connection conn = ours.endpoint.connect(t.provider(), BlobsProtocol.ALPN);
+        try {
+            for (byte[] bad : List.of(new byte[] {0, 1, 2}, new byte[] {9, 9, 9, 9}, new byte[0])) {
+                BiStream s = conn.openBi();
+                s.send().writeAll(bad);
+                s.send().finish();
+                assertEquals(0, s.recv().readToEnd(1 << 20).length, Hex.encode(bad));
+            }
+            BiStream s = conn.openBi();
+            s.send().writeAll(GetRequest.single(h).encode());
+            s.send().finish();
+            assertEquals(108, s.recv().readToEnd(1 << 20).length, "the connection still serves");
+        } finally {
+            conn.close(0, "");
+        }
+    }
+
     @Test
     void unknownHashesFailCleanlyBothWays() {
         Hash unknown = Hash.of(new byte[] {9, 9, 9});
