@@ -9,7 +9,6 @@ import com.kafkaconnectiroh.p2p.blobs.bao.RangeSpec;
 import com.kafkaconnectiroh.p2p.blobs.bao.RangeSpecSeq;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobReader;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStore;
-import com.kafkaconnectiroh.p2p.crypto.Blake3;
 import com.kafkaconnectiroh.p2p.endpoint.BiStream;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
 import com.kafkaconnectiroh.p2p.endpoint.ConnectionLostException;
@@ -101,7 +100,6 @@ public final class BlobsProvider implements ProtocolHandler {
         this.store = Objects.requireNonNull(store, "store");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.options = Objects.requireNonNull(options, "options");
-        Blake3.expectBulkUse(); // every block sent is verified; see Downloader
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(0, options.maxConcurrentRequests(), 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> {
@@ -345,6 +343,7 @@ public final class BlobsProvider implements ProtocolHandler {
                 out.writeAll(buf);
                 sent += n;
                 bytesSent.addAndGet(n);
+                BulkHashing.hashed(n);
                 pace();
             }
         }

@@ -9,7 +9,6 @@ import com.kafkaconnectiroh.p2p.blobs.bao.ChunkRanges;
 import com.kafkaconnectiroh.p2p.blobs.bao.RangeSpecSeq;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStatus;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStore;
-import com.kafkaconnectiroh.p2p.crypto.Blake3;
 import com.kafkaconnectiroh.p2p.blobs.store.PartialBlob;
 import com.kafkaconnectiroh.p2p.blobs.store.SizeConflictException;
 import com.kafkaconnectiroh.p2p.blobs.store.TagOption;
@@ -63,8 +62,6 @@ public final class Downloader {
     public Downloader(Endpoint endpoint, BlobStore store) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.store = Objects.requireNonNull(store, "store");
-        // Verifying arrives in 16 KiB blocks, too small to start the SIMD warm-up by themselves.
-        Blake3.expectBulkUse();
     }
 
     /** Downloads what a ticket names from the provider it names, tagging it with an auto tag. */
@@ -440,6 +437,7 @@ public final class Downloader {
             b[0] = size;
             b[1] += bytes;
             received += bytes;
+            BulkHashing.hashed(bytes);
             sinceEvent += bytes;
             if (sinceEvent >= PROGRESS_STEP) {
                 sinceEvent = 0;
