@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "An iroh-compatible peer: QUIC with raw-public-key TLS, blobs, gossip.",
         subcommands = {IdCommand.class, ServeCommand.class, PingCommand.class, SpeedtestCommand.class,
-                GossipCommand.class, CommandLine.HelpCommand.class})
+                BlobCommand.class, GossipCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -101,6 +101,14 @@ public final class Blake3 {
         return Blake3Kernels.active().name();
     }
 
+    /**
+     * Announces bulk hashing in pieces too small to start the SIMD warm-up on their own (BAO's 16 KiB blocks):
+     * starts warming the SIMD kernel now, if this JVM has one and it is not active yet. Cheap to call again.
+     */
+    public static void expectBulkUse() {
+        Blake3Kernels.noteBulkUse();
+    }
+
     // ---- one-shot hashing ----
 
     public static byte[] hash(byte[] data) {

@@ -1,0 +1,486 @@
+package com.kafkaconnectiroh.p2p.blobs;
+
+import com.kafkaconnectiroh.p2p.base.EndpointAddr;
+import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.blobs.bao.BaoDecodeException;
+import com.kafkaconnectiroh.p2p.blobs.bao.BaoDecoder;
+import com.kafkaconnectiroh.p2p.blobs.bao.BaoEvent;
+import com.kafkaconnectiroh.p2p.blobs.bao.ChunkRanges;
+import com.kafkaconnectiroh.p2p.blobs.bao.RangeSpecSeq;
+import com.kafkaconnectiroh.p2p.blobs.store.BlobStatus;
+import com.kafkaconnectiroh.p2p.blobs.store.BlobStore;
+import com.kafkaconnectiroh.p2p.blobs.store.PartialBlob;
+import com.kafkaconnectiroh.p2p.blobs.store.SizeConflictException;
+import com.kafkaconnectiroh.p2p.blobs.store.TagOption;
+import com.kafkaconnectiroh.p2p.blobs.store.TempTag;
+import com.kafkaconnectiroh.p2p.endpoint.BiStream;
+import com.kafkaconnectiroh.p2p.endpoint.Connection;
+import com.kafkaconnectiroh.p2p.endpoint.ConnectionLostException;
+import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
+import com.kafkaconnectiroh.p2p.endpoint.StreamResetException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches blobs and hash sequences from iroh-blobs providers into a {@link BlobStore}, verifying every byte as it
+ * arrives (a {@link BaoDecoder} in front of a {@link PartialBlob}), as iroh 0.35's {@code get/db.rs} does.
+ *
+ * <ul>
+ *   <li>Resumes: each request asks only for what the store is missing, so an interrupted download (even one cut
+ *       by a crash, with the file store) continues where its verified data ends.</li>
+ *   <li>Fails over: providers are tried in turn; each continues from what the previous ones delivered and
+ *       verified. A provider that is unreachable, lacks the data, resets the stream or sends data that fails
+ *       verification is dropped (the bad item is never stored).</li>
+ *   <li>Hash sequences: the root first, then every child still missing, in one request per provider.</li>
+ *   <li>Nothing is complete unless verified: completion is the store's, and it demands every chunk and a proven
+ *       size.</li>
+ * </ul>
+ *
+ * Thread-safe; a blob is written by one download at a time (a second gets
+ * {@link com.kafkaconnectiroh.p2p.blobs.store.BlobBusyException} from the store).
+ */
+public final class Downloader {
+    private static final Logger LOG = LoggerFactory.getLogger(Downloader.class);
+    private static final int READ_BUFFER = 256 * 1024;
+    private static final long PROGRESS_STEP = 1 << 20;
+
+    private final Endpoint endpoint;
+    private final BlobStore store;
+
+    public Downloader(Endpoint endpoint, BlobStore store) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** Downloads what a ticket names from the provider it names, tagging it with an auto tag. */
+    public DownloadResult download(BlobTicket ticket, DownloadListener listener) throws IOException {
+        return download(ticket.content(), List.of(ticket.provider()), TagOption.auto(), listener);
+    }
+
+    /**
+     * Downloads {@code content} (for a hash sequence: the root and all children) from {@code providers}, in
+     * order, until complete. On success {@code tag} keeps it.
+     *
+     * @throws DownloadException every provider failed before it was complete, or a hash sequence is malformed
+     */
+    public DownloadResult download(HashAndFormat content, List<EndpointAddr> providers, TagOption tag,
+                                   DownloadListener listener) throws IOException {
+        return run(content, null, providers, tag, listener);
+    }
+
+    /**
+     * Fetches just {@code ranges} (chunks) of a raw blob; the blob stays partial unless that is all of it. No tag is
+     * set: keep it with {@link BlobStore#setTag} if it should outlive the next garbage collection.
+     */
+    public DownloadResult downloadRanges(Hash hash, ChunkRanges ranges, List<EndpointAddr> providers,
+                                         DownloadListener listener) throws IOException {
+        return run(HashAndFormat.raw(hash), ranges, providers, TagOption.none(), listener);
+    }
+
+    private DownloadResult run(HashAndFormat content, ChunkRanges wanted, List<EndpointAddr> providers,
+                               TagOption tag, DownloadListener listener) throws IOException {
+        long start = System.nanoTime();
+        Progress progress = new Progress(content, listener);
+        List<String> failures = new ArrayList<>();
+        try (TempTag keep = store.tempTag(content)) {
+            Set<EndpointId> tried = new HashSet<>();
+            for (EndpointAddr provider : providers) {
+                if (done(content, wanted) || !tried.add(provider.id())) {
+                    continue;
+                }
+                if (provider.id().equals(endpoint.id())) {
+                    failures.add(provider.id().fmtShort() + ": that is this endpoint");
+                    continue;
+                }
+                try {
+                    attempt(provider, content, wanted, progress);
+                } catch (ProviderFailure f) {
+                    String line = provider.id().fmtShort() + ": " + f.getMessage();
+                    failures.add(line);
+                    LOG.debug("download of {} from {} failed: {}", content, provider.id().fmtShort(), f.getMessage(),
+                            f.getCause());
+                    progress.emit(DownloadProgress.Phase.PROVIDER_FAILED, provider.id(), null, -1, f.getMessage());
+                }
+            }
+            if (!done(content, wanted)) {
+                throw new DownloadException("could not download " + content + (wanted == null ? "" : " " + wanted)
+                        + " from " + providers.size() + " provider" + (providers.size() == 1 ? "" : "s"), failures);
+            }
+            String tagName = store.applyTag(tag, content);
+            progress.refreshTotals();
+            progress.emit(DownloadProgress.Phase.DONE, null, content.hash(), 0, null);
+            return new DownloadResult(content, progress.total(), progress.blobCount(), progress.received,
+                    progress.wire, Duration.ofNanos(System.nanoTime() - start), tagName);
+        }
+    }
+
+    /** Whether everything asked for is in the store. */
+    private boolean done(HashAndFormat content, ChunkRanges wanted) throws IOException {
+        BlobStatus root = store.status(content.hash());
+        if (wanted != null) {
+            return root.isComplete() || root instanceof BlobStatus.Partial p && wantedPresent(p, wanted);
+        }
+        if (!root.isComplete()) {
+            return false;
+        }
+        if (content.format() == BlobFormat.RAW) {
+            return true;
+        }
+        for (Hash child : children(content.hash())) {
+            if (!store.status(child).isComplete()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the chunks of {@code wanted} that exist are present: those below the (claimed) size, and, if
+     * {@code wanted} reaches past it, the last chunk (which a provider sends for such a request, proving the size).
+     */
+    private static boolean wantedPresent(BlobStatus.Partial p, ChunkRanges wanted) {
+        if (p.size() < 0) {
+            return false;
+        }
+        long chunks = chunks(p.size());
+        ChunkRanges w = wanted.intersection(ChunkRanges.of(0, chunks));
+        if (!wanted.difference(ChunkRanges.of(0, chunks)).isEmpty()) {
+            if (!p.sizeVerified()) {
+                return false;
+            }
+            w = w.union(ChunkRanges.of(Math.max(0, chunks - 1), chunks));
+        }
+        return w.difference(p.present()).isEmpty();
+    }
+
+    private static long chunks(long size) {
+        return (size >>> 10) + ((size & 1023) == 0 ? 0 : 1);
+    }
+
+    private List<Hash> children(Hash root) throws IOException {
+        byte[] bytes = store.readAll(root);
+        try {
+            return HashSeq.parse(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new DownloadException("blob " + root + " is not a hash sequence (" + bytes.length + " bytes)", List.of());
+        }
+    }
+
+    /** One item of a response: a blob and the ranges asked of it. */
+    private record Item(long index, Hash hash, ChunkRanges ranges) {}
+
+    private static final class ProviderFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ProviderFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private void attempt(EndpointAddr provider, HashAndFormat content, ChunkRanges wanted, Progress progress)
+            throws ProviderFailure, IOException {
+        EndpointId id = provider.id();
+        progress.emit(DownloadProgress.Phase.CONNECTING, id, null, -1, null);
+        Connection conn;
+        try {
+            conn = endpoint.connect(provider, BlobsProtocol.ALPN);
+        } catch (IOException e) {
+            throw new ProviderFailure("cannot connect: " + e.getMessage(), e);
+        }
+        String closeReason = "";
+        try {
+            // Normally one round; another only if a size claim replaced what was there before (see PartialBlob).
+            for (int round = 0; round < 3 && !done(content, wanted); round++) {
+                if (!requestMissing(conn, id, content, wanted, progress)) {
+                    break;
+                }
+            }
+        } catch (ProviderFailure f) {
+            closeReason = f.getMessage();
+            throw f;
+        } finally {
+            // We read the last bytes, so we close (iroh's convention); a failure is named for the peer's log.
+            conn.close(0, closeReason.length() > 200 ? closeReason.substring(0, 200) : closeReason);
+        }
+    }
+
+    /** Asks {@code conn} for everything still missing; false if nothing was. */
+    private boolean requestMissing(Connection conn, EndpointId id, HashAndFormat content, ChunkRanges wanted,
+                                   Progress progress) throws ProviderFailure, IOException {
+        boolean asked = false;
+        Hash root = content.hash();
+        if (!store.status(root).isComplete()) {
+            ChunkRanges missing = missing(root);
+            if (wanted != null) {
+                missing = missing.intersection(wanted);
+            }
+            if (!missing.isEmpty()) {
+                exchange(conn, id, new GetRequest(root, RangeSpecSeq.fromRanges(List.of(missing))),
+                        List.of(new Item(0, root, missing)), progress);
+                asked = true;
+            }
+        }
+        if (content.format() == BlobFormat.HASH_SEQ && store.status(root).isComplete()) {
+            List<Hash> children = children(root);
+            progress.children(children);
+            List<ChunkRanges> specs = new ArrayList<>();
+            List<Item> items = new ArrayList<>();
+            specs.add(ChunkRanges.empty());
+            Set<Hash> seen = new HashSet<>();
+            for (int i = 0; i < children.size(); i++) {
+                Hash child = children.get(i);
+                // A hash listed twice is fetched once.
+                ChunkRanges m = seen.add(child) ? missing(child) : ChunkRanges.empty();
+                specs.add(m);
+                if (!m.isEmpty()) {
+                    items.add(new Item(i + 1, child, m));
+                }
+            }
+            if (!items.isEmpty()) {
+                exchange(conn, id, new GetRequest(root, RangeSpecSeq.fromRanges(specs)), items, progress);
+                asked = true;
+            }
+        }
+        return asked;
+    }
+
+    /** What the store lacks of {@code hash}: all for an absent blob, nothing for a complete one. */
+    private ChunkRanges missing(Hash hash) throws IOException {
+        BlobStatus st = store.status(hash);
+        if (st.isComplete()) {
+            return ChunkRanges.empty();
+        }
+        if (st instanceof BlobStatus.Partial p) {
+            return p.sizeVerified() ? ChunkRanges.of(0, chunks(p.size())).difference(p.present())
+                    : ChunkRanges.all().difference(p.present());
+        }
+        return ChunkRanges.all();
+    }
+
+    /** Sends one request and stores its response, item by item. */
+    private void exchange(Connection conn, EndpointId provider, GetRequest request, List<Item> items, Progress progress)
+            throws ProviderFailure, IOException {
+        BiStream s;
+        try {
+            s = conn.openBi();
+            s.send().writeAll(request.encode());
+            s.send().finish();
+        } catch (IOException e) {
+            throw new ProviderFailure("cannot send the request: " + e.getMessage(), e);
+        }
+        progress.emit(DownloadProgress.Phase.REQUESTING, provider, request.hash(), 0, request.toString());
+        Response in = new Response(s, progress);
+        try {
+            for (Item item : items) {
+                if (!in.fill()) {
+                    throw new ProviderFailure(item.index() == 0 ? "does not have blob " + item.hash()
+                            : "does not have child " + (item.index() - 1) + " (" + item.hash() + ")", null);
+                }
+                receiveBlob(in, provider, item, progress);
+            }
+            if (in.fill()) {
+                LOG.debug("provider {} sent {}+ bytes after the response to {}", provider.fmtShort(), in.buf.remaining(),
+                        request);
+            }
+        } catch (StreamResetException e) {
+            throw new ProviderFailure("reset the response stream with code " + BlobsProtocol.codeName(e.errorCode()), e);
+        } catch (ConnectionLostException e) {
+            throw new ProviderFailure("connection lost: " + e.getMessage(), e);
+        } catch (java.net.SocketTimeoutException e) {
+            throw new ProviderFailure("stalled: " + e.getMessage(), e);
+        } finally {
+            s.recv().close();
+        }
+    }
+
+    /** The response stream with a read buffer; the buffer is in read mode between calls. */
+    private static final class Response {
+        final BiStream stream;
+        final Progress progress;
+        final ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER).flip();
+        boolean fin;
+
+        Response(BiStream stream, Progress progress) {
+            this.stream = stream;
+            this.progress = progress;
+        }
+
+        /** Makes bytes available in {@link #buf}; false once the stream has ended. */
+        boolean fill() throws IOException {
+            if (buf.hasRemaining()) {
+                return true;
+            }
+            if (fin) {
+                return false;
+            }
+            buf.clear();
+            int n = stream.recv().read(buf);
+            buf.flip();
+            if (n < 0) {
+                fin = true;
+                return false;
+            }
+            progress.wire += n;
+            return true;
+        }
+    }
+
+    private void receiveBlob(Response in, EndpointId provider, Item item, Progress progress)
+            throws ProviderFailure, IOException {
+        BaoDecoder decoder = new BaoDecoder(item.hash().toBytes(), item.ranges());
+        Optional<PartialBlob> writer = store.openPartial(item.hash());
+        try (PartialBlob w = writer.orElse(null)) {
+            progress.startBlob(item, w);
+            while (!decoder.isDone()) {
+                if (!in.fill()) {
+                    decoder.finish(); // throws TRUNCATED
+                }
+                for (BaoEvent e; (e = decoder.feed(in.buf)) != null; ) {
+                    if (w != null) {
+                        w.write(e);
+                    }
+                    if (e instanceof BaoEvent.Size) {
+                        progress.startBlob(item, w); // a new claim may have dropped what was there
+                    }
+                    if (e instanceof BaoEvent.Leaf l) {
+                        progress.verified(provider, item, decoder.size(), l.data().remaining());
+                    }
+                }
+            }
+            progress.blobDone(provider, item, w == null || w.commit());
+        } catch (BaoDecodeException e) {
+            throw new ProviderFailure("sent data that fails verification (" + e.getMessage() + ")", e);
+        } catch (SizeConflictException e) {
+            throw new ProviderFailure(e.getMessage(), e);
+        }
+    }
+
+    /** Counts and progress events for one download. */
+    private final class Progress {
+        final HashAndFormat content;
+        final DownloadListener listener;
+        /** Sizes and present bytes of the blobs known, by index. */
+        final Map<Long, long[]> blobs = new LinkedHashMap<>();
+        final Map<Long, Hash> hashes = new HashMap<>();
+        long received;
+        long wire;
+        long sinceEvent;
+
+        Progress(HashAndFormat content, DownloadListener listener) {
+            this.content = content;
+            this.listener = listener;
+            hashes.put(0L, content.hash());
+            refresh(0L, content.hash());
+        }
+
+        private void refresh(long index, Hash hash) {
+            BlobStatus st = store.status(hash);
+            if (st instanceof BlobStatus.Complete c) {
+                blobs.put(index, new long[] {c.size(), c.size()});
+            } else if (st instanceof BlobStatus.Partial p) {
+                long size = p.size();
+                blobs.put(index, new long[] {size, partialBytes(p)});
+            } else {
+                blobs.put(index, new long[] {-1, 0});
+            }
+        }
+
+        private long partialBytes(BlobStatus.Partial p) {
+            long n = 0;
+            for (long[] r : p.present().ranges()) {
+                long s = r[0] * 1024;
+                long e = r[1] == -1 ? p.size() : Math.min(p.size(), r[1] * 1024);
+                n += Math.max(0, e - s);
+            }
+            return n;
+        }
+
+        void children(List<Hash> children) {
+            Set<Hash> seen = new HashSet<>();
+            for (int i = 0; i < children.size(); i++) {
+                if (seen.add(children.get(i))) {
+                    hashes.put(i + 1L, children.get(i));
+                    refresh(i + 1L, children.get(i));
+                }
+            }
+        }
+
+        void refreshTotals() {
+            for (Map.Entry<Long, Hash> e : hashes.entrySet()) {
+                refresh(e.getKey(), e.getValue());
+            }
+        }
+
+        void startBlob(Item item, PartialBlob w) {
+            hashes.put(item.index(), item.hash());
+            if (w != null) {
+                blobs.put(item.index(), new long[] {w.size(), w.presentBytes()});
+            } else {
+                blobs.putIfAbsent(item.index(), new long[] {-1, 0});
+            }
+        }
+
+        void verified(EndpointId provider, Item item, long size, int bytes) {
+            long[] b = blobs.get(item.index());
+            b[0] = size;
+            b[1] += bytes;
+            received += bytes;
+            BulkHashing.hashed(bytes);
+            sinceEvent += bytes;
+            if (sinceEvent >= PROGRESS_STEP) {
+                sinceEvent = 0;
+                emit(DownloadProgress.Phase.RECEIVING, provider, item.hash(), item.index(), null);
+            }
+        }
+
+        void blobDone(EndpointId provider, Item item, boolean complete) {
+            refresh(item.index(), item.hash());
+            sinceEvent = 0;
+            emit(complete ? DownloadProgress.Phase.BLOB_DONE : DownloadProgress.Phase.RECEIVING, provider, item.hash(),
+                    item.index(), null);
+        }
+
+        long total() {
+            long t = 0;
+            for (long[] b : blobs.values()) {
+                if (b[0] < 0) {
+                    return -1;
+                }
+                t += b[0];
+            }
+            return t;
+        }
+
+        long verifiedTotal() {
+            long v = 0;
+            for (long[] b : blobs.values()) {
+                v += b[1];
+            }
+            return v;
+        }
+
+        int blobCount() {
+            return blobs.size();
+        }
+
+        void emit(DownloadProgress.Phase phase, EndpointId provider, Hash hash, long index, String message) {
+            try {
+                listener.onProgress(new DownloadProgress(phase, provider, hash, index, verifiedTotal(), total(), message));
+            } catch (RuntimeException e) {
+                LOG.warn("download listener failed", e);
+            }
+        }
+    }
+}

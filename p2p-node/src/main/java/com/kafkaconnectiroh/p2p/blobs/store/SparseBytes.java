@@ -1,0 +1,136 @@
+package com.kafkaconnectiroh.p2p.blobs.store;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A growable byte space in 64 KiB pages allocated on first write, so a claimed size costs nothing until data
+ * arrives; unwritten bytes read as zero. Positional reads are safe from several threads once writing is done.
+ */
+final class SparseBytes {
+    private static final int PAGE_SHIFT = 16;
+    private static final int PAGE = 1 << PAGE_SHIFT;
+
+    private byte[][] pages = new byte[0][];
+    private long length;
+
+    static SparseBytes of(byte[] data) {
+        SparseBytes s = new SparseBytes();
+        s.write(0, ByteBuffer.wrap(data));
+        return s;
+    }
+
+    /** Reads {@code in} to its end. */
+    static SparseBytes readFrom(InputStream in) throws IOException {
+        SparseBytes s = new SparseBytes();
+        byte[] buf = new byte[PAGE];
+        for (int n; (n = in.readNBytes(buf, 0, PAGE)) > 0; ) {
+            s.write(s.length, ByteBuffer.wrap(buf, 0, n));
+        }
+        return s;
+    }
+
+    /** One past the highest byte written. */
+    long length() {
+        return length;
+    }
+
+    void write(long offset, ByteBuffer src) {
+        long pos = offset;
+        while (src.hasRemaining()) {
+            int page = Math.toIntExact(pos >>> PAGE_SHIFT);
+            if (page >= pages.length) {
+                pages = Arrays.copyOf(pages, Math.max(page + 1, pages.length * 2));
+            }
+            if (pages[page] == null) {
+                pages[page] = new byte[PAGE];
+            }
+            int at = (int) (pos & (PAGE - 1));
+            int n = Math.min(PAGE - at, src.remaining());
+            src.get(pages[page], at, n);
+            pos += n;
+        }
+        length = Math.max(length, pos);
+    }
+
+    void read(long offset, byte[] dst, int off, int len) throws EOFException {
+        if (offset + len > length) {
+            throw new EOFException("read of " + len + " bytes at " + offset + " past the end (" + length + ")");
+        }
+        long pos = offset;
+        int done = 0;
+        while (done < len) {
+            int page = (int) (pos >>> PAGE_SHIFT);
+            int at = (int) (pos & (PAGE - 1));
+            int n = Math.min(PAGE - at, len - done);
+            byte[] p = pages[page];
+            if (p == null) {
+                Arrays.fill(dst, off + done, off + done + n, (byte) 0);
+            } else {
+                System.arraycopy(p, at, dst, off + done, n);
+            }
+            pos += n;
+            done += n;
+        }
+    }
+
+    /** Drops bytes from {@code newLength} on. */
+    void truncate(long newLength) {
+        if (newLength >= length) {
+            return;
+        }
+        int keep = (int) ((newLength + PAGE - 1) >>> PAGE_SHIFT);
+        for (int i = keep; i < pages.length; i++) {
+            pages[i] = null;
+        }
+        if (keep > 0 && pages[keep - 1] != null && (newLength & (PAGE - 1)) != 0) {
+            Arrays.fill(pages[keep - 1], (int) (newLength & (PAGE - 1)), PAGE, (byte) 0);
+        }
+        length = newLength;
+    }
+
+    /** The first {@code n} bytes as one array. */
+    byte[] toArray(int n) throws EOFException {
+        byte[] out = new byte[n];
+        if (n > 0) {
+            read(0, out, 0, Math.toIntExact(Math.min(n, length)));
+        }
+        return out;
+    }
+
+    long allocatedBytes() {
+        long n = 0;
+        for (byte[] p : pages) {
+            if (p != null) {
+                n += PAGE;
+            }
+        }
+        return n;
+    }
+
+    InputStream inputStream() {
+        return new InputStream() {
+            private long pos;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (pos >= length) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, length - pos);
+                SparseBytes.this.read(pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+    }
+}

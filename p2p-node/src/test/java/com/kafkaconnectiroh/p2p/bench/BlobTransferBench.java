@@ -1,0 +1,226 @@
+package com.kafkaconnectiroh.p2p.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.kafkaconnectiroh.p2p.blobs.BlobTicket;
+import com.kafkaconnectiroh.p2p.blobs.Blobs;
+import com.kafkaconnectiroh.p2p.blobs.BlobsProtocol;
+import com.kafkaconnectiroh.p2p.blobs.DownloadListener;
+import com.kafkaconnectiroh.p2p.blobs.DownloadResult;
+import com.kafkaconnectiroh.p2p.blobs.Hash;
+import com.kafkaconnectiroh.p2p.blobs.store.FsBlobStore;
+import com.kafkaconnectiroh.p2p.crypto.Blake3;
+import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
+import com.kafkaconnectiroh.p2p.endpoint.Router;
+import com.kafkaconnectiroh.p2p.interop.IrohPeer;
+import com.kafkaconnectiroh.p2p.interop.IrohVersion;
+import com.kafkaconnectiroh.p2p.interop.PeerOption;
+import com.kafkaconnectiroh.p2p.interop.Pattern;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One blob (1 GiB by default) over loopback through the iroh-blobs protocol in all four pairings: Java → Java,
+ * iroh 0.35 → Java, Java → iroh 0.35, iroh 0.35 → iroh 0.35 (the reference). Every receiver verifies as it
+ * stores (BAO) and writes to a file store on disk. Times are wall clock from request to complete, taken by the
+ * receiving side (Java: the download call; iroh: the harness's {@code blob-download} {@code ms}). Prints MB/s
+ * (10^6 bytes) and ratios to iroh → iroh; asserts nothing.
+ *
+ * <p>The JVM is warmed first by an untimed Java → Java transfer ({@code warmupMib}): JIT compilation of the QUIC,
+ * BAO and store paths and the BLAKE3 SIMD kernel's warm-up otherwise dominate the first seconds (a cold
+ * {@code p2p-node blob get} pays that once). iroh needs no warm-up.
+ *
+ * <p>The harness's iroh nodes keep blobs in memory ({@code Iroh.memory}); Java nodes use a file store (flushed to
+ * disk, as a real node) unless {@code -Dbench.store=mem}.
+ *
+ * <p>Args: {@code [mib=1024] [runs=1] [warmupMib=256] [dir=/tmp]}. Needs the harness's node_modules and about
+ * 8× the size on disk.
+ */
+public final class BlobTransferBench {
+    public static void main(String[] args) throws Exception {
+        long mib = args.length > 0 ? Long.parseLong(args[0]) : 1024;
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        long warmupMib = args.length > 2 ? Long.parseLong(args[2]) : 256;
+        Path base = Files.createTempDirectory(Path.of(args.length > 3 ? args[3] : System.getProperty("java.io.tmpdir")),
+                "blob-bench");
+        long size = mib << 20;
+        System.out.printf(Locale.ROOT, "BlobTransferBench: %d MiB, %d run(s), %d cores, BLAKE3 %s, Java store %s, load average %.2f%n",
+                mib, runs, Runtime.getRuntime().availableProcessors(), Blake3.implementation(), MEM ? "memory" : "files",
+                loadAverage());
+        Map<String, double[]> results = new LinkedHashMap<>();
+        try {
+            if (warmupMib > 0) {
+                Path warm = base.resolve("warmup.bin");
+                writePattern(warm, 8, warmupMib << 20);
+                double w = javaToJava(base, warm, warmupMib << 20, 99);
+                System.out.printf(Locale.ROOT, "  warm-up: Java -> Java %d MiB at %.1f MB/s (BLAKE3 now %s)%n", warmupMib, w,
+                        Blake3.activeImplementation());
+                Files.delete(warm);
+            }
+            Path file = base.resolve("source.bin");
+            writePattern(file, 7, size);
+            for (int r = 0; r < runs; r++) {
+                final int run = r;
+                measure(results, "iroh -> iroh", run, () -> irohToIroh(base, file, size));
+                measure(results, "iroh -> Java", run, () -> irohToJava(base, file, size, run));
+                measure(results, "Java -> iroh", run, () -> javaToIroh(base, file, size, run));
+                measure(results, "Java -> Java", run, () -> javaToJava(base, file, size, run));
+            }
+        } finally {
+            deleteTree(base);
+        }
+        double ref = best(results.get("iroh -> iroh"));
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-14s %10s %10s %10s%n", "pairing", "best MB/s", "runs", "vs iroh->iroh");
+        for (Map.Entry<String, double[]> e : results.entrySet()) {
+            double b = best(e.getValue());
+            StringBuilder all = new StringBuilder();
+            for (double v : e.getValue()) {
+                if (v > 0) {
+                    all.append(all.length() == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.0f", v));
+                }
+            }
+            System.out.printf(Locale.ROOT, "%-14s %10.1f %10s %10.2fx%n", e.getKey(), b, all, ref > 0 ? b / ref : 0);
+        }
+        System.out.printf(Locale.ROOT, "load average after: %.2f%n", loadAverage());
+        System.exit(0);
+    }
+
+    private interface Transfer {
+        double mbPerSec() throws Exception;
+    }
+
+    private static void measure(Map<String, double[]> results, String name, int run, Transfer t) {
+        double[] r = results.computeIfAbsent(name, k -> new double[64]);
+        try {
+            r[run] = t.mbPerSec();
+            System.out.printf(Locale.ROOT, "  %-14s run %d: %8.1f MB/s (load %.2f)%n", name, run + 1, r[run], loadAverage());
+        } catch (Exception e) {
+            System.out.printf(Locale.ROOT, "  %-14s run %d: FAILED %s%n", name, run + 1, e);
+        }
+    }
+
+    private static double irohToIroh(Path base, Path file, long size) {
+        try (IrohPeer a = IrohPeer.start(IrohVersion.V035, PeerOption.name("bench-provider"),
+                PeerOption.callTimeout(Duration.ofMinutes(30)));
+                IrohPeer b = IrohPeer.start(IrohVersion.V035, PeerOption.name("bench-getter"),
+                        PeerOption.callTimeout(Duration.ofMinutes(30)))) {
+            String hash = a.call("blob-add", "path", file.toString()).get("hashHex").asText();
+            String ticket = a.call("blob-ticket", "hash", hash, "format", "raw").get("ticket").asText();
+            JsonNode r = b.call("blob-download", IrohPeer.params("ticket", ticket, "timeoutMs", 1_800_000));
+            check(r.get("complete").asBoolean(), "iroh getter not complete: " + r);
+            return size / 1e6 / (r.get("ms").asDouble() / 1000);
+        }
+    }
+
+    private static double irohToJava(Path base, Path file, long size, int run) throws IOException {
+        try (IrohPeer a = IrohPeer.start(IrohVersion.V035, PeerOption.name("bench-provider"),
+                PeerOption.callTimeout(Duration.ofMinutes(30)));
+                Node j = new Node(base.resolve("i2j-" + run))) {
+            String hash = a.call("blob-add", "path", file.toString()).get("hashHex").asText();
+            BlobTicket t = BlobTicket.parse(a.call("blob-ticket", "hash", hash, "format", "raw").get("ticket").asText());
+            long t0 = System.nanoTime();
+            DownloadResult r = j.blobs.download(t, DownloadListener.NONE);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            check(r.totalBytes() == size && j.blobs.status(Hash.parse(hash)).isComplete(), "Java getter: " + r);
+            return size / 1e6 / secs;
+        }
+    }
+
+    private static double javaToIroh(Path base, Path file, long size, int run) throws IOException {
+        try (Node j = new Node(base.resolve("j2i-" + run));
+                IrohPeer b = IrohPeer.start(IrohVersion.V035, PeerOption.name("bench-getter"),
+                        PeerOption.callTimeout(Duration.ofMinutes(30)))) {
+            Blobs.AddOutcome added = j.blobs.add(file);
+            String ticket = j.blobs.ticket(added.content()).toString();
+            JsonNode r = b.call("blob-download", IrohPeer.params("ticket", ticket, "timeoutMs", 1_800_000));
+            check(r.get("complete").asBoolean(), "iroh getter not complete: " + r);
+            return size / 1e6 / (r.get("ms").asDouble() / 1000);
+        }
+    }
+
+    private static double javaToJava(Path base, Path file, long size, int run) throws IOException {
+        try (Node p = new Node(base.resolve("j2j-p-" + run)); Node g = new Node(base.resolve("j2j-g-" + run))) {
+            Blobs.AddOutcome added = p.blobs.add(file);
+            long t0 = System.nanoTime();
+            DownloadResult r = g.blobs.download(p.blobs.ticket(added.content()), DownloadListener.NONE);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            check(r.totalBytes() == size && g.blobs.status(added.hash()).isComplete(), "Java getter: " + r);
+            return size / 1e6 / secs;
+        }
+    }
+
+    private static final boolean MEM = "mem".equals(System.getProperty("bench.store"));
+
+    /** A Java blobs node with a file store (or memory, see the class comment), serving. */
+    private static final class Node implements AutoCloseable {
+        final com.kafkaconnectiroh.p2p.blobs.store.BlobStore store;
+        final Endpoint endpoint;
+        final Router router;
+        final Blobs blobs;
+        final Path dir;
+
+        Node(Path dir) throws IOException {
+            this.dir = dir;
+            store = MEM ? new com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore() : FsBlobStore.open(dir);
+            endpoint = Endpoint.builder().bindAddr(new InetSocketAddress("127.0.0.1", 0)).bind();
+            blobs = new Blobs(endpoint, store);
+            router = Router.builder(endpoint).accept(BlobsProtocol.ALPN, blobs.provider()).spawn();
+        }
+
+        @Override
+        public void close() throws IOException {
+            router.close();
+            store.close();
+            if (Files.exists(dir)) {
+                deleteTree(dir); // keeps the disk use to a few copies of the blob
+            }
+        }
+    }
+
+    private static void writePattern(Path file, int seed, long size) throws IOException {
+        Pattern p = new Pattern(seed);
+        byte[] buf = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long done = 0; done < size; done += buf.length) {
+                int n = (int) Math.min(buf.length, size - done);
+                p.next(buf, 0, n);
+                out.write(buf, 0, n);
+            }
+        }
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException(what);
+        }
+    }
+
+    private static double best(double[] r) {
+        double b = 0;
+        if (r != null) {
+            for (double v : r) {
+                b = Math.max(b, v);
+            }
+        }
+        return b;
+    }
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,451 @@
+package com.kafkaconnectiroh.p2p.blobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.kafkaconnectiroh.p2p.base.EndpointAddr;
+import com.kafkaconnectiroh.p2p.base.SecretKey;
+import com.kafkaconnectiroh.p2p.base.SocketAddrs;
+import com.kafkaconnectiroh.p2p.blobs.bao.BaoDecoder;
+import com.kafkaconnectiroh.p2p.blobs.bao.BaoEncoder;
+import com.kafkaconnectiroh.p2p.blobs.bao.BaoEvent;
+import com.kafkaconnectiroh.p2p.blobs.bao.BaoItem;
+import com.kafkaconnectiroh.p2p.blobs.bao.BaoTree;
+import com.kafkaconnectiroh.p2p.blobs.bao.ChunkRanges;
+import com.kafkaconnectiroh.p2p.blobs.bao.Outboard;
+import com.kafkaconnectiroh.p2p.blobs.bao.RangeSpecSeq;
+import com.kafkaconnectiroh.p2p.blobs.bao.ResponseTraversal;
+import com.kafkaconnectiroh.p2p.blobs.store.BlobStatus;
+import com.kafkaconnectiroh.p2p.blobs.store.GcResult;
+import com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore;
+import com.kafkaconnectiroh.p2p.blobs.store.TagOption;
+import com.kafkaconnectiroh.p2p.endpoint.BiStream;
+import com.kafkaconnectiroh.p2p.endpoint.Connection;
+import com.kafkaconnectiroh.p2p.endpoint.StreamResetException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Our provider and downloader against each other over real QUIC on loopback. */
+class BlobsProtocolTest {
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @TempDir
+    Path tmp;
+
+    private <T extends AutoCloseable> T track(T t) {
+        open.add(t);
+        return t;
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    static byte[] data(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void rawBlobsOfEverySizeArriveVerified() throws Exception {
+        BlobPeer provider = track(BlobPeer.start());
+        BlobPeer client = track(BlobPeer.start());
+        for (int size : new int[] {0, 1, 1024, 1025, 16384, 16385, 1 << 20, 3_000_001}) {
+            byte[] d = data(size, size);
+            Blobs.AddOutcome added = provider.blobs.add(d);
+            assertEquals(Hash.of(d), added.hash());
+            assertTrue(added.tag().startsWith("auto-"));
+            List<DownloadProgress> events = new CopyOnWriteArrayList<>();
+            DownloadResult r = client.blobs.download(provider.blobs.ticket(added.content()), events::add);
+            assertEquals(size, r.totalBytes());
+            assertEquals(size, r.receivedBytes());
+            assertTrue(r.wireBytes() >= size + 8);
+            assertArrayEquals(d, client.blobs.read(added.hash()), "size " + size);
+            assertEquals(added.content(), client.store.tag(r.tag()).orElseThrow());
+            DownloadProgress last = events.get(events.size() - 1);
+            assertEquals(DownloadProgress.Phase.DONE, last.phase());
+            assertEquals(size, last.verifiedBytes());
+            assertEquals(size, last.totalBytes());
+            assertEquals(DownloadProgress.Phase.CONNECTING, events.get(0).phase());
+            assertTrue(events.stream().anyMatch(e -> e.phase() == DownloadProgress.Phase.BLOB_DONE));
+            long prev = -1;
+            for (DownloadProgress e : events) {
+                assertTrue(e.verifiedBytes() >= prev, events.toString());
+                prev = e.verifiedBytes();
+            }
+            // Already here: nothing is fetched again.
+            DownloadResult again = client.blobs.download(provider.blobs.ticket(added.content()), DownloadListener.NONE);
+            assertEquals(0, again.receivedBytes());
+        }
+        assertEquals(List.of(GetRequest.single(Hash.of(data(0, 0))).hash()), List.of(provider.requests.get(0).hash()));
+        assertEquals(GetRequest.ranges(Hash.of(data(0, 0)), ChunkRanges.all()), provider.requests.get(0));
+    }
+
+    @Test
+    void collectionsArriveWithAllChildren() throws Exception {
+        BlobPeer provider = track(BlobPeer.start());
+        BlobPeer client = track(BlobPeer.start());
+        List<String> names = List.of("a.txt", "dir/b.bin", "empty", "same-as-a.txt");
+        byte[] a = data(5000, 1);
+        List<byte[]> contents = List.of(a, data(200_000, 2), new byte[0], a);
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            Path f = tmp.resolve("src" + i);
+            Files.write(f, contents.get(i));
+            files.add(f);
+        }
+        Blobs.AddOutcome col = provider.blobs.addFiles(names, files, TagOption.named("my-files"));
+        assertEquals(BlobFormat.HASH_SEQ, col.content().format());
+        // A child is already here: only the others travel.
+        client.blobs.add(data(200_000, 2));
+        DownloadResult r = client.blobs.download(provider.blobs.ticket(col.content()), DownloadListener.NONE);
+        assertEquals(5, r.blobs(), "hash sequence, meta and three distinct entries (one is listed twice)");
+        Collection got = client.blobs.collection(col.hash());
+        assertEquals(names, got.entries().stream().map(Collection.Entry::name).toList());
+        List<Path> out = client.blobs.exportCollection(col.hash(), tmp.resolve("out"));
+        for (int i = 0; i < names.size(); i++) {
+            assertArrayEquals(contents.get(i), Files.readAllBytes(out.get(i)), names.get(i));
+            assertEquals(tmp.resolve("out").resolve(names.get(i)), out.get(i));
+        }
+        // Two requests: the root, then the children still missing (not b.bin, not a's second listing).
+        assertEquals(2, provider.requests.size());
+        RangeSpecSeq children = provider.requests.get(1).ranges();
+        assertTrue(children.get(0).isEmpty());
+        assertTrue(children.get(1).isAll(), "meta");
+        assertTrue(children.get(2).isAll(), "a.txt");
+        assertTrue(children.get(3).isEmpty(), "b.bin is here already");
+        assertTrue(children.get(4).isAll(), "empty");
+        assertTrue(children.get(5).isEmpty(), "a.txt again");
+        // The tag on the hash sequence keeps the children through garbage collection.
+        client.store.gc();
+        assertArrayEquals(a, client.blobs.read(got.entries().get(0).hash()));
+        assertThrows(IOException.class, () -> Blobs.safeChild(tmp, "../escape"));
+        assertThrows(IOException.class, () -> Blobs.safeChild(tmp, "/etc/passwd"));
+        assertThrows(IOException.class, () -> Blobs.safeChild(tmp, "a//b"));
+    }
+
+    @Test
+    void rangeRequestsReturnExactlyTheRequestedChunks() throws Exception {
+        BlobPeer provider = track(BlobPeer.start());
+        BlobPeer client = track(BlobPeer.start());
+        byte[] d = data(1 << 20, 3);
+        Hash h = provider.blobs.add(d).hash();
+        ChunkRanges middle = ChunkRanges.of(3, 5).union(ChunkRanges.of(40, 41));
+        client.blobs.downloader().downloadRanges(h, middle, List.of(provider.addr()), DownloadListener.NONE);
+        BlobStatus.Partial p = assertInstanceOf(BlobStatus.Partial.class, client.store.status(h));
+        assertEquals(middle, p.present());
+        assertFalse(p.sizeVerified());
+        assertEquals(List.of(GetRequest.ranges(h, middle)), provider.requests, "one request for one range download");
+        // Asking past the end brings the last chunk, the size proof, and nothing else past what exists.
+        ChunkRanges wanted = middle.union(ChunkRanges.of(1000, 1024));
+        client.blobs.downloader().downloadRanges(h, middle.union(ChunkRanges.from(1000)), List.of(provider.addr()),
+                DownloadListener.NONE);
+        p = assertInstanceOf(BlobStatus.Partial.class, client.store.status(h));
+        assertEquals(wanted, p.present());
+        assertTrue(p.sizeVerified(), "chunk 1023 is the last: it proves the size");
+        assertEquals(GetRequest.ranges(h, ChunkRanges.from(1000)), provider.requests.get(1), "only what was missing");
+        // On the wire: leaves for exactly those chunks, each verified.
+        Connection c = connect(client, provider);
+        try {
+            BiStream s = c.openBi();
+            s.send().writeAll(GetRequest.ranges(h, wanted).encode());
+            s.send().finish();
+            byte[] resp = s.recv().readToEnd(1 << 22);
+            assertArrayEquals(BaoEncoder.encode(d, Outboard.compute(d), wanted), resp);
+            ChunkRanges leaves = ChunkRanges.empty();
+            for (BaoEvent e : BaoDecoder.decodeAll(h.toBytes(), wanted, resp)) {
+                if (e instanceof BaoEvent.Leaf l) {
+                    leaves = leaves.union(ChunkRanges.ofBytes(l.offset(), l.offset() + l.data().remaining()));
+                    byte[] got = new byte[l.data().remaining()];
+                    l.data().get(got);
+                    assertArrayEquals(java.util.Arrays.copyOfRange(d, (int) l.offset(), (int) l.offset() + got.length), got);
+                }
+            }
+            assertEquals(wanted, leaves);
+        } finally {
+            c.close();
+        }
+    }
+
+    private Connection connect(BlobPeer from, BlobPeer to) throws IOException {
+        return from.endpoint.connect(to.addr(), BlobsProtocol.ALPN);
+    }
+
+    /** Sends raw request bytes and returns what comes back (or the reset). */
+    private static byte[] exchange(Connection c, byte[] request) throws IOException {
+        BiStream s = c.openBi();
+        s.send().writeAll(request);
+        s.send().finish();
+        return s.recv().readToEnd(1 << 20);
+    }
+
+    @Test
+    void unknownMalformedAndOversizedRequestsGetCleanAnswers() throws Exception {
+        BlobPeer provider = track(BlobPeer.start());
+        BlobPeer client = track(BlobPeer.start());
+        Hash known = provider.blobs.add(data(3000, 1)).hash();
+        Hash unknown = Hash.of(new byte[] {1, 2, 3});
+        Connection c = connect(client, provider);
+        try {
+            // Unknown hash: FIN, not one byte (as iroh 0.35).
+            assertEquals(0, exchange(c, GetRequest.single(unknown).encode()).length);
+            // A hash sequence request on a raw blob: its data, then FIN where the children would start.
+            byte[] rootThenNothing = exchange(c, GetRequest.all(known).encode());
+            assertEquals(8 + 3000, rootThenNothing.length);
+            List<byte[]> malformed = List.of(
+                    new byte[0],
+                    new byte[] {0, 1, 2},                                      // hash cut short
+                    concat(GetRequest.single(known).encode(), new byte[] {0}), // trailing byte
+                    concat(new byte[] {1}, GetRequest.single(known).encode()), // Observe (0.103), not served
+                    concat(new byte[] {9}, GetRequest.single(known).encode()), // GetMany (0.103)
+                    concat(concat(new byte[] {0}, known.toBytes()),              // runs overflowing u64
+                            new byte[] {1, 0, 2, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+                                (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 5}));
+            for (byte[] m : malformed) {
+                StreamResetException e = assertThrows(StreamResetException.class, () -> exchange(c, m),
+                        com.kafkaconnectiroh.p2p.base.Hex.encode(m));
+                assertEquals(BlobsProtocol.ERR_MALFORMED, e.errorCode());
+                assertFalse(e.stoppedByPeer());
+            }
+            // Oversized: the provider sends STOP_SENDING and RESET_STREAM, both ERR_LIMIT. The writer sees the stop
+            // unless all of the request was buffered before it came; the reader always sees the reset.
+            byte[] huge = new byte[BlobsProtocol.MAX_REQUEST_SIZE + 1000];
+            BiStream s = c.openBi();
+            try {
+                s.send().writeAll(huge);
+                s.send().finish();
+            } catch (StreamResetException stopped) {
+                assertTrue(stopped.stoppedByPeer());
+                assertEquals(BlobsProtocol.ERR_LIMIT, stopped.errorCode());
+            }
+            StreamResetException e = assertThrows(StreamResetException.class, () -> s.recv().readToEnd(1 << 20));
+            assertEquals(BlobsProtocol.ERR_LIMIT, e.errorCode());
+            assertFalse(e.stoppedByPeer());
+            java.util.OptionalLong stop = s.send().stopped().get();
+            assertTrue(stop.isEmpty() || stop.getAsLong() == BlobsProtocol.ERR_LIMIT, stop.toString());
+            // The connection is still fine.
+            assertEquals(8 + 3000, exchange(c, GetRequest.single(known).encode()).length);
+        } finally {
+            c.close();
+        }
+        assertEquals(malformedCount() + 1, provider.rejections.size(), provider.rejections.toString());
+        assertTrue(provider.rejections.get(provider.rejections.size() - 1).startsWith("2 request of more than"));
+        // The downloader reports what happened per provider.
+        DownloadException ex = assertThrows(DownloadException.class, () -> client.blobs.download(
+                HashAndFormat.raw(unknown), List.of(provider.addr()), TagOption.auto(), DownloadListener.NONE));
+        assertTrue(ex.getMessage().contains("does not have blob " + unknown), ex.getMessage());
+        assertEquals(BlobStatus.ABSENT.getClass(), client.store.status(unknown).getClass());
+    }
+
+    private static int malformedCount() {
+        return 6;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** Where blob byte {@code offset} sits in the response to {@code ranges} (a leaf's data, after the size). */
+    static long responsePosition(long size, ChunkRanges ranges, long offset) {
+        long pos = 8;
+        ResponseTraversal t = new ResponseTraversal(new BaoTree(size), ranges);
+        while (t.hasNext()) {
+            BaoItem item = t.next();
+            if (item instanceof BaoItem.Leaf l) {
+                if (offset >= l.offset() && offset < l.offset() + l.size()) {
+                    return pos + offset - l.offset();
+                }
+                pos += l.size();
+            } else {
+                pos += BaoTree.PAIR_LEN;
+            }
+        }
+        throw new IllegalArgumentException("offset " + offset + " not in the response");
+    }
+
+    /**
+     * A provider that sends the honest response with one bit flipped at blob byte {@code corruptAt} (for the first
+     * blob of a request), as a liar or a broken disk would.
+     */
+    static com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler corrupting(byte[] d, long corruptAt, AtomicInteger served) {
+        return corrupting(d, (ranges) -> responsePosition(d.length, ranges.truncate(d.length), corruptAt), served);
+    }
+
+    /** Where, in the response to some ranges, to flip a bit. */
+    interface Flip {
+        long position(ChunkRanges ranges);
+    }
+
+    /** Position of the first byte of the parent over chunks starting at {@code startChunk} spanning {@code chunks}. */
+    static long parentPosition(long size, ChunkRanges ranges, long startChunk, long chunks) {
+        long pos = 8;
+        ResponseTraversal t = new ResponseTraversal(new BaoTree(size), ranges);
+        while (t.hasNext()) {
+            BaoItem item = t.next();
+            if (item instanceof BaoItem.Parent p) {
+                if (p.startChunk() == startChunk && p.chunks() == chunks) {
+                    return pos;
+                }
+                pos += BaoTree.PAIR_LEN;
+            } else {
+                pos += ((BaoItem.Leaf) item).size();
+            }
+        }
+        throw new IllegalArgumentException("no parent " + startChunk + "+" + chunks + " in the response");
+    }
+
+    static com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler corrupting(byte[] d, Flip flip, AtomicInteger served) {
+        Outboard ob = Outboard.compute(d);
+        return conn -> {
+            while (true) {
+                BiStream s;
+                try {
+                    s = conn.acceptBi(java.time.Duration.ZERO);
+                } catch (IOException e) {
+                    return;
+                }
+                GetRequest req = GetRequest.decode(s.recv().readToEnd(1 << 16));
+                ChunkRanges ranges = req.ranges().get(0).toChunkRanges();
+                byte[] resp = BaoEncoder.encode(d, ob, ranges);
+                resp[(int) flip.position(ranges)] ^= 0x10;
+                served.incrementAndGet();
+                s.send().writeAll(resp);
+                s.send().finish();
+            }
+        };
+    }
+
+    @Test
+    void corruptDataIsCaughtAtTheFirstBadBlockAndAnHonestProviderFinishes() throws Exception {
+        byte[] d = data(1_000_000, 4); // 62 blocks
+        Hash h = Hash.of(d);
+        long badBlock = 37;
+        AtomicInteger served = new AtomicInteger();
+        BlobPeer liar = track(BlobPeer.withHandler(corrupting(d, badBlock * BaoTree.BLOCK_LEN + 100, served)));
+        BlobPeer honest = track(BlobPeer.start());
+        honest.blobs.add(d);
+        BlobPeer client = track(BlobPeer.start());
+
+        // The liar alone: the download fails, nothing is complete, the blocks before the bad one are kept.
+        DownloadException e = assertThrows(DownloadException.class, () -> client.blobs.download(
+                HashAndFormat.raw(h), List.of(liar.addr()), TagOption.auto(), DownloadListener.NONE));
+        assertTrue(e.getMessage().contains("fails verification"), e.getMessage());
+        assertTrue(e.getMessage().contains("LEAF_HASH_MISMATCH"), e.getMessage());
+        BlobStatus.Partial p = assertInstanceOf(BlobStatus.Partial.class, client.store.status(h));
+        assertEquals(ChunkRanges.of(0, badBlock * BaoTree.BLOCK_CHUNKS), p.present());
+        assertFalse(p.sizeVerified());
+        assertTrue(client.store.openReader(h).isEmpty());
+
+        // Liar first, then the honest one: the honest one is asked only for what is missing.
+        List<DownloadProgress> events = new CopyOnWriteArrayList<>();
+        DownloadResult r = client.blobs.download(HashAndFormat.raw(h), List.of(liar.addr(), honest.addr()),
+                TagOption.named("fixed"), events::add);
+        assertEquals(2, served.get());
+        assertTrue(events.stream().anyMatch(ev -> ev.phase() == DownloadProgress.Phase.PROVIDER_FAILED
+                && ev.provider().equals(liar.endpoint.id())), events.toString());
+        assertEquals(List.of(GetRequest.ranges(h, ChunkRanges.from(badBlock * BaoTree.BLOCK_CHUNKS))), honest.requests);
+        assertEquals(d.length - badBlock * BaoTree.BLOCK_LEN, r.receivedBytes());
+        assertArrayEquals(d, client.blobs.read(h));
+    }
+
+    @Test
+    void aCorruptParentStopsTheDownloadBeforeAnythingUnderIt() throws Exception {
+        byte[] d = data(1_000_000, 14); // 977 chunks: root splits at 512, its right child (465 chunks) at 256
+        Hash h = Hash.of(d);
+        AtomicInteger served = new AtomicInteger();
+        // The parent over chunks 512..977: everything right of the middle hangs off it.
+        BlobPeer liar = track(BlobPeer.withHandler(corrupting(d,
+                ranges -> parentPosition(d.length, ranges.truncate(d.length), 512, 465), served)));
+        BlobPeer client = track(BlobPeer.start());
+        DownloadException e = assertThrows(DownloadException.class, () -> client.blobs.download(
+                HashAndFormat.raw(h), List.of(liar.addr()), TagOption.auto(), DownloadListener.NONE));
+        assertTrue(e.getMessage().contains("PARENT_HASH_MISMATCH"), e.getMessage());
+        BlobStatus.Partial p = assertInstanceOf(BlobStatus.Partial.class, client.store.status(h));
+        assertEquals(ChunkRanges.of(0, 512), p.present(), "the whole left half, nothing of the right");
+    }
+
+    @Test
+    void failOverPastUnreachableAndEmptyProviders() throws Exception {
+        byte[] d = data(100_000, 5);
+        BlobPeer empty = track(BlobPeer.start());
+        BlobPeer full = track(BlobPeer.start());
+        Hash h = full.blobs.add(d).hash();
+        BlobPeer client = track(BlobPeer.start());
+        EndpointAddr nobody = EndpointAddr.of(SecretKey.generate().publicKey(), null,
+                List.of(SocketAddrs.parse("127.0.0.1:9")));
+        List<DownloadProgress> events = new CopyOnWriteArrayList<>();
+        DownloadResult r = client.blobs.download(HashAndFormat.raw(h), List.of(nobody, empty.addr(), full.addr()),
+                TagOption.auto(), events::add);
+        assertEquals(d.length, r.totalBytes());
+        assertArrayEquals(d, client.blobs.read(h));
+        assertEquals(2, events.stream().filter(ev -> ev.phase() == DownloadProgress.Phase.PROVIDER_FAILED).count());
+    }
+
+    @Test
+    void garbageCollectionNeverTakesADownloadInProgress() throws Exception {
+        byte[] d = data(6_000_000, 6);
+        BlobPeer slow = track(BlobPeer.start(new MemBlobStore(),
+                BlobsProvider.Options.defaults().withMaxBytesPerSecond(4_000_000)));
+        Hash h = slow.blobs.add(d).hash();
+        BlobPeer client = track(BlobPeer.start());
+        Hash junk = client.blobs.add(data(1000, 1), TagOption.none()).hash();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger collections = new AtomicInteger();
+        AtomicBoolean seen = new AtomicBoolean();
+        List<String> problems = new CopyOnWriteArrayList<>();
+        Thread gc = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    GcResult r = client.store.gc();
+                    collections.incrementAndGet();
+                    BlobStatus st = client.store.status(h);
+                    if (st instanceof BlobStatus.Absent) {
+                        if (seen.get()) {
+                            problems.add("gc removed the blob being downloaded");
+                        }
+                    } else {
+                        seen.set(true);
+                    }
+                    Thread.sleep(5);
+                } catch (Exception e) {
+                    problems.add(e.toString());
+                }
+            }
+        });
+        gc.start();
+        try {
+            client.blobs.download(HashAndFormat.raw(h), List.of(slow.addr()), TagOption.named("keep"), DownloadListener.NONE);
+        } finally {
+            stop.set(true);
+            gc.join();
+        }
+        assertTrue(collections.get() > 20, "gc ran " + collections.get() + " times");
+        assertTrue(seen.get());
+        assertEquals(List.of(), problems);
+        assertEquals(BlobStatus.ABSENT, client.store.status(junk), "untagged blobs go");
+        client.store.gc();
+        assertArrayEquals(d, client.blobs.read(h));
+        assertNotNull(client.store.tag("keep").orElse(null));
+    }
+}
