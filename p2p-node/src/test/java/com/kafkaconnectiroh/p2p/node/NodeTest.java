@@ -1,0 +1,117 @@
+package com.kafkaconnectiroh.p2p.node;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.kafkaconnectiroh.p2p.blobs.Blobs;
+import com.kafkaconnectiroh.p2p.blobs.BlobTicket;
+import com.kafkaconnectiroh.p2p.blobs.DownloadListener;
+import com.kafkaconnectiroh.p2p.blobs.Hash;
+import com.kafkaconnectiroh.p2p.blobs.HashAndFormat;
+import com.kafkaconnectiroh.p2p.blobs.store.BlobStatus;
+import com.kafkaconnectiroh.p2p.endpoint.Connection;
+import com.kafkaconnectiroh.p2p.gossip.GossipEvent;
+import com.kafkaconnectiroh.p2p.gossip.GossipTopic;
+import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
+import com.kafkaconnectiroh.p2p.ping.Ping;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two real nodes on loopback: every protocol the node composes answers, and a data dir survives a restart. */
+@Timeout(120)
+class NodeTest {
+    private static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
+
+    @Test
+    void blobsGossipAndPingBetweenTwoNodes() throws Exception {
+        try (Node a = Node.builder().bindAddr(LOOPBACK).spawn();
+                Node b = Node.builder().bindAddr(LOOPBACK).spawn()) {
+            byte[] data = new byte[300_000];
+            new Random(7).nextBytes(data);
+            Blobs.AddOutcome added = a.blobs().add(data);
+            BlobTicket ticket = a.blobs().ticket(added.content());
+            b.blobs().download(ticket, DownloadListener.NONE);
+            assertArrayEquals(data, b.blobs().read(added.hash()));
+
+            TopicId topic = TopicId.fromName("node-test");
+            GossipTopic ta = a.gossip().subscribe(topic, List.of());
+            GossipTopic tb = b.gossip().subscribe(topic, List.of(a.addr()));
+            tb.joined().get(20, TimeUnit.SECONDS);
+            ta.joined().get(20, TimeUnit.SECONDS);
+            tb.broadcast("hello from b".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+            assertEquals("hello from b", new String(nextReceived(ta).content(), StandardCharsets.UTF_8));
+
+            Ping.Pong pong = a.ping().ping(a.endpoint(), b.addr(), Duration.ofSeconds(10));
+            assertEquals(b.id(), pong.remote());
+            assertEquals(1, b.ping().pingsReceived());
+        }
+    }
+
+    @Test
+    void dataDirKeepsIdentityAndBlobsAcrossRestarts(@TempDir Path dir) throws Exception {
+        byte[] data = "kept across restarts".getBytes(StandardCharsets.UTF_8);
+        Hash hash;
+        com.kafkaconnectiroh.p2p.base.EndpointId id;
+        try (Node first = Node.builder().dataDir(dir).bindAddr(LOOPBACK).spawn()) {
+            id = first.id();
+            hash = first.blobs().add(data).hash();
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("secret_key")));
+        assertTrue(Files.isDirectory(dir.resolve("blobs")));
+        try (Node second = Node.builder().dataDir(dir).bindAddr(LOOPBACK).spawn();
+                Node fetcher = Node.builder().bindAddr(LOOPBACK).spawn()) {
+            assertEquals(id, second.id());
+            assertInstanceOf(BlobStatus.Complete.class, second.blobs().status(hash));
+            assertTrue(second.blobs().tags().containsValue(HashAndFormat.raw(hash)), "auto tag kept: " + second.blobs().tags());
+            fetcher.blobs().download(second.blobs().ticket(HashAndFormat.raw(hash)), DownloadListener.NONE);
+            assertArrayEquals(data, fetcher.blobs().read(hash));
+        }
+    }
+
+    @Test
+    void closeStopsServingAndIsIdempotent() throws Exception {
+        try (Node client = Node.builder().bindAddr(LOOPBACK).spawn()) {
+            Node server = Node.builder().bindAddr(LOOPBACK).spawn();
+            Connection c = client.endpoint().connect(server.addr(), Blobs.ALPN, Duration.ofSeconds(10));
+            assertEquals(server.id(), c.remoteId());
+            c.close(0, "done");
+            server.close();
+            server.close();
+            assertTrue(server.isClosed());
+            assertTrue(server.endpoint().isClosed());
+            assertThrows(IOException.class,
+                    () -> client.endpoint().connect(server.addr(), Blobs.ALPN, Duration.ofSeconds(2)));
+        }
+    }
+
+    @Test
+    void unusableDataDirIsAClearErrorAndLeavesNothingRunning(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+        IOException e = assertThrows(IOException.class, () -> Node.builder().dataDir(file).bindAddr(LOOPBACK).spawn());
+        assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), "message: " + e.getMessage());
+    }
+
+    private static GossipEvent.Received nextReceived(GossipTopic topic) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            GossipEvent e = topic.next(Duration.ofSeconds(1));
+            if (e instanceof GossipEvent.Received r) {
+                return r;
+            }
+        }
+        throw new AssertionError("no message within 20 s");
+    }
+}
