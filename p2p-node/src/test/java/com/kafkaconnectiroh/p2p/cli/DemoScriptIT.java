@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The README's first command, as shipped: {@code p2p-node/bin/demo} runs {@code bin/p2p-node} on the packaged
- * {@code -cli} jar (serve, ping by ticket, speedtest both ways, SIGTERM). Runs in the integration-test phase,
+ * {@code -cli} jar (serve, ping by ticket, speedtest both ways, SIGTERM; blob send/get; gossip subscribe/publish).
+ * Runs in the integration-test phase,
  * after {@code package}.
  */
 @Timeout(180)
@@ -39,7 +40,7 @@ class DemoScriptIT {
     }
 
     @Test
-    void demoServesPingsAndSpeedtestsThenStops() throws Exception {
+    void demoServesPingsSpeedtestsSendsABlobAndGossips() throws Exception {
         String out = run(0, "bin/demo", "--bytes", "4MiB", "--warmup", "0");
         assertTrue(!out.contains("== building"), "the packaged jar is used, not rebuilt:\n" + out);
         assertTrue(Pattern.compile("^   ticket: endpoint[a-z2-7]+$", Pattern.MULTILINE).matcher(out).find(), out);
@@ -48,6 +49,11 @@ class DemoScriptIT {
         assertTrue(out.contains("--- 3 pings: 3 ok, 0 failed"), out);
         assertTrue(out.contains("\nupload: 4194304 bytes in ") && out.contains("\ndownload: 4194304 bytes in "), out);
         assertTrue(out.contains("stopping (SIGTERM): 3 pings answered") && out.contains("   stopped\n"), out);
+        assertTrue(Pattern.compile("^   blob[a-z2-7]+$", Pattern.MULTILINE).matcher(out).find(), out);
+        assertTrue(Pattern.compile("^p2p-node: verified 2\\.9 MiB \\(1 blob, ", Pattern.MULTILINE).matcher(out).find(), out);
+        assertTrue(out.contains("   received.bin is identical to photo.bin\n"), out);
+        assertTrue(out.contains("p2p-node: published 1 message(s) to topic "), out);
+        assertTrue(out.contains("   the subscriber printed: hello, gossip\n"), out);
         assertTrue(out.strip().endsWith("== demo done"), out);
     }
 
