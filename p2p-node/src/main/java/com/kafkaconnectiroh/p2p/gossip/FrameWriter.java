@@ -119,6 +119,7 @@ final class FrameWriter {
             return;
         }
         pump();
+        link.actor.sendQueueDrained();
     }
 
     private void markDone() {
@@ -132,5 +133,6 @@ final class FrameWriter {
         queue.clear();
         buf = null;
         link.writerDone(this);
+        link.actor.sendQueueDrained();
     }
 }

@@ -67,6 +67,10 @@ final class GossipActor {
     private final AddressBook addresses;
     private final Semaphore commandPermits;
     private final CompletableFuture<Boolean> shutdownDone = new CompletableFuture<>();
+    /** Broadcast futures held back while a connection's send queue is above half its bound, oldest first. */
+    private final ArrayDeque<CompletableFuture<Void>> paced = new ArrayDeque<>();
+    /** Counts the spells of pacing, so a spell's deadline does not release a later spell's futures. */
+    private long pacingSpell;
     private List<InetSocketAddress> ourAddrs;
     private boolean shuttingDown;
     private boolean stopping;
@@ -347,7 +351,56 @@ final class GossipActor {
         } else {
             handle(new InEvent.Command<>(h.id(), b));
         }
-        done.complete(null);
+        pace(done);
+    }
+
+    /**
+     * Completes a broadcast's future now, or, while some connection's send queue is above half of
+     * {@code maxQueuedBytes}, once the queues have drained below it: a sender that awaits its broadcasts goes at
+     * its neighbors' pace instead of filling their queues until the overflow rule cuts them. The wait is bounded by
+     * the linger time (a peer that stopped reading is then left to the overflow rule).
+     */
+    private void pace(CompletableFuture<Void> done) {
+        if (paced.isEmpty() && !sendQueuesHigh()) {
+            done.complete(null);
+            return;
+        }
+        paced.add(done);
+        if (paced.size() == 1) {
+            long spell = ++pacingSpell;
+            loop.schedule(settings.lingerNanos(), () -> {
+                if (spell == pacingSpell) {
+                    releasePaced();
+                }
+            });
+        }
+    }
+
+    private boolean sendQueuesHigh() {
+        long high = settings.maxQueuedBytes() / 2;
+        for (PeerState p : peers.values()) {
+            for (int i = 0; i < p.links.size(); i++) {
+                if (p.links.get(i).queuedBytes > high) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A send queue shrank (a write completed, a stream or connection ended): release paced broadcasts if due. */
+    void sendQueueDrained() {
+        if (!paced.isEmpty() && !sendQueuesHigh()) {
+            releasePaced();
+        }
+    }
+
+    private void releasePaced() {
+        pacingSpell++;
+        CompletableFuture<Void> f;
+        while ((f = paced.poll()) != null) {
+            f.complete(null);
+        }
     }
 
     /** The topic has a neighbor again: broadcast what was held (after the step that brought it up). */
@@ -543,6 +596,7 @@ final class GossipActor {
             }
         }
         forgetIfIdle(p);
+        sendQueueDrained();
         if (shuttingDown) {
             finishShutdownIfIdle();
         }
@@ -617,6 +671,7 @@ final class GossipActor {
             return;
         }
         stopping = true;
+        releasePaced();
         loop.stop();
         loop.terminated().whenComplete((v, e) -> shutdownDone.complete(clean));
     }

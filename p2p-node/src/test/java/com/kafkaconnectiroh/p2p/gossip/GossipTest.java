@@ -355,6 +355,33 @@ class GossipTest {
         assertArrayEquals(big, r.content());
     }
 
+    /**
+     * A sender that awaits each broadcast (as the CLI's publish does) must be slowed to the pace of its neighbors,
+     * not fill their send queues until the overflow rule cuts a neighbor that is reading all along.
+     */
+    @Test
+    void broadcastFuturesPaceAFastSenderToItsNeighbors() throws Exception {
+        JavaNode a = JavaNode.start(g -> g.maxQueuedBytes(64 << 10));
+        nodes.add(a);
+        JavaNode b = node("both");
+        TopicId topic = TopicId.fromName("paced");
+        GossipTopic ta = a.gossip.subscribe(topic);
+        int n = 3000;
+        GossipTopic tb = b.gossip.subscribe(topic, List.of(a.addr()), n + 16);
+        ta.joined().get(10, TimeUnit.SECONDS);
+        byte[] content = new byte[a.gossip.maxContentSize()];
+        java.util.Arrays.fill(content, (byte) 'x');
+        Set<String> want = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            byte[] id = String.format("%05d", i).getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(id, 0, content, 0, id.length);
+            want.add(new String(content, StandardCharsets.UTF_8));
+            ta.broadcast(content).get(30, TimeUnit.SECONDS);
+        }
+        receiveExactly(tb, want);
+        assertEquals(0, a.gossip.stats().queueOverflows(), a.gossip.stats().toString());
+    }
+
     @Test
     void unreachableBootstrapPeerIsDroppedAndReported() throws Exception {
         JavaNode a = node("both");
