@@ -44,7 +44,8 @@ public final class GossipTopic implements AutoCloseable {
      * Broadcasts {@code content} to every subscriber of the topic in the swarm (not back to us). The future
      * completes once the message is handed to the protocol (queued for our neighbors), not when it arrived
      * anywhere; while a neighbor's send queue is above half of {@link Gossip.Builder#maxQueuedBytes}, only once it
-     * has drained below (at most the linger time), so a sender that awaits each future goes at its neighbors' pace. While the topic has no neighbor the message is held (up to {@link Gossip.Builder#maxHeldBroadcasts})
+     * has drained below (at most the linger time), so a sender that awaits each future goes at its neighbors'
+     * pace. While the topic has no neighbor the message is held (up to {@link Gossip.Builder#maxHeldBroadcasts})
      * and sent when the first one is up; iroh would drop it. Blocks the caller while more than
      * {@link Gossip.Builder#maxPendingCommands} commands wait for the gossip thread.
      *

@@ -199,6 +199,17 @@ class GossipCommandTest {
     }
 
     @Test
+    void anOversizedMessageIsRefusedBeforeWaitingForTheSwarm() {
+        String nobody = SecretKey.generate().publicKey() + "@127.0.0.1:9";
+        long t0 = System.nanoTime();
+        Result r = run("gossip", "publish", "--topic", "void", "--bind", "127.0.0.1:0", "--peer", nobody,
+                "--join-timeout", "60", "x".repeat(5000));
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("the message has 5000 bytes, more than the maximum of 4023; not sent"), r.err());
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30), "did not wait for the 60 s join timeout");
+    }
+
+    @Test
     void usageErrors() {
         Result r = run("gossip", "publish", "--topic", "t", "--bind", "127.0.0.1:0", "x");
         assertEquals(2, r.exit());
