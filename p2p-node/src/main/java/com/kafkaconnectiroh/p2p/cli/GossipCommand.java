@@ -225,6 +225,12 @@ final class GossipCommand implements Callable<Integer> {
         @Mixin
         GossipOptions opts = new GossipOptions();
 
+        @Option(names = "--join-timeout", paramLabel = "DURATION", defaultValue = "15s",
+                converter = Converters.DurationConverter.class,
+                description = "With --peer: after this long without a neighbor, say so on stderr; subscribe keeps "
+                        + "waiting (default ${DEFAULT-VALUE}).")
+        Duration joinTimeout;
+
         @Option(names = "--count", paramLabel = "N", defaultValue = "0",
                 description = "Exit (code 0) after N messages; 0 (default) runs until Ctrl-C or SIGTERM.")
         long count;
@@ -263,6 +269,18 @@ final class GossipCommand implements Callable<Integer> {
                     }, "p2p-node-gossip-stop");
                     stopper.setDaemon(true);
                     stopper.start();
+                    if (!opts.peers.isEmpty()) {
+                        // Subscribing keeps waiting (others may still join us), but say when the bootstrap peers
+                        // could not be reached, rather than staying silent.
+                        t.joined().copy().orTimeout(joinTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, x) -> {
+                            if (x != null && !t.isClosed()) {
+                                err.println("p2p-node: no neighbor on topic " + topic + " after "
+                                        + ConnectFailures.time(joinTimeout) + " (peers tried: "
+                                        + describe(opts.peers) + "); still waiting");
+                                err.flush();
+                            }
+                        });
+                    }
                     long received = 0;
                     while (count == 0 || received < count) {
                         GossipEvent e;

@@ -1,6 +1,7 @@
 package com.kafkaconnectiroh.p2p.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -207,6 +208,21 @@ class GossipCommandTest {
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.err().contains("the message has 5000 bytes, more than the maximum of 4023; not sent"), r.err());
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30), "did not wait for the 60 s join timeout");
+    }
+
+    @Test
+    void subscribeSaysWhenItsBootstrapPeersCannotBeReachedAndKeepsWaiting() throws Exception {
+        String nobody = SecretKey.generate().publicKey() + "@127.0.0.1:9";
+        subscriber = new Running("gossip", "subscribe", "--topic", "lonely", "--bind", "127.0.0.1:0", "--peer", nobody,
+                "--join-timeout", "1s");
+        String hint = "no neighbor on topic " + TopicId.fromName("lonely") + " after 1 s (peers tried: ";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!subscriber.err.toString().contains(hint) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(subscriber.err.toString().contains(hint + nobody.substring(0, 10)), subscriber.err.toString());
+        assertTrue(subscriber.err.toString().contains("); still waiting"), subscriber.err.toString());
+        assertFalse(subscriber.exit.isDone(), "subscribe keeps running: " + subscriber.err);
     }
 
     @Test
