@@ -19,6 +19,7 @@ import com.kafkaconnectiroh.p2p.endpoint.ConnectionLostException;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.StreamResetException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +50,10 @@ import org.slf4j.LoggerFactory;
  *       size.</li>
  * </ul>
  *
- * Thread-safe; a blob is written by one download at a time (a second gets
- * {@link com.kafkaconnectiroh.p2p.blobs.store.BlobBusyException} from the store).
+ * Thread-safe. The store lets one writer at a time at a blob, so downloads of the same content through one
+ * downloader take turns: a later one waits, then fetches only what is still missing (often nothing). Two downloads
+ * that merely share a blob (a raw download of a collection's child while the collection downloads) do not wait
+ * for each other; the later one gets {@link com.kafkaconnectiroh.p2p.blobs.store.BlobBusyException} from the store.
  */
 public final class Downloader {
     private static final Logger LOG = LoggerFactory.getLogger(Downloader.class);
@@ -58,6 +62,13 @@ public final class Downloader {
 
     private final Endpoint endpoint;
     private final BlobStore store;
+    /** One turn-taking lock per content being downloaded, with the number of downloads holding or awaiting it. */
+    private final Map<Hash, Turn> turns = new HashMap<>();
+
+    private static final class Turn {
+        final ReentrantLock lock = new ReentrantLock();
+        int users;
+    }
 
     public Downloader(Endpoint endpoint, BlobStore store) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -91,6 +102,32 @@ public final class Downloader {
 
     private DownloadResult run(HashAndFormat content, ChunkRanges wanted, List<EndpointAddr> providers,
                                TagOption tag, DownloadListener listener) throws IOException {
+        Turn turn;
+        synchronized (turns) {
+            turn = turns.computeIfAbsent(content.hash(), h -> new Turn());
+            turn.users++;
+        }
+        try {
+            turn.lock.lockInterruptibly();
+            try {
+                return runAlone(content, wanted, providers, tag, listener);
+            } finally {
+                turn.lock.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted waiting for another download of " + content);
+        } finally {
+            synchronized (turns) {
+                if (--turn.users == 0) {
+                    turns.remove(content.hash());
+                }
+            }
+        }
+    }
+
+    private DownloadResult runAlone(HashAndFormat content, ChunkRanges wanted, List<EndpointAddr> providers,
+                                    TagOption tag, DownloadListener listener) throws IOException {
         long start = System.nanoTime();
         Progress progress = new Progress(content, listener);
         List<String> failures = new ArrayList<>();

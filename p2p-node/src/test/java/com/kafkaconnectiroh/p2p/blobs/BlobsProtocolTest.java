@@ -34,6 +34,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -400,6 +404,39 @@ class BlobsProtocolTest {
         assertEquals(d.length, r.totalBytes());
         assertArrayEquals(d, client.blobs.read(h));
         assertEquals(2, events.stream().filter(ev -> ev.phase() == DownloadProgress.Phase.PROVIDER_FAILED).count());
+    }
+
+    @Test
+    void concurrentDownloadsOfOneHashTakeTurnsAndAllSucceed() throws Exception {
+        byte[] d = data(3_000_000, 16);
+        BlobPeer slow = track(BlobPeer.start(new MemBlobStore(),
+                BlobsProvider.Options.defaults().withMaxBytesPerSecond(2_000_000)));
+        Hash h = slow.blobs.add(d).hash();
+        BlobPeer client = track(BlobPeer.start());
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            // The first holds the blob's writer while it receives; the others start then.
+            CountDownLatch receiving = new CountDownLatch(1);
+            List<Future<DownloadResult>> downloads = new ArrayList<>();
+            downloads.add(pool.submit(() -> client.blobs.download(HashAndFormat.raw(h), List.of(slow.addr()),
+                    TagOption.auto(), ev -> {
+                        if (ev.phase() == DownloadProgress.Phase.RECEIVING) {
+                            receiving.countDown();
+                        }
+                    })));
+            receiving.await();
+            for (int i = 0; i < 2; i++) {
+                downloads.add(pool.submit(() -> client.blobs.download(HashAndFormat.raw(h), List.of(slow.addr()),
+                        TagOption.auto(), DownloadListener.NONE)));
+            }
+            for (Future<DownloadResult> f : downloads) {
+                assertEquals(d.length, f.get().totalBytes());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertArrayEquals(d, client.blobs.read(h));
+        assertEquals(1, slow.requests.size(), "the later downloads found it complete: " + slow.requests);
     }
 
     @Test
