@@ -224,11 +224,14 @@ class BlobsProtocolTest {
                     concat(concat(new byte[] {0}, known.toBytes()),              // runs overflowing u64
                             new byte[] {1, 0, 2, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
                                 (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 5}));
+            int rejected = 0;
             for (byte[] m : malformed) {
                 StreamResetException e = assertThrows(StreamResetException.class, () -> exchange(c, m),
                         com.kafkaconnectiroh.p2p.base.Hex.encode(m));
                 assertEquals(BlobsProtocol.ERR_MALFORMED, e.errorCode());
                 assertFalse(e.stoppedByPeer());
+                // The listener hears of a rejection before the peer sees the reset.
+                assertEquals(++rejected, provider.rejections.size(), provider.rejections.toString());
             }
             // Oversized: the provider sends STOP_SENDING and RESET_STREAM, both ERR_LIMIT. The writer sees the stop
             // unless all of the request was buffered before it came; the reader always sees the reset.
