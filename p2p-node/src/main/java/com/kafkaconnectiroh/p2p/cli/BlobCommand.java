@@ -226,6 +226,8 @@ final class BlobCommand implements Callable<Integer> {
     static final class ProgressBar implements com.kafkaconnectiroh.p2p.blobs.DownloadListener {
         private final PrintStream err;
         private final long start = System.nanoTime();
+        /** Verified bytes at the first event: what an earlier run left, not received now (kept out of the rate). */
+        private long alreadyThere = -1;
         private long lastPrint;
         private boolean drawn;
 
@@ -239,6 +241,9 @@ final class BlobCommand implements Callable<Integer> {
                 end();
                 err.println("p2p-node: provider " + p.provider().fmtShort() + " failed: " + p.message());
                 return;
+            }
+            if (alreadyThere < 0) {
+                alreadyThere = p.verifiedBytes();
             }
             long now = System.nanoTime();
             boolean last = p.phase() == DownloadProgress.Phase.DONE;
@@ -259,7 +264,7 @@ final class BlobCommand implements Callable<Integer> {
                 int fill = (int) Math.round(frac * 30);
                 line = String.format(Locale.ROOT, "[%s%s] %3.0f%% %s / %s  %.1f MB/s  %s", "#".repeat(fill),
                         ".".repeat(30 - fill), frac * 100, bytes(p.verifiedBytes()), bytes(p.totalBytes()),
-                        p.verifiedBytes() / 1e6 / secs, phase);
+                        Math.max(0, p.verifiedBytes() - alreadyThere) / 1e6 / secs, phase);
             } else {
                 line = phase + (p.provider() == null ? "" : " " + p.provider().fmtShort());
             }
