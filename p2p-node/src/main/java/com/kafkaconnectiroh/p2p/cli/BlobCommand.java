@@ -3,7 +3,6 @@ package com.kafkaconnectiroh.p2p.cli;
 import com.kafkaconnectiroh.p2p.blobs.BlobFormat;
 import com.kafkaconnectiroh.p2p.blobs.BlobTicket;
 import com.kafkaconnectiroh.p2p.blobs.Blobs;
-import com.kafkaconnectiroh.p2p.blobs.DownloadException;
 import com.kafkaconnectiroh.p2p.blobs.DownloadProgress;
 import com.kafkaconnectiroh.p2p.blobs.DownloadResult;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStore;
@@ -14,7 +13,12 @@ import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.Router;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,8 +112,14 @@ final class BlobCommand implements Callable<Integer> {
             Thread hook = new Thread(() -> shutdown(router, store), "blob-send-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                Blobs.AddOutcome added = Files.isDirectory(path) ? addFolder(blobs, path)
-                        : blobs.add(path, TagOption.named("send:" + path.getFileName()));
+                Blobs.AddOutcome added;
+                try {
+                    added = Files.isDirectory(path) ? addFolder(blobs, path)
+                            : blobs.add(path, TagOption.named("send:" + path.getFileName()));
+                } catch (IOException e) {
+                    System.err.println("p2p-node: cannot add " + path + ": " + describe(e));
+                    return 1;
+                }
                 BlobTicket ticket = blobs.ticket(added.content());
                 System.err.printf(Locale.ROOT, "p2p-node: serving %s (%s, %s) as %s from %s%n", path,
                         added.content().format() == BlobFormat.HASH_SEQ ? "collection" : "blob",
@@ -192,9 +202,10 @@ final class BlobCommand implements Callable<Integer> {
                 DownloadResult r;
                 try {
                     r = blobs.download(ticket, bar);
-                } catch (DownloadException e) {
+                } catch (IOException e) {
+                    // DownloadException: every provider failed; otherwise the store failed (disk full, ...).
                     bar.end();
-                    System.err.println("p2p-node: download failed: " + e.getMessage());
+                    System.err.println("p2p-node: download failed: " + describe(e));
                     System.err.println("p2p-node: nothing was written" + (node.identity.dataDir() == null ? ""
                             : "; verified parts are kept in " + node.identity.dataDir() + " and the next run resumes"));
                     return 1;
@@ -210,7 +221,7 @@ final class BlobCommand implements Callable<Integer> {
                         written = List.of(target);
                     }
                 } catch (IOException e) {
-                    System.err.println("p2p-node: downloaded and verified, but could not write it out: " + e.getMessage());
+                    System.err.println("p2p-node: downloaded and verified, but could not write it out: " + describe(e));
                     return 1;
                 }
                 double secs = r.elapsed().toNanos() / 1e9;
@@ -279,6 +290,19 @@ final class BlobCommand implements Callable<Integer> {
                 drawn = false;
             }
         }
+    }
+
+    /** An I/O failure in words: file system errors often carry only the path ("/x/y") as their message. */
+    static String describe(IOException e) {
+        if (e instanceof FileSystemException f && f.getReason() == null) {
+            String what = e instanceof NoSuchFileException ? "no such file or folder"
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileAlreadyExistsException ? "already exists"
+                    : e instanceof NotDirectoryException ? "not a folder"
+                    : e.getClass().getSimpleName();
+            return f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": " + what;
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     static String bytes(long n) {
