@@ -443,6 +443,36 @@ class BlobsProtocolTest {
     }
 
     @Test
+    void aCollectionAndOneOfItsChildrenDownloadAtOnce() throws Exception {
+        byte[] d = data(3_000_000, 17);
+        BlobPeer slow = track(BlobPeer.start(new MemBlobStore(),
+                BlobsProvider.Options.defaults().withMaxBytesPerSecond(2_000_000)));
+        Hash child = slow.blobs.add(d).hash();
+        HashAndFormat col = slow.blobs.addCollection(new Collection(List.of(new Collection.Entry("f", child))),
+                TagOption.auto()).content();
+        BlobPeer client = track(BlobPeer.start());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            // The collection's download holds the child's writer while it receives; the raw one starts then.
+            CountDownLatch receiving = new CountDownLatch(1);
+            Future<DownloadResult> whole = pool.submit(() -> client.blobs.download(col, List.of(slow.addr()),
+                    TagOption.auto(), ev -> {
+                        if (ev.phase() == DownloadProgress.Phase.RECEIVING) {
+                            receiving.countDown();
+                        }
+                    }));
+            receiving.await();
+            Future<DownloadResult> one = pool.submit(() -> client.blobs.download(HashAndFormat.raw(child),
+                    List.of(slow.addr()), TagOption.auto(), DownloadListener.NONE));
+            assertEquals(3, whole.get().blobs());
+            assertEquals(d.length, one.get().totalBytes());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertArrayEquals(d, client.blobs.read(child));
+    }
+
+    @Test
     void garbageCollectionNeverTakesADownloadInProgress() throws Exception {
         byte[] d = data(6_000_000, 6);
         BlobPeer slow = track(BlobPeer.start(new MemBlobStore(),
