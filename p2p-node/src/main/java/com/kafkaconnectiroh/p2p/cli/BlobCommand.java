@@ -191,6 +191,16 @@ final class BlobCommand implements Callable<Integer> {
                 System.err.println("p2p-node: " + e.getMessage());
                 return 2;
             }
+            // Checked before downloading: found only afterwards, the download was for nothing (without --data-dir).
+            if (out != null && ticket.format() == BlobFormat.RAW && Files.isDirectory(out)) {
+                System.err.println("p2p-node: -o " + out + " is a folder; a blob is written to a file (-o " + out
+                        + "/NAME)");
+                return 2;
+            }
+            if (out != null && ticket.format() == BlobFormat.HASH_SEQ && Files.exists(out) && !Files.isDirectory(out)) {
+                System.err.println("p2p-node: -o " + out + " is a file; a collection's files go under a folder");
+                return 2;
+            }
             Blobs blobs;
             try {
                 blobs = start(node);

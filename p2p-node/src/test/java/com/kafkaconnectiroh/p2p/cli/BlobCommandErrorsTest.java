@@ -4,7 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.kafkaconnectiroh.p2p.base.EndpointAddr;
+import com.kafkaconnectiroh.p2p.base.SecretKey;
+import com.kafkaconnectiroh.p2p.base.SocketAddrs;
+import com.kafkaconnectiroh.p2p.blobs.BlobFormat;
+import com.kafkaconnectiroh.p2p.blobs.BlobTicket;
 import com.kafkaconnectiroh.p2p.blobs.Blobs;
+import com.kafkaconnectiroh.p2p.blobs.Hash;
+import com.kafkaconnectiroh.p2p.blobs.HashAndFormat;
 import com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.Router;
@@ -14,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,5 +76,22 @@ class BlobCommandErrorsTest {
                 router.close();
             }
         }
+    }
+
+    @Test
+    void anOutputPathThatCannotTakeTheDownloadIsRefusedBeforeDownloading() throws Exception {
+        // The provider does not exist: a download would fail only after the connect timeout, with exit 1.
+        EndpointAddr nobody = EndpointAddr.of(SecretKey.generate().publicKey(), null,
+                List.of(SocketAddrs.parse("127.0.0.1:9")));
+        Hash h = Hash.of(new byte[] {7});
+        String raw = new BlobTicket(nobody, HashAndFormat.raw(h)).toString();
+        String seq = new BlobTicket(nobody, new HashAndFormat(h, BlobFormat.HASH_SEQ)).toString();
+        Object[] r = run("blob", "get", raw, "-o", tmp.toString(), "--bind", "127.0.0.1:0");
+        assertEquals(2, r[0], (String) r[1]);
+        assertTrue(((String) r[1]).contains("-o " + tmp + " is a folder"), (String) r[1]);
+        Path file = Files.write(tmp.resolve("file"), new byte[] {9});
+        r = run("blob", "get", seq, "-o", file.toString(), "--bind", "127.0.0.1:0");
+        assertEquals(2, r[0], (String) r[1]);
+        assertTrue(((String) r[1]).contains("-o " + file + " is a file"), (String) r[1]);
     }
 }
