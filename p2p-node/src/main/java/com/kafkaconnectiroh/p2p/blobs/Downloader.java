@@ -312,7 +312,14 @@ public final class Downloader {
         if (content.format() == BlobFormat.HASH_SEQ && store.status(root).isComplete()) {
             List<Hash> children = children(root);
             progress.children(children);
-            try (Held turns = take(blobTurns, children)) {
+            // Complete children need no turn (nothing will be written); the rest are checked again once held.
+            List<Hash> incomplete = new ArrayList<>();
+            for (Hash child : children) {
+                if (!store.status(child).isComplete()) {
+                    incomplete.add(child);
+                }
+            }
+            try (Held turns = take(blobTurns, incomplete)) {
                 asked |= requestChildren(conn, id, root, children, progress);
             }
         }
