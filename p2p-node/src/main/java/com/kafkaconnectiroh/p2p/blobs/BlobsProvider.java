@@ -197,8 +197,12 @@ public final class BlobsProvider implements ProtocolHandler {
     private void reject(EndpointId peer, BiStream s, long code, String reason) {
         rejected.incrementAndGet();
         LOG.debug("rejecting a request from {}: {}", peer.fmtShort(), reason);
-        s.send().reset(code);
-        listener.requestRejected(peer, code, reason);
+        // Told before the peer can see the reset, so whoever watches both never sees them out of order.
+        try {
+            listener.requestRejected(peer, code, reason);
+        } finally {
+            s.send().reset(code);
+        }
     }
 
     private static final class RequestTooLargeException extends IOException {

@@ -19,6 +19,7 @@ import com.kafkaconnectiroh.p2p.endpoint.ConnectionLostException;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.StreamResetException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +51,9 @@ import org.slf4j.LoggerFactory;
  *       size.</li>
  * </ul>
  *
- * Thread-safe; a blob is written by one download at a time (a second gets
- * {@link com.kafkaconnectiroh.p2p.blobs.store.BlobBusyException} from the store).
+ * Thread-safe. The store lets one writer at a time at a blob, so downloads through one downloader take turns:
+ * those of the same content before they connect, those that share blobs (a collection and one of its children)
+ * around each request for them. A later one then fetches only what is still missing (often nothing).
  */
 public final class Downloader {
     private static final Logger LOG = LoggerFactory.getLogger(Downloader.class);
@@ -58,6 +62,70 @@ public final class Downloader {
 
     private final Endpoint endpoint;
     private final BlobStore store;
+    /** Turns by content being downloaded: one download of it at a time. */
+    private final Map<Hash, Turn> contentTurns = new HashMap<>();
+    /** Turns by blob being requested and written: one request for it at a time. */
+    private final Map<Hash, Turn> blobTurns = new HashMap<>();
+
+    /** A turn-taking lock, with the number of downloads holding or awaiting it. */
+    private static final class Turn {
+        final ReentrantLock lock = new ReentrantLock();
+        int users;
+    }
+
+    /** Turns held; closing gives them back. */
+    private final class Held implements AutoCloseable {
+        private final Map<Hash, Turn> map;
+        private final List<Hash> hashes = new ArrayList<>();
+
+        Held(Map<Hash, Turn> map) {
+            this.map = map;
+        }
+
+        @Override
+        public void close() {
+            for (int i = hashes.size() - 1; i >= 0; i--) {
+                release(map, hashes.get(i), true);
+            }
+        }
+    }
+
+    /**
+     * Waits for the turns of {@code hashes} in {@code map}, taken in hash order so that two downloads never wait
+     * for each other in a circle. A download holds one set at a time.
+     */
+    private Held take(Map<Hash, Turn> map, List<Hash> hashes) throws InterruptedIOException {
+        Held held = new Held(map);
+        for (Hash h : new TreeSet<>(hashes)) {
+            Turn turn;
+            synchronized (map) {
+                turn = map.computeIfAbsent(h, k -> new Turn());
+                turn.users++;
+            }
+            try {
+                turn.lock.lockInterruptibly();
+            } catch (InterruptedException e) {
+                release(map, h, false);
+                held.close();
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted waiting for another download of " + h);
+            }
+            held.hashes.add(h);
+        }
+        return held;
+    }
+
+    private static void release(Map<Hash, Turn> map, Hash h, boolean locked) {
+        synchronized (map) {
+            Turn turn = map.get(h);
+            if (locked) {
+                turn.lock.unlock();
+            }
+            if (--turn.users == 0) {
+                map.remove(h);
+            }
+        }
+    }
 
     public Downloader(Endpoint endpoint, BlobStore store) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -91,6 +159,13 @@ public final class Downloader {
 
     private DownloadResult run(HashAndFormat content, ChunkRanges wanted, List<EndpointAddr> providers,
                                TagOption tag, DownloadListener listener) throws IOException {
+        try (Held turn = take(contentTurns, List.of(content.hash()))) {
+            return runAlone(content, wanted, providers, tag, listener);
+        }
+    }
+
+    private DownloadResult runAlone(HashAndFormat content, ChunkRanges wanted, List<EndpointAddr> providers,
+                                    TagOption tag, DownloadListener listener) throws IOException {
         long start = System.nanoTime();
         Progress progress = new Progress(content, listener);
         List<String> failures = new ArrayList<>();
@@ -222,38 +297,56 @@ public final class Downloader {
         boolean asked = false;
         Hash root = content.hash();
         if (!store.status(root).isComplete()) {
-            ChunkRanges missing = missing(root);
-            if (wanted != null) {
-                missing = missing.intersection(wanted);
-            }
-            if (!missing.isEmpty()) {
-                exchange(conn, id, new GetRequest(root, RangeSpecSeq.fromRanges(List.of(missing))),
-                        List.of(new Item(0, root, missing)), progress);
-                asked = true;
+            try (Held turn = take(blobTurns, List.of(root))) {
+                ChunkRanges missing = missing(root);
+                if (wanted != null) {
+                    missing = missing.intersection(wanted);
+                }
+                if (!missing.isEmpty()) {
+                    exchange(conn, id, new GetRequest(root, RangeSpecSeq.fromRanges(List.of(missing))),
+                            List.of(new Item(0, root, missing)), progress);
+                    asked = true;
+                }
             }
         }
         if (content.format() == BlobFormat.HASH_SEQ && store.status(root).isComplete()) {
             List<Hash> children = children(root);
             progress.children(children);
-            List<ChunkRanges> specs = new ArrayList<>();
-            List<Item> items = new ArrayList<>();
-            specs.add(ChunkRanges.empty());
-            Set<Hash> seen = new HashSet<>();
-            for (int i = 0; i < children.size(); i++) {
-                Hash child = children.get(i);
-                // A hash listed twice is fetched once.
-                ChunkRanges m = seen.add(child) ? missing(child) : ChunkRanges.empty();
-                specs.add(m);
-                if (!m.isEmpty()) {
-                    items.add(new Item(i + 1, child, m));
+            // Complete children need no turn (nothing will be written); the rest are checked again once held.
+            List<Hash> incomplete = new ArrayList<>();
+            for (Hash child : children) {
+                if (!store.status(child).isComplete()) {
+                    incomplete.add(child);
                 }
             }
-            if (!items.isEmpty()) {
-                exchange(conn, id, new GetRequest(root, RangeSpecSeq.fromRanges(specs)), items, progress);
-                asked = true;
+            try (Held turns = take(blobTurns, incomplete)) {
+                asked |= requestChildren(conn, id, root, children, progress);
             }
         }
         return asked;
+    }
+
+    /** Asks {@code conn} for what is missing of {@code children} (whose turns are held); false if nothing was. */
+    private boolean requestChildren(Connection conn, EndpointId id, Hash root, List<Hash> children, Progress progress)
+            throws ProviderFailure, IOException {
+        List<ChunkRanges> specs = new ArrayList<>();
+        List<Item> items = new ArrayList<>();
+        specs.add(ChunkRanges.empty());
+        Set<Hash> seen = new HashSet<>();
+        for (int i = 0; i < children.size(); i++) {
+            Hash child = children.get(i);
+            // A hash listed twice is fetched once.
+            ChunkRanges m = seen.add(child) ? missing(child) : ChunkRanges.empty();
+            specs.add(m);
+            if (!m.isEmpty()) {
+                items.add(new Item(i + 1, child, m));
+            }
+        }
+        if (items.isEmpty()) {
+            return false;
+        }
+        exchange(conn, id, new GetRequest(root, RangeSpecSeq.fromRanges(specs)), items, progress);
+        return true;
     }
 
     /** What the store lacks of {@code hash}: all for an absent blob, nothing for a complete one. */

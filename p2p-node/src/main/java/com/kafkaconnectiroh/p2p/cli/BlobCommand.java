@@ -3,7 +3,6 @@ package com.kafkaconnectiroh.p2p.cli;
 import com.kafkaconnectiroh.p2p.blobs.BlobFormat;
 import com.kafkaconnectiroh.p2p.blobs.BlobTicket;
 import com.kafkaconnectiroh.p2p.blobs.Blobs;
-import com.kafkaconnectiroh.p2p.blobs.DownloadException;
 import com.kafkaconnectiroh.p2p.blobs.DownloadProgress;
 import com.kafkaconnectiroh.p2p.blobs.DownloadResult;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStore;
@@ -14,7 +13,12 @@ import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.Router;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,8 +112,14 @@ final class BlobCommand implements Callable<Integer> {
             Thread hook = new Thread(() -> shutdown(router, store), "blob-send-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                Blobs.AddOutcome added = Files.isDirectory(path) ? addFolder(blobs, path)
-                        : blobs.add(path, TagOption.named("send:" + path.getFileName()));
+                Blobs.AddOutcome added;
+                try {
+                    added = Files.isDirectory(path) ? addFolder(blobs, path)
+                            : blobs.add(path, TagOption.named("send:" + path.getFileName()));
+                } catch (IOException e) {
+                    System.err.println("p2p-node: cannot add " + path + ": " + describe(e));
+                    return 1;
+                }
                 BlobTicket ticket = blobs.ticket(added.content());
                 System.err.printf(Locale.ROOT, "p2p-node: serving %s (%s, %s) as %s from %s%n", path,
                         added.content().format() == BlobFormat.HASH_SEQ ? "collection" : "blob",
@@ -181,6 +191,16 @@ final class BlobCommand implements Callable<Integer> {
                 System.err.println("p2p-node: " + e.getMessage());
                 return 2;
             }
+            // Checked before downloading: found only afterwards, the download was for nothing (without --data-dir).
+            if (out != null && ticket.format() == BlobFormat.RAW && Files.isDirectory(out)) {
+                System.err.println("p2p-node: -o " + out + " is a folder; a blob is written to a file (-o " + out
+                        + "/NAME)");
+                return 2;
+            }
+            if (out != null && ticket.format() == BlobFormat.HASH_SEQ && Files.exists(out) && !Files.isDirectory(out)) {
+                System.err.println("p2p-node: -o " + out + " is a file; a collection's files go under a folder");
+                return 2;
+            }
             Blobs blobs;
             try {
                 blobs = start(node);
@@ -192,9 +212,10 @@ final class BlobCommand implements Callable<Integer> {
                 DownloadResult r;
                 try {
                     r = blobs.download(ticket, bar);
-                } catch (DownloadException e) {
+                } catch (IOException e) {
+                    // DownloadException: every provider failed; otherwise the store failed (disk full, ...).
                     bar.end();
-                    System.err.println("p2p-node: download failed: " + e.getMessage());
+                    System.err.println("p2p-node: download failed: " + describe(e));
                     System.err.println("p2p-node: nothing was written" + (node.identity.dataDir() == null ? ""
                             : "; verified parts are kept in " + node.identity.dataDir() + " and the next run resumes"));
                     return 1;
@@ -210,7 +231,7 @@ final class BlobCommand implements Callable<Integer> {
                         written = List.of(target);
                     }
                 } catch (IOException e) {
-                    System.err.println("p2p-node: downloaded and verified, but could not write it out: " + e.getMessage());
+                    System.err.println("p2p-node: downloaded and verified, but could not write it out: " + describe(e));
                     return 1;
                 }
                 double secs = r.elapsed().toNanos() / 1e9;
@@ -226,6 +247,8 @@ final class BlobCommand implements Callable<Integer> {
     static final class ProgressBar implements com.kafkaconnectiroh.p2p.blobs.DownloadListener {
         private final PrintStream err;
         private final long start = System.nanoTime();
+        /** Verified bytes at the first event: what an earlier run left, not received now (kept out of the rate). */
+        private long alreadyThere = -1;
         private long lastPrint;
         private boolean drawn;
 
@@ -239,6 +262,9 @@ final class BlobCommand implements Callable<Integer> {
                 end();
                 err.println("p2p-node: provider " + p.provider().fmtShort() + " failed: " + p.message());
                 return;
+            }
+            if (alreadyThere < 0) {
+                alreadyThere = p.verifiedBytes();
             }
             long now = System.nanoTime();
             boolean last = p.phase() == DownloadProgress.Phase.DONE;
@@ -259,7 +285,7 @@ final class BlobCommand implements Callable<Integer> {
                 int fill = (int) Math.round(frac * 30);
                 line = String.format(Locale.ROOT, "[%s%s] %3.0f%% %s / %s  %.1f MB/s  %s", "#".repeat(fill),
                         ".".repeat(30 - fill), frac * 100, bytes(p.verifiedBytes()), bytes(p.totalBytes()),
-                        p.verifiedBytes() / 1e6 / secs, phase);
+                        Math.max(0, p.verifiedBytes() - alreadyThere) / 1e6 / secs, phase);
             } else {
                 line = phase + (p.provider() == null ? "" : " " + p.provider().fmtShort());
             }
@@ -274,6 +300,19 @@ final class BlobCommand implements Callable<Integer> {
                 drawn = false;
             }
         }
+    }
+
+    /** An I/O failure in words: file system errors often carry only the path ("/x/y") as their message. */
+    static String describe(IOException e) {
+        if (e instanceof FileSystemException f && f.getReason() == null) {
+            String what = e instanceof NoSuchFileException ? "no such file or folder"
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileAlreadyExistsException ? "already exists"
+                    : e instanceof NotDirectoryException ? "not a folder"
+                    : e.getClass().getSimpleName();
+            return f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": " + what;
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     static String bytes(long n) {

@@ -34,6 +34,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -220,11 +224,14 @@ class BlobsProtocolTest {
                     concat(concat(new byte[] {0}, known.toBytes()),              // runs overflowing u64
                             new byte[] {1, 0, 2, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
                                 (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 5}));
+            int rejected = 0;
             for (byte[] m : malformed) {
                 StreamResetException e = assertThrows(StreamResetException.class, () -> exchange(c, m),
                         com.kafkaconnectiroh.p2p.base.Hex.encode(m));
                 assertEquals(BlobsProtocol.ERR_MALFORMED, e.errorCode());
                 assertFalse(e.stoppedByPeer());
+                // The listener hears of a rejection before the peer sees the reset.
+                assertEquals(++rejected, provider.rejections.size(), provider.rejections.toString());
             }
             // Oversized: the provider sends STOP_SENDING and RESET_STREAM, both ERR_LIMIT. The writer sees the stop
             // unless all of the request was buffered before it came; the reader always sees the reset.
@@ -400,6 +407,69 @@ class BlobsProtocolTest {
         assertEquals(d.length, r.totalBytes());
         assertArrayEquals(d, client.blobs.read(h));
         assertEquals(2, events.stream().filter(ev -> ev.phase() == DownloadProgress.Phase.PROVIDER_FAILED).count());
+    }
+
+    @Test
+    void concurrentDownloadsOfOneHashTakeTurnsAndAllSucceed() throws Exception {
+        byte[] d = data(3_000_000, 16);
+        BlobPeer slow = track(BlobPeer.start(new MemBlobStore(),
+                BlobsProvider.Options.defaults().withMaxBytesPerSecond(2_000_000)));
+        Hash h = slow.blobs.add(d).hash();
+        BlobPeer client = track(BlobPeer.start());
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            // The first holds the blob's writer while it receives; the others start then.
+            CountDownLatch receiving = new CountDownLatch(1);
+            List<Future<DownloadResult>> downloads = new ArrayList<>();
+            downloads.add(pool.submit(() -> client.blobs.download(HashAndFormat.raw(h), List.of(slow.addr()),
+                    TagOption.auto(), ev -> {
+                        if (ev.phase() == DownloadProgress.Phase.RECEIVING) {
+                            receiving.countDown();
+                        }
+                    })));
+            receiving.await();
+            for (int i = 0; i < 2; i++) {
+                downloads.add(pool.submit(() -> client.blobs.download(HashAndFormat.raw(h), List.of(slow.addr()),
+                        TagOption.auto(), DownloadListener.NONE)));
+            }
+            for (Future<DownloadResult> f : downloads) {
+                assertEquals(d.length, f.get().totalBytes());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertArrayEquals(d, client.blobs.read(h));
+        assertEquals(1, slow.requests.size(), "the later downloads found it complete: " + slow.requests);
+    }
+
+    @Test
+    void aCollectionAndOneOfItsChildrenDownloadAtOnce() throws Exception {
+        byte[] d = data(3_000_000, 17);
+        BlobPeer slow = track(BlobPeer.start(new MemBlobStore(),
+                BlobsProvider.Options.defaults().withMaxBytesPerSecond(2_000_000)));
+        Hash child = slow.blobs.add(d).hash();
+        HashAndFormat col = slow.blobs.addCollection(new Collection(List.of(new Collection.Entry("f", child))),
+                TagOption.auto()).content();
+        BlobPeer client = track(BlobPeer.start());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            // The collection's download holds the child's writer while it receives; the raw one starts then.
+            CountDownLatch receiving = new CountDownLatch(1);
+            Future<DownloadResult> whole = pool.submit(() -> client.blobs.download(col, List.of(slow.addr()),
+                    TagOption.auto(), ev -> {
+                        if (ev.phase() == DownloadProgress.Phase.RECEIVING) {
+                            receiving.countDown();
+                        }
+                    }));
+            receiving.await();
+            Future<DownloadResult> one = pool.submit(() -> client.blobs.download(HashAndFormat.raw(child),
+                    List.of(slow.addr()), TagOption.auto(), DownloadListener.NONE));
+            assertEquals(3, whole.get().blobs());
+            assertEquals(d.length, one.get().totalBytes());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertArrayEquals(d, client.blobs.read(child));
     }
 
     @Test

@@ -8,16 +8,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * Read access to a complete blob; the store keeps the blob while this is open. Positional reads may come from
  * several threads at once. Close it when done.
  */
 public abstract class BlobReader implements AutoCloseable, BaoEncoder.DataReader {
+    private static final SecureRandom TEMP_NAMES = new SecureRandom();
+
     private final Hash hash;
     private final long size;
     private final Runnable onClose;
@@ -91,7 +95,7 @@ public abstract class BlobReader implements AutoCloseable, BaoEncoder.DataReader
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".part");
+        Path tmp = newPartFile(dir, abs.getFileName().toString());
         try {
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 copyTo(out);
@@ -101,6 +105,21 @@ public abstract class BlobReader implements AutoCloseable, BaoEncoder.DataReader
             FsSync.directory(dir);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * A new empty file {@code .<name>.<random>.part} in {@code dir}. Not {@link Files#createTempFile}: its
+     * owner-only mode would stay on the exported file, which should get the mode (umask) any new file gets.
+     */
+    private static Path newPartFile(Path dir, String name) throws IOException {
+        while (true) {
+            Path p = dir.resolve("." + name + "." + Long.toUnsignedString(TEMP_NAMES.nextLong()) + ".part");
+            try {
+                return Files.createFile(p);
+            } catch (FileAlreadyExistsException taken) {
+                // drawn before; draw again
+            }
         }
     }
 

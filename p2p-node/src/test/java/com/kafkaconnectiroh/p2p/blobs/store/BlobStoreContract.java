@@ -78,6 +78,22 @@ abstract class BlobStoreContract {
     }
 
     @Test
+    void exportedFilesGetTheModeAnyNewFileGets() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("exports"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.getFileStore(dir).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class));
+        Path plain = Files.createFile(dir.resolve("plain"));
+        Path existing = Files.write(dir.resolve("existing"), new byte[] {1});
+        try (TempTag t = store.importBytes(LocalTransfer.data(5000, 3), BlobFormat.RAW)) {
+            store.export(t.hash(), dir.resolve("new"));
+            store.export(t.hash(), existing);
+        }
+        // Not the owner-only mode of a temporary file: a downloaded file is for whoever may read new files here.
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(dir.resolve("new")));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(existing));
+    }
+
+    @Test
     void partialBlobResumesAndCompletesOnlyWhenVerified() throws Exception {
         byte[] data = LocalTransfer.data(300_000, 7); // 293 chunks, 19 blocks
         Hash hash = Hash.of(data);
