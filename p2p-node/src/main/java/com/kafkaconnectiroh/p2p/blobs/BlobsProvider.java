@@ -13,22 +13,22 @@ import com.kafkaconnectiroh.p2p.endpoint.BiStream;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
 import com.kafkaconnectiroh.p2p.endpoint.ConnectionLostException;
 import com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler;
-import com.kafkaconnectiroh.p2p.endpoint.RecvStream;
 import com.kafkaconnectiroh.p2p.endpoint.SendStream;
+import com.kafkaconnectiroh.p2p.endpoint.StreamTooLongException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -113,7 +113,11 @@ public final class BlobsProvider implements ProtocolHandler {
         return new Stats(requests.get(), notFound.get(), rejected.get(), aborted.get(), bytesSent.get());
     }
 
-    /** Accepts request streams until the connection ends; each request runs on a worker. */
+    /**
+     * Accepts request streams until the connection ends. A request is read on the endpoint's loop and gets a
+     * worker only once it is complete: a peer that opens streams and never finishes its requests must not hold
+     * the workers other peers need.
+     */
     @Override
     public void accept(Connection connection) throws Exception {
         while (true) {
@@ -123,12 +127,33 @@ public final class BlobsProvider implements ProtocolHandler {
             } catch (ConnectionLostException e) {
                 return;
             }
-            try {
-                workers.execute(() -> serve(connection, s));
-            } catch (RejectedExecutionException e) {
-                reject(connection.remoteId(), s, BlobsProtocol.ERR_LIMIT,
-                        "busy: " + options.maxConcurrentRequests() + " requests in progress");
+            s.recv().readToEndAsync(BlobsProtocol.MAX_REQUEST_SIZE, BlobsProtocol.ERR_LIMIT)
+                    .orTimeout(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((message, failure) -> dispatch(connection, s, message, failure));
+        }
+    }
+
+    /** Hands a complete request to a worker, or answers a request that did not arrive whole. */
+    private void dispatch(Connection conn, BiStream s, byte[] message, Throwable failure) {
+        EndpointId peer = conn.remoteId();
+        if (failure != null) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof StreamTooLongException) {
+                reject(peer, s, BlobsProtocol.ERR_LIMIT, "request of more than " + BlobsProtocol.MAX_REQUEST_SIZE
+                        + " bytes");
+            } else if (cause instanceof TimeoutException) {
+                s.recv().stop(BlobsProtocol.ERR_LIMIT);
+                reject(peer, s, BlobsProtocol.ERR_LIMIT, "no complete request within " + options.requestTimeout());
+            } else {
+                LOG.debug("request stream from {} failed: {}", peer.fmtShort(), cause.toString());
             }
+            return;
+        }
+        try {
+            workers.execute(() -> serve(peer, s, message));
+        } catch (RejectedExecutionException e) {
+            reject(peer, s, BlobsProtocol.ERR_LIMIT, "busy: " + options.maxConcurrentRequests() + " requests in progress");
         }
     }
 
@@ -137,23 +162,7 @@ public final class BlobsProvider implements ProtocolHandler {
         workers.shutdownNow();
     }
 
-    private void serve(Connection conn, BiStream s) {
-        EndpointId peer = conn.remoteId();
-        byte[] message;
-        try {
-            message = readRequest(s.recv());
-        } catch (RequestTooLargeException e) {
-            s.recv().stop(BlobsProtocol.ERR_LIMIT);
-            reject(peer, s, BlobsProtocol.ERR_LIMIT, e.getMessage());
-            return;
-        } catch (SocketTimeoutException e) {
-            s.recv().stop(BlobsProtocol.ERR_LIMIT);
-            reject(peer, s, BlobsProtocol.ERR_LIMIT, "no complete request within " + options.requestTimeout());
-            return;
-        } catch (IOException e) {
-            LOG.debug("request stream from {} failed: {}", peer.fmtShort(), e.toString());
-            return;
-        }
+    private void serve(EndpointId peer, BiStream s, byte[] message) {
         GetRequest request;
         Map<RangeSpec, ChunkRanges> specs;
         try {
@@ -202,42 +211,6 @@ public final class BlobsProvider implements ProtocolHandler {
             listener.requestRejected(peer, code, reason);
         } finally {
             s.send().reset(code);
-        }
-    }
-
-    private static final class RequestTooLargeException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        RequestTooLargeException(String message) {
-            super(message);
-        }
-    }
-
-    /** Reads the request to its end, at most {@link BlobsProtocol#MAX_REQUEST_SIZE} bytes, within the timeout. */
-    private byte[] readRequest(RecvStream in) throws IOException {
-        byte[] buf = new byte[256];
-        int len = 0;
-        long deadline = System.nanoTime() + options.requestTimeout().toNanos();
-        while (true) {
-            if (len == buf.length) {
-                if (len > BlobsProtocol.MAX_REQUEST_SIZE) {
-                    throw new RequestTooLargeException("request of more than " + BlobsProtocol.MAX_REQUEST_SIZE
-                            + " bytes");
-                }
-                buf = Arrays.copyOf(buf, Math.min(len * 2, BlobsProtocol.MAX_REQUEST_SIZE + 1));
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new SocketTimeoutException("request not finished in time");
-            }
-            int n = in.read(ByteBuffer.wrap(buf, len, buf.length - len), Duration.ofNanos(left));
-            if (n < 0) {
-                return Arrays.copyOf(buf, len);
-            }
-            len += n;
-            if (len > BlobsProtocol.MAX_REQUEST_SIZE) {
-                throw new RequestTooLargeException("request of more than " + BlobsProtocol.MAX_REQUEST_SIZE + " bytes");
-            }
         }
     }
 

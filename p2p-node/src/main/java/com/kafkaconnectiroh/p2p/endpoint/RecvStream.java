@@ -132,7 +132,19 @@ public final class RecvStream implements AutoCloseable {
 
     /** {@link #readToEnd(int)} without blocking the caller. */
     public CompletableFuture<byte[]> readToEndAsync(int limit) {
+        return readToEndAsync(limit, 0);
+    }
+
+    /**
+     * {@link #readToEndAsync(int)}, stopping the stream with {@code tooLongCode} (an application error code) if
+     * more than {@code limit} bytes arrive.
+     */
+    public CompletableFuture<byte[]> readToEndAsync(int limit, long tooLongCode) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative: " + limit);
+        }
         StreamState.PendingRead r = new StreamState.PendingRead(limit);
+        r.tooLongCode = tooLongCode;
         if (!driver.submit(() -> state.startRead(r))) {
             r.whole.completeExceptionally(new EndpointClosedException("endpoint closed"));
         }

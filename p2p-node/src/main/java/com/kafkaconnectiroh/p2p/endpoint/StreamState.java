@@ -35,6 +35,8 @@ final class StreamState {
         final CompletableFuture<byte[]> whole;
         /** bytes gathered so far, for the caller's inactivity timeout */
         volatile long progress;
+        /** the STOP_SENDING code when read-to-end passes its limit */
+        long tooLongCode;
 
         PendingRead(ByteBuffer dst) {
             this.dst = dst;
@@ -212,7 +214,7 @@ final class StreamState {
                 }
                 if ((long) r.all.size() + n > r.limit) {
                     read = null;
-                    stop(0);
+                    stop(r.tooLongCode);
                     r.whole.completeExceptionally(new StreamTooLongException("stream " + id
                             + " is longer than the limit of " + r.limit + " bytes"));
                     return;

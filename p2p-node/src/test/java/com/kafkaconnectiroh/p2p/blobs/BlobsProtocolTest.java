@@ -263,6 +263,37 @@ class BlobsProtocolTest {
         assertEquals(BlobStatus.ABSENT.getClass(), client.store.status(unknown).getClass());
     }
 
+    /**
+     * A peer that opens request streams and never finishes them (slowloris) holds no worker: with 4 workers and 20
+     * such streams open, another peer still downloads at once, and each unfinished request is answered with
+     * ERR_LIMIT when the request timeout passes.
+     */
+    @Test
+    void unfinishedRequestsHoldNoWorkers() throws Exception {
+        BlobPeer provider = track(BlobPeer.start(new MemBlobStore(),
+                new BlobsProvider.Options(4, java.time.Duration.ofSeconds(2), 0)));
+        BlobPeer attacker = track(BlobPeer.start());
+        BlobPeer client = track(BlobPeer.start());
+        byte[] d = data(3000, 9);
+        Hash h = provider.blobs.add(d).hash();
+        Connection c = connect(attacker, provider);
+        List<BiStream> hanging = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            BiStream s = c.openBi();
+            s.send().writeAll(new byte[] {0});
+            hanging.add(s);
+        }
+        client.blobs.download(HashAndFormat.raw(h), List.of(provider.addr()), TagOption.auto(), DownloadListener.NONE);
+        assertArrayEquals(d, client.blobs.read(h));
+        for (BiStream s : hanging) {
+            StreamResetException e = assertThrows(StreamResetException.class, () -> s.recv().readToEnd(1 << 20));
+            assertEquals(BlobsProtocol.ERR_LIMIT, e.errorCode());
+        }
+        assertEquals(20, provider.rejections.stream().filter(r -> r.contains("no complete request within")).count(),
+                provider.rejections.toString());
+        c.close();
+    }
+
     private static int malformedCount() {
         return 6;
     }
