@@ -60,6 +60,9 @@ public final class Downloader {
     private static final int READ_BUFFER = 256 * 1024;
     private static final long PROGRESS_STEP = 1 << 20;
 
+    /** The largest hash sequence a download follows: 2^20 children (32 MiB of hashes). */
+    static final long MAX_HASH_SEQ_BYTES = (1L << 20) * Hash.LENGTH;
+
     private final Endpoint endpoint;
     private final BlobStore store;
     /** Turns by content being downloaded: one download of it at a time. */
@@ -245,6 +248,11 @@ public final class Downloader {
     }
 
     private List<Hash> children(Hash root) throws IOException {
+        // The children list is held in memory; a provider must not be able to make it any size it likes.
+        if (store.status(root) instanceof BlobStatus.Complete c && c.size() > MAX_HASH_SEQ_BYTES) {
+            throw new DownloadException("hash sequence " + root + " has " + c.size() / Hash.LENGTH
+                    + " children, more than the " + MAX_HASH_SEQ_BYTES / Hash.LENGTH + " this node takes", List.of());
+        }
         byte[] bytes = store.readAll(root);
         try {
             return HashSeq.parse(bytes);

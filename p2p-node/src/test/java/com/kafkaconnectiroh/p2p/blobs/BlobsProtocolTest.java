@@ -294,6 +294,19 @@ class BlobsProtocolTest {
         c.close();
     }
 
+    /** A hash sequence beyond what a download follows fails clearly instead of being loaded whole. */
+    @Test
+    void anOversizedHashSequenceIsRefused() throws Exception {
+        BlobPeer provider = track(BlobPeer.start());
+        BlobPeer client = track(BlobPeer.start());
+        byte[] seq = data((int) Downloader.MAX_HASH_SEQ_BYTES + Hash.LENGTH, 11);
+        Hash root = provider.blobs.add(seq).hash();
+        DownloadException e = assertThrows(DownloadException.class, () -> client.blobs.download(
+                HashAndFormat.hashSeq(root), List.of(provider.addr()), TagOption.auto(), DownloadListener.NONE));
+        assertTrue(e.getMessage().contains("has 1048577 children, more than the 1048576 this node takes"),
+                e.getMessage());
+    }
+
     private static int malformedCount() {
         return 6;
     }
