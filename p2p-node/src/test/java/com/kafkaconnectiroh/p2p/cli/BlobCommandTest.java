@@ -17,9 +17,6 @@ import com.kafkaconnectiroh.p2p.blobs.Hash;
 import com.kafkaconnectiroh.p2p.interop.IrohPeer;
 import com.kafkaconnectiroh.p2p.interop.IrohVersion;
 import com.kafkaconnectiroh.p2p.interop.Pattern;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,20 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class BlobCommandTest {
     @TempDir
     Path tmp;
-
-    /** Runs the CLI in this JVM; returns exit code and stderr. */
-    private static Object[] run(String... args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Main.run(args);
-        } finally {
-            System.setErr(old);
-        }
-        return new Object[] {code, err.toString(StandardCharsets.UTF_8)};
-    }
 
     private ChildJvm send(Path what, String... extra) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("blob", "send", what.toString(), "--bind", "127.0.0.1:0"));
@@ -80,10 +63,10 @@ class BlobCommandTest {
 
             // blob get writes the file atomically and says what it did.
             Path out = tmp.resolve("got/report.pdf");
-            Object[] r = run("blob", "get", line, "-o", out.toString());
-            assertEquals(0, r[0], (String) r[1]);
+            StderrRun r = StderrRun.of("blob", "get", line, "-o", out.toString());
+            assertEquals(0, r.exit(), r.err());
             assertArrayEquals(data, Files.readAllBytes(out));
-            assertTrue(((String) r[1]).contains("verified 2.9 MiB"), (String) r[1]);
+            assertTrue(r.err().contains("verified 2.9 MiB"), r.err());
             try (var files = Files.list(out.getParent())) {
                 assertEquals(List.of(out), files.toList(), "no temporary files left");
             }
@@ -91,9 +74,9 @@ class BlobCommandTest {
             // SIGTERM stops the sender.
             sender.process.destroy();
             assertTrue(sender.process.waitFor(30, TimeUnit.SECONDS));
-            Object[] gone = run("blob", "get", line, "-o", tmp.resolve("never").toString());
-            assertEquals(1, gone[0]);
-            assertTrue(((String) gone[1]).contains("download failed"), (String) gone[1]);
+            StderrRun gone = StderrRun.of("blob", "get", line, "-o", tmp.resolve("never").toString());
+            assertEquals(1, gone.exit());
+            assertTrue(gone.err().contains("download failed"), gone.err());
             assertFalse(Files.exists(tmp.resolve("never")));
         }
         // --data-dir kept the blob and the identity: a new sender serves it at once under the same id.
@@ -111,8 +94,8 @@ class BlobCommandTest {
         try (IrohPeer iroh = IrohPeer.start(IrohVersion.V035)) {
             JsonNode added = iroh.call("blob-add", IrohPeer.params("pattern", Pattern.json(5, 70_000)));
             String ticket = iroh.call("blob-ticket", "hash", added.get("hash").asText(), "format", "raw").get("ticket").asText();
-            Object[] r = run("blob", "get", ticket, "-o", tmp.resolve("from-iroh.bin").toString());
-            assertEquals(0, r[0], (String) r[1]);
+            StderrRun r = StderrRun.of("blob", "get", ticket, "-o", tmp.resolve("from-iroh.bin").toString());
+            assertEquals(0, r.exit(), r.err());
             assertEquals(Pattern.sha256Hex(5, 70_000), Pattern.sha256Hex(Files.readAllBytes(tmp.resolve("from-iroh.bin"))));
 
             // iroh's collection → a folder.
@@ -121,8 +104,8 @@ class BlobCommandTest {
             f.put("name", "docs/a.txt");
             f.set("pattern", Pattern.json(1, 100));
             JsonNode col = iroh.call("collection-add", IrohPeer.params("files", files));
-            r = run("blob", "get", col.get("ticket").asText(), "-o", tmp.resolve("iroh-folder").toString());
-            assertEquals(0, r[0], (String) r[1]);
+            r = StderrRun.of("blob", "get", col.get("ticket").asText(), "-o", tmp.resolve("iroh-folder").toString());
+            assertEquals(0, r.exit(), r.err());
             assertArrayEquals(Pattern.bytes(1, 100), Files.readAllBytes(tmp.resolve("iroh-folder/docs/a.txt")));
 
             // Our folder → iroh.
@@ -147,14 +130,14 @@ class BlobCommandTest {
 
     @Test
     void badInputGetsUsageErrors() {
-        Object[] r = run("blob", "get", "nodeabc");
-        assertEquals(2, r[0]);
-        assertTrue(((String) r[1]).contains("expected a ticket starting with 'blob'"), (String) r[1]);
-        r = run("blob", "send", tmp.resolve("missing").toString());
-        assertEquals(2, r[0]);
-        assertTrue(((String) r[1]).contains("does not exist"), (String) r[1]);
-        r = run("blob");
-        assertEquals(2, r[0]);
-        assertTrue(((String) r[1]).contains("send"), (String) r[1]);
+        StderrRun r = StderrRun.of("blob", "get", "nodeabc");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("expected a ticket starting with 'blob'"), r.err());
+        r = StderrRun.of("blob", "send", tmp.resolve("missing").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("does not exist"), r.err());
+        r = StderrRun.of("blob");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("send"), r.err());
     }
 }
