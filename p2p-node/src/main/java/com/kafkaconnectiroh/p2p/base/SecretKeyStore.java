@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -45,6 +49,29 @@ public final class SecretKeyStore {
      * @throws IOException if the file cannot be read or written, or is malformed (it is then left untouched)
      */
     public static SecretKey loadOrCreate(Path dataDir) throws IOException {
+        try {
+            return loadOrCreateIn(dataDir);
+        } catch (FileSystemException e) {
+            // the JDK's messages are often just a path ("AccessDeniedException: /srv/node"): say what failed
+            throw new IOException("cannot keep the secret key in " + dataDir + ": " + e.getFile() + ": "
+                    + fileSystemProblem(e), e);
+        }
+    }
+
+    private static String fileSystemProblem(FileSystemException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
+            return "not a directory";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+    }
+
+    private static SecretKey loadOrCreateIn(Path dataDir) throws IOException {
         Path file = dataDir.resolve(FILE_NAME);
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return load(file);

@@ -38,7 +38,8 @@ final class Converters {
                 default -> throw new TypeConversionException("unknown time unit '" + m.group(2) + "' in '" + value
                         + "' (use ms, s, m or h)");
             };
-            return Duration.ofNanos(n.multiply(BigDecimal.valueOf(nanosPerUnit)).longValue());
+            return Duration.ofNanos(wholeOrRefuse(n.multiply(BigDecimal.valueOf(nanosPerUnit)),
+                    "duration '" + value + "' is too long (at most about 292 years)"));
         }
     }
 
@@ -64,7 +65,17 @@ final class Converters {
                 default -> throw new TypeConversionException("unknown size unit '" + m.group(2) + "' in '" + value
                         + "' (use KiB, MiB, GiB or KB, MB, GB)");
             };
-            return new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit)).longValue();
+            return wholeOrRefuse(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit)),
+                    "size '" + value + "' is too large (at most 2^63-1 bytes)");
+        }
+    }
+
+    /** {@code n} without its fraction; refused if it does not fit a long (longValue() would silently wrap). */
+    private static long wholeOrRefuse(BigDecimal n, String tooBig) {
+        try {
+            return n.setScale(0, java.math.RoundingMode.DOWN).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new TypeConversionException(tooBig);
         }
     }
 

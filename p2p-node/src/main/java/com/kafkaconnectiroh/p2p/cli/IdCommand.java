@@ -15,7 +15,11 @@ final class IdCommand implements Callable<Integer> {
         if (identity.isEphemeral()) {
             System.err.println("p2p-node: no --data-dir, --secret or IROH_SECRET: this id is new and will not be reused");
         }
-        System.out.println(identity.secretKey().publicKey());
+        try {
+            System.out.println(identity.secretKeyForCommand().publicKey());
+        } catch (CliException e) {
+            return e.report(System.err, "id");
+        }
         return 0;
     }
 }

@@ -32,4 +32,18 @@ public final class IdentityOptions {
     public SecretKey secretKey() throws IOException {
         return SecretKeyStore.resolve(secret, dataDir);
     }
+
+    /**
+     * {@link #secretKey()} for a command: a malformed secret is bad usage (exit 2), an unreadable or malformed key
+     * file a failure (exit 1), each reported as one line instead of a stack trace.
+     */
+    SecretKey secretKeyForCommand() throws CliException {
+        try {
+            return secretKey();
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--secret / IROH_SECRET: " + e.getMessage(), 2, e);
+        } catch (IOException e) {
+            throw new CliException(e.getMessage(), 1, e);
+        }
+    }
 }

@@ -40,14 +40,7 @@ final class NodeOptions {
                     && target.ipAddrs().stream().allMatch(a -> a.getAddress() instanceof Inet6Address);
             addr = new InetSocketAddress(v6Only ? "::" : "0.0.0.0", 0);
         }
-        SecretKey key;
-        try {
-            key = identity.secretKey();
-        } catch (IllegalArgumentException e) {
-            throw new CliException("--secret / IROH_SECRET: " + e.getMessage(), 2, e);
-        } catch (IOException e) {
-            throw new CliException(e.getMessage(), 1, e);
-        }
+        SecretKey key = identity.secretKeyForCommand();
         try {
             return Endpoint.builder().secretKey(key).bindAddr(addr).transportConfig(transport).bind();
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.quic.ConnectionEvent;
 import com.kafkaconnectiroh.p2p.quic.ConnectionStats;
 import com.kafkaconnectiroh.p2p.quic.QuicConnection;
+import com.kafkaconnectiroh.p2p.quic.wire.VarInt;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -196,7 +197,20 @@ public final class Connection {
      * not block; everything waiting on this connection fails with {@link ConnectionLostException}.
      */
     public void close(long code, String reason) {
+        checkErrorCode(code);
         driver.submit(() -> closeOnLoop(code, reason));
+    }
+
+    /**
+     * Application error codes are QUIC varints (RFC 9000 §16, iroh's {@code VarInt}): one outside 0..2^62-1 could
+     * not be sent, so it is refused here rather than on the event loop, where the peer would never hear of it.
+     */
+    static long checkErrorCode(long code) {
+        if (code < 0 || code > VarInt.MAX) {
+            throw new IllegalArgumentException("application error code must be 0..2^62-1 (a QUIC varint), got "
+                    + Long.toUnsignedString(code));
+        }
+        return code;
     }
 
     /** {@code close(0, "")}. */

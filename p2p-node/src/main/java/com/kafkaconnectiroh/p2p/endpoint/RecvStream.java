@@ -143,6 +143,7 @@ public final class RecvStream implements AutoCloseable {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative: " + limit);
         }
+        Connection.checkErrorCode(tooLongCode);
         StreamState.PendingRead r = new StreamState.PendingRead(limit);
         r.tooLongCode = tooLongCode;
         if (!driver.submit(() -> state.startRead(r))) {
@@ -153,6 +154,7 @@ public final class RecvStream implements AutoCloseable {
 
     /** Asks the peer to stop sending (STOP_SENDING with {@code code}); unread data is discarded. */
     public void stop(long code) {
+        Connection.checkErrorCode(code);
         driver.submit(() -> state.stop(code));
     }
 

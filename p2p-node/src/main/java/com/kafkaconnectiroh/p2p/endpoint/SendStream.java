@@ -108,6 +108,7 @@ public final class SendStream implements AutoCloseable {
 
     /** Abandons the stream: RESET_STREAM with {@code code}; unsent data is dropped. */
     public void reset(long code) {
+        Connection.checkErrorCode(code);
         driver.submit(() -> state.reset(code));
     }
 

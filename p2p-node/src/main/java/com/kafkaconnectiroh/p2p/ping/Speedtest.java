@@ -10,6 +10,7 @@ import com.kafkaconnectiroh.p2p.endpoint.SendStream;
 import com.kafkaconnectiroh.p2p.endpoint.StreamResetException;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
@@ -59,7 +60,11 @@ public final class Speedtest implements ProtocolHandler {
         }
     }
 
+    /** How long a connection may stay without any transfer before the server closes it. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
     private final Consumer<Transfer> listener;
+    private final Duration idleTimeout;
     private final ExecutorService uniAcceptors;
 
     /** A server that reports nothing. */
@@ -69,7 +74,20 @@ public final class Speedtest implements ProtocolHandler {
 
     /** A server that reports every transfer it served to {@code listener} (on a worker thread). */
     public Speedtest(Consumer<Transfer> listener) {
+        this(listener, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /**
+     * Like {@link #Speedtest(Consumer)}, closing a connection (code 0, reason {@code idle}) once it has had no
+     * transfer for {@code idleTimeout}: a client that keeps a connection alive but never uses it would otherwise
+     * hold one of the router's workers for good, and enough of them lock every other peer out.
+     */
+    public Speedtest(Consumer<Transfer> listener, Duration idleTimeout) {
         this.listener = Objects.requireNonNull(listener, "listener");
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
+        }
+        this.idleTimeout = idleTimeout;
         AtomicInteger n = new AtomicInteger();
         this.uniAcceptors = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "speedtest-uni-" + n.incrementAndGet());
@@ -168,19 +186,41 @@ public final class Speedtest implements ProtocolHandler {
 
     @Override
     public void accept(Connection conn) throws Exception {
-        Future<?> uni = uniAcceptors.submit(() -> serveDownloads(conn));
+        Activity activity = new Activity();
+        Future<?> uni = uniAcceptors.submit(() -> serveDownloads(conn, activity));
         try {
             while (true) {
                 BiStream s;
                 try {
-                    s = conn.acceptBi(Duration.ZERO);
+                    s = conn.acceptBi(idleTimeout);
                 } catch (ConnectionLostException e) {
                     return; // the client closed: done
+                } catch (SocketTimeoutException e) {
+                    if (activity.idleFor(idleTimeout)) {
+                        conn.close(0, "idle");
+                        return;
+                    }
+                    continue;
                 }
                 serveUpload(conn, s);
+                activity.touch();
             }
         } finally {
             uni.cancel(true);
+        }
+    }
+
+    /** Downloads in progress on one connection and when the last transfer moved. */
+    private static final class Activity {
+        private final AtomicInteger downloads = new AtomicInteger();
+        private volatile long lastNanos = System.nanoTime();
+
+        void touch() {
+            lastNanos = System.nanoTime();
+        }
+
+        boolean idleFor(Duration d) {
+            return downloads.get() == 0 && System.nanoTime() - lastNanos >= d.toNanos();
         }
     }
 
@@ -202,16 +242,22 @@ public final class Speedtest implements ProtocolHandler {
         listener.accept(new Transfer(conn.remoteId(), Direction.UPLOAD, count, Duration.ofNanos(elapsed)));
     }
 
-    private void serveDownloads(Connection conn) {
+    private void serveDownloads(Connection conn, Activity activity) {
         try {
             while (true) {
                 RecvStream req = conn.acceptUni(Duration.ZERO);
-                byte[] r = req.readToEnd(8);
-                if (r.length != 8) {
-                    conn.close(1, "expected an 8-byte download request, got " + r.length + " bytes");
-                    return;
+                activity.downloads.incrementAndGet();
+                try {
+                    byte[] r = req.readToEnd(8);
+                    if (r.length != 8) {
+                        conn.close(1, "expected an 8-byte download request, got " + r.length + " bytes");
+                        return;
+                    }
+                    serveDownload(conn, ByteBuffer.wrap(r).getLong());
+                } finally {
+                    activity.touch();
+                    activity.downloads.decrementAndGet();
                 }
-                serveDownload(conn, ByteBuffer.wrap(r).getLong());
             }
         } catch (IOException e) {
             // connection closed (or a transfer broke off): nothing more to serve

@@ -113,6 +113,18 @@ class SecretKeyStoreTest {
     }
 
     @Test
+    void aDataDirBelowARegularFileIsExplainedNotJustNamed() throws Exception {
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "mine");
+        for (Path dataDir : List.of(file.resolve("node"), file.resolve("node").resolve("deeper"))) {
+            IOException e = assertThrows(IOException.class, () -> SecretKeyStore.loadOrCreate(dataDir));
+            assertTrue(e.getMessage().startsWith("cannot keep the secret key in " + dataDir + ": " + file),
+                    e.getMessage());
+            assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("not a directory"), e.getMessage());
+        }
+        assertEquals("mine", Files.readString(file));
+    }
+
+    @Test
     void concurrentFirstStartsAgreeOnOneKey() throws Exception {
         for (int round = 0; round < 10; round++) {
             Path dir = tmp.resolve("race" + round);

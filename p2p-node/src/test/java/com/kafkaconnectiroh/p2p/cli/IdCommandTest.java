@@ -54,6 +54,28 @@ class IdCommandTest {
 
     @Test
     void malformedSecretFailsWithUsageCode() {
-        assertTrue(Main.run("id", "--secret", "nothex") != 0);
+        CliRun r = CliRun.of("id", "--secret", "nothex");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().startsWith("p2p-node id: --secret / IROH_SECRET: "), r.toString());
+        assertTrue(!r.err().contains("\tat "), "one line, no stack trace: " + r);
+    }
+
+    @Test
+    void corruptKeyFileFailsInOneLineAndIsKept(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("secret_key"), "garbage\n");
+        CliRun r = CliRun.of("id", "--data-dir", dir.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("p2p-node id: malformed secret key file "), r.toString());
+        assertTrue(!r.err().contains("\tat "), "one line, no stack trace: " + r);
+        assertEquals("garbage\n", Files.readString(dir.resolve("secret_key")));
+    }
+
+    @Test
+    void dataDirThatIsAFileFailsInOneLine(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "mine");
+        CliRun r = CliRun.of("id", "--data-dir", file.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().startsWith("p2p-node id: data directory "), r.toString());
+        assertEquals("mine", Files.readString(file));
     }
 }

@@ -495,6 +495,34 @@ class EndpointTest {
     }
 
     @Test
+    void errorCodesOutsideTheVarintRangeAreRefusedAtTheCallAndTheLargestReachesThePeer() throws Exception {
+        Endpoint serverEp = bind(Endpoint.Transport.AUTO);
+        serverEp.setAlpns(List.of(HOLD));
+        Endpoint client = bind(Endpoint.Transport.AUTO);
+        Connection c = client.connect(serverEp.addr(), HOLD);
+        Connection s = serverEp.accept(Duration.ofSeconds(5));
+        long maxCode = (1L << 62) - 1; // RFC 9000 §16: error codes are varints
+        BiStream a = c.openBi();
+        a.send().writeAll(new byte[] {1});
+        BiStream b = s.acceptBi();
+        for (long bad : new long[] {-1, maxCode + 1, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            assertThrows(IllegalArgumentException.class, () -> a.send().reset(bad));
+            assertThrows(IllegalArgumentException.class, () -> b.recv().stop(bad));
+            assertThrows(IllegalArgumentException.class, () -> b.recv().readToEndAsync(10, bad));
+            assertThrows(IllegalArgumentException.class, () -> c.close(bad, "out of range"));
+        }
+        // the refused calls left everything open: the stream still carries data, the largest codes go through
+        assertNull(c.closeInfo());
+        a.send().writeAll(new byte[] {2});
+        assertArrayEquals(new byte[] {1, 2}, b.recv().readExact(2));
+        b.recv().stop(maxCode);
+        assertEquals(OptionalLong.of(maxCode), a.send().stopped().get(5, TimeUnit.SECONDS));
+        c.close(maxCode, "largest code");
+        assertEquals(new ConnectionClose(ConnectionClose.Kind.APPLICATION_CLOSED, true, maxCode, "largest code"),
+                s.closed().get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
     void streamAdaptersAndCloseSemantics() throws Exception {
         Router server = echoServer(Endpoint.Transport.AUTO);
         Endpoint client = bind(Endpoint.Transport.AUTO);

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.kafkaconnectiroh.p2p.endpoint.BiStream;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
+import com.kafkaconnectiroh.p2p.endpoint.ConnectionClose;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.Router;
+import com.kafkaconnectiroh.p2p.quic.TransportConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -67,6 +69,26 @@ class SpeedtestTest {
             assertEquals(size, s.bytes());
             assertEquals(conn.remoteId(), server.id());
         }
+    }
+
+    @Test
+    void aConnectionKeptAliveWithoutTransfersIsClosedSoItCannotHoldAWorker() throws Exception {
+        InetSocketAddress lo = new InetSocketAddress("127.0.0.1", 0);
+        Endpoint idleServer = track(Endpoint.builder().bindAddr(lo).bind());
+        track(Router.builder(idleServer).maxConcurrentConnections(1)
+                .accept(Speedtest.ALPN, new Speedtest(served::add, Duration.ofMillis(300))).spawn());
+        // keep-alive: without the server's own idle rule, QUIC would keep this connection (and the worker) forever
+        TransportConfig keepAlive = new TransportConfig().keepAliveIntervalNanos(100_000_000L);
+        Endpoint client = track(Endpoint.builder().bindAddr(lo).transportConfig(keepAlive).bind());
+        Connection idle = client.connect(idleServer.addr(), Speedtest.ALPN);
+        // a transfer, then nothing: the server closes the connection
+        assertEquals(3, Speedtest.upload(idle, 3, null).bytes());
+        ConnectionClose close = idle.closed().get(20, TimeUnit.SECONDS);
+        assertEquals(new ConnectionClose(ConnectionClose.Kind.APPLICATION_CLOSED, true, 0, "idle"), close);
+        // and its only worker serves the next client
+        Connection next = client.connect(idleServer.addr(), Speedtest.ALPN);
+        assertEquals(5, Speedtest.upload(next, 5, null).bytes());
+        next.close(0, "done");
     }
 
     @Test
