@@ -9,10 +9,9 @@ import com.kafkaconnectiroh.p2p.blobs.bao.RangeSpec;
 import com.kafkaconnectiroh.p2p.blobs.bao.RangeSpecSeq;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobReader;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStore;
+import com.kafkaconnectiroh.p2p.endpoint.AsyncProtocolHandler;
 import com.kafkaconnectiroh.p2p.endpoint.BiStream;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
-import com.kafkaconnectiroh.p2p.endpoint.ConnectionLostException;
-import com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler;
 import com.kafkaconnectiroh.p2p.endpoint.SendStream;
 import com.kafkaconnectiroh.p2p.endpoint.StreamTooLongException;
 import java.io.IOException;
@@ -23,7 +22,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *
  * Register it on a {@link com.kafkaconnectiroh.p2p.endpoint.Router} under {@link BlobsProtocol#ALPN}.
  */
-public final class BlobsProvider implements ProtocolHandler {
+public final class BlobsProvider implements AsyncProtocolHandler {
     private static final Logger LOG = LoggerFactory.getLogger(BlobsProvider.class);
     private static final int SEND_BUFFER = 256 * 1024;
 
@@ -114,23 +115,28 @@ public final class BlobsProvider implements ProtocolHandler {
     }
 
     /**
-     * Accepts request streams until the connection ends. A request is read on the endpoint's loop and gets a
-     * worker only once it is complete: a peer that opens streams and never finishes its requests must not hold
-     * the workers other peers need.
+     * Accepts request streams until the connection ends, holding no thread meanwhile. A request is read on the
+     * endpoint's loop and gets a worker only once it is complete: a peer that opens streams and never finishes its
+     * requests must not hold the workers other peers need.
      */
     @Override
-    public void accept(Connection connection) throws Exception {
-        while (true) {
-            BiStream s;
-            try {
-                s = connection.acceptBi(Duration.ZERO);
-            } catch (ConnectionLostException e) {
+    public CompletionStage<?> acceptAsync(Connection connection) {
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        acceptNext(connection, ended);
+        return ended;
+    }
+
+    private void acceptNext(Connection connection, CompletableFuture<Void> ended) {
+        connection.acceptBiAsync().whenComplete((s, lost) -> {
+            if (lost != null) {
+                ended.complete(null); // the connection is over
                 return;
             }
             s.recv().readToEndAsync(BlobsProtocol.MAX_REQUEST_SIZE, BlobsProtocol.ERR_LIMIT)
                     .orTimeout(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((message, failure) -> dispatch(connection, s, message, failure));
-        }
+            acceptNext(connection, ended);
+        });
     }
 
     /** Hands a complete request to a worker, or answers a request that did not arrive whole. */

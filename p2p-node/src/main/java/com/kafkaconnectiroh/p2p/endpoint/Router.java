@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Handlers run on a bounded pool (default 256 threads, one task per connection); a connection arriving when
- * every worker is busy is closed with code 0 and reason "busy".
+ * every worker is busy is closed with code 0 and reason "busy". {@link AsyncProtocolHandler}s take no worker.
  */
 public final class Router implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
@@ -87,11 +88,38 @@ public final class Router implements AutoCloseable {
                 c.close(0, "no handler for " + c.alpn()); // ALPN removed meanwhile
                 continue;
             }
+            if (h instanceof AsyncProtocolHandler async) {
+                serveAsync(async, c);
+                continue;
+            }
             try {
                 workers.execute(() -> serve(h, c));
             } catch (RejectedExecutionException e) {
                 c.close(0, "busy");
             }
+        }
+    }
+
+    private void serveAsync(AsyncProtocolHandler h, Connection c) {
+        CompletionStage<?> done;
+        try {
+            done = h.acceptAsync(c);
+        } catch (RuntimeException e) {
+            LOG.debug("handler for {} failed on {}", c.alpn(), c, e);
+            closeIfOpen(c);
+            return;
+        }
+        done.whenComplete((v, e) -> {
+            if (e != null && !shutdown) {
+                LOG.debug("handler for {} failed on {}", c.alpn(), c, e);
+            }
+            closeIfOpen(c);
+        });
+    }
+
+    private static void closeIfOpen(Connection c) {
+        if (c.closeInfo() == null) {
+            c.close(0, "");
         }
     }
 
@@ -105,9 +133,7 @@ public final class Router implements AutoCloseable {
                 LOG.debug("handler for {} failed on {}", c.alpn(), c, e);
             }
         } finally {
-            if (c.closeInfo() == null) {
-                c.close(0, "");
-            }
+            closeIfOpen(c);
         }
     }
 

@@ -2,6 +2,7 @@ package com.kafkaconnectiroh.p2p.gossip;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.endpoint.AsyncProtocolHandler;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler;
@@ -15,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,7 +41,7 @@ import java.util.concurrent.TimeoutException;
  * offering {@code /1} then {@code /0}, and speaks whichever the peer picks. One gossip thread runs the protocol
  * state; see {@code docs/gossip.md} for the connection rules and limits.
  */
-public final class Gossip implements ProtocolHandler, AutoCloseable {
+public final class Gossip implements AsyncProtocolHandler, AutoCloseable {
     /** Both wire versions, newest first: what we offer when dialing and accept by default. */
     public static final List<String> ALPNS = List.of(GossipWire.ALPN_V1, GossipWire.ALPN_V0);
 
@@ -149,14 +151,14 @@ public final class Gossip implements ProtocolHandler, AutoCloseable {
     // ================================================================================================
     // ProtocolHandler
 
-    /** Serves a connection the router accepted for one of our ALPNs; returns when the connection has ended. */
+    /** Takes a connection the router accepted for one of our ALPNs; the stage completes when it has ended. */
     @Override
-    public void accept(Connection connection) throws Exception {
+    public CompletionStage<?> acceptAsync(Connection connection) {
         if (!actor.post(() -> actor.connected(connection, false))) {
             connection.close(GossipCloseCodes.NORMAL, GossipCloseCodes.REASON_SHUTDOWN);
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        connection.closed().get();
+        return connection.closed();
     }
 
     /** Called by the router before it closes the endpoint: leaves every topic gracefully (bounded wait). */

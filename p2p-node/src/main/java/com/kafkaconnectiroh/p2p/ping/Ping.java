@@ -4,6 +4,7 @@ import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.Hex;
 import com.kafkaconnectiroh.p2p.base.SocketAddrs;
+import com.kafkaconnectiroh.p2p.endpoint.AsyncProtocolHandler;
 import com.kafkaconnectiroh.p2p.endpoint.BiStream;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
 import com.kafkaconnectiroh.p2p.endpoint.ConnectionClose;
@@ -20,6 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,7 +41,7 @@ import java.util.stream.Collectors;
  * <p>As a {@link ProtocolHandler} this serves pings (register it on a {@code Router} under {@link #ALPN});
  * {@link #ping} sends one.
  */
-public final class Ping implements ProtocolHandler {
+public final class Ping implements AsyncProtocolHandler {
     public static final String ALPN = "iroh/ping/0";
 
     private static final byte[] PING = "PING".getBytes(StandardCharsets.US_ASCII);
@@ -184,35 +188,49 @@ public final class Ping implements ProtocolHandler {
     // ================================================================================================
     // Server
 
+    /** Answers one PING on {@code conn}, holding no thread while it waits for the client. */
     @Override
-    public void accept(Connection conn) throws Exception {
+    public CompletionStage<?> acceptAsync(Connection conn) {
         InetSocketAddress from = conn.remoteAddress();
-        BiStream s;
-        byte[] request;
-        try {
-            s = conn.acceptBi(REQUEST_TIMEOUT);
-            request = s.recv().readToEnd(MESSAGE_LIMIT, REQUEST_TIMEOUT);
-        } catch (StreamTooLongException e) {
-            reject(conn, from, "sent more than 4 bytes instead of PING");
-            return;
-        } catch (IOException e) {
-            listener.accept(new Served(conn.remoteId(), from, false, "no PING: " + describe(e)));
-            return;
-        }
+        CompletableFuture<BiStream> stream = conn.acceptBiAsync();
+        return stream.thenCompose(s -> s.recv().readToEndAsync(MESSAGE_LIMIT))
+                .orTimeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((request, failure) -> failure == null ? answer(conn, from, stream.join(), request)
+                        : refuse(conn, from, failure))
+                .thenCompose(done -> done);
+    }
+
+    private CompletableFuture<Void> answer(Connection conn, InetSocketAddress from, BiStream s, byte[] request) {
         if (!Arrays.equals(request, PING)) {
             reject(conn, from, "sent " + show(request) + " instead of \"PING\"");
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         pingsReceived.incrementAndGet();
-        s.send().writeAll(PONG);
-        s.send().finish();
-        listener.accept(new Served(conn.remoteId(), from, true, null));
-        // The client reads last and closes; returning earlier would close the connection under its PONG.
-        try {
-            conn.closed().get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            conn.close(0, "ping done");
+        return s.send().writeAllAsync(ByteBuffer.wrap(PONG)).thenCompose(v -> {
+            s.send().finish();
+            listener.accept(new Served(conn.remoteId(), from, true, null));
+            // The client reads last and closes; ending earlier would close the connection under its PONG.
+            return conn.closed().copy().orTimeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .handle((closed, late) -> {
+                        if (late != null) {
+                            conn.close(0, "ping done");
+                        }
+                        return null;
+                    });
+        });
+    }
+
+    private CompletableFuture<Void> refuse(Connection conn, InetSocketAddress from, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        if (cause instanceof StreamTooLongException) {
+            reject(conn, from, "sent more than 4 bytes instead of PING");
+        } else {
+            String why = cause instanceof TimeoutException ? "nothing within " + REQUEST_TIMEOUT.toSeconds() + " s"
+                    : cause instanceof IOException io ? describe(io) : cause.toString();
+            listener.accept(new Served(conn.remoteId(), from, false, "no PING: " + why));
         }
+        return CompletableFuture.completedFuture(null);
     }
 
     private void reject(Connection conn, InetSocketAddress from, String problem) {

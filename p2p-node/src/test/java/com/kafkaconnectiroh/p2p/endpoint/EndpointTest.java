@@ -401,6 +401,44 @@ class EndpointTest {
         assertTrue(why.byPeer());
     }
 
+    /**
+     * Connections served by async handlers take no router worker: with one worker and many idle connections on
+     * gossip, blobs and ping (none of which sends anything), another peer is still pinged and served at once.
+     */
+    @Test
+    void idleConnectionsToAsyncHandlersDoNotUseUpTheWorkers() throws Exception {
+        Endpoint serverEp = bind(Endpoint.Transport.AUTO);
+        com.kafkaconnectiroh.p2p.gossip.Gossip gossip = track(com.kafkaconnectiroh.p2p.gossip.Gossip.builder().spawn(serverEp));
+        com.kafkaconnectiroh.p2p.blobs.BlobsProvider blobs = new com.kafkaconnectiroh.p2p.blobs.BlobsProvider(
+                new com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore());
+        com.kafkaconnectiroh.p2p.ping.Ping ping = new com.kafkaconnectiroh.p2p.ping.Ping();
+        track(gossip.registerWith(Router.builder(serverEp).maxConcurrentConnections(1))
+                .accept(com.kafkaconnectiroh.p2p.blobs.Blobs.ALPN, blobs)
+                .accept(com.kafkaconnectiroh.p2p.ping.Ping.ALPN, ping)
+                .accept(ECHO, EchoHandler.INSTANCE).spawn());
+        Endpoint idler = bind(Endpoint.Transport.AUTO);
+        List<Connection> idle = new ArrayList<>();
+        for (String alpn : List.of(com.kafkaconnectiroh.p2p.gossip.proto.GossipWire.ALPN_V1,
+                com.kafkaconnectiroh.p2p.gossip.proto.GossipWire.ALPN_V0, com.kafkaconnectiroh.p2p.blobs.Blobs.ALPN,
+                com.kafkaconnectiroh.p2p.ping.Ping.ALPN)) {
+            for (int i = 0; i < 3; i++) {
+                idle.add(idler.connect(serverEp.addr(), alpn));
+            }
+        }
+        Endpoint client = bind(Endpoint.Transport.AUTO);
+        com.kafkaconnectiroh.p2p.ping.Ping.Pong pong = new com.kafkaconnectiroh.p2p.ping.Ping()
+                .ping(client, serverEp.addr(), Duration.ofSeconds(10));
+        assertEquals(serverEp.id(), pong.remote());
+        Connection echo = client.connect(serverEp.addr(), ECHO);
+        BiStream s = echo.openBi();
+        s.send().writeAll(new byte[] {42});
+        s.send().finish();
+        assertArrayEquals(new byte[] {42}, s.recv().readToEnd(10));
+        for (Connection c : idle) {
+            assertNull(c.closeInfo(), "still open: " + c);
+        }
+    }
+
     @Test
     void acceptTimesOutAndEndpointCloseWakesAcceptors() throws Exception {
         Endpoint ep = bind(Endpoint.Transport.AUTO);
