@@ -18,33 +18,16 @@ public final class HChaCha20 {
         if (key.length != KEY_LEN) {
             throw new IllegalArgumentException("HChaCha20 key must be 32 bytes, got " + key.length);
         }
+        int[] keyWords = ChaChaCore.keyWords(key);
         int[] x = new int[16];
-        // "expand 32-byte k"
-        x[0] = 0x61707865;
-        x[1] = 0x3320646e;
-        x[2] = 0x79622d32;
-        x[3] = 0x6b206574;
-        for (int i = 0; i < 8; i++) {
-            x[4 + i] = le32(key, 4 * i);
-        }
-        for (int i = 0; i < 4; i++) {
-            x[12 + i] = le32(input, inOff + 4 * i);
-        }
-        for (int round = 0; round < 10; round++) {
-            quarterRound(x, 0, 4, 8, 12);
-            quarterRound(x, 1, 5, 9, 13);
-            quarterRound(x, 2, 6, 10, 14);
-            quarterRound(x, 3, 7, 11, 15);
-            quarterRound(x, 0, 5, 10, 15);
-            quarterRound(x, 1, 6, 11, 12);
-            quarterRound(x, 2, 7, 8, 13);
-            quarterRound(x, 3, 4, 9, 14);
-        }
+        ChaChaCore.initState(x, keyWords, input, inOff);
+        ChaChaCore.rounds(x);
         for (int i = 0; i < 4; i++) {
             putLe32(x[i], out, outOff + 4 * i);
             putLe32(x[12 + i], out, outOff + 16 + 4 * i);
         }
         java.util.Arrays.fill(x, 0);
+        java.util.Arrays.fill(keyWords, 0);
     }
 
     public static byte[] derive(byte[] key, byte[] input16) {
@@ -54,21 +37,6 @@ public final class HChaCha20 {
         byte[] out = new byte[OUTPUT_LEN];
         derive(key, input16, 0, out, 0);
         return out;
-    }
-
-    private static void quarterRound(int[] x, int a, int b, int c, int d) {
-        x[a] += x[b];
-        x[d] = Integer.rotateLeft(x[d] ^ x[a], 16);
-        x[c] += x[d];
-        x[b] = Integer.rotateLeft(x[b] ^ x[c], 12);
-        x[a] += x[b];
-        x[d] = Integer.rotateLeft(x[d] ^ x[a], 8);
-        x[c] += x[d];
-        x[b] = Integer.rotateLeft(x[b] ^ x[c], 7);
-    }
-
-    private static int le32(byte[] b, int off) {
-        return (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8 | (b[off + 2] & 0xFF) << 16 | (b[off + 3] & 0xFF) << 24;
     }
 
     private static void putLe32(int v, byte[] b, int off) {
