@@ -42,10 +42,7 @@ public final class EndpointTicket implements Ticket {
      */
     public static EndpointTicket fromBytes(byte[] bytes) throws PostcardException {
         PostcardReader r = new PostcardReader(bytes);
-        int variant = r.variant();
-        if (variant != 0) {
-            throw new PostcardException("unknown endpoint ticket variant " + variant + " (expected 0)");
-        }
+        Ticket.readVariant(r, KIND);
         EndpointAddr addr = EndpointAddr.readFrom(r);
         r.expectEnd();
         return new EndpointTicket(addr);
@@ -53,12 +50,7 @@ public final class EndpointTicket implements Ticket {
 
     /** Parses {@code endpoint…}; throws {@link IllegalArgumentException} saying what is wrong. */
     public static EndpointTicket parse(String text) {
-        byte[] bytes = Ticket.decode(KIND, text);
-        try {
-            return fromBytes(bytes);
-        } catch (PostcardException e) {
-            throw new IllegalArgumentException("invalid endpoint ticket: " + e.getMessage(), e);
-        }
+        return Ticket.parse(KIND, text, EndpointTicket::fromBytes);
     }
 
     @Override

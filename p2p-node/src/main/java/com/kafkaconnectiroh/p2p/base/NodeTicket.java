@@ -43,10 +43,7 @@ public final class NodeTicket implements Ticket {
      */
     public static NodeTicket fromBytes(byte[] bytes) throws PostcardException {
         PostcardReader r = new PostcardReader(bytes);
-        int variant = r.variant();
-        if (variant != 0) {
-            throw new PostcardException("unknown node ticket variant " + variant + " (expected 0)");
-        }
+        Ticket.readVariant(r, KIND);
         EndpointAddr addr = EndpointAddr.readNodeAddrFrom(r);
         r.expectEnd();
         return new NodeTicket(addr);
@@ -54,12 +51,7 @@ public final class NodeTicket implements Ticket {
 
     /** Parses {@code node…}; throws {@link IllegalArgumentException} saying what is wrong. */
     public static NodeTicket parse(String text) {
-        byte[] bytes = Ticket.decode(KIND, text);
-        try {
-            return fromBytes(bytes);
-        } catch (PostcardException e) {
-            throw new IllegalArgumentException("invalid node ticket: " + e.getMessage(), e);
-        }
+        return Ticket.parse(KIND, text, NodeTicket::fromBytes);
     }
 
     @Override

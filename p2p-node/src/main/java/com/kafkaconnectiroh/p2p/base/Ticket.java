@@ -1,5 +1,7 @@
 package com.kafkaconnectiroh.p2p.base;
 
+import com.kafkaconnectiroh.p2p.base.postcard.PostcardException;
+import com.kafkaconnectiroh.p2p.base.postcard.PostcardReader;
 import java.util.Locale;
 
 /**
@@ -16,6 +18,34 @@ public interface Ticket {
     /** {@code kind ‖ base32(bytes)}, all lowercase. */
     default String encode() {
         return kind() + Base32.STANDARD.encode(toBytes());
+    }
+
+    /** Reads a ticket's postcard bytes. */
+    @FunctionalInterface
+    interface BytesDecoder<T extends Ticket> {
+        T fromBytes(byte[] bytes) throws PostcardException;
+    }
+
+    /**
+     * Parses {@code kind…} text with {@code decoder}.
+     *
+     * @throws IllegalArgumentException saying what is wrong: the prefix, the base32, or the bytes
+     */
+    static <T extends Ticket> T parse(String kind, String text, BytesDecoder<T> decoder) {
+        byte[] bytes = decode(kind, text);
+        try {
+            return decoder.fromBytes(bytes);
+        } catch (PostcardException e) {
+            throw new IllegalArgumentException("invalid " + kind + " ticket: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the ticket enum's variant: every ticket iroh defines has one, index 0. */
+    static void readVariant(PostcardReader r, String kind) throws PostcardException {
+        int variant = r.variant();
+        if (variant != 0) {
+            throw new PostcardException("unknown " + kind + " ticket variant " + variant + " (expected 0)");
+        }
     }
 
     /**

@@ -63,10 +63,7 @@ public final class BlobTicket implements Ticket {
     /** Decodes the postcard bytes; trailing bytes are refused (a sign of a layout we do not know). */
     public static BlobTicket fromBytes(byte[] bytes) throws PostcardException {
         PostcardReader r = new PostcardReader(bytes);
-        int variant = r.variant();
-        if (variant != 0) {
-            throw new PostcardException("unknown blob ticket variant " + variant + " (expected 0)");
-        }
+        Ticket.readVariant(r, KIND);
         EndpointAddr addr = EndpointAddr.readNodeAddrFrom(r);
         int format = r.variant();
         if (format > 1) {
@@ -79,12 +76,7 @@ public final class BlobTicket implements Ticket {
 
     /** Parses {@code blob…}; throws {@link IllegalArgumentException} saying what is wrong. */
     public static BlobTicket parse(String text) {
-        byte[] bytes = Ticket.decode(KIND, text);
-        try {
-            return fromBytes(bytes);
-        } catch (PostcardException e) {
-            throw new IllegalArgumentException("invalid blob ticket: " + e.getMessage(), e);
-        }
+        return Ticket.parse(KIND, text, BlobTicket::fromBytes);
     }
 
     @Override
