@@ -15,7 +15,6 @@ import com.kafkaconnectiroh.p2p.gossip.GossipEvent;
 import com.kafkaconnectiroh.p2p.gossip.GossipStats;
 import com.kafkaconnectiroh.p2p.gossip.GossipTopic;
 import com.kafkaconnectiroh.p2p.gossip.proto.DeliveryScope;
-import com.kafkaconnectiroh.p2p.gossip.proto.GossipConfig;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
 import java.io.BufferedReader;
@@ -361,17 +360,6 @@ final class GossipCommand implements Callable<Integer> {
                 err.flush();
                 return EXIT_USAGE;
             }
-            if (message != null) {
-                int len = message.getBytes(StandardCharsets.UTF_8).length;
-                int max = GossipConfig.DEFAULT.maxContentSize(); // the CLI runs gossip with the default message size
-                if (len > max) {
-                    // before joining: waiting for a swarm only to refuse the message would waste the user's time
-                    err.println("p2p-node gossip publish: the message has " + len + " bytes, more than the maximum of "
-                            + max + "; not sent");
-                    err.flush();
-                    return EXIT_FAILURE;
-                }
-            }
             Node n;
             try {
                 n = new Node(opts);
@@ -379,6 +367,15 @@ final class GossipCommand implements Callable<Integer> {
                 return report(err, "gossip publish", e);
             }
             try (n) {
+                int max = n.gossip.maxContentSize();
+                int argumentLength = message == null ? 0 : message.getBytes(StandardCharsets.UTF_8).length;
+                if (argumentLength > max) {
+                    // before joining: waiting for a swarm only to refuse the message would waste the user's time
+                    err.println("p2p-node gossip publish: the message has " + argumentLength
+                            + " bytes, more than the maximum of " + max + "; not sent");
+                    err.flush();
+                    return EXIT_FAILURE;
+                }
                 if (opts.json) {
                     out.println(json(n.readyJson(topic)));
                     out.flush();
@@ -403,7 +400,6 @@ final class GossipCommand implements Callable<Integer> {
                         + t.neighbors().stream().map(EndpointId::fmtShort).collect(Collectors.joining(", ")) + ")");
                 err.flush();
                 int sent = 0;
-                int max = n.gossip.maxContentSize();
                 BufferedReader in = message != null ? null
                         : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 while (true) {
