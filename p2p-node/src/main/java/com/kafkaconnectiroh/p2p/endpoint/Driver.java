@@ -667,6 +667,13 @@ final class Driver extends ChannelInboundHandlerAdapter {
 
     /** A connection finished its handshake as a server: hand it to an acceptor or queue it. */
     void onIncomingEstablished(Connection c) {
+        if (!endpoint.allows(c.remoteId())) {
+            String why = PeerNotAllowedException.REASON;
+            c.closeOnLoop(PeerNotAllowedException.CLOSE_CODE, why);
+            onIncomingFailed(c.quic.remoteAddress(), new ConnectionClose(ConnectionClose.Kind.APPLICATION_CLOSED, false,
+                    PeerNotAllowedException.CLOSE_CODE, why + ": " + c.remoteId()));
+            return;
+        }
         CompletableFuture<Connection> f;
         while ((f = acceptors.poll()) != null) {
             if (f.complete(c)) {

@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,7 @@ public final class Endpoint implements AutoCloseable {
     private final Duration operationTimeout;
     private final Duration connectTimeout;
     private volatile List<String> alpns;
+    private final Predicate<EndpointId> peerFilter;
     private volatile boolean closed;
 
     private Endpoint(Builder b, SecretKey key) throws IOException {
@@ -76,6 +78,7 @@ public final class Endpoint implements AutoCloseable {
         this.operationTimeout = b.operationTimeout;
         this.connectTimeout = b.connectTimeout;
         this.alpns = List.copyOf(b.alpns);
+        this.peerFilter = b.peerFilter;
         this.driver = new Driver(this, key, b.transportConfig, alpns, b.bindAddr, b.transport);
     }
 
@@ -252,6 +255,10 @@ public final class Endpoint implements AutoCloseable {
             throw new IllegalArgumentException("cannot connect to ourselves (" + id.fmtShort() + ")");
         }
         CompletableFuture<Connection> f = new CompletableFuture<>();
+        if (!allows(addr.id())) {
+            f.completeExceptionally(new PeerNotAllowedException(addr.id()));
+            return f;
+        }
         long nanos = Waits.nanos(timeout);
         if (!driver.submit(() -> driver.connect(addr, offered, nanos == Long.MAX_VALUE ? TimeUnit.DAYS.toNanos(1) : nanos, f))) {
             f.completeExceptionally(new EndpointClosedException("endpoint closed"));
@@ -334,6 +341,11 @@ public final class Endpoint implements AutoCloseable {
 
     // ================================================================================================
 
+    /** Whether the peer filter lets us talk to {@code peer} (see {@link Builder#peerFilter}). */
+    public boolean allows(EndpointId peer) {
+        return peerFilter.test(peer);
+    }
+
     /** Settings for {@link Endpoint#bind()}. */
     public static final class Builder {
         private SecretKey secretKey;
@@ -344,8 +356,20 @@ public final class Endpoint implements AutoCloseable {
         private Duration operationTimeout = Duration.ofSeconds(60);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Transport transport = Transport.AUTO;
+        private Predicate<EndpointId> peerFilter = peer -> true;
 
         private Builder() {
+        }
+
+        /**
+         * Which peers this endpoint talks to (default: all). Dials to other ids fail at once with
+         * {@link PeerNotAllowedException}; incoming connections from them are closed with
+         * {@link PeerNotAllowedException#CLOSE_CODE} right after the handshake authenticated the peer, before any
+         * protocol sees them. The test runs on the endpoint's event loop: keep it cheap and non-blocking.
+         */
+        public Builder peerFilter(Predicate<EndpointId> filter) {
+            this.peerFilter = Objects.requireNonNull(filter);
+            return this;
         }
 
         /** The identity; default: loaded from (or created in) {@link #dataDir}, else a fresh random key. */
