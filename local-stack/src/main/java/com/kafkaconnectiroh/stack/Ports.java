@@ -17,6 +17,13 @@ public final class Ports {
         }
     }
 
+    /** A UDP port free on loopback right now (for a node that must bind a known port). */
+    public static int freeUdp() throws IOException {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            return s.getLocalPort();
+        }
+    }
+
     public static boolean accepts(String host, int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), 500);

@@ -81,6 +81,8 @@ final class ItStack {
         int restPort = Ports.free();
         Map<String, String> props = ConnectWorker.defaults(broker.bootstrapServers(), groupId, restPort, pluginPath);
         props.put("connector.client.config.override.policy", "All");
+        // A worker that left gets its tasks reassigned after this delay (default 5 min, waiting for it to return).
+        props.put("scheduled.rebalance.max.delay.ms", "3000");
         props.put("producer.max.request.size", Integer.toString(32 << 20));
         ConnectWorker w = ConnectWorker.start(name, libs, root.resolve(name), props, List.of(),
                 List.of(SOURCE_CLASS), Duration.ofSeconds(120));
@@ -136,7 +138,12 @@ final class ItStack {
             List<TopicPartition> parts = null;
             while (System.nanoTime() < deadline && out.size() < count) {
                 if (parts == null) {
-                    var infos = c.partitionsFor(topic, Duration.ofSeconds(2));
+                    List<org.apache.kafka.common.PartitionInfo> infos;
+                    try {
+                        infos = c.partitionsFor(topic, Duration.ofSeconds(2));
+                    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                        infos = null; // the topic does not exist yet
+                    }
                     if (infos == null || infos.isEmpty()) {
                         sleep(200);
                         continue;
