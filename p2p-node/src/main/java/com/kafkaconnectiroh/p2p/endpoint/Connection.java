@@ -354,6 +354,11 @@ public final class Connection {
                 } else {
                     serveUniAcceptors();
                 }
+            } else if (e instanceof ConnectionEvent.StreamAcked a) {
+                StreamState s = streams.get(a.streamId());
+                if (s != null) {
+                    s.onAcked(a.offset());
+                }
             } else if (e instanceof ConnectionEvent.StreamFinished f) {
                 StreamState s = streams.get(f.streamId());
                 if (s != null) {

@@ -120,6 +120,31 @@ public final class SendStream implements AutoCloseable {
         return state.stopped;
     }
 
+    /**
+     * Completes with the stream's acknowledged offset once the peer's QUIC stack acknowledged every byte below
+     * {@code offset} (stream offsets count every byte written to this stream, from 0): the packets carrying them
+     * were acknowledged, so the peer has them, whether or not its application has read them yet. If the sending
+     * half ends first (the peer's STOP_SENDING, our {@link #reset}, the connection closed or lost) it completes
+     * with the offset acknowledged by then, which is below {@code offset}: nothing beyond it was acknowledged, and
+     * nothing more will be. Acknowledgements that arrived with the peer's CONNECTION_CLOSE count. Fails only with
+     * {@link EndpointClosedException} when the endpoint was closed before the call.
+     *
+     * <p>One waiter at a time per stream (a second call while one waits fails with
+     * {@link IllegalStateException}); it costs one event when the offset is reached, not one per packet, so asking
+     * again for the next offset each time one completes tracks a stream cheaply. Completes on the endpoint's event
+     * loop: do not block in dependent actions.
+     */
+    public CompletableFuture<Long> acked(long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must not be negative, got " + offset);
+        }
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        if (!driver.submit(() -> state.awaitAcked(offset, f))) {
+            f.completeExceptionally(new EndpointClosedException("endpoint closed"));
+        }
+        return f;
+    }
+
     /** An {@link OutputStream} over {@link #writeAll}; closing it finishes the stream. */
     public synchronized OutputStream outputStream() {
         if (out == null) {

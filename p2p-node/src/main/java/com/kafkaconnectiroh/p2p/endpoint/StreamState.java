@@ -67,6 +67,13 @@ final class StreamState {
     final CompletableFuture<OptionalLong> stopped = new CompletableFuture<>();
     PendingWrite write;
     PendingRead read;
+    /** Bytes the transport took from writes so far: the stream's write offset. */
+    long writtenTotal;
+    /** One waiter for the peer's acknowledgement of every byte below {@link #ackWaitOffset}. */
+    CompletableFuture<Long> ackWait;
+    long ackWaitOffset;
+    /** Once the sending half is over: what the peer acknowledged by then, for good; -1 before. */
+    long finalAcked = -1;
     boolean sendDone;
     boolean recvDone;
     boolean finishCalled;
@@ -105,6 +112,7 @@ final class StreamState {
             int n = conn.quic.write(id, w.src);
             if (n > 0) {
                 w.written += n;
+                writtenTotal += n;
                 conn.driver.touch(conn);
             }
             if (!w.src.hasRemaining() || (!w.all && w.written > 0)) {
@@ -134,6 +142,7 @@ final class StreamState {
         if (sendDone) {
             return;
         }
+        settleAcked(conn.quic.ackedOffset(id));
         try {
             conn.quic.reset(id, code);
             conn.driver.touch(conn);
@@ -146,14 +155,60 @@ final class StreamState {
     }
 
     void onFinished() {
+        settleAcked(writtenTotal); // everything and the FIN acknowledged
         stopped.complete(OptionalLong.empty());
         onSendDone();
     }
 
     void onStopped(long code) {
+        settleAcked(conn.quic.ackedOffset(id)); // the reset that answered STOP_SENDING kept what was acked before
         stopped.complete(OptionalLong.of(code));
         failWrite(new StreamResetException("peer stopped stream " + id + " with code " + code, code, true));
         onSendDone();
+    }
+
+    // ---- acknowledgements (loop) ----
+
+    /** See {@link SendStream#acked(long)}. */
+    void awaitAcked(long offset, CompletableFuture<Long> f) {
+        if (finalAcked >= 0) {
+            f.complete(finalAcked);
+            return;
+        }
+        if (ackWait != null) {
+            f.completeExceptionally(new IllegalStateException("stream " + id + " already has an acknowledgement waiter"));
+            return;
+        }
+        long now = conn.quic.ackedOffset(id);
+        if (now >= offset) {
+            f.complete(now);
+            return;
+        }
+        ackWait = f;
+        ackWaitOffset = offset;
+        conn.quic.notifyAcked(id, offset);
+    }
+
+    /** The QUIC connection's StreamAcked event. */
+    void onAcked(long offset) {
+        CompletableFuture<Long> f = ackWait;
+        if (f != null && offset >= ackWaitOffset) {
+            ackWait = null;
+            f.complete(offset);
+        }
+    }
+
+    /** The sending half is over: the acknowledged offset is final; a waiter gets it, reached or not. */
+    private void settleAcked(long acked) {
+        if (finalAcked >= 0) {
+            return;
+        }
+        finalAcked = Math.max(0, acked);
+        CompletableFuture<Long> f = ackWait;
+        if (f != null) {
+            ackWait = null;
+            f.complete(finalAcked);
+        }
     }
 
     private void failWrite(IOException e) {
@@ -256,6 +311,10 @@ final class StreamState {
     void onConnectionLost() {
         if (read != null) {
             continueRead(); // buffered data is still handed out; otherwise the read fails
+        }
+        if (!sendDone) {
+            // acknowledgements processed before the close (quinn sends its last ACK with the CONNECTION_CLOSE)
+            settleAcked(conn.quic.ackedOffset(id));
         }
         failWrite(conn.lostException());
         stopped.completeExceptionally(conn.lostException());

@@ -6,17 +6,21 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One subscriber's bounded event queue. The gossip loop offers without ever blocking; when the queue is full
- * (all but one slot taken) further events are dropped and a single {@link GossipEvent#LAGGED} marker takes the
+ * (all but one slot taken) further events are dropped and a single {@link GossipEvent.Lagged} marker takes the
  * last slot, so a stalled subscriber costs at most {@code capacity} events of memory. Once the subscriber has
  * made room again, events are queued as before (the next gap gets its own marker). Same rule as iroh-gossip
- * 0.35's {@code EventSenders::send}.
+ * 0.35's {@code EventSenders::send}, except that our marker says how many events (and messages) the gap lost:
+ * it counts in the queue while the gap lasts and becomes a {@link GossipEvent.Lagged} with the final counts when
+ * taken.
  */
 final class EventQueue {
     private final int capacity;
-    private final ArrayDeque<GossipEvent> events;
+    /** {@link GossipEvent}s and {@link Gap} markers. */
+    private final ArrayDeque<Object> events;
+    /** The marker of the gap under way, or null. */
+    private Gap gap;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
-    private boolean lagged;
     private boolean closed;
     private long dropped;
     private long lagMarkers;
@@ -38,15 +42,19 @@ final class EventQueue {
             }
             if (events.size() >= capacity - 1) {
                 dropped++;
-                if (!lagged) {
-                    lagged = true;
+                if (gap == null) {
+                    gap = new Gap();
                     lagMarkers++;
-                    events.addLast(GossipEvent.LAGGED);
+                    events.addLast(gap);
                     notEmpty.signal();
+                }
+                gap.events++;
+                if (e instanceof GossipEvent.Received) {
+                    gap.messages++;
                 }
                 return;
             }
-            lagged = false;
+            gap = null;
             events.addLast(e);
             notEmpty.signal();
         } finally {
@@ -72,7 +80,7 @@ final class EventQueue {
                     nanos = notEmpty.awaitNanos(nanos);
                 }
             }
-            return events.pollFirst();
+            return event(events.pollFirst());
         } finally {
             lock.unlock();
         }
@@ -81,7 +89,7 @@ final class EventQueue {
     GossipEvent poll() {
         lock.lock();
         try {
-            return events.pollFirst();
+            return event(events.pollFirst());
         } finally {
             lock.unlock();
         }
@@ -127,6 +135,23 @@ final class EventQueue {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A gap's counts are final once its marker is taken (under the lock): its gap ended when room was made. */
+    private GossipEvent event(Object o) {
+        if (o instanceof Gap g) {
+            if (gap == g) {
+                gap = null; // taking the marker makes room, so the next drop starts a new gap
+            }
+            return new GossipEvent.Lagged(g.events, g.messages);
+        }
+        return (GossipEvent) o;
+    }
+
+    /** The marker of one gap while it is in the queue. */
+    private static final class Gap {
+        long events;
+        long messages;
     }
 
     static long nanos(java.time.Duration d) {

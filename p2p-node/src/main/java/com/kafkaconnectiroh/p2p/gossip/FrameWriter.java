@@ -11,6 +11,14 @@ import java.util.ArrayDeque;
  * gathered write at a time, so a burst of small messages becomes a few large writes. At most one write is in
  * flight; the next starts when the transport has taken the previous one (QUIC's send buffer is the
  * backpressure, {@link Link} bounds what waits here).
+ *
+ * <p>Delivery tracking: a frame that pushes a tracked broadcast's payload is noted with its end offset in the
+ * stream (frames are written in order, so that is the bytes enqueued so far). One
+ * {@link SendStream#acked(long)} waiter at a time asks for the oldest noted offset; when it completes, every
+ * frame below the acknowledged offset counts as acknowledged by the peer, and the next one is asked for. When the
+ * stream's sending half ends (finished, stopped, the connection closed or cut) the waiter completes with the final
+ * acknowledged offset and the frames beyond it are unacknowledged, for good. Two parallel ring arrays, no object per
+ * frame.
  */
 final class FrameWriter {
     /** Gathered write size: many frames per transport write, one reused buffer per stream. */
@@ -27,6 +35,15 @@ final class FrameWriter {
     private boolean finishRequested;
     private boolean finished;
     private boolean done;
+    /** Stream offset after the last enqueued frame (the header included). */
+    private long enqueuedEnd;
+    /** Tracked frames waiting for the peer's acknowledgement, oldest first: end offset and receipt. */
+    private long[] ackEnds = new long[0];
+    private BroadcastReceipt[] ackOwners = new BroadcastReceipt[0];
+    private int ackHead;
+    private int ackSize;
+    /** The offset the current {@link SendStream#acked} waiter asked for; -1 when none waits. */
+    private long ackAsked = -1;
 
     FrameWriter(Link link, TopicId topic) {
         this.link = link;
@@ -57,15 +74,100 @@ final class FrameWriter {
         stream = s;
         if (done) {
             s.finish();
+            unackedAll(); // nothing was written on it
             return;
         }
+        askAck();
         pump();
     }
 
     void enqueue(byte[] frame) {
+        enqueue(frame, null);
+    }
+
+    /** Queues {@code frame}; if it carries a tracked broadcast, the peer's acknowledgement goes to {@code receipt}. */
+    void enqueue(byte[] frame, BroadcastReceipt receipt) {
         queue.add(frame);
         link.queuedBytes += frame.length;
+        enqueuedEnd += frame.length;
+        if (receipt != null) {
+            noteTracked(enqueuedEnd, receipt);
+        }
         pump();
+    }
+
+    // ---- acknowledgements ----
+
+    private void noteTracked(long end, BroadcastReceipt receipt) {
+        if (ackSize == ackEnds.length) {
+            int cap = Math.max(16, ackEnds.length * 2);
+            long[] ends = new long[cap];
+            BroadcastReceipt[] owners = new BroadcastReceipt[cap];
+            for (int i = 0; i < ackSize; i++) {
+                int j = (ackHead + i) % ackEnds.length;
+                ends[i] = ackEnds[j];
+                owners[i] = ackOwners[j];
+            }
+            ackEnds = ends;
+            ackOwners = owners;
+            ackHead = 0;
+        }
+        int tail = (ackHead + ackSize) % ackEnds.length;
+        ackEnds[tail] = end;
+        ackOwners[tail] = receipt;
+        ackSize++;
+        askAck();
+    }
+
+    /** Asks the stream for the oldest tracked frame's acknowledgement, unless a waiter is out already. */
+    private void askAck() {
+        if (ackSize == 0 || ackAsked >= 0 || stream == null) {
+            return;
+        }
+        long want = ackEnds[ackHead];
+        ackAsked = want;
+        // if the gossip has stopped meanwhile, its shutdown decided every receipt already
+        stream.acked(want).whenComplete((acked, err) -> link.actor.post(() -> onAcked(want, acked, err)));
+    }
+
+    private void onAcked(long asked, Long acked, Throwable err) {
+        ackAsked = -1;
+        long upTo = err != null ? -1 : acked;
+        while (ackSize > 0 && ackEnds[ackHead] <= upTo) {
+            BroadcastReceipt r = ackOwners[ackHead];
+            ackOwners[ackHead] = null;
+            ackHead = (ackHead + 1) % ackEnds.length;
+            ackSize--;
+            r.acked(link.peer.id);
+        }
+        if (upTo < asked) {
+            unackedAll(); // the sending half is over (or the endpoint closed): nothing more will be acknowledged
+        } else {
+            askAck();
+        }
+    }
+
+    /** The rest of the tracked frames will never be acknowledged. */
+    private void unackedAll() {
+        while (ackSize > 0) {
+            BroadcastReceipt r = ackOwners[ackHead];
+            ackOwners[ackHead] = null;
+            ackHead = (ackHead + 1) % ackEnds.length;
+            ackSize--;
+            r.unacked(link.peer.id);
+        }
+    }
+
+    /**
+     * The connection ended: a stream's waiter completes with what was acknowledged before; frames that never got
+     * a stream are unacknowledged now.
+     */
+    void connectionEnded() {
+        if (stream == null) {
+            unackedAll();
+        } else {
+            askAck();
+        }
     }
 
     /** Send what is queued, then FIN; done once the peer acknowledged everything. */
@@ -132,6 +234,12 @@ final class FrameWriter {
         }
         queue.clear();
         buf = null;
+        // What was written is settled by the stream's final acknowledged offset; frames never written are beyond it.
+        if (stream == null) {
+            unackedAll();
+        } else {
+            askAck();
+        }
         link.writerDone(this);
         link.actor.sendQueueDrained();
     }

@@ -66,6 +66,8 @@ final class GossipActor {
     private final Map<TopicId, TopicState> topics = new LinkedHashMap<>();
     private final AddressBook addresses;
     private final Semaphore commandPermits;
+    /** Tracked broadcasts not decided yet. */
+    final Deliveries deliveries;
     private final CompletableFuture<Boolean> shutdownDone = new CompletableFuture<>();
     /** Broadcast futures held back while a connection's send queue is above half its bound, oldest first. */
     private final ArrayDeque<CompletableFuture<Void>> paced = new ArrayDeque<>();
@@ -94,7 +96,11 @@ final class GossipActor {
         }
     }
 
-    record Outgoing(TopicId topic, Message<EndpointId> message, int size) {
+    record Outgoing(TopicId topic, Message<EndpointId> message, int size, BroadcastReceipt receipt) {
+    }
+
+    /** A broadcast waiting for its topic's first neighbor, and its receipt if tracked. */
+    record Held(TopicCommand.Broadcast<EndpointId> broadcast, BroadcastReceipt receipt) {
     }
 
     /** Per-topic driver state: the subscriptions, the neighbor set they see, broadcasts held for a neighbor. */
@@ -103,7 +109,7 @@ final class GossipActor {
         final List<GossipTopic> handles = new ArrayList<>(1);
         final LinkedHashSet<EndpointId> neighbors = new LinkedHashSet<>();
         /** Broadcasts made while the topic had no neighbor, oldest first; bounded by maxHeldBroadcasts. */
-        final ArrayDeque<TopicCommand.Broadcast<EndpointId>> held = new ArrayDeque<>();
+        final ArrayDeque<Held> held = new ArrayDeque<>();
         long heldBytes;
 
         TopicState(TopicId id) {
@@ -117,6 +123,7 @@ final class GossipActor {
         this.me = endpoint.id();
         this.loop = new GossipLoop("iroh-gossip-" + me.fmtShort());
         this.addresses = new AddressBook(settings.addressBookSize());
+        this.deliveries = new Deliveries(loop);
         this.commandPermits = new Semaphore(settings.maxPendingCommands());
         this.ourAddrs = endpoint.addr().ipAddrs().stream().toList();
         this.state = new State<>(me, ourPeerData(ourAddrs), settings.config(), codec, new SplittableRandom(seed));
@@ -140,7 +147,15 @@ final class GossipActor {
      * {@code maxPendingCommands} are queued (except on the loop itself, which must never block).
      */
     CompletableFuture<Void> command(Consumer<CompletableFuture<Void>> task) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
+        return command(new CompletableFuture<>(), task, null);
+    }
+
+    /**
+     * {@link #command(Consumer)} completing {@code f}; {@code rejected} (if not null) runs on the caller's thread
+     * when the task will never run (the gossip is shut down, or the caller was interrupted while waiting).
+     */
+    CompletableFuture<Void> command(CompletableFuture<Void> f, Consumer<CompletableFuture<Void>> task,
+                                    Runnable rejected) {
         boolean permit = !loop.inLoop();
         if (permit) {
             try {
@@ -148,6 +163,9 @@ final class GossipActor {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 f.completeExceptionally(e);
+                if (rejected != null) {
+                    rejected.run();
+                }
                 return f;
             }
         }
@@ -166,6 +184,9 @@ final class GossipActor {
                 commandPermits.release();
             }
             f.completeExceptionally(new IllegalStateException("gossip is shut down"));
+            if (rejected != null) {
+                rejected.run();
+            }
         }
         return f;
     }
@@ -331,27 +352,63 @@ final class GossipActor {
         handle(new InEvent.Command<>(topic, new TopicCommand.Join<>(ids)));
     }
 
-    void broadcast(GossipTopic h, byte[] content, Scope scope, CompletableFuture<Void> done) {
+    /** A broadcast from {@code h}; {@code receipt} is null for an untracked one. */
+    void broadcast(GossipTopic h, byte[] content, Scope scope, CompletableFuture<Void> done, BroadcastReceipt receipt) {
         if (h.isClosed() || !topics.containsKey(h.id())) {
             done.completeExceptionally(new IllegalStateException("subscription to " + h.id().fmtShort() + " is closed"));
+            if (receipt != null) {
+                receipt.notSent();
+            }
             return;
         }
         counters.broadcasts++;
+        if (receipt != null) {
+            deliveries.track(receipt);
+        }
         TopicState t = topics.get(h.id());
         TopicCommand.Broadcast<EndpointId> b = new TopicCommand.Broadcast<>(content, scope);
         if (t.neighbors.isEmpty() && settings.maxHeldBroadcasts() > 0) {
             // Nobody to hand it to (not joined yet, or every neighbor just left): PlumTree would drop it, and
             // neighbors that come later never hear of it. Hold it until the first neighbor is up.
-            t.held.add(b);
+            t.held.add(new Held(b, receipt));
             t.heldBytes += content.length;
             while (t.held.size() > settings.maxHeldBroadcasts() || t.heldBytes > settings.maxQueuedBytes()) {
-                t.heldBytes -= t.held.poll().content().length;
+                Held dropped = t.held.poll();
+                t.heldBytes -= dropped.broadcast().content().length;
                 counters.heldDropped++;
+                if (dropped.receipt() != null) {
+                    dropped.receipt().notSent();
+                }
             }
         } else {
-            handle(new InEvent.Command<>(h.id(), b));
+            handleBroadcast(h.id(), b, receipt);
         }
         pace(done);
+    }
+
+    /** Hands a broadcast to the protocol; the payload frames it pushes are tracked for {@code receipt}. */
+    private void handleBroadcast(TopicId topic, TopicCommand.Broadcast<EndpointId> b, BroadcastReceipt receipt) {
+        if (receipt == null) {
+            handle(new InEvent.Command<>(topic, b));
+            return;
+        }
+        deliveries.begin(receipt);
+        try {
+            handle(new InEvent.Command<>(topic, b));
+        } finally {
+            deliveries.end(receipt, b.content());
+        }
+    }
+
+    /** Held broadcasts that will never be sent: the topic was left. */
+    private void dropHeld(TopicState t) {
+        Held held;
+        while ((held = t.held.poll()) != null) {
+            if (held.receipt() != null) {
+                held.receipt().notSent();
+            }
+        }
+        t.heldBytes = 0;
     }
 
     /**
@@ -406,9 +463,9 @@ final class GossipActor {
     /** The topic has a neighbor again: broadcast what was held (after the step that brought it up). */
     private void releaseHeld(TopicState t) {
         while (!t.held.isEmpty() && !t.neighbors.isEmpty() && topics.get(t.id) == t) {
-            TopicCommand.Broadcast<EndpointId> b = t.held.poll();
-            t.heldBytes -= b.content().length;
-            handle(new InEvent.Command<>(t.id, b));
+            Held held = t.held.poll();
+            t.heldBytes -= held.broadcast().content().length;
+            handleBroadcast(t.id, held.broadcast(), held.receipt());
         }
     }
 
@@ -419,6 +476,7 @@ final class GossipActor {
         }
         if (t.handles.isEmpty()) {
             topics.remove(h.id());
+            dropHeld(t);
             handle(new InEvent.Command<>(h.id(), new TopicCommand.Quit<>()));
         }
     }
@@ -434,8 +492,12 @@ final class GossipActor {
             LOG.trace("{}: to {} on {}: {}", me.fmtShort(), to.fmtShort(), topic.fmtShort(), message);
         }
         PeerState p = peers.computeIfAbsent(to, PeerState::new);
+        BroadcastReceipt receipt = deliveries.receiptFor(message);
+        if (receipt != null) {
+            receipt.pushed(to);
+        }
         if (p.active != null) {
-            p.active.send(topic, message);
+            p.active.send(topic, message, receipt);
             return;
         }
         p.disconnectAfterFlush = false;
@@ -443,8 +505,11 @@ final class GossipActor {
         if (p.pending.size() >= settings.maxQueuedMessages() || p.pendingBytes + size > settings.maxQueuedBytes()) {
             counters.queueDrops++;
             LOG.debug("{}: queue for {} full while dialing; dropping a message", me.fmtShort(), to.fmtShort());
+            if (receipt != null) {
+                receipt.unacked(to);
+            }
         } else {
-            p.pending.add(new Outgoing(topic, message, size));
+            p.pending.add(new Outgoing(topic, message, size, receipt));
             p.pendingBytes += size;
         }
         if (!p.dialing && !shuttingDown) {
@@ -494,8 +559,7 @@ final class GossipActor {
             LOG.debug("{}: dial to {} failed: {}", me.fmtShort(), id.fmtShort(), err.getMessage());
             if (p.active == null) {
                 boolean report = !p.disconnectAfterFlush && !shuttingDown;
-                p.pending.clear();
-                p.pendingBytes = 0;
+                dropPending(p);
                 p.disconnectAfterFlush = false;
                 if (report) {
                     handle(new InEvent.PeerDisconnected<>(id));
@@ -550,7 +614,7 @@ final class GossipActor {
         }
         while (!p.pending.isEmpty()) {
             Outgoing o = p.pending.poll();
-            link.send(o.topic(), o.message());
+            link.send(o.topic(), o.message(), o.receipt());
         }
         p.pendingBytes = 0;
         if (p.disconnectAfterFlush) {
@@ -573,8 +637,7 @@ final class GossipActor {
         } else if (p.dialing && !p.pending.isEmpty()) {
             p.disconnectAfterFlush = true;
         } else {
-            p.pending.clear();
-            p.pendingBytes = 0;
+            dropPending(p);
         }
         forgetIfIdle(p);
     }
@@ -600,6 +663,17 @@ final class GossipActor {
         if (shuttingDown) {
             finishShutdownIfIdle();
         }
+    }
+
+    /** Messages waiting for a dial that will not be sent: tracked ones are unacknowledged by this peer. */
+    private void dropPending(PeerState p) {
+        Outgoing o;
+        while ((o = p.pending.poll()) != null) {
+            if (o.receipt() != null) {
+                o.receipt().unacked(p.id);
+            }
+        }
+        p.pendingBytes = 0;
     }
 
     private void forgetIfIdle(PeerState p) {
@@ -631,11 +705,11 @@ final class GossipActor {
             }
             t.handles.clear();
             topics.remove(t.id);
+            dropHeld(t);
             handle(new InEvent.Command<>(t.id, new TopicCommand.Quit<>()));
         }
         for (PeerState p : new ArrayList<>(peers.values())) {
-            p.pending.clear();
-            p.pendingBytes = 0;
+            dropPending(p);
             if (p.active != null) {
                 Link l = p.active;
                 p.active = null;
@@ -672,6 +746,8 @@ final class GossipActor {
         }
         stopping = true;
         releasePaced();
+        // acknowledgements that would arrive later have no loop to run on: decide what is still open now
+        deliveries.giveUpAll();
         loop.stop();
         loop.terminated().whenComplete((v, e) -> shutdownDone.complete(clean));
     }
@@ -715,7 +791,7 @@ final class GossipActor {
             held += t.held.size();
         }
         return counters.snapshot(peersWithLinks, links, dialing, queued, held, topics.size(), addresses.size(),
-                loop.pendingTimers(), state.claimedConnections(), lost, ptos);
+                loop.pendingTimers(), state.claimedConnections(), lost, ptos, deliveries.tracked());
     }
 
     /** The protocol's view of a topic (tests). */

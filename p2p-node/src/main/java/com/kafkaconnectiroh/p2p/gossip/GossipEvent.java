@@ -42,11 +42,12 @@ public sealed interface GossipEvent permits GossipEvent.Received, GossipEvent.Ne
     }
 
     /**
-     * This subscriber fell behind: its queue filled up and events were dropped here (one marker per gap, however
-     * many were dropped). The subscription carries on with the events that arrive after it caught up.
+     * This subscriber fell behind: its queue filled up and events were dropped here, one marker per gap.
+     * {@code droppedEvents} is how many events this gap lost, {@code droppedMessages} how many of them were
+     * {@link Received} messages (the rest neighbor events). The counts are complete when the marker is taken: a
+     * gap ends before its marker reaches the head of the queue. The subscription carries on with the events that
+     * arrive after it caught up.
      */
-    record Lagged() implements GossipEvent {
+    record Lagged(long droppedEvents, long droppedMessages) implements GossipEvent {
     }
-
-    GossipEvent LAGGED = new Lagged();
 }

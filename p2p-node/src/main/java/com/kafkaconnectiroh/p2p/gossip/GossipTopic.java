@@ -60,17 +60,55 @@ public final class GossipTopic implements AutoCloseable {
         return broadcast(content, Scope.NEIGHBORS);
     }
 
+    /**
+     * A tracked {@link #broadcast(byte[])}: the receipt's {@link BroadcastReceipt#accepted()} is the future
+     * {@code broadcast} returns (same pacing), and {@link BroadcastReceipt#delivered()} completes once
+     * {@code policy} is decided: delivered when enough of the neighbors the payload was pushed to acknowledged it
+     * at the QUIC level (see {@link DeliveryPolicy}), not delivered when they went away or were cut first, or the
+     * policy's timeout passed. A message held for want of a neighbor is tracked from the broadcast on, and counts
+     * once it is pushed. This is the rule behind {@code gossip publish}'s "acknowledged" and the sink connector's
+     * commits.
+     *
+     * @throws IllegalArgumentException content longer than {@link Gossip#maxContentSize()}
+     */
+    public BroadcastReceipt broadcast(byte[] content, DeliveryPolicy policy) {
+        return broadcastTracked(content, Scope.SWARM, policy);
+    }
+
+    /** Like {@link #broadcast(byte[], DeliveryPolicy)}, but only to our direct neighbors. */
+    public BroadcastReceipt broadcastNeighbors(byte[] content, DeliveryPolicy policy) {
+        return broadcastTracked(content, Scope.NEIGHBORS, policy);
+    }
+
+    private BroadcastReceipt broadcastTracked(byte[] content, Scope scope, DeliveryPolicy policy) {
+        java.util.Objects.requireNonNull(policy, "policy");
+        BroadcastReceipt r = new BroadcastReceipt(policy);
+        submit(content, scope, r.accepted(), r);
+        return r;
+    }
+
     private CompletableFuture<Void> broadcast(byte[] content, Scope scope) {
+        return submit(content, scope, new CompletableFuture<>(), null);
+    }
+
+    private CompletableFuture<Void> submit(byte[] content, Scope scope, CompletableFuture<Void> accepted,
+                                           BroadcastReceipt receipt) {
         int max = actor.maxContentSize();
         if (content.length > max) {
             throw new IllegalArgumentException("gossip message of " + content.length + " bytes exceeds the maximum of "
                     + max + " bytes (max message size " + actor.maxMessageSize() + " less framing)");
         }
         if (closed) {
-            return CompletableFuture.failedFuture(new IllegalStateException("subscription to " + id.fmtShort() + " is closed"));
+            accepted.completeExceptionally(new IllegalStateException("subscription to " + id.fmtShort() + " is closed"));
+            if (receipt != null) {
+                receipt.notSent();
+            }
+            return accepted;
         }
         byte[] copy = content.clone();
-        return actor.command(f -> actor.broadcast(this, copy, scope, f));
+        // if the command never reaches the gossip thread (shut down, or the caller interrupted), nothing was sent
+        return actor.command(accepted, f -> actor.broadcast(this, copy, scope, f, receipt),
+                receipt == null ? null : receipt::notSent);
     }
 
     /** Adds bootstrap peers: sends them a Join, as {@link Gossip#subscribe} does for its peers. */

@@ -126,8 +126,15 @@ final class Link {
 
     // ---- sending ----
 
-    void send(TopicId topic, Message<EndpointId> message) {
+    /**
+     * Queues {@code message}; {@code receipt} (null if untracked) already counts the push to this peer, and hears
+     * whether the peer acknowledged the frame.
+     */
+    void send(TopicId topic, Message<EndpointId> message, BroadcastReceipt receipt) {
         if (isDead()) {
+            if (receipt != null) {
+                receipt.unacked(peer.id);
+            }
             return; // the close is (or will be) reported by onClosed
         }
         byte[] frame;
@@ -136,6 +143,9 @@ final class Link {
                     : actor.codec.encodeV0Frame(topic, message, actor.maxMessageSize());
         } catch (MessageTooLargeException e) {
             LOG.warn("{}: not sending to {}: {}", actor.me().fmtShort(), peer.id.fmtShort(), e.getMessage());
+            if (receipt != null) {
+                receipt.unacked(peer.id);
+            }
             return;
         }
         FrameWriter w;
@@ -151,7 +161,7 @@ final class Link {
             w = v0Writer;
         }
         actor.counters.messagesSent++;
-        w.enqueue(frame);
+        w.enqueue(frame, receipt);
         if (v1 && message.isDisconnect()) {
             // the topic's last message on this connection: finish its stream (a later one opens a new stream)
             topicWriters.remove(topic);
@@ -270,6 +280,9 @@ final class Link {
             return;
         }
         closed = true;
+        for (FrameWriter w : new ArrayList<>(writers)) {
+            w.connectionEnded();
+        }
         actor.linkClosed(this, why);
     }
 

@@ -27,6 +27,13 @@ public sealed interface ConnectionEvent {
     record StreamWritable(long streamId) implements ConnectionEvent {
     }
 
+    /**
+     * The peer acknowledged every byte below {@code offset} of a stream we send on; only after
+     * {@link QuicConnection#notifyAcked} asked for it, once per request.
+     */
+    record StreamAcked(long streamId, long offset) implements ConnectionEvent {
+    }
+
     /** The peer acknowledged everything we wrote and our FIN. */
     record StreamFinished(long streamId) implements ConnectionEvent {
     }

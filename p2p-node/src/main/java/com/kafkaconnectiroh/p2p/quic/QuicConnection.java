@@ -356,6 +356,24 @@ public final class QuicConnection {
         return isClosed() ? 0 : streams.writable(streamId);
     }
 
+    /**
+     * How far the peer acknowledged our data on a stream: every byte below the result was in a packet it
+     * acknowledged (its QUIC stack has it; whether its application read it is another matter). -1 if the stream is
+     * not held (never opened, or done in both directions and forgotten). Still answers once the connection closed:
+     * what was acknowledged before stays acknowledged.
+     */
+    public long ackedOffset(long streamId) {
+        return streams.ackedOffset(streamId);
+    }
+
+    /**
+     * Asks for one {@link ConnectionEvent.StreamAcked} once {@link #ackedOffset} reaches {@code offset} (check
+     * {@link #ackedOffset} first: nothing fires for an offset already reached). A later request replaces this one.
+     */
+    public void notifyAcked(long streamId, long offset) {
+        streams.notifyAcked(streamId, offset);
+    }
+
     /** No more writes: a FIN follows the buffered data. */
     public void finish(long streamId) {
         checkOpen(streamId);
@@ -1883,7 +1901,15 @@ public final class QuicConnection {
             // RFC 9000 §10.2.3: an application close before 1-RTT becomes APPLICATION_ERROR without a reason
             long code = closeApplication && !app ? TransportError.APPLICATION_ERROR : closeCode;
             byte[] reason = closeApplication && !app ? EMPTY : closeReasonBytes;
-            int p = FrameWriter.connectionClose(b, 0, app, code, app ? 0 : closeFrameType, reason,
+            // What we received goes first, as quinn does: a peer whose last data we got just before closing
+            // (ACK delay not yet passed) learns that it arrived. 16 ranges keep the datagram small.
+            int p = 0;
+            if (s.ackRanges.size() > 0) {
+                long delay = s.id == PacketSpace.APPLICATION
+                        ? Math.max(0, now - s.largestReceivedTime) / 1000 >> config.ackDelayExponent() : 0;
+                p = Math.max(0, FrameWriter.ack(b, 0, s.ackRanges, delay, 256, 16, -1, -1, -1));
+            }
+            p = FrameWriter.connectionClose(b, p, app, code, app ? 0 : closeFrameType, reason,
                     Math.min(reason.length, 256));
             long pn = s.nextPn;
             plan.space = s;

@@ -33,6 +33,8 @@ final class StreamManager {
         boolean readableNotified;
         boolean finishedNotified;
         boolean inWriteBlocked; // in writeBlocked
+        /** Emit StreamAcked once the peer acknowledged everything below this offset; -1 when not asked. */
+        long ackNotifyAt = -1;
 
         StreamState(long id, SendStream send, RecvStream recv) {
             this.id = id;
@@ -691,11 +693,29 @@ final class StreamManager {
         long freed = st.send.onAck(offset, len, fin);
         sendBuffered -= freed;
         onBufferFreed(freed);
+        if (st.ackNotifyAt >= 0 && st.send.ackedOffset() >= st.ackNotifyAt) {
+            st.ackNotifyAt = -1;
+            events.add(new ConnectionEvent.StreamAcked(id, st.send.ackedOffset()));
+        }
         if (st.send.state() == SendStream.State.DATA_RECVD && !st.finishedNotified) {
             st.finishedNotified = true;
             events.add(new ConnectionEvent.StreamFinished(id));
         }
         maybeRemove(st);
+    }
+
+    /** Every byte below the result was acknowledged by the peer; -1 for a stream not (or no longer) held. */
+    long ackedOffset(long id) {
+        StreamState st = streams.get(id);
+        return st == null || st.send == null ? -1 : st.send.ackedOffset();
+    }
+
+    /** One StreamAcked event once the acknowledged offset reaches {@code offset} (replaces an earlier request). */
+    void notifyAcked(long id, long offset) {
+        StreamState st = streams.get(id);
+        if (st != null && st.send != null) {
+            st.ackNotifyAt = offset;
+        }
     }
 
     void onStreamFrameLost(long id, long offset, int len, boolean fin) {

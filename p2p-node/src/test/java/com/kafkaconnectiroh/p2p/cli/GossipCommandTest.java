@@ -238,18 +238,6 @@ class GossipCommandTest {
     }
 
     @Test
-    void topicNamesAreBlake3OfTheirUtf8() {
-        // b3sum of the empty input (BLAKE3 reference) and of "chat" (`printf %s chat | b3sum`)
-        assertEquals("af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262", TopicId.fromName("").toString());
-        assertEquals("504c1dbb87fc1cd93594bd6baad1b520229bd222e16d9c48138998f602993c67", TopicId.fromName("chat").toString());
-        assertEquals(TopicId.fromName("chat"), TopicId.parseOrName("504c1dbb87fc1cd93594bd6baad1b520229bd222e16d9c48138998f602993c67"));
-        assertEquals(TopicId.fromName("chat"), TopicId.parseOrName("chat"));
-        // 63 hex characters are a name, not an id
-        assertEquals(TopicId.fromName("504c1dbb87fc1cd93594bd6baad1b520229bd222e16d9c48138998f602993c6"),
-                TopicId.parseOrName("504c1dbb87fc1cd93594bd6baad1b520229bd222e16d9c48138998f602993c6"));
-    }
-
-    @Test
     void textLinesEscapeWhatWouldBreakThem() {
         assertEquals("a\\nb\\r\\t\\\\c\\x00\\x7f\\xff\\xc3 é", GossipCommand.textLine(
                 new byte[] {'a', '\n', 'b', '\r', '\t', '\\', 'c', 0, 0x7f, (byte) 0xff, (byte) 0xc3, ' ', (byte) 0xc3, (byte) 0xa9}));

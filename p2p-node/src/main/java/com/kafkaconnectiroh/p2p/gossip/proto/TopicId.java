@@ -46,15 +46,55 @@ public final class TopicId implements Comparable<TopicId> {
     }
 
     /**
-     * {@code text} as 64 hex characters is that raw topic id; anything else is a name for {@link #fromName}. The
-     * CLI's {@code --topic} reads topics this way.
+     * Hex digits beyond this many, other than 64, are refused by {@link #parseOrName}: longer than a UUID's 32
+     * digits or a git hash's 40, which people may well use as names.
+     */
+    public static final int MAX_HEX_NAME_LENGTH = 40;
+
+    /**
+     * The rule for a topic typed by a person (the CLI's {@code --topic}, the connectors' {@code gossip.topic}):
+     * <ul>
+     *   <li>64 hex digits (surrounding whitespace ignored) are the raw topic id;</li>
+     *   <li>only hex digits, more than {@value #MAX_HEX_NAME_LENGTH} of them but not 64, are refused: that is an id
+     *       with digits missing or extra (a bad paste), and hashing it as a name would silently join another,
+     *       empty topic;</li>
+     *   <li>an empty or blank text is refused;</li>
+     *   <li>anything else is a name for {@link #fromName}, exactly as given (whitespace included): {@code chat},
+     *       {@code cafe}, {@code 2024}, a 32-digit UUID.</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException for the refused texts, with a hint
      */
     public static TopicId parseOrName(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("a topic must not be empty: give 64 hex digits (a topic id) or a name");
+        }
         String t = text.trim();
-        if (t.length() == LENGTH * 2 && Hex.isHex(t)) {
-            return parse(t);
+        if (isAsciiHex(t)) {
+            if (t.length() == LENGTH * 2) {
+                return parse(t);
+            }
+            if (t.length() > MAX_HEX_NAME_LENGTH) {
+                throw new IllegalArgumentException("'" + abbreviate(t) + "' has " + t.length()
+                        + " hex digits: a topic id has exactly 64 (digits missing or extra?); a name made only of "
+                        + "hex digits may have at most " + MAX_HEX_NAME_LENGTH);
+            }
         }
         return fromName(text);
+    }
+
+    private static boolean isAsciiHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 32) + "…" + s.substring(s.length() - 32);
     }
 
     /** Wraps without copying; the caller hands over ownership. */

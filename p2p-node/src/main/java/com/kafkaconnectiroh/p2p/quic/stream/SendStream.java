@@ -14,8 +14,10 @@ public final class SendStream {
     private final int bufferLimit;
     private final ChunkedBuffer buf;
     private State state = State.SEND;
-    /** Everything below is acknowledged. */
+    /** Everything below is acknowledged (or, after a reset, abandoned: see {@link #ackedOffset}). */
     private long ackedBelow;
+    /** What the peer had acknowledged when we reset the stream; -1 while not reset. */
+    private long ackedAtReset = -1;
     /** Acknowledged ranges above {@link #ackedBelow}. */
     private final RangeSet acked = new RangeSet();
     /** Lost ranges to send again, all below {@link #sendOffset}. */
@@ -101,6 +103,15 @@ public final class SendStream {
 
     public long writeOffset() {
         return writeOffset;
+    }
+
+    /**
+     * The peer acknowledged every byte below this offset (RFC 9000 §13.4: the frames carrying them were in
+     * acknowledged packets). A reset freezes it at what was acknowledged until then: bytes abandoned by the reset
+     * never count, even if an acknowledgement for them arrives later.
+     */
+    public long ackedOffset() {
+        return ackedAtReset >= 0 ? ackedAtReset : ackedBelow;
     }
 
     public long sendOffset() {
@@ -276,6 +287,7 @@ public final class SendStream {
             return 0;
         }
         long freed = buffered();
+        ackedAtReset = ackedBelow;
         state = State.RESET_SENT;
         resetCode = code;
         resetPending = true;
