@@ -85,11 +85,25 @@ final class ItStack {
         props.put("scheduled.rebalance.max.delay.ms", "3000");
         props.put("producer.max.request.size", Integer.toString(32 << 20));
         ConnectWorker w = ConnectWorker.start(name, libs, root.resolve(name), props, List.of(),
-                List.of(SOURCE_CLASS), Duration.ofSeconds(120));
+                List.of(SOURCE_CLASS, SINK_CLASS), Duration.ofSeconds(120));
         if (!name.equals("worker-1")) {
             extraWorkers.add(w);
         }
         return w;
+    }
+
+    /**
+     * A worker of its own Connect cluster (group {@code groupId}) on the same broker, for tests that crash and
+     * restart workers without disturbing the others. The caller closes (or kills) it.
+     */
+    ConnectWorker startIsolatedWorker(String name, String groupId) throws IOException, InterruptedException {
+        int restPort = Ports.free();
+        Map<String, String> props = ConnectWorker.defaults(broker.bootstrapServers(), groupId, restPort, pluginPath);
+        props.put("connector.client.config.override.policy", "All");
+        props.put("scheduled.rebalance.max.delay.ms", "3000");
+        props.put("offset.flush.interval.ms", "1000");
+        return ConnectWorker.start(name, libs, root.resolve(name), props, List.of(), List.of(SOURCE_CLASS, SINK_CLASS),
+                Duration.ofSeconds(120));
     }
 
     /** A connector JSON file of config/, as the REST API takes it, with {@code overrides} applied. */

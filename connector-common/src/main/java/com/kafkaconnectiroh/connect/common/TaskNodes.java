@@ -25,6 +25,8 @@ public final class TaskNodes {
     static final Duration STORE_LOCK_WAIT = Duration.ofSeconds(30);
 
     private static final Map<EndpointId, Shared> NODES = new HashMap<>();
+    private static final java.util.concurrent.ConcurrentHashMap<EndpointId, Object> START_LOCKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private TaskNodes() {
     }
@@ -42,30 +44,26 @@ public final class TaskNodes {
      *                               peers: one id can be only one node
      */
     public static Lease acquire(TaskIdentity identity, NodeSettings settings) throws IOException, InterruptedException {
-        synchronized (NODES) {
-            Shared s = NODES.get(identity.id());
-            if (s != null && !s.node.isClosed()) {
-                s.checkCompatible(identity);
-                s.refs++;
-                LOG.info("sharing iroh node {} ({} task(s) now)", s.node, s.refs);
-                return new Lease(s);
+        // One start at a time per identity (two tasks of one identity starting together must not both open its
+        // store); other identities start in parallel.
+        Object startLock = START_LOCKS.computeIfAbsent(identity.id(), k -> new Object());
+        synchronized (startLock) {
+            synchronized (NODES) {
+                Shared s = NODES.get(identity.id());
+                if (s != null && !s.node.isClosed()) {
+                    s.checkCompatible(identity);
+                    s.refs++;
+                    LOG.info("sharing iroh node {} ({} task(s) now)", s.node, s.refs);
+                    return new Lease(s);
+                }
             }
-        }
-        // Start outside the lock: waiting for a store lock must not block other identities.
-        Node node = spawn(identity, settings);
-        synchronized (NODES) {
-            Shared s = NODES.get(identity.id());
-            if (s != null && !s.node.isClosed()) {
-                // Another task of the same identity won the race: use its node, drop ours.
-                node.close();
-                s.checkCompatible(identity);
-                s.refs++;
-                return new Lease(s);
+            Node node = spawn(identity, settings);
+            synchronized (NODES) {
+                Shared fresh = new Shared(identity, node);
+                NODES.put(identity.id(), fresh);
+                LOG.info("started iroh node {} (data in {})", node, identity.nodeDir());
+                return new Lease(fresh);
             }
-            Shared fresh = new Shared(identity, node);
-            NODES.put(identity.id(), fresh);
-            LOG.info("started iroh node {} (data in {})", node, identity.nodeDir());
-            return new Lease(fresh);
         }
     }
 

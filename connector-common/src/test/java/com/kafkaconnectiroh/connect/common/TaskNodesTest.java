@@ -49,6 +49,32 @@ class TaskNodesTest {
     }
 
     @Test
+    void tasksOfOneIdentityStartingTogetherGetTheSameNode() throws Exception {
+        TaskIdentity id = identity(SecretKey.generate(), 0, Set.of());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<TaskNodes.Lease>> fs = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                fs.add(pool.submit(() -> TaskNodes.acquire(id, b -> { })));
+            }
+            java.util.Set<Object> nodes = new java.util.HashSet<>();
+            java.util.List<TaskNodes.Lease> leases = new java.util.ArrayList<>();
+            for (var f : fs) {
+                TaskNodes.Lease l = f.get();
+                leases.add(l);
+                nodes.add(l.node());
+            }
+            assertEquals(1, nodes.size(), "one node for the identity, not eight attempts at its store");
+            for (TaskNodes.Lease l : leases) {
+                l.close();
+            }
+            assertTrue(leases.get(0).node().isClosed());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void oneIdentityCannotRunWithTwoBindAddresses() throws Exception {
         SecretKey key = SecretKey.generate();
         try (TaskNodes.Lease a = TaskNodes.acquire(identity(key, 0, Set.of()), b -> { })) {

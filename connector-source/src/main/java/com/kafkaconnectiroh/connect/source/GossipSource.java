@@ -1,6 +1,7 @@
 package com.kafkaconnectiroh.connect.source;
 
 import com.kafkaconnectiroh.connect.common.Backoff;
+import com.kafkaconnectiroh.connect.common.GossipSupervisor;
 import com.kafkaconnectiroh.connect.common.MdcThreads;
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.blobs.BlobFormat;
@@ -17,10 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -39,7 +36,6 @@ final class GossipSource implements SourceKind {
     private static final Logger LOG = LoggerFactory.getLogger(GossipSource.class);
     /** Subscription queue per topic: what gossip holds for us while the receive thread waits for buffer room. */
     static final int SUBSCRIPTION_CAPACITY = 16_384;
-    private static final long SUPERVISE_EVERY_MS = 250;
 
     private final IrohSourceTaskConfig config;
     private final Gossip gossip;
@@ -53,7 +49,8 @@ final class GossipSource implements SourceKind {
     private final List<EndpointAddr> peers;
     private final Backoff backoff;
     private final List<Subscription> subscriptions = new ArrayList<>();
-    private final ScheduledExecutorService supervisor;
+    private final GossipSupervisor supervisor;
+    private final java.util.concurrent.atomic.LongAdder droppedMessages = new java.util.concurrent.atomic.LongAdder();
     private volatile ConnectException failure;
     private volatile boolean closed;
 
@@ -69,15 +66,17 @@ final class GossipSource implements SourceKind {
         this.recent = new RecentMessages(config.dedupCacheSize());
         this.peers = config.peers();
         this.backoff = config.reconnectBackoff();
-        this.supervisor = Executors.newSingleThreadScheduledExecutor(threads);
+        this.supervisor = new GossipSupervisor(peers, backoff, config.outageTimeout(),
+                why -> fail(new ConnectException(why)), threads);
     }
 
     @Override
     public void start() {
         for (TopicId topic : config.assignedTopics()) {
             GossipTopic sub = gossip.subscribe(topic, peers, SUBSCRIPTION_CAPACITY);
-            Subscription s = new Subscription(topic, sub, System.nanoTime());
+            Subscription s = new Subscription(topic, sub);
             subscriptions.add(s);
+            supervisor.watch(sub);
             Thread t = threads.newThread(() -> receive(s));
             t.setName("iroh-source-gossip-" + topic.fmtShort());
             s.thread = t;
@@ -85,24 +84,16 @@ final class GossipSource implements SourceKind {
             LOG.info("subscribed to gossip topic {} (Kafka topic {}) through {} peer(s)", topic, config.kafkaTopic(topic),
                     peers.size());
         }
-        supervisor.scheduleWithFixedDelay(this::supervise, SUPERVISE_EVERY_MS, SUPERVISE_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
     private static final class Subscription {
         final TopicId topic;
         final GossipTopic sub;
-        /** When the topic last had a neighbor (or was subscribed). */
-        volatile long lastNeighborNanos;
-        long nextRejoinNanos;
-        int rejoinAttempt;
-        boolean outageLogged;
         Thread thread;
 
-        Subscription(TopicId topic, GossipTopic sub, long now) {
+        Subscription(TopicId topic, GossipTopic sub) {
             this.topic = topic;
             this.sub = sub;
-            this.lastNeighborNanos = now;
-            this.nextRejoinNanos = now;
         }
     }
 
@@ -119,9 +110,11 @@ final class GossipSource implements SourceKind {
                     LOG.info("gossip topic {}: neighbor up {}", s.topic.fmtShort(), up.peer());
                 } else if (e instanceof GossipEvent.NeighborDown down) {
                     LOG.info("gossip topic {}: neighbor down {}", s.topic.fmtShort(), down.peer());
-                } else if (e instanceof GossipEvent.Lagged) {
-                    LOG.warn("gossip topic {}: messages were dropped because the task is behind (Kafka slower than the "
-                            + "network); {} dropped on this topic so far", s.topic.fmtShort(), s.sub.droppedEvents());
+                } else if (e instanceof GossipEvent.Lagged lag) {
+                    droppedMessages.add(lag.droppedMessages());
+                    LOG.warn("gossip topic {}: {} message(s) dropped because the task is behind (Kafka slower than the "
+                            + "network); {} on this task so far", s.topic.fmtShort(), lag.droppedMessages(),
+                            droppedMessages.sum());
                 } else if (e == null && s.sub.isClosed()) {
                     if (!closed) {
                         fail(new ConnectException("the gossip subscription to " + s.topic + " ended (the node shut down)"));
@@ -274,48 +267,6 @@ final class GossipSource implements SourceKind {
         buffer.put(r, valueBytes + 512);
     }
 
-    // ---- supervising ----
-
-    /** Rejoins topics without neighbors through the configured peers; fails the task after the outage timeout. */
-    private void supervise() {
-        try {
-            long now = System.nanoTime();
-            long outage = config.outageTimeout().toNanos();
-            for (Subscription s : subscriptions) {
-                if (!s.sub.neighbors().isEmpty()) {
-                    if (s.outageLogged) {
-                        LOG.info("gossip topic {} has neighbors again", s.topic.fmtShort());
-                    }
-                    s.lastNeighborNanos = now;
-                    s.rejoinAttempt = 0;
-                    s.outageLogged = false;
-                    continue;
-                }
-                if (peers.isEmpty()) {
-                    continue; // nothing to dial: we wait for peers to dial us
-                }
-                if (now - s.nextRejoinNanos >= 0) {
-                    Duration wait = backoff.delay(s.rejoinAttempt++);
-                    s.nextRejoinNanos = now + wait.toNanos();
-                    if (now - s.lastNeighborNanos > Duration.ofSeconds(5).toNanos() && !s.outageLogged) {
-                        LOG.warn("gossip topic {} has no neighbor; redialing {} peer(s) with backoff",
-                                s.topic.fmtShort(), peers.size());
-                        s.outageLogged = true;
-                    }
-                    s.sub.joinPeers(peers);
-                }
-                if (outage > 0 && now - s.lastNeighborNanos > outage) {
-                    fail(new ConnectException("gossip topic " + s.topic + " has had no neighbor for "
-                            + config.outageTimeout().toSeconds() + " s (iroh.outage.timeout.ms); none of these peers "
-                            + "could be reached: " + peers.stream().map(p -> p.id().toString())
-                            .collect(Collectors.joining(", "))));
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("gossip supervisor failed; retrying", e);
-        }
-    }
-
     private void fail(ConnectException e) {
         if (failure == null) {
             failure = e;
@@ -333,20 +284,12 @@ final class GossipSource implements SourceKind {
 
     @Override
     public long neighbors() {
-        long n = 0;
-        for (Subscription s : subscriptions) {
-            n += s.sub.neighbors().size();
-        }
-        return n;
+        return supervisor.neighbors();
     }
 
     @Override
     public long dropped() {
-        long n = 0;
-        for (Subscription s : subscriptions) {
-            n += s.sub.droppedEvents();
-        }
-        return n;
+        return droppedMessages.sum();
     }
 
     @Override
@@ -355,7 +298,7 @@ final class GossipSource implements SourceKind {
             return;
         }
         closed = true;
-        supervisor.shutdownNow();
+        supervisor.close();
         for (Subscription s : subscriptions) {
             s.sub.close();
         }
@@ -369,11 +312,6 @@ final class GossipSource implements SourceKind {
                     return;
                 }
             }
-        }
-        try {
-            supervisor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
