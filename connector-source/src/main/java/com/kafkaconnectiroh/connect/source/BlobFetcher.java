@@ -43,6 +43,8 @@ final class BlobFetcher implements AutoCloseable {
     private final Backoff backoff;
     private final List<EndpointAddr> extraProviders;
     private volatile boolean closed;
+    private static final long GC_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private final java.util.concurrent.atomic.AtomicLong lastGc = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
     BlobFetcher(Blobs blobs, int concurrency, Duration timeout, Backoff backoff, List<EndpointAddr> extraProviders,
                 MdcThreads threads) {
@@ -89,6 +91,7 @@ final class BlobFetcher implements AutoCloseable {
                     return blobs.read(content.hash());
                 } finally {
                     blobs.deleteTag(tag);
+                    collectGarbageNowAndThen();
                 }
             } catch (BlobTooLargeException e) {
                 throw e;
@@ -103,6 +106,23 @@ final class BlobFetcher implements AutoCloseable {
             LOG.debug("fetching blob {} failed ({}); retrying in {} ms", content.hash().fmtShort(), last.getMessage(),
                     wait.toMillis());
             Thread.sleep(wait.toMillis());
+        }
+    }
+
+    /**
+     * Fetched blobs are untagged once in a record; the store's garbage collection frees their disk, at most once a
+     * minute (a pass walks the whole store).
+     */
+    private void collectGarbageNowAndThen() {
+        long now = System.nanoTime();
+        long last = lastGc.get();
+        if (now - last < GC_EVERY_NANOS || !lastGc.compareAndSet(last, now)) {
+            return;
+        }
+        try {
+            blobs.gc();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("collecting fetched blobs failed (tried again later)", e);
         }
     }
 
