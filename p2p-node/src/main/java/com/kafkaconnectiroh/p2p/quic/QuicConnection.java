@@ -153,11 +153,8 @@ public final class QuicConnection {
     private final ArrayDeque<byte[]> datagramsOut = new ArrayDeque<>();
     private long datagramsInBytes;
 
-    // scratch buffers, reused for every packet
-    private byte[] rx = new byte[2048];
-    private byte[] plain = new byte[2048];
-    private final byte[][] txPlain;
-    private final byte[] dgram;
+    // the endpoint's work buffers (shared by its connections) and our own tiny ones
+    private final Scratch scratch;
     private final PacketHeader hdr = new PacketHeader();
     private final FrameParser parser = new FrameParser();
     private final byte[] mask = new byte[5];
@@ -189,8 +186,9 @@ public final class QuicConnection {
 
     QuicConnection(boolean isClient, TransportConfig config, ConnectionIdRegistry registry, int localCidLength,
                    InetSocketAddress remote, ConnectionId localCid, ConnectionId remoteCid, ConnectionId originalDcid,
-                   ConnectionId retrySourceCid, TlsSessionFactory tlsFactory, long now) {
+                   ConnectionId retrySourceCid, TlsSessionFactory tlsFactory, Scratch scratch, long now) {
         this.isClient = isClient;
+        this.scratch = scratch;
         this.config = config.copy();
         this.registry = registry;
         this.localCidLength = localCidLength;
@@ -203,9 +201,7 @@ public final class QuicConnection {
         this.mtud = new MtuDiscovery(this.config.mtuDiscovery(), this.config.maxMtu(),
                 this.config.mtuReprobeIntervalNanos());
         this.streams = new StreamManager(isClient, this.config, events);
-        int maxDgram = Math.max(this.config.maxMtu(), MIN_INITIAL_SIZE);
-        this.dgram = new byte[maxDgram];
-        this.txPlain = new byte[][] {new byte[maxDgram], new byte[maxDgram], new byte[maxDgram]};
+        scratch.ensureDatagram(Math.max(this.config.maxMtu(), MIN_INITIAL_SIZE));
         // a client trusts the server's address; a server trusts the client's once a Retry token proved it
         this.path = new Path(remote, isClient || retrySourceCid != null);
         this.originalDcid = originalDcid;
@@ -542,12 +538,13 @@ public final class QuicConnection {
      */
     public void handleDatagram(long now, InetSocketAddress from, ByteBuffer datagram) {
         int len = datagram.remaining();
-        if (len > rx.length) {
-            rx = new byte[Math.min(MAX_DATAGRAM + 1, Integer.highestOneBit(len) << 1)];
-            if (len > rx.length) {
+        if (len > scratch.rx.length) {
+            if (len > MAX_DATAGRAM) {
                 return;
             }
+            scratch.rx = new byte[Math.min(MAX_DATAGRAM + 1, Integer.highestOneBit(len) << 1)];
         }
+        byte[] rx = scratch.rx;
         datagram.get(rx, 0, len);
         handleDatagram(now, from, rx, 0, len);
     }
@@ -707,9 +704,10 @@ public final class QuicConnection {
         } else {
             key = space.readKeys.packet();
         }
-        if (plain.length < payloadLen) {
-            plain = new byte[Math.max(payloadLen, plain.length * 2)];
+        if (scratch.plain.length < payloadLen) {
+            scratch.plain = new byte[Math.max(payloadLen, scratch.plain.length * 2)];
         }
+        byte[] plain = scratch.plain;
         int plainLen = key.open(pn, buf, hdr.start, payloadOff - hdr.start, buf, payloadOff, payloadLen, plain, 0);
         if (plainLen < 0) {
             decryptFailures++;
@@ -814,7 +812,7 @@ public final class QuicConnection {
     /** Handles the frames of a decrypted payload; returns whether the packet was ack-eliciting. */
     private boolean processFrames(long now, InetSocketAddress from, PacketSpace space, PacketType type, byte[] buf,
                                   int plainLen) throws TransportException {
-        parser.reset(plain, 0, plainLen);
+        parser.reset(scratch.plain, 0, plainLen);
         if (!parser.hasNext()) {
             throw new TransportException(TransportError.PROTOCOL_VIOLATION, "packet without frames");
         }
@@ -1024,9 +1022,8 @@ public final class QuicConnection {
         }
     }
 
-    private final ByteBuffer cryptoScratch = ByteBuffer.allocate(4096);
-
     private void feedCrypto(PacketSpace s) throws TlsException {
+        ByteBuffer cryptoScratch = scratch.crypto;
         while (s.cryptoRecv.available() > 0) {
             cryptoScratch.clear();
             int n = s.cryptoRecv.read(cryptoScratch);
@@ -1421,7 +1418,7 @@ public final class QuicConnection {
                 if (probe > 0) {
                     int n = buildMtuProbe(now, probe);
                     if (n > 0) {
-                        out.put(dgram, 0, n);
+                        out.put(scratch.dgram, 0, n);
                         onDatagramSent(n);
                         return new Transmit(dest, n, n, 1);
                     }
@@ -1433,7 +1430,7 @@ public final class QuicConnection {
                 }
                 int n = buildPathResponseTo(now);
                 if (n > 0) {
-                    out.put(dgram, 0, n);
+                    out.put(scratch.dgram, 0, n);
                     onDatagramSent(n);
                     return new Transmit(pathResponseTo, n, n, 1);
                 }
@@ -1442,7 +1439,7 @@ public final class QuicConnection {
             if (n == 0) {
                 break;
             }
-            out.put(dgram, 0, n);
+            out.put(scratch.dgram, 0, n);
             onDatagramSent(n);
             if (count == 0) {
                 segment = n;
@@ -1469,7 +1466,7 @@ public final class QuicConnection {
             return 0;
         }
         int probe = mtud.probeToSend(now);
-        if (probe == 0 || bytesInFlight() + probe > cc.window() || probe > dgram.length) {
+        if (probe == 0 || bytesInFlight() + probe > cc.window() || probe > scratch.dgram.length) {
             return 0;
         }
         return probe;
@@ -1484,7 +1481,7 @@ public final class QuicConnection {
         plan.pnLen = PacketNumber.encodedLength(plan.pn, app.largestAcked);
         int header = 1 + cids.activeRemote().length() + plan.pnLen;
         int payloadMax = size - header - PacketKey.TAG_LENGTH;
-        byte[] b = txPlain[0];
+        byte[] b = scratch.txPlain[0];
         int p = FrameWriter.ping(b, 0);
         p = FrameWriter.padding(b, p, payloadMax - p);
         SentPacket sp = app.sent.obtain();
@@ -1511,7 +1508,7 @@ public final class QuicConnection {
         plan.space = app;
         plan.pn = app.nextPn;
         plan.pnLen = PacketNumber.encodedLength(plan.pn, app.largestAcked);
-        byte[] b = txPlain[0];
+        byte[] b = scratch.txPlain[0];
         int p = FrameWriter.pathResponse(b, 0, pathResponseData);
         // padded to 1200 bytes to show the path can carry them (RFC 9000 §8.2.2)
         int header = 1 + cids.activeRemote().length() + plan.pnLen;
@@ -1566,7 +1563,7 @@ public final class QuicConnection {
             }
             PacketPlan plan = plans[n];
             int room = maxSize - used;
-            if (!planPacket(now, s, plan, txPlain[n], room, mayElicit)) {
+            if (!planPacket(now, s, plan, scratch.txPlain[n], room, mayElicit)) {
                 continue;
             }
             used += packetSize(plan);
@@ -1786,7 +1783,7 @@ public final class QuicConnection {
     }
 
     /**
-     * Writes the planned packets into {@link #dgram}: headers, payloads (padded so the datagram reaches
+     * Writes the planned packets into the scratch datagram: headers, payloads (padded so the datagram reaches
      * {@code minSize}), AEAD, header protection; records them as sent. Returns the datagram length.
      */
     private int serialize(long now, PacketPlan[] ps, int n, int minSize) {
@@ -1813,11 +1810,11 @@ public final class QuicConnection {
         int start = pos;
         if (s.id == PacketSpace.APPLICATION) {
             maybeInitiateKeyUpdate(now);
-            pos = sealer.sealShort(dgram, pos, cids.activeRemote(), oneRtt.phase(), plan.pn, plan.pnLen, plan.payload,
+            pos = sealer.sealShort(scratch.dgram, pos, cids.activeRemote(), oneRtt.phase(), plan.pn, plan.pnLen, plan.payload,
                     plan.payloadLen, oneRtt.write(), oneRtt.writeHeader());
             oneRtt.onPacketSealed();
         } else {
-            pos = sealer.sealLong(dgram, pos, s.id == PacketSpace.INITIAL ? PacketSealer.INITIAL : PacketSealer.HANDSHAKE,
+            pos = sealer.sealLong(scratch.dgram, pos, s.id == PacketSpace.INITIAL ? PacketSealer.INITIAL : PacketSealer.HANDSHAKE,
                     cids.activeRemote(), cids.initialLocalCid(), isClient ? retryToken : EMPTY, plan.pn, plan.pnLen,
                     plan.payload, plan.payloadLen, s.writeKeys);
         }
@@ -1878,7 +1875,7 @@ public final class QuicConnection {
                 continue; // the client has handshake keys by the time we do
             }
             PacketPlan plan = plans[n];
-            byte[] b = txPlain[n];
+            byte[] b = scratch.txPlain[n];
             boolean app = closeApplication && s.id == PacketSpace.APPLICATION;
             // RFC 9000 §10.2.3: an application close before 1-RTT becomes APPLICATION_ERROR without a reason
             long code = closeApplication && !app ? TransportError.APPLICATION_ERROR : closeCode;
@@ -1912,7 +1909,7 @@ public final class QuicConnection {
             return null;
         }
         int len = serialize(now, plans, n, minSize);
-        out.put(dgram, 0, len);
+        out.put(scratch.dgram, 0, len);
         onDatagramSent(len);
         return new Transmit(path.remote, len, len, 1);
     }
@@ -1979,7 +1976,7 @@ public final class QuicConnection {
         plan.space = s;
         plan.pn = s.nextPn;
         plan.pnLen = 4;
-        byte[] b = txPlain[0];
+        byte[] b = scratch.txPlain[0];
         System.arraycopy(payload, 0, b, 0, payload.length);
         plan.payload = b;
         plan.payloadLen = payload.length;
@@ -1987,7 +1984,7 @@ public final class QuicConnection {
         plan.ackEliciting = false;
         plan.hasPadding = false;
         int n = serialize(now, plans, 1, spaceId == PacketSpace.INITIAL && isClient ? MIN_INITIAL_SIZE : 0);
-        return java.util.Arrays.copyOf(dgram, n);
+        return java.util.Arrays.copyOf(scratch.dgram, n);
     }
 
     int keyPhaseGeneration() {

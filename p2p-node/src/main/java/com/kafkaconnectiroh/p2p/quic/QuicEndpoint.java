@@ -60,6 +60,7 @@ public final class QuicEndpoint {
     private final ArrayDeque<QuicConnection> incoming = new ArrayDeque<>();
     private final ArrayDeque<Outgoing> outgoing = new ArrayDeque<>();
     private final Registry registry = new Registry();
+    private final Scratch scratch = new Scratch();
     private byte[] rx = new byte[2048];
 
     private double resetTokens;
@@ -120,7 +121,7 @@ public final class QuicEndpoint {
         // RFC 9000 §7.2: the first DCID is random and at least 8 bytes
         ConnectionId dcid = ConnectionId.random(random, Math.max(MIN_INITIAL_DCID, cidLength));
         QuicConnection c = new QuicConnection(true, tc, registry, cidLength, remote, local, dcid, dcid, null, tls,
-                now);
+                scratch, now);
         connections.add(c);
         c.start(now);
         return c;
@@ -232,7 +233,7 @@ public final class QuicEndpoint {
         }
         ConnectionId local = registry.newConnectionId();
         QuicConnection conn = new QuicConnection(false, transportConfig, registry, cidLength, from, local, clientScid,
-                original, retrySource, serverTls, now);
+                original, retrySource, serverTls, scratch, now);
         connections.add(conn);
         byOriginalDcid.put(dcid, conn);
         originalDcidOf.put(conn, dcid);
