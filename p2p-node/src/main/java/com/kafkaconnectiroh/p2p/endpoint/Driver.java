@@ -5,6 +5,7 @@ import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.endpoint.disco.DiscoPacket;
 import com.kafkaconnectiroh.p2p.quic.EndpointConfig;
+import com.kafkaconnectiroh.p2p.quic.HalfOpenStats;
 import com.kafkaconnectiroh.p2p.quic.QuicConnection;
 import com.kafkaconnectiroh.p2p.quic.QuicEndpoint;
 import com.kafkaconnectiroh.p2p.quic.Transmit;
@@ -124,8 +125,8 @@ final class Driver extends ChannelInboundHandlerAdapter {
     private long incomingFailures;
     private final ArrayDeque<Endpoint.HandshakeFailure> recentIncomingFailures = new ArrayDeque<>();
 
-    Driver(Endpoint endpoint, SecretKey secretKey, TransportConfig transportConfig, List<String> alpns,
-           InetSocketAddress bind, Endpoint.Transport transport) throws IOException {
+    Driver(Endpoint endpoint, SecretKey secretKey, TransportConfig transportConfig, EndpointConfig endpointConfig,
+           List<String> alpns, InetSocketAddress bind, Endpoint.Transport transport) throws IOException {
         this.endpoint = endpoint;
         this.secretKey = secretKey;
         this.transportConfig = transportConfig.copy();
@@ -149,8 +150,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
         String name = "iroh-endpoint-" + secretKey.publicKey().fmtShort();
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, true), io);
         this.loop = group.next();
-        EndpointConfig ec = new EndpointConfig();
-        this.quic = new QuicEndpoint(ec, this.transportConfig, tp -> new TlsServerSession(serverTls, tp),
+        this.quic = new QuicEndpoint(endpointConfig, this.transportConfig, tp -> new TlsServerSession(serverTls, tp),
                 new SecureRandom());
         this.disco = new Disco(this, secretKey);
 
@@ -294,6 +294,12 @@ final class Driver extends ChannelInboundHandlerAdapter {
             Connection c = connections.get(qc);
             if (c != null) {
                 markDirty(c);
+            }
+        }
+        for (QuicConnection r : quic.pollRescheduled()) {
+            Connection c = connections.get(r);
+            if (c != null) {
+                markDirty(c); // its handshake deadline moved earlier: the round re-reads it
             }
         }
     }
@@ -491,7 +497,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
 
     void connect(EndpointAddr addr, List<String> alpns, long timeoutNanos, CompletableFuture<Connection> result) {
         if (closing) {
-            result.completeExceptionally(new EndpointClosedException("endpoint is closed"));
+            result.completeExceptionally(new EndpointClosedException("endpoint closed"));
             return;
         }
         List<InetSocketAddress> candidates = dialOrder(addr);
@@ -695,7 +701,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
 
     void accept(CompletableFuture<Connection> f) {
         if (closing) {
-            f.completeExceptionally(new EndpointClosedException("endpoint is closed"));
+            f.completeExceptionally(new EndpointClosedException("endpoint closed"));
             return;
         }
         Connection c;
@@ -790,7 +796,11 @@ final class Driver extends ChannelInboundHandlerAdapter {
     /** Counters for diagnostics and benchmarks (read on any thread; approximate). */
     String ioStats() {
         return mode + (mode.gso && !gsoActive ? "(gso off after a failure)" : "") + " datagramsIn=" + datagramsIn + " datagramsOut=" + datagramsOut + " sendCalls=" + sendCalls
-                + " incomingHandshakeFailures=" + incomingFailures + " disco=" + disco.stats();
+                + " incomingHandshakeFailures=" + incomingFailures + " " + quic.halfOpenStats() + " disco=" + disco.stats();
+    }
+
+    HalfOpenStats halfOpenStats() {
+        return quic.halfOpenStats();
     }
 
     DiscoStats discoStats() {

@@ -5,6 +5,8 @@ import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.EndpointTicket;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.base.SecretKeyStore;
+import com.kafkaconnectiroh.p2p.quic.EndpointConfig;
+import com.kafkaconnectiroh.p2p.quic.HalfOpenStats;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -76,7 +78,7 @@ public final class Endpoint implements AutoCloseable {
         this.operationTimeout = b.operationTimeout;
         this.connectTimeout = b.connectTimeout;
         this.alpns = List.copyOf(b.alpns);
-        this.driver = new Driver(this, key, b.transportConfig, alpns, b.bindAddr, b.transport);
+        this.driver = new Driver(this, key, b.transportConfig, b.endpointConfig, alpns, b.bindAddr, b.transport);
     }
 
     public static Builder builder() {
@@ -183,6 +185,18 @@ public final class Endpoint implements AutoCloseable {
         CompletableFuture<DiscoStats> f = new CompletableFuture<>();
         if (!driver.submit(() -> f.complete(driver.discoStats()))) {
             return new DiscoStats(0, 0, 0, 0, 0, 0);
+        }
+        return f.join();
+    }
+
+    /**
+     * Incoming handshakes in progress: how many, what they hold, whether new clients must answer a Retry, and
+     * what the limits turned away (see {@code docs/endpoint.md}, "Handshake floods").
+     */
+    public HalfOpenStats halfOpenStats() {
+        CompletableFuture<HalfOpenStats> f = new CompletableFuture<>();
+        if (!driver.submit(() -> f.complete(driver.halfOpenStats()))) {
+            return new HalfOpenStats(0, 0, 0, 0, false, 0, 0, 0, 0);
         }
         return f.join();
     }
@@ -341,6 +355,7 @@ public final class Endpoint implements AutoCloseable {
         private InetSocketAddress bindAddr = new InetSocketAddress("0.0.0.0", 0);
         private final List<String> alpns = new ArrayList<>();
         private TransportConfig transportConfig = new TransportConfig();
+        private EndpointConfig endpointConfig = new EndpointConfig();
         private Duration operationTimeout = Duration.ofSeconds(60);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Transport transport = Transport.AUTO;
@@ -382,6 +397,15 @@ public final class Endpoint implements AutoCloseable {
         /** QUIC settings (idle timeout, windows, buffers, congestion control); defaults follow iroh. */
         public Builder transportConfig(TransportConfig config) {
             this.transportConfig = config.copy();
+            return this;
+        }
+
+        /**
+         * Limits on incoming connections and handshakes in progress (byte budget, Retry under load, per-source
+         * share, handshake timeouts); the defaults bound a handshake flood to 16 MiB.
+         */
+        public Builder endpointConfig(EndpointConfig config) {
+            this.endpointConfig = Objects.requireNonNull(config);
             return this;
         }
 
