@@ -67,7 +67,11 @@ final class SpeedtestCommand implements Callable<Integer> {
                     out.println("alpns: " + Speedtest.ALPN);
                     out.flush();
                     err.println("accepting speedtests until Ctrl-C or SIGTERM");
+                    stop.watch(ep);
                     stop.await();
+                    if (ep.failure() != null) {
+                        return NodeOptions.reportFailure(err, "speedtest accept", ep);
+                    }
                 } finally {
                     router.close();
                 }

@@ -268,7 +268,7 @@ public final class Endpoint implements AutoCloseable {
         CompletableFuture<Connection> f = new CompletableFuture<>();
         long nanos = Waits.nanos(timeout);
         if (!driver.submit(() -> driver.connect(addr, offered, nanos == Long.MAX_VALUE ? TimeUnit.DAYS.toNanos(1) : nanos, f))) {
-            f.completeExceptionally(new EndpointClosedException("endpoint closed"));
+            f.completeExceptionally(driver.closedException());
         }
         return f;
     }
@@ -301,7 +301,7 @@ public final class Endpoint implements AutoCloseable {
     public CompletableFuture<Connection> acceptAsync() {
         CompletableFuture<Connection> f = new CompletableFuture<>();
         if (!driver.submit(() -> driver.accept(f))) {
-            f.completeExceptionally(new EndpointClosedException("endpoint closed"));
+            f.completeExceptionally(driver.closedException());
         }
         return f;
     }
@@ -329,8 +329,25 @@ public final class Endpoint implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close()} was called or the endpoint failed ({@link #failure()}). */
     public boolean isClosed() {
-        return closed;
+        return closed || driver.failure() != null;
+    }
+
+    /**
+     * Completes once the endpoint is closed: normally after {@link #close()}, exceptionally with the cause if it
+     * failed on its own (an {@link Error} such as {@link OutOfMemoryError} on its event loop, or a bug there). A
+     * failed endpoint has closed its socket, and every connection and call on it fails with {@code endpoint failed:
+     * <cause>}; an application should treat it as fatal for this endpoint (log it, make a new one or exit).
+     * Completes on the loop thread: do not block in dependent actions.
+     */
+    public CompletableFuture<Void> closed() {
+        return driver.terminated().copy();
+    }
+
+    /** What made the endpoint fail on its own, or null. */
+    public Throwable failure() {
+        return driver.failure();
     }
 
     Duration operationTimeout() {
