@@ -121,6 +121,7 @@ final class SpeedtestCommand implements Callable<Integer> {
         Duration timeout;
 
         @Option(names = "--alpn", paramLabel = "ALPN", defaultValue = Speedtest.ALPN,
+                converter = Converters.AlpnConverter.class,
                 description = "Protocol to ask for (default: ${DEFAULT-VALUE}); uploads also work against any"
                         + " server that answers a stream with its 8-byte big-endian length, like the iroh test"
                         + " harness's sink.")
