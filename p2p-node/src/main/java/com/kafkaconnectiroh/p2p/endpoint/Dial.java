@@ -13,15 +13,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * One {@code connect}: handshakes to the peer's candidate addresses raced in the spirit of Happy Eyeballs
  * (RFC 8305 §5): a new attempt every {@link #ATTEMPT_DELAY_NANOS}, or at once when one fails, so a dead address
- * costs a few milliseconds instead of the whole connect timeout. Bounded: at most {@link #MAX_SILENT} attempts
- * wait for a first answer at once; with more candidates waiting, the oldest silent attempt makes room once it has
- * been silent for {@link #SILENT_GIVE_UP_NANOS} (its Initial and one retransmission went unanswered). While an
- * attempt has heard from the peer (its handshake is under way), no new ones start unless it fails.
+ * costs a few milliseconds instead of the whole connect timeout. Bounded: at most {@link #MAX_IN_FLIGHT} attempts
+ * at once; with more candidates waiting, the oldest gives way once it is {@link #GIVE_WAY_NANOS} old (its Initial
+ * and one retransmission went unanswered, or its handshake went nowhere). When an attempt hears from the peer
+ * (its handshake is under way), the others wait for it, up to {@link #GIVE_WAY_NANOS} after it started and once
+ * per dial, so addresses that answer and then stall cannot hold the rest back.
  *
- * <p>The first handshake to complete wins. The others end cleanly: those that heard from the peer are closed
- * ("superseded by another path"); silent ones are forgotten without a word (nobody there to tell), so no
- * connection state outlives the dial. The dial fails with the most telling error (a peer's refusal or a wrong
- * endpoint id over a timeout) once every attempt failed, or with {@code CONNECT_TIMEOUT} when the time is up.
+ * <p>The first handshake to complete wins. The others end cleanly: those that heard from the peer are closed,
+ * silent ones are forgotten without a word (nobody there to tell), so no connection state outlives the dial. The
+ * dial fails with the most telling error (a peer's refusal or a wrong endpoint id over a timeout) once every
+ * attempt failed, or with {@code CONNECT_TIMEOUT} when the time is up.
  * Loop-confined.
  */
 final class Dial {
@@ -30,10 +31,14 @@ final class Dial {
      * direct UDP paths where an attempt costs one Initial, and a ticket may list many dead addresses.
      */
     static final long ATTEMPT_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
-    /** Attempts of one dial waiting for a first answer at once. */
-    static final int MAX_SILENT = 16;
-    /** How long a silent attempt is kept while other candidates wait (a bit over the first PTO, about 1 s). */
-    static final long SILENT_GIVE_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(1500);
+    /** Attempts of one dial in flight at once. */
+    static final int MAX_IN_FLIGHT = 16;
+    /**
+     * How long an attempt is kept before it gives way to the next address when {@link #MAX_IN_FLIGHT} are in
+     * flight (a bit over the first PTO, about 1 s: its Initial and one retransmission went unanswered), and how
+     * long the first attempt that heard from the peer holds the others back.
+     */
+    static final long GIVE_WAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1500);
     /** Addresses named in a timeout message, at most. */
     private static final int ADDRESSES_NAMED = 8;
 
@@ -65,6 +70,7 @@ final class Dial {
     private final List<Attempt> attempts = new ArrayList<>();
     private int next;
     private long nextLaunchAt;
+    private long patienceUntil;
     private ConnectionLostException bestFailure;
     private ScheduledFuture<?> deadline;
     private ScheduledFuture<?> stepTimer;
@@ -99,28 +105,31 @@ final class Dial {
             abort(driver.closedException());
             return;
         }
-        if (underWay()) {
-            return; // a handshake is progressing; the next address is tried only if it fails
-        }
         long now = driver.now();
+        long patience = patienceUntil();
+        if (now < patience) {
+            stepIn(patience - now); // a handshake is progressing; others start only if it fails or stalls
+            return;
+        }
         if (now < nextLaunchAt) {
             stepIn(nextLaunchAt - now);
             return;
         }
-        List<Attempt> silent = silent();
-        if (silent.size() >= MAX_SILENT) {
-            Attempt oldest = silent.get(0);
-            long quiet = now - oldest.startedAt;
-            if (quiet < SILENT_GIVE_UP_NANOS) {
-                stepIn(SILENT_GIVE_UP_NANOS - quiet);
+        List<Attempt> inFlight = inFlight();
+        if (inFlight.size() >= MAX_IN_FLIGHT) {
+            Attempt oldest = inFlight.get(0);
+            long age = now - oldest.startedAt;
+            if (age < GIVE_WAY_NANOS) {
+                stepIn(GIVE_WAY_NANOS - age);
                 return;
             }
-            abandon(oldest, "no answer at " + oldest.remote + " within " + quiet / 1_000_000 + " ms while "
-                    + (candidates.size() - next) + " more addresses waited");
-            silent.remove(0);
+            String why = (oldest.heard() ? "no handshake" : "no answer") + " at " + oldest.remote + " within "
+                    + age / 1_000_000 + " ms while " + (candidates.size() - next) + " more addresses waited";
+            giveWay(oldest, why);
+            inFlight.remove(0);
         }
         launch(candidates.get(next++), now);
-        driver.onDialInFlight(silent.size() + 1);
+        driver.onDialInFlight(inFlight.size() + 1);
         nextLaunchAt = now + ATTEMPT_DELAY_NANOS;
         if (next < candidates.size()) {
             stepIn(ATTEMPT_DELAY_NANOS);
@@ -136,20 +145,36 @@ final class Dial {
         }
     }
 
-    private boolean underWay() {
-        for (Attempt a : attempts) {
-            if (!a.ended && a.heard()) {
-                return true;
+    /**
+     * Until when the others wait for an attempt that heard from the peer: {@link #GIVE_WAY_NANOS} after the start
+     * of the first such attempt, once per dial (so a row of addresses that answer and then stall cannot hold the
+     * rest back longer); 0 if none has heard.
+     */
+    private long patienceUntil() {
+        if (patienceUntil == 0) {
+            for (Attempt a : attempts) {
+                if (!a.ended && a.heard()) {
+                    patienceUntil = a.startedAt + GIVE_WAY_NANOS;
+                    break;
+                }
             }
         }
-        return false;
+        if (patienceUntil == 0) {
+            return 0;
+        }
+        for (Attempt a : attempts) {
+            if (!a.ended && a.heard()) {
+                return patienceUntil;
+            }
+        }
+        return 0; // those that heard failed: carry on at once
     }
 
-    /** Attempts still waiting for a first answer, oldest first. */
-    private List<Attempt> silent() {
+    /** Attempts not finished yet, oldest first. */
+    private List<Attempt> inFlight() {
         List<Attempt> out = new ArrayList<>();
         for (Attempt a : attempts) {
-            if (!a.ended && !a.heard()) {
+            if (!a.ended) {
                 out.add(a);
             }
         }
@@ -164,9 +189,17 @@ final class Dial {
         established.whenComplete((conn, err) -> onAttemptDone(a, err));
     }
 
-    private void abandon(Attempt a, String why) {
+    /**
+     * Ends an attempt to make room: one that never heard from the peer is forgotten without a word, one whose
+     * handshake went nowhere is closed.
+     */
+    private void giveWay(Attempt a, String why) {
         a.abandoned = true;
-        a.conn.abandonAttempt(why);
+        if (a.heard()) {
+            a.conn.abortConnect(why);
+        } else {
+            a.conn.abandonAttempt(why);
+        }
     }
 
     private void onAttemptDone(Attempt a, Throwable err) {
@@ -185,7 +218,8 @@ final class Dial {
                     if (other.heard()) {
                         other.conn.closeOnLoop(0, "superseded by another path");
                     } else {
-                        abandon(other, "superseded by another path");
+                        other.abandoned = true;
+                        other.conn.abandonAttempt("superseded by another path");
                     }
                 }
             }
