@@ -31,8 +31,8 @@ final class Dial {
      * direct UDP paths where an attempt costs one Initial, and a ticket may list many dead addresses.
      */
     static final long ATTEMPT_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
-    /** Attempts of one dial in flight at once. */
-    static final int MAX_IN_FLIGHT = 16;
+    /** Attempts of one dial in flight at once: about 32 new addresses a second when all are dead (2 MB at most). */
+    static final int MAX_IN_FLIGHT = 48;
     /**
      * How long an attempt is kept before it gives way to the next address when {@link #MAX_IN_FLIGHT} are in
      * flight (a bit over the first PTO, about 1 s: its Initial and one retransmission went unanswered), and how
@@ -226,6 +226,7 @@ final class Dial {
             result.complete(a.conn);
             return;
         }
+        attempts.remove(a); // a long ticket must not keep every ended attempt's state until the dial ends
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
         if (!a.abandoned && cause instanceof ConnectionLostException lost && (bestFailure == null
                 || bestFailure.close().kind() == ConnectionClose.Kind.CONNECT_TIMEOUT)) {

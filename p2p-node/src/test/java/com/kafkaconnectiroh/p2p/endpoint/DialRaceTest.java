@@ -92,7 +92,7 @@ class DialRaceTest {
                 .alpns(EndpointTest.HOLD).bind();
              Endpoint client = Endpoint.builder().bindAddr(LOOPBACK).bind()) {
             List<InetSocketAddress> addrs = new ArrayList<>();
-            for (int i = 0; i < Dial.MAX_IN_FLIGHT; i++) {
+            for (int i = 0; i < 16; i++) {
                 FirstPacketProxy p = new FirstPacketProxy(server.boundAddress());
                 proxies.add(p);
                 addrs.add(p.address());
