@@ -33,11 +33,16 @@ final class CliProcess implements AutoCloseable {
 
     /** Runs {@code java -cp <this JVM's class path> ...Main <args>}. */
     static CliProcess start(String... args) throws IOException {
+        return start(List.of("-XX:TieredStopAtLevel=1"), args); // these JVMs live briefly: start fast
+    }
+
+    /** Like {@link #start(String...)} with these JVM options (e.g. {@code -Xmx512m}). */
+    static CliProcess start(List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-modules");
         cmd.add("jdk.incubator.vector");
-        cmd.add("-XX:TieredStopAtLevel=1"); // these JVMs live briefly: start fast
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
@@ -92,6 +97,14 @@ final class CliProcess implements AutoCloseable {
             throw new AssertionError("no stdout line within " + timeout + "; stderr:\n" + stderr);
         }
         return l;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     String stderr() {
