@@ -4,10 +4,6 @@ import com.kafkaconnectiroh.p2p.gossip.GossipTopic;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
 import com.kafkaconnectiroh.p2p.node.Node;
 import com.kafkaconnectiroh.stack.ConnectRest;
-import com.kafkaconnectiroh.stack.ConnectWorker;
-import com.kafkaconnectiroh.stack.KafkaBroker;
-import com.kafkaconnectiroh.stack.PluginInstaller;
-import com.kafkaconnectiroh.stack.Ports;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -47,30 +43,22 @@ public final class SourceThroughputBench {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        boolean vector = args.length > 1 && args[1].equals("vector");
-        Path root = Files.createTempDirectory("source-bench");
-        Path libs = Path.of(System.getProperty("kafka.libs", "local-stack/target/kafka/libs"));
-        Path zip = Path.of(System.getProperty("plugin.zip", "connect-plugin/target/kafka-connect-iroh-0.1.0-SNAPSHOT.zip"));
-        PluginInstaller.install(zip, root.resolve("plugins"));
-        try (KafkaBroker broker = KafkaBroker.start(libs, root.resolve("broker"), Ports.free(), Map.of(), List.of(),
-                Duration.ofSeconds(90))) {
-            int rest = Ports.free();
-            Map<String, String> props = ConnectWorker.defaults(broker.bootstrapServers(), "bench", rest, root.resolve("plugins"));
-            List<String> jvm = new ArrayList<>(vector ? List.of("--add-modules", "jdk.incubator.vector") : List.of());
-            String extra = System.getProperty("worker.jvm.opts", "");
-            if (!extra.isBlank()) {
-                jvm.addAll(List.of(extra.trim().split("\\s+")));
-            }
-            try (ConnectWorker worker = ConnectWorker.start("worker", libs, root.resolve("worker"), props, jvm,
-                    List.of("IrohSourceConnector"), Duration.ofSeconds(120))) {
-                System.out.printf("machine: %d cpus, load %s; worker JVM %s the Vector API%n",
-                        Runtime.getRuntime().availableProcessors(), loadAverage(), vector ? "with" : "without");
-                Result plain = plainProducer(broker.bootstrapServers(), "plain-bench", n);
-                Result source = viaSource(broker.bootstrapServers(), worker.rest(), root, n);
-                print("plain producer", plain);
-                print("gossip → source task", source);
-                System.out.printf("ratio source/plain: %.2f (rate)%n", source.rate / plain.rate);
-            }
+        int paced = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
+        try (BenchStack stack = new BenchStack("source-bench")) {
+            String bootstrap = stack.broker.bootstrapServers();
+            Result plain = plainProducer(bootstrap, "plain-bench", n, 0);
+            Result plainPaced = plainProducer(bootstrap, "plain-paced", paced * 5, paced);
+            Sources src = new Sources(bootstrap, stack.worker.rest(), stack.root);
+            Result source = src.run(n, 0);
+            Result sourcePaced = src.run(paced * 5, paced);
+            src.close();
+            System.out.println("100-byte messages; throughput = burst of " + n + ", latency = " + paced
+                    + " msg/s for 5 s (end to end: published/produced → consumed)");
+            print("plain producer (burst)", plain);
+            print("gossip → source (burst)", source);
+            print("plain producer (paced)", plainPaced);
+            print("gossip → source (paced)", sourcePaced);
+            System.out.printf("ratio source/plain: %.2f (throughput)%n", source.rate / plain.rate);
         }
     }
 
@@ -96,7 +84,19 @@ public final class SourceThroughputBench {
         return i.getEpochSecond() * 1_000_000L + i.getNano() / 1000;
     }
 
-    static Result plainProducer(String bootstrap, String topic, int n) throws Exception {
+    /** Sleeps so that message i goes out at start + i / rate (no-op for rate 0: as fast as possible). */
+    static void pace(long startNanos, int i, int rate) throws InterruptedException {
+        if (rate <= 0) {
+            return;
+        }
+        long due = startNanos + (long) i * 1_000_000_000L / rate;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
+    static Result plainProducer(String bootstrap, String topic, int n, int rate) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -105,7 +105,9 @@ public final class SourceThroughputBench {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             producer.send(new ProducerRecord<>(topic, new byte[1])).get(); // creates the topic
             c.start();
+            long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
+                pace(start, i, rate);
                 byte[] m = message(i);
                 producer.send(new ProducerRecord<>(topic, Arrays.copyOfRange(m, 8, 16), m));
             }
@@ -114,10 +116,24 @@ public final class SourceThroughputBench {
         return c.await();
     }
 
-    static Result viaSource(String bootstrap, ConnectRest rest, Path root, int n) throws Exception {
-        String topicName = "bench-" + System.nanoTime();
-        TopicId topic = TopicId.fromName(topicName);
-        try (Node peer = Node.builder().bindAddr(new InetSocketAddress("127.0.0.1", 0)).spawn()) {
+    /** One source connector and its publishing peer, reused for both phases (each on a fresh gossip topic). */
+    static final class Sources implements AutoCloseable {
+        final String bootstrap;
+        final ConnectRest rest;
+        final Path root;
+        final Node peer;
+        int runs;
+
+        Sources(String bootstrap, ConnectRest rest, Path root) throws Exception {
+            this.bootstrap = bootstrap;
+            this.rest = rest;
+            this.root = root;
+            this.peer = Node.builder().bindAddr(new InetSocketAddress("127.0.0.1", 0)).spawn();
+        }
+
+        Result run(int n, int rate) throws Exception {
+            String topicName = "bench-" + (++runs) + "-" + System.nanoTime();
+            TopicId topic = TopicId.fromName(topicName);
             GossipTopic pub = peer.gossip().subscribe(topic, List.of());
             Map<String, String> config = new LinkedHashMap<>();
             config.put("connector.class", "com.kafkaconnectiroh.connect.source.IrohSourceConnector");
@@ -126,24 +142,35 @@ public final class SourceThroughputBench {
             config.put("iroh.peers", peer.ticket().toString());
             config.put("iroh.bind", "127.0.0.1:0");
             config.put("iroh.data.dir", root.resolve("data").toAbsolutePath().toString());
-            rest.putConnector("bench-source", config).orThrow("create");
-            rest.awaitRunning("bench-source", 1, Duration.ofSeconds(60));
+            config.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+            config.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+            String name = "bench-source-" + runs;
+            rest.putConnector(name, config).orThrow("create");
+            rest.awaitRunning(name, 1, Duration.ofSeconds(60));
             pub.joined().get(30, TimeUnit.SECONDS);
             // warm-up: the JIT of the worker and of this peer
             for (int i = 0; i < 20_000; i++) {
-                pub.broadcast(message(-1 - i));
+                pub.broadcast(message(-1 - i)).get(10, TimeUnit.SECONDS);
             }
-            String kafkaTopic = "iroh.gossip." + topic;
-            Consumer c = new Consumer(bootstrap, kafkaTopic, n);
-            c.skipWarmup = true;
+            Consumer c = new Consumer(bootstrap, "iroh.gossip." + topic, n);
             c.start();
             Semaphore inFlight = new Semaphore(4096);
+            long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
+                pace(start, i, rate);
                 inFlight.acquire();
                 CompletableFuture<Void> f = pub.broadcast(message(i));
                 f.whenComplete((v, e) -> inFlight.release());
             }
-            return c.await();
+            Result r = c.await();
+            rest.delete("/connectors/" + name).orThrow("delete");
+            pub.close();
+            return r;
+        }
+
+        @Override
+        public void close() {
+            peer.close();
         }
     }
 
@@ -153,7 +180,6 @@ public final class SourceThroughputBench {
         final String topic;
         final int n;
         final long[] latencies;
-        boolean skipWarmup;
         volatile Result result;
         long first;
         long last;
@@ -211,11 +237,4 @@ public final class SourceThroughputBench {
         }
     }
 
-    static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (Exception e) {
-            return "?";
-        }
-    }
 }

@@ -49,6 +49,8 @@ public final class IrohSinkTask extends SinkTask {
     private SinkBlobs blobs;
     private SinkMessages messages;
     private final OffsetTracker tracker = new OffsetTracker();
+    /** Kafka topic → gossip topic: the template and BLAKE3 once per topic, not per record. */
+    private final Map<String, TopicId> gossipTopics = new java.util.HashMap<>();
     private final SinkTaskMetrics metrics = new SinkTaskMetrics();
     private ErrantRecordReporter reporter;
     private volatile String outage;
@@ -116,7 +118,7 @@ public final class IrohSinkTask extends SinkTask {
             metrics.received.increment();
             TopicPartition tp = new TopicPartition(r.originalTopic(), r.originalKafkaPartition());
             long offset = r.originalKafkaOffset();
-            TopicId topic = config.gossipTopic(r.topic());
+            TopicId topic = gossipTopics.computeIfAbsent(r.topic(), config::gossipTopic);
             if (config.loopGuard() && cameFrom(r, topic)) {
                 skip(tp, offset);
                 continue;
@@ -196,7 +198,7 @@ public final class IrohSinkTask extends SinkTask {
     @Override
     public void open(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
-            publisher.topic(config.gossipTopic(tp.topic()));
+            publisher.topic(gossipTopics.computeIfAbsent(tp.topic(), config::gossipTopic));
         }
     }
 

@@ -24,9 +24,18 @@ import org.apache.kafka.connect.source.SourceRecord;
  */
 final class GossipRecordMapper {
     private final IrohSourceConfig config;
+    /** Hex forms and Kafka topic names, made once per topic and peer rather than per record. */
+    private final java.util.Map<TopicId, String[]> topicText = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<com.kafkaconnectiroh.p2p.base.EndpointId, String> peerText =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     GossipRecordMapper(IrohSourceConfig config) {
         this.config = config;
+    }
+
+    /** [hex id, Kafka topic]. */
+    private String[] topicText(TopicId t) {
+        return topicText.computeIfAbsent(t, k -> new String[] {k.toString(), config.kafkaTopic(k)});
     }
 
     /** A message that is not an envelope (or {@code blob.fetch=none}): its bytes are the value. */
@@ -94,8 +103,8 @@ final class GossipRecordMapper {
 
     private ConnectHeaders gossipHeaders(ReceivedMessage m, ValueKind kind) {
         ConnectHeaders h = new ConnectHeaders();
-        h.addString(BridgeHeaders.GOSSIP_TOPIC, m.topic().toString());
-        h.addString(BridgeHeaders.GOSSIP_FROM, m.deliveredFrom().toString());
+        h.addString(BridgeHeaders.GOSSIP_TOPIC, topicText(m.topic())[0]);
+        h.addString(BridgeHeaders.GOSSIP_FROM, peerText.computeIfAbsent(m.deliveredFrom(), Object::toString));
         h.addString(BridgeHeaders.GOSSIP_MESSAGE_ID, m.id().toHex());
         h.addString(BridgeHeaders.VALUE_KIND, kind.text());
         return h;
@@ -122,7 +131,7 @@ final class GossipRecordMapper {
     }
 
     private SourceRecord record(TopicId topic, byte[] key, byte[] value, Long timestamp, ConnectHeaders headers) {
-        return new SourceRecord(null, null, config.kafkaTopic(topic), null,
+        return new SourceRecord(null, null, topicText(topic)[1], null,
                 Schema.OPTIONAL_BYTES_SCHEMA, key, Schema.OPTIONAL_BYTES_SCHEMA, value, timestamp, headers);
     }
 }
