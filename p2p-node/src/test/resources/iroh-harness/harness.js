@@ -161,6 +161,11 @@ function now() {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
+/** Wall-clock time in ms since the epoch, with sub-ms precision: comparable across processes (benchmarks). */
+function epochMs() {
+  return performance.timeOrigin + performance.now();
+}
+
 function sleep(ms) {
   return new Promise(r => setTimeout(r, ms));
 }
@@ -1234,19 +1239,21 @@ const commands = {
     const t0 = now();
     let allDone = null;
     let error = null;
+    let firstByte = null;
     const found = [];
     // Failures arrive as an error passed to the progress callback; the promise itself resolves.
     await withTimeout(n.node.blobs.download(hash, opts, (err, prog) => {
       if (err) error = errorText(err);
       else if (prog && prog.allDone) allDone = prog.allDone;
       else if (prog && prog.found) found.push({ hash: prog.found.hash, size: Number(prog.found.size) });
+      else if (firstByte === null && prog && prog.progress && prog.progress.offset > 0n) firstByte = epochMs();
     }), timeoutOf(p), 'blob download');
     const ms = now() - t0;
     if (!allDone) fail(`download of ${hash} failed: ${error || 'ended without an allDone event'}`, { found });
     return {
       ...n.hashInfo(hash), ms: round3(ms), bytesRead: Number(allDone.bytesRead),
       bytesWritten: Number(allDone.bytesWritten), elapsedMs: Number(allDone.elapsed), found,
-      complete: await n.node.blobs.has(hash),
+      firstByteAt: firstByte, complete: await n.node.blobs.has(hash),
     };
   },
 
@@ -1336,6 +1343,24 @@ const commands = {
     if (p.neighborsOnly) await sender.broadcastNeighbors(msg);
     else await sender.broadcast(msg);
     return { len: msg.length };
+  },
+
+  async 'gossip-broadcast-many'(p) {
+    const n = need035('gossip-broadcast-many');
+    const topicHex = hexBytes(p.topic, 'topic', 32).toString('hex');
+    const sender = n.gossipTopics.get(topicHex);
+    if (!sender) fail(`not subscribed to topic ${topicHex}`);
+    const count = int(p.count, 'count');
+    const size = int(p.size, 'size');
+    const prefix = str(p.prefix || '', 'prefix');
+    if (count < 1 || size < prefix.length + 8) fail('count must be >= 1 and size >= prefix length + 8');
+    // Distinct messages (gossip deduplicates by content): prefix, zero-padded index, then '.' up to size bytes.
+    const t0 = now();
+    for (let i = 0; i < count; i++) {
+      const head = prefix + String(i).padStart(8, '0');
+      await sender.broadcast(toNumberArray(Buffer.from(head.padEnd(size, '.'))));
+    }
+    return { count, size, ms: round3(now() - t0) };
   },
 
   async 'gossip-leave'(p) {
