@@ -100,7 +100,7 @@ public final class Demo {
     }
 
     void run() throws Exception {
-        deleteTree(root);
+        Dirs.deleteTree(root);
         Files.createDirectories(logs);
         System.out.println("kafka-connect-iroh demo: Kafka + Connect + iroh peers on this machine (logs in " + logs + ")");
         Path libs = repo.resolve("kafka-dist/target/kafka/libs");
@@ -372,7 +372,7 @@ public final class Demo {
                 }
             }
             for (String dir : List.of("broker", "worker", "plugins", "data")) {
-                deleteTree(root.resolve(dir));
+                Dirs.deleteTree(root.resolve(dir));
             }
         } catch (IOException e) {
             // best effort
@@ -415,14 +415,4 @@ public final class Demo {
         return String.format("%.1f MiB", bytes / 1048576.0);
     }
 
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
-    }
 }

@@ -43,7 +43,7 @@ public final class LocalStackCommand {
             System.out.println("already running: Connect REST " + running.get().getProperty("rest") + " (bin/local-stack stop)");
             return 0;
         }
-        Demo.deleteTree(dir);
+        Dirs.deleteTree(dir);
         Files.createDirectories(dir);
         Path libs = repo.resolve("kafka-dist/target/kafka/libs");
         Path zip;
@@ -104,7 +104,7 @@ public final class LocalStackCommand {
         }
         Files.deleteIfExists(dir.resolve("state.properties"));
         for (String d : List.of("broker/data", "plugins", "home")) {
-            Demo.deleteTree(dir.resolve(d));
+            Dirs.deleteTree(dir.resolve(d));
         }
         System.out.println("stopped (logs kept in " + dir + ")");
         return 0;
