@@ -330,6 +330,15 @@ final class BlobCommand implements Callable<Integer> {
                     DownloadResult r;
                     try {
                         r = blobs.download(ticket, bar);
+                    } catch (CorruptBlobException e) {
+                        // A stored hash sequence read to follow it: the store kept what verified, so fetch again.
+                        bar.end();
+                        System.err.println("p2p-node blob get: " + e.getMessage()
+                                + (round < REPAIRS ? "; fetching it again" : "; giving up"));
+                        if (round < REPAIRS) {
+                            continue;
+                        }
+                        return 1;
                     } catch (IOException e) {
                         // DownloadException: every provider failed; otherwise the store failed (disk full, ...).
                         bar.end();
