@@ -121,7 +121,14 @@ final class BlobCommand implements Callable<Integer> {
                         + "; only regular files and folders can be sent");
                 return 2;
             }
-            boolean inPlace = node.identity.dataDir() == null;
+            Path dataDir = node.identity.dataDir();
+            if (kind == FileKind.FOLDER && dataDir != null && inside(dataDir, path)) {
+                // It would ship the node's secret key, and the store's files as they change under the walk.
+                System.err.println("p2p-node blob send: " + path + " holds --data-dir " + dataDir
+                        + " (this node's secret key and store); send a folder that does not");
+                return 2;
+            }
+            boolean inPlace = dataDir == null;
             OutboardBudget budget = new OutboardBudget(inPlace);
             Blobs blobs;
             try {

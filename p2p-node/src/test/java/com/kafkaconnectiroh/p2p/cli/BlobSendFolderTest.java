@@ -62,4 +62,14 @@ class BlobSendFolderTest {
             }
         }
     }
+
+    @Test
+    void aFolderHoldingTheDataDirIsRefusedSoTheKeyIsNeverSent() throws Exception {
+        Files.writeString(tmp.resolve("notes.txt"), "n");
+        StderrRun r = BlobSource.child(tmp, 30, "blob", "send", ".", "--data-dir", "node", "--bind", "127.0.0.1:0");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("p2p-node blob send: . holds --data-dir node (this node's secret key and store)"),
+                r.err());
+        assertTrue(Files.notExists(tmp.resolve("node/secret_key")), "refused before the key was made");
+    }
 }
