@@ -46,8 +46,8 @@ final class ItStack {
 
     private ItStack() throws IOException, InterruptedException {
         root = Path.of("target", "it-stack").toAbsolutePath();
-        libs = Path.of(System.getProperty("kafka.libs", "../local-stack/target/kafka/libs")).toAbsolutePath();
-        deleteTree(root);
+        libs = Path.of(System.getProperty("kafka.libs", "../kafka-dist/target/kafka/libs")).toAbsolutePath();
+        com.kafkaconnectiroh.stack.Dirs.deleteTree(root);
         pluginPath = root.resolve("plugins");
         PluginInstaller.install(Path.of(System.getProperty("plugin.zip")), pluginPath);
         broker = KafkaBroker.start(libs, root.resolve("broker"), Ports.free(),
@@ -190,14 +190,16 @@ final class ItStack {
         broker.close();
     }
 
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
+    /** Field name → first error message, from {@code PUT /connector-plugins/{plugin}/config/validate}. */
+    Map<String, String> validationErrors(String pluginClass, Map<String, String> config) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode v = rest().validate(pluginClass, config).orThrow("validate").body();
+        Map<String, String> errors = new java.util.HashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode c : v.path("configs")) {
+            com.fasterxml.jackson.databind.JsonNode errs = c.path("value").path("errors");
+            if (errs.size() > 0) {
+                errors.put(c.path("value").path("name").asText(), errs.get(0).asText());
             }
         }
+        return errors;
     }
 }

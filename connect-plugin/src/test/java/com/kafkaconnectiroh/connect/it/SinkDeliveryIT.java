@@ -146,14 +146,7 @@ class SinkDeliveryIT {
                 "blob.threshold.bytes", "-7",
                 "delivery.min.neighbors", "-1",
                 "iroh.allowed.peers", "not-an-id"));
-        JsonNode v = stack.rest().validate(ItStack.SINK_CLASS, config).orThrow("validate").body();
-        Map<String, String> errors = new HashMap<>();
-        for (JsonNode c : v.path("configs")) {
-            JsonNode errs = c.path("value").path("errors");
-            if (errs.size() > 0) {
-                errors.put(c.path("value").path("name").asText(), errs.get(0).asText());
-            }
-        }
+        Map<String, String> errors = stack.validationErrors(ItStack.SINK_CLASS, config);
         for (String key : List.of("gossip.topic", "gossip.format", "blob.threshold.bytes", "delivery.min.neighbors",
                 "iroh.allowed.peers")) {
             assertTrue(errors.containsKey(key), key + " should have an error; errors: " + errors);

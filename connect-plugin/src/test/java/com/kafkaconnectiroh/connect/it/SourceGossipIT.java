@@ -139,19 +139,11 @@ class SourceGossipIT {
                 "iroh.secret.key", "xyz",
                 "kafka.topic", "bad topic ${topic}",
                 "blob.fetch", "sometimes"));
-        JsonNode v = stack.rest().validate(ItStack.SOURCE_CLASS, config).orThrow("validate").body();
-        Map<String, String> errors = new HashMap<>();
-        for (JsonNode c : v.path("configs")) {
-            JsonNode errs = c.path("value").path("errors");
-            if (errs.size() > 0) {
-                errors.put(c.path("value").path("name").asText(), errs.get(0).asText());
-            }
-        }
+        Map<String, String> errors = stack.validationErrors(ItStack.SOURCE_CLASS, config);
         for (String key : List.of("iroh.peers", "iroh.bind", "iroh.secret.key", "kafka.topic", "blob.fetch")) {
             assertTrue(errors.containsKey(key), key + " should have an error; errors: " + errors);
         }
         assertTrue(!errors.get("iroh.secret.key").contains("xyz"), "the secret is never echoed: " + errors);
-        assertTrue(v.path("error_count").asInt() >= 5, v.toString());
     }
 
     static Map<String, String> headers(ConsumerRecord<byte[], byte[]> r) {

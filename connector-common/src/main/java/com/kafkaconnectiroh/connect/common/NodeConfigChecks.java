@@ -21,6 +21,19 @@ public final class NodeConfigChecks {
     private NodeConfigChecks() {
     }
 
+    /**
+     * A connector's {@code validate()}: the ConfigDef's field checks (in {@code result}) plus these; returns the
+     * values by name for the connector's own cross-field checks.
+     */
+    public static Map<String, ConfigValue> check(org.apache.kafka.common.config.Config result) {
+        Map<String, ConfigValue> values = new java.util.HashMap<>();
+        for (ConfigValue v : result.configValues()) {
+            values.put(v.name(), v);
+        }
+        check(values);
+        return values;
+    }
+
     public static void check(Map<String, ConfigValue> values) {
         checkPeersAllowed(values.get(IrohConnectorConfig.PEERS), values.get(IrohConnectorConfig.ALLOWED_PEERS));
         checkDataDir(values.get(IrohConnectorConfig.DATA_DIR));

@@ -67,6 +67,21 @@ public final class TaskNodes {
         }
     }
 
+    /**
+     * Resolves task {@code index}'s identity from the connector's settings ({@link TaskIdentity#resolve}) and
+     * acquires its node, logging what peers need to reach it.
+     *
+     * @param role "source" or "sink", for the log line
+     */
+    public static Lease acquireForTask(IrohConnectorConfig config, int index, String role)
+            throws IOException, InterruptedException {
+        Lease lease = acquire(TaskIdentity.resolve(config, index), b -> { });
+        Node node = lease.node();
+        LOG.info("iroh {} task {} of {} runs endpoint {} on {} (ticket {})", role, index, config.connectorName(),
+                node.id(), node.endpoint().boundAddress(), node.ticket());
+        return lease;
+    }
+
     /** Endpoint ids with a running node in this JVM (for tests and diagnostics). */
     public static Set<EndpointId> running() {
         synchronized (NODES) {

@@ -3,7 +3,6 @@ package com.kafkaconnectiroh.connect.sink;
 import com.kafkaconnectiroh.connect.common.BridgeHeaders;
 import com.kafkaconnectiroh.connect.common.GossipSupervisor;
 import com.kafkaconnectiroh.connect.common.MdcThreads;
-import com.kafkaconnectiroh.connect.common.TaskIdentity;
 import com.kafkaconnectiroh.connect.common.TaskMetrics;
 import com.kafkaconnectiroh.connect.common.TaskNodes;
 import com.kafkaconnectiroh.connect.common.Version;
@@ -66,11 +65,8 @@ public final class IrohSinkTask extends SinkTask {
         config = new IrohSinkTaskConfig(props);
         int index = config.taskIndex();
         try {
-            TaskIdentity identity = TaskIdentity.resolve(config, index);
-            lease = TaskNodes.acquire(identity, b -> { });
+            lease = TaskNodes.acquireForTask(config, index, "sink");
             Node node = lease.node();
-            LOG.info("iroh sink task {} of {} runs endpoint {} on {} (ticket {})", index, config.connectorName(),
-                    node.id(), node.endpoint().boundAddress(), node.ticket());
             MdcThreads threads = new MdcThreads("iroh-sink-" + config.connectorName() + "-" + index);
             scheduler = Executors.newSingleThreadScheduledExecutor(threads);
             supervisor = new GossipSupervisor(config.peers(), config.reconnectBackoff(), config.outageTimeout(),

@@ -85,11 +85,7 @@ public final class IrohSourceConnector extends SourceConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
-        Map<String, ConfigValue> values = new HashMap<>();
-        for (ConfigValue v : result.configValues()) {
-            values.put(v.name(), v);
-        }
-        NodeConfigChecks.check(values);
+        Map<String, ConfigValue> values = NodeConfigChecks.check(result);
         checkTopicsListedOnce(values.get(IrohSourceConfig.GOSSIP_TOPICS));
         return result;
     }

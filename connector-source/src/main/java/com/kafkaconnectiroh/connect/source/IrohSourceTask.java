@@ -1,7 +1,6 @@
 package com.kafkaconnectiroh.connect.source;
 
 import com.kafkaconnectiroh.connect.common.MdcThreads;
-import com.kafkaconnectiroh.connect.common.TaskIdentity;
 import com.kafkaconnectiroh.connect.common.TaskMetrics;
 import com.kafkaconnectiroh.connect.common.TaskNodes;
 import com.kafkaconnectiroh.connect.common.Version;
@@ -42,11 +41,8 @@ public final class IrohSourceTask extends SourceTask {
         config = new IrohSourceTaskConfig(props);
         int index = config.taskIndex();
         try {
-            TaskIdentity identity = TaskIdentity.resolve(config, index);
-            lease = TaskNodes.acquire(identity, b -> { });
+            lease = TaskNodes.acquireForTask(config, index, "source");
             Node node = lease.node();
-            LOG.info("iroh source task {} of {} runs endpoint {} on {} (ticket {})", index, config.connectorName(),
-                    node.id(), node.endpoint().boundAddress(), node.ticket());
             MdcThreads threads = new MdcThreads("iroh-source-" + config.connectorName() + "-" + index);
             buffer = new RecordBuffer(config.bufferMaxBytes(), config.bufferMaxRecords());
             fetcher = new BlobFetcher(node.blobs(), config.blobFetchConcurrency(), config.blobFetchTimeout(),

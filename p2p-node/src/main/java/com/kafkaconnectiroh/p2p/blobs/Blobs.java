@@ -5,6 +5,8 @@ import com.kafkaconnectiroh.p2p.base.postcard.PostcardException;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobReader;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStatus;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStore;
+import com.kafkaconnectiroh.p2p.blobs.store.CorruptBlobException;
+import com.kafkaconnectiroh.p2p.blobs.store.ExportTarget;
 import com.kafkaconnectiroh.p2p.blobs.store.GcResult;
 import com.kafkaconnectiroh.p2p.blobs.store.TagOption;
 import com.kafkaconnectiroh.p2p.blobs.store.TempTag;
@@ -136,6 +138,30 @@ public final class Blobs {
         }
     }
 
+    /** What a folder import tells as it goes. */
+    public interface FolderListener {
+        /** A regular file of {@code size} bytes is about to be added; throw to stop the import. */
+        default void adding(String name, long size) throws IOException {}
+
+        /** Something under the folder is not sent ({@code why}: a link, a FIFO, a device, ...). */
+        default void skipped(String name, String why) {}
+    }
+
+    /**
+     * Adds the regular files under {@code dir} and a collection naming them by their paths relative to it (with
+     * '/'). Symbolic links are not followed and FIFOs, sockets and devices not read: each is skipped and told to
+     * {@code listener}; files are opened without following links, relative to their open folder, so nothing
+     * outside {@code dir} is read even if links are swapped in meanwhile ({@code FolderImport}).
+     */
+    public AddOutcome addFolder(Path dir, TagOption tag, FolderListener listener) throws IOException {
+        List<TempTag> held = new ArrayList<>();
+        try {
+            return addCollection(new Collection(FolderImport.run(store, dir, listener, held)), tag);
+        } finally {
+            held.forEach(TempTag::close);
+        }
+    }
+
     private AddOutcome tagged(TempTag t, TagOption tag) throws IOException {
         String name = store.applyTag(tag, t.content());
         long size = ((BlobStatus.Complete) store.status(t.hash())).size();
@@ -158,7 +184,11 @@ public final class Blobs {
         return store.openReader(hash);
     }
 
-    /** Writes a complete blob to {@code target} atomically. */
+    /**
+     * Writes a complete blob to {@code target} ({@link ExportTarget#open}: a file is replaced atomically, a FIFO or
+     * character device written through), every byte verified; {@link CorruptBlobException} if the stored copy is
+     * damaged (download it again: the store keeps only what verified).
+     */
     public void export(Hash hash, Path target) throws IOException {
         store.export(hash, target);
     }
@@ -183,18 +213,48 @@ public final class Blobs {
 
     /**
      * Writes every file of a complete collection under {@code dir}, each atomically. Names must be relative
-     * paths that stay inside {@code dir} (no absolute paths, no "..").
+     * paths that stay inside {@code dir} (no absolute paths, no ".."), and no symbolic link found under {@code dir}
+     * is followed ({@link ExportTarget#openInside}).
      */
     public List<Path> exportCollection(Hash hash, Path dir) throws IOException {
+        return exportCollection(hash, dir, new CollectionExport() {});
+    }
+
+    /** What a collection export tells and asks as it goes. */
+    public interface CollectionExport {
+        /** Before anything is written, for every file: throw to refuse the whole export. */
+        default void check(String name, Path target) throws IOException {}
+
+        /** A file's target was opened (its part file made); closing it before the commit removes that again. */
+        default void opened(String name, ExportTarget target) {}
+
+        /** A file was written ({@code target.kind()} says whether it replaced one). */
+        default void written(String name, ExportTarget target) {}
+    }
+
+    /** {@link #exportCollection(Hash, Path)}, with {@code listener} checking every target first. */
+    public List<Path> exportCollection(Hash hash, Path dir, CollectionExport listener) throws IOException {
         Collection c = collection(hash);
         Path base = dir.toAbsolutePath().normalize();
-        List<Path> out = new ArrayList<>();
+        List<Path> targets = new ArrayList<>();
         for (Collection.Entry e : c.entries()) {
             Path target = safeChild(base, e.name());
-            store.export(e.hash(), target);
-            out.add(target);
+            ExportTarget.checkInside(base, target); // all refusals before the first file is written
+            listener.check(e.name(), target);
+            targets.add(target);
         }
-        return out;
+        for (int i = 0; i < targets.size(); i++) {
+            Collection.Entry e = c.entries().get(i);
+            try (BlobReader r = store.openReader(e.hash())
+                    .orElseThrow(() -> new IOException("blob " + e.hash() + " ('" + e.name() + "') is not complete here"));
+                    ExportTarget t = ExportTarget.openInside(base, targets.get(i))) {
+                listener.opened(e.name(), t);
+                t.write(r);
+                t.commit();
+                listener.written(e.name(), t);
+            }
+        }
+        return targets;
     }
 
     static Path safeChild(Path base, String name) throws IOException {

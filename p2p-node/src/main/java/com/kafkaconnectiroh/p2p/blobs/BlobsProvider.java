@@ -9,6 +9,7 @@ import com.kafkaconnectiroh.p2p.blobs.bao.RangeSpec;
 import com.kafkaconnectiroh.p2p.blobs.bao.RangeSpecSeq;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobReader;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStore;
+import com.kafkaconnectiroh.p2p.blobs.store.CorruptBlobException;
 import com.kafkaconnectiroh.p2p.endpoint.AsyncProtocolHandler;
 import com.kafkaconnectiroh.p2p.endpoint.BiStream;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
@@ -45,7 +46,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Index 0 is the requested blob; index i is child i−1 when that blob is a hash sequence.</li>
  *   <li>An unknown (or incomplete) root: FIN with no bytes. A missing child: FIN after what came before.</li>
  *   <li>Every parent and leaf is checked against the hash before it is sent ({@link BaoEncoder}): damaged
- *       storage resets the stream with {@link BlobsProtocol#ERR_INTERNAL}, it never sends bad data.</li>
+ *       storage (data that does not hash, or ends early) resets the stream with {@link BlobsProtocol#ERR_INTERNAL},
+ *       it never sends bad data, and the store stops serving that blob as complete
+ *       ({@link CorruptBlobException}).</li>
  *   <li>Requests are read up to {@link BlobsProtocol#MAX_REQUEST_SIZE} within {@link Options#requestTimeout}; a
  *       longer one gets STOP_SENDING and RESET with {@link BlobsProtocol#ERR_LIMIT}, one that does not decode a
  *       RESET with {@link BlobsProtocol#ERR_MALFORMED}.</li>
@@ -188,7 +191,7 @@ public final class BlobsProvider implements AsyncProtocolHandler {
                 notFound.incrementAndGet();
             }
             listener.transferCompleted(peer, request, found, t.sent);
-        } catch (BaoEncodeException e) {
+        } catch (CorruptBlobException e) {
             LOG.error("blob store data for {} fails verification; not sending it: {}", request.hash(), e.getMessage());
             s.send().reset(BlobsProtocol.ERR_INTERNAL);
             abort(peer, request, t, e);
@@ -316,18 +319,23 @@ public final class BlobsProvider implements AsyncProtocolHandler {
         }
 
         private void send(BlobReader blob, ChunkRanges ranges) throws IOException {
-            BaoEncoder enc = new BaoEncoder(blob, blob.outboard(), ranges);
-            boolean done = false;
-            while (!done) {
-                buf.clear();
-                done = enc.writeTo(buf);
-                buf.flip();
-                int n = buf.remaining();
-                out.writeAll(buf);
-                sent += n;
-                bytesSent.addAndGet(n);
-                BulkHashing.hashed(n);
-                pace();
+            try {
+                BaoEncoder enc = blob.encoder(ranges);
+                boolean done = false;
+                while (!done) {
+                    buf.clear();
+                    done = enc.writeTo(buf);
+                    buf.flip();
+                    int n = buf.remaining();
+                    out.writeAll(buf);
+                    sent += n;
+                    bytesSent.addAndGet(n);
+                    BulkHashing.hashed(n);
+                    pace();
+                }
+            } catch (BaoEncodeException e) {
+                // The store's copy is damaged (rot, truncation, a file added in place changed): it stops serving it.
+                throw blob.damaged(e, ranges);
             }
         }
 

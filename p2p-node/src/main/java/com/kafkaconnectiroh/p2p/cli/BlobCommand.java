@@ -1,11 +1,21 @@
 package com.kafkaconnectiroh.p2p.cli;
 
+import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.blobs.BlobFormat;
 import com.kafkaconnectiroh.p2p.blobs.BlobTicket;
 import com.kafkaconnectiroh.p2p.blobs.Blobs;
+import com.kafkaconnectiroh.p2p.blobs.BlobsProvider;
 import com.kafkaconnectiroh.p2p.blobs.DownloadProgress;
 import com.kafkaconnectiroh.p2p.blobs.DownloadResult;
+import com.kafkaconnectiroh.p2p.blobs.GetRequest;
+import com.kafkaconnectiroh.p2p.blobs.Hash;
+import com.kafkaconnectiroh.p2p.blobs.ProviderListener;
+import com.kafkaconnectiroh.p2p.blobs.bao.BaoTree;
+import com.kafkaconnectiroh.p2p.blobs.store.BlobReader;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStore;
+import com.kafkaconnectiroh.p2p.blobs.store.CorruptBlobException;
+import com.kafkaconnectiroh.p2p.blobs.store.ExportTarget;
+import com.kafkaconnectiroh.p2p.blobs.store.FileKind;
 import com.kafkaconnectiroh.p2p.blobs.store.FsBlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.TagOption;
@@ -20,12 +30,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,8 +43,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code p2p-node blob send|get}: share a file or folder and fetch it, the way iroh's {@code sendme} does, with
- * tickets iroh 0.35 (and 0.103) nodes read. Without {@code --data-dir} everything lives in memory under a throwaway
- * key; with it, blobs persist in {@code <dir>/blobs} and an interrupted {@code get} resumes where it stopped.
+ * tickets iroh 0.35 (and 0.103) nodes read. Without {@code --data-dir} the key is thrown away, {@code send} serves
+ * files in place and {@code get} stages in a temporary store: memory stays bounded at any size. With it, blobs
+ * persist in {@code <dir>/blobs} and an interrupted {@code get} resumes where it stopped.
  */
 @Command(name = "blob", mixinStandardHelpOptions = true,
         description = "Send and fetch blobs over iroh-blobs (/iroh-bytes/4), compatible with iroh 0.35 tickets.",
@@ -51,24 +60,27 @@ final class BlobCommand implements Callable<Integer> {
         return 2;
     }
 
-    /** The store: in memory without {@code --data-dir}, else {@code <dir>/blobs} (exit 1 if it cannot be opened). */
-    static BlobStore openStore(NodeOptions node) throws CliException {
+    /** The store: {@code <dir>/blobs} with {@code --data-dir} (exit 1 if it cannot be opened), else {@code fallback}. */
+    static BlobStore openStore(NodeOptions node, StoreSupplier fallback) throws CliException {
         Path dataDir = node.identity.dataDir();
-        if (dataDir == null) {
-            return new MemBlobStore();
-        }
         try {
-            return FsBlobStore.open(dataDir.resolve("blobs"));
+            return dataDir == null ? fallback.get() : FsBlobStore.open(dataDir.resolve("blobs"));
         } catch (IOException e) {
-            throw new CliException("cannot open the blob store in " + dataDir.resolve("blobs") + ": " + e.getMessage(), 1, e);
+            Path where = dataDir == null ? TempBlobStore.base() : dataDir.resolve("blobs");
+            throw new CliException("cannot open the blob store in " + where + ": " + describe(e), 1, e);
         }
     }
 
-    /** Opens the store and binds the endpoint; the store is closed again if binding fails. */
-    static Blobs start(NodeOptions node) throws CliException {
-        BlobStore store = openStore(node);
+    /** A store to use without {@code --data-dir}. */
+    @FunctionalInterface
+    interface StoreSupplier {
+        BlobStore get() throws IOException;
+    }
+
+    /** Binds the endpoint for {@code store} (closed again if binding fails). */
+    static Blobs start(NodeOptions node, BlobStore store, ProviderListener listener) throws CliException {
         try {
-            return new Blobs(node.bind(null), store);
+            return new Blobs(node.bind(null), store, new BlobsProvider(store, listener, BlobsProvider.Options.defaults()));
         } catch (CliException | RuntimeException e) {
             try {
                 store.close();
@@ -82,14 +94,16 @@ final class BlobCommand implements Callable<Integer> {
     /** {@code blob send <path>}: adds a file (raw blob) or a folder (collection), prints a ticket, serves. */
     @Command(name = "send", mixinStandardHelpOptions = true,
             description = {"Add a file (or a folder, as a collection) and serve it until stopped (Ctrl-C).",
-                "Prints one line on stdout: a blob ticket to give to 'p2p-node blob get' or iroh."})
+                "Prints one line on stdout: a blob ticket to give to 'p2p-node blob get' or iroh.",
+                "In a folder only regular files are sent: symbolic links, FIFOs, sockets and devices are skipped"
+                        + " (each said on stderr)."})
     static final class Send implements Callable<Integer> {
         @Mixin
         NodeOptions node = new NodeOptions();
 
-        @Parameters(index = "0", paramLabel = "PATH", description = "File or folder to send.")
+        @Parameters(index = "0", paramLabel = "PATH", description = "File or folder to send.",
+                converter = Converters.NonEmptyPathConverter.class)
         Path path;
-
 
         /** Counted down to stop serving (tests); a signal stops the JVM instead. */
         final CountDownLatch stop = new CountDownLatch(1);
@@ -100,11 +114,34 @@ final class BlobCommand implements Callable<Integer> {
                 System.err.println("p2p-node: " + path + " does not exist");
                 return 2;
             }
+            FileKind kind = FileKind.of(path, true);
+            if (kind != FileKind.FILE && kind != FileKind.FOLDER) {
+                // A FIFO would block here forever, /dev/zero never end: neither has a size to hash and serve.
+                System.err.println("p2p-node blob send: " + path + " is " + kind.words()
+                        + "; only regular files and folders can be sent");
+                return 2;
+            }
+            Path dataDir = node.identity.dataDir();
+            if (kind == FileKind.FOLDER && dataDir != null && inside(dataDir, path)) {
+                // It would ship the node's secret key, and the store's files as they change under the walk.
+                System.err.println("p2p-node blob send: " + path + " holds --data-dir " + dataDir
+                        + " (this node's secret key and store); send a folder that does not");
+                return 2;
+            }
+            boolean inPlace = dataDir == null;
+            OutboardBudget budget = new OutboardBudget(inPlace);
             Blobs blobs;
             try {
-                blobs = start(node);
+                if (kind == FileKind.FILE) {
+                    budget.add(path.toString(), Files.size(path));
+                }
+                // Without --data-dir files are served from where they are: nothing is copied or held but outboards.
+                blobs = start(node, openStore(node, MemBlobStore::referencingFiles), new ChangedFiles());
             } catch (CliException e) {
                 return e.report(System.err, "blob send");
+            } catch (IOException e) {
+                System.err.println("p2p-node blob send: " + describe(e));
+                return 1;
             }
             Endpoint endpoint = blobs.endpoint();
             BlobStore store = blobs.store();
@@ -113,8 +150,21 @@ final class BlobCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 Blobs.AddOutcome added;
+                long[] folderBytes = {0};
                 try {
-                    added = Files.isDirectory(path) ? addFolder(blobs, path)
+                    added = kind == FileKind.FOLDER ? blobs.addFolder(path, TagOption.named("send:" + path.getFileName()),
+                            new Blobs.FolderListener() {
+                                @Override
+                                public void adding(String name, long size) throws IOException {
+                                    budget.add(name, size);
+                                    folderBytes[0] += size;
+                                }
+
+                                @Override
+                                public void skipped(String name, String why) {
+                                    System.err.println("p2p-node blob send: skipping " + path.resolve(name) + ": " + why);
+                                }
+                            })
                             : blobs.add(path, TagOption.named("send:" + path.getFileName()));
                 } catch (IOException e) {
                     System.err.println("p2p-node: cannot add " + path + ": " + describe(e));
@@ -123,7 +173,7 @@ final class BlobCommand implements Callable<Integer> {
                 BlobTicket ticket = blobs.ticket(added.content());
                 System.err.printf(Locale.ROOT, "p2p-node: serving %s (%s, %s) as %s from %s%n", path,
                         added.content().format() == BlobFormat.HASH_SEQ ? "collection" : "blob",
-                        bytes(added.content().format() == BlobFormat.HASH_SEQ ? folderSize(path) : added.size()),
+                        bytes(added.content().format() == BlobFormat.HASH_SEQ ? folderBytes[0] : added.size()),
                         added.hash(), endpoint.addr().ipAddrs());
                 System.out.println(ticket);
                 System.out.flush();
@@ -148,39 +198,64 @@ final class BlobCommand implements Callable<Integer> {
             }
         }
 
-        private static Blobs.AddOutcome addFolder(Blobs blobs, Path dir) throws IOException {
-            List<String> names = new ArrayList<>();
-            List<Path> files = new ArrayList<>();
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.filter(Files::isRegularFile).sorted().forEach(f -> {
-                    names.add(dir.relativize(f).toString().replace('\\', '/'));
-                    files.add(f);
-                });
-            }
-            return blobs.addFiles(names, files, TagOption.named("send:" + dir.getFileName()));
-        }
+        /** Says on stderr when a file changed after it was added: its blob is then no longer served. */
+        private static final class ChangedFiles implements ProviderListener {
+            private final java.util.Set<Hash> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-        private static long folderSize(Path dir) throws IOException {
-            try (Stream<Path> s = Files.walk(dir)) {
-                return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            @Override
+            public void transferAborted(EndpointId peer, GetRequest request, long bytesSent, Exception cause) {
+                if (cause instanceof CorruptBlobException c && told.add(c.hash())) {
+                    System.err.println("p2p-node blob send: no longer serving " + c.hash() + ": it changed since it"
+                            + " was added (" + c.getMessage() + "); send it again");
+                }
             }
         }
     }
 
-    /** {@code blob get <ticket>}: downloads with verification and writes the file (or folder) atomically. */
+    /**
+     * Refuses, before anything is hashed, what this JVM could not hold: outboards (64 bytes per 16 KiB) stay in
+     * memory, every one while served in place (no {@code --data-dir}), one at a time when copied into a store.
+     */
+    static final class OutboardBudget {
+        private final boolean allHeld;
+        private final long limit = Runtime.getRuntime().maxMemory() / 4;
+        private long held;
+
+        OutboardBudget(boolean allHeld) {
+            this.allHeld = allHeld;
+        }
+
+        void add(String name, long size) throws IOException {
+            long outboard = new BaoTree(size).outboardSize();
+            long need = allHeld ? held + outboard : outboard;
+            if (need > limit) {
+                throw new IOException(name + " has " + bytes(size) + "; serving " + (held > 0 ? "it and what was"
+                        + " added before" : "it") + " needs " + bytes(need) + " of memory for outboards, more than a"
+                        + " quarter of this JVM's " + bytes(Runtime.getRuntime().maxMemory()) + " heap (raise it with"
+                        + " P2P_NODE_JAVA_OPTS=-Xmx...)");
+            }
+            held = allHeld ? need : held;
+        }
+    }
+
+    /** {@code blob get <ticket>}: downloads with verification and writes the file (or folder). */
     @Command(name = "get", mixinStandardHelpOptions = true,
             description = {"Download what a blob ticket names, verifying every byte, and write it out.",
-                "A blob goes to -o (default: ./<hash>); a collection's files go under -o (default: .)."})
+                "A blob goes to -o (default: ./<hash>); a collection's files go under -o (default: .).",
+                "A file is replaced atomically; a FIFO or character device (-o /dev/stdout) is written through."})
     static final class Get implements Callable<Integer> {
+        /** Downloads again after the stored copy failed verification at most this often. */
+        private static final int REPAIRS = 2;
+
         @Mixin
         NodeOptions node = new NodeOptions();
 
         @Parameters(index = "0", paramLabel = "TICKET", description = "A blob ticket (blob…).")
         String ticketText;
 
-        @Option(names = {"-o", "--out"}, paramLabel = "PATH", description = "Where to write (file for a blob, folder for a collection).")
-        Path out;
-
+        @Option(names = {"-o", "--out"}, paramLabel = "PATH",
+                description = "Where to write (file for a blob, folder for a collection).")
+        String outText;
 
         @Override
         public Integer call() throws Exception {
@@ -191,55 +266,242 @@ final class BlobCommand implements Callable<Integer> {
                 System.err.println("p2p-node: " + e.getMessage());
                 return 2;
             }
-            // Checked before downloading: found only afterwards, the download was for nothing (without --data-dir).
-            if (out != null && ticket.format() == BlobFormat.RAW && Files.isDirectory(out)) {
-                System.err.println("p2p-node: -o " + out + " is a folder; a blob is written to a file (-o " + out
-                        + "/NAME)");
+            boolean collection = ticket.format() == BlobFormat.HASH_SEQ;
+            String usage = checkOut(collection);
+            if (usage != null) {
+                System.err.println(usage);
                 return 2;
             }
-            if (out != null && ticket.format() == BlobFormat.HASH_SEQ && Files.exists(out) && !Files.isDirectory(out)) {
-                System.err.println("p2p-node: -o " + out + " is a file; a collection's files go under a folder");
-                return 2;
+            Path out = outText == null ? Path.of(collection ? "." : ticket.hash().toHex()) : Path.of(outText);
+            try (Cleanup cleanup = new Cleanup()) {
+                return run(ticket, out, collection, cleanup);
+            }
+        }
+
+        /** What is wrong with {@code -o} before anything is opened (a usage error), or null. */
+        private String checkOut(boolean collection) throws IOException {
+            if (outText == null) {
+                return null;
+            }
+            Path out = Path.of(outText);
+            if (outText.isEmpty()) {
+                return "p2p-node blob get: -o is empty; give a file (a folder for a collection)";
+            }
+            if (!collection && (outText.endsWith("/") || Files.isDirectory(out))) {
+                // Checked before downloading: found only afterwards, the download was for nothing.
+                return "p2p-node: -o " + outText + " is a folder; a blob is written to a file (-o "
+                        + (outText.endsWith("/") ? outText : outText + "/") + "NAME)";
+            }
+            if (collection && Files.exists(out) && !Files.isDirectory(out)) {
+                return "p2p-node: -o " + out + " is a file; a collection's files go under a folder";
+            }
+            Path dataDir = node.identity.dataDir();
+            if (dataDir != null && inside(out, dataDir)) {
+                return "p2p-node blob get: -o " + out + " is inside --data-dir " + dataDir
+                        + ", which holds this node's key and store; write it elsewhere";
+            }
+            return null;
+        }
+
+        private int run(BlobTicket ticket, Path out, boolean collection, Cleanup cleanup) throws Exception {
+            ExportTarget target = null;
+            if (!collection) {
+                // Opened (and its part file created and locked) now: a folder that cannot take it fails here.
+                try {
+                    target = cleanup.track(ExportTarget.open(out));
+                } catch (ExportTarget.UnsuitableException e) {
+                    System.err.println("p2p-node blob get: -o " + out + ": " + e.getMessage());
+                    return 2;
+                } catch (IOException e) {
+                    System.err.println("p2p-node blob get: cannot write " + out + ": " + describe(e));
+                    return 1;
+                }
+            } else {
+                String problem = folderProblem(out);
+                if (problem != null) {
+                    System.err.println("p2p-node blob get: " + problem);
+                    return 1;
+                }
             }
             Blobs blobs;
             try {
-                blobs = start(node);
+                blobs = start(node, openStore(node, () -> cleanup.track(TempBlobStore.create()).store()),
+                        ProviderListener.NONE);
             } catch (CliException e) {
                 return e.report(System.err, "blob get");
             }
             try (BlobStore store = blobs.store(); Endpoint endpoint = blobs.endpoint()) {
-                ProgressBar bar = new ProgressBar(System.err);
-                DownloadResult r;
-                try {
-                    r = blobs.download(ticket, bar);
-                } catch (IOException e) {
-                    // DownloadException: every provider failed; otherwise the store failed (disk full, ...).
-                    bar.end();
-                    System.err.println("p2p-node: download failed: " + describe(e));
-                    System.err.println("p2p-node: nothing was written" + (node.identity.dataDir() == null ? ""
-                            : "; verified parts are kept in " + node.identity.dataDir() + " and the next run resumes"));
-                    return 1;
-                }
-                bar.end();
-                List<Path> written;
-                try {
-                    if (ticket.format() == BlobFormat.HASH_SEQ) {
-                        written = blobs.exportCollection(ticket.hash(), out == null ? Path.of(".") : out);
-                    } else {
-                        Path target = out == null ? Path.of(ticket.hash().toHex()) : out;
-                        blobs.export(ticket.hash(), target);
-                        written = List.of(target);
+                long received = 0;
+                for (int round = 0; ; round++) {
+                    ProgressBar bar = new ProgressBar(System.err);
+                    DownloadResult r;
+                    try {
+                        r = blobs.download(ticket, bar);
+                    } catch (CorruptBlobException e) {
+                        // A stored hash sequence read to follow it: the store kept what verified, so fetch again.
+                        bar.end();
+                        System.err.println("p2p-node blob get: " + e.getMessage()
+                                + (round < REPAIRS ? "; fetching it again" : "; giving up"));
+                        if (round < REPAIRS) {
+                            continue;
+                        }
+                        return 1;
+                    } catch (IOException e) {
+                        // DownloadException: every provider failed; otherwise the store failed (disk full, ...).
+                        bar.end();
+                        System.err.println("p2p-node: download failed: " + describe(e));
+                        System.err.println("p2p-node: nothing was written" + (node.identity.dataDir() == null
+                                ? " (the download was staged under " + TempBlobStore.base() + "; set TMPDIR to stage it"
+                                        + " elsewhere, or use --data-dir to keep and resume it)"
+                                : "; verified parts are kept in " + node.identity.dataDir() + " and the next run resumes"));
+                        return 1;
                     }
-                } catch (IOException e) {
-                    System.err.println("p2p-node: downloaded and verified, but could not write it out: " + describe(e));
-                    return 1;
+                    bar.end();
+                    received += r.receivedBytes();
+                    List<Path> written;
+                    try {
+                        written = collection ? exportCollection(blobs, ticket, out, cleanup) : export(blobs, ticket, target);
+                    } catch (CorruptBlobException e) {
+                        // The store kept what still verified; fetching again completes it.
+                        System.err.println("p2p-node blob get: " + e.getMessage()
+                                + (round < REPAIRS ? "; fetching it again" : "; giving up"));
+                        if (round < REPAIRS) {
+                            continue;
+                        }
+                        return 1;
+                    } catch (IOException e) {
+                        System.err.println("p2p-node: downloaded and verified, but could not write it out: " + describe(e));
+                        return 1;
+                    }
+                    double secs = r.elapsed().toNanos() / 1e9;
+                    System.err.printf(Locale.ROOT, "p2p-node: verified %s (%d blob%s, %s received in %.1f s, %.1f MB/s) -> %s%n",
+                            bytes(r.totalBytes()), r.blobs(), r.blobs() == 1 ? "" : "s", bytes(received), secs,
+                            secs > 0 ? r.receivedBytes() / 1e6 / secs : 0,
+                            written.size() == 1 ? written.get(0) : written.size() + " files");
+                    return 0;
                 }
-                double secs = r.elapsed().toNanos() / 1e9;
-                System.err.printf(Locale.ROOT, "p2p-node: verified %s (%d blob%s, %s received in %.1f s, %.1f MB/s) -> %s%n",
-                        bytes(r.totalBytes()), r.blobs(), r.blobs() == 1 ? "" : "s", bytes(r.receivedBytes()), secs,
-                        secs > 0 ? r.receivedBytes() / 1e6 / secs : 0, written.size() == 1 ? written.get(0) : written.size() + " files");
-                return 0;
             }
+        }
+
+        private static List<Path> export(Blobs blobs, BlobTicket ticket, ExportTarget target) throws IOException {
+            try (BlobReader r = blobs.reader(ticket.hash())
+                    .orElseThrow(() -> new IOException("blob " + ticket.hash() + " is not complete here"))) {
+                target.write(r);
+            }
+            target.commit();
+            replaced(target);
+            return List.of(target.path());
+        }
+
+        private List<Path> exportCollection(Blobs blobs, BlobTicket ticket, Path out, Cleanup cleanup)
+                throws IOException {
+            Path dataDir = node.identity.dataDir();
+            return blobs.exportCollection(ticket.hash(), out, new Blobs.CollectionExport() {
+                @Override
+                public void check(String name, Path file) throws IOException {
+                    if (dataDir != null && inside(file, dataDir)) {
+                        throw new IOException("collection entry '" + name + "' would be written to " + file
+                                + ", inside --data-dir " + dataDir + "; write the collection elsewhere");
+                    }
+                }
+
+                @Override
+                public void opened(String name, ExportTarget target) {
+                    cleanup.track(target);
+                }
+
+                @Override
+                public void written(String name, ExportTarget target) {
+                    cleanup.forget(target); // committed: nothing left to clean up (a large collection has many)
+                    replaced(target);
+                }
+            });
+        }
+
+        private static void replaced(ExportTarget target) {
+            if (target.kind() == ExportTarget.Kind.REPLACE_FILE) {
+                System.err.println("p2p-node blob get: replaced the existing file " + target.path());
+            }
+        }
+
+        /** Why a collection cannot go under {@code dir} (checked before downloading), or null. */
+        private static String folderProblem(Path dir) {
+            Path d = dir.toAbsolutePath();
+            while (d != null && !Files.exists(d)) {
+                d = d.getParent();
+            }
+            if (d == null || !Files.isDirectory(d)) {
+                return "cannot create the folder " + dir + ": " + d + " is not a folder";
+            }
+            if (!Files.isWritable(d)) {
+                return "cannot write into " + d + ": permission denied (or a read-only file system)";
+            }
+            return null;
+        }
+    }
+
+    /** Whether {@code p} is {@code dir} or below it, by name or after resolving links. */
+    static boolean inside(Path p, Path dir) {
+        Path a = p.toAbsolutePath().normalize();
+        Path b = dir.toAbsolutePath().normalize();
+        if (a.startsWith(b)) {
+            return true;
+        }
+        try {
+            Path existing = a;
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing == null || !Files.exists(b)) {
+                return false;
+            }
+            Path realA = existing.toRealPath().resolve(existing.relativize(a)).normalize();
+            return realA.startsWith(b.toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * What a {@code blob get} must not leave behind, removed when it ends, also on SIGINT/SIGTERM: the JVM then
+     * runs this as a shutdown hook (and exits with 130/143, as killed commands do), so a part file or the
+     * temporary store never outlive it. Only {@code kill -9} can leave them, and the next run reuses or sweeps them.
+     */
+    static final class Cleanup implements AutoCloseable {
+        private final java.util.Deque<AutoCloseable> open = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        private final Thread hook = new Thread(this::closeAll, "blob-get-cleanup");
+
+        Cleanup() {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        <T extends AutoCloseable> T track(T c) {
+            open.push(c);
+            return c;
+        }
+
+        void forget(AutoCloseable c) {
+            open.remove(c);
+        }
+
+        private void closeAll() {
+            for (AutoCloseable c; (c = open.poll()) != null; ) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // best effort: the rest still goes
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                return; // the hook runs
+            }
+            closeAll();
         }
     }
 

@@ -123,6 +123,21 @@ final class Converters {
         }
     }
 
+    /**
+     * A path that must name something: {@code ""} would be the current folder (a store and key written where the
+     * command happens to run, a folder sent by accident), so it is refused as bad usage.
+     */
+    static final class NonEmptyPathConverter implements ITypeConverter<java.nio.file.Path> {
+        @Override
+        public java.nio.file.Path convert(String value) {
+            if (value.isEmpty()) {
+                throw new TypeConversionException("an empty path; give a file or folder name (. for the current"
+                        + " folder)");
+            }
+            return java.nio.file.Path.of(value);
+        }
+    }
+
     /** {@code ip:port}, IPv6 as {@code [addr]:port}; host names are not resolved. */
     static final class SocketAddrConverter implements ITypeConverter<InetSocketAddress> {
         @Override

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * throwaway key.
  */
 public final class IdentityOptions {
-    @Option(names = "--data-dir", paramLabel = "DIR",
+    @Option(names = "--data-dir", paramLabel = "DIR", converter = Converters.NonEmptyPathConverter.class,
             description = "Keep the secret key (and stores) here between runs; created if missing.")
     Path dataDir;
 

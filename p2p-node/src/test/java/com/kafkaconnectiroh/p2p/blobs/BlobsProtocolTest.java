@@ -21,6 +21,7 @@ import com.kafkaconnectiroh.p2p.blobs.bao.Outboard;
 import com.kafkaconnectiroh.p2p.blobs.bao.RangeSpecSeq;
 import com.kafkaconnectiroh.p2p.blobs.bao.ResponseTraversal;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStatus;
+import com.kafkaconnectiroh.p2p.blobs.store.FsBlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.GcResult;
 import com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.TagOption;
@@ -438,6 +439,30 @@ class BlobsProtocolTest {
         assertEquals(List.of(GetRequest.ranges(h, ChunkRanges.from(badBlock * BaoTree.BLOCK_CHUNKS))), honest.requests);
         assertEquals(d.length - badBlock * BaoTree.BLOCK_LEN, r.receivedBytes());
         assertArrayEquals(d, client.blobs.read(h));
+    }
+
+    @Test
+    void aProviderWhoseStoredCopyIsDamagedSendsNothingBadAndStopsServingIt() throws Exception {
+        byte[] d = data(2_000_000, 15);
+        Hash h = Hash.of(d);
+        BlobPeer provider = track(BlobPeer.start(FsBlobStore.open(tmp.resolve("provider")), BlobsProvider.Options.defaults()));
+        provider.blobs.add(d);
+        BlobPeer client = track(BlobPeer.start());
+        // Cut behind the open store's back (a full disk, a careless truncate): what is left still hashes right.
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                tmp.resolve("provider/blobs/" + h.toHex() + ".data"), java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(1_500_000);
+        }
+        DownloadException e = assertThrows(DownloadException.class, () -> client.blobs.download(
+                HashAndFormat.raw(h), List.of(provider.addr()), TagOption.auto(), DownloadListener.NONE));
+        assertTrue(e.getMessage().contains("ERR_INTERNAL"), e.getMessage());
+        // The client kept only verified data; the provider no longer claims the blob.
+        BlobStatus.Partial p = assertInstanceOf(BlobStatus.Partial.class, client.store.status(h));
+        assertTrue(p.present().difference(ChunkRanges.of(0, 1_500_000 / 1024)).isEmpty(), p.toString());
+        assertInstanceOf(BlobStatus.Partial.class, provider.store.status(h));
+        e = assertThrows(DownloadException.class, () -> client.blobs.download(
+                HashAndFormat.raw(h), List.of(provider.addr()), TagOption.auto(), DownloadListener.NONE));
+        assertTrue(e.getMessage().contains("does not have blob"), e.getMessage());
     }
 
     @Test

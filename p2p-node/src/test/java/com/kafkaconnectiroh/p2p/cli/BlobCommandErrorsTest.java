@@ -50,10 +50,9 @@ class BlobCommandErrorsTest {
                 StderrRun r = StderrRun.of("blob", "get", ticket, "-o", file.resolve("under-a-file").toString(),
                         "--bind", "127.0.0.1:0");
                 String err = r.err();
-                assertEquals(1, r.exit(), err);
-                // It said only the path before: "could not write it out: <tmp>/file".
-                assertTrue(err.contains("could not write it out: " + file.toAbsolutePath() + ": "), err);
-                assertFalse(err.contains("could not write it out: " + file.toAbsolutePath() + "\n"), err);
+                // Refused before downloading (bad usage), saying why; it used to say only the path, and only after.
+                assertEquals(2, r.exit(), err);
+                assertTrue(err.contains(file.toAbsolutePath() + " is a file, not a folder"), err);
             } finally {
                 router.close();
             }

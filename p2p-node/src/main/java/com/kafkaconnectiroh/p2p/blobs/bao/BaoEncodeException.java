@@ -8,8 +8,18 @@ import java.io.IOException;
  */
 public final class BaoEncodeException extends IOException {
     private static final long serialVersionUID = 1L;
+    private final long offset;
 
-    public BaoEncodeException(String message) {
+    public BaoEncodeException(String message, long offset) {
         super(message);
+        this.offset = offset;
+    }
+
+    /**
+     * The first byte of the blob under the node that failed. For a query of the whole blob every byte before it
+     * was verified (the items go left to right), so a reader of the whole blob can keep that prefix.
+     */
+    public long offset() {
+        return offset;
     }
 }

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -22,6 +23,7 @@ import java.nio.channels.WritableByteChannel;
  */
 public final class BaoEncoder {
     /** Random access to the blob's bytes. */
+    @FunctionalInterface
     public interface DataReader {
         void readFully(long offset, byte[] dst, int dstOff, int len) throws IOException;
 
@@ -56,6 +58,14 @@ public final class BaoEncoder {
     private final byte[] cv = new byte[32];
     private int pending;
     private int pendingPos;
+    /** Where the item in {@link #buf} starts in the blob if it is a leaf, else -1. */
+    private long leafOffset = -1;
+
+    /** Takes verified leaf data: {@code len} bytes of {@code data} that sit at {@code offset} in the blob. */
+    @FunctionalInterface
+    public interface LeafSink {
+        void accept(long offset, byte[] data, int len) throws IOException;
+    }
 
     public BaoEncoder(DataReader data, Outboard outboard, ChunkRanges ranges) {
         this.data = data;
@@ -94,6 +104,24 @@ public final class BaoEncoder {
         }
     }
 
+    /**
+     * Checks {@code ranges} of the stored data against the outboard and the root hash, as {@link #writeTo} would
+     * send them, and hands {@code sink} only the verified leaf data, in blob order. The first parent or leaf that
+     * does not match ends it with {@link BaoEncodeException} (nothing of that node reaches the sink). Memory: one
+     * block.
+     */
+    public static void verifyLeaves(DataReader data, Outboard outboard, ChunkRanges ranges, LeafSink sink)
+            throws IOException {
+        BaoEncoder e = new BaoEncoder(data, outboard, ranges);
+        e.pendingPos = e.pending; // the size header is ours, not the data's
+        while (e.produce()) {
+            if (e.leafOffset >= 0) {
+                sink.accept(e.leafOffset, e.buf, e.pending);
+            }
+            e.pendingPos = e.pending;
+        }
+    }
+
     /** Copies as much of the response as fits into {@code dst}; true once all of it has been written. */
     public boolean writeTo(ByteBuffer dst) throws IOException {
         while (produce()) {
@@ -107,6 +135,16 @@ public final class BaoEncoder {
         return true;
     }
 
+    /** Stored data that ends early is as damaged as data that does not hash: both end the response here. */
+    private void readData(long offset, byte[] dst, int len) throws IOException {
+        try {
+            data.readFully(offset, dst, 0, len);
+        } catch (EOFException e) {
+            throw new BaoEncodeException("blob data ends before byte " + (offset + len) + " of " + outboard.size()
+                    + " (" + e.getMessage() + ")", offset);
+        }
+    }
+
     /** Ensures unsent bytes are buffered; false when the response is complete. */
     private boolean produce() throws IOException {
         if (pendingPos < pending) {
@@ -117,13 +155,22 @@ public final class BaoEncoder {
         }
         BaoItem item = items.next();
         pendingPos = 0;
+        leafOffset = -1;
         if (item instanceof BaoItem.Parent p) {
             if (p.outboardIndex() >= 0) {
-                outboard.readPair(p.outboardIndex(), buf, 0);
+                try {
+                    outboard.readPair(p.outboardIndex(), buf, 0);
+                } catch (UncheckedIOException e) { // an outboard read from a file
+                    if (e.getCause() instanceof EOFException) {
+                        throw new BaoEncodeException("outboard ends before the parent at chunk " + p.startChunk()
+                                + " (" + e.getCause().getMessage() + ")", p.startChunk() * BaoTree.CHUNK_LEN);
+                    }
+                    throw e.getCause();
+                }
             } else {
                 // A parent inside a block, sent because the query cuts the block: hash its halves from the data.
                 int bytes = (int) outboard.tree().nodeBytes(p.startChunk(), p.chunks());
-                data.readFully(p.startChunk() * BaoTree.CHUNK_LEN, nodeData, 0, bytes);
+                readData(p.startChunk() * BaoTree.CHUNK_LEN, nodeData, bytes);
                 int leftBytes = (int) (p.leftChunks() * BaoTree.CHUNK_LEN);
                 ByteBuffer node = ByteBuffer.wrap(nodeData, 0, bytes);
                 Blake3.subtreeChainingValue(node, 0, leftBytes, p.startChunk(), false, buf, 0);
@@ -133,7 +180,7 @@ public final class BaoEncoder {
             Blake3.parentChainingValue(buf, 0, buf, 32, p.isRoot(), cv, 0);
             if (!expected.popMatches(cv, 0)) {
                 throw new BaoEncodeException("outboard parent at chunk " + p.startChunk() + " (level " + p.level()
-                        + ") does not match the hash above it");
+                        + ") does not match the hash above it", p.startChunk() * BaoTree.CHUNK_LEN);
             }
             if (p.right()) {
                 expected.push(buf, 32);
@@ -144,13 +191,14 @@ public final class BaoEncoder {
             pending = BaoTree.PAIR_LEN;
         } else {
             BaoItem.Leaf l = (BaoItem.Leaf) item;
-            data.readFully(l.offset(), buf, 0, l.size());
+            readData(l.offset(), buf, l.size());
             Blake3.subtreeChainingValue(ByteBuffer.wrap(buf), 0, l.size(), l.startChunk(), l.isRoot(), cv, 0);
             if (!expected.popMatches(cv, 0)) {
                 throw new BaoEncodeException("blob data at byte " + l.offset() + " (" + l.size()
-                        + " bytes) does not match the outboard");
+                        + " bytes) does not match the outboard", l.offset());
             }
             pending = l.size();
+            leafOffset = l.offset();
         }
         return true;
     }

@@ -4,6 +4,7 @@ import com.kafkaconnectiroh.p2p.crypto.Blake3;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -28,14 +29,29 @@ public final class Outboard {
     static final int FILE_PIECE = 1 << 20;
     private static final ThreadLocal<byte[]> PIECE_BUFFER = ThreadLocal.withInitial(() -> new byte[FILE_PIECE]);
 
+    /** Pairs read from an outboard file at once: 1024 of them, the next ones a pre-order walk asks for. */
+    private static final int FILE_WINDOW = 1024 * BaoTree.PAIR_LEN;
+
     private final BaoTree tree;
     private final byte[] root;
+    /** The pairs in memory, or null when they are read from {@link #file}. */
     private final byte[] pairs;
+    private final FileChannel file;
+    /** Pairs of the file read last: from {@code windowStart}, {@code windowLen} bytes. Guarded by itself. */
+    private final byte[] window;
+    private long windowStart = -1;
+    private int windowLen;
 
     private Outboard(BaoTree tree, byte[] root, byte[] pairs) {
+        this(tree, root, pairs, null);
+    }
+
+    private Outboard(BaoTree tree, byte[] root, byte[] pairs, FileChannel file) {
         this.tree = tree;
         this.root = root;
         this.pairs = pairs;
+        this.file = file;
+        this.window = file == null ? null : new byte[(int) Math.min(FILE_WINDOW, tree.outboardSize())];
     }
 
     /** An outboard from stored parts; checks the length only (the encoder verifies every pair it sends). */
@@ -56,6 +72,23 @@ public final class Outboard {
         byte[] pairs = new BaoTree(size).outboardSize() == 0 && !Files.exists(file) ? new byte[0]
                 : Files.readAllBytes(file);
         return of(size, rootHash, pairs);
+    }
+
+    /**
+     * An outboard read from an open file as it is used (raw pairs as iroh stores them), for blobs whose outboard
+     * should not be held in memory (4 MiB per GiB). Checks the length only, like {@link #of}; the channel stays
+     * the caller's, who closes it after the last use. Reads fail with {@link UncheckedIOException}.
+     */
+    public static Outboard open(FileChannel file, long size, byte[] rootHash) throws IOException {
+        BaoTree tree = new BaoTree(size);
+        if (rootHash.length != 32) {
+            throw new IllegalArgumentException("root hash must be 32 bytes, got " + rootHash.length);
+        }
+        if (file.size() != tree.outboardSize()) {
+            throw new IllegalArgumentException("outboard of a " + size + "-byte blob is " + tree.outboardSize()
+                    + " bytes, got " + file.size());
+        }
+        return new Outboard(tree, rootHash.clone(), null, file);
     }
 
     /** Writes the raw pairs (nothing for a blob of at most 16 KiB: iroh then keeps no outboard file). */
@@ -105,20 +138,24 @@ public final class Outboard {
      */
     public static Outboard compute(Path file, ForkJoinPool pool) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            BaoTree tree = new BaoTree(size);
-            Builder b = new Builder(tree);
-            Builder.FileTask task = b.new FileTask(ch, pool != null, 0, size, 0, true, b.root, 0);
-            if (pool == null) {
-                task.run();
-            } else {
-                pool.invoke(task);
-            }
-            if (task.failure != null) {
-                throw task.failure;
-            }
-            return b.done();
+            return compute(ch, ch.size(), pool);
         }
+    }
+
+    /** As {@link #compute(Path, ForkJoinPool)} for the first {@code size} bytes of an open file. */
+    public static Outboard compute(FileChannel ch, long size, ForkJoinPool pool) throws IOException {
+        BaoTree tree = new BaoTree(size);
+        Builder b = new Builder(tree);
+        Builder.FileTask task = b.new FileTask(ch, pool != null, 0, size, 0, true, b.root, 0);
+        if (pool == null) {
+            task.run();
+        } else {
+            pool.invoke(task);
+        }
+        if (task.failure != null) {
+            throw task.failure;
+        }
+        return b.done();
     }
 
     public BaoTree tree() {
@@ -134,9 +171,16 @@ public final class Outboard {
         return root.clone();
     }
 
-    /** The raw pre-order pairs, as iroh stores them. */
+    /** The raw pre-order pairs, as iroh stores them (read whole, for an outboard read from a file). */
     public byte[] pairs() {
-        return pairs.clone();
+        if (pairs != null) {
+            return pairs.clone();
+        }
+        byte[] all = new byte[Math.toIntExact(tree.outboardSize())];
+        for (long i = 0; i < tree.outboardPairs(); i++) {
+            readPair(i, all, (int) (i * BaoTree.PAIR_LEN));
+        }
+        return all;
     }
 
     /** Copies the pair at pre-order position {@code index} to {@code dst[off, off+64)}. */
@@ -144,7 +188,34 @@ public final class Outboard {
         if (index < 0 || index >= tree.outboardPairs()) {
             throw new IndexOutOfBoundsException("outboard pair " + index + " of " + tree.outboardPairs());
         }
-        System.arraycopy(pairs, (int) (index * BaoTree.PAIR_LEN), dst, off, BaoTree.PAIR_LEN);
+        long pos = index * BaoTree.PAIR_LEN;
+        if (pairs != null) {
+            System.arraycopy(pairs, (int) pos, dst, off, BaoTree.PAIR_LEN);
+            return;
+        }
+        synchronized (window) {
+            if (pos < windowStart || pos + BaoTree.PAIR_LEN > windowStart + windowLen) {
+                fillWindow(pos);
+            }
+            System.arraycopy(window, (int) (pos - windowStart), dst, off, BaoTree.PAIR_LEN);
+        }
+    }
+
+    private void fillWindow(long pos) {
+        int len = (int) Math.min(window.length, tree.outboardSize() - pos);
+        ByteBuffer b = ByteBuffer.wrap(window, 0, len);
+        windowStart = -1;
+        try {
+            while (b.hasRemaining()) {
+                if (file.read(b, pos + b.position()) < 0) {
+                    throw new EOFException("outboard file ends before byte " + (pos + len));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        windowStart = pos;
+        windowLen = len;
     }
 
     boolean rootEquals(byte[] buf, int off) {

@@ -4,6 +4,7 @@ import com.kafkaconnectiroh.p2p.blobs.BlobFormat;
 import com.kafkaconnectiroh.p2p.blobs.Hash;
 import com.kafkaconnectiroh.p2p.blobs.HashAndFormat;
 import com.kafkaconnectiroh.p2p.blobs.HashSeq;
+import com.kafkaconnectiroh.p2p.blobs.bao.BaoTree;
 import com.kafkaconnectiroh.p2p.blobs.bao.ChunkRanges;
 import java.io.IOException;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,8 +78,21 @@ public abstract class AbstractBlobStore implements BlobStore {
     /** A writer for {@code e}. Called under the lock. */
     protected abstract PartialBlob newWriter(Entry e) throws IOException;
 
-    /** A reader for the complete entry {@code e}; {@code onClose} must run when it is closed. */
-    protected abstract BlobReader newReader(Entry e, Runnable onClose) throws IOException;
+    /**
+     * A reader for the complete entry {@code e}; {@code onClose} must run when it is closed, {@code onDamage} when
+     * reading finds the stored blob damaged (the {@link BlobReader} constructor takes both).
+     */
+    protected abstract BlobReader newReader(Entry e, Runnable onClose, LongConsumer onDamage) throws IOException;
+
+    /**
+     * The complete blob {@code e} failed verification: turns it into a partial blob holding its first
+     * {@code verifiedChunks} chunks (which did verify) and returns that entry, or removes its storage and returns
+     * null. The default removes it; stores that can keep the verified part override this. Called under the lock.
+     */
+    protected Entry demote(Entry e, long verifiedChunks) throws IOException {
+        deleteStorage(e);
+        return null;
+    }
 
     /** Removes everything stored for {@code e}. Called under the lock. Returns the bytes freed. */
     protected abstract long deleteStorage(Entry e) throws IOException;
@@ -98,30 +113,53 @@ public abstract class AbstractBlobStore implements BlobStore {
     // ---- adding (subclasses stage bytes, then install) ----
 
     /** Replaces whatever {@code hash} had with a complete blob; runs under the lock. */
+    @FunctionalInterface
     protected interface Installer {
-        /** Puts the staged blob in place and returns its complete entry; {@code previous} may be partial. */
+        /** Puts the staged blob in place and returns its complete entry; {@code previous} may be partial or complete. */
         Entry install(Entry previous) throws IOException;
-
-        /** The blob is complete already: throw the staged copy away. */
-        void discard() throws IOException;
     }
 
-    /** Installs a staged blob unless complete already, and protects it with a temp tag. */
+    /**
+     * Installs a staged blob and protects it with a temp tag. A blob already complete is replaced too: the staged
+     * copy was just hashed, while the stored one may have rotted since it was (re-adding a file is how a damaged
+     * copy gets repaired), and putting it in place costs only renames.
+     */
     protected final TempTag install(Hash hash, BlobFormat format, Installer installer) throws IOException {
         synchronized (lock) {
             ensureOpen();
             Entry e = entries.get(hash);
-            if (e != null && e.state == State.COMPLETE) {
-                installer.discard();
-            } else {
-                Entry done = installer.install(e);
-                if (e != null) {
-                    // A download may still hold the partial: from now on its writes go nowhere.
-                    e.detached = true;
-                }
-                entries.put(hash, done);
+            Entry done = installer.install(e);
+            if (e != null) {
+                // A download may still hold a partial, a reader the old copy: neither acts on the store any more.
+                e.detached = true;
             }
+            entries.put(hash, done);
             return tempTagLocked(new HashAndFormat(hash, format));
+        }
+    }
+
+    /** A reader found the complete blob {@code e} damaged; it is no longer served or exported as complete. */
+    private void damaged(Entry e, long verifiedBytes) {
+        synchronized (lock) {
+            if (closed || entries.get(e.hash) != e || e.state != State.COMPLETE) {
+                return; // replaced, deleted or handled already
+            }
+            long chunks = Math.min(verifiedBytes, e.size) / BaoTree.CHUNK_LEN;
+            e.detached = true;
+            Entry replacement = null;
+            try {
+                replacement = demote(e, chunks);
+            } catch (IOException | RuntimeException ex) {
+                LOG.warn("could not set damaged blob {} aside: {}", e.hash, ex.toString());
+            }
+            if (replacement == null) {
+                entries.remove(e.hash);
+                LOG.warn("blob {} failed verification; dropped it", e.hash);
+            } else {
+                entries.put(e.hash, replacement);
+                LOG.warn("blob {} failed verification after byte {}; kept the {} bytes before as a partial blob to"
+                        + " complete by downloading", e.hash, chunks * BaoTree.CHUNK_LEN, chunks * BaoTree.CHUNK_LEN);
+            }
         }
     }
 
@@ -156,7 +194,7 @@ public abstract class AbstractBlobStore implements BlobStore {
                 synchronized (lock) {
                     held.readers--;
                 }
-            }));
+            }, verified -> damaged(held, verified)));
         } catch (IOException | RuntimeException ex) {
             synchronized (lock) {
                 e.readers--;
@@ -340,7 +378,7 @@ public abstract class AbstractBlobStore implements BlobStore {
         }
         byte[] bytes;
         e.readers++;
-        try (BlobReader r = newReader(e, () -> e.readers--)) {
+        try (BlobReader r = newReader(e, () -> e.readers--, verified -> damaged(e, verified))) {
             bytes = r.readAll();
         }
         return HashSeq.parse(bytes);

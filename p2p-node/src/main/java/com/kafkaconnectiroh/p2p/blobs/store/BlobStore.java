@@ -5,6 +5,8 @@ import com.kafkaconnectiroh.p2p.blobs.Hash;
 import com.kafkaconnectiroh.p2p.blobs.HashAndFormat;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +21,9 @@ import java.util.SortedMap;
  * reader or writer; a tag on a {@link BlobFormat#HASH_SEQ hash sequence} keeps its children too.
  * {@link #gc()} deletes everything else, partial blobs included.
  *
+ * <p>What a store hands out (reads, exports, what a provider sends) is verified against the hash as it goes out;
+ * a complete blob found damaged then is no longer complete ({@link CorruptBlobException}).
+ *
  * <p>Thread-safe. Implementations: {@link MemBlobStore} (nothing survives the process) and {@link FsBlobStore}
  * (survives restarts and {@code kill -9}: downloads resume from what was verified and recorded).
  */
@@ -28,11 +33,25 @@ public interface BlobStore extends AutoCloseable {
     /** Stores {@code data}; the returned temp tag keeps it until closed or tagged. */
     TempTag importBytes(byte[] data, BlobFormat format) throws IOException;
 
-    /** Copies the file into the store (large files are hashed in parallel). */
+    /**
+     * Adds a file: copied into the store (large files are hashed in parallel), or, for a store that adds files in
+     * place ({@link MemBlobStore#referencingFiles}), hashed where it is.
+     */
     TempTag importPath(Path file, BlobFormat format) throws IOException;
 
     /** Stores everything {@code in} yields up to its end; the stream is not closed. */
     TempTag importStream(InputStream in, BlobFormat format) throws IOException;
+
+    /**
+     * Adds a regular file the caller has open ({@code opened}, found at {@code path}): what is read from the channel
+     * is what is kept, whatever happens at {@code path} meanwhile (a caller walking a folder opens each file
+     * without following links, so nothing outside it can be slipped in). Stores that copy files read the channel to
+     * its end; one that adds files in place ({@link MemBlobStore#referencingFiles}) hashes it and reads
+     * {@code path} again later, verified. The channel is not closed.
+     */
+    default TempTag importOpened(Path path, FileChannel opened, BlobFormat format) throws IOException {
+        return importStream(Channels.newInputStream(opened), format);
+    }
 
     // ---- reading ----
 
@@ -45,8 +64,9 @@ public interface BlobStore extends AutoCloseable {
     List<Hash> list();
 
     /**
-     * Writes a complete blob to {@code target} atomically: a temporary file in the same folder, flushed to
-     * disk, then renamed over {@code target}. Fails if the blob is not complete.
+     * Writes a complete blob to {@code target} ({@link ExportTarget#open}: a file is replaced atomically through a
+     * flushed part file beside it; a FIFO or character device is written through), every byte verified on the way
+     * ({@link CorruptBlobException} if the stored copy is damaged). Fails if the blob is not complete.
      */
     default void export(Hash hash, Path target) throws IOException {
         try (BlobReader r = openReader(hash).orElseThrow(() -> new IOException("blob " + hash + " is not complete here"))) {
@@ -54,7 +74,7 @@ public interface BlobStore extends AutoCloseable {
         }
     }
 
-    /** A complete blob's bytes (it must fit in an array). */
+    /** A complete blob's bytes, verified (it must fit in an array). */
     default byte[] readAll(Hash hash) throws IOException {
         try (BlobReader r = openReader(hash).orElseThrow(() -> new IOException("blob " + hash + " is not complete here"))) {
             return r.readAll();

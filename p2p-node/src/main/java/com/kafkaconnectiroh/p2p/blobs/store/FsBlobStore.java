@@ -4,6 +4,7 @@ import com.kafkaconnectiroh.p2p.base.Hex;
 import com.kafkaconnectiroh.p2p.blobs.BlobFormat;
 import com.kafkaconnectiroh.p2p.blobs.Hash;
 import com.kafkaconnectiroh.p2p.blobs.HashAndFormat;
+import com.kafkaconnectiroh.p2p.blobs.bao.BaoEncodeException;
 import com.kafkaconnectiroh.p2p.blobs.bao.BaoTree;
 import com.kafkaconnectiroh.p2p.blobs.bao.ChunkRanges;
 import com.kafkaconnectiroh.p2p.blobs.bao.Outboard;
@@ -20,6 +21,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +60,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Imports are hashed from the staged copy itself, flushed, renamed in, then marked {@code .done}.</li>
  *   <li>Deleting removes the marker first. Files without a marker or a log are leftovers and are removed on
  *       open. A complete blob whose file sizes or root do not check out on open is removed, not served.</li>
+ *   <li>What else changes files behind the store's back is caught on use: a partial blob's log is cut back to
+ *       what its data file still holds (on open and whenever a writer opens it), and a complete blob whose data
+ *       fails verification when read ({@link BlobReader}) is demoted to a partial one holding the prefix that
+ *       verified: its new log is in place before the marker goes.</li>
  * </ul>
  */
 public final class FsBlobStore extends AbstractBlobStore {
@@ -65,11 +72,26 @@ public final class FsBlobStore extends AbstractBlobStore {
     private static final int DONE_VERSION = 1;
     private static final int DONE_LEN = 4 + 1 + 8 + 4;
     private static final int PARALLEL_FROM = 1 << 20;
+    /** Larger outboards (of blobs over 256 MiB) are read from their file as used, not loaded whole. */
+    private static final long MAX_OUTBOARD_IN_MEMORY = 1L << 20;
 
-    /** How often a download's progress is made durable: after this many bytes or this much time, whichever first. */
-    public record Options(long checkpointBytes, Duration checkpointInterval) {
+    /**
+     * How often a download's progress is made durable: after this many bytes or this much time, whichever first;
+     * {@code syncData} false skips flushing blob data to disk altogether, for a store that is deleted when its
+     * process ends (the crash-safety argument above then does not hold, and need not).
+     */
+    public record Options(long checkpointBytes, Duration checkpointInterval, boolean syncData) {
+        public Options(long checkpointBytes, Duration checkpointInterval) {
+            this(checkpointBytes, checkpointInterval, true);
+        }
+
         public static Options defaults() {
             return new Options(256L << 20, Duration.ofSeconds(1));
+        }
+
+        /** For a store thrown away with its process: no checkpoints, no flushing. */
+        public static Options throwaway() {
+            return new Options(Long.MAX_VALUE, Duration.ofDays(365), false);
         }
     }
 
@@ -177,7 +199,7 @@ public final class FsBlobStore extends AbstractBlobStore {
                 }
                 LOG.warn("removing blob {}: {}", hash, problem);
             } else if (kinds.contains("ranges")) {
-                RangesLog.State st = RangesLog.replay(ranges(hash), hash);
+                RangesLog.State st = replayAgainstData(hash);
                 if (st != null) {
                     FsEntry e = new FsEntry(hash, State.PARTIAL);
                     e.size = st.size();
@@ -193,6 +215,30 @@ public final class FsBlobStore extends AbstractBlobStore {
         }
         FsSync.directory(blobsDir);
         LOG.debug("blob store {}: {} complete, {} partial blobs", root, complete, partial);
+    }
+
+    /**
+     * A partial blob's log, replayed, without the chunks its data file no longer holds: something other than this
+     * store may have cut the file (a careless {@code truncate}, a restored backup), and chunks past its end are not
+     * there however the log vouches for them. The log is then rewritten without them, so they are fetched again.
+     * Null if the log is not ours.
+     */
+    private RangesLog.State replayAgainstData(Hash hash) throws IOException {
+        RangesLog.State st = RangesLog.replay(ranges(hash), hash);
+        if (st == null || st.present().isEmpty()) {
+            return st;
+        }
+        Path d = data(hash);
+        long bytes = Files.exists(d) ? Files.size(d) : 0;
+        long chunks = st.size() >= 0 && bytes >= st.size() ? PartialBlob.chunks(st.size()) : bytes / BaoTree.CHUNK_LEN;
+        ChunkRanges there = st.present().intersection(ChunkRanges.of(0, chunks));
+        if (there.equals(st.present())) {
+            return st;
+        }
+        LOG.warn("partial blob {}: its data file has {} bytes, less than its log records ({}); fetching the rest"
+                + " again", hash, bytes, st.present());
+        RangesLog.writeFresh(ranges(hash), hash, st.size(), st.sizeVerified(), there).close();
+        return RangesLog.replay(ranges(hash), hash);
     }
 
     /** Null if the complete blob's files are consistent with {@code size} and its root, else what is wrong. */
@@ -286,6 +332,13 @@ public final class FsBlobStore extends AbstractBlobStore {
         return bytes;
     }
 
+    /** Flushes blob data (and its size) to disk, unless this store is a throwaway one. */
+    private void sync(FileChannel ch) throws IOException {
+        if (options.syncData()) {
+            ch.force(true);
+        }
+    }
+
     static void readFully(FileChannel ch, long pos, byte[] dst, int off, int len) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(dst, off, len);
         while (b.hasRemaining()) {
@@ -306,7 +359,7 @@ public final class FsBlobStore extends AbstractBlobStore {
             while (b.hasRemaining()) {
                 ch.write(b);
             }
-            ch.force(true);
+            sync(ch);
         }
         Outboard ob = data.length >= PARALLEL_FROM
                 ? Outboard.computeParallel(ByteBuffer.wrap(data), Blake3.hashingPool()) : Outboard.compute(data);
@@ -339,7 +392,7 @@ public final class FsBlobStore extends AbstractBlobStore {
             long size = Files.size(staged);
             Outboard ob = Outboard.compute(staged, size >= PARALLEL_FROM ? Blake3.hashingPool() : null);
             try (FileChannel ch = FileChannel.open(staged, StandardOpenOption.WRITE)) {
-                ch.force(true);
+                sync(ch);
             }
             return installStaged(staged, ob, format);
         } catch (IOException | RuntimeException e) {
@@ -359,37 +412,26 @@ public final class FsBlobStore extends AbstractBlobStore {
                     while (b.hasRemaining()) {
                         ch.write(b);
                     }
-                    ch.force(true);
+                    sync(ch);
                 }
             }
             Path obFile = stagedOb;
-            return install(hash, format, new Installer() {
-                @Override
-                public Entry install(Entry previous) throws IOException {
-                    if (obFile != null) {
-                        Files.move(obFile, outboardFile(hash), StandardCopyOption.ATOMIC_MOVE,
-                                StandardCopyOption.REPLACE_EXISTING);
-                    } else {
-                        Files.deleteIfExists(outboardFile(hash));
-                    }
-                    Files.move(staged, data(hash), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    writeDone(hash, ob.size());
-                    Files.deleteIfExists(ranges(hash));
-                    FsSync.directory(blobsDir);
-                    FsEntry e = new FsEntry(hash, State.COMPLETE);
-                    e.size = ob.size();
-                    e.sizeVerified = true;
-                    e.outboard = new SoftReference<>(ob);
-                    return e;
+            return install(hash, format, previous -> {
+                if (obFile != null) {
+                    Files.move(obFile, outboardFile(hash), StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                } else {
+                    Files.deleteIfExists(outboardFile(hash));
                 }
-
-                @Override
-                public void discard() throws IOException {
-                    Files.deleteIfExists(staged);
-                    if (obFile != null) {
-                        Files.deleteIfExists(obFile);
-                    }
-                }
+                Files.move(staged, data(hash), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                writeDone(hash, ob.size());
+                Files.deleteIfExists(ranges(hash));
+                FsSync.directory(blobsDir);
+                FsEntry e = new FsEntry(hash, State.COMPLETE);
+                e.size = ob.size();
+                e.sizeVerified = true;
+                e.outboard = new SoftReference<>(ob);
+                return e;
             });
         } finally {
             Files.deleteIfExists(staged);
@@ -411,10 +453,12 @@ public final class FsBlobStore extends AbstractBlobStore {
 
     @Override
     protected PartialBlob newWriter(Entry e) throws IOException {
-        RangesLog.State st = RangesLog.replay(ranges(e.hash), e.hash);
+        // Checked again on each use, not only on open: the data file may have been cut while the store was open.
+        RangesLog.State st = replayAgainstData(e.hash);
         if (st == null) {
             throw new IOException("range log of partial blob " + e.hash + " is not readable");
         }
+        e.present = st.present();
         return new FsPartialBlob(e, RangesLog.open(ranges(e.hash), e.hash, st), st);
     }
 
@@ -507,10 +551,10 @@ public final class FsBlobStore extends AbstractBlobStore {
                 return;
             }
             // Data and outboard reach the disk before the log says they are there.
-            if (dataCh != null) {
+            if (dataCh != null && options.syncData()) {
                 dataCh.force(false);
             }
-            if (outboardCh != null) {
+            if (outboardCh != null && options.syncData()) {
                 outboardCh.force(false);
             }
             if (size != durableSize) {
@@ -536,14 +580,14 @@ public final class FsBlobStore extends AbstractBlobStore {
             if (d.size() > size) {
                 d.truncate(size);
             }
-            d.force(true);
+            sync(d);
             long obSize = new BaoTree(size).outboardSize();
             if (obSize > 0) {
                 FileChannel o = outboardChannel();
                 if (o.size() > obSize) {
                     o.truncate(obSize);
                 }
-                o.force(true);
+                sync(o);
             } else {
                 if (outboardCh != null) {
                     outboardCh.close();
@@ -582,46 +626,80 @@ public final class FsBlobStore extends AbstractBlobStore {
     // ---- reading ----
 
     @Override
-    protected BlobReader newReader(Entry e, Runnable onClose) throws IOException {
+    protected BlobReader newReader(Entry e, Runnable onClose, LongConsumer onDamage) throws IOException {
         FsEntry fe = (FsEntry) e;
         FileChannel ch = FileChannel.open(data(e.hash), StandardOpenOption.READ);
+        FileChannel[] obCh = {null};
         return new BlobReader(e.hash, e.size, () -> {
             try {
                 ch.close();
+                synchronized (obCh) {
+                    if (obCh[0] != null) {
+                        obCh[0].close();
+                    }
+                }
             } catch (IOException ignored) {
-                // read-only channel: nothing to lose
+                // read-only channels: nothing to lose
             }
             onClose.run();
-        }) {
+        }, onDamage) {
+            private Outboard fromFile;
+
             @Override
             public Outboard outboard() throws IOException {
+                if (new BaoTree(size()).outboardSize() > MAX_OUTBOARD_IN_MEMORY) {
+                    synchronized (obCh) {
+                        if (fromFile == null) {
+                            obCh[0] = FileChannel.open(outboardFile(hash()), StandardOpenOption.READ);
+                            fromFile = checkedOutboard(() -> Outboard.open(obCh[0], size(), hash().toBytes()));
+                        }
+                        return fromFile;
+                    }
+                }
                 Outboard ob = fe.outboard.get();
                 if (ob == null) {
-                    ob = Outboard.load(outboardFile(hash()), size(), hash().toBytes());
+                    ob = checkedOutboard(() -> Outboard.load(outboardFile(hash()), size(), hash().toBytes()));
                     fe.outboard = new SoftReference<>(ob);
                 }
                 return ob;
             }
 
             @Override
-            public void readFully(long offset, byte[] dst, int dstOff, int len) throws IOException {
-                if (offset < 0 || offset + len > size()) {
-                    throw pastEnd(hash(), size(), offset, len);
-                }
+            protected void readStored(long offset, byte[] dst, int dstOff, int len) throws IOException {
                 FsBlobStore.readFully(ch, offset, dst, dstOff, len);
             }
-
-            @Override
-            protected void copyTo(FileChannel out) throws IOException {
-                for (long pos = 0; pos < size(); ) {
-                    long n = ch.transferTo(pos, size() - pos, out);
-                    if (n <= 0) {
-                        throw new EOFException("data file of " + hash() + " ends at " + pos);
-                    }
-                    pos += n;
-                }
-            }
         };
+    }
+
+    /** How an outboard is read. */
+    private interface OutboardSource {
+        Outboard get() throws IOException;
+    }
+
+    /** A complete blob's outboard; one that is missing or of the wrong length is damage. */
+    private static Outboard checkedOutboard(OutboardSource source) throws IOException {
+        try {
+            return source.get();
+        } catch (NoSuchFileException | IllegalArgumentException e) {
+            throw new BaoEncodeException("its outboard is damaged: " + e.getMessage(), 0);
+        }
+    }
+
+    /**
+     * Keeps the verified prefix of a damaged complete blob as a partial one. The new log is in place (flushed)
+     * before the marker goes: a crash in between leaves the blob complete, to be found damaged again when next
+     * read, never a marker or log vouching for more than verified.
+     */
+    @Override
+    protected Entry demote(Entry e, long verifiedChunks) throws IOException {
+        ChunkRanges kept = verifiedChunks > 0 ? ChunkRanges.of(0, verifiedChunks) : ChunkRanges.empty();
+        RangesLog.writeFresh(ranges(e.hash), e.hash, e.size, false, kept).close();
+        Files.deleteIfExists(done(e.hash));
+        FsSync.directory(blobsDir);
+        FsEntry p = new FsEntry(e.hash, State.PARTIAL);
+        p.size = e.size;
+        p.present = kept;
+        return p;
     }
 
     // ---- deleting, tags, closing ----

@@ -188,24 +188,39 @@ final class RangesLog implements AutoCloseable {
         if (records - compact < COMPACT_AFTER) {
             return;
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        RangesLog fresh = create(tmp, hash);
-        if (size >= 0) {
-            fresh.appendClaim(size);
-            for (long[] r : present.ranges()) {
-                fresh.appendRange(r[0], r[1]);
-            }
-            if (verified) {
-                fresh.appendVerified();
-            }
-        }
-        fresh.force();
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        FsSync.directory(file.getParent());
+        RangesLog fresh = writeFresh(file, hash, size, verified, present);
         ch.close();
         ch = fresh.ch;
         length = fresh.length;
         records = fresh.records;
+    }
+
+    /**
+     * Puts a log holding just this state in place of {@code file} (or where there was none): written beside it,
+     * flushed, renamed over it, the folder flushed; returns it open for appending.
+     */
+    static RangesLog writeFresh(Path file, Hash hash, long size, boolean verified, ChunkRanges present)
+            throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        RangesLog fresh = create(tmp, hash);
+        try {
+            if (size >= 0) {
+                fresh.appendClaim(size);
+                for (long[] r : present.ranges()) {
+                    fresh.appendRange(r[0], r[1]);
+                }
+                if (verified) {
+                    fresh.appendVerified();
+                }
+            }
+            fresh.force();
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            FsSync.directory(file.getParent());
+        } catch (IOException | RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
+        return new RangesLog(file, hash, fresh.ch, fresh.length, fresh.records);
     }
 
     @Override

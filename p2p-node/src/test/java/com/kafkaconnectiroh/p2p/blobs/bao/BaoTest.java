@@ -73,6 +73,13 @@ class BaoTest {
             Path obFile = tmp.resolve("blob" + size + ".obao4");
             ob.store(obFile);
             assertArrayEquals(ob.pairs(), Outboard.load(obFile, size, ob.root()).pairs());
+            // Read from its file as used: the same pairs, and the same response.
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(obFile)) {
+                Outboard opened = Outboard.open(ch, size, ob.root());
+                assertArrayEquals(ob.pairs(), opened.pairs());
+                assertArrayEquals(BaoEncoder.encode(data, ob, ChunkRanges.all()), BaoEncoder.encode(data, opened,
+                        ChunkRanges.all()), "encoded with a file outboard, size " + size);
+            }
         }
         byte[] data = blob(1 << 20, 5);
         assertEquals(B3sum.hash(data), Hex.encode(Outboard.compute(data).root()));

@@ -165,6 +165,130 @@ class FsBlobStoreTest extends BlobStoreContract {
         assertEquals(4, store.tags().size(), "tags stay; they name content to fetch again");
     }
 
+    /** Imports {@code data} under tag {@code tag}. */
+    private Hash tagged(byte[] data, String tag) throws IOException {
+        try (TempTag t = store.importBytes(data, BlobFormat.RAW)) {
+            store.setTag(tag, t.content());
+            return t.hash();
+        }
+    }
+
+    /** Flips one byte of a stored file, as rot or a careless editor would. */
+    private static void flip(Path file, long at) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+            ch.read(b, at);
+            b.put(0, (byte) (b.get(0) ^ 0x40)).rewind();
+            ch.write(b, at);
+        }
+    }
+
+    @Test
+    void aDamagedCompleteBlobIsNeverHandedOutAndKeepsWhatVerified() throws Exception {
+        byte[] data = LocalTransfer.data(300_000, 30);
+        Hash h = tagged(data, "d");
+        store.close();
+        flip(blobFile(h, "data"), 200_000); // in block 12 (196608..212991); sizes and outboard root still check out
+        reopen();
+        assertEquals(new BlobStatus.Complete(data.length), store.status(h), "open checks sizes only");
+        Path out = tmp.resolve("out/d.bin");
+        CorruptBlobException e = assertThrows(CorruptBlobException.class, () -> store.export(h, out));
+        assertEquals(12 * 16384, e.verifiedBytes());
+        assertFalse(Files.exists(out.getParent()), "no part file left, nor the folder made for it");
+        // No longer complete: the verified prefix stays, durably, as a partial blob to finish by downloading.
+        BlobStatus.Partial p = assertInstanceOf(BlobStatus.Partial.class, store.status(h));
+        assertEquals(ChunkRanges.of(0, 12 * 16), p.present());
+        assertEquals(data.length, p.size());
+        assertThrows(IOException.class, () -> store.readAll(h));
+        reopen();
+        assertEquals(p, store.status(h));
+        try (PartialBlob w = store.openPartial(h).orElseThrow()) {
+            assertEquals(ChunkRanges.of(12 * 16, PartialBlob.chunks(data.length)), w.missing().truncate(data.length)
+                    .intersection(ChunkRanges.of(0, PartialBlob.chunks(data.length))));
+            LocalTransfer.completeFrom(w, data);
+            assertTrue(w.commit());
+        }
+        assertArrayEquals(data, store.readAll(h));
+        store.export(h, out);
+        assertArrayEquals(data, Files.readAllBytes(out));
+    }
+
+    @Test
+    void everyKindOfReadVerifies() throws Exception {
+        byte[] data = LocalTransfer.data(9 << 20, 31); // whole-blob reads go in parallel pieces of 4 MiB
+        Hash h = tagged(data, "d");
+        try (BlobReader r = store.openReader(h).orElseThrow()) {
+            assertArrayEquals(data, r.inputStream().readAllBytes());
+            byte[] small = new byte[100];
+            r.readFully(16_340, small, 0, small.length); // across a block boundary
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 16_340, 16_440), small);
+        }
+        store.close();
+        flip(blobFile(h, "data"), 6_000_000); // in the second piece
+        reopen();
+        try (BlobReader r = store.openReader(h).orElseThrow()) {
+            assertArrayEquals(java.util.Arrays.copyOf(data, 1000), r.read(0, 1000), "a read before the damage is fine");
+            assertThrows(CorruptBlobException.class, () -> r.read(5_999_000, 2000));
+        }
+        assertEquals(ChunkRanges.empty(), ((BlobStatus.Partial) store.status(h)).present(),
+                "a read from the middle vouches for nothing before it");
+    }
+
+    @Test
+    void addingTheSameContentAgainReplacesADamagedCopy() throws Exception {
+        byte[] data = LocalTransfer.data(100_000, 32);
+        Path file = Files.write(tmp.resolve("in.bin"), data);
+        Hash h;
+        try (TempTag t = store.importPath(file, BlobFormat.RAW)) {
+            h = t.hash();
+            store.setTag("d", t.content());
+        }
+        store.close();
+        flip(blobFile(h, "data"), 50_000);
+        reopen();
+        try (TempTag t = store.importPath(file, BlobFormat.RAW)) {
+            assertEquals(h, t.hash());
+        }
+        assertArrayEquals(data, store.readAll(h));
+        assertArrayEquals(data, Files.readAllBytes(blobFile(h, "data")));
+    }
+
+    @Test
+    void aPartialDataFileCutBelowItsLogHasTheMissingChunksFetchedAgain() throws Exception {
+        byte[] data = LocalTransfer.data(500_000, 33);
+        Hash h = Hash.of(data);
+        try (PartialBlob w = store.openPartial(h).orElseThrow()) {
+            LocalTransfer.feedPart(w, data, 2.0 / 3);
+        }
+        store.close();
+        try (FileChannel ch = FileChannel.open(blobFile(h, "data"), StandardOpenOption.WRITE)) {
+            ch.truncate(100_000); // below what the log records (about 330 KB)
+        }
+        reopen();
+        assertEquals(ChunkRanges.of(0, 97), ((BlobStatus.Partial) store.status(h)).present(), "on open");
+        try (PartialBlob w = store.openPartial(h).orElseThrow()) {
+            LocalTransfer.completeFrom(w, data);
+            assertTrue(w.commit());
+        }
+        assertArrayEquals(data, store.readAll(h));
+
+        // Cut while the store is open: noticed when a download opens it again.
+        byte[] other = LocalTransfer.data(400_000, 34);
+        Hash ho = Hash.of(other);
+        try (PartialBlob w = store.openPartial(ho).orElseThrow()) {
+            LocalTransfer.feedPart(w, other, 0.5);
+        }
+        try (FileChannel ch = FileChannel.open(blobFile(ho, "data"), StandardOpenOption.WRITE)) {
+            ch.truncate(10_240);
+        }
+        try (PartialBlob w = store.openPartial(ho).orElseThrow()) {
+            assertEquals(ChunkRanges.of(0, 10), w.present());
+            LocalTransfer.completeFrom(w, other);
+            assertTrue(w.commit());
+        }
+        assertArrayEquals(other, store.readAll(ho));
+    }
+
     @Test
     void aDamagedTagTableStopsTheStoreFromOpening() throws Exception {
         try (TempTag t = store.importBytes(new byte[] {1}, BlobFormat.RAW)) {

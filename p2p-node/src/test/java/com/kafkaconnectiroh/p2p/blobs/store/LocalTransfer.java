@@ -42,6 +42,12 @@ final class LocalTransfer {
         return d;
     }
 
+    /** The first {@code fraction} of an honest response for all of {@code data}, as a download cut short gets it. */
+    static void feedPart(PartialBlob w, byte[] data, double fraction) throws IOException, BaoDecodeException {
+        byte[] resp = response(data, ChunkRanges.all());
+        feed(w, w.hash(), ChunkRanges.all(), resp, (int) (resp.length * fraction), 8192);
+    }
+
     /** A whole, honest transfer of what {@code w} is missing. */
     static void completeFrom(PartialBlob w, byte[] data) throws IOException, BaoDecodeException {
         ChunkRanges missing = w.missing();
