@@ -10,6 +10,7 @@ import com.kafkaconnectiroh.p2p.blobs.bao.RangeSpecSeq;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobReader;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.CorruptBlobException;
+import com.kafkaconnectiroh.p2p.crypto.Blake3;
 import com.kafkaconnectiroh.p2p.endpoint.AsyncProtocolHandler;
 import com.kafkaconnectiroh.p2p.endpoint.BiStream;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
@@ -330,7 +331,7 @@ public final class BlobsProvider implements AsyncProtocolHandler {
                     out.writeAll(buf);
                     sent += n;
                     bytesSent.addAndGet(n);
-                    BulkHashing.hashed(n);
+                    Blake3.bulkHashed(n);
                     pace();
                 }
             } catch (BaoEncodeException e) {

@@ -102,11 +102,29 @@ public final class Blake3 {
     }
 
     /**
-     * Announces bulk hashing in pieces too small to start the SIMD warm-up on their own (BAO's 16 KiB blocks):
-     * starts warming the SIMD kernel now, if this JVM has one and it is not active yet. Cheap to call again.
+     * Announces bulk hashing to come. The SIMD kernel is warmed once this process has hashed enough to earn the
+     * warm-up back (about a GiB, see {@link #bulkHashed}); until then this does nothing, so one-shot commands
+     * never pay for it. Cheap to call again.
      */
     public static void expectBulkUse() {
-        Blake3Kernels.noteBulkUse();
+        Blake3Kernels.noteBulkUse(0);
+    }
+
+    /**
+     * Counts {@code bytes} hashed in pieces too small to count by themselves (BAO's 16 KiB leaves) towards the
+     * SIMD kernel's warm-up, which starts once this process has hashed about a GiB in bulk.
+     */
+    public static void bulkHashed(long bytes) {
+        Blake3Kernels.noteBulkUse(bytes);
+    }
+
+    /**
+     * Starts warming the SIMD kernel now (if this JVM has one and it is not active yet), whatever was hashed so
+     * far: for a process that knows it will hash many GB, and for benchmarks that measure the warm kernel. The
+     * warm-up takes some seconds of one core; {@link #activeImplementation()} tells when it took over.
+     */
+    public static void warmUpNow() {
+        Blake3Kernels.warmUpNow();
     }
 
     // ---- one-shot hashing ----

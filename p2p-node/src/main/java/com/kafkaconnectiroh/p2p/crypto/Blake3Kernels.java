@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Picks the BLAKE3 kernel once per JVM. The SIMD kernel needs the incubating module {@code jdk.incubator.vector}
@@ -13,9 +14,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Warm-up, with {@code auto}: until C2 compiles it, Vector API code runs about a thousand times slower than
  * scalar code (every vector is an object), and C2 only compiles the kernel after some thousand calls. So the
- * scalar kernel stays active until the SIMD one is warm: the first bulk hash (a whole 64-chunk batch) starts a
- * low-priority daemon thread that calls the SIMD kernel on dummy data until it beats the scalar one, then
- * switches. Small inputs (handshakes) never start it.
+ * scalar kernel stays active until the SIMD one is warm: a daemon thread calls the SIMD kernel on dummy data
+ * until it beats the scalar one, then switches. That warm-up costs about 4 s of one core here (the interpreted
+ * calls, then C2 compiling a 7.9 KB method with every Vector API call inlined), and the SIMD kernel saves about
+ * 2 ms per MB hashed (1.8 GB/s instead of 0.4 per core), so it only pays back after some GB. A fresh
+ * {@code p2p-node blob get} of 256 MiB that started it spent more CPU on the warm-up than on the transfer. So it
+ * starts once this process has hashed {@link #WARMUP_AFTER_BYTES} in bulk (whole 64-chunk batches, and the
+ * 16 KiB BAO leaves the blobs code reports): long-running nodes get the SIMD kernel, one-shot commands of up to
+ * about a GiB never pay for it. Small inputs (handshakes) never count.
  */
 final class Blake3Kernels {
     static final String PROPERTY = "kafkaconnectiroh.blake3.kernel";
@@ -26,11 +32,16 @@ final class Blake3Kernels {
     private static final int WARM_STREAK = 50;
 
     private static final Blake3Kernel SCALAR = new ScalarBlake3Kernel();
-    private static final Optional<Blake3Kernel> VECTOR = loadVector();
     private static final String MODE = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
-    private static final Blake3Kernel CHOSEN = MODE.equals("scalar") ? SCALAR : VECTOR.orElse(SCALAR);
-    private static volatile Blake3Kernel active = MODE.equals("auto") ? SCALAR : CHOSEN;
+    private static final boolean AUTO = MODE.equals("auto");
+    private static volatile Blake3Kernel active = AUTO ? SCALAR : Chosen.KERNEL;
+    /** The active kernel is final: the chosen one is active, or selection is not {@code auto}. */
+    private static volatile boolean settled = !AUTO;
     private static final AtomicBoolean WARMING = new AtomicBoolean();
+    /** Bulk bytes hashed by this process, up to the warm-up threshold. */
+    private static final AtomicLong BULK_HASHED = new AtomicLong();
+    /** Bulk hashing after which the SIMD warm-up starts (see the class comment). */
+    static final long WARMUP_AFTER_BYTES = 1L << 30;
 
     private Blake3Kernels() {}
 
@@ -41,7 +52,17 @@ final class Blake3Kernels {
 
     /** The kernel this JVM settled on, active now or once warm. */
     static Blake3Kernel chosen() {
-        return CHOSEN;
+        return Chosen.KERNEL;
+    }
+
+    /**
+     * Loaded on first use, not with this class: loading the SIMD kernel and its self-check cost about 85 ms of
+     * CPU (the incubator module's classes, the kernel run once interpreted), which a one-shot command that never
+     * warms it up would pay at its first bulk hash.
+     */
+    private static final class Chosen {
+        static final Optional<Blake3Kernel> VECTOR = loadVector();
+        static final Blake3Kernel KERNEL = MODE.equals("scalar") ? SCALAR : VECTOR.orElse(SCALAR);
     }
 
     static Blake3Kernel scalar() {
@@ -50,12 +71,23 @@ final class Blake3Kernels {
 
     /** The SIMD kernel if this JVM can run it, whether or not it is the active one. */
     static Optional<Blake3Kernel> vector() {
-        return VECTOR;
+        return Chosen.VECTOR;
     }
 
-    /** Called on bulk hashing: starts warming the chosen kernel if it is not active yet. */
-    static void noteBulkUse() {
-        if (active != CHOSEN && WARMING.compareAndSet(false, true)) {
+    /**
+     * Counts {@code bytes} of bulk hashing; once this process has hashed {@link #WARMUP_AFTER_BYTES}, starts
+     * warming the chosen kernel if it is not active yet.
+     */
+    static void noteBulkUse(long bytes) {
+        if (!settled && BULK_HASHED.get() < WARMUP_AFTER_BYTES
+                && BULK_HASHED.addAndGet(bytes) >= WARMUP_AFTER_BYTES) {
+            warmUpNow();
+        }
+    }
+
+    /** Starts warming the chosen kernel now, whatever was hashed so far (benchmarks, long-running nodes). */
+    static void warmUpNow() {
+        if (!settled && WARMING.compareAndSet(false, true)) {
             Thread t = new Thread(Blake3Kernels::warmUp, "blake3-simd-warmup");
             t.setDaemon(true);
             t.setPriority(Thread.MIN_PRIORITY);
@@ -64,7 +96,11 @@ final class Blake3Kernels {
     }
 
     private static void warmUp() {
-        Blake3Kernel simd = CHOSEN;
+        Blake3Kernel simd = Chosen.KERNEL;
+        if (simd == SCALAR) {
+            settled = true; // no SIMD kernel in this JVM: nothing to warm
+            return;
+        }
         int lanes = simd.lanes();
         int[] words = new int[lanes * (Blake3.CHUNK_LEN / 4)];
         Arrays.fill(words, 0x5A5A5A5A);
@@ -83,9 +119,11 @@ final class Blake3Kernels {
         }
         if (streak >= WARM_STREAK) {
             active = simd;
+            settled = true;
         } else {
             // Timing noise (a loaded machine) can break every streak; let the next bulk hash try again.
             WARMING.set(false);
+            BULK_HASHED.set(0);
         }
     }
 

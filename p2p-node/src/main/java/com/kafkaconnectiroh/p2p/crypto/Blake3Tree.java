@@ -88,7 +88,7 @@ final class Blake3Tree {
             int outOff) {
         Blake3Kernel kernel = pinned != null ? pinned : Blake3Kernels.active();
         if (chunks >= BATCH_CHUNKS) {
-            Blake3Kernels.noteBulkUse();
+            Blake3Kernels.noteBulkUse(chunks * Blake3.CHUNK_LEN);
         }
         if (chunks <= BATCH_CHUNKS) {
             int n = (int) chunks;

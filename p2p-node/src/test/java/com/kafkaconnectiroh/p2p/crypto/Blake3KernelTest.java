@@ -60,12 +60,13 @@ class Blake3KernelTest {
     }
 
     @Test
-    void autoSelectionHandsOverToTheSimdKernelOnceWarm() throws Exception {
+    void autoSelectionWarmsTheSimdKernelOnlyAfterAGibOfBulkHashingThenHandsOver() throws Exception {
         if (vector.isEmpty()) {
             assertEquals("scalar", Blake3.implementation(), "no SIMD kernel here, so scalar is chosen");
             return;
         }
-        // A child JVM with the default selection: it starts scalar, warms the SIMD kernel, then switches.
+        // A child JVM with the default selection: it starts scalar, does not warm the SIMD kernel for half a GiB
+        // of hashing, then, past the threshold, warms it and switches.
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp",
                 System.getProperty("java.class.path"), Blake3WarmupMain.class.getName())
@@ -73,6 +74,7 @@ class Blake3KernelTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(660, TimeUnit.SECONDS), "child JVM did not finish");
         assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("no warm-up after 512 MiB"), out);
         assertTrue(out.contains("scalar -> vector"), out);
     }
 
