@@ -103,7 +103,7 @@ public final class Blake3 {
 
     /**
      * Announces bulk hashing to come. The SIMD kernel is warmed once this process has hashed enough to earn the
-     * warm-up back (about a GiB, see {@link #bulkHashed}); until then this does nothing, so one-shot commands
+     * warm-up back (4 GiB by default, see {@link #bulkHashed}); until then this does nothing, so one-shot commands
      * never pay for it. Cheap to call again.
      */
     public static void expectBulkUse() {
@@ -112,7 +112,8 @@ public final class Blake3 {
 
     /**
      * Counts {@code bytes} hashed in pieces too small to count by themselves (BAO's 16 KiB leaves) towards the
-     * SIMD kernel's warm-up, which starts once this process has hashed about a GiB in bulk.
+     * SIMD kernel's warm-up, which starts once this process has hashed 4 GiB in bulk (system property
+     * {@code kafkaconnectiroh.blake3.warmupAfter}, in bytes).
      */
     public static void bulkHashed(long bytes) {
         Blake3Kernels.noteBulkUse(bytes);

@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * 2 ms per MB hashed (1.8 GB/s instead of 0.4 per core), so it only pays back after some GB. A fresh
  * {@code p2p-node blob get} of 256 MiB that started it spent more CPU on the warm-up than on the transfer. So it
  * starts once this process has hashed {@link #WARMUP_AFTER_BYTES} in bulk (whole 64-chunk batches, and the
- * 16 KiB BAO leaves the blobs code reports): long-running nodes get the SIMD kernel, one-shot commands of up to
- * about a GiB never pay for it. Small inputs (handshakes) never count.
+ * 16 KiB BAO leaves the blobs code reports): long-running nodes get the SIMD kernel, one-shot commands that move
+ * up to a GiB or two never pay for it. Small inputs (handshakes) never count. {@code
+ * -Dkafkaconnectiroh.blake3.warmupAfter=0} warms at the first bulk hash (a node known to hash many GB).
  */
 final class Blake3Kernels {
     static final String PROPERTY = "kafkaconnectiroh.blake3.kernel";
@@ -40,8 +41,13 @@ final class Blake3Kernels {
     private static final AtomicBoolean WARMING = new AtomicBoolean();
     /** Bulk bytes hashed by this process, up to the warm-up threshold. */
     private static final AtomicLong BULK_HASHED = new AtomicLong();
-    /** Bulk hashing after which the SIMD warm-up starts (see the class comment). */
-    static final long WARMUP_AFTER_BYTES = 1L << 30;
+    /** System property: bytes of bulk hashing after which the SIMD warm-up starts (0: at the first). */
+    static final String WARMUP_AFTER_PROPERTY = "kafkaconnectiroh.blake3.warmupAfter";
+    /**
+     * Bulk hashing after which the SIMD warm-up starts, 4 GiB by default (see the class comment): a one-shot
+     * {@code blob get} of 1 GiB hashes 2 GiB (received, then verified again on export) and never reaches it.
+     */
+    static final long WARMUP_AFTER_BYTES = Long.getLong(WARMUP_AFTER_PROPERTY, 4L << 30);
 
     private Blake3Kernels() {}
 
