@@ -85,8 +85,7 @@ final class Blake3Kernels {
      * warming the chosen kernel if it is not active yet.
      */
     static void noteBulkUse(long bytes) {
-        if (!settled && BULK_HASHED.get() < WARMUP_AFTER_BYTES
-                && BULK_HASHED.addAndGet(bytes) >= WARMUP_AFTER_BYTES) {
+        if (!settled && !WARMING.get() && BULK_HASHED.addAndGet(bytes) >= WARMUP_AFTER_BYTES) {
             warmUpNow();
         }
     }
