@@ -556,6 +556,10 @@ public final class Downloader {
             long[] b = blobs.get(item.index());
             b[0] = size;
             b[1] += bytes;
+            if (received == 0 && LOG.isDebugEnabled()) {
+                // the first verified data of this download (ColdStartBench times a fresh blob get by this line)
+                LOG.debug("first verified data of {}: {} bytes from {}", content, bytes, provider.fmtShort());
+            }
             received += bytes;
             Blake3.bulkHashed(bytes); // BAO leaves are too small to count by themselves
             sinceEvent += bytes;
