@@ -64,7 +64,7 @@ public final class BlobTransferBench {
                 // A long-running node has its SIMD kernel warm (a process starts that itself after some GB of
                 // hashing); warmed here before the transfers, in a quiet JVM, where it reliably takes over.
                 long k0 = System.nanoTime();
-                Blake3.warmUpNow();
+                warmBlake3Now();
                 while (!Blake3.activeImplementation().equals(Blake3.implementation()) && System.nanoTime() - k0 < 180_000_000_000L) {
                     Thread.sleep(100);
                 }
@@ -87,9 +87,15 @@ public final class BlobTransferBench {
             deleteTree(base);
         }
         double ref = best(results.get("iroh -> iroh"));
+        double refCpu = minCpu(results.get("iroh -> iroh cpu"));
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-14s %10s %10s %10s%n", "pairing", "best MB/s", "runs", "vs iroh->iroh");
+        System.out.printf(Locale.ROOT, "%-14s %10s %10s %10s %14s %10s%n", "pairing", "best MB/s", "runs", "vs iroh->iroh",
+                "CPU ms/MB (min)", "ratio");
         for (Map.Entry<String, double[]> e : results.entrySet()) {
+            if (e.getKey().endsWith(" cpu")) {
+                continue;
+            }
+            double cpuMin = minCpu(results.get(e.getKey() + " cpu"));
             double b = best(e.getValue());
             StringBuilder all = new StringBuilder();
             for (double v : e.getValue()) {
@@ -97,7 +103,8 @@ public final class BlobTransferBench {
                     all.append(all.length() == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.0f", v));
                 }
             }
-            System.out.printf(Locale.ROOT, "%-14s %10.1f %10s %10.2fx%n", e.getKey(), b, all, ref > 0 ? b / ref : 0);
+            System.out.printf(Locale.ROOT, "%-14s %10.1f %10s %10.2fx %14.2f %9.2fx%n", e.getKey(), b, all, ref > 0 ? b / ref : 0,
+                    cpuMin, refCpu / cpuMin);
         }
         System.out.printf(Locale.ROOT, "load average after: %.2f%n", loadAverage());
         System.exit(0);
@@ -107,12 +114,48 @@ public final class BlobTransferBench {
         double mbPerSec() throws Exception;
     }
 
+    /** CPU ms per MB (both sides) of the last transfer; see {@link CpuMeter}. */
+    private static double lastCpuPerMb;
+
+    /**
+     * CPU of the processes on both sides of one transfer, from {@code /proc}: this JVM when a Java side takes part,
+     * plus the harness processes of the iroh sides. Unlike MB/s it barely depends on the machine's other load.
+     */
+    private static final class CpuMeter {
+        private final long[] pids;
+        private final long[] start;
+
+        CpuMeter(boolean thisJvm, IrohPeer... iroh) {
+            pids = new long[iroh.length + (thisJvm ? 1 : 0)];
+            for (int i = 0; i < iroh.length; i++) {
+                pids[i] = iroh[i].readyEvent().get("pid").asLong();
+            }
+            if (thisJvm) {
+                pids[iroh.length] = ProcessHandle.current().pid();
+            }
+            start = new long[pids.length];
+            for (int i = 0; i < pids.length; i++) {
+                start[i] = ColdProcesses.cpuMillis(pids[i]);
+            }
+        }
+
+        void done(long bytes) {
+            long ms = 0;
+            for (int i = 0; i < pids.length; i++) {
+                ms += ColdProcesses.cpuMillis(pids[i]) - start[i];
+            }
+            lastCpuPerMb = ms / (bytes / 1e6);
+        }
+    }
+
     private static void measure(Map<String, double[]> results, String name, int run, Transfer t) {
         double[] r = results.computeIfAbsent(name, k -> new double[64]);
         try {
+            lastCpuPerMb = Double.NaN;
             r[run] = t.mbPerSec();
-            System.out.printf(Locale.ROOT, "  %-14s run %d: %8.1f MB/s (load %.2f, BLAKE3 %s)%n", name, run + 1, r[run], loadAverage(),
-                    Blake3.activeImplementation());
+            results.computeIfAbsent(name + " cpu", k -> new double[64])[run] = lastCpuPerMb;
+            System.out.printf(Locale.ROOT, "  %-14s run %d: %8.1f MB/s, CPU %.2f ms/MB both sides (load %.2f, BLAKE3 %s)%n", name, run + 1,
+                    r[run], lastCpuPerMb, loadAverage(), Blake3.activeImplementation());
         } catch (Exception e) {
             System.out.printf(Locale.ROOT, "  %-14s run %d: FAILED %s%n", name, run + 1, e);
         }
@@ -125,7 +168,9 @@ public final class BlobTransferBench {
                         PeerOption.callTimeout(Duration.ofMinutes(30)))) {
             String hash = a.call("blob-add", "path", file.toString()).get("hashHex").asText();
             String ticket = a.call("blob-ticket", "hash", hash, "format", "raw").get("ticket").asText();
+            CpuMeter cpu = new CpuMeter(false, a, b);
             JsonNode r = b.call("blob-download", IrohPeer.params("ticket", ticket, "timeoutMs", 1_800_000));
+            cpu.done(size);
             check(r.get("complete").asBoolean(), "iroh getter not complete: " + r);
             return size / 1e6 / (r.get("ms").asDouble() / 1000);
         }
@@ -137,9 +182,11 @@ public final class BlobTransferBench {
                 Node j = new Node(base.resolve("i2j-" + run))) {
             String hash = a.call("blob-add", "path", file.toString()).get("hashHex").asText();
             BlobTicket t = BlobTicket.parse(a.call("blob-ticket", "hash", hash, "format", "raw").get("ticket").asText());
+            CpuMeter cpu = new CpuMeter(true, a);
             long t0 = System.nanoTime();
             DownloadResult r = j.blobs.download(t, DownloadListener.NONE);
             double secs = (System.nanoTime() - t0) / 1e9;
+            cpu.done(size);
             check(r.totalBytes() == size && j.blobs.status(Hash.parse(hash)).isComplete(), "Java getter: " + r);
             return size / 1e6 / secs;
         }
@@ -151,7 +198,9 @@ public final class BlobTransferBench {
                         PeerOption.callTimeout(Duration.ofMinutes(30)))) {
             Blobs.AddOutcome added = j.blobs.add(file);
             String ticket = j.blobs.ticket(added.content()).toString();
+            CpuMeter cpu = new CpuMeter(true, b);
             JsonNode r = b.call("blob-download", IrohPeer.params("ticket", ticket, "timeoutMs", 1_800_000));
+            cpu.done(size);
             check(r.get("complete").asBoolean(), "iroh getter not complete: " + r);
             return size / 1e6 / (r.get("ms").asDouble() / 1000);
         }
@@ -160,9 +209,11 @@ public final class BlobTransferBench {
     private static double javaToJava(Path base, Path file, long size, int run) throws IOException {
         try (Node p = new Node(base.resolve("j2j-p-" + run)); Node g = new Node(base.resolve("j2j-g-" + run))) {
             Blobs.AddOutcome added = p.blobs.add(file);
+            CpuMeter cpu = new CpuMeter(true);
             long t0 = System.nanoTime();
             DownloadResult r = g.blobs.download(p.blobs.ticket(added.content()), DownloadListener.NONE);
             double secs = (System.nanoTime() - t0) / 1e9;
+            cpu.done(size);
             check(r.totalBytes() == size && g.blobs.status(added.hash()).isComplete(), "Java getter: " + r);
             return size / 1e6 / secs;
         }
@@ -194,6 +245,28 @@ public final class BlobTransferBench {
                 deleteTree(dir); // keeps the disk use to a few copies of the blob
             }
         }
+    }
+
+    /** {@code Blake3.warmUpNow()}; builds before it had {@code expectBulkUse()} start the warm-up at once. */
+    private static void warmBlake3Now() throws ReflectiveOperationException {
+        try {
+            Blake3.class.getMethod("warmUpNow").invoke(null);
+        } catch (NoSuchMethodException older) {
+            Blake3.class.getMethod("expectBulkUse").invoke(null);
+        }
+    }
+
+    /** The lowest CPU per MB over the runs (the least disturbed one). */
+    private static double minCpu(double[] r) {
+        double m = Double.NaN;
+        if (r != null) {
+            for (double v : r) {
+                if (v > 0 && !(v >= m)) {
+                    m = v;
+                }
+            }
+        }
+        return m;
     }
 
     private static void writePattern(Path file, int seed, long size) throws IOException {
