@@ -151,7 +151,7 @@ public final class ColdStartBench {
             new Pairing(Side.JAVA, Side.IROH), new Pairing(Side.JAVA, Side.JAVA));
 
     /** One transfer's figures; -1 where unknown. */
-    private record Transfer(double mbPerSec, double ttfbMs, double wallMs, double getterCpuS, double providerCpuS,
+    private record Transfer(double mbPerSec, double ttfbMs, double barMs, double wallMs, double getterCpuS, double providerCpuS,
                             String load, String threads) {}
 
     private interface Provider extends AutoCloseable {
@@ -186,8 +186,9 @@ public final class ColdStartBench {
                 }
                 round.put(p, t);
                 all.computeIfAbsent(p, k -> new ArrayList<>()).add(t);
-                System.out.printf(Locale.ROOT, "  %-13s round %d: %7.1f MB/s  first byte %6.0f ms  wall %6.2f s  CPU getter %5.1f s provider %5.1f s  (load %s)%s%n",
-                        p.label(), r + 1, t.mbPerSec, t.ttfbMs, t.wallMs / 1000, t.getterCpuS, t.providerCpuS, t.load,
+                System.out.printf(Locale.ROOT, "  %-13s round %d: %7.1f MB/s  first byte %6.0f ms%s  wall %6.2f s  CPU getter %5.1f s provider %5.1f s  (load %s)%s%n",
+                        p.label(), r + 1, t.mbPerSec, t.ttfbMs, t.barMs < 0 ? "" : String.format(Locale.ROOT, " (bar %.0f)", t.barMs),
+                        t.wallMs / 1000, t.getterCpuS, t.providerCpuS, t.load,
                         t.threads == null ? "" : "\n      getter threads " + t.threads);
             }
             Transfer anchor = round.get(PAIRINGS.get(0));
@@ -198,8 +199,8 @@ public final class ColdStartBench {
         Files.deleteIfExists(file);
         List<Transfer> anchorRuns = all.get(PAIRINGS.get(0));
         double anchorTtfb = anchorRuns == null ? Double.NaN : median(anchorRuns.stream().mapToDouble(Transfer::ttfbMs).toArray());
-        System.out.printf(Locale.ROOT, "%n  %d MiB, medians over %d round(s):%n  %-13s %8s %14s %9s %9s %8s %9s %9s%n", mib, rounds,
-                "pairing", "MB/s", "x iroh->iroh", "TTFB ms", "vs iroh", "wall s", "CPU get", "CPU prov");
+        System.out.printf(Locale.ROOT, "%n  %d MiB, medians over %d round(s):%n  %-13s %8s %14s %9s %9s %8s %8s %9s %9s%n", mib, rounds,
+                "pairing", "MB/s", "x iroh->iroh", "TTFB ms", "vs iroh", "bar ms", "wall s", "CPU get", "CPU prov");
         for (Pairing p : PAIRINGS) {
             List<Transfer> ts = all.get(p);
             if (ts == null) {
@@ -207,9 +208,11 @@ public final class ColdStartBench {
             }
             double ttfb = median(ts.stream().mapToDouble(Transfer::ttfbMs).toArray());
             List<Double> rs = ratios.getOrDefault(p, List.of());
-            System.out.printf(Locale.ROOT, "  %-13s %8.1f %8.2f (%s) %9.0f %+9.0f %8.2f %9.1f %9.1f%n", p.label(),
+            double bar = median(ts.stream().mapToDouble(Transfer::barMs).toArray());
+            System.out.printf(Locale.ROOT, "  %-13s %8.1f %8.2f (%s) %9.0f %+9.0f %8s %8.2f %9.1f %9.1f%n", p.label(),
                     median(ts.stream().mapToDouble(Transfer::mbPerSec).toArray()),
                     median(rs.stream().mapToDouble(Double::doubleValue).toArray()), joined(rs), ttfb, ttfb - anchorTtfb,
+                    bar < 0 ? "-" : String.format(Locale.ROOT, "%.0f", bar),
                     median(ts.stream().mapToDouble(Transfer::wallMs).toArray()) / 1000,
                     median(ts.stream().mapToDouble(Transfer::getterCpuS).toArray()),
                     median(ts.stream().mapToDouble(Transfer::providerCpuS).toArray()));
@@ -226,7 +229,7 @@ public final class ColdStartBench {
             if (Files.size(out) != size) {
                 throw new IllegalStateException("the getter wrote " + Files.size(out) + " bytes, expected " + size);
             }
-            return new Transfer(t.mbPerSec, t.ttfbMs, t.wallMs, t.getterCpuS, providerCpu, t.load, t.threads);
+            return new Transfer(t.mbPerSec, t.ttfbMs, t.barMs, t.wallMs, t.getterCpuS, providerCpu, t.load, t.threads);
         } finally {
             Files.deleteIfExists(out);
         }
@@ -331,7 +334,8 @@ public final class ColdStartBench {
             String thr = tc == null ? null : ThreadCpu.format(tc.byGroup());
             long first = firstByte >= 0 ? firstByte : firstBar;
             String how = firstByte >= 0 ? "" : " (first byte from the progress bar: an upper bound)";
-            return new Transfer(mbPerSec, first < 0 ? -1 : (first - cli.startNanos) / 1e6, (end - cli.startNanos) / 1e6,
+            return new Transfer(mbPerSec, first < 0 ? -1 : (first - cli.startNanos) / 1e6,
+                    firstBar < 0 ? -1 : (firstBar - cli.startNanos) / 1e6, (end - cli.startNanos) / 1e6,
                     ru.cpuSeconds(), -1, load, thr == null && how.isEmpty() ? null : (thr == null ? "" : thr) + how);
         } finally {
             if (tc != null) {
@@ -355,7 +359,7 @@ public final class ColdStartBench {
             long cpu = ColdProcesses.cpuMillis(peer.readyEvent().get("pid").asLong());
             double launchedMs = launched.getEpochSecond() * 1000.0 + launched.getNano() / 1e6;
             double ttfb = r.path("firstByteAt").isNumber() ? r.get("firstByteAt").asDouble() - launchedMs : -1;
-            return new Transfer(size / 1e6 / (r.get("ms").asDouble() / 1000), ttfb, (end - t0) / 1e6, cpu / 1000.0, -1, load, null);
+            return new Transfer(size / 1e6 / (r.get("ms").asDouble() / 1000), ttfb, -1, (end - t0) / 1e6, cpu / 1000.0, -1, load, null);
         }
     }
 
@@ -486,8 +490,10 @@ public final class ColdStartBench {
                 t.start();
                 readers.add(t);
             }
+            ThreadCpu subCpu = threads ? new ThreadCpu(s1.javaPid(5000)) : null;
             Cli pub = Cli.start(launcher, sendOpts, null, lines, "gossip", "publish", "--topic", topic, "--peer", addr1, "--peer", addr2);
             procs.add(pub);
+            ThreadCpu pubCpu = threads ? new ThreadCpu(pub.javaPid(5000)) : null;
             if (!pub.process.waitFor(10, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("gossip publish did not finish in 10 minutes");
             }
@@ -504,6 +510,12 @@ public final class ColdStartBench {
                 }
             }
             readers.forEach(Thread::interrupt);
+            if (threads) {
+                System.out.println("    publisher threads " + ThreadCpu.format(pubCpu.byGroup()) + "\n    subscriber 1 threads "
+                        + ThreadCpu.format(subCpu.byGroup()));
+                pubCpu.close();
+                subCpu.close();
+            }
             return new GossipRun(msgs, receivers, pub.startNanos, pubEnd);
         } finally {
             for (Cli c : procs) {
