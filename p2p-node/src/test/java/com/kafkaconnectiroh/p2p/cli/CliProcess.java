@@ -24,20 +24,32 @@ final class CliProcess implements AutoCloseable {
     private final StringBuffer stderr = new StringBuffer();
     private final Thread outReader;
     private final Thread errReader;
+    /** Open while the test lets stdout be read; {@link #pauseStdout} holds the reader, so the pipe fills up. */
+    private final java.util.concurrent.Semaphore stdoutGate = new java.util.concurrent.Semaphore(1);
 
     private CliProcess(Process process) {
         this.process = process;
-        this.outReader = pump(process.getInputStream(), lines::add, "cli-stdout");
+        this.outReader = pump(process.getInputStream(), l -> {
+            stdoutGate.acquireUninterruptibly();
+            stdoutGate.release();
+            lines.add(l);
+        }, "cli-stdout");
         this.errReader = pump(process.getErrorStream(), l -> stderr.append(l).append('\n'), "cli-stderr");
     }
 
     /** Runs {@code java -cp <this JVM's class path> ...Main <args>}. */
     static CliProcess start(String... args) throws IOException {
+        return start(List.of(), args);
+    }
+
+    /** Like {@link #start(String...)}, with extra JVM options (e.g. {@code -Xmx64m}). */
+    static CliProcess start(List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-modules");
         cmd.add("jdk.incubator.vector");
         cmd.add("-XX:TieredStopAtLevel=1"); // these JVMs live briefly: start fast
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
@@ -98,6 +110,59 @@ final class CliProcess implements AutoCloseable {
         return stderr.toString();
     }
 
+    /** The next stdout line already read, or null. */
+    String pollLine() {
+        return lines.poll();
+    }
+
+    /** The process's stdin (close it for EOF). */
+    java.io.OutputStream stdin() {
+        return process.getOutputStream();
+    }
+
+    /**
+     * Stops reading stdout after the line being read: the pipe fills and the process blocks on its next write, as
+     * behind a reader that stalls.
+     */
+    void pauseStdout() {
+        stdoutGate.acquireUninterruptibly();
+    }
+
+    void resumeStdout() {
+        stdoutGate.release();
+    }
+
+    /**
+     * Closes our end of its stdout, as {@code head} does when it has enough: the process's next write fails with
+     * EPIPE (the JVM ignores SIGPIPE). Lines read before stay available.
+     */
+    void closeStdout() throws IOException {
+        process.getInputStream().close();
+    }
+
+    /** Sends {@code SIG<name>} with kill(1) and returns at once. */
+    void send(String signal) throws InterruptedException, IOException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + signal + " failed");
+        }
+    }
+
+    /** The exit code, waiting at most {@code timeout} (fails, killing it, if it does not exit). */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("did not exit within " + timeout + "; stderr:\n" + stderr);
+        }
+        outReader.join(2000);
+        errReader.join(2000);
+        return process.exitValue();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** SIGTERM, then the exit code (fails if it does not exit within 10 s). */
     int stop() throws InterruptedException {
         // Process.destroy() would also close our ends of its stdout/stderr, losing what it prints while stopping.
@@ -107,10 +172,7 @@ final class CliProcess implements AutoCloseable {
 
     /** Sends {@code SIG<name>} with kill(1), then the exit code. */
     int signal(String name) throws InterruptedException, IOException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
-        if (kill.waitFor() != 0) {
-            throw new AssertionError("kill -" + name + " failed");
-        }
+        send(name);
         return awaitExit();
     }
 
@@ -126,6 +188,7 @@ final class CliProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        stdoutGate.release(); // a paused reader must not hold the pump thread forever
         if (process.isAlive()) {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);
