@@ -7,7 +7,7 @@ import java.util.List;
  * A download did not complete: every provider failed ({@link #failures()} says how, one line each) or the
  * content is not what its format says. What was verified before is kept, so another attempt continues from it.
  */
-public final class DownloadException extends IOException {
+public class DownloadException extends IOException {
     private static final long serialVersionUID = 1L;
     private final transient List<String> failures;
 

@@ -148,7 +148,20 @@ public final class Downloader {
      */
     public DownloadResult download(HashAndFormat content, List<EndpointAddr> providers, TagOption tag,
                                    DownloadListener listener) throws IOException {
-        return run(content, null, providers, tag, listener);
+        return run(content, null, providers, tag, listener, Long.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #download(HashAndFormat, List, TagOption, DownloadListener)}, refusing any blob of the content
+     * whose size is above {@code maxBlobSize}: the size a provider announces is checked before any of its data is
+     * stored (verified data can never exceed it, the tree shape depends on it), so a claim check that lies about
+     * its size costs at most this much disk.
+     *
+     * @throws BlobTooLargeException a blob of the content is larger
+     */
+    public DownloadResult download(HashAndFormat content, List<EndpointAddr> providers, TagOption tag,
+                                   DownloadListener listener, long maxBlobSize) throws IOException {
+        return run(content, null, providers, tag, listener, maxBlobSize);
     }
 
     /**
@@ -157,20 +170,21 @@ public final class Downloader {
      */
     public DownloadResult downloadRanges(Hash hash, ChunkRanges ranges, List<EndpointAddr> providers,
                                          DownloadListener listener) throws IOException {
-        return run(HashAndFormat.raw(hash), ranges, providers, TagOption.none(), listener);
+        return run(HashAndFormat.raw(hash), ranges, providers, TagOption.none(), listener, Long.MAX_VALUE);
     }
 
     private DownloadResult run(HashAndFormat content, ChunkRanges wanted, List<EndpointAddr> providers,
-                               TagOption tag, DownloadListener listener) throws IOException {
+                               TagOption tag, DownloadListener listener, long maxBlobSize) throws IOException {
         try (Held turn = take(contentTurns, List.of(content.hash()))) {
-            return runAlone(content, wanted, providers, tag, listener);
+            return runAlone(content, wanted, providers, tag, listener, maxBlobSize);
         }
     }
 
     private DownloadResult runAlone(HashAndFormat content, ChunkRanges wanted, List<EndpointAddr> providers,
-                                    TagOption tag, DownloadListener listener) throws IOException {
+                                    TagOption tag, DownloadListener listener, long maxBlobSize) throws IOException {
         long start = System.nanoTime();
         Progress progress = new Progress(content, listener);
+        progress.maxBlobSize = maxBlobSize;
         List<String> failures = new ArrayList<>();
         try (TempTag keep = store.tempTag(content)) {
             Set<EndpointId> tried = new HashSet<>();
@@ -449,6 +463,9 @@ public final class Downloader {
                     decoder.finish(); // throws TRUNCATED
                 }
                 for (BaoEvent e; (e = decoder.feed(in.buf)) != null; ) {
+                    if (e instanceof BaoEvent.Size && decoder.size() > progress.maxBlobSize) {
+                        throw new BlobTooLargeException(item.hash(), decoder.size(), progress.maxBlobSize, provider);
+                    }
                     if (w != null) {
                         w.write(e);
                     }
@@ -478,6 +495,7 @@ public final class Downloader {
         long received;
         long wire;
         long sinceEvent;
+        long maxBlobSize = Long.MAX_VALUE;
 
         Progress(HashAndFormat content, DownloadListener listener) {
             this.content = content;

@@ -19,10 +19,30 @@ final class Converters {
     private static final java.util.regex.Pattern NUMBER_UNIT =
             java.util.regex.Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([a-zA-Z]*)\\s*");
 
-    /** {@code 500ms}, {@code 10s}, {@code 2.5s}, {@code 1m}, {@code 1h}; a bare number is seconds. */
+    /**
+     * {@code 500ms}, {@code 10s}, {@code 2.5s}, {@code 1m}, {@code 1h}; a bare number is seconds. More than zero:
+     * every timeout and transfer time of the CLI means a real span ({@code --timeout 0} used to mean "none",
+     * {@code --duration 0} "100 MiB instead"); see {@link PauseConverter} for the one option where 0 makes sense.
+     */
     static final class DurationConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
+            Duration d = PauseConverter.parse(value);
+            if (d.isZero()) {
+                throw new TypeConversionException("must be more than 0, got '" + value + "'");
+            }
+            return d;
+        }
+    }
+
+    /** A duration that may be zero ({@code ping --interval 0}: back to back). */
+    static final class PauseConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return parse(value);
+        }
+
+        static Duration parse(String value) {
             Matcher m = NUMBER_UNIT.matcher(value);
             if (!m.matches()) {
                 throw new TypeConversionException("expected a duration such as 500ms, 10s or 1m, got '" + value + "'");
@@ -40,6 +60,18 @@ final class Converters {
             };
             return Duration.ofNanos(wholeOrRefuse(n.multiply(BigDecimal.valueOf(nanosPerUnit)),
                     "duration '" + value + "' is too long (at most about 292 years)"));
+        }
+    }
+
+    /** An ALPN protocol name: 1 to 255 bytes of UTF-8 (RFC 7301 §3.1). */
+    static final class AlpnConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            int n = value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (n < 1 || n > 255) {
+                throw new TypeConversionException("an ALPN is 1 to 255 bytes, got " + n + " in '" + value + "'");
+            }
+            return value;
         }
     }
 

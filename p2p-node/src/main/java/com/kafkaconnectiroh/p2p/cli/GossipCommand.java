@@ -409,12 +409,11 @@ final class GossipCommand implements Callable<Integer> {
                         + "the maximum message size).")
         String message;
 
-        /** {@code --acks} and {@code --ack-timeout} as the node's policy; null (after saying why) if invalid. */
+        /**
+         * {@code --acks} and {@code --ack-timeout} (never 0: the converter refuses it) as the node's policy; null
+         * (after saying why) if {@code --acks} is invalid.
+         */
         DeliveryPolicy policy(PrintWriter err) {
-            if (ackTimeout.isZero()) {
-                err.println("p2p-node gossip publish: --ack-timeout must be more than 0");
-                return null;
-            }
             if (acks.equals("all")) {
                 return DeliveryPolicy.everyPushedNeighbor().withTimeout(ackTimeout);
             }

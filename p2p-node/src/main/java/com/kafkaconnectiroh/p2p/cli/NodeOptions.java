@@ -49,6 +49,15 @@ final class NodeOptions {
     }
 
     /**
+     * A serving command's node failed on its own (see {@code Endpoint.closed()}): one line on stderr, exit 1.
+     */
+    static int reportFailure(PrintStream err, String command, Endpoint ep) {
+        err.println("p2p-node " + command + ": the node failed and stopped serving: " + ep.failure());
+        err.flush();
+        return 1;
+    }
+
+    /**
      * Prints how to reach {@code ep}, one {@code name: value} line each (the order is part of the CLI's interface):
      * <pre>
      * endpoint id: &lt;64 hex&gt;

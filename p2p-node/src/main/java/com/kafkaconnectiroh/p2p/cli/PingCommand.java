@@ -40,8 +40,8 @@ final class PingCommand implements Callable<Integer> {
     int count;
 
     @Option(names = {"-i", "--interval"}, paramLabel = "DURATION", defaultValue = "1s",
-            converter = Converters.DurationConverter.class,
-            description = "Pause between pings (default: ${DEFAULT-VALUE}).")
+            converter = Converters.PauseConverter.class,
+            description = "Pause between pings (default: ${DEFAULT-VALUE}; 0: back to back).")
     Duration interval;
 
     @Mixin

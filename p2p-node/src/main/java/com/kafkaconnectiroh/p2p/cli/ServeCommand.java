@@ -46,7 +46,11 @@ final class ServeCommand implements Callable<Integer> {
                     err.println("p2p-node: no --data-dir, --secret or IROH_SECRET: this endpoint id is new and will not be reused");
                 }
                 err.println("serving until Ctrl-C or SIGTERM");
+                stop.watch(ep);
                 String why = stop.await();
+                if (ep.failure() != null) {
+                    return NodeOptions.reportFailure(err, "serve", ep);
+                }
                 err.println("stopping (" + why + "): " + ping.pingsReceived() + " pings answered");
             } finally {
                 router.close();

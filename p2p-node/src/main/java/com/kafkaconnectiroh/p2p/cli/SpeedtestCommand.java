@@ -67,7 +67,11 @@ final class SpeedtestCommand implements Callable<Integer> {
                     out.println("alpns: " + Speedtest.ALPN);
                     out.flush();
                     err.println("accepting speedtests until Ctrl-C or SIGTERM");
+                    stop.watch(ep);
                     stop.await();
+                    if (ep.failure() != null) {
+                        return NodeOptions.reportFailure(err, "speedtest accept", ep);
+                    }
                 } finally {
                     router.close();
                 }
@@ -117,6 +121,7 @@ final class SpeedtestCommand implements Callable<Integer> {
         Duration timeout;
 
         @Option(names = "--alpn", paramLabel = "ALPN", defaultValue = Speedtest.ALPN,
+                converter = Converters.AlpnConverter.class,
                 description = "Protocol to ask for (default: ${DEFAULT-VALUE}); uploads also work against any"
                         + " server that answers a stream with its 8-byte big-endian length, like the iroh test"
                         + " harness's sink.")

@@ -1,5 +1,6 @@
 package com.kafkaconnectiroh.p2p.cli;
 
+import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -88,6 +89,19 @@ final class StopSignal implements AutoCloseable {
             Thread.currentThread().interrupt();
             return "interrupt";
         }
+    }
+
+    /**
+     * Stops {@link #await()} when {@code ep} fails on its own ({@link Endpoint#closed()} completes exceptionally,
+     * e.g. an OutOfMemoryError on its event loop): a serving command then reports it and exits 1 instead of
+     * running on with a node that answers nobody.
+     */
+    void watch(Endpoint ep) {
+        ep.closed().whenComplete((v, e) -> {
+            if (e != null) {
+                trigger("node failure");
+            }
+        });
     }
 
     /** Stops {@link #await()} as a signal would (for tests and embedding). */

@@ -1,9 +1,11 @@
 package com.kafkaconnectiroh.p2p.endpoint;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.quic.CloseReason;
 import com.kafkaconnectiroh.p2p.quic.ConnectionEvent;
 import com.kafkaconnectiroh.p2p.quic.ConnectionStats;
 import com.kafkaconnectiroh.p2p.quic.QuicConnection;
+import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
 import com.kafkaconnectiroh.p2p.quic.wire.VarInt;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -267,7 +269,7 @@ public final class Connection {
             onLoop.run();
         });
         if (!ok) {
-            f.completeExceptionally(new EndpointClosedException("endpoint closed"));
+            f.completeExceptionally(driver.closedException());
         }
     }
 
@@ -279,7 +281,7 @@ public final class Connection {
             c = ConnectionClose.of(quic.closeReason());
         }
         if (c != null && c.kind() == ConnectionClose.Kind.ENDPOINT_CLOSED) {
-            return new EndpointClosedException("endpoint closed");
+            return driver.closedException();
         }
         return new ConnectionLostException("connection " + (remoteId == null ? "" : "with " + remoteId.fmtShort() + " ")
                 + "lost: " + c, c);
@@ -331,6 +333,19 @@ public final class Connection {
         }
         quic.close(driver.now(), 0, "connect timeout".getBytes(StandardCharsets.UTF_8));
         onLost(new ConnectionClose(ConnectionClose.Kind.CONNECT_TIMEOUT, false, 0, message));
+        driver.touch(this);
+    }
+
+    /**
+     * Gives up a dial attempt that never heard from the peer, without a word: nobody answered at that address,
+     * so a CONNECTION_CLOSE would go nowhere (and the attempt would linger in its closing period).
+     */
+    void abandonAttempt(String message) {
+        if (connected || closeInfo != null) {
+            return;
+        }
+        onLost(new ConnectionClose(ConnectionClose.Kind.CONNECT_TIMEOUT, false, 0, message));
+        quic.forget(new CloseReason(CloseReason.Source.IDLE_TIMEOUT, false, TransportError.NO_ERROR, 0, message));
         driver.touch(this);
     }
 
@@ -484,7 +499,7 @@ public final class Connection {
     }
 
     void onEndpointClosed() {
-        onLost(new ConnectionClose(ConnectionClose.Kind.ENDPOINT_CLOSED, false, 0, "endpoint closed"));
+        onLost(new ConnectionClose(ConnectionClose.Kind.ENDPOINT_CLOSED, false, 0, driver.closedReason()));
         streams.clear();
     }
 }

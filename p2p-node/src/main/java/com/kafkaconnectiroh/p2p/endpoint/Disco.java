@@ -159,7 +159,7 @@ final class Disco {
     /** Pings {@code peer} at {@code to} for a dial; the caller flushes with the Initial. */
     void pingForDial(EndpointId peer, InetSocketAddress to, Connection c) {
         sendPing(peer, to, c);
-        driver.loop.schedule(() -> reping(peer, to, c, 1), FIRST_REPING, TimeUnit.NANOSECONDS);
+        driver.schedule(() -> reping(peer, to, c, 1), FIRST_REPING);
     }
 
     private void reping(EndpointId peer, InetSocketAddress to, Connection c, int attempt) {
@@ -169,8 +169,7 @@ final class Disco {
         sendPing(peer, to, c);
         driver.process();
         if (attempt < MAX_REPINGS) {
-            driver.loop.schedule(() -> reping(peer, to, c, attempt + 1), FIRST_REPING << attempt,
-                    TimeUnit.NANOSECONDS);
+            driver.schedule(() -> reping(peer, to, c, attempt + 1), FIRST_REPING << attempt);
         }
     }
 
@@ -195,6 +194,11 @@ final class Disco {
                 it.remove();
             }
         }
+    }
+
+    /** A dial attempt ended: its pending Pings no longer hold on to it (a Pong for them is ignored). */
+    void forgetDial(Connection c) {
+        pending.values().removeIf(d -> d.conn == c);
     }
 
     /** Whether {@code peer} has spoken disco to us (an iroh 0.35 node), and from where last. */

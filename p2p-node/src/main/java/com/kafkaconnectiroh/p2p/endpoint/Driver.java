@@ -4,11 +4,14 @@ import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.endpoint.disco.DiscoPacket;
+import com.kafkaconnectiroh.p2p.quic.CloseReason;
 import com.kafkaconnectiroh.p2p.quic.EndpointConfig;
+import com.kafkaconnectiroh.p2p.quic.HalfOpenStats;
 import com.kafkaconnectiroh.p2p.quic.QuicConnection;
 import com.kafkaconnectiroh.p2p.quic.QuicEndpoint;
 import com.kafkaconnectiroh.p2p.quic.Transmit;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
+import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
 import com.kafkaconnectiroh.p2p.tls.TlsClientConfig;
 import com.kafkaconnectiroh.p2p.tls.TlsClientSession;
 import com.kafkaconnectiroh.p2p.tls.TlsServerConfig;
@@ -63,6 +66,13 @@ import org.slf4j.LoggerFactory;
  * write per batch where the kernel supports it), flush the channel once, and re-arm the single timer at the
  * earliest connection deadline. A round runs after each batch of received datagrams (read-complete), after
  * timer expiry, and after application operations (coalesced into one queued round).
+ *
+ * <p>Failures on the loop: a runtime exception while handling one datagram drops that datagram; one in the work
+ * of one connection ends that connection (its waiters fail with an internal error). Anything else that escapes
+ * loop work (an {@link Error} such as {@link OutOfMemoryError}, or a bug outside any one connection) {@linkplain
+ * #fail fails the endpoint}: it is logged once, every connection and waiter fails with {@code endpoint failed:
+ * <cause>}, the socket closes and {@link #terminated()} completes with the cause. Netty would log and carry on
+ * with half-updated state, leaving an endpoint that looks alive and answers nobody.
  */
 final class Driver extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(Driver.class);
@@ -72,8 +82,6 @@ final class Driver extends ChannelInboundHandlerAdapter {
     private static final int SPLIT_BATCH = 8;
     private static final int MAX_SEGMENT = 1500;
     private static final int ACCEPT_QUEUE = 256;
-    /** Between starting handshakes to successive candidate addresses of one dial (happy-eyeballs style). */
-    private static final long DIAL_STAGGER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final byte[] NO_ALPN = "\u0000kci/serving-nothing".getBytes(StandardCharsets.UTF_8);
 
     /** How a driver talks to the kernel: which Netty transport, and whether batched send/receive is used. */
@@ -103,7 +111,11 @@ final class Driver extends ChannelInboundHandlerAdapter {
     private boolean processQueued;
     private final Runnable processTask = () -> {
         processQueued = false;
-        process();
+        try {
+            process();
+        } catch (Throwable t) {
+            fail(t);
+        }
     };
     /** Connection deadlines (earliest first) with lazy deletion: an entry is live while it equals its connection's. */
     private record Deadline(long at, Connection conn) {
@@ -113,8 +125,20 @@ final class Driver extends ChannelInboundHandlerAdapter {
             (a, b) -> Long.compare(a.at, b.at));
     private ScheduledFuture<?> timer;
     private long timerAt = Long.MAX_VALUE;
-    private final Runnable timerTask = this::onTimer;
+    private final Runnable timerTask = () -> {
+        try {
+            onTimer();
+        } catch (Throwable t) {
+            fail(t);
+        }
+    };
     private boolean closing;
+    /** What failed the endpoint, or null; set once, on the loop. */
+    private volatile Throwable failure;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** Dials in progress, failed when the endpoint closes. */
+    private final java.util.Set<Dial> dials = new java.util.LinkedHashSet<>();
+    private int dialPeakInFlight;
     private boolean writeBlocked;
     private boolean gsoActive;
     private ChannelHandlerContext ctx;
@@ -124,8 +148,8 @@ final class Driver extends ChannelInboundHandlerAdapter {
     private long incomingFailures;
     private final ArrayDeque<Endpoint.HandshakeFailure> recentIncomingFailures = new ArrayDeque<>();
 
-    Driver(Endpoint endpoint, SecretKey secretKey, TransportConfig transportConfig, List<String> alpns,
-           InetSocketAddress bind, Endpoint.Transport transport) throws IOException {
+    Driver(Endpoint endpoint, SecretKey secretKey, TransportConfig transportConfig, EndpointConfig endpointConfig,
+           List<String> alpns, InetSocketAddress bind, Endpoint.Transport transport) throws IOException {
         this.endpoint = endpoint;
         this.secretKey = secretKey;
         this.transportConfig = transportConfig.copy();
@@ -149,8 +173,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
         String name = "iroh-endpoint-" + secretKey.publicKey().fmtShort();
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, true), io);
         this.loop = group.next();
-        EndpointConfig ec = new EndpointConfig();
-        this.quic = new QuicEndpoint(ec, this.transportConfig, tp -> new TlsServerSession(serverTls, tp),
+        this.quic = new QuicEndpoint(endpointConfig, this.transportConfig, tp -> new TlsServerSession(serverTls, tp),
                 new SecureRandom());
         this.disco = new Disco(this, secretKey);
 
@@ -206,14 +229,54 @@ final class Driver extends ChannelInboundHandlerAdapter {
         return loop.inEventLoop();
     }
 
-    /** Runs {@code task} on the loop; false if the endpoint is shut down. */
+    /** Runs {@code task} on the loop; false if the endpoint is shut down or failed. */
     boolean submit(Runnable task) {
+        if (failure != null) {
+            return false;
+        }
         try {
-            loop.execute(task);
+            loop.execute(() -> guarded(task));
             return true;
         } catch (RejectedExecutionException e) {
             return false;
         }
+    }
+
+    /** Runs {@code task} on the loop after {@code nanos}, failing the endpoint if it throws. */
+    ScheduledFuture<?> schedule(Runnable task, long nanos) {
+        return loop.schedule(() -> guarded(task), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    /** Completes once the endpoint is closed (normally) or failed (exceptionally, with the cause). */
+    CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    /** Why operations on this endpoint fail now: closed, or failed (with the cause). */
+    EndpointClosedException closedException() {
+        Throwable f = failure;
+        EndpointClosedException e = new EndpointClosedException(closedReason());
+        if (f != null) {
+            e.initCause(f);
+        }
+        return e;
+    }
+
+    String closedReason() {
+        Throwable f = failure;
+        return f == null ? "endpoint closed" : "endpoint failed: " + f;
     }
 
     long now() {
@@ -231,6 +294,10 @@ final class Driver extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         DatagramPacket p = (DatagramPacket) msg;
+        if (failure != null) {
+            p.release();
+            return;
+        }
         try {
             ByteBuf content = p.content();
             if (msg instanceof io.netty.channel.unix.SegmentedDatagramPacket s && s.segmentSize() > 0
@@ -244,6 +311,8 @@ final class Driver extends ChannelInboundHandlerAdapter {
             }
         } catch (RuntimeException e) {
             LOG.warn("dropping a datagram from {} that broke processing", p.sender(), e);
+        } catch (Throwable t) {
+            fail(t);
         } finally {
             p.release();
         }
@@ -251,22 +320,28 @@ final class Driver extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        process();
+        if (failure == null) {
+            guarded(this::process);
+        }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (channel.isWritable() && writeBlocked) {
+        if (channel.isWritable() && writeBlocked && failure == null) {
             writeBlocked = false;
             for (Connection c : connections.values()) {
                 markDirty(c);
             }
-            process();
+            guarded(this::process);
         }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof Error) {
+            fail(cause); // thrown inside Netty's own work on our channel
+            return;
+        }
         // ICMP errors surface as PortUnreachableException on connected sockets only; ours is unconnected.
         LOG.debug("socket error", cause);
     }
@@ -294,6 +369,12 @@ final class Driver extends ChannelInboundHandlerAdapter {
             Connection c = connections.get(qc);
             if (c != null) {
                 markDirty(c);
+            }
+        }
+        for (QuicConnection r : quic.pollRescheduled()) {
+            Connection c = connections.get(r);
+            if (c != null) {
+                markDirty(c); // its handshake deadline moved earlier: the round re-reads it
             }
         }
     }
@@ -331,33 +412,62 @@ final class Driver extends ChannelInboundHandlerAdapter {
         for (int i = 0; i < dirty.size(); i++) {
             Connection c = dirty.get(i);
             c.dirty = false;
-            c.drainEvents();
+            try {
+                c.drainEvents();
+            } catch (RuntimeException e) {
+                dropBroken(c, e);
+            }
         }
         for (int i = 0; i < dirty.size(); i++) {
             Connection c = dirty.get(i);
             c.dirty = false; // event handlers above may have re-marked it; the list is cleared below
-            if (!writeBlocked) {
-                sendFrom(c.quic);
-            }
-            if (c.quic.isDrained()) {
-                connections.remove(c.quic);
-                c.onDrained();
-                c.deadline = Long.MAX_VALUE; // its heap entries go stale
-            } else {
-                // deadlines change only through input, output or application calls, all of which mark dirty
-                long d = c.quic.pollTimeout();
-                if (d != c.deadline) {
-                    c.deadline = d;
-                    if (d != Long.MAX_VALUE) {
-                        deadlines.add(new Deadline(d, c));
-                    }
-                }
+            try {
+                sendAndRearm(c);
+            } catch (RuntimeException e) {
+                dropBroken(c, e);
             }
         }
         dirty.clear();
         sendEndpointTransmits();
         ctx.flush();
         rearmTimer();
+    }
+
+    private void sendAndRearm(Connection c) {
+        if (!writeBlocked) {
+            sendFrom(c.quic);
+        }
+        if (c.quic.isDrained()) {
+            connections.remove(c.quic);
+            c.onDrained();
+            c.deadline = Long.MAX_VALUE; // its heap entries go stale
+        } else {
+            // deadlines change only through input, output or application calls, all of which mark dirty
+            long d = c.quic.pollTimeout();
+            if (d != c.deadline) {
+                c.deadline = d;
+                if (d != Long.MAX_VALUE) {
+                    deadlines.add(new Deadline(d, c));
+                }
+            }
+        }
+    }
+
+    /**
+     * A bug met in one connection's work: that connection ends (its waiters fail with an internal error, the
+     * peer hears nothing more and times out); the endpoint and every other connection carry on.
+     */
+    private void dropBroken(Connection c, RuntimeException e) {
+        LOG.warn("{} broke the endpoint's processing; dropping it", c, e);
+        connections.remove(c.quic);
+        c.deadline = Long.MAX_VALUE;
+        try {
+            c.quic.forget(new CloseReason(CloseReason.Source.LOCAL, false, TransportError.INTERNAL_ERROR, 0,
+                    "internal error: " + e));
+        } catch (RuntimeException again) {
+            LOG.debug("{} could not be dropped cleanly", c, again);
+        }
+        c.onDrained();
     }
 
     private void sendFrom(QuicConnection qc) {
@@ -454,7 +564,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
             timer.cancel(false);
         }
         timerAt = top.at;
-        timer = loop.schedule(timerTask, Math.max(0, top.at - now()), TimeUnit.NANOSECONDS);
+        timer = loop.schedule(timerTask, Math.max(0, top.at - now()), TimeUnit.NANOSECONDS); // guarded itself
     }
 
     private void rebuildDeadlines() {
@@ -478,10 +588,14 @@ final class Driver extends ChannelInboundHandlerAdapter {
                 continue; // stale
             }
             c.deadline = Long.MAX_VALUE; // re-read after the round
-            if (c.quic.pollTimeout() <= now) {
-                c.quic.handleTimeout(now);
+            try {
+                if (c.quic.pollTimeout() <= now) {
+                    c.quic.handleTimeout(now);
+                }
+                markDirty(c);
+            } catch (RuntimeException e) {
+                dropBroken(c, e);
             }
-            markDirty(c);
         }
         process();
     }
@@ -491,7 +605,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
 
     void connect(EndpointAddr addr, List<String> alpns, long timeoutNanos, CompletableFuture<Connection> result) {
         if (closing) {
-            result.completeExceptionally(new EndpointClosedException("endpoint is closed"));
+            result.completeExceptionally(closedException());
             return;
         }
         List<InetSocketAddress> candidates = dialOrder(addr);
@@ -507,124 +621,44 @@ final class Driver extends ChannelInboundHandlerAdapter {
                     + " (have " + addr.ipAddrs() + "; socket " + localAddress() + "; relays are not supported)"));
             return;
         }
-        new Dial(addr, alpns, candidates, result).start(timeoutNanos);
+        Dial d = new Dial(this, addr, alpns, candidates, result);
+        dials.add(d);
+        d.start(timeoutNanos);
     }
 
     /**
-     * One {@code connect}: a QUIC handshake per candidate address, started one after another (a new one every
-     * {@link #DIAL_STAGGER_NANOS} while no earlier attempt has heard from the peer, or at once when one fails).
-     * The first handshake to complete wins and the others are closed. Fails with the most telling error (a peer's
-     * refusal over a timeout) once every attempt failed, or with CONNECT_TIMEOUT when the time is up.
+     * Starts one handshake of a dial: a client connection to {@code remote}, its Initial and (for iroh 0.35) a
+     * disco Ping go out with the next flush. {@code established} completes when the handshake does.
      */
-    private final class Dial {
-        private final EndpointAddr addr;
-        /** Offered in this order of preference; the server picks one (ours: the first it serves). */
-        private final List<byte[]> alpns;
-        private final List<InetSocketAddress> candidates;
-        private final CompletableFuture<Connection> result;
-        private final List<Connection> attempts = new ArrayList<>();
-        private int next;
-        private int failed;
-        private ConnectionLostException bestFailure;
-        private ScheduledFuture<?> deadline;
-        private boolean done;
-        private long timeoutNanos;
+    Connection startAttempt(EndpointId peer, List<byte[]> alpns, InetSocketAddress remote,
+                            CompletableFuture<Connection> established) {
+        TlsClientConfig tls = new TlsClientConfig(secretKey, peer, alpns);
+        QuicConnection qc = quic.connect(now(), remote, tp -> new TlsClientSession(tls, tp), transportConfig);
+        Connection c = new Connection(this, qc, established);
+        connections.put(qc, c);
+        // iroh 0.35 drops QUIC from addresses it has no mapping for; a disco Ping creates one. It goes out first,
+        // in the same flush as the Initial, which is not held back (iroh 1.x ignores disco).
+        disco.pingForDial(peer, remote, c);
+        touch(c);
+        return c;
+    }
 
-        Dial(EndpointAddr addr, List<String> alpns, List<InetSocketAddress> candidates, CompletableFuture<Connection> result) {
-            this.addr = addr;
-            List<byte[]> offered = new ArrayList<>(alpns.size());
-            for (String a : alpns) {
-                offered.add(a.getBytes(StandardCharsets.UTF_8));
-            }
-            this.alpns = offered;
-            this.candidates = candidates;
-            this.result = result;
-        }
+    /** A dial attempt ended: disco forgets its pending Pings. */
+    void attemptEnded(Connection c) {
+        disco.forgetDial(c);
+    }
 
-        void start(long timeoutNanos) {
-            this.timeoutNanos = timeoutNanos;
-            deadline = loop.schedule(this::giveUp, timeoutNanos, TimeUnit.NANOSECONDS);
-            launchNext();
-        }
+    void dialEnded(Dial d) {
+        dials.remove(d);
+    }
 
-        private void launchNext() {
-            if (done || next >= candidates.size() || closing) {
-                return;
-            }
-            InetSocketAddress remote = candidates.get(next++);
-            TlsClientConfig tls = new TlsClientConfig(secretKey, addr.id(), alpns);
-            CompletableFuture<Connection> attempt = new CompletableFuture<>();
-            QuicConnection qc = quic.connect(now(), remote, tp -> new TlsClientSession(tls, tp), transportConfig);
-            Connection c = new Connection(Driver.this, qc, attempt);
-            connections.put(qc, c);
-            attempts.add(c);
-            // iroh 0.35 drops QUIC from addresses it has no mapping for; a disco Ping creates one. It goes out
-            // first, in the same flush as the Initial, which is not held back (iroh 1.x ignores disco).
-            disco.pingForDial(addr.id(), remote, c);
-            attempt.whenComplete((conn, err) -> onAttemptDone(c, err));
-            touch(c);
-            if (next < candidates.size()) {
-                loop.schedule(this::stagger, DIAL_STAGGER_NANOS, TimeUnit.NANOSECONDS);
-            }
-        }
+    /** The most attempts one dial had waiting for a first answer at once (tests: dials race, not queue). */
+    int dialPeakInFlight() {
+        return dialPeakInFlight;
+    }
 
-        private void stagger() {
-            for (Connection c : attempts) {
-                if (c.closeInfo() == null && c.quic.stats().packetsReceived() > 0) {
-                    return; // a handshake is under way; the next address is tried only if it fails
-                }
-            }
-            launchNext();
-        }
-
-        private void onAttemptDone(Connection c, Throwable err) {
-            if (done) {
-                if (err == null) {
-                    c.closeOnLoop(0, "superseded by another path");
-                }
-                return;
-            }
-            if (err == null) {
-                done = true;
-                deadline.cancel(false);
-                for (Connection other : attempts) {
-                    if (other != c && other.closeInfo() == null) {
-                        other.closeOnLoop(0, "superseded by another path");
-                    }
-                }
-                result.complete(c);
-                return;
-            }
-            failed++;
-            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                    ? err.getCause() : err;
-            if (cause instanceof ConnectionLostException lost && (bestFailure == null
-                    || bestFailure.close().kind() == ConnectionClose.Kind.CONNECT_TIMEOUT)) {
-                bestFailure = lost;
-            }
-            if (failed == attempts.size() && next >= candidates.size()) {
-                done = true;
-                deadline.cancel(false);
-                result.completeExceptionally(bestFailure != null ? bestFailure : Waits.rethrow(cause));
-            } else {
-                launchNext();
-            }
-        }
-
-        private void giveUp() {
-            if (done) {
-                return;
-            }
-            done = true;
-            String msg = "no handshake with " + addr.id().fmtShort() + " at " + candidates.subList(0, next)
-                    + " within " + timeoutNanos / 1_000_000 + " ms";
-            for (Connection c : attempts) {
-                c.abortConnect(msg);
-            }
-            ConnectionClose why = new ConnectionClose(ConnectionClose.Kind.CONNECT_TIMEOUT, false, 0, msg);
-            result.completeExceptionally(bestFailure != null && bestFailure.close().kind() != ConnectionClose.Kind.CONNECT_TIMEOUT
-                    ? bestFailure : new ConnectionLostException("could not connect to " + addr.id() + ": " + why, why));
-        }
+    void onDialInFlight(int n) {
+        dialPeakInFlight = Math.max(dialPeakInFlight, n);
     }
 
     private InetSocketAddress knownAddress(EndpointId id) {
@@ -667,6 +701,13 @@ final class Driver extends ChannelInboundHandlerAdapter {
 
     /** A connection finished its handshake as a server: hand it to an acceptor or queue it. */
     void onIncomingEstablished(Connection c) {
+        if (!endpoint.allows(c.remoteId())) {
+            String why = PeerNotAllowedException.REASON;
+            c.closeOnLoop(PeerNotAllowedException.CLOSE_CODE, why);
+            onIncomingFailed(c.quic.remoteAddress(), new ConnectionClose(ConnectionClose.Kind.APPLICATION_CLOSED, false,
+                    PeerNotAllowedException.CLOSE_CODE, why + ": " + c.remoteId()));
+            return;
+        }
         CompletableFuture<Connection> f;
         while ((f = acceptors.poll()) != null) {
             if (f.complete(c)) {
@@ -695,7 +736,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
 
     void accept(CompletableFuture<Connection> f) {
         if (closing) {
-            f.completeExceptionally(new EndpointClosedException("endpoint is closed"));
+            f.completeExceptionally(closedException());
             return;
         }
         Connection c;
@@ -749,14 +790,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
             c.onEndpointClosed();
             markDirty(c);
         }
-        CompletableFuture<Connection> f;
-        while ((f = acceptors.poll()) != null) {
-            f.completeExceptionally(new EndpointClosedException("endpoint closed"));
-        }
-        for (Connection c : acceptQueue) {
-            c.closeOnLoop(0, "endpoint closing");
-        }
-        acceptQueue.clear();
+        failWaiters();
         process();
         // the CONNECTION_CLOSE datagrams are written; wait until the socket took them (bounded), then close
         long deadline = now + graceNanos;
@@ -766,7 +800,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
     private void waitForFlush(CompletableFuture<Void> done, long deadline) {
         boolean pending = channel.unsafe().outboundBuffer() != null && !channel.unsafe().outboundBuffer().isEmpty();
         if (pending && now() < deadline) {
-            loop.schedule(() -> waitForFlush(done, deadline), 1, TimeUnit.MILLISECONDS);
+            schedule(() -> waitForFlush(done, deadline), TimeUnit.MILLISECONDS.toNanos(1));
             return;
         }
         for (Connection c : new ArrayList<>(connections.values())) {
@@ -780,7 +814,73 @@ final class Driver extends ChannelInboundHandlerAdapter {
         channel.close().addListener(x -> {
             group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS);
             done.complete(null);
+            terminated.complete(null);
         });
+    }
+
+    /**
+     * Fails the endpoint for good (see the class comment): logs the cause once, tells the peers as {@code close()}
+     * does if memory allows, fails every connection, dial and acceptor with {@code endpoint failed: <cause>}, frees
+     * the connections, closes the socket and the loop. Loop only.
+     */
+    void fail(Throwable cause) {
+        if (failure != null) {
+            return;
+        }
+        failure = cause;
+        closing = true;
+        try {
+            LOG.error("endpoint {} failed on its event loop and is closed", localId().fmtShort(), cause);
+        } catch (Throwable ignored) {
+            // nothing left to log with
+        }
+        try {
+            long now = now();
+            byte[] why = "endpoint failed".getBytes(StandardCharsets.UTF_8);
+            for (Connection c : connections.values()) {
+                c.quic.close(now, 0, why);
+            }
+            for (Connection c : connections.values()) {
+                sendFrom(c.quic);
+            }
+            ctx.flush();
+        } catch (Throwable ignored) {
+            // best effort: the peers time out instead
+        }
+        for (Connection c : new ArrayList<>(connections.values())) {
+            try {
+                c.onEndpointClosed();
+            } catch (Throwable ignored) {
+                // the others must still hear of it
+            }
+        }
+        failWaiters();
+        connections.clear();
+        dirty.clear();
+        deadlines.clear();
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        channel.close();
+        group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS);
+        terminated.completeExceptionally(cause);
+    }
+
+    /** Fails every acceptor and dial still waiting, and closes queued connections (shutdown and failure). */
+    private void failWaiters() {
+        CompletableFuture<Connection> f;
+        while ((f = acceptors.poll()) != null) {
+            f.completeExceptionally(closedException());
+        }
+        for (Connection c : acceptQueue) {
+            if (failure == null) {
+                c.closeOnLoop(0, "endpoint closing");
+            }
+        }
+        acceptQueue.clear();
+        for (Dial d : new ArrayList<>(dials)) {
+            d.abort(closedException());
+        }
     }
 
     boolean isClosing() {
@@ -790,7 +890,11 @@ final class Driver extends ChannelInboundHandlerAdapter {
     /** Counters for diagnostics and benchmarks (read on any thread; approximate). */
     String ioStats() {
         return mode + (mode.gso && !gsoActive ? "(gso off after a failure)" : "") + " datagramsIn=" + datagramsIn + " datagramsOut=" + datagramsOut + " sendCalls=" + sendCalls
-                + " incomingHandshakeFailures=" + incomingFailures + " disco=" + disco.stats();
+                + " incomingHandshakeFailures=" + incomingFailures + " " + quic.halfOpenStats() + " disco=" + disco.stats();
+    }
+
+    HalfOpenStats halfOpenStats() {
+        return quic.halfOpenStats();
     }
 
     DiscoStats discoStats() {

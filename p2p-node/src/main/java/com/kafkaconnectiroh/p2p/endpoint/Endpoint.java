@@ -5,6 +5,8 @@ import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.EndpointTicket;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.base.SecretKeyStore;
+import com.kafkaconnectiroh.p2p.quic.EndpointConfig;
+import com.kafkaconnectiroh.p2p.quic.HalfOpenStats;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -21,6 +23,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +71,7 @@ public final class Endpoint implements AutoCloseable {
     private final Duration operationTimeout;
     private final Duration connectTimeout;
     private volatile List<String> alpns;
+    private final Predicate<EndpointId> peerFilter;
     private volatile boolean closed;
 
     private Endpoint(Builder b, SecretKey key) throws IOException {
@@ -76,7 +80,8 @@ public final class Endpoint implements AutoCloseable {
         this.operationTimeout = b.operationTimeout;
         this.connectTimeout = b.connectTimeout;
         this.alpns = List.copyOf(b.alpns);
-        this.driver = new Driver(this, key, b.transportConfig, alpns, b.bindAddr, b.transport);
+        this.peerFilter = b.peerFilter;
+        this.driver = new Driver(this, key, b.transportConfig, b.endpointConfig, alpns, b.bindAddr, b.transport);
     }
 
     public static Builder builder() {
@@ -187,6 +192,18 @@ public final class Endpoint implements AutoCloseable {
         return f.join();
     }
 
+    /**
+     * Incoming handshakes in progress: how many, what they hold, whether new clients must answer a Retry, and
+     * what the limits turned away (see {@code docs/endpoint.md}, "Handshake floods").
+     */
+    public HalfOpenStats halfOpenStats() {
+        CompletableFuture<HalfOpenStats> f = new CompletableFuture<>();
+        if (!driver.submit(() -> f.complete(driver.halfOpenStats()))) {
+            return new HalfOpenStats(0, 0, 0, 0, false, 0, 0, 0, 0);
+        }
+        return f.join();
+    }
+
     /** I/O and disco counters, for diagnostics. */
     public String ioStats() {
         CompletableFuture<String> f = new CompletableFuture<>();
@@ -252,9 +269,13 @@ public final class Endpoint implements AutoCloseable {
             throw new IllegalArgumentException("cannot connect to ourselves (" + id.fmtShort() + ")");
         }
         CompletableFuture<Connection> f = new CompletableFuture<>();
+        if (!allows(addr.id())) {
+            f.completeExceptionally(new PeerNotAllowedException(addr.id()));
+            return f;
+        }
         long nanos = Waits.nanos(timeout);
         if (!driver.submit(() -> driver.connect(addr, offered, nanos == Long.MAX_VALUE ? TimeUnit.DAYS.toNanos(1) : nanos, f))) {
-            f.completeExceptionally(new EndpointClosedException("endpoint closed"));
+            f.completeExceptionally(driver.closedException());
         }
         return f;
     }
@@ -287,7 +308,7 @@ public final class Endpoint implements AutoCloseable {
     public CompletableFuture<Connection> acceptAsync() {
         CompletableFuture<Connection> f = new CompletableFuture<>();
         if (!driver.submit(() -> driver.accept(f))) {
-            f.completeExceptionally(new EndpointClosedException("endpoint closed"));
+            f.completeExceptionally(driver.closedException());
         }
         return f;
     }
@@ -315,8 +336,25 @@ public final class Endpoint implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close()} was called or the endpoint failed ({@link #failure()}). */
     public boolean isClosed() {
-        return closed;
+        return closed || driver.failure() != null;
+    }
+
+    /**
+     * Completes once the endpoint is closed: normally after {@link #close()}, exceptionally with the cause if it
+     * failed on its own (an {@link Error} such as {@link OutOfMemoryError} on its event loop, or a bug there). A
+     * failed endpoint has closed its socket, and every connection and call on it fails with {@code endpoint failed:
+     * <cause>}; an application should treat it as fatal for this endpoint (log it, make a new one or exit).
+     * Completes on the loop thread: do not block in dependent actions.
+     */
+    public CompletableFuture<Void> closed() {
+        return driver.terminated().copy();
+    }
+
+    /** What made the endpoint fail on its own, or null. */
+    public Throwable failure() {
+        return driver.failure();
     }
 
     Duration operationTimeout() {
@@ -334,6 +372,11 @@ public final class Endpoint implements AutoCloseable {
 
     // ================================================================================================
 
+    /** Whether the peer filter lets us talk to {@code peer} (see {@link Builder#peerFilter}). */
+    public boolean allows(EndpointId peer) {
+        return peerFilter.test(peer);
+    }
+
     /** Settings for {@link Endpoint#bind()}. */
     public static final class Builder {
         private SecretKey secretKey;
@@ -341,11 +384,24 @@ public final class Endpoint implements AutoCloseable {
         private InetSocketAddress bindAddr = new InetSocketAddress("0.0.0.0", 0);
         private final List<String> alpns = new ArrayList<>();
         private TransportConfig transportConfig = new TransportConfig();
+        private EndpointConfig endpointConfig = new EndpointConfig();
         private Duration operationTimeout = Duration.ofSeconds(60);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Transport transport = Transport.AUTO;
+        private Predicate<EndpointId> peerFilter = peer -> true;
 
         private Builder() {
+        }
+
+        /**
+         * Which peers this endpoint talks to (default: all). Dials to other ids fail at once with
+         * {@link PeerNotAllowedException}; incoming connections from them are closed with
+         * {@link PeerNotAllowedException#CLOSE_CODE} right after the handshake authenticated the peer, before any
+         * protocol sees them. The test runs on the endpoint's event loop: keep it cheap and non-blocking.
+         */
+        public Builder peerFilter(Predicate<EndpointId> filter) {
+            this.peerFilter = Objects.requireNonNull(filter);
+            return this;
         }
 
         /** The identity; default: loaded from (or created in) {@link #dataDir}, else a fresh random key. */
@@ -382,6 +438,15 @@ public final class Endpoint implements AutoCloseable {
         /** QUIC settings (idle timeout, windows, buffers, congestion control); defaults follow iroh. */
         public Builder transportConfig(TransportConfig config) {
             this.transportConfig = config.copy();
+            return this;
+        }
+
+        /**
+         * Limits on incoming connections and handshakes in progress (byte budget, Retry under load, per-source
+         * share, handshake timeouts); the defaults bound a handshake flood to 16 MiB.
+         */
+        public Builder endpointConfig(EndpointConfig config) {
+            this.endpointConfig = Objects.requireNonNull(config);
             return this;
         }
 

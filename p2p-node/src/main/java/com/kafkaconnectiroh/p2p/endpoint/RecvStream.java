@@ -54,7 +54,7 @@ public final class RecvStream implements AutoCloseable {
         }
         StreamState.PendingRead r = new StreamState.PendingRead(dst);
         if (!driver.submit(() -> state.startRead(r))) {
-            throw new EndpointClosedException("endpoint closed");
+            throw driver.closedException();
         }
         int n = Waits.await(driver, r.result, Waits.nanos(timeout), "read on stream " + state.id, () -> {
             if (state.read == r) {
@@ -76,7 +76,7 @@ public final class RecvStream implements AutoCloseable {
     public CompletableFuture<Integer> readAsync(ByteBuffer dst) {
         StreamState.PendingRead r = new StreamState.PendingRead(dst);
         if (!driver.submit(() -> state.startRead(r))) {
-            r.result.completeExceptionally(new EndpointClosedException("endpoint closed"));
+            r.result.completeExceptionally(driver.closedException());
         }
         return r.result;
     }
@@ -118,7 +118,7 @@ public final class RecvStream implements AutoCloseable {
         }
         StreamState.PendingRead r = new StreamState.PendingRead(limit);
         if (!driver.submit(() -> state.startRead(r))) {
-            throw new EndpointClosedException("endpoint closed");
+            throw driver.closedException();
         }
         byte[] all = Waits.awaitWithProgress(driver, r.whole, Waits.nanos(timeout), "readToEnd on stream " + state.id,
                 () -> {
@@ -147,7 +147,7 @@ public final class RecvStream implements AutoCloseable {
         StreamState.PendingRead r = new StreamState.PendingRead(limit);
         r.tooLongCode = tooLongCode;
         if (!driver.submit(() -> state.startRead(r))) {
-            r.whole.completeExceptionally(new EndpointClosedException("endpoint closed"));
+            r.whole.completeExceptionally(driver.closedException());
         }
         return r.whole;
     }

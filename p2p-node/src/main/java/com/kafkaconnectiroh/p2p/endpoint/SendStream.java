@@ -84,7 +84,7 @@ public final class SendStream implements AutoCloseable {
     public CompletableFuture<Void> writeAllAsync(ByteBuffer src) {
         StreamState.PendingWrite w = new StreamState.PendingWrite(src, true);
         if (!driver.submit(() -> state.startWrite(w))) {
-            w.result.completeExceptionally(new EndpointClosedException("endpoint closed"));
+            w.result.completeExceptionally(driver.closedException());
         }
         return w.result.thenApply(n -> null);
     }
@@ -92,7 +92,7 @@ public final class SendStream implements AutoCloseable {
     private int submit(ByteBuffer src, boolean all, Duration timeout) throws IOException {
         StreamState.PendingWrite w = new StreamState.PendingWrite(src, all);
         if (!driver.submit(() -> state.startWrite(w))) {
-            throw new EndpointClosedException("endpoint closed");
+            throw driver.closedException();
         }
         return Waits.awaitWithProgress(driver, w.result, Waits.nanos(timeout), "write on stream " + state.id, () -> {
             if (state.write == w) {

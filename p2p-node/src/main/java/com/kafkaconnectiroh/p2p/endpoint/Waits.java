@@ -101,7 +101,7 @@ final class Waits {
             }
         });
         if (!submitted) {
-            f.completeExceptionally(new EndpointClosedException("endpoint closed"));
+            f.completeExceptionally(driver.closedException());
         }
         try {
             boolean interrupted = Thread.interrupted();

@@ -25,6 +25,12 @@ interface ConnectionIdRegistry {
     /** The peer's reset token for the connection ID we send to, or null; replaces the previous one. */
     void peerResetToken(QuicConnection connection, byte[] token);
 
+    /**
+     * A server connection whose handshake is in progress holds a different amount now, or completed its
+     * handshake (the endpoint bounds them, see {@link HalfOpenLimits}; it may drop this one).
+     */
+    void halfOpenChanged(QuicConnection connection);
+
     /** The connection is drained; forget it. */
     void drained(QuicConnection connection);
 

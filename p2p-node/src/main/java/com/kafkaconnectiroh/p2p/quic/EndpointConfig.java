@@ -2,15 +2,20 @@ package com.kafkaconnectiroh.p2p.quic;
 
 /**
  * Settings of a {@link QuicEndpoint}: the length of the connection IDs we issue (8 by default, as iroh), limits
- * on connections, the stateless reset secret and rate. Fluent setters.
+ * on connections and on handshakes in progress (see {@link HalfOpenLimits}), the stateless reset secret and rate.
+ * Fluent setters.
  */
 public final class EndpointConfig {
     private int localCidLength = 8;
     private int maxConnections = 10_000;
     private byte[] statelessResetKey;
     private int statelessResetsPerSecond = 20;
-    private boolean retry;
+    private int retryThreshold = 64;
     private long retryTokenLifetimeNanos = 10_000_000_000L;
+    private long halfOpenBudgetBytes = 16L << 20;
+    private int maxHalfOpenPerSource = 16;
+    private long handshakeTimeoutNanos = 10_000_000_000L;
+    private long loadedHandshakeTimeoutNanos = 3_000_000_000L;
 
     /** Length of our connection IDs, 4..20 (non-empty: iroh rejects zero-length IDs). */
     public EndpointConfig localCidLength(int v) {
@@ -23,10 +28,7 @@ public final class EndpointConfig {
 
     /** Incoming connections beyond this are ignored. */
     public EndpointConfig maxConnections(int v) {
-        if (v < 1) {
-            throw new IllegalArgumentException("maxConnections must be positive, got " + v);
-        }
-        maxConnections = v;
+        maxConnections = (int) positive("maxConnections", v);
         return this;
     }
 
@@ -52,28 +54,85 @@ public final class EndpointConfig {
     }
 
     /**
-     * Validate client addresses with a Retry before accepting (RFC 9000 §8.1.2). Off by default: iroh does not
-     * do it either, and it costs a round trip.
+     * Validate every client's address with a Retry before keeping any state for it (RFC 9000 §8.1.2): true is
+     * {@code retryThreshold(0)}, false {@code retryThreshold(Integer.MAX_VALUE)} (never, not even under load).
      */
     public EndpointConfig retry(boolean v) {
-        retry = v;
+        retryThreshold = v ? 0 : Integer.MAX_VALUE;
+        return this;
+    }
+
+    /**
+     * From this many half-open connections on (until they fall to half of it), clients must answer a Retry
+     * before we keep state for them (default 64; 0: always). Neither iroh nor a real client needs more than one
+     * extra round trip for it; spoofed sources never get past it.
+     */
+    public EndpointConfig retryThreshold(int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("retryThreshold must not be negative, got " + v);
+        }
+        retryThreshold = v;
         return this;
     }
 
     public EndpointConfig retryTokenLifetimeNanos(long v) {
-        if (v <= 0) {
-            throw new IllegalArgumentException("retryTokenLifetimeNanos must be positive, got " + v);
-        }
-        retryTokenLifetimeNanos = v;
+        retryTokenLifetimeNanos = positive("retryTokenLifetimeNanos", v);
         return this;
     }
 
-    public boolean retry() {
-        return retry;
+    /** What all half-open connections together may hold on the heap (default 16 MiB). */
+    public EndpointConfig halfOpenBudgetBytes(long v) {
+        if (v < QuicConnection.HANDSHAKE_BASE_BYTES) {
+            throw new IllegalArgumentException("halfOpenBudgetBytes must hold one handshake ("
+                    + QuicConnection.HANDSHAKE_BASE_BYTES + " bytes), got " + v);
+        }
+        halfOpenBudgetBytes = v;
+        return this;
+    }
+
+    /**
+     * Half-open connections one source (an IPv4 address, an IPv6 /64) may have (default 16); from half of it on,
+     * that source must answer a Retry first.
+     */
+    public EndpointConfig maxHalfOpenPerSource(int v) {
+        maxHalfOpenPerSource = (int) positive("maxHalfOpenPerSource", v);
+        return this;
+    }
+
+    /** How long a client may take to complete its handshake with us (default 10 s). */
+    public EndpointConfig handshakeTimeoutNanos(long v) {
+        handshakeTimeoutNanos = positive("handshakeTimeoutNanos", v);
+        return this;
+    }
+
+    /** {@link #handshakeTimeoutNanos} while under load (default 3 s). */
+    public EndpointConfig loadedHandshakeTimeoutNanos(long v) {
+        loadedHandshakeTimeoutNanos = positive("loadedHandshakeTimeoutNanos", v);
+        return this;
+    }
+
+    public int retryThreshold() {
+        return retryThreshold;
     }
 
     public long retryTokenLifetimeNanos() {
         return retryTokenLifetimeNanos;
+    }
+
+    public long halfOpenBudgetBytes() {
+        return halfOpenBudgetBytes;
+    }
+
+    public int maxHalfOpenPerSource() {
+        return maxHalfOpenPerSource;
+    }
+
+    public long handshakeTimeoutNanos() {
+        return handshakeTimeoutNanos;
+    }
+
+    public long loadedHandshakeTimeoutNanos() {
+        return loadedHandshakeTimeoutNanos;
     }
 
     public int localCidLength() {
@@ -90,5 +149,12 @@ public final class EndpointConfig {
 
     public int statelessResetsPerSecond() {
         return statelessResetsPerSecond;
+    }
+
+    private static long positive(String name, long v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + v);
+        }
+        return v;
     }
 }

@@ -53,8 +53,8 @@ final class PacketSpace {
 
     PacketSpace(int id) {
         this.id = id;
-        this.cryptoSend = new SendStream(-1, Long.MAX_VALUE, Integer.MAX_VALUE);
-        this.cryptoRecv = new RecvStream(-1, Long.MAX_VALUE / 4);
+        this.cryptoSend = SendStream.crypto();
+        this.cryptoRecv = RecvStream.crypto();
     }
 
     /** True if this packet number was already received (or is too old to tell, which counts as received). */

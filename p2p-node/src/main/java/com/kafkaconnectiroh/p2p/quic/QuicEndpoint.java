@@ -40,6 +40,9 @@ public final class QuicEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(QuicEndpoint.class);
     private static final int MAX_QUEUED_TRANSMITS = 64;
     private static final int MIN_INITIAL_DCID = 8;
+    /** Our Retry tokens start with this byte; their length is this plus the original DCID's. */
+    private static final byte RETRY_TOKEN_MAGIC = 0x52;
+    private static final int RETRY_TOKEN_BASE = 1 + 1 + 8 + 16;
 
     private record Outgoing(InetSocketAddress to, byte[] data) {
     }
@@ -60,6 +63,8 @@ public final class QuicEndpoint {
     private final ArrayDeque<QuicConnection> incoming = new ArrayDeque<>();
     private final ArrayDeque<Outgoing> outgoing = new ArrayDeque<>();
     private final Registry registry = new Registry();
+    private final Scratch scratch = new Scratch();
+    private final HalfOpenLimits halfOpen;
     private byte[] rx = new byte[2048];
 
     private double resetTokens;
@@ -107,6 +112,7 @@ public final class QuicEndpoint {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
         resetTokens = config.statelessResetsPerSecond();
+        halfOpen = new HalfOpenLimits(config);
     }
 
     /** Starts a client connection to {@code remote}; its first datagrams are ready in {@code pollTransmit}. */
@@ -120,7 +126,7 @@ public final class QuicEndpoint {
         // RFC 9000 §7.2: the first DCID is random and at least 8 bytes
         ConnectionId dcid = ConnectionId.random(random, Math.max(MIN_INITIAL_DCID, cidLength));
         QuicConnection c = new QuicConnection(true, tc, registry, cidLength, remote, local, dcid, dcid, null, tls,
-                now);
+                scratch, now);
         connections.add(c);
         c.start(now);
         return c;
@@ -212,27 +218,40 @@ public final class QuicEndpoint {
             return null;
         }
         ConnectionId clientScid = ConnectionId.of(b, scidLenOff + 1, scidLen);
+        if (!header.parse(b, 0, len, cidLength) || header.type != PacketType.INITIAL) {
+            droppedDatagrams++;
+            return null;
+        }
         ConnectionId original = dcid;
         ConnectionId retrySource = null;
-        if (config.retry()) {
-            if (!header.parse(b, 0, len, cidLength) || header.type != PacketType.INITIAL) {
-                droppedDatagrams++;
-                return null;
-            }
-            if (header.tokenLen == 0) {
-                sendRetry(now, from, clientScid, dcid);
-                return null;
-            }
-            original = validateRetryToken(now, from, b, header.tokenOff, header.tokenLen);
+        if (header.tokenLen > RETRY_TOKEN_BASE && b[header.tokenOff] == RETRY_TOKEN_MAGIC
+                && header.tokenLen == RETRY_TOKEN_BASE + (b[header.tokenOff + 1] & 0xFF)) {
+            // the answer to one of our Retries: valid only from the address it went to, to the connection ID it
+            // named, and for a while (RFC 9000 §8.1.2-8.1.4)
+            original = validateRetryToken(now, from, dcid, b, header.tokenOff, header.tokenLen);
             if (original == null) {
                 droppedDatagrams++;
                 return null;
             }
             retrySource = dcid;
+        } // any other token (none of ours: we send no NEW_TOKEN) counts as none (RFC 9000 §8.1.3)
+        long source = HalfOpenLimits.sourceKey(from.getAddress());
+        switch (halfOpen.admit(source, retrySource != null)) {
+            case RETRY -> {
+                sendRetry(now, from, clientScid, dcid);
+                return null;
+            }
+            case DROP -> {
+                droppedDatagrams++;
+                return null;
+            }
+            case ACCEPT -> {
+                // below
+            }
         }
         ConnectionId local = registry.newConnectionId();
         QuicConnection conn = new QuicConnection(false, transportConfig, registry, cidLength, from, local, clientScid,
-                original, retrySource, serverTls, now);
+                original, retrySource, serverTls, scratch, now);
         connections.add(conn);
         byOriginalDcid.put(dcid, conn);
         originalDcidOf.put(conn, dcid);
@@ -247,61 +266,71 @@ public final class QuicEndpoint {
         if (conn.isDrained()) {
             return null;
         }
+        halfOpen.add(conn, source, now);
+        registry.halfOpenChanged(conn);
+        if (conn.isDrained()) {
+            return null; // its first flight alone was over the budget
+        }
         incoming.add(conn);
         return conn;
     }
 
     private void sendRetry(long now, InetSocketAddress to, ConnectionId clientScid, ConnectionId originalDcid) {
         ConnectionId retryScid = registry.newConnectionId();
-        byte[] token = retryToken(now, to, originalDcid);
+        byte[] token = retryToken(now, to, originalDcid, retryScid);
         byte[] out = new byte[7 + clientScid.length() + retryScid.length() + token.length + 16];
         int n = RetryPacket.write(out, 0, clientScid, retryScid, token, originalDcid, random);
         queue(to, Arrays.copyOf(out, n));
         retriesSent++;
     }
 
-    /** Token: original DCID, issue time, and a MAC binding both to the client's address. */
-    private byte[] retryToken(long now, InetSocketAddress client, ConnectionId originalDcid) {
+    /**
+     * Token: a magic byte, the original DCID, the issue time, and a MAC binding them to the client's address and
+     * port and to the Retry's SCID (the DCID the client must use next), so it opens exactly one connection from
+     * where it was sent: a copy replayed to another connection ID or from another address is worthless.
+     */
+    private byte[] retryToken(long now, InetSocketAddress client, ConnectionId originalDcid, ConnectionId retryScid) {
         byte[] odcid = originalDcid.toBytes();
-        byte[] t = new byte[1 + odcid.length + 8 + 16];
-        t[0] = (byte) odcid.length;
-        System.arraycopy(odcid, 0, t, 1, odcid.length);
+        byte[] t = new byte[RETRY_TOKEN_BASE + odcid.length];
+        t[0] = RETRY_TOKEN_MAGIC;
+        t[1] = (byte) odcid.length;
+        System.arraycopy(odcid, 0, t, 2, odcid.length);
         for (int i = 0; i < 8; i++) {
-            t[1 + odcid.length + i] = (byte) (now >>> (56 - 8 * i));
+            t[2 + odcid.length + i] = (byte) (now >>> (56 - 8 * i));
         }
-        byte[] mac = tokenMac(client, t, 1 + odcid.length + 8);
-        System.arraycopy(mac, 0, t, 1 + odcid.length + 8, 16);
+        byte[] mac = tokenMac(client, retryScid, t, 2 + odcid.length + 8);
+        System.arraycopy(mac, 0, t, 2 + odcid.length + 8, 16);
         return t;
     }
 
-    private ConnectionId validateRetryToken(long now, InetSocketAddress client, byte[] b, int off, int len) {
-        if (len < 1) {
+    /** The original DCID a valid token names, or null. The caller checked the magic byte and the length. */
+    private ConnectionId validateRetryToken(long now, InetSocketAddress client, ConnectionId dcid, byte[] b, int off,
+                                            int len) {
+        int odcidLen = b[off + 1] & 0xFF;
+        if (odcidLen > ConnectionId.MAX_LENGTH) {
             return null;
         }
-        int odcidLen = b[off] & 0xFF;
-        if (odcidLen > ConnectionId.MAX_LENGTH || len != 1 + odcidLen + 8 + 16) {
-            return null;
-        }
-        byte[] body = Arrays.copyOfRange(b, off, off + 1 + odcidLen + 8);
-        byte[] mac = tokenMac(client, body, body.length);
-        if (!MessageDigest.isEqual(mac, Arrays.copyOfRange(b, off + body.length, off + len))) {
+        int body = 2 + odcidLen + 8;
+        byte[] mac = tokenMac(client, dcid, Arrays.copyOfRange(b, off, off + body), body);
+        if (!MessageDigest.isEqual(mac, Arrays.copyOfRange(b, off + body, off + len))) {
             return null;
         }
         long issued = 0;
         for (int i = 0; i < 8; i++) {
-            issued = (issued << 8) | (body[1 + odcidLen + i] & 0xFF);
+            issued = (issued << 8) | (b[off + 2 + odcidLen + i] & 0xFF);
         }
         if (now - issued > config.retryTokenLifetimeNanos() || issued - now > 1_000_000_000L) {
             return null;
         }
-        return ConnectionId.of(body, 1, odcidLen);
+        return ConnectionId.of(b, off + 2, odcidLen);
     }
 
-    private byte[] tokenMac(InetSocketAddress client, byte[] body, int len) {
+    private byte[] tokenMac(InetSocketAddress client, ConnectionId retryScid, byte[] body, int len) {
         resetMac.update((byte) 0x52); // domain separation from reset tokens
         resetMac.update(client.getAddress().getAddress());
         resetMac.update((byte) (client.getPort() >>> 8));
         resetMac.update((byte) client.getPort());
+        resetMac.update(retryScid.toBytes());
         resetMac.update(body, 0, len);
         return Arrays.copyOf(resetMac.doFinal(), 16);
     }
@@ -381,6 +410,16 @@ public final class QuicEndpoint {
             }
         }
         return null;
+    }
+
+    /** Handshake deadlines moved earlier (the endpoint came under load): the driver must re-read these. */
+    public java.util.List<QuicConnection> pollRescheduled() {
+        return halfOpen.drainRescheduled();
+    }
+
+    /** Server connections whose handshake is in progress, and how they were bounded. */
+    public HalfOpenStats halfOpenStats() {
+        return halfOpen.stats();
     }
 
     /** Live connections (a read-only view). */
@@ -479,7 +518,17 @@ public final class QuicEndpoint {
         }
 
         @Override
+        public void halfOpenChanged(QuicConnection connection) {
+            if (!halfOpen.recharge(connection)) {
+                connection.forget(new CloseReason(CloseReason.Source.LOCAL, false,
+                        com.kafkaconnectiroh.p2p.quic.wire.TransportError.CONNECTION_REFUSED, 0,
+                        "the endpoint's budget for handshakes in progress is used up"));
+            }
+        }
+
+        @Override
         public void drained(QuicConnection connection) {
+            halfOpen.remove(connection);
             connection.connectionIds().unregisterAll();
             ConnectionId odcid = originalDcidOf.remove(connection);
             if (odcid != null) {

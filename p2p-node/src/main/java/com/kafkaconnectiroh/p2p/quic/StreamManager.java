@@ -46,7 +46,7 @@ final class StreamManager {
     private final boolean isClient;
     private final TransportConfig config;
     private final Queue<ConnectionEvent> events;
-    private final LongMap<StreamState> streams = new LongMap<>(64);
+    private final LongMap<StreamState> streams = new LongMap<>();
 
     // local stream opening, bounded by the peer's MAX_STREAMS
     private long nextLocalBidi;

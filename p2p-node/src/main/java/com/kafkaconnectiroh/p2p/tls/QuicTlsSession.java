@@ -39,4 +39,7 @@ public interface QuicTlsSession {
 
     /** The negotiated suite, once known; else null. */
     CipherSuite cipherSuite();
+
+    /** Bytes held for a handshake message not yet complete (part of what a half-open connection costs). */
+    int bufferedBytes();
 }

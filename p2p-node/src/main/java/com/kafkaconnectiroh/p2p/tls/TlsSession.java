@@ -46,6 +46,7 @@ abstract class TlsSession implements QuicTlsSession {
     private final byte[] header = new byte[4];
     private int headerLen;
     private byte[] message;
+    private int messageLen;
     private int messageFill;
 
     TlsSession(byte[] transportParameters) {
@@ -92,15 +93,21 @@ abstract class TlsSession implements QuicTlsSession {
                         throw new TlsException(TlsException.DECODE_ERROR, HandshakeType.name(header[0] & 0xFF) + " of "
                                 + bodyLen + " bytes exceeds our limit of " + MAX_MESSAGE_LEN);
                     }
-                    message = new byte[4 + bodyLen];
+                    // sized by what has arrived, not by what the header claims: a peer's 4 bytes must not
+                    // make us hold 64 KiB (a flood of Initials would multiply it)
+                    messageLen = 4 + bodyLen;
+                    message = new byte[Math.min(messageLen, 4 + Math.max(256, end - off))];
                     System.arraycopy(header, 0, message, 0, 4);
                     messageFill = 4;
                 }
-                int n = Math.min(message.length - messageFill, end - off);
+                int n = Math.min(messageLen - messageFill, end - off);
+                if (messageFill + n > message.length) {
+                    message = Arrays.copyOf(message, Math.min(messageLen, Math.max(messageFill + n, 2 * message.length)));
+                }
                 System.arraycopy(data, off, message, messageFill, n);
                 messageFill += n;
                 off += n;
-                if (messageFill == message.length) {
+                if (messageFill == messageLen) {
                     byte[] m = message;
                     message = null;
                     headerLen = 0;
@@ -130,9 +137,10 @@ abstract class TlsSession implements QuicTlsSession {
         return e;
     }
 
-    /** Bytes held for an incomplete message (at most 4 + {@link #MAX_MESSAGE_LEN}). */
-    int bufferedBytes() {
-        return message != null ? messageFill : headerLen;
+    /** Bytes held for an incomplete message (at most 4 + {@link #MAX_MESSAGE_LEN}), as allocated. */
+    @Override
+    public int bufferedBytes() {
+        return message != null ? message.length : headerLen;
     }
 
     /** The failure that ended this session, or null. */

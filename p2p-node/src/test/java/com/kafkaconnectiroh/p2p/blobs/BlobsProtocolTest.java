@@ -296,6 +296,26 @@ class BlobsProtocolTest {
 
     /** A hash sequence beyond what a download follows fails clearly instead of being loaded whole. */
     @Test
+    void aBlobAboveTheCallersLimitIsRefusedBeforeAnythingIsStored() throws Exception {
+        BlobPeer provider = track(BlobPeer.start());
+        BlobPeer client = track(BlobPeer.start());
+        byte[] d = data(300_000, 3);
+        Blobs.AddOutcome added = provider.blobs.add(d);
+        BlobTooLargeException e = assertThrows(BlobTooLargeException.class, () -> client.blobs.downloader()
+                .download(added.content(), List.of(provider.blobs.endpoint().addr()), TagOption.none(),
+                        DownloadListener.NONE, 299_999));
+        assertEquals(300_000, e.size());
+        assertEquals(299_999, e.limit());
+        BlobStatus st = client.blobs.status(added.hash());
+        assertTrue(st instanceof BlobStatus.Absent || st instanceof BlobStatus.Partial p && p.present().isEmpty()
+                && p.size() < 0, "nothing of it was stored: " + st);
+        // At the limit it is fine.
+        client.blobs.downloader().download(added.content(), List.of(provider.blobs.endpoint().addr()),
+                TagOption.none(), DownloadListener.NONE, 300_000);
+        assertArrayEquals(d, client.blobs.read(added.hash()));
+    }
+
+    @Test
     void anOversizedHashSequenceIsRefused() throws Exception {
         BlobPeer provider = track(BlobPeer.start());
         BlobPeer client = track(BlobPeer.start());

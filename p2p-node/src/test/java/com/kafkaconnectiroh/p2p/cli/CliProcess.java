@@ -39,16 +39,15 @@ final class CliProcess implements AutoCloseable {
 
     /** Runs {@code java -cp <this JVM's class path> ...Main <args>}. */
     static CliProcess start(String... args) throws IOException {
-        return start(List.of(), args);
+        return start(List.of("-XX:TieredStopAtLevel=1"), args); // these JVMs live briefly: start fast
     }
 
-    /** Like {@link #start(String...)}, with extra JVM options (e.g. {@code -Xmx64m}). */
+    /** Like {@link #start(String...)} with these JVM options (e.g. {@code -Xmx512m}). */
     static CliProcess start(List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-modules");
         cmd.add("jdk.incubator.vector");
-        cmd.add("-XX:TieredStopAtLevel=1"); // these JVMs live briefly: start fast
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -106,6 +105,14 @@ final class CliProcess implements AutoCloseable {
         return l;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     String stderr() {
         return stderr.toString();
     }
@@ -159,10 +166,6 @@ final class CliProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    boolean isAlive() {
-        return process.isAlive();
-    }
-
     /** SIGTERM, then the exit code (fails if it does not exit within 10 s). */
     int stop() throws InterruptedException {
         // Process.destroy() would also close our ends of its stdout/stderr, losing what it prints while stopping.
@@ -177,13 +180,7 @@ final class CliProcess implements AutoCloseable {
     }
 
     private int awaitExit() throws InterruptedException {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("did not exit within 10 s of SIGTERM; stderr:\n" + stderr);
-        }
-        outReader.join(2000);
-        errReader.join(2000);
-        return process.exitValue();
+        return awaitExit(Duration.ofSeconds(10));
     }
 
     @Override

@@ -253,7 +253,7 @@ class GossipCommandTest {
         }
         r = run("gossip", "publish", "--topic", "t", "--bind", "127.0.0.1:0", "--peer", PEER, "--ack-timeout", "0", "x");
         assertEquals(2, r.exit());
-        assertTrue(r.err().contains("--ack-timeout must be more than 0"), r.err());
+        assertTrue(r.err().contains("Invalid value for option '--ack-timeout': must be more than 0"), r.err());
     }
 
     static final String PEER = SecretKey.generate().publicKey() + "@127.0.0.1:9";

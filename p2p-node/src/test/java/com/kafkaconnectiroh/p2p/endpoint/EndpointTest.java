@@ -64,6 +64,35 @@ class EndpointTest {
         return track(Router.builder(ep).accept(ECHO, EchoHandler.INSTANCE).spawn());
     }
 
+    @Test
+    void aPeerFilterRefusesOtherPeersBothWays() throws Exception {
+        Endpoint allowedClient = bind(Endpoint.Transport.AUTO);
+        Endpoint otherClient = bind(Endpoint.Transport.AUTO);
+        Endpoint ep = track(Endpoint.builder().bindAddr(LOOPBACK)
+                .peerFilter(id -> id.equals(allowedClient.id())).bind());
+        Router server = track(Router.builder(ep).accept(ECHO, EchoHandler.INSTANCE).spawn());
+
+        Connection ok = allowedClient.connect(server.endpoint().addr(), ECHO);
+        BiStream s = ok.openBi();
+        s.send().write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        s.send().finish();
+        assertArrayEquals(new byte[] {1, 2, 3}, s.recv().readToEnd(3));
+
+        // The other peer completes the handshake (its key is authenticated first), then is closed with 403.
+        Connection refused = otherClient.connect(server.endpoint().addr(), ECHO);
+        ConnectionClose why = refused.closed().get(10, TimeUnit.SECONDS);
+        assertEquals(PeerNotAllowedException.CLOSE_CODE, why.code(), why.toString());
+        assertEquals(PeerNotAllowedException.REASON, why.reason());
+        assertTrue(ep.recentHandshakeFailures().stream()
+                .anyMatch(f -> f.reason().reason().contains(otherClient.id().toString())));
+
+        // And the filtered endpoint does not dial peers outside its list.
+        CompletableFuture<Connection> dial = ep.connectAsync(otherClient.addr(), ECHO);
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> dial.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(PeerNotAllowedException.class, e.getCause());
+    }
+
     @ParameterizedTest
     @EnumSource(value = Endpoint.Transport.class, names = {"AUTO", "EPOLL_NO_GSO", "NIO"})
     void echoSizesOverEveryTransport(Endpoint.Transport transport) throws Exception {

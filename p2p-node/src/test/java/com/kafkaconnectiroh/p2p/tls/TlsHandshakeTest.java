@@ -734,6 +734,27 @@ class TlsHandshakeTest {
         assertEquals(0, s.bufferedBytes());
     }
 
+    @Test
+    void aMessageIsBufferedAsItArrivesNotAsItsHeaderClaims() throws TlsException {
+        // a spoofed Initial's 4 header bytes used to make the server allocate 64 KiB for a ClientHello never sent
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        byte[] start = new byte[4 + 100];
+        start[0] = 1;
+        start[1] = 0x01; // 65536 bytes claimed: the largest message allowed
+        new TlsServerSession(serverConfig(), SERVER_TP).onHandshakeData(EncryptionLevel.INITIAL, start, 0, 104); // warm
+        TlsServerSession s = new TlsServerSession(serverConfig(), SERVER_TP);
+        threads.getCurrentThreadAllocatedBytes();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        s.onHandshakeData(EncryptionLevel.INITIAL, start, 0, start.length);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 4096, "allocated " + allocated + " bytes for 104 received");
+        assertTrue(s.bufferedBytes() <= 4 + 256, "holds " + s.bufferedBytes() + " bytes for 104 received");
+        byte[] more = new byte[30_000];
+        s.onHandshakeData(EncryptionLevel.INITIAL, more, 0, more.length);
+        assertTrue(s.bufferedBytes() >= 30_104 && s.bufferedBytes() <= 65_540, "holds " + s.bufferedBytes());
+    }
+
     // ---- after the handshake ----
 
     static byte[] newSessionTicket() {

@@ -8,7 +8,7 @@ import java.util.ArrayDeque;
  * packets, so what remains spans from the oldest outstanding packet to the newest.
  */
 public final class SentPackets {
-    private SentPacket[] ring = new SentPacket[64];
+    private SentPacket[] ring = new SentPacket[8]; // grows; a handshake needs a few
     private long base; // packet number of ring slot `head`
     private int head;
     private int span; // slots in use from head (some may be null)

@@ -9,14 +9,24 @@ import java.nio.ByteBuffer;
  * Memory is bounded by the span between {@link #base()} and the highest offset written.
  */
 public final class ChunkedBuffer {
+    /** Chunk size of stream buffers (and of {@link ChunkPool} chunks). */
     public static final int CHUNK = 16 * 1024;
-    private static final int SHIFT = 14;
-    private static final int MASK = CHUNK - 1;
+    private static final int STREAM_SHIFT = 14;
+    /**
+     * Chunk size of CRYPTO stream buffers: a handshake moves a few hundred bytes per level, so 16 KiB chunks would
+     * make each half-open connection hold 48 KiB for under 2 KiB of data (the memory a handshake flood pins).
+     */
+    public static final int SMALL_CHUNK = 1024;
+    private static final int SMALL_SHIFT = 10;
+
+    private final int shift;
+    private final int chunk;
+    private final int mask;
 
     private byte[][] chunks = new byte[4][];
     private int head; // ring index of the chunk holding `base`'s chunk
     private int count; // chunks in the ring (some may be null in receive buffers)
-    private long baseChunk; // chunk number (offset >> SHIFT) of ring slot head
+    private long baseChunk; // chunk number (offset >> shift) of ring slot head
     private long base; // lowest offset still held
     private final ChunkPool pool;
 
@@ -25,7 +35,19 @@ public final class ChunkedBuffer {
     }
 
     public ChunkedBuffer(ChunkPool pool) {
+        this(pool, STREAM_SHIFT);
+    }
+
+    private ChunkedBuffer(ChunkPool pool, int shift) {
         this.pool = pool;
+        this.shift = shift;
+        this.chunk = 1 << shift;
+        this.mask = chunk - 1;
+    }
+
+    /** A buffer of {@link #SMALL_CHUNK}-byte chunks, not pooled (CRYPTO streams). */
+    public static ChunkedBuffer small() {
+        return new ChunkedBuffer(ChunkPool.NONE, SMALL_SHIFT);
     }
 
     public long base() {
@@ -37,21 +59,21 @@ public final class ChunkedBuffer {
         long n = 0;
         for (int i = 0; i < count; i++) {
             if (chunks[(head + i) & (chunks.length - 1)] != null) {
-                n += CHUNK;
+                n += chunk;
             }
         }
         return n;
     }
 
     private byte[] chunkFor(long offset, boolean create) {
-        long cn = offset >>> SHIFT;
+        long cn = offset >>> shift;
         long idx = cn - baseChunk;
         if (count == 0) {
             if (!create) {
                 return null;
             }
             // anchor the ring at the base so later writes below this one (reordered data) still fit
-            baseChunk = base >>> SHIFT;
+            baseChunk = base >>> shift;
             idx = cn - baseChunk;
         }
         if (idx < 0) {
@@ -79,7 +101,7 @@ public final class ChunkedBuffer {
         int slot = (head + (int) idx) & (chunks.length - 1);
         byte[] c = chunks[slot];
         if (c == null && create) {
-            c = pool.take();
+            c = pool == ChunkPool.NONE ? new byte[chunk] : pool.take();
             chunks[slot] = c;
         }
         return c;
@@ -89,8 +111,8 @@ public final class ChunkedBuffer {
     public void write(long offset, byte[] src, int off, int len) {
         while (len > 0) {
             byte[] c = chunkFor(offset, true);
-            int pos = (int) (offset & MASK);
-            int n = Math.min(len, CHUNK - pos);
+            int pos = (int) (offset & mask);
+            int n = Math.min(len, chunk - pos);
             System.arraycopy(src, off, c, pos, n);
             offset += n;
             off += n;
@@ -102,8 +124,8 @@ public final class ChunkedBuffer {
     public void write(long offset, ByteBuffer src, int len) {
         while (len > 0) {
             byte[] c = chunkFor(offset, true);
-            int pos = (int) (offset & MASK);
-            int n = Math.min(len, CHUNK - pos);
+            int pos = (int) (offset & mask);
+            int n = Math.min(len, chunk - pos);
             src.get(c, pos, n);
             offset += n;
             len -= n;
@@ -117,8 +139,8 @@ public final class ChunkedBuffer {
             if (c == null) {
                 throw new IllegalStateException("no data held at offset " + offset);
             }
-            int pos = (int) (offset & MASK);
-            int n = Math.min(len, CHUNK - pos);
+            int pos = (int) (offset & mask);
+            int n = Math.min(len, chunk - pos);
             System.arraycopy(c, pos, dst, off, n);
             offset += n;
             off += n;
@@ -133,8 +155,8 @@ public final class ChunkedBuffer {
             if (c == null) {
                 throw new IllegalStateException("no data held at offset " + offset);
             }
-            int pos = (int) (offset & MASK);
-            int n = Math.min(len, CHUNK - pos);
+            int pos = (int) (offset & mask);
+            int n = Math.min(len, chunk - pos);
             dst.put(c, pos, n);
             offset += n;
             len -= n;
@@ -147,7 +169,7 @@ public final class ChunkedBuffer {
             return;
         }
         base = offset;
-        long cn = offset >>> SHIFT;
+        long cn = offset >>> shift;
         while (count > 0 && baseChunk < cn) {
             byte[] c = chunks[head];
             if (c != null) {

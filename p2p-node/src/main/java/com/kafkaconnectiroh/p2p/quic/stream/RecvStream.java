@@ -33,10 +33,22 @@ public final class RecvStream {
     }
 
     public RecvStream(long id, long initialMaxStreamData, ChunkPool pool) {
-        this.buf = new ChunkedBuffer(pool);
+        this(id, initialMaxStreamData, new ChunkedBuffer(pool));
+    }
+
+    private RecvStream(long id, long initialMaxStreamData, ChunkedBuffer buf) {
+        this.buf = buf;
         this.id = id;
         this.window = initialMaxStreamData;
         this.maxStreamData = initialMaxStreamData;
+    }
+
+    /**
+     * The receiving half of a CRYPTO stream, in small chunks; its window is checked by the caller (RFC 9000 §7.5
+     * bounds CRYPTO data by what the handshake consumed, not by flow control).
+     */
+    public static RecvStream crypto() {
+        return new RecvStream(-1, Long.MAX_VALUE / 4, ChunkedBuffer.small());
     }
 
     public long id() {

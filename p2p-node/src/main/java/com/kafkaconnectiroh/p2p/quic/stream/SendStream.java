@@ -43,10 +43,19 @@ public final class SendStream {
     }
 
     public SendStream(long id, long maxStreamData, int bufferLimit, ChunkPool pool) {
-        this.buf = new ChunkedBuffer(pool);
+        this(id, maxStreamData, bufferLimit, new ChunkedBuffer(pool));
+    }
+
+    private SendStream(long id, long maxStreamData, int bufferLimit, ChunkedBuffer buf) {
+        this.buf = buf;
         this.id = id;
         this.maxStreamData = maxStreamData;
         this.bufferLimit = bufferLimit;
+    }
+
+    /** The sending half of a CRYPTO stream: unlimited, in small chunks (handshake messages are small). */
+    public static SendStream crypto() {
+        return new SendStream(-1, Long.MAX_VALUE, Integer.MAX_VALUE, ChunkedBuffer.small());
     }
 
     public long id() {

@@ -1,0 +1,120 @@
+package com.kafkaconnectiroh.connect.common;
+
+import com.kafkaconnectiroh.p2p.base.EndpointAddrs;
+import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.Hex;
+import com.kafkaconnectiroh.p2p.base.SocketAddrs;
+import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * ConfigDef validators for iroh values. Each parses with the same code the node uses at run time, so a config that
+ * validates is one the task can start with, and the messages are the parser's own (what was expected, what came).
+ */
+public final class ConfigValidators {
+    private ConfigValidators() {
+    }
+
+    /** 64 hex characters, an Ed25519 seed; null (unset) passes. Never echoes the value. */
+    public static final ConfigDef.Validator SECRET_KEY = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return;
+            }
+            String s = ((Password) value).value().trim();
+            if (s.length() != 64 || !Hex.isHex(s)) {
+                throw new ConfigException(name, "[hidden]", "expected 64 hex characters (an Ed25519 secret key, as "
+                        + "'p2p-node id' and iroh print it), got " + s.length() + " characters"
+                        + (s.length() == 64 ? " that are not all hex" : ""));
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "64 hex characters";
+        }
+    };
+
+    /** {@code IP:PORT} (IPv6 as {@code [addr]:port}). */
+    public static final ConfigDef.Validator SOCKET_ADDRESS = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            check(name, value, SocketAddrs::parse);
+        }
+
+        @Override
+        public String toString() {
+            return "IP:PORT, e.g. 0.0.0.0:0 or [::]:4433";
+        }
+    };
+
+    /** Each element an endpoint ticket, a node ticket, {@code id@ip:port[,ip:port…]} or a bare endpoint id. */
+    public static final ConfigDef.Validator PEER_LIST = listOf(EndpointAddrs::parse,
+            "endpoint… or node… tickets, <id>@<ip:port> or endpoint ids");
+
+    /** Each element an endpoint id (64 hex or 52 base32 characters). */
+    public static final ConfigDef.Validator ENDPOINT_ID_LIST = listOf(EndpointId::parse, "endpoint ids (64 hex characters)");
+
+    /** Each element a 64-hex topic id or a name (hashed with BLAKE3, as the CLI's --topic). */
+    public static final ConfigDef.Validator TOPIC_LIST = listOf(TopicId::parseOrName, "64-hex topic ids or topic names");
+
+    /** A 64-hex topic id or a name. */
+    public static final ConfigDef.Validator TOPIC = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            check(name, value, TopicId::parseOrName);
+        }
+
+        @Override
+        public String toString() {
+            return "a 64-hex topic id or a topic name";
+        }
+    };
+
+    private static ConfigDef.Validator listOf(Consumer<String> parser, String what) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (value == null) {
+                    return;
+                }
+                @SuppressWarnings("unchecked")
+                List<String> items = (List<String>) value;
+                for (int i = 0; i < items.size(); i++) {
+                    String item = items.get(i);
+                    try {
+                        parser.accept(item);
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(name, value, "element " + (i + 1) + " ('" + shorten(item) + "'): "
+                                + e.getMessage());
+                    }
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "a comma-separated list of " + what;
+            }
+        };
+    }
+
+    private static void check(String name, Object value, Consumer<String> parser) {
+        if (value == null) {
+            return;
+        }
+        try {
+            parser.accept(value.toString());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+        }
+    }
+
+    static String shorten(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+}

@@ -1,0 +1,104 @@
+package com.kafkaconnectiroh.connect.common;
+
+import com.kafkaconnectiroh.p2p.base.EndpointAddrs;
+import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.SocketAddrs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.config.ConfigValue;
+
+/**
+ * The checks of the {@code iroh.*} keys that need more than one field or the worker's file system; each connector's
+ * {@code validate()} runs them after the ConfigDef's own, so {@code PUT /connector-plugins/…/config/validate}
+ * answers with field-level messages.
+ */
+public final class NodeConfigChecks {
+    private NodeConfigChecks() {
+    }
+
+    public static void check(Map<String, ConfigValue> values) {
+        checkPeersAllowed(values.get(IrohConnectorConfig.PEERS), values.get(IrohConnectorConfig.ALLOWED_PEERS));
+        checkDataDir(values.get(IrohConnectorConfig.DATA_DIR));
+        checkBindPort(values.get(IrohConnectorConfig.BIND));
+    }
+
+    /** With an allowlist, a configured peer outside it could never be dialed: say so now, not at run time. */
+    private static void checkPeersAllowed(ConfigValue peers, ConfigValue allowed) {
+        if (peers == null || allowed == null || !valid(peers) || !valid(allowed)) {
+            return;
+        }
+        List<?> allowList = (List<?>) allowed.value();
+        if (allowList == null || allowList.isEmpty()) {
+            return;
+        }
+        Set<EndpointId> ids = new HashSet<>();
+        for (Object o : allowList) {
+            ids.add(EndpointId.parse(o.toString().trim()));
+        }
+        for (Object o : (List<?>) peers.value()) {
+            EndpointId id = EndpointAddrs.parse(o.toString()).id();
+            if (!ids.contains(id)) {
+                peers.addErrorMessage("peer " + id + " is not in " + IrohConnectorConfig.ALLOWED_PEERS
+                        + ": it could never be dialed");
+            }
+        }
+    }
+
+    /**
+     * The worker that validates is usually one that will run tasks: a data dir it cannot create or write would fail
+     * every task later.
+     */
+    private static void checkDataDir(ConfigValue dataDir) {
+        if (dataDir == null || !valid(dataDir)) {
+            return;
+        }
+        String text = dataDir.value() == null ? "" : dataDir.value().toString().trim();
+        Path dir = text.isEmpty() ? Path.of(System.getProperty("user.home"), ".kafka-connect-iroh") : Path.of(text);
+        if (!dir.isAbsolute()) {
+            dataDir.addErrorMessage("expected an absolute path (a relative one would depend on the worker's working "
+                    + "directory), got '" + text + "'");
+            return;
+        }
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            dataDir.addErrorMessage(dir + " cannot be created: " + existing + " is not a directory");
+        } else if (!Files.isWritable(existing)) {
+            dataDir.addErrorMessage(dir + " is not writable by the worker's user (" + System.getProperty("user.name")
+                    + "): " + existing + " is read-only for it");
+        } else if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            dataDir.addErrorMessage(dir + " exists and is not a directory");
+        }
+    }
+
+    /** Task i binds port + i: a port near the top would leave later tasks no port. */
+    private static void checkBindPort(ConfigValue bind) {
+        if (bind == null || !valid(bind) || bind.value() == null) {
+            return;
+        }
+        int port = SocketAddrs.parse(bind.value().toString().trim()).getPort();
+        if (port > 65535 - 64) {
+            bind.addErrorMessage("port " + port + " leaves no room for task i's port " + port + " + i; choose a port "
+                    + "below 65472 or 0");
+        }
+    }
+
+    private static boolean valid(ConfigValue v) {
+        return v.errorMessages().isEmpty();
+    }
+
+    /** For callers that want to know whether a directory is usable without a ConfigValue (task start). */
+    static void ensureWritableDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        if (!Files.isWritable(dir)) {
+            throw new IOException(dir + " is not writable");
+        }
+    }
+}

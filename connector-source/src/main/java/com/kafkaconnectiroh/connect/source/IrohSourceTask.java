@@ -1,0 +1,148 @@
+package com.kafkaconnectiroh.connect.source;
+
+import com.kafkaconnectiroh.connect.common.MdcThreads;
+import com.kafkaconnectiroh.connect.common.TaskIdentity;
+import com.kafkaconnectiroh.connect.common.TaskMetrics;
+import com.kafkaconnectiroh.connect.common.TaskNodes;
+import com.kafkaconnectiroh.connect.common.Version;
+import com.kafkaconnectiroh.p2p.node.Node;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs (or shares) the embedded iroh node for its identity, subscribes to its gossip topics, and hands what arrives
+ * to Kafka from {@link #poll()}, which returns within {@code poll.timeout.ms} whether or not anything came.
+ */
+public final class IrohSourceTask extends SourceTask {
+    private static final Logger LOG = LoggerFactory.getLogger(IrohSourceTask.class);
+
+    private IrohSourceTaskConfig config;
+    private TaskNodes.Lease lease;
+    private RecordBuffer buffer;
+    private BlobFetcher fetcher;
+    private SourceKind source;
+    private SourceTaskMetrics metrics;
+    private volatile boolean stopping;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new IrohSourceTaskConfig(props);
+        int index = config.taskIndex();
+        try {
+            TaskIdentity identity = TaskIdentity.resolve(config, index);
+            lease = TaskNodes.acquire(identity, b -> { });
+            Node node = lease.node();
+            LOG.info("iroh source task {} of {} runs endpoint {} on {} (ticket {})", index, config.connectorName(),
+                    node.id(), node.endpoint().boundAddress(), node.ticket());
+            MdcThreads threads = new MdcThreads("iroh-source-" + config.connectorName() + "-" + index);
+            buffer = new RecordBuffer(config.bufferMaxBytes(), config.bufferMaxRecords());
+            fetcher = new BlobFetcher(node.blobs(), config.blobFetchConcurrency(), config.blobFetchTimeout(),
+                    config.reconnectBackoff(), config.peers(), threads);
+            metrics = new SourceTaskMetrics();
+            source = new GossipSource(config, node.gossip(), buffer, metrics, fetcher, threads);
+            SourceKind s = source;
+            metrics.register(new TaskMetrics(() -> context.pluginMetrics(), "iroh-source-task-metrics",
+                    config.connectorName(), index), buffer, s::dropped, s::neighbors);
+            source.start();
+        } catch (IOException e) {
+            closeAll();
+            throw new ConnectException("iroh source task " + index + " could not start: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            closeAll();
+            Thread.currentThread().interrupt();
+            throw new ConnectException("interrupted while starting", e);
+        } catch (RuntimeException e) {
+            closeAll();
+            throw e;
+        }
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        if (stopping) {
+            return null;
+        }
+        source.checkHealth();
+        List<SourceRecord> out = buffer.drain(config.pollMaxRecords(), TimeUnit.MILLISECONDS.toNanos(
+                config.pollTimeout().toMillis()));
+        if (out.isEmpty()) {
+            source.checkHealth();
+            return null;
+        }
+        metrics.emitted.add(out.size());
+        return out;
+    }
+
+    @Override
+    public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+        // Gossip records carry no offsets: nothing to advance.
+    }
+
+    /** Called by the worker from another thread: wake poll(), close each resource once. */
+    @Override
+    public void stop() {
+        stopping = true;
+        if (buffer != null) {
+            buffer.close();
+        }
+        closeAll();
+    }
+
+    private synchronized void closeAll() {
+        if (source != null) {
+            source.close();
+            source = sourceClosed();
+        }
+        if (fetcher != null) {
+            fetcher.close();
+            fetcher = null;
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+        if (lease != null) {
+            lease.close();
+            lease = null;
+        }
+    }
+
+    /** After stop, poll() may still run once; it must see an idle source, not a null. */
+    private static SourceKind sourceClosed() {
+        return new SourceKind() {
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public void checkHealth() {
+            }
+
+            @Override
+            public long neighbors() {
+                return 0;
+            }
+
+            @Override
+            public long dropped() {
+                return 0;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+}

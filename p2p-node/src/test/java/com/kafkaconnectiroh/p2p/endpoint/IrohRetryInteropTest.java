@@ -1,0 +1,49 @@
+package com.kafkaconnectiroh.p2p.endpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.kafkaconnectiroh.p2p.base.SocketAddrs;
+import com.kafkaconnectiroh.p2p.interop.IrohPeer;
+import com.kafkaconnectiroh.p2p.interop.IrohVersion;
+import com.kafkaconnectiroh.p2p.interop.PeerOption;
+import com.kafkaconnectiroh.p2p.quic.EndpointConfig;
+import com.kafkaconnectiroh.p2p.quic.HalfOpenStats;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Retry under load only helps if real clients answer it: real iroh 1.0.2 and 0.35.0 nodes (the npm harness) dial
+ * an endpoint that demands a Retry from everyone (the load threshold forced to 0) and exchange data over it.
+ */
+@Tag("iroh-interop")
+@Timeout(120)
+class IrohRetryInteropTest {
+
+    @ParameterizedTest
+    @EnumSource(IrohVersion.class)
+    void irohAnswersOurRetryAndConnects(IrohVersion v) throws Exception {
+        try (Endpoint java = Endpoint.builder().bindAddr(new InetSocketAddress("127.0.0.1", 0))
+                .endpointConfig(new EndpointConfig().retryThreshold(0)).bind();
+             Router router = Router.builder(java).accept(EndpointTest.ECHO, EchoHandler.INSTANCE).spawn();
+             IrohPeer iroh = IrohPeer.start(v, PeerOption.name("retry-" + v.harnessArg()))) {
+            ObjectNode addr = IrohPeer.params("id", java.id().toString());
+            addr.putArray("addrs").add(SocketAddrs.format(java.boundAddress()));
+            int conn = iroh.call("connect", "addr", addr, "alpn", EndpointTest.ECHO).get("conn").asInt();
+            JsonNode r = iroh.call("echo-test", "conn", conn, "sizes", List.of(1, 100_000), "seed", 3);
+            assertTrue(r.path("allOk").asBoolean(), r.toString());
+
+            HalfOpenStats s = java.halfOpenStats();
+            assertTrue(s.underLoad(), s.toString());
+            assertTrue(s.retries() >= 1, "iroh was asked for a Retry: " + s);
+            assertEquals(1, s.peakCount(), "and came back with the token, once: " + s);
+            iroh.call("close", "conn", conn, "code", 0, "reason", "done");
+        }
+    }
+}
