@@ -30,7 +30,7 @@ public final class ChildJvm implements AutoCloseable {
     public static ChildJvm start(String name, Path libs, String mainClass, List<String> jvmOptions, List<String> args,
                                  Map<String, String> env, Path log) throws IOException {
         if (!Files.isDirectory(libs)) {
-            throw new IOException("Kafka jars not found in " + libs + " (run: mvn -q -B -DskipTests package)");
+            throw new IOException("Kafka jars not found in " + libs + " (run: mvn -q -B -DskipTests package, which puts them in kafka-dist/target/kafka/libs)");
         }
         Files.createDirectories(log.getParent());
         List<String> cmd = new ArrayList<>();

@@ -24,7 +24,7 @@ final class BenchStack implements AutoCloseable {
 
     BenchStack(String name) throws Exception {
         root = Files.createTempDirectory(name);
-        Path libs = Path.of(System.getProperty("kafka.libs", "local-stack/target/kafka/libs"));
+        Path libs = Path.of(System.getProperty("kafka.libs", "kafka-dist/target/kafka/libs"));
         Path zip = Path.of(System.getProperty("plugin.zip", "connect-plugin/target/kafka-connect-iroh-0.1.0-SNAPSHOT.zip"));
         PluginInstaller.install(zip, root.resolve("plugins"));
         broker = KafkaBroker.start(libs, root.resolve("broker"), Ports.free(),

@@ -46,7 +46,7 @@ final class ItStack {
 
     private ItStack() throws IOException, InterruptedException {
         root = Path.of("target", "it-stack").toAbsolutePath();
-        libs = Path.of(System.getProperty("kafka.libs", "../local-stack/target/kafka/libs")).toAbsolutePath();
+        libs = Path.of(System.getProperty("kafka.libs", "../kafka-dist/target/kafka/libs")).toAbsolutePath();
         deleteTree(root);
         pluginPath = root.resolve("plugins");
         PluginInstaller.install(Path.of(System.getProperty("plugin.zip")), pluginPath);
