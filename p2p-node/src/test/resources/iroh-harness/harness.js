@@ -1308,11 +1308,16 @@ const commands = {
     const topicHex = hexBytes(p.topic, 'topic', 32).toString('hex');
     if (n.gossipTopics.has(topicHex)) fail(`already subscribed to topic ${topicHex}`);
     const bootstrap = (p.bootstrap || []).map((b, i) => hexBytes(b, `bootstrap[${i}]`, 32).toString('hex'));
+    // quitOn: the process shuts down as soon as a message with this content (hex) arrives, as an app that quits on
+    // its last message does (no round trip through the test driver)
+    const quitOn = p.quitOn === undefined ? null : hexBytes(p.quitOn, 'quitOn').toString('hex');
     const sender = await n.node.gossip.subscribe([...Buffer.from(topicHex, 'hex')], bootstrap, (err, m) => {
       if (err) {
         emit({ event: 'gossip', topic: topicHex, kind: 'error', error: errorText(err) });
       } else if (m.received) {
-        emit({ event: 'gossip', topic: topicHex, kind: 'received', content: Buffer.from(m.received.content).toString('hex'), from: m.received.deliveredFrom });
+        const content = Buffer.from(m.received.content).toString('hex');
+        emit({ event: 'gossip', topic: topicHex, kind: 'received', content, from: m.received.deliveredFrom });
+        if (quitOn !== null && content === quitOn) setImmediate(() => shutdown(0));
       } else if (m.neighborUp) {
         emit({ event: 'gossip', topic: topicHex, kind: 'neighbor-up', from: m.neighborUp });
       } else if (m.neighborDown) {

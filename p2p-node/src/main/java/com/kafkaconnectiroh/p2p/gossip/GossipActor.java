@@ -6,12 +6,14 @@ import com.kafkaconnectiroh.p2p.base.postcard.PostcardException;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
 import com.kafkaconnectiroh.p2p.endpoint.ConnectionClose;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
+import com.kafkaconnectiroh.p2p.gossip.proto.DeliveryScope;
 import com.kafkaconnectiroh.p2p.gossip.proto.Event;
 import com.kafkaconnectiroh.p2p.gossip.proto.GossipCodec;
 import com.kafkaconnectiroh.p2p.gossip.proto.GossipConfig;
 import com.kafkaconnectiroh.p2p.gossip.proto.GossipWire;
 import com.kafkaconnectiroh.p2p.gossip.proto.InEvent;
 import com.kafkaconnectiroh.p2p.gossip.proto.Message;
+import com.kafkaconnectiroh.p2p.gossip.proto.MessageId;
 import com.kafkaconnectiroh.p2p.gossip.proto.OutEvent;
 import com.kafkaconnectiroh.p2p.gossip.proto.PeerData;
 import com.kafkaconnectiroh.p2p.gossip.proto.PeerIdCodec;
@@ -395,6 +397,18 @@ final class GossipActor {
         deliveries.begin(receipt);
         try {
             handle(new InEvent.Command<>(topic, b));
+            TopicState t = topics.get(topic);
+            if (receipt.pushedTo() == 0 && t != null && !t.neighbors.isEmpty()) {
+                // Every neighbor is lazy (it pruned us, e.g. after a repeated content): PlumTree only announced the
+                // id, and a neighbor that has that content already never grafts it, so nothing could ever be
+                // acknowledged. Push the payload to them directly; on the wire it is an ordinary Gossip message.
+                MessageId id = MessageId.ofContent(b.content());
+                Message<EndpointId> m = Message.gossip(new PlumTreeMessage.Gossip(id, b.content(),
+                        b.scope() == Scope.NEIGHBORS ? DeliveryScope.NEIGHBORS : new DeliveryScope.Swarm(0)));
+                for (EndpointId n : t.neighbors) {
+                    send(n, topic, m);
+                }
+            }
         } finally {
             deliveries.end(receipt, b.content());
         }
