@@ -86,6 +86,14 @@ class SourceGossipIT {
                 assertEquals("message", h.get("iroh.value.kind"));
             }
             assertEquals(n, values.size(), "every message once");
+
+            // The task's metrics, as JMX shows them in the worker (through the worker's plugin metrics, KIP-877).
+            Map<String, Double> m = WorkerJmx.connectorMetrics(stack.worker.process().pid(), name, "messages-received");
+            System.out.println("task metrics over JMX: " + m);
+            assertTrue(m.getOrDefault("messages-received", 0.0) >= n, "metrics: " + m);
+            assertTrue(m.getOrDefault("records-emitted", 0.0) >= n, "metrics: " + m);
+            assertEquals(1.0, m.get("neighbors"), "metrics: " + m);
+            assertEquals(0.0, m.get("messages-dropped"), "metrics: " + m);
             stack.rest().delete("/connectors/" + name).orThrow("delete");
         }
     }
