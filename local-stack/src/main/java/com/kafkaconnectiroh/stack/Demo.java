@@ -250,9 +250,8 @@ public final class Demo {
                     + " file; the source fetched it peer to peer, verified, into the record value",
                     "headers iroh.blob.hash=" + header(blobs.get(0), "iroh.blob.hash").substring(0, 10) + "… iroh.blob.size="
                             + header(blobs.get(0), "iroh.blob.size"));
-            pub.stdin().close();
-            pub.waitFor(60_000);
-        }
+        } // closing the publisher (SIGTERM) stops serving the file
+
 
         // 5. real iroh 0.35
         if (iroh != null) {
@@ -371,7 +370,7 @@ public final class Demo {
                     Files.copy(log, logs.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-            for (String dir : List.of("broker", "worker", "plugins", "data")) {
+            for (String dir : List.of("broker", "worker", "plugins", "data", "blob-from-kafka.bin", "blob-to-kafka.bin")) {
                 Dirs.deleteTree(root.resolve(dir));
             }
         } catch (IOException e) {

@@ -12,6 +12,8 @@ import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.Router;
 import com.kafkaconnectiroh.p2p.gossip.BroadcastReceipt;
 import com.kafkaconnectiroh.p2p.gossip.DeliveryPolicy;
+import com.kafkaconnectiroh.p2p.blobs.Blobs;
+import com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore;
 import com.kafkaconnectiroh.p2p.gossip.Gossip;
 import com.kafkaconnectiroh.p2p.gossip.GossipEvent;
 import com.kafkaconnectiroh.p2p.gossip.GossipTopic;
@@ -102,12 +104,24 @@ final class GossipCommand implements Callable<Integer> {
         final Gossip gossip;
         final Router router;
 
+        /** Serves blobs too when {@code blobs} is given (publish --blob): files stay where they are. */
+        final Blobs blobs;
+
         Node(GossipOptions o) throws CliException {
+            this(o, false);
+        }
+
+        Node(GossipOptions o, boolean serveBlobs) throws CliException {
             EndpointAddr target = o.peers.isEmpty() ? null : o.peers.get(0);
             this.endpoint = o.node.bind(target,
                     new TransportConfig().keepAliveIntervalNanos(TimeUnit.SECONDS.toNanos(1)));
             this.gossip = Gossip.builder().spawn(endpoint);
-            this.router = gossip.registerWith(Router.builder(endpoint)).spawn();
+            Router.Builder rb = gossip.registerWith(Router.builder(endpoint));
+            this.blobs = serveBlobs ? new Blobs(endpoint, MemBlobStore.referencingFiles()) : null;
+            if (blobs != null) {
+                rb.accept(Blobs.ALPN, blobs.provider());
+            }
+            this.router = rb.spawn();
         }
 
         /** {@code <id>@<ip:port>[,<ip:port>…]}: what {@code --peer} takes. */
@@ -131,6 +145,13 @@ final class GossipCommand implements Callable<Integer> {
         @Override
         public void close() {
             router.close();
+            if (blobs != null) {
+                try {
+                    blobs.store().close();
+                } catch (java.io.IOException e) {
+                    // the process is ending; nothing was written
+                }
+            }
         }
     }
 
@@ -409,6 +430,12 @@ final class GossipCommand implements Callable<Integer> {
                         + "the maximum message size).")
         String message;
 
+        @Option(names = "--blob", paramLabel = "FILE",
+                description = "Publish one envelope (docs/envelope.md) referencing FILE as a blob, served by this node "
+                        + "in place until Ctrl-C or SIGTERM: receivers (the source connector, iroh apps) fetch it, "
+                        + "verified. No MESSAGE or stdin with it.")
+        java.nio.file.Path blob;
+
         /**
          * {@code --acks} and {@code --ack-timeout} (never 0: the converter refuses it) as the node's policy; null
          * (after saying why) if {@code --acks} is invalid.
@@ -446,15 +473,28 @@ final class GossipCommand implements Callable<Integer> {
                 err.flush();
                 return EXIT_USAGE;
             }
+            if (blob != null && message != null) {
+                err.println("p2p-node gossip publish: --blob publishes a reference to its file; give no MESSAGE with it");
+                err.flush();
+                return EXIT_USAGE;
+            }
+            if (blob != null && !java.nio.file.Files.isRegularFile(blob)) {
+                err.println("p2p-node gossip publish: --blob " + blob + " is not a regular file");
+                err.flush();
+                return EXIT_USAGE;
+            }
             Node n;
             try {
-                n = new Node(opts);
+                n = new Node(opts, blob != null);
             } catch (CliException e) {
                 return report(err, "gossip publish", e);
             }
             try (n) {
                 int max = n.gossip.maxContentSize();
                 byte[] argument = message == null ? null : message.getBytes(StandardCharsets.UTF_8);
+                if (blob != null) {
+                    argument = blobEnvelope(n, out, err);
+                }
                 if (argument != null && argument.length > max) {
                     // before joining: waiting for a swarm only to refuse the message would waste the user's time
                     err.println("p2p-node gossip publish: the message has " + argument.length
@@ -539,7 +579,40 @@ final class GossipCommand implements Callable<Integer> {
                 err.println("p2p-node: published " + sent + " message(s) to topic " + topic + ", each acknowledged ("
                         + policy + ")");
                 err.flush();
+                if (blob != null) {
+                    serveUntilStopped(n, err);
+                }
                 return 0;
+            }
+        }
+
+        /** Adds the file (served where it is) and returns the envelope that references it. */
+        private byte[] blobEnvelope(Node n, PrintWriter out, PrintWriter err) throws java.io.IOException {
+            com.kafkaconnectiroh.p2p.blobs.Blobs.AddOutcome added = n.blobs.add(blob);
+            com.kafkaconnectiroh.p2p.envelope.BlobRef ref = new com.kafkaconnectiroh.p2p.envelope.BlobRef(
+                    added.content(), added.size(), List.of(n.endpoint.addr()));
+            String ticket = n.blobs.ticket(added.content()).toString();
+            if (opts.json) {
+                out.println(json(JSON.createObjectNode().put("type", "blob").put("hash", added.hash().toHex())
+                        .put("size", added.size()).put("ticket", ticket)));
+                out.flush();
+            }
+            err.println("p2p-node: " + blob + " is blob " + added.hash() + " (" + added.size() + " bytes), ticket "
+                    + ticket);
+            err.flush();
+            return com.kafkaconnectiroh.p2p.envelope.EnvelopeCodec.encode(
+                    com.kafkaconnectiroh.p2p.envelope.Envelope.of(new com.kafkaconnectiroh.p2p.envelope.Envelope.Blob(ref)));
+        }
+
+        /** Receivers fetch the blob after the message arrived: keep serving it until told to stop. */
+        private void serveUntilStopped(Node n, PrintWriter err) {
+            try (StopSignal stop = new StopSignal()) {
+                stop.watch(n.endpoint);
+                err.println("p2p-node: serving " + blob + " until Ctrl-C or SIGTERM");
+                err.flush();
+                String why = stop.await();
+                err.println("p2p-node: stopping (" + why + ")");
+                err.flush();
             }
         }
     }
