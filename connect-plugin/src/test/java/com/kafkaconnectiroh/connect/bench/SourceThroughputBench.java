@@ -144,6 +144,11 @@ public final class SourceThroughputBench {
             config.put("iroh.data.dir", root.resolve("data").toAbsolutePath().toString());
             config.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
             config.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+            for (String kv : System.getProperty("source.extra", "").split(",")) {
+                if (kv.contains("=")) {
+                    config.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                }
+            }
             String name = "bench-source-" + runs;
             rest.putConnector(name, config).orThrow("create");
             rest.awaitRunning(name, 1, Duration.ofSeconds(60));
