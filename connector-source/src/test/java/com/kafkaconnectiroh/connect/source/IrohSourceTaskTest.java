@@ -141,6 +141,18 @@ class IrohSourceTaskTest {
         SourceRecord r = pollUntil(tolerant, 1).get(0);
         assertArrayEquals(bad, (byte[]) r.value(), "written as it came");
         assertTrue(r.headers().lastWithName("iroh.error").value().toString().contains("version 99"));
+
+        // This context has no plugin metrics (a worker older than Kafka 4.1): the task reports over JMX itself.
+        javax.management.MBeanServer mbs = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        java.util.Set<javax.management.ObjectName> names = mbs.queryNames(new javax.management.ObjectName(
+                "kafka.connect.iroh:type=iroh-source-task-metrics,*"), null);
+        assertTrue(names.stream().anyMatch(n -> {
+            try {
+                return ((Number) mbs.getAttribute(n, "envelopes-malformed")).doubleValue() >= 1;
+            } catch (javax.management.JMException jmx) {
+                return false;
+            }
+        }), "metrics MBeans: " + names);
     }
 
     @Test
