@@ -133,7 +133,7 @@ final class LiveDoc {
         if (!out.inserted()) {
             return;
         }
-        docs.store().commit();
+        docs.store().commitSoon();
         // Sent to us directly (neighbor scope or first hop): the sender has the content (iroh's rule).
         ContentStatus status = r.scope().isDirect() ? ContentStatus.COMPLETE : ContentStatus.MISSING;
         docs.remoteInserted(replica, out, status, r.deliveredFrom());

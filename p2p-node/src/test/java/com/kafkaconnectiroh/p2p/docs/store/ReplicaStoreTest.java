@@ -180,6 +180,21 @@ class ReplicaStoreTest {
         }
     }
 
+    /** Regression: closing with MVStore's chunk-moving compaction tripped its own assertions after a few reopens. */
+    @Test
+    void manyShortSessionsOnOneFileStayHealthy() throws Exception {
+        Path file = dir.resolve("docs.db");
+        for (int i = 0; i < 60; i++) {
+            try (ReplicaStore s = ReplicaStore.open(file)) {
+                Replica r = s.importReplica(new Capability.Write(NS));
+                r.insertLocal(s.defaultAuthor(), utf8("k" + i), Hash.of(utf8("v" + i)), 2);
+            }
+        }
+        try (ReplicaStore s = ReplicaStore.open(file)) {
+            assertEquals(60, s.replica(NS.id()).orElseThrow().entryCount());
+        }
+    }
+
     @Test
     void aSecondProcessGetsAClearError() throws Exception {
         Path file = dir.resolve("docs.db");
