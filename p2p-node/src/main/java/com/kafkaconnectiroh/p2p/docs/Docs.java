@@ -73,6 +73,8 @@ public final class Docs implements ProtocolHandler, AutoCloseable {
     private final ReplicaStore store;
     private final DocsConfig config;
     private final ExecutorService tasks = Executors.newCachedThreadPool(ContentFetcher.daemon("docs"));
+    private final java.util.concurrent.ScheduledExecutorService timers =
+            Executors.newSingleThreadScheduledExecutor(ContentFetcher.daemon("docs-timer"));
     private final ContentFetcher fetcher;
     private final Map<NamespaceId, LiveDoc> live = new ConcurrentHashMap<>();
     private final Map<NamespaceId, List<DocSubscription>> subscribers = new ConcurrentHashMap<>();
@@ -127,6 +129,22 @@ public final class Docs implements ProtocolHandler, AutoCloseable {
 
     ExecutorService tasks() {
         return tasks;
+    }
+
+    /** Runs {@code r} on the task pool after {@code millis} (nothing once closed). */
+    void schedule(Runnable r, long millis) {
+        if (closed) {
+            return;
+        }
+        try {
+            timers.schedule(() -> {
+                if (!closed) {
+                    tasks.execute(r);
+                }
+            }, millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
     }
 
     // ================================================================================================
@@ -319,6 +337,23 @@ public final class Docs implements ProtocolHandler, AutoCloseable {
         }
     }
 
+    /** Queues, from {@code peer}, the content of every entry the policy wants that is not here (once per live start). */
+    void fetchMissingContent(Replica replica, EndpointId peer) {
+        com.kafkaconnectiroh.p2p.docs.store.DownloadPolicy policy = replica.info().downloadPolicy();
+        int[] queued = {0};
+        replica.forEach(com.kafkaconnectiroh.p2p.docs.store.Query.all(), e -> {
+            if (policy.matches(e.key()) && !blobs.store().status(e.contentHash()).isComplete()) {
+                queueFetch(replica.namespace(), e.contentHash(), peer);
+                queued[0]++;
+            }
+            return !closed;
+        });
+        if (queued[0] > 0) {
+            LOG.debug("asked {} for the missing content of {} entries of {}", peer.fmtShort(), queued[0],
+                    replica.namespace().fmtShort());
+        }
+    }
+
     private void queueFetch(NamespaceId ns, Hash hash, EndpointId from) {
         synchronized (content) {
             queuedByDoc.computeIfAbsent(ns, k -> new HashSet<>()).add(hash);
@@ -406,7 +441,18 @@ public final class Docs implements ProtocolHandler, AutoCloseable {
     /** One outgoing session with {@code peer} (blocking). */
     SyncOutcome dialAndSync(Replica replica, EndpointId peer) throws IOException {
         ensureOpen();
-        Connection c = endpoint.connect(addressOf(peer), ALPN, config.connectTimeout());
+        EndpointAddr addr = addressOf(peer);
+        Connection c;
+        try {
+            c = endpoint.connect(addr, ALPN, config.connectTimeout());
+        } catch (IOException e) {
+            // The address may be stale (the peer restarted elsewhere): next time dial the bare id, which the endpoint
+            // routes to where a live connection (gossip) last heard from the peer.
+            synchronized (addresses) {
+                addresses.remove(peer, addr);
+            }
+            throw e;
+        }
         try {
             BiStream s = c.openBi(config.readTimeout());
             return SyncDriver.alice(s, replica.namespace(), view(replica, peer), store::commit, config);
@@ -444,10 +490,9 @@ public final class Docs implements ProtocolHandler, AutoCloseable {
         EndpointId peer = connection.remoteId();
         InetSocketAddress from = connection.remoteAddress();
         if (from != null) {
+            // Where the peer is now (a restarted peer keeps its id but not its port): newer than what we knew.
             synchronized (addresses) {
-                if (!addresses.containsKey(peer)) {
-                    addresses.put(peer, EndpointAddr.of(peer, null, List.of(from)));
-                }
+                addresses.put(peer, EndpointAddr.of(peer, null, List.of(from)));
             }
         }
         BiStream s = connection.acceptBi(config.readTimeout());
@@ -481,9 +526,11 @@ public final class Docs implements ProtocolHandler, AutoCloseable {
         try {
             result = SyncDriver.bob(s, peer, host, config);
         } catch (SyncAbortedException e) {
+            LOG.debug("declined {}'s sync request: {}", peer.fmtShort(), e.getMessage());
             return; // we declined; nothing ran
         } catch (IOException | RuntimeException e) {
             error = String.valueOf(e.getMessage());
+            LOG.debug("sync request from {} failed", peer.fmtShort(), e);
             throw e;
         } finally {
             if (accepted[0] != null) {
@@ -523,6 +570,7 @@ public final class Docs implements ProtocolHandler, AutoCloseable {
             leave(ns);
         }
         fetcher.close();
+        timers.shutdownNow();
         tasks.shutdownNow();
         for (List<DocSubscription> list : subscribers.values()) {
             List.copyOf(list).forEach(DocSubscription::close);

@@ -39,6 +39,8 @@ final class LiveDoc {
     private final GossipTopic topic;
     private final Map<EndpointId, PeerSyncState> peers = new HashMap<>();
     private volatile boolean closed;
+    /** Whether the first successful session has asked for the content still missing. Guarded by this. */
+    private boolean contentChecked;
 
     LiveDoc(Docs docs, Replica replica, List<EndpointAddr> bootstrap) {
         this.docs = docs;
@@ -192,16 +194,44 @@ final class LiveDoc {
                 finished(peer, true, out, null);
             } catch (SyncAbortedException e) {
                 if (e.reason() == com.kafkaconnectiroh.p2p.docs.proto.AbortReason.ALREADY_SYNCING) {
-                    synchronized (this) {
-                        peers.get(peer).finish(); // the peer's own dial to us carries the session
-                    }
+                    declined(peer);
                     return;
                 }
                 finished(peer, true, null, e.getMessage());
-            } catch (Exception e) {
+            } catch (Exception | Error e) {
+                LOG.debug("sync of {} with {} failed", namespace.fmtShort(), peer.fmtShort(), e);
                 finished(peer, true, null, String.valueOf(e.getMessage()));
             }
         });
+    }
+
+    /**
+     * The peer declined: it is in a session with us. Usually its own dial, which carries this round; but if that
+     * session fails, or is a stale one of ours it has not noticed is dead, nothing else would start one. So we try
+     * again later, unless a session with the peer succeeded by then.
+     */
+    private void declined(EndpointId peer) {
+        long delay;
+        long okBefore;
+        synchronized (this) {
+            PeerSyncState st = peers.get(peer);
+            delay = st.declined();
+            okBefore = st.sessionsOk();
+        }
+        LOG.debug("{} is syncing {} with us already; trying again in {} ms unless its session succeeds", peer.fmtShort(),
+                namespace.fmtShort(), delay);
+        if (delay < 0 || closed) {
+            return;
+        }
+        docs.schedule(() -> {
+            boolean stillNeeded;
+            synchronized (this) {
+                stillNeeded = peers.get(peer).sessionsOk() == okBefore;
+            }
+            if (stillNeeded) {
+                syncWith(peer, PeerSyncState.Reason.RESYNC);
+            }
+        }, delay);
     }
 
     /** Whether to accept {@code peer}'s sync request now (marks it running if so). */
@@ -213,9 +243,17 @@ final class LiveDoc {
     /** A session ended (either direction): report, announce news, and run again if a report asked meanwhile. */
     void finished(EndpointId peer, boolean dialed, SyncOutcome outcome, String error) {
         boolean again;
+        boolean first;
         synchronized (this) {
             PeerSyncState st = peers.get(peer);
-            again = st != null && st.finish();
+            again = st != null && st.finish(outcome != null);
+            first = outcome != null && !contentChecked;
+            contentChecked |= outcome != null;
+        }
+        if (first) {
+            // Entries stored before (an earlier run, say one killed mid-download) may still lack content that no
+            // session will offer again: ask this peer for all of it once.
+            docs.fetchMissingContent(replica, peer);
         }
         if (outcome != null && outcome.received() > 0 && !closed) {
             byte[] heads = outcome.headsReceived().encode(docs.gossip().maxContentSize() - 64);

@@ -13,8 +13,32 @@ final class PeerSyncState {
     /** Why we dial (iroh's {@code SyncReason}). */
     enum Reason { DIRECT_JOIN, NEW_NEIGHBOR, SYNC_REPORT, RESYNC }
 
+    /** How many retries after a decline may still follow ({@link #MAX_DECLINED_RETRIES} after a success). */
+    static final int MAX_DECLINED_RETRIES = 8;
+
     private Running running = Running.IDLE;
     private boolean resyncRequested;
+    private int declinedRetriesLeft = MAX_DECLINED_RETRIES;
+    private long sessionsOk;
+
+    /**
+     * Our dial was declined because the peer is in a session with us (its dial, or one it accepted earlier that may
+     * be stale: a peer that crashed holds its side until the connection times out). Returns the delay before we
+     * try again, or -1 when the retries are used up; a successful session in between cancels the retry.
+     */
+    long declined() {
+        running = Running.IDLE;
+        if (declinedRetriesLeft <= 0) {
+            return -1;
+        }
+        int n = MAX_DECLINED_RETRIES - declinedRetriesLeft--;
+        return Math.min(30_000L, 1000L << Math.min(n + 1, 5));
+    }
+
+    /** Successful sessions so far (a scheduled retry checks that none happened meanwhile). */
+    long sessionsOk() {
+        return sessionsOk;
+    }
 
     /** True if we may dial now (and marks it); otherwise remembers a resync if the reason was a report. */
     boolean startDial(Reason reason) {
@@ -44,7 +68,11 @@ final class PeerSyncState {
     }
 
     /** The session ended; true if another round was asked for meanwhile. */
-    boolean finish() {
+    boolean finish(boolean ok) {
+        if (ok) {
+            sessionsOk++;
+            declinedRetriesLeft = MAX_DECLINED_RETRIES;
+        }
         running = Running.IDLE;
         boolean again = resyncRequested;
         resyncRequested = false;
