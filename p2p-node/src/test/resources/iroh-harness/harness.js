@@ -1483,6 +1483,40 @@ const commands = {
     const ticket = n.iroh.DocTicket.fromString(str(p.ticket, 'ticket'));
     const t0 = now();
     let doc;
+    if (p.waitSync) {
+      // Timed by iroh's own signals: the first successful sync, then the content: the expectContent-th
+      // content-ready event if given, else the pending-content-ready after the sync (no polling).
+      const expect = optInt(p.expectContent, 'expectContent', -1);
+      let syncMs = null;
+      let contentMs = null;
+      let ready = 0;
+      let failures = [];
+      let done;
+      const finished = new Promise(resolve => { done = resolve; });
+      doc = await n.node.docs.joinAndSubscribe(ticket, (err, ev) => {
+        if (err || !ev) return;
+        if (ev.syncFinished) {
+          if (ev.syncFinished.result) failures.push(ev.syncFinished.result);
+          else if (syncMs === null) syncMs = now() - t0;
+        } else if (ev.contentReady) {
+          ready++;
+        } else if (ev.pendingContentReady && expect < 0 && syncMs !== null && contentMs === null) {
+          contentMs = now() - t0;
+          done();
+        }
+        if (expect >= 0 && syncMs !== null && ready >= expect && contentMs === null) {
+          contentMs = now() - t0;
+          done();
+        }
+      });
+      n.docs.set(doc.id(), doc);
+      n.docSubscribed.add(doc.id());
+      await withTimeout(finished, timeoutOf(p), `sync of ${doc.id()} (failures: ${failures.join('; ') || 'none'})`);
+      const latest = await latestEntries(doc, null);
+      const r = { doc: doc.id(), syncMs: round3(syncMs), contentMs: round3(contentMs), count: latest.length };
+      if (p.content) r.complete = await contentComplete(n, latest);
+      return r;
+    }
     if (p.subscribe) {
       let id = null;
       const early = [];

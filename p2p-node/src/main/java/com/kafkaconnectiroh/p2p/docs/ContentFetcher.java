@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Downloads entry content (raw blobs) from the peers that have it, as iroh-docs' live actor does through its
- * downloader: one request per blob, a handful at once, and one {@code /iroh-bytes/4} connection per peer shared by
+ * downloader: one request per blob, many at once (each waits a round trip; small values are latency-bound), and one {@code /iroh-bytes/4} connection per peer shared by
  * all of them (thousands of small values would otherwise cost a handshake each). A hash asked for twice is fetched
  * once, from any provider named for it; each provider is tried in turn. Idle connections close after
  * {@link #IDLE_CLOSE_MILLIS}.
@@ -58,7 +58,11 @@ final class ContentFetcher implements AutoCloseable {
         this.blobs = blobs;
         this.addressOf = addressOf;
         this.listener = listener;
-        this.workers = Executors.newFixedThreadPool(concurrency, daemon("docs-download"));
+        // Threads only while there is work: a node syncing nothing keeps none.
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(concurrency, concurrency,
+                30, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), daemon("docs-download"));
+        pool.allowCoreThreadTimeOut(true);
+        this.workers = pool;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("docs-download-sweeper"));
         sweeper.scheduleWithFixedDelay(this::closeIdle, IDLE_CLOSE_MILLIS, IDLE_CLOSE_MILLIS / 2, TimeUnit.MILLISECONDS);
     }

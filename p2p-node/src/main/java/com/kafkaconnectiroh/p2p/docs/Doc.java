@@ -237,7 +237,7 @@ public final class Doc {
     }
 
     public DownloadPolicy downloadPolicy() {
-        return replica.info().downloadPolicy();
+        return replica.downloadPolicy();
     }
 
     /** Which entries' content to download from now on (entries stored earlier are not revisited). */

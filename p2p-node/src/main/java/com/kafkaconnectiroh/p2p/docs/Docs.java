@@ -304,7 +304,7 @@ public final class Docs implements ProtocolHandler, AutoCloseable {
     void remoteInserted(Replica replica, InsertOutcome out, ContentStatus remoteStatus, EndpointId from) {
         SignedEntry e = out.entry();
         boolean fetching = false;
-        if (!e.isEmpty() && replica.info().downloadPolicy().matches(e.key())
+        if (!e.isEmpty() && replica.downloadPolicy().matches(e.key())
                 && !blobs.store().status(e.contentHash()).isComplete()) {
             if (remoteStatus == ContentStatus.COMPLETE) {
                 queueFetch(replica.namespace(), e.contentHash(), from);
@@ -339,7 +339,7 @@ public final class Docs implements ProtocolHandler, AutoCloseable {
 
     /** Queues, from {@code peer}, the content of every entry the policy wants that is not here (once per live start). */
     void fetchMissingContent(Replica replica, EndpointId peer) {
-        com.kafkaconnectiroh.p2p.docs.store.DownloadPolicy policy = replica.info().downloadPolicy();
+        com.kafkaconnectiroh.p2p.docs.store.DownloadPolicy policy = replica.downloadPolicy();
         int[] queued = {0};
         replica.forEach(com.kafkaconnectiroh.p2p.docs.store.Query.all(), e -> {
             if (policy.matches(e.key()) && !blobs.store().status(e.contentHash()).isComplete()) {

@@ -142,6 +142,7 @@ final class SyncDriver {
             view.replica().lock().unlock();
         }
         commit.run();
+        view.flushInserted();
         return reply;
     }
 

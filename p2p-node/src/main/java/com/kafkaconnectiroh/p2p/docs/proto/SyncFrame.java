@@ -35,7 +35,8 @@ public sealed interface SyncFrame permits SyncFrame.Init, SyncFrame.Sync, SyncFr
 
     /** The frame body (without the length prefix). */
     default byte[] encode() {
-        PostcardWriter w = new PostcardWriter(256);
+        PostcardWriter w = new PostcardWriter(this instanceof Init i0 ? i0.message().sizeHint()
+                : this instanceof Sync s0 ? s0.message().sizeHint() : 8);
         if (this instanceof Init i) {
             w.variant(0).raw(i.namespace().toBytes());
             i.message().writeTo(w);

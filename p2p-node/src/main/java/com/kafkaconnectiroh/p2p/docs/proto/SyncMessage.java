@@ -32,6 +32,20 @@ public record SyncMessage(List<MessagePart> parts) {
         return n;
     }
 
+    /** About the encoded size (an upper estimate for typical keys), to size the buffer once. */
+    int sizeHint() {
+        int n = 8;
+        for (MessagePart p : parts) {
+            n += 2 * 80 + 40;
+            if (p instanceof MessagePart.RangeItem i) {
+                for (MessagePart.SyncValue v : i.values()) {
+                    n += 128 + 10 + v.entry().id().keyLength() + 64 + 32 + 20 + 1;
+                }
+            }
+        }
+        return n;
+    }
+
     public void writeTo(PostcardWriter w) {
         w.length(parts.size());
         for (MessagePart p : parts) {

@@ -47,6 +47,8 @@ public final class Replica {
     private final byte[] nsEnd;
     private final ReentrantLock lock = new ReentrantLock();
     private long lastSeq;
+    /** The download policy, read once per change (every remote insert consults it). */
+    private volatile DownloadPolicy policy;
 
     Replica(ReplicaStore store, NamespaceId namespace) {
         this.store = store;
@@ -76,6 +78,17 @@ public final class Replica {
 
     public void setDownloadPolicy(DownloadPolicy policy) throws IOException {
         updateInfo(i -> i.withPolicy(policy));
+        this.policy = policy;
+    }
+
+    /** Which entries' content to download (the default: everything). */
+    public DownloadPolicy downloadPolicy() {
+        DownloadPolicy p = policy;
+        if (p == null) {
+            p = info().downloadPolicy();
+            policy = p;
+        }
+        return p;
     }
 
     /** Remembers {@code peer} as the newest useful peer for this document. */

@@ -1,6 +1,7 @@
 package com.kafkaconnectiroh.p2p.docs.store;
 
 import com.kafkaconnectiroh.p2p.docs.proto.ContentStatus;
+import com.kafkaconnectiroh.p2p.docs.proto.EntryVerifier;
 import com.kafkaconnectiroh.p2p.docs.proto.NamespaceId;
 import com.kafkaconnectiroh.p2p.docs.proto.RecordIdentifier;
 import com.kafkaconnectiroh.p2p.docs.proto.ReplicaView;
@@ -8,22 +9,24 @@ import com.kafkaconnectiroh.p2p.docs.proto.SignedEntry;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 
 /**
  * A {@link Replica} as the {@link com.kafkaconnectiroh.p2p.docs.proto.Reconciler} sees it during one session:
  * content status from the caller (the blob store, in a node), stored entries reported to a listener (which emits
- * events and queues downloads), and signatures verified on all cores for larger batches.
+ * events and queues downloads), and signatures batch-verified on all cores ({@link EntryVerifier}).
  */
 public final class SyncView implements ReplicaView {
-    /** Batches smaller than this are verified on the calling thread. */
-    private static final int PARALLEL_THRESHOLD = 32;
-
-    /** Told of each entry from the peer that was stored. */
+    /** Told of each entry from the peer that was stored, once the message that brought it is committed. */
     @FunctionalInterface
     public interface InsertListener {
         void inserted(InsertOutcome outcome, ContentStatus remoteStatus);
     }
+
+    private record Inserted(InsertOutcome outcome, ContentStatus remoteStatus) {
+    }
+
+    /** Stored during the current message, reported by {@link #flushInserted()}. */
+    private final java.util.List<Inserted> inserted = new java.util.ArrayList<>();
 
     private final Replica replica;
     private final Function<SignedEntry, ContentStatus> contentStatus;
@@ -76,18 +79,27 @@ public final class SyncView implements ReplicaView {
 
     @Override
     public boolean[] verify(List<SignedEntry> entries) {
-        boolean[] ok = new boolean[entries.size()];
-        IntStream range = IntStream.range(0, ok.length);
-        (ok.length >= PARALLEL_THRESHOLD ? range.parallel() : range).forEach(i -> ok[i] = entries.get(i).verify());
-        return ok;
+        return EntryVerifier.verify(entries);
     }
 
     @Override
     public boolean insertRemote(SignedEntry e, ContentStatus remoteStatus) {
         InsertOutcome out = replica.insertValidated(e);
         if (out.inserted()) {
-            listener.inserted(out, remoteStatus);
+            inserted.add(new Inserted(out, remoteStatus));
         }
         return out.inserted();
+    }
+
+    /**
+     * Reports the entries stored since the last call to the listener. The driver calls it after committing a
+     * message: subscribers then see only durable entries, and content downloads do not compete with the rest of
+     * the message for the cores.
+     */
+    public void flushInserted() {
+        for (Inserted i : inserted) {
+            listener.inserted(i.outcome(), i.remoteStatus());
+        }
+        inserted.clear();
     }
 }
