@@ -178,6 +178,14 @@ public final class Doc {
         return docs.store().storeId();
     }
 
+    /**
+     * Entries newer than {@code heads}, in (author, timestamp) order, at most {@code limit}: resume from a heads
+     * vector saved on any replica (see {@link Replica#entriesAfter} for the one caveat).
+     */
+    public List<SignedEntry> entriesAfter(AuthorHeads heads, int limit) {
+        return replica.entriesAfter(heads, limit);
+    }
+
     /** The newest timestamp per author among the entries held. */
     public AuthorHeads heads() {
         return replica.heads();

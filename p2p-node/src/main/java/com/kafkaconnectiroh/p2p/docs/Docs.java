@@ -100,6 +100,13 @@ public final class Docs implements ProtocolHandler, AutoCloseable {
         this.store = Objects.requireNonNull(store, "store");
         this.config = Objects.requireNonNull(config, "config");
         this.fetcher = new ContentFetcher(blobs, this::addressOf, config.downloadConcurrency(), this::fetched);
+        // Entry content is stored untagged: the blob store's garbage collection keeps it through this root (iroh's
+        // protect callback), as long as an entry names it.
+        try {
+            blobs.store().addGcRoots(store::contentHashes);
+        } catch (UnsupportedOperationException e) {
+            LOG.warn("the blob store cannot keep document content from garbage collection: {}", e.getMessage());
+        }
     }
 
     /** Starts the engine over these parts (all owned by the caller, who closes them after {@link #close()}). */

@@ -102,6 +102,28 @@ class DocsSyncTest {
         }
     }
 
+    /** Entry content is stored untagged; the blob store's garbage collection keeps it while an entry names it. */
+    @Test
+    void garbageCollectionKeepsContentThatEntriesName() throws Exception {
+        try (Node a = Node.builder().bindAddr(LOOPBACK).spawn(); Node b = Node.builder().bindAddr(LOOPBACK).spawn()) {
+            Doc doc = a.docs().create();
+            SignedEntry kept = doc.set(utf8("kept"), utf8("still here"));
+            SignedEntry gone = doc.set(utf8("gone"), utf8("deleted soon"));
+            DocTicket t = doc.share(false);
+            Doc joined = b.docs().importTicket(t);
+            joined.syncWith(t.nodes().get(0));
+            waitForContent(joined, "kept");
+            waitForContent(joined, "gone");
+            doc.delete(utf8("gone"));
+            a.blobs().gc();
+            b.blobs().gc();
+            assertEquals("still here", text(doc.content(kept).orElseThrow()));
+            assertEquals("still here", text(joined.content(joined.get(utf8("kept")).orElseThrow()).orElseThrow()));
+            assertFalse(a.blobs().status(gone.contentHash()).isComplete(), "no entry names it any more");
+            assertTrue(b.blobs().status(gone.contentHash()).isComplete(), "b's entry still names it");
+        }
+    }
+
     static SignedEntry waitForContent(Doc doc, String key) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {

@@ -433,6 +433,38 @@ public final class Replica {
         return out;
     }
 
+    /**
+     * The entries newer than {@code heads} (timestamp above the author's head, or any of an author not in it), in
+     * (author, timestamp, key) order, at most {@code limit}: a position that means the same on every replica. An
+     * author's entries can arrive out of timestamp order (from a peer that had only some of them), so an entry
+     * older than a head already passed can still turn up later; {@link #changes} has no such gap on one store.
+     */
+    public List<SignedEntry> entriesAfter(AuthorHeads heads, int limit) {
+        List<SignedEntry> out = new ArrayList<>();
+        java.util.Comparator<SignedEntry> order = java.util.Comparator.comparing((SignedEntry e) -> e.author())
+                .thenComparing((a, b) -> Long.compareUnsigned(a.timestamp(), b.timestamp()))
+                .thenComparing((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+        java.util.PriorityQueue<SignedEntry> best = new java.util.PriorityQueue<>(order.reversed());
+        forRange(ns, nsEnd, (k, v) -> {
+            AuthorId author = AuthorId.fromBytes(Arrays.copyOfRange(k, ns.length, ID_PREFIX));
+            java.util.OptionalLong head = heads.get(author);
+            if (head.isPresent() && Long.compareUnsigned(EntryValue.timestamp(v), head.getAsLong()) <= 0) {
+                return true;
+            }
+            SignedEntry e = EntryValue.entry(k, v);
+            if (best.size() < limit) {
+                best.add(e);
+            } else if (order.compare(e, best.peek()) < 0) {
+                best.poll();
+                best.add(e);
+            }
+            return true;
+        });
+        out.addAll(best);
+        out.sort(order);
+        return out;
+    }
+
     /** The highest change sequence number given out (0 before the first entry). */
     public long lastSeq() {
         lock.lock();

@@ -308,6 +308,22 @@ public final class ReplicaStore implements AutoCloseable {
         update(() -> replicas.put(ns.toBytes(), info.encode()));
     }
 
+    /** The content hashes of every entry of every document (deletion markers left out): what must not be collected. */
+    public java.util.Set<com.kafkaconnectiroh.p2p.blobs.Hash> contentHashes() {
+        java.util.Set<com.kafkaconnectiroh.p2p.blobs.Hash> out = new java.util.HashSet<>();
+        if (closed) {
+            return out;
+        }
+        for (org.h2.mvstore.Cursor<byte[], byte[]> c = entries.cursor(null); c.hasNext(); ) {
+            c.next();
+            com.kafkaconnectiroh.p2p.blobs.Hash h = EntryValue.record(c.getValue()).hash();
+            if (!h.equals(com.kafkaconnectiroh.p2p.blobs.Hash.EMPTY)) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
     // ================================================================================================
     // Updates and commits
 

@@ -157,6 +157,29 @@ class ReplicaStoreTest {
     }
 
     @Test
+    void entriesAfterHeadsResumeByAuthorAndTimestamp() throws Exception {
+        try (ReplicaStore s = ReplicaStore.memory()) {
+            Replica r = s.importReplica(new Capability.Write(NS));
+            r.insertValidated(entry(ALICE, "a1", "1", 10));
+            r.insertValidated(entry(ALICE, "a2", "2", 30));
+            r.insertValidated(entry(ALICE, "a3", "3", 20));
+            r.insertValidated(entry(BOB, "b1", "4", 5));
+            com.kafkaconnectiroh.p2p.docs.proto.AuthorHeads none = new com.kafkaconnectiroh.p2p.docs.proto.AuthorHeads();
+            List<SignedEntry> all = r.entriesAfter(none, 100);
+            assertEquals(4, all.size());
+            // per author by timestamp
+            List<SignedEntry> alice = all.stream().filter(e -> e.author().equals(ALICE.id())).toList();
+            assertEquals(List.of("a1", "a3", "a2"), keys(alice));
+            com.kafkaconnectiroh.p2p.docs.proto.AuthorHeads heads = new com.kafkaconnectiroh.p2p.docs.proto.AuthorHeads();
+            heads.insert(ALICE.id(), 20);
+            heads.insert(BOB.id(), 5);
+            assertEquals(List.of("a2"), keys(r.entriesAfter(heads, 100)));
+            // a limit keeps the first in order
+            assertEquals(all.subList(0, 2), r.entriesAfter(none, 2));
+        }
+    }
+
+    @Test
     void everythingSurvivesReopening() throws Exception {
         Path file = dir.resolve("docs.db");
         Author def;
