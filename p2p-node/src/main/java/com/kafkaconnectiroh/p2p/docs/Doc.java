@@ -95,6 +95,23 @@ public final class Doc {
         return out.entry();
     }
 
+    /**
+     * A batch of writes and metadata committed together (one fsync, all or nothing across a crash): what a
+     * connector writing many records, and keeping its source position beside them, wants.
+     */
+    public DocBatch batch() {
+        return new DocBatch(this, docs);
+    }
+
+    /** This document's application metadata {@code name} (set through {@link DocBatch#meta}). */
+    public Optional<byte[]> meta(String name) {
+        return replica.appMeta(name);
+    }
+
+    Replica replica() {
+        return replica;
+    }
+
     /** Deletes the default author's entries under {@code prefix}; returns how many were deleted. */
     public int delete(byte[] prefix) throws IOException, InsertException {
         return delete(docs.defaultAuthor(), prefix);

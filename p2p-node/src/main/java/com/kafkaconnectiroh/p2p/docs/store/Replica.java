@@ -157,6 +157,76 @@ public final class Replica {
     }
 
     /**
+     * Signs and stores a batch of local writes and this document's application metadata ({@code meta}, name →
+     * value; a null value removes the name) in one durable commit: after a crash either all of it is there or none
+     * (a connector keeps its Kafka offsets this way, beside the entries they produced). The batch is checked first:
+     * if any write would be refused, nothing is written.
+     *
+     * @throws InsertException read-only document, a value write with no content, or a newer entry of its author
+     *                         for one of the keys or a prefix of it
+     */
+    public List<InsertOutcome> writeLocalBatch(List<LocalWrite> writes, java.util.Map<String, byte[]> meta)
+            throws InsertException {
+        NamespaceSecret secret = capability().secret()
+                .orElseThrow(() -> new InsertException(InsertException.Reason.READ_ONLY));
+        if (store.isClosed()) {
+            throw new InsertException(InsertException.Reason.CLOSED);
+        }
+        for (LocalWrite w : writes) {
+            if (!w.isDelete() && w.len() == 0) {
+                throw new InsertException(InsertException.Reason.ENTRY_IS_EMPTY);
+            }
+        }
+        List<InsertOutcome> out = new ArrayList<>(writes.size());
+        lock.lock();
+        // One read hold over the whole batch: no commit can fall between its writes.
+        store.updates.readLock().lock();
+        try {
+            List<SignedEntry> signed = new ArrayList<>(writes.size());
+            for (LocalWrite w : writes) {
+                Record r = new Record(w.len(), w.hash(), store.nextLocalTimestamp());
+                SignedEntry e = SignedEntry.sign(secret, w.author(), w.key(), r);
+                if (newerHeld(e)) {
+                    throw new InsertException(InsertException.Reason.NEWER_ENTRY_EXISTS);
+                }
+                signed.add(e);
+            }
+            for (SignedEntry e : signed) {
+                out.add(insert(e));
+            }
+            if (meta != null) {
+                meta.forEach((name, value) -> store.putAppMeta(namespace, name, value));
+            }
+        } finally {
+            store.updates.readLock().unlock();
+            lock.unlock();
+        }
+        store.sync();
+        return out;
+    }
+
+    /** This document's application metadata {@code name}, as the last committed batch left it. */
+    public Optional<byte[]> appMeta(String name) {
+        return store.appMeta(namespace, name);
+    }
+
+    /** Whether the same author holds a newer entry for {@code e}'s key or a non-empty prefix of it. */
+    private boolean newerHeld(SignedEntry e) {
+        byte[] id = e.id().toBytes();
+        int keyLen = id.length - ID_PREFIX;
+        for (int len = keyLen; len >= 0; len--) {
+            if (len == 0 && keyLen > 0) {
+                break;
+            }
+            byte[] v = store.entries.get(len == keyLen ? id : Arrays.copyOf(id, ID_PREFIX + len));
+            if (v != null && e.record().compareTo(EntryValue.record(v)) <= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Stores an entry that was validated already (signatures, namespace, timestamp) under the keep rules. Not
      * committed: the caller commits (after a sync message, say). Reports {@link InsertOutcome#inserted()} false if
      * the replica holds it or something newer.
@@ -177,17 +247,9 @@ public final class Replica {
         byte[] id = e.id().toBytes();
         Record record = e.record();
         MVMap<byte[], byte[]> entries = store.entries;
-        int keyLen = id.length - ID_PREFIX;
-        int base = id.length - keyLen;
         // The same author's entry for this key and for each non-empty prefix must be older.
-        for (int len = keyLen; len >= 0; len--) {
-            if (len == 0 && keyLen > 0) {
-                break;
-            }
-            byte[] v = entries.get(len == keyLen ? id : Arrays.copyOf(id, base + len));
-            if (v != null && record.compareTo(EntryValue.record(v)) <= 0) {
-                return InsertOutcome.notInserted(e);
-            }
+        if (newerHeld(e)) {
+            return InsertOutcome.notInserted(e);
         }
         int[] removed = new int[1];
         long[] seq = new long[1];

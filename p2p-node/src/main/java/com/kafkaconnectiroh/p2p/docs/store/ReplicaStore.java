@@ -286,7 +286,20 @@ public final class ReplicaStore implements AutoCloseable {
             return false;
         }
         r.get().clear();
-        update(() -> replicas.remove(ns.toBytes()));
+        byte[] metaPrefix = appMetaKey(ns, "");
+        List<byte[]> metaKeys = new ArrayList<>();
+        for (Iterator<byte[]> it = meta.keyIterator(metaPrefix); it.hasNext(); ) {
+            byte[] k = it.next();
+            if (!java.util.Arrays.equals(k, 0, Math.min(k.length, metaPrefix.length), metaPrefix, 0, metaPrefix.length)
+                    || k.length < metaPrefix.length) {
+                break;
+            }
+            metaKeys.add(k);
+        }
+        update(() -> {
+            replicas.remove(ns.toBytes());
+            metaKeys.forEach(meta::remove);
+        });
         open.remove(ns);
         sync();
         return true;
@@ -306,6 +319,24 @@ public final class ReplicaStore implements AutoCloseable {
 
     void putInfo(NamespaceId ns, ReplicaInfo info) {
         update(() -> replicas.put(ns.toBytes(), info.encode()));
+    }
+
+    private static byte[] appMetaKey(NamespaceId ns, String name) {
+        return ("app:" + ns + ":" + name).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Called inside a batch's update (see {@link Replica#writeLocalBatch}). */
+    void putAppMeta(NamespaceId ns, String name, byte[] value) {
+        if (value == null) {
+            meta.remove(appMetaKey(ns, name));
+        } else {
+            meta.put(appMetaKey(ns, name), value.clone());
+        }
+    }
+
+    Optional<byte[]> appMeta(NamespaceId ns, String name) {
+        byte[] v = meta.get(appMetaKey(ns, name));
+        return v == null ? Optional.empty() : Optional.of(v.clone());
     }
 
     /** The content hashes of every entry of every document (deletion markers left out): what must not be collected. */
