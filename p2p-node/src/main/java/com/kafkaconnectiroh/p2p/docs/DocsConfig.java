@@ -16,7 +16,7 @@ import java.util.Objects;
 public record DocsConfig(int maxFrameBytes, Duration readTimeout, Duration connectTimeout, int downloadConcurrency,
                          int subscriberCapacity) {
     public static final DocsConfig DEFAULT = new DocsConfig(256 << 20, Duration.ofSeconds(60), Duration.ofSeconds(15),
-            64, 4096);
+            32, 4096);
 
     public DocsConfig {
         if (maxFrameBytes < 1024) {

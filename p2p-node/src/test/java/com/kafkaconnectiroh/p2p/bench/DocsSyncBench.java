@@ -129,8 +129,13 @@ public final class DocsSyncBench {
 
     static DocTicket javaWriter(Node w, int n) throws Exception {
         Doc doc = w.docs().create();
-        for (int i = 0; i < n; i++) {
-            doc.set(String.format("key-%07d", i).getBytes(StandardCharsets.UTF_8), ("value-" + i).getBytes(StandardCharsets.UTF_8));
+        com.kafkaconnectiroh.p2p.docs.proto.Author author = w.docs().defaultAuthor();
+        for (int from = 0; from < n; from += 5000) {
+            com.kafkaconnectiroh.p2p.docs.DocBatch b = doc.batch();
+            for (int i = from; i < Math.min(n, from + 5000); i++) {
+                b.set(author, String.format("key-%07d", i).getBytes(StandardCharsets.UTF_8), ("value-" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            b.commit();
         }
         return doc.share(false);
     }
