@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Downloads entry content (raw blobs) from the peers that have it, as iroh-docs' live actor does through its
  * downloader: one request per blob, many at once (each waits a round trip; small values are latency-bound), and one {@code /iroh-bytes/4} connection per peer shared by
  * all of them (thousands of small values would otherwise cost a handshake each). A hash asked for twice is fetched
- * once, from any provider named for it; each provider is tried in turn. Idle connections close after
+ * once, from any provider named for it; each provider is tried in turn, and all of them again up to
+ * {@link #RETRIES} times (a provider may reset requests while busy). Idle connections close after
  * {@link #IDLE_CLOSE_MILLIS}.
  */
 final class ContentFetcher implements AutoCloseable {
@@ -93,8 +94,11 @@ final class ContentFetcher implements AutoCloseable {
             providers.add(provider);
             pending.put(hash, providers);
         }
-        workers.execute(() -> run(hash));
+        workers.execute(() -> run(hash, 0));
     }
+
+    /** How often a fetch that failed with every provider is tried again (after 1, 2, 4 s): busy providers recover. */
+    static final int RETRIES = 3;
 
     boolean isPending(Hash hash) {
         synchronized (pending) {
@@ -102,8 +106,9 @@ final class ContentFetcher implements AutoCloseable {
         }
     }
 
-    private void run(Hash hash) {
+    private void run(Hash hash, int attempt) {
         boolean ok = false;
+        boolean retrying = false;
         try {
             for (int i = 0; !closed; i++) {
                 EndpointId provider;
@@ -123,13 +128,31 @@ final class ContentFetcher implements AutoCloseable {
                     break;
                 }
             }
+            if (!ok && !closed && attempt < RETRIES) {
+                retrying = true;
+                sweeper.schedule(() -> {
+                    try {
+                        workers.execute(() -> run(hash, attempt + 1));
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        finish(hash, false);
+                    }
+                }, 1000L << attempt, TimeUnit.MILLISECONDS);
+            }
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            retrying = false;
         } finally {
-            synchronized (pending) {
-                pending.remove(hash);
+            if (!retrying) {
+                finish(hash, ok);
             }
-            if (!closed) {
-                listener.fetched(hash, ok);
-            }
+        }
+    }
+
+    private void finish(Hash hash, boolean ok) {
+        synchronized (pending) {
+            pending.remove(hash);
+        }
+        if (!closed) {
+            listener.fetched(hash, ok);
         }
     }
 
