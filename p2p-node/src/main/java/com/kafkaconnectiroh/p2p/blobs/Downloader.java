@@ -173,15 +173,32 @@ public final class Downloader {
         return run(HashAndFormat.raw(hash), ranges, providers, TagOption.none(), listener, Long.MAX_VALUE);
     }
 
-    private DownloadResult run(HashAndFormat content, ChunkRanges wanted, List<EndpointAddr> providers,
-                               TagOption tag, DownloadListener listener, long maxBlobSize) throws IOException {
+    /**
+     * Downloads {@code content} over {@code connection}, a {@code /iroh-bytes/4} connection the caller opened and
+     * keeps open (it is not closed here): many small downloads from one provider then share one handshake (docs
+     * fetching entry content). Otherwise as {@link #download(HashAndFormat, List, TagOption, DownloadListener)}
+     * with that one provider.
+     */
+    public DownloadResult download(Connection connection, HashAndFormat content, TagOption tag,
+                                   DownloadListener listener) throws IOException {
+        Objects.requireNonNull(connection, "connection");
         try (Held turn = take(contentTurns, List.of(content.hash()))) {
-            return runAlone(content, wanted, providers, tag, listener, maxBlobSize);
+            return runAlone(content, null, List.of(EndpointAddr.of(connection.remoteId())), tag, listener, connection,
+                    Long.MAX_VALUE);
         }
     }
 
+    private DownloadResult run(HashAndFormat content, ChunkRanges wanted, List<EndpointAddr> providers,
+                               TagOption tag, DownloadListener listener, long maxBlobSize) throws IOException {
+        try (Held turn = take(contentTurns, List.of(content.hash()))) {
+            return runAlone(content, wanted, providers, tag, listener, null, maxBlobSize);
+        }
+    }
+
+    /** {@code open}: a connection to the (only) provider to use instead of dialing, left open; usually null. */
     private DownloadResult runAlone(HashAndFormat content, ChunkRanges wanted, List<EndpointAddr> providers,
-                                    TagOption tag, DownloadListener listener, long maxBlobSize) throws IOException {
+                                    TagOption tag, DownloadListener listener, Connection open, long maxBlobSize)
+            throws IOException {
         long start = System.nanoTime();
         Progress progress = new Progress(content, listener);
         progress.maxBlobSize = maxBlobSize;
@@ -197,7 +214,7 @@ public final class Downloader {
                     continue;
                 }
                 try {
-                    attempt(provider, content, wanted, progress);
+                    attempt(provider, content, wanted, progress, open);
                 } catch (ProviderFailure f) {
                     String line = provider.id().fmtShort() + ": " + f.getMessage();
                     failures.add(line);
@@ -286,15 +303,19 @@ public final class Downloader {
         }
     }
 
-    private void attempt(EndpointAddr provider, HashAndFormat content, ChunkRanges wanted, Progress progress)
-            throws ProviderFailure, IOException {
+    private void attempt(EndpointAddr provider, HashAndFormat content, ChunkRanges wanted, Progress progress,
+                         Connection open) throws ProviderFailure, IOException {
         EndpointId id = provider.id();
         progress.emit(DownloadProgress.Phase.CONNECTING, id, null, -1, null);
         Connection conn;
-        try {
-            conn = endpoint.connect(provider, BlobsProtocol.ALPN);
-        } catch (IOException e) {
-            throw new ProviderFailure("cannot connect: " + e.getMessage(), e);
+        if (open != null) {
+            conn = open;
+        } else {
+            try {
+                conn = endpoint.connect(provider, BlobsProtocol.ALPN);
+            } catch (IOException e) {
+                throw new ProviderFailure("cannot connect: " + e.getMessage(), e);
+            }
         }
         String closeReason = "";
         try {
@@ -308,8 +329,11 @@ public final class Downloader {
             closeReason = f.getMessage();
             throw f;
         } finally {
-            // We read the last bytes, so we close (iroh's convention); a failure is named for the peer's log.
-            conn.close(0, closeReason.length() > 200 ? closeReason.substring(0, 200) : closeReason);
+            // We read the last bytes, so we close (iroh's convention); a failure is named for the peer's log. A
+            // connection the caller lent us stays open.
+            if (open == null) {
+                conn.close(0, closeReason.length() > 200 ? closeReason.substring(0, 200) : closeReason);
+            }
         }
     }
 

@@ -10,9 +10,9 @@ import picocli.CommandLine.Command;
 @Command(name = "p2p-node",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "An iroh-compatible peer: QUIC with raw-public-key TLS, blobs, gossip.",
+        description = "An iroh-compatible peer: QUIC with raw-public-key TLS, blobs, gossip, docs.",
         subcommands = {IdCommand.class, ServeCommand.class, PingCommand.class, SpeedtestCommand.class,
-                BlobCommand.class, GossipCommand.class, CommandLine.HelpCommand.class})
+                BlobCommand.class, GossipCommand.class, DocCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

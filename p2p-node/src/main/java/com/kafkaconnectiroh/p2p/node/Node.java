@@ -8,6 +8,9 @@ import com.kafkaconnectiroh.p2p.blobs.Blobs;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.FsBlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore;
+import com.kafkaconnectiroh.p2p.docs.Docs;
+import com.kafkaconnectiroh.p2p.docs.DocsConfig;
+import com.kafkaconnectiroh.p2p.docs.store.ReplicaStore;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.Router;
 import com.kafkaconnectiroh.p2p.gossip.Gossip;
@@ -24,19 +27,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An iroh-compatible node: an {@link Endpoint}, a {@link Router} accepting {@code /iroh-bytes/4} (blobs),
- * {@code /iroh-gossip/1} and {@code /0} (gossip) and {@code iroh/ping/0}, and the blob store behind the blobs
- * protocol. This is what the connectors embed; each part stays reachable for what the facade does not cover.
+ * {@code /iroh-gossip/1} and {@code /0} (gossip), {@code /iroh-sync/1} (docs) and {@code iroh/ping/0}, and the
+ * blob and document stores behind them. This is what the connectors embed; each part stays reachable for what the
+ * facade does not cover.
  *
  * <pre>{@code
  * try (Node node = Node.builder().dataDir(dir).spawn()) {
  *     Hash h = node.blobs().add(bytes).hash();
  *     GossipTopic t = node.gossip().subscribe(TopicId.fromName("chat"), peers);
+ *     Doc doc = node.docs().create();
  * }
  * }</pre>
  *
- * <p>With a data dir the node keeps its secret key in {@code <dir>/secret_key} and its blobs in
- * {@code <dir>/blobs} (the crash-safe file store), so its id and content survive restarts; without one it runs
- * on a fresh key and an in-memory store.
+ * <p>With a data dir the node keeps its secret key in {@code <dir>/secret_key}, its blobs in {@code <dir>/blobs}
+ * (the crash-safe file store) and its documents in {@code <dir>/docs.db}, so its id and content survive restarts;
+ * without one it runs on a fresh key and in-memory stores.
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
@@ -46,15 +51,17 @@ public final class Node implements AutoCloseable {
     private final Blobs blobs;
     private final Gossip gossip;
     private final Ping ping;
+    private final Docs docs;
     private final boolean ownsStore;
     private volatile boolean closed;
 
-    private Node(Endpoint endpoint, Router router, Blobs blobs, Gossip gossip, Ping ping, boolean ownsStore) {
+    private Node(Endpoint endpoint, Router router, Blobs blobs, Gossip gossip, Ping ping, Docs docs, boolean ownsStore) {
         this.endpoint = endpoint;
         this.router = router;
         this.blobs = blobs;
         this.gossip = gossip;
         this.ping = ping;
+        this.docs = docs;
         this.ownsStore = ownsStore;
     }
 
@@ -94,6 +101,11 @@ public final class Node implements AutoCloseable {
         return gossip;
     }
 
+    /** Documents (iroh-docs): create, join by ticket, read, write, sync, subscribe. */
+    public Docs docs() {
+        return docs;
+    }
+
     /** Answers iroh-ping; also pings others ({@code ping().ping(node.endpoint(), addr, timeout)}). */
     public Ping ping() {
         return ping;
@@ -104,8 +116,8 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Leaves every gossip topic, stops serving, closes the endpoint and (if the node opened it) the blob store.
-     * Idempotent.
+     * Stops document sync, leaves every gossip topic, stops serving, closes the endpoint, the document store and
+     * (if the node opened it) the blob store. Idempotent.
      */
     @Override
     public void close() {
@@ -113,7 +125,9 @@ public final class Node implements AutoCloseable {
             return;
         }
         closed = true;
+        docs.close();
         router.shutdown();
+        docs.store().close();
         if (ownsStore) {
             try {
                 blobs.store().close();
@@ -134,6 +148,7 @@ public final class Node implements AutoCloseable {
         private final Gossip.Builder gossip = Gossip.builder();
         private Path dataDir;
         private BlobStore store;
+        private DocsConfig docsConfig = DocsConfig.DEFAULT;
 
         private Builder() {
             // iroh keeps connections alive every second; gossip relies on it to notice dead neighbors quickly.
@@ -177,6 +192,12 @@ public final class Node implements AutoCloseable {
             return this;
         }
 
+        /** Document sync settings (frame limit, timeouts, download concurrency). */
+        public Builder docs(DocsConfig config) {
+            this.docsConfig = Objects.requireNonNull(config);
+            return this;
+        }
+
         /** Direct access to the endpoint settings not mirrored here (timeouts, I/O mode). */
         public Builder endpoint(Consumer<Endpoint.Builder> settings) {
             settings.accept(endpoint);
@@ -194,22 +215,29 @@ public final class Node implements AutoCloseable {
                     : dataDir != null ? FsBlobStore.open(dataDir.resolve("blobs")) : new MemBlobStore();
             Endpoint ep = null;
             Gossip g = null;
+            ReplicaStore docStore = null;
             try {
+                docStore = dataDir != null ? ReplicaStore.open(dataDir.resolve("docs.db")) : ReplicaStore.memory();
                 ep = endpoint.bind();
                 Blobs blobs = new Blobs(ep, blobStore);
                 g = gossip.spawn(ep);
+                Docs docs = Docs.spawn(ep, g, blobs, docStore, docsConfig);
                 Ping ping = new Ping();
                 Router router = g.registerWith(Router.builder(ep))
                         .accept(Blobs.ALPN, blobs.provider())
+                        .accept(Docs.ALPN, docs)
                         .accept(Ping.ALPN, ping)
                         .spawn();
-                return new Node(ep, router, blobs, g, ping, ownsStore);
+                return new Node(ep, router, blobs, g, ping, docs, ownsStore);
             } catch (IOException | RuntimeException e) {
                 if (g != null) {
                     g.close();
                 }
                 if (ep != null) {
                     ep.close();
+                }
+                if (docStore != null) {
+                    docStore.close();
                 }
                 if (ownsStore) {
                     closeQuietly(blobStore, e);

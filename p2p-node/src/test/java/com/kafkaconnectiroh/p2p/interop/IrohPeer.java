@@ -101,6 +101,8 @@ public final class IrohPeer implements AutoCloseable {
                 args.addAll(List.of("--secret", s.hex()));
             } else if (o instanceof PeerOption.Bind b) {
                 args.addAll(List.of("--bind", b.hostPort()));
+            } else if (o instanceof PeerOption.Docs) {
+                args.add("--docs");
             } else if (o instanceof PeerOption.Name n) {
                 name = n.name();
             } else if (o instanceof PeerOption.ReadyTimeout t) {

@@ -28,6 +28,11 @@ public sealed interface PeerOption {
         return new Name(name);
     }
 
+    /** Enable iroh-docs (0.35 only): the harness's {@code doc-*} and {@code author-*} commands. */
+    static PeerOption docs() {
+        return new Docs();
+    }
+
     /** How long to wait for the {@code ready} event (default 60 s; an iroh 0.35 node needs about 3 s). */
     static PeerOption readyTimeout(Duration timeout) {
         return new ReadyTimeout(timeout);
@@ -60,6 +65,9 @@ public sealed interface PeerOption {
                 throw new IllegalArgumentException("peer name must be usable as a file name: '" + name + "'");
             }
         }
+    }
+
+    record Docs() implements PeerOption {
     }
 
     record ReadyTimeout(Duration timeout) implements PeerOption {
