@@ -63,6 +63,36 @@ public final class ConfigValidators {
     /** Each element a 64-hex topic id or a name (hashed with BLAKE3, as the CLI's --topic). */
     public static final ConfigDef.Validator TOPIC_LIST = listOf(TopicId::parseOrName, "64-hex topic ids or topic names");
 
+    /** Each element an iroh-docs 0.35 document ticket ({@code doc…}). */
+    public static final ConfigDef.Validator DOC_TICKET_LIST = listOf(
+            t -> com.kafkaconnectiroh.p2p.docs.proto.DocTicket.parse(t.trim()), "document tickets (doc…)");
+
+    /** A document ticket (a PASSWORD: it may carry the document's secret), or nothing. Never echoes it. */
+    public static final ConfigDef.Validator OPTIONAL_DOC_TICKET_PASSWORD = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return;
+            }
+            String s = ((Password) value).value().trim();
+            if (s.isEmpty()) {
+                return;
+            }
+            try {
+                com.kafkaconnectiroh.p2p.docs.proto.DocTicket.parse(s);
+            } catch (IllegalArgumentException e) {
+                // The parser's message quotes the text; a write ticket's text is the document's secret.
+                throw new ConfigException(name, "[hidden]", "expected a document ticket (doc…), got " + s.length()
+                        + " characters that do not decode as one");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a document ticket (doc…) with write capability, or empty";
+        }
+    };
+
     /** A 64-hex topic id or a name. */
     public static final ConfigDef.Validator TOPIC = new ConfigDef.Validator() {
         @Override

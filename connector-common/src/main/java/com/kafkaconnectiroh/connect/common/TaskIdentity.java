@@ -82,7 +82,7 @@ public record TaskIdentity(SecretKey key, InetSocketAddress bind, Path nodeDir, 
      * A connector name as one directory name: names are free text in Connect, so anything but letters, digits,
      * '.', '_' and '-' becomes '_', and a short hash of the exact name keeps "a/b" and "a_b" apart.
      */
-    static String pathSafe(String name) {
+    public static String pathSafe(String name) {
         String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
         if (safe.equals(name) && !name.startsWith(".") && !name.isEmpty()) {
             return name;
