@@ -5,6 +5,7 @@ import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.EndpointTicket;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.base.SecretKeyStore;
+import com.kafkaconnectiroh.p2p.crypto.Blake3;
 import com.kafkaconnectiroh.p2p.quic.EndpointConfig;
 import com.kafkaconnectiroh.p2p.quic.HalfOpenStats;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
@@ -81,7 +82,8 @@ public final class Endpoint implements AutoCloseable {
         this.connectTimeout = b.connectTimeout;
         this.alpns = List.copyOf(b.alpns);
         this.peerFilter = b.peerFilter;
-        this.driver = new Driver(this, key, b.transportConfig, b.endpointConfig, alpns, b.bindAddr, b.transport);
+        this.driver = new Driver(this, key, b.transportConfig, withResetKey(b.endpointConfig, key), alpns, b.bindAddr,
+                b.transport);
     }
 
     public static Builder builder() {
@@ -99,6 +101,24 @@ public final class Endpoint implements AutoCloseable {
     public SecretKey secretKey() {
         return secretKey;
     }
+
+    /**
+     * Stateless reset tokens derived from the endpoint's secret key unless the caller set a reset secret: a node
+     * restarted with the same key (a connector task after a worker crash or rebalance) answers packets of its
+     * previous life with a reset peers accept, so they drop the dead connection at once instead of sending into
+     * it until their idle timeout (iroh's downloader and gossip reuse open connections, and would wait there).
+     */
+    static EndpointConfig withResetKey(EndpointConfig config, SecretKey key) {
+        if (config.statelessResetKey() != null) {
+            return config;
+        }
+        Blake3 h = Blake3.newDeriveKeyHasher(RESET_KEY_CONTEXT);
+        h.update(key.toBytes());
+        return config.copy().statelessResetKey(h.digest());
+    }
+
+    /** BLAKE3 derive_key context for the reset secret: fixed forever (changing it breaks resets across upgrades). */
+    static final String RESET_KEY_CONTEXT = "kafka-connect-iroh 2026-12-06 QUIC stateless reset secret v1";
 
     /** The address the socket is bound to (the port is the real one, also when binding port 0). */
     public InetSocketAddress boundAddress() {
