@@ -125,6 +125,12 @@ class DocSinkTaskTest {
             }
             batch.add(record("order-5", null, 120)); // a tombstone
             task.put(batch);
+            // The document's owner gets the entries live (the task syncs with the ticket's node).
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (doc.get("order-19".getBytes(UTF_8)).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(doc.get("order-19".getBytes(UTF_8)).isPresent(), "the owner got the entries by sync");
             Map<TopicPartition, OffsetAndMetadata> commit = task.preCommit(Map.of(TP, new OffsetAndMetadata(121)));
             assertEquals(new OffsetAndMetadata(121), commit.get(TP));
             ConnectException noKey = assertThrows(ConnectException.class,
