@@ -44,7 +44,7 @@ final class DocsSource implements SourceKind {
     private final MdcThreads threads;
     private final DocsRecordMapper mapper;
     private final List<Reader> readers = new ArrayList<>();
-    private volatile ConnectException failure;
+    private final FirstFailure failure = new FirstFailure(LOG);
     private volatile boolean closed;
 
     DocsSource(IrohSourceTaskConfig config, Node node, RecordBuffer buffer, SourceTaskMetrics metrics,
@@ -126,7 +126,7 @@ final class DocsSource implements SourceKind {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (IOException | RuntimeException e) {
-                fail(new ConnectException("reading document " + doc.id() + " failed: " + e, e));
+                failure.record(new ConnectException("reading document " + doc.id() + " failed: " + e, e));
             }
         }
 
@@ -187,19 +187,9 @@ final class DocsSource implements SourceKind {
         }
     }
 
-    private void fail(ConnectException e) {
-        if (failure == null) {
-            failure = e;
-            LOG.error("{}", e.getMessage());
-        }
-    }
-
     @Override
     public void checkHealth() {
-        ConnectException f = failure;
-        if (f != null) {
-            throw f;
-        }
+        failure.rethrow();
     }
 
     @Override
