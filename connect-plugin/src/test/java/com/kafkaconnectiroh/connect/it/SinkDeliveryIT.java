@@ -157,6 +157,7 @@ class SinkDeliveryIT {
     void aSourceAndASinkOfOneIdentityShareOneNode() throws Exception {
         ItStack stack = ItStack.get();
         long pid = stack.worker.process().pid();
+        WorkerProbe.awaitSettled(stack.rest(), pid);
         int before = WorkerProbe.udpSockets(pid);
         String run = Long.toString(System.nanoTime());
         SecretKey key = SecretKey.generate();

@@ -39,6 +39,7 @@ class SourceLifecycleIT {
     void restartsPausesAndRebalancesKeepRecordsFlowingAndLeakNothing() throws Exception {
         ItStack stack = ItStack.get();
         long pid = stack.worker.process().pid();
+        WorkerProbe.awaitSettled(stack.rest(), pid);
         int socketsBefore = WorkerProbe.udpSockets(pid);
         int threadsBefore = WorkerProbe.nodeThreads(pid);
         String run = Long.toString(System.nanoTime());
