@@ -297,7 +297,7 @@ public final class Demo {
         check(got.size() == entries.size(), "document → Kafka: " + got.size() + " of " + entries.size()
                 + " entries arrived in " + topic);
         for (ConsumerRecord<byte[], byte[]> r : got) {
-            check(entries.get(text(r.key())).equals(text(r.value())), "document → Kafka: " + text(r.key())
+            check(text(r.value()).equals(entries.get(text(r.key()))), "document → Kafka: " + text(r.key())
                     + " has value " + text(r.value()));
         }
         ConsumerRecord<byte[], byte[]> one = got.get(0);

@@ -7,6 +7,7 @@ import com.kafkaconnectiroh.p2p.docs.proto.Author;
 import com.kafkaconnectiroh.p2p.docs.proto.DocTicket;
 import com.kafkaconnectiroh.p2p.docs.proto.NamespaceId;
 import com.kafkaconnectiroh.p2p.docs.store.InsertException;
+import com.kafkaconnectiroh.p2p.docs.store.InsertOutcome;
 import com.kafkaconnectiroh.p2p.node.Node;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -90,6 +91,13 @@ final class DocWriter {
         return doc.meta(metaName(tp)).map(b -> ByteBuffer.wrap(b).getLong());
     }
 
+    /** A key for a log line: as text when it is printable UTF-8, else as hex. */
+    static String printable(byte[] key) {
+        String text = new String(key, StandardCharsets.UTF_8);
+        boolean plain = text.codePoints().allMatch(c -> c >= 0x20 && c != 0x7f && c != 0xfffd) && text.length() <= 200;
+        return plain ? "'" + text + "'" : "0x" + com.kafkaconnectiroh.p2p.base.Hex.encode(key);
+    }
+
     static String metaName(TopicPartition tp) {
         return OFFSET_META_PREFIX + tp.topic() + "/" + tp.partition();
     }
@@ -123,8 +131,18 @@ final class DocWriter {
             return batch.size();
         }
 
+        /**
+         * Commits; a deletion that removed more than one entry (iroh deletes by prefix, so a tombstone for
+         * {@code k-7} also removes {@code k-70}) is logged, so that it is never silent.
+         */
         void commit() throws InsertException {
-            batch.commit();
+            for (InsertOutcome o : batch.commitOutcomes()) {
+                if (o.entry().isEmpty() && o.removed() > 1) {
+                    LOG.warn("deleting key {} removed {} entries of author {} in document {}: iroh-docs deletes by "
+                            + "prefix, every key that starts with it (docs/connectors.md, sink mode doc)",
+                            printable(o.entry().key()), o.removed(), author.id().fmtShort(), doc.id().fmtShort());
+                }
+            }
         }
     }
 }

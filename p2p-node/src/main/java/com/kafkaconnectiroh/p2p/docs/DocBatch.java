@@ -69,16 +69,27 @@ public final class DocBatch {
      * @throws InsertException read-only document, or a newer entry of an author for one of the keys or a prefix
      */
     public List<SignedEntry> commit() throws InsertException {
+        List<InsertOutcome> outs = commitOutcomes();
+        List<SignedEntry> entries = new ArrayList<>(outs.size());
+        for (InsertOutcome o : outs) {
+            entries.add(o.entry());
+        }
+        return entries;
+    }
+
+    /**
+     * As {@link #commit()}, with each write's outcome: for a deletion, {@link InsertOutcome#removed()} says how many
+     * entries of its author it removed (every key under the prefix, as iroh deletes).
+     */
+    public List<InsertOutcome> commitOutcomes() throws InsertException {
         if (committed) {
             throw new IllegalStateException("batch already committed");
         }
         committed = true;
         List<InsertOutcome> outs = doc.replica().writeLocalBatch(writes, meta);
-        List<SignedEntry> entries = new ArrayList<>(outs.size());
         for (InsertOutcome o : outs) {
             docs.localInserted(doc.replica(), o);
-            entries.add(o.entry());
         }
-        return entries;
+        return outs;
     }
 }

@@ -9,6 +9,7 @@ import com.kafkaconnectiroh.p2p.blobs.Hash;
 import com.kafkaconnectiroh.p2p.docs.proto.Author;
 import com.kafkaconnectiroh.p2p.docs.proto.SignedEntry;
 import com.kafkaconnectiroh.p2p.docs.store.InsertException;
+import com.kafkaconnectiroh.p2p.docs.store.InsertOutcome;
 import com.kafkaconnectiroh.p2p.docs.store.Query;
 import com.kafkaconnectiroh.p2p.node.Node;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,25 @@ class DocBatchTest {
             List<String> keys = doc.query(Query.singleLatestPerKey()).stream().map(e -> new String(e.key(), StandardCharsets.UTF_8)).toList();
             assertEquals(200 - 1 - 5 - 50, keys.size(), keys.toString());
             assertEquals("v42", new String(doc.content(doc.get(utf8("k42")).orElseThrow()).orElseThrow(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aDeletionSaysHowManyEntriesItsPrefixRemoved() throws Exception {
+        try (Node n = Node.builder().spawn()) {
+            Doc doc = n.docs().create();
+            Author me = n.docs().defaultAuthor();
+            DocBatch b = doc.batch();
+            for (int i = 0; i < 30; i++) {
+                b.set(me, utf8("k" + i), utf8("v" + i));
+            }
+            b.delete(me, utf8("k7"));  // k7 only
+            b.delete(me, utf8("k2"));  // k2, k20..k29
+            b.delete(me, utf8("x"));   // nothing
+            List<InsertOutcome> outs = b.commitOutcomes();
+            assertEquals(33, outs.size());
+            assertEquals(List.of(1, 11, 0), outs.subList(30, 33).stream().map(InsertOutcome::removed).toList());
+            assertEquals(30 - 1 - 11, doc.query(Query.singleLatestPerKey()).size());
         }
     }
 
