@@ -5,6 +5,7 @@ import com.kafkaconnectiroh.p2p.docs.Doc;
 import com.kafkaconnectiroh.p2p.docs.DocBatch;
 import com.kafkaconnectiroh.p2p.docs.proto.Author;
 import com.kafkaconnectiroh.p2p.docs.proto.DocTicket;
+import com.kafkaconnectiroh.p2p.docs.proto.EntryKeyText;
 import com.kafkaconnectiroh.p2p.docs.proto.NamespaceId;
 import com.kafkaconnectiroh.p2p.docs.store.InsertException;
 import com.kafkaconnectiroh.p2p.docs.store.InsertOutcome;
@@ -91,13 +92,6 @@ final class DocWriter {
         return doc.meta(metaName(tp)).map(b -> ByteBuffer.wrap(b).getLong());
     }
 
-    /** A key for a log line: as text when it is printable UTF-8, else as hex. */
-    static String printable(byte[] key) {
-        String text = new String(key, StandardCharsets.UTF_8);
-        boolean plain = text.codePoints().allMatch(c -> c >= 0x20 && c != 0x7f && c != 0xfffd) && text.length() <= 200;
-        return plain ? "'" + text + "'" : "0x" + com.kafkaconnectiroh.p2p.base.Hex.encode(key);
-    }
-
     static String metaName(TopicPartition tp) {
         return OFFSET_META_PREFIX + tp.topic() + "/" + tp.partition();
     }
@@ -140,7 +134,7 @@ final class DocWriter {
                 if (o.entry().isEmpty() && o.removed() > 1) {
                     LOG.warn("deleting key {} removed {} entries of author {} in document {}: iroh-docs deletes by "
                             + "prefix, every key that starts with it (docs/connectors.md, sink mode doc)",
-                            printable(o.entry().key()), o.removed(), author.id().fmtShort(), doc.id().fmtShort());
+                            EntryKeyText.display(o.entry().key()), o.removed(), author.id().fmtShort(), doc.id().fmtShort());
                 }
             }
         }

@@ -1,12 +1,12 @@
 package com.kafkaconnectiroh.p2p.cli;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
-import com.kafkaconnectiroh.p2p.base.Hex;
 import com.kafkaconnectiroh.p2p.base.SocketAddrs;
 import com.kafkaconnectiroh.p2p.docs.Doc;
 import com.kafkaconnectiroh.p2p.docs.DocEvent;
 import com.kafkaconnectiroh.p2p.docs.DocSubscription;
 import com.kafkaconnectiroh.p2p.docs.proto.DocTicket;
+import com.kafkaconnectiroh.p2p.docs.proto.EntryKeyText;
 import com.kafkaconnectiroh.p2p.docs.proto.NamespaceId;
 import com.kafkaconnectiroh.p2p.docs.proto.SignedEntry;
 import com.kafkaconnectiroh.p2p.docs.store.InsertException;
@@ -16,9 +16,6 @@ import com.kafkaconnectiroh.p2p.quic.TransportConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,23 +92,6 @@ final class DocCommand implements Callable<Integer> {
      * A key as the CLI prints it: the text itself when it is UTF-8 without control characters, else
      * {@code <key HEX>}.
      */
-    static String key(byte[] key) {
-        Optional<String> s = text(key);
-        if (s.isPresent() && s.get().chars().noneMatch(c -> c < 0x20 || c == 0x7F) && !s.get().startsWith("<key ")) {
-            return s.get();
-        }
-        return "<key " + Hex.encode(key) + ">";
-    }
-
-    static Optional<String> text(byte[] b) {
-        try {
-            return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString());
-        } catch (CharacterCodingException e) {
-            return Optional.empty();
-        }
-    }
-
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
@@ -344,7 +324,7 @@ final class DocCommand implements Callable<Integer> {
                 IOException[] failure = {null};
                 d.forEach(q, e -> {
                     try {
-                        out.println(key(e.key()) + "\t" + shown(d, e));
+                        out.println(EntryKeyText.display(e.key()) + "\t" + shown(d, e));
                         return true;
                     } catch (IOException x) {
                         failure[0] = x;
@@ -362,7 +342,7 @@ final class DocCommand implements Callable<Integer> {
             if (Long.compareUnsigned(e.contentLen(), INLINE_LIMIT) <= 0) {
                 Optional<byte[]> content = d.content(e);
                 if (content.isPresent()) {
-                    Optional<String> t = text(content.get());
+                    Optional<String> t = EntryKeyText.utf8(content.get());
                     if (t.isPresent() && t.get().indexOf('\n') < 0 && t.get().indexOf('\r') < 0) {
                         return t.get();
                     }
@@ -479,13 +459,13 @@ final class DocCommand implements Callable<Integer> {
     static String watchLine(DocEvent e) {
         if (e instanceof DocEvent.InsertLocal l) {
             SignedEntry en = l.change().entry();
-            return "insert-local\t" + key(en.key()) + "\t" + en.author() + "\t" + en.contentHash() + "\t"
-                    + Long.toUnsignedString(en.contentLen());
+            return "insert-local\t" + EntryKeyText.display(en.key()) + "\t" + en.author() + "\t" + en.contentHash()
+                    + "\t" + Long.toUnsignedString(en.contentLen());
         }
         if (e instanceof DocEvent.InsertRemote r) {
             SignedEntry en = r.change().entry();
-            return "insert-remote\t" + key(en.key()) + "\t" + en.author() + "\t" + en.contentHash() + "\t"
-                    + Long.toUnsignedString(en.contentLen()) + "\t" + r.from();
+            return "insert-remote\t" + EntryKeyText.display(en.key()) + "\t" + en.author() + "\t" + en.contentHash()
+                    + "\t" + Long.toUnsignedString(en.contentLen()) + "\t" + r.from();
         }
         if (e instanceof DocEvent.ContentReady c) {
             return "content-ready\t" + c.hash();
