@@ -20,7 +20,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * The I/O half of an {@link Endpoint}: one Netty event-loop thread owns the socket ({@link UdpTransport}), the
  * sans-IO {@link QuicEndpoint}, every {@link QuicConnection} and the loop-side state of every {@link Connection}
  * and stream. Nothing here is locked: application threads hand work over with {@link #submit}, and results come
- * back through futures completed on the loop.
+ * back through futures completed on the loop. Dialing (candidates, races) is the {@link Dialer}'s.
  *
  * <p>One processing round ({@link #process}): drain the events of every connection touched since the last round
  * (wake blocked readers, writers, acceptors), poll their datagrams into pooled direct buffers (one UDP GSO
@@ -70,6 +69,7 @@ final class Driver implements DatagramTransport.Receiver {
     final IoMode mode;
     private final QuicEndpoint quic;
     private final Disco disco;
+    private final Dialer dialer;
     private volatile TlsServerConfig serverTls;
 
     // ---- loop-confined state ----
@@ -105,9 +105,6 @@ final class Driver implements DatagramTransport.Receiver {
     /** What failed the endpoint, or null; set once, on the loop. */
     private volatile Throwable failure;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-    /** Dials in progress, failed when the endpoint closes. */
-    private final java.util.Set<Dial> dials = new java.util.LinkedHashSet<>();
-    private int dialPeakInFlight;
     private boolean writeBlocked;
     private long incomingFailures;
     private final ArrayDeque<Endpoint.HandshakeFailure> recentIncomingFailures = new ArrayDeque<>();
@@ -124,7 +121,9 @@ final class Driver implements DatagramTransport.Receiver {
         this.loop = udp.loop();
         this.quic = new QuicEndpoint(endpointConfig, this.transportConfig, tp -> new TlsServerSession(serverTls, tp),
                 new SecureRandom());
-        this.disco = new Disco(this, secretKey);
+        KnownAddresses known = new KnownAddresses(connections.values());
+        this.disco = new Disco(this, secretKey, known);
+        this.dialer = new Dialer(this, List.of(known));
         udp.bind(bind, this); // datagrams may arrive from here on: everything above is set
     }
 
@@ -476,22 +475,7 @@ final class Driver implements DatagramTransport.Receiver {
             result.completeExceptionally(closedException());
             return;
         }
-        List<InetSocketAddress> candidates = dialOrder(addr);
-        if (candidates.isEmpty()) {
-            // no direct address given: where we last heard from this peer (a connection, or its disco Pings)
-            InetSocketAddress known = knownAddress(addr.id());
-            if (known != null) {
-                candidates = List.of(known);
-            }
-        }
-        if (candidates.isEmpty()) {
-            result.completeExceptionally(new IOException("no usable direct address for " + addr.id()
-                    + " (have " + addr.ipAddrs() + "; socket " + localAddress() + "; relays are not supported)"));
-            return;
-        }
-        Dial d = new Dial(this, addr, alpns, candidates, result);
-        dials.add(d);
-        d.start(timeoutNanos);
+        dialer.dial(addr, alpns, timeoutNanos, result);
     }
 
     /**
@@ -516,55 +500,8 @@ final class Driver implements DatagramTransport.Receiver {
         disco.forgetDial(c);
     }
 
-    void dialEnded(Dial d) {
-        dials.remove(d);
-    }
-
-    /** The most attempts one dial had waiting for a first answer at once (tests: dials race, not queue). */
-    int dialPeakInFlight() {
-        return dialPeakInFlight;
-    }
-
-    void onDialInFlight(int n) {
-        dialPeakInFlight = Math.max(dialPeakInFlight, n);
-    }
-
-    private InetSocketAddress knownAddress(EndpointId id) {
-        for (Connection c : connections.values()) {
-            if (id.equals(c.remoteId()) && c.closeInfo() == null) {
-                return c.quic.remoteAddress();
-            }
-        }
-        return disco.discoAddress(id);
-    }
-
-    /** Direct addresses we can reach from our socket, the likeliest first. */
-    private List<InetSocketAddress> dialOrder(EndpointAddr addr) {
-        InetAddress local = localAddress().getAddress();
-        boolean v6Socket = local instanceof java.net.Inet6Address;
-        boolean loopbackOnly = local.isLoopbackAddress();
-        List<InetSocketAddress> remote = new ArrayList<>();
-        List<InetSocketAddress> loopback = new ArrayList<>();
-        for (InetSocketAddress a : addr.ipAddrs()) {
-            InetAddress ip = a.getAddress();
-            if (ip == null || a.getPort() == 0 || ip.isAnyLocalAddress() || ip.isMulticastAddress()) {
-                continue;
-            }
-            if (!v6Socket && ip instanceof java.net.Inet6Address) {
-                continue;
-            }
-            if (v6Socket && !(ip instanceof java.net.Inet6Address) && !local.isAnyLocalAddress()) {
-                continue;
-            }
-            if (ip.isLoopbackAddress()) {
-                loopback.add(a);
-            } else if (!loopbackOnly) {
-                remote.add(a);
-            }
-        }
-        // Another host's loopback address would reach our own machine; this host's LAN address reaches us too.
-        remote.addAll(loopback);
-        return remote;
+    Dialer dialer() {
+        return dialer;
     }
 
     /** A connection finished its handshake as a server: hand it to an acceptor or queue it. */
@@ -743,9 +680,7 @@ final class Driver implements DatagramTransport.Receiver {
             }
         }
         acceptQueue.clear();
-        for (Dial d : new ArrayList<>(dials)) {
-            d.abort(closedException());
-        }
+        dialer.abortAll();
     }
 
     boolean isClosing() {
