@@ -62,6 +62,7 @@ final class Dial {
     }
 
     private final Driver driver;
+    private final Dialer dialer;
     private final EndpointAddr addr;
     /** Offered in this order of preference; the server picks one (ours: the first it serves). */
     private final List<byte[]> alpns;
@@ -77,9 +78,10 @@ final class Dial {
     private boolean done;
     private long timeoutNanos;
 
-    Dial(Driver driver, EndpointAddr addr, List<String> alpns, List<InetSocketAddress> candidates,
+    Dial(Driver driver, Dialer dialer, EndpointAddr addr, List<String> alpns, List<InetSocketAddress> candidates,
          CompletableFuture<Connection> result) {
         this.driver = driver;
+        this.dialer = dialer;
         this.addr = addr;
         List<byte[]> offered = new ArrayList<>(alpns.size());
         for (String a : alpns) {
@@ -129,7 +131,7 @@ final class Dial {
             inFlight.remove(0);
         }
         launch(candidates.get(next++), now);
-        driver.onDialInFlight(inFlight.size() + 1);
+        dialer.onInFlight(inFlight.size() + 1);
         nextLaunchAt = now + ATTEMPT_DELAY_NANOS;
         if (next < candidates.size()) {
             stepIn(ATTEMPT_DELAY_NANOS);
@@ -285,6 +287,6 @@ final class Dial {
             stepTimer.cancel(false);
             stepTimer = null;
         }
-        driver.dialEnded(this);
+        dialer.ended(this);
     }
 }

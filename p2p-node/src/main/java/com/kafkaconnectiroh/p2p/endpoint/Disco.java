@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -76,9 +75,10 @@ final class Disco {
     private final Driver driver;
     private final DiscoSecrets secrets;
     private final EndpointId ourId;
-    private final Map<InetSocketAddress, Bucket> sources = lru(MAX_SOURCES);
-    private final Map<ByteBuffer, Boolean> knownKeys = lru(MAX_KEYS);
-    private final Map<EndpointId, InetSocketAddress> discoPeers = lru(MAX_KEYS);
+    private final Map<InetSocketAddress, Bucket> sources = new LruMap<>(MAX_SOURCES);
+    private final Map<ByteBuffer, Boolean> knownKeys = new LruMap<>(MAX_KEYS);
+    /** Where disco peers last spoke from: dialling one by id alone finds it there. */
+    private final KnownAddresses known;
     private final HashMap<TransactionId, DialPing> pending = new HashMap<>();
     private Bucket newKeys;
     private Bucket all;
@@ -90,21 +90,11 @@ final class Disco {
     private long invalid;
     private long initialResends;
 
-    Disco(Driver driver, SecretKey key) {
+    Disco(Driver driver, SecretKey key, KnownAddresses known) {
         this.driver = driver;
+        this.known = known;
         this.secrets = new DiscoSecrets(key, MAX_KEYS);
         this.ourId = key.publicKey();
-    }
-
-    private static <K, V> Map<K, V> lru(int max) {
-        return new LinkedHashMap<>(64, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                return size() > max;
-            }
-        };
     }
 
     void onDatagram(InetSocketAddress from, byte[] b) {
@@ -138,7 +128,7 @@ final class Disco {
         knownKeys.put(key, Boolean.TRUE);
         if (r.message() instanceof DiscoMessage.Ping ping) {
             pingsIn++;
-            discoPeers.put(r.sender(), from);
+            known.heardFrom(r.sender(), from);
             driver.sendRaw(from, secrets.seal(r.sender(), new DiscoMessage.Pong(ping.txId(), new SendAddr.Udp(from))));
         } else if (r.message() instanceof DiscoMessage.Pong pong) {
             pongsIn++;
@@ -146,7 +136,7 @@ final class Disco {
             if (d == null || !d.peer.equals(r.sender())) {
                 return;
             }
-            discoPeers.put(r.sender(), from);
+            known.heardFrom(r.sender(), from);
             Connection c = d.conn;
             if (c.closeInfo() == null && c.quic.resendInitialNow()) {
                 initialResends++;
@@ -199,11 +189,6 @@ final class Disco {
     /** A dial attempt ended: its pending Pings no longer hold on to it (a Pong for them is ignored). */
     void forgetDial(Connection c) {
         pending.values().removeIf(d -> d.conn == c);
-    }
-
-    /** Whether {@code peer} has spoken disco to us (an iroh 0.35 node), and from where last. */
-    InetSocketAddress discoAddress(EndpointId peer) {
-        return discoPeers.get(peer);
     }
 
     DiscoStats counters() {

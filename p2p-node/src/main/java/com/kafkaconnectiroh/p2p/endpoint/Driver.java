@@ -16,30 +16,10 @@ import com.kafkaconnectiroh.p2p.tls.TlsClientConfig;
 import com.kafkaconnectiroh.p2p.tls.TlsClientSession;
 import com.kafkaconnectiroh.p2p.tls.TlsServerConfig;
 import com.kafkaconnectiroh.p2p.tls.TlsServerSession;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.SegmentedDatagramPacket;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -56,14 +36,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The I/O half of an {@link Endpoint}: one Netty event-loop thread owns the UDP socket, the sans-IO
- * {@link QuicEndpoint}, every {@link QuicConnection} and the loop-side state of every {@link Connection} and
- * stream. Nothing here is locked: application threads hand work over with {@link #submit}, and results come back
- * through futures completed on the loop.
+ * The I/O half of an {@link Endpoint}: one Netty event-loop thread owns the socket ({@link UdpTransport}), the
+ * sans-IO {@link QuicEndpoint}, every {@link QuicConnection} and the loop-side state of every {@link Connection}
+ * and stream. Nothing here is locked: application threads hand work over with {@link #submit}, and results come
+ * back through futures completed on the loop. Dialing (candidates, races) is the {@link Dialer}'s.
  *
  * <p>One processing round ({@link #process}): drain the events of every connection touched since the last round
  * (wake blocked readers, writers, acceptors), poll their datagrams into pooled direct buffers (one UDP GSO
- * write per batch where the kernel supports it), flush the channel once, and re-arm the single timer at the
+ * write per batch where the kernel supports it), flush the transport once, and re-arm the single timer at the
  * earliest connection deadline. A round runs after each batch of received datagrams (read-complete), after
  * timer expiry, and after application operations (coalesced into one queued round).
  *
@@ -74,33 +54,22 @@ import org.slf4j.LoggerFactory;
  * <cause>}, the socket closes and {@link #terminated()} completes with the cause. Netty would log and carry on
  * with half-updated state, leaving an endpoint that looks alive and answers nobody.
  */
-final class Driver extends ChannelInboundHandlerAdapter {
+final class Driver implements DatagramTransport.Receiver {
     private static final Logger LOG = LoggerFactory.getLogger(Driver.class);
-    private static final int SOCKET_BUFFER = 8 << 20;
-    private static final int RECV_SLOT = 2048;
-    private static final int MAX_GSO_SEGMENTS = 40;
-    private static final int SPLIT_BATCH = 8;
+    /** Buffer room per datagram QUIC writes (its datagrams stay within 1500 bytes). */
     private static final int MAX_SEGMENT = 1500;
     private static final int ACCEPT_QUEUE = 256;
     private static final byte[] NO_ALPN = "\u0000kci/serving-nothing".getBytes(StandardCharsets.UTF_8);
 
-    /** How a driver talks to the kernel: which Netty transport, and whether batched send/receive is used. */
-    record IoMode(boolean epoll, boolean gso, boolean gro) {
-        @Override
-        public String toString() {
-            return (epoll ? "epoll" : "nio") + (gso ? "+gso" : "") + (gro ? "+gro" : "");
-        }
-    }
-
     final Endpoint endpoint;
     private final SecretKey secretKey;
     private final TransportConfig transportConfig;
-    private final MultiThreadIoEventLoopGroup group;
-    private final Channel channel;
+    private final DatagramTransport transport;
     final EventLoop loop;
     final IoMode mode;
     private final QuicEndpoint quic;
     private final Disco disco;
+    private final Dialer dialer;
     private volatile TlsServerConfig serverTls;
 
     // ---- loop-confined state ----
@@ -136,15 +105,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
     /** What failed the endpoint, or null; set once, on the loop. */
     private volatile Throwable failure;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-    /** Dials in progress, failed when the endpoint closes. */
-    private final java.util.Set<Dial> dials = new java.util.LinkedHashSet<>();
-    private int dialPeakInFlight;
     private boolean writeBlocked;
-    private boolean gsoActive;
-    private ChannelHandlerContext ctx;
-    private long datagramsIn;
-    private long datagramsOut;
-    private long sendCalls;
     private long incomingFailures;
     private final ArrayDeque<Endpoint.HandshakeFailure> recentIncomingFailures = new ArrayDeque<>();
 
@@ -154,59 +115,16 @@ final class Driver extends ChannelInboundHandlerAdapter {
         this.secretKey = secretKey;
         this.transportConfig = transportConfig.copy();
         setAlpns(alpns);
-        boolean epoll = switch (transport) {
-            case AUTO, EPOLL_NO_GSO -> Epoll.isAvailable();
-            case EPOLL -> {
-                if (!Epoll.isAvailable()) {
-                    throw new IOException("epoll transport requested but unavailable: " + Epoll.unavailabilityCause());
-                }
-                yield true;
-            }
-            case NIO -> false;
-        };
-        boolean gso = epoll && transport != Endpoint.Transport.EPOLL_NO_GSO
-                && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
-        boolean gro = gso;
-        this.mode = new IoMode(epoll, gso, gro);
-        this.gsoActive = gso;
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        String name = "iroh-endpoint-" + secretKey.publicKey().fmtShort();
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, true), io);
-        this.loop = group.next();
+        UdpTransport udp = new UdpTransport(transport, "iroh-endpoint-" + secretKey.publicKey().fmtShort());
+        this.transport = udp;
+        this.mode = udp.mode;
+        this.loop = udp.loop();
         this.quic = new QuicEndpoint(endpointConfig, this.transportConfig, tp -> new TlsServerSession(serverTls, tp),
                 new SecureRandom());
-        this.disco = new Disco(this, secretKey);
-
-        Bootstrap b = new Bootstrap().group(group)
-                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
-                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
-                .handler(this);
-        if (gro) {
-            // GRO works only on Netty's one-datagram-per-recvmsg path: a 64 KiB buffer per read and a max
-            // payload as large, so a coalesced super-datagram comes back split into its segments.
-            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65535).maxMessagesPerRead(64))
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 65535)
-                    .option(EpollChannelOption.UDP_GRO, true);
-        } else if (epoll) {
-            // recvmmsg with 16 slots per read (never combined with GRO: the segment size would be lost)
-            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECV_SLOT * 16).maxMessagesPerRead(16))
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RECV_SLOT);
-        } else {
-            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECV_SLOT).maxMessagesPerRead(64));
-        }
-        try {
-            this.channel = b.bind(bind).sync().channel();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw new IOException("interrupted while binding " + bind, e);
-        } catch (Exception e) {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw new IOException("could not bind UDP socket to " + bind + ": " + e.getMessage(), e);
-        }
-        LOG.debug("{} bound {} ({})", name, channel.localAddress(), mode);
+        KnownAddresses known = new KnownAddresses(connections.values());
+        this.disco = new Disco(this, secretKey, known);
+        this.dialer = new Dialer(this, List.of(known));
+        udp.bind(bind, this); // datagrams may arrive from here on: everything above is set
     }
 
     void setAlpns(List<String> alpns) {
@@ -222,7 +140,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
     }
 
     InetSocketAddress localAddress() {
-        return (InetSocketAddress) channel.localAddress();
+        return transport.localAddress();
     }
 
     boolean inLoop() {
@@ -284,50 +202,27 @@ final class Driver extends ChannelInboundHandlerAdapter {
     }
 
     // ================================================================================================
-    // Netty callbacks (loop)
+    // Transport callbacks (loop)
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        DatagramPacket p = (DatagramPacket) msg;
-        if (failure != null) {
-            p.release();
-            return;
-        }
-        try {
-            ByteBuf content = p.content();
-            if (msg instanceof io.netty.channel.unix.SegmentedDatagramPacket s && s.segmentSize() > 0
-                    && content.readableBytes() > s.segmentSize()) {
-                int seg = s.segmentSize();
-                for (int off = content.readerIndex(); off < content.writerIndex(); off += seg) {
-                    onDatagram(p.sender(), content, off, Math.min(seg, content.writerIndex() - off));
-                }
-            } else {
-                onDatagram(p.sender(), content, content.readerIndex(), content.readableBytes());
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("dropping a datagram from {} that broke processing", p.sender(), e);
-        } catch (Throwable t) {
-            fail(t);
-        } finally {
-            p.release();
+    public void onReceiveFailed(InetSocketAddress from, Throwable cause) {
+        if (cause instanceof RuntimeException) {
+            LOG.warn("dropping a datagram from {} that broke processing", from, cause);
+        } else {
+            fail(cause);
         }
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
+    public void onReadComplete() {
         if (failure == null) {
             guarded(this::process);
         }
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (channel.isWritable() && writeBlocked && failure == null) {
+    public void onWritable() {
+        if (writeBlocked && failure == null) {
             writeBlocked = false;
             for (Connection c : connections.values()) {
                 markDirty(c);
@@ -337,7 +232,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    public void onTransportError(Throwable cause) {
         if (cause instanceof Error) {
             fail(cause); // thrown inside Netty's own work on our channel
             return;
@@ -346,8 +241,8 @@ final class Driver extends ChannelInboundHandlerAdapter {
         LOG.debug("socket error", cause);
     }
 
-    private void onDatagram(InetSocketAddress from, ByteBuf content, int off, int len) {
-        datagramsIn++;
+    @Override
+    public void onDatagram(InetSocketAddress from, ByteBuf content, int off, int len) {
         if (len >= DiscoPacket.HEADER_LENGTH && isDiscoMagic(content, off)) {
             byte[] b = new byte[len];
             content.getBytes(off, b);
@@ -429,7 +324,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
         }
         dirty.clear();
         sendEndpointTransmits();
-        ctx.flush();
+        transport.flush();
         rearmTimer();
     }
 
@@ -472,17 +367,13 @@ final class Driver extends ChannelInboundHandlerAdapter {
 
     private void sendFrom(QuicConnection qc) {
         long now = now();
-        ByteBufAllocator alloc = ctx.alloc();
-        int segments = gsoActive ? MAX_GSO_SEGMENTS : SPLIT_BATCH;
+        int segments = transport.maxSegments();
         while (true) {
-            if (!channel.isWritable()) {
-                ctx.flush();
-                if (!channel.isWritable()) {
-                    writeBlocked = true; // every connection is re-processed when the channel drains
-                    return;
-                }
+            if (!transport.writable()) {
+                writeBlocked = true; // every connection is re-processed when the transport drains
+                return;
             }
-            ByteBuf buf = alloc.directBuffer(segments * MAX_SEGMENT);
+            ByteBuf buf = transport.buffer(segments * MAX_SEGMENT);
             ByteBuffer out = buf.internalNioBuffer(0, buf.capacity());
             Transmit t;
             try {
@@ -496,30 +387,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
                 return;
             }
             buf.writerIndex(t.size());
-            write(buf, t);
-        }
-    }
-
-    private void write(ByteBuf buf, Transmit t) {
-        sendCalls++;
-        datagramsOut += t.count();
-        if (t.count() == 1) {
-            ctx.write(new DatagramPacket(buf, t.destination()), ctx.voidPromise());
-        } else if (gsoActive) {
-            ctx.write(new SegmentedDatagramPacket(buf, t.segmentSize(), t.destination())).addListener(f -> {
-                if (!f.isSuccess() && gsoActive) {
-                    // some routes/devices refuse UDP_SEGMENT (EIO); QUIC recovers the lost batch
-                    gsoActive = false;
-                    LOG.warn("UDP GSO send failed ({}); sending one datagram per write from now on",
-                            f.cause() == null ? "?" : f.cause().getMessage());
-                }
-            });
-        } else {
-            for (int off = 0; off < t.size(); off += t.segmentSize()) {
-                int len = Math.min(t.segmentSize(), t.size() - off);
-                ctx.write(new DatagramPacket(buf.retainedSlice(off, len), t.destination()), ctx.voidPromise());
-            }
-            buf.release();
+            transport.send(t.destination(), buf, t.segmentSize(), t.count());
         }
     }
 
@@ -527,7 +395,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
         ByteBuf buf = null;
         while (true) {
             if (buf == null) {
-                buf = ctx.alloc().directBuffer(MAX_SEGMENT * 2);
+                buf = transport.buffer(MAX_SEGMENT * 2);
             }
             Transmit t = quic.pollTransmit(buf.internalNioBuffer(0, buf.capacity()));
             if (t == null) {
@@ -535,17 +403,16 @@ final class Driver extends ChannelInboundHandlerAdapter {
                 return;
             }
             buf.writerIndex(t.size());
-            write(buf, t);
+            transport.send(t.destination(), buf, t.segmentSize(), t.count());
             buf = null;
         }
     }
 
     /** Sends a datagram outside QUIC (disco); flushed with the next round. */
     void sendRaw(InetSocketAddress to, byte[] data) {
-        ByteBuf buf = ctx.alloc().directBuffer(data.length);
+        ByteBuf buf = transport.buffer(data.length);
         buf.writeBytes(data);
-        datagramsOut++;
-        ctx.write(new DatagramPacket(buf, to), ctx.voidPromise());
+        transport.sendDatagram(to, buf);
     }
 
     private void rearmTimer() {
@@ -608,22 +475,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
             result.completeExceptionally(closedException());
             return;
         }
-        List<InetSocketAddress> candidates = dialOrder(addr);
-        if (candidates.isEmpty()) {
-            // no direct address given: where we last heard from this peer (a connection, or its disco Pings)
-            InetSocketAddress known = knownAddress(addr.id());
-            if (known != null) {
-                candidates = List.of(known);
-            }
-        }
-        if (candidates.isEmpty()) {
-            result.completeExceptionally(new IOException("no usable direct address for " + addr.id()
-                    + " (have " + addr.ipAddrs() + "; socket " + localAddress() + "; relays are not supported)"));
-            return;
-        }
-        Dial d = new Dial(this, addr, alpns, candidates, result);
-        dials.add(d);
-        d.start(timeoutNanos);
+        dialer.dial(addr, alpns, timeoutNanos, result);
     }
 
     /**
@@ -648,55 +500,8 @@ final class Driver extends ChannelInboundHandlerAdapter {
         disco.forgetDial(c);
     }
 
-    void dialEnded(Dial d) {
-        dials.remove(d);
-    }
-
-    /** The most attempts one dial had waiting for a first answer at once (tests: dials race, not queue). */
-    int dialPeakInFlight() {
-        return dialPeakInFlight;
-    }
-
-    void onDialInFlight(int n) {
-        dialPeakInFlight = Math.max(dialPeakInFlight, n);
-    }
-
-    private InetSocketAddress knownAddress(EndpointId id) {
-        for (Connection c : connections.values()) {
-            if (id.equals(c.remoteId()) && c.closeInfo() == null) {
-                return c.quic.remoteAddress();
-            }
-        }
-        return disco.discoAddress(id);
-    }
-
-    /** Direct addresses we can reach from our socket, the likeliest first. */
-    private List<InetSocketAddress> dialOrder(EndpointAddr addr) {
-        InetAddress local = localAddress().getAddress();
-        boolean v6Socket = local instanceof java.net.Inet6Address;
-        boolean loopbackOnly = local.isLoopbackAddress();
-        List<InetSocketAddress> remote = new ArrayList<>();
-        List<InetSocketAddress> loopback = new ArrayList<>();
-        for (InetSocketAddress a : addr.ipAddrs()) {
-            InetAddress ip = a.getAddress();
-            if (ip == null || a.getPort() == 0 || ip.isAnyLocalAddress() || ip.isMulticastAddress()) {
-                continue;
-            }
-            if (!v6Socket && ip instanceof java.net.Inet6Address) {
-                continue;
-            }
-            if (v6Socket && !(ip instanceof java.net.Inet6Address) && !local.isAnyLocalAddress()) {
-                continue;
-            }
-            if (ip.isLoopbackAddress()) {
-                loopback.add(a);
-            } else if (!loopbackOnly) {
-                remote.add(a);
-            }
-        }
-        // Another host's loopback address would reach our own machine; this host's LAN address reaches us too.
-        remote.addAll(loopback);
-        return remote;
+    Dialer dialer() {
+        return dialer;
     }
 
     /** A connection finished its handshake as a server: hand it to an acceptor or queue it. */
@@ -779,7 +584,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
 
     private void beginShutdown(CompletableFuture<Void> done, long graceNanos) {
         if (closing) {
-            channel.closeFuture().addListener(f -> done.complete(null));
+            terminated.whenComplete((v, e) -> done.complete(null));
             return;
         }
         closing = true;
@@ -798,8 +603,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
     }
 
     private void waitForFlush(CompletableFuture<Void> done, long deadline) {
-        boolean pending = channel.unsafe().outboundBuffer() != null && !channel.unsafe().outboundBuffer().isEmpty();
-        if (pending && now() < deadline) {
+        if (transport.hasPendingWrites() && now() < deadline) {
             schedule(() -> waitForFlush(done, deadline), TimeUnit.MILLISECONDS.toNanos(1));
             return;
         }
@@ -811,8 +615,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
         if (timer != null) {
             timer.cancel(false);
         }
-        channel.close().addListener(x -> {
-            group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS);
+        transport.close().whenComplete((v, e) -> {
             done.complete(null);
             terminated.complete(null);
         });
@@ -843,7 +646,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
             for (Connection c : connections.values()) {
                 sendFrom(c.quic);
             }
-            ctx.flush();
+            transport.flush();
         } catch (Throwable ignored) {
             // best effort: the peers time out instead
         }
@@ -861,8 +664,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
         if (timer != null) {
             timer.cancel(false);
         }
-        channel.close();
-        group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS);
+        transport.close();
         terminated.completeExceptionally(cause);
     }
 
@@ -878,9 +680,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
             }
         }
         acceptQueue.clear();
-        for (Dial d : new ArrayList<>(dials)) {
-            d.abort(closedException());
-        }
+        dialer.abortAll();
     }
 
     boolean isClosing() {
@@ -889,8 +689,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
 
     /** Counters for diagnostics and benchmarks (read on any thread; approximate). */
     String ioStats() {
-        return mode + (mode.gso && !gsoActive ? "(gso off after a failure)" : "") + " datagramsIn=" + datagramsIn + " datagramsOut=" + datagramsOut + " sendCalls=" + sendCalls
-                + " incomingHandshakeFailures=" + incomingFailures + " " + quic.halfOpenStats() + " disco=" + disco.stats();
+        return transport.stats() + " incomingHandshakeFailures=" + incomingFailures + " " + quic.halfOpenStats() + " disco=" + disco.stats();
     }
 
     HalfOpenStats halfOpenStats() {
