@@ -4,6 +4,7 @@ import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.SocketAddrs;
 import com.kafkaconnectiroh.p2p.endpoint.ConnectionClose;
 import com.kafkaconnectiroh.p2p.endpoint.ConnectionLostException;
+import com.kafkaconnectiroh.p2p.tls.TlsAlert;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -23,10 +24,10 @@ final class ConnectFailures {
             if (c.kind() == ConnectionClose.Kind.CONNECT_TIMEOUT) {
                 return "no answer from " + who + " within " + time(timeout) + " (nothing answers there, or it is an iroh 0.35 node with another endpoint id: those stay silent)";
             }
-            if (c.tlsAlert() == 120) {
+            if (c.tlsAlert() == TlsAlert.NO_APPLICATION_PROTOCOL) {
                 return who + " does not serve " + alpn + " (it refused the protocol in the TLS handshake)";
             }
-            if (c.kind() == ConnectionClose.Kind.TRANSPORT_ERROR && !c.byPeer() && c.reason().startsWith("expected peer")) {
+            if (c.peerMismatch()) {
                 return "the endpoint at " + where + " is not " + addr.id().fmtShort() + ": " + c.reason();
             }
             return "connecting to " + who + " failed: " + c;

@@ -12,6 +12,7 @@ import com.kafkaconnectiroh.p2p.endpoint.ConnectionLostException;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler;
 import com.kafkaconnectiroh.p2p.endpoint.StreamTooLongException;
+import com.kafkaconnectiroh.p2p.tls.TlsAlert;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
@@ -146,11 +147,11 @@ public final class Ping implements AsyncProtocolHandler {
                 return new PingException(PingException.Kind.UNREACHABLE, "no answer from " + who + " within "
                         + seconds(timeout) + " (nothing answers there, or it is an iroh 0.35 node with another endpoint id: those stay silent)", e);
             }
-            if (c.tlsAlert() == 120) {
+            if (c.tlsAlert() == TlsAlert.NO_APPLICATION_PROTOCOL) {
                 return new PingException(PingException.Kind.ALPN_REFUSED, who + " does not serve " + ALPN
                         + " (it refused the protocol in the TLS handshake)", e);
             }
-            if (c.kind() == ConnectionClose.Kind.TRANSPORT_ERROR && !c.byPeer() && c.reason().startsWith("expected peer")) {
+            if (c.peerMismatch()) {
                 return new PingException(PingException.Kind.WRONG_ID, "the endpoint at " + addresses(addr)
                         + " is not " + addr.id().fmtShort() + ": " + c.reason(), e);
             }

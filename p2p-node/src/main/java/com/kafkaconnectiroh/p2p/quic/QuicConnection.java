@@ -241,7 +241,7 @@ public final class QuicConnection {
         try {
             tls.start();
         } catch (TlsException e) {
-            closeWithError(now, e.quicErrorCode(), FrameType.CRYPTO, e.getMessage());
+            closeWithError(now, e);
             return;
         }
         driveTls(now);
@@ -1077,7 +1077,7 @@ public final class QuicConnection {
                 applyPeerParameters(now, tls.peerTransportParameters());
             }
         } catch (TlsException e) {
-            closeWithError(now, e.quicErrorCode(), FrameType.CRYPTO, e.getMessage());
+            closeWithError(now, e);
         } catch (TransportException e) {
             closeWithError(now, e.code(), e.frameType(), e.getMessage());
         }
@@ -1408,8 +1408,17 @@ public final class QuicConnection {
     // Closing
     // =====================================================================================================
 
+    /** Closes because TLS failed: CRYPTO_ERROR {@code 0x100 + alert} on the CRYPTO frame (RFC 9001 §4.8). */
+    private void closeWithError(long now, TlsException e) {
+        closeWithError(now, TransportError.cryptoError(e.alert()), FrameType.CRYPTO, e.getMessage(), e.peerMismatch());
+    }
+
     /** Closes because the peer broke the protocol (or TLS failed): a transport CONNECTION_CLOSE. */
     void closeWithError(long now, long code, long frameType, String message) {
+        closeWithError(now, code, frameType, message, false);
+    }
+
+    private void closeWithError(long now, long code, long frameType, String message, boolean peerMismatch) {
         if (isClosed()) {
             return;
         }
@@ -1419,7 +1428,7 @@ public final class QuicConnection {
             reason = java.util.Arrays.copyOf(reason, 200);
         }
         startClosing(now, false, code, frameType, reason,
-                new CloseReason(CloseReason.Source.LOCAL, false, code, frameType, message));
+                new CloseReason(CloseReason.Source.LOCAL, false, code, frameType, message, peerMismatch));
     }
 
     private void startClosing(long now, boolean application, long code, long frameType, byte[] reason,
@@ -1947,7 +1956,7 @@ public final class QuicConnection {
             byte[] b = scratch.txPlain[n];
             boolean app = closeApplication && s.id == PacketSpace.APPLICATION;
             // RFC 9000 §10.2.3: an application close before 1-RTT becomes APPLICATION_ERROR without a reason
-            long code = closeApplication && !app ? TransportError.APPLICATION_ERROR : closeCode;
+            long code = closeApplication && !app ? TransportError.APPLICATION_ERROR.code() : closeCode;
             byte[] reason = closeApplication && !app ? EMPTY : closeReasonBytes;
             // What we received goes first, as quinn does: a peer whose last data we got just before closing
             // (ACK delay not yet passed) learns that it arrived. 16 ranges keep the datagram small.

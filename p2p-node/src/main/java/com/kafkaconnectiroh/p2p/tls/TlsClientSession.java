@@ -232,7 +232,7 @@ public final class TlsClientSession extends TlsSession {
         int suiteCode = r.u16("cipher_suite");
         int compression = r.u8("legacy_compression_method");
         if (!r.hasRemaining()) {
-            throw new TlsException(TlsException.PROTOCOL_VERSION, "server answered with a pre-TLS 1.3 " + what + " (no extensions)");
+            throw new TlsException(TlsAlert.PROTOCOL_VERSION, "server answered with a pre-TLS 1.3 " + what + " (no extensions)");
         }
         Extensions ext = Extensions.read(r, what);
         r.expectEnd();
@@ -240,32 +240,32 @@ public final class TlsClientSession extends TlsSession {
         // RFC 8446 §4.1.3: the version is settled first, by supported_versions.
         TlsReader sv = ext.find(ExtensionType.SUPPORTED_VERSIONS);
         if (sv == null) {
-            throw new TlsException(TlsException.PROTOCOL_VERSION, "server does not speak TLS 1.3: " + what + " lacks supported_versions");
+            throw new TlsException(TlsAlert.PROTOCOL_VERSION, "server does not speak TLS 1.3: " + what + " lacks supported_versions");
         }
         int version = sv.u16("selected_version");
         sv.expectEnd();
         if (version != TLS13) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, what + " selects version " + hex16(version) + ", we offered only TLS 1.3");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, what + " selects version " + hex16(version) + ", we offered only TLS 1.3");
         }
         if (legacyVersion != LEGACY_VERSION) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, what + " legacy_version is " + hex16(legacyVersion) + ", expected 0x0303");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, what + " legacy_version is " + hex16(legacyVersion) + ", expected 0x0303");
         }
         if (sessionIdEcho.length != 0) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, what + " echoes a " + sessionIdEcho.length + "-byte session id, we sent none");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, what + " echoes a " + sessionIdEcho.length + "-byte session id, we sent none");
         }
         CipherSuite selected = CipherSuite.fromCode(suiteCode);
         if (selected == null || !config.cipherSuites().contains(selected)) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, what + " selects cipher suite " + hex16(suiteCode) + ", which we did not offer");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, what + " selects cipher suite " + hex16(suiteCode) + ", which we did not offer");
         }
         if (compression != 0) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, what + " selects compression method " + compression);
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, what + " selects compression method " + compression);
         }
         if (hrr) {
             onHelloRetryRequest(message, selected, ext);
             return;
         }
         if (retrySuite != null && selected != retrySuite) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER,
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER,
                     "ServerHello selects " + selected + " after the HelloRetryRequest selected " + retrySuite);
         }
         ext.allowOnly(ExtensionType.SUPPORTED_VERSIONS, ExtensionType.KEY_SHARE);
@@ -274,16 +274,16 @@ public final class TlsClientSession extends TlsSession {
         byte[] serverShare = ks.bytes16("key_exchange");
         ks.expectEnd();
         if (group != GROUP_X25519 || keyShare == null) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "ServerHello key share is for group " + hex16(group)
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "ServerHello key share is for group " + hex16(group)
                     + (keyShare == null ? ", but we sent no key share" : ", we offered only x25519"));
         }
         if (serverShare.length != X25519KeyShare.KEY_LEN) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "server's x25519 share has " + serverShare.length + " bytes, expected 32");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "server's x25519 share has " + serverShare.length + " bytes, expected 32");
         }
         byte[] shared = keyShare.agree(serverShare);
         keyShare = null;
         if (shared == null) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "server's x25519 share yields an all-zero secret");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "server's x25519 share yields an all-zero secret");
         }
         suite = selected;
         if (!transcript.started()) {
@@ -298,7 +298,7 @@ public final class TlsClientSession extends TlsSession {
 
     private void onHelloRetryRequest(byte[] message, CipherSuite selected, Extensions ext) throws TlsException {
         if (retried) {
-            throw new TlsException(TlsException.UNEXPECTED_MESSAGE, "second HelloRetryRequest");
+            throw new TlsException(TlsAlert.UNEXPECTED_MESSAGE, "second HelloRetryRequest");
         }
         ext.allowOnly(ExtensionType.SUPPORTED_VERSIONS, ExtensionType.KEY_SHARE, ExtensionType.COOKIE);
         TlsReader ks = ext.find(ExtensionType.KEY_SHARE);
@@ -308,21 +308,21 @@ public final class TlsClientSession extends TlsSession {
             cookie = c.bytes16("cookie");
             c.expectEnd();
             if (cookie.length == 0) {
-                throw new TlsException(TlsException.DECODE_ERROR, "HelloRetryRequest carries an empty cookie");
+                throw new TlsException(TlsAlert.DECODE_ERROR, "HelloRetryRequest carries an empty cookie");
             }
         }
         if (ks == null && cookie == null) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "HelloRetryRequest would not change the ClientHello");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "HelloRetryRequest would not change the ClientHello");
         }
         if (ks != null) {
             int group = ks.u16("selected_group");
             ks.expectEnd();
             if (group != GROUP_X25519) {
-                throw new TlsException(TlsException.ILLEGAL_PARAMETER,
+                throw new TlsException(TlsAlert.ILLEGAL_PARAMETER,
                         "HelloRetryRequest asks for group " + hex16(group) + ", we support only x25519");
             }
             if (keyShare != null) {
-                throw new TlsException(TlsException.ILLEGAL_PARAMETER, "HelloRetryRequest asks for the x25519 share we already sent");
+                throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "HelloRetryRequest asks for the x25519 share we already sent");
             }
             newKeyShare();
         }
@@ -361,7 +361,7 @@ public final class TlsClientSession extends TlsSession {
         TlsReader alpnExt = ext.find(ExtensionType.ALPN);
         if (alpnExt == null) {
             // RFC 9001 §8.1: a QUIC handshake without an agreed application protocol fails.
-            throw new TlsException(TlsException.NO_APPLICATION_PROTOCOL,
+            throw new TlsException(TlsAlert.NO_APPLICATION_PROTOCOL,
                     "server selected no ALPN protocol; we offered " + Alpn.show(config.alpnList()));
         }
         TlsReader names = alpnExt.vector16("protocol_name_list");
@@ -369,10 +369,10 @@ public final class TlsClientSession extends TlsSession {
         byte[] chosen = names.bytes8("protocol name");
         names.expectEnd();
         if (chosen.length == 0) {
-            throw new TlsException(TlsException.DECODE_ERROR, "server selected an empty ALPN protocol name");
+            throw new TlsException(TlsAlert.DECODE_ERROR, "server selected an empty ALPN protocol name");
         }
         if (!Alpn.contains(config.alpnList(), chosen)) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "server selected ALPN " + Alpn.show(chosen)
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "server selected ALPN " + Alpn.show(chosen)
                     + ", which we did not offer (" + Alpn.show(config.alpnList()) + ")");
         }
 
@@ -390,13 +390,13 @@ public final class TlsClientSession extends TlsSession {
     private static void requireRawPublicKeyType(Extensions ext, int type) throws TlsException {
         TlsReader r = ext.find(type);
         if (r == null) {
-            throw new TlsException(TlsException.HANDSHAKE_FAILURE,
+            throw new TlsException(TlsAlert.HANDSHAKE_FAILURE,
                     "server did not agree to raw public keys: EncryptedExtensions lacks " + ExtensionType.name(type));
         }
         int certType = r.u8(ExtensionType.name(type));
         r.expectEnd();
         if (certType != CERT_TYPE_RAW_PUBLIC_KEY) {
-            throw new TlsException(TlsException.HANDSHAKE_FAILURE, "server selected " + ExtensionType.name(type) + " "
+            throw new TlsException(TlsAlert.HANDSHAKE_FAILURE, "server selected " + ExtensionType.name(type) + " "
                     + certType + ", we offered only RawPublicKey (2)");
         }
     }
@@ -410,14 +410,14 @@ public final class TlsClientSession extends TlsSession {
         TlsReader list = sa.vector16("supported_signature_algorithms");
         sa.expectEnd();
         if (!list.hasRemaining()) {
-            throw new TlsException(TlsException.DECODE_ERROR, "CertificateRequest lists no signature algorithms");
+            throw new TlsException(TlsAlert.DECODE_ERROR, "CertificateRequest lists no signature algorithms");
         }
         boolean ed25519 = false;
         while (list.hasRemaining()) {
             ed25519 |= list.u16("signature scheme") == SIG_ED25519;
         }
         if (!ed25519) {
-            throw new TlsException(TlsException.HANDSHAKE_FAILURE,
+            throw new TlsException(TlsAlert.HANDSHAKE_FAILURE,
                     "server does not accept ed25519 (0x0807) client signatures, the only kind our key makes");
         }
         certificateRequestContext = context;
@@ -430,7 +430,7 @@ public final class TlsClientSession extends TlsSession {
     private void onCertificate(byte[] message) throws TlsException {
         EndpointId key = readCertificate(message, EMPTY, true);
         if (!key.equals(config.expectedServer())) {
-            throw new TlsException(TlsException.BAD_CERTIFICATE, "expected peer " + config.expectedServer() + ", got " + key);
+            throw TlsException.peerMismatch(config.expectedServer(), key);
         }
         serverKey = key;
         transcript.add(message);
@@ -470,7 +470,7 @@ public final class TlsClientSession extends TlsSession {
         r.bytes8("ticket_nonce");
         TlsReader ticket = r.vector16("ticket");
         if (!ticket.hasRemaining()) {
-            throw new TlsException(TlsException.DECODE_ERROR, "NewSessionTicket with an empty ticket");
+            throw new TlsException(TlsAlert.DECODE_ERROR, "NewSessionTicket with an empty ticket");
         }
         Extensions.read(r, "NewSessionTicket");
         r.expectEnd();

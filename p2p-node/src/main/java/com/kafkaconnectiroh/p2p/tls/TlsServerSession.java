@@ -96,24 +96,24 @@ public final class TlsServerSession extends TlsSession {
         TlsReader suites = r.vector16("cipher_suites");
         TlsReader compression = r.vector8("legacy_compression_methods");
         if (!r.hasRemaining()) {
-            throw new TlsException(TlsException.PROTOCOL_VERSION, "client does not offer TLS 1.3: ClientHello has no extensions");
+            throw new TlsException(TlsAlert.PROTOCOL_VERSION, "client does not offer TLS 1.3: ClientHello has no extensions");
         }
         Extensions ext = Extensions.read(r, "ClientHello");
         r.expectEnd();
         if (sessionId.length > 32) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "ClientHello session id of " + sessionId.length + " bytes");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "ClientHello session id of " + sessionId.length + " bytes");
         }
         if (ext.has(ExtensionType.PRE_SHARED_KEY) && ext.type(ext.count() - 1) != ExtensionType.PRE_SHARED_KEY) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "ClientHello pre_shared_key is not the last extension");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "ClientHello pre_shared_key is not the last extension");
         }
 
         requireTls13(ext);
         if (compression.remaining() != 1 || compression.u8("compression method") != 0) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "TLS 1.3 ClientHello must offer exactly the null compression method");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "TLS 1.3 ClientHello must offer exactly the null compression method");
         }
         CipherSuite chosen = chooseSuite(suites);
         if (retrySuite != null && chosen != retrySuite) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "second ClientHello leads to " + chosen + " instead of " + retrySuite);
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "second ClientHello leads to " + chosen + " instead of " + retrySuite);
         }
         requireEd25519(ext);
         requireRawPublicKeys(ext, ExtensionType.SERVER_CERTIFICATE_TYPE);
@@ -123,7 +123,7 @@ public final class TlsServerSession extends TlsSession {
         byte[] clientTransportParameters = tp.bytes(tp.remaining(), "transport parameters");
         byte[] clientShare = x25519Share(ext);
         if (retrySuite != null && ext.has(ExtensionType.EARLY_DATA)) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "second ClientHello offers early data");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "second ClientHello offers early data");
         }
 
         suite = chosen;
@@ -141,7 +141,7 @@ public final class TlsServerSession extends TlsSession {
         X25519KeyShare keyShare = new X25519KeyShare(config.random());
         byte[] shared = keyShare.agree(clientShare);
         if (shared == null) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "client's x25519 share yields an all-zero secret");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "client's x25519 share yields an all-zero secret");
         }
         byte[] serverRandom = new byte[32];
         config.random().nextBytes(serverRandom);
@@ -170,7 +170,7 @@ public final class TlsServerSession extends TlsSession {
     private static void requireTls13(Extensions ext) throws TlsException {
         TlsReader sv = ext.find(ExtensionType.SUPPORTED_VERSIONS);
         if (sv == null) {
-            throw new TlsException(TlsException.PROTOCOL_VERSION, "client does not offer TLS 1.3: no supported_versions");
+            throw new TlsException(TlsAlert.PROTOCOL_VERSION, "client does not offer TLS 1.3: no supported_versions");
         }
         TlsReader list = sv.vector8("versions");
         sv.expectEnd();
@@ -179,14 +179,14 @@ public final class TlsServerSession extends TlsSession {
             tls13 |= list.u16("version") == TLS13;
         }
         if (!tls13) {
-            throw new TlsException(TlsException.PROTOCOL_VERSION, "client does not offer TLS 1.3 in supported_versions");
+            throw new TlsException(TlsAlert.PROTOCOL_VERSION, "client does not offer TLS 1.3 in supported_versions");
         }
     }
 
     /** Our preference among what the client offers (AES-128-GCM first by default). */
     private CipherSuite chooseSuite(TlsReader suites) throws TlsException {
         if (suites.remaining() == 0 || suites.remaining() % 2 != 0) {
-            throw new TlsException(TlsException.DECODE_ERROR, "ClientHello cipher_suites has " + suites.remaining() + " bytes");
+            throw new TlsException(TlsAlert.DECODE_ERROR, "ClientHello cipher_suites has " + suites.remaining() + " bytes");
         }
         List<Integer> offered = new ArrayList<>(suites.remaining() / 2);
         while (suites.hasRemaining()) {
@@ -204,7 +204,7 @@ public final class TlsServerSession extends TlsSession {
         if (offered.size() > 16) {
             sb.append(", … ").append(offered.size() - 16).append(" more");
         }
-        throw new TlsException(TlsException.HANDSHAKE_FAILURE,
+        throw new TlsException(TlsAlert.HANDSHAKE_FAILURE,
                 "no cipher suite in common: client offers [" + sb + "], we accept " + config.cipherSuites());
     }
 
@@ -213,14 +213,14 @@ public final class TlsServerSession extends TlsSession {
         TlsReader list = sa.vector16("supported_signature_algorithms");
         sa.expectEnd();
         if (!list.hasRemaining()) {
-            throw new TlsException(TlsException.DECODE_ERROR, "ClientHello signature_algorithms is empty");
+            throw new TlsException(TlsAlert.DECODE_ERROR, "ClientHello signature_algorithms is empty");
         }
         boolean ed25519 = false;
         while (list.hasRemaining()) {
             ed25519 |= list.u16("signature scheme") == SIG_ED25519;
         }
         if (!ed25519) {
-            throw new TlsException(TlsException.HANDSHAKE_FAILURE, "client does not accept ed25519 (0x0807) signatures, the only kind we make");
+            throw new TlsException(TlsAlert.HANDSHAKE_FAILURE, "client does not accept ed25519 (0x0807) signatures, the only kind we make");
         }
     }
 
@@ -228,20 +228,20 @@ public final class TlsServerSession extends TlsSession {
     private static void requireRawPublicKeys(Extensions ext, int type) throws TlsException {
         TlsReader r = ext.find(type);
         if (r == null) {
-            throw new TlsException(TlsException.HANDSHAKE_FAILURE,
+            throw new TlsException(TlsAlert.HANDSHAKE_FAILURE,
                     "client does not offer raw public keys: ClientHello lacks " + ExtensionType.name(type));
         }
         TlsReader list = r.vector8(ExtensionType.name(type));
         r.expectEnd();
         if (!list.hasRemaining()) {
-            throw new TlsException(TlsException.DECODE_ERROR, "ClientHello " + ExtensionType.name(type) + " is empty");
+            throw new TlsException(TlsAlert.DECODE_ERROR, "ClientHello " + ExtensionType.name(type) + " is empty");
         }
         boolean rpk = false;
         while (list.hasRemaining()) {
             rpk |= list.u8("certificate type") == CERT_TYPE_RAW_PUBLIC_KEY;
         }
         if (!rpk) {
-            throw new TlsException(TlsException.HANDSHAKE_FAILURE,
+            throw new TlsException(TlsAlert.HANDSHAKE_FAILURE,
                     "client does not offer RawPublicKey (2) in " + ExtensionType.name(type));
         }
     }
@@ -250,20 +250,20 @@ public final class TlsServerSession extends TlsSession {
     private byte[] chooseAlpn(Extensions ext) throws TlsException {
         TlsReader a = ext.find(ExtensionType.ALPN);
         if (a == null) {
-            throw new TlsException(TlsException.NO_APPLICATION_PROTOCOL,
+            throw new TlsException(TlsAlert.NO_APPLICATION_PROTOCOL,
                     "client offers no ALPN protocol; we serve " + Alpn.show(config.alpnList()));
         }
         TlsReader list = a.vector16("protocol_name_list");
         a.expectEnd();
         if (!list.hasRemaining()) {
-            throw new TlsException(TlsException.DECODE_ERROR, "ClientHello ALPN list is empty");
+            throw new TlsException(TlsAlert.DECODE_ERROR, "ClientHello ALPN list is empty");
         }
         List<byte[]> offered = new ArrayList<>(4);
         byte[] chosen = null;
         while (list.hasRemaining()) {
             byte[] p = list.bytes8("protocol name");
             if (p.length == 0) {
-                throw new TlsException(TlsException.DECODE_ERROR, "ClientHello ALPN list holds an empty name");
+                throw new TlsException(TlsAlert.DECODE_ERROR, "ClientHello ALPN list holds an empty name");
             }
             offered.add(p);
             if (chosen == null && Alpn.contains(config.alpnList(), p)) {
@@ -271,7 +271,7 @@ public final class TlsServerSession extends TlsSession {
             }
         }
         if (chosen == null) {
-            throw new TlsException(TlsException.NO_APPLICATION_PROTOCOL,
+            throw new TlsException(TlsAlert.NO_APPLICATION_PROTOCOL,
                     "no ALPN protocol in common: client offers " + Alpn.show(offered) + ", we serve " + Alpn.show(config.alpnList()));
         }
         return chosen;
@@ -283,7 +283,7 @@ public final class TlsServerSession extends TlsSession {
         TlsReader groups = sg.vector16("named_group_list");
         sg.expectEnd();
         if (!groups.hasRemaining() || groups.remaining() % 2 != 0) {
-            throw new TlsException(TlsException.DECODE_ERROR, "ClientHello supported_groups has " + groups.remaining() + " bytes");
+            throw new TlsException(TlsAlert.DECODE_ERROR, "ClientHello supported_groups has " + groups.remaining() + " bytes");
         }
         // Bit sets keep a hostile 64 KiB ClientHello with thousands of groups linear to check.
         BitSet supported = new BitSet(1 << 16);
@@ -299,29 +299,29 @@ public final class TlsServerSession extends TlsSession {
             int group = shares.u16("key share group");
             byte[] key = shares.bytes16("key_exchange");
             if (key.length == 0) {
-                throw new TlsException(TlsException.DECODE_ERROR, "empty key share for group " + hex16(group));
+                throw new TlsException(TlsAlert.DECODE_ERROR, "empty key share for group " + hex16(group));
             }
             // RFC 8446 §4.2.8: one share per group, each for a group listed in supported_groups.
             if (seen.get(group)) {
-                throw new TlsException(TlsException.ILLEGAL_PARAMETER, "ClientHello has two key shares for group " + hex16(group));
+                throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "ClientHello has two key shares for group " + hex16(group));
             }
             if (!supported.get(group)) {
-                throw new TlsException(TlsException.ILLEGAL_PARAMETER, "key share for group " + hex16(group) + " not in supported_groups");
+                throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "key share for group " + hex16(group) + " not in supported_groups");
             }
             seen.set(group);
             if (group == GROUP_X25519) {
                 if (key.length != X25519KeyShare.KEY_LEN) {
-                    throw new TlsException(TlsException.ILLEGAL_PARAMETER, "client's x25519 share has " + key.length + " bytes, expected 32");
+                    throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "client's x25519 share has " + key.length + " bytes, expected 32");
                 }
                 x25519 = key;
             }
         }
         if (x25519 == null) {
             if (retrySuite != null) {
-                throw new TlsException(TlsException.ILLEGAL_PARAMETER, "second ClientHello still lacks the x25519 share we asked for");
+                throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "second ClientHello still lacks the x25519 share we asked for");
             }
             if (!supported.get(GROUP_X25519)) {
-                throw new TlsException(TlsException.HANDSHAKE_FAILURE, "no key exchange group in common: we support only x25519");
+                throw new TlsException(TlsAlert.HANDSHAKE_FAILURE, "no key exchange group in common: we support only x25519");
             }
         }
         return x25519;

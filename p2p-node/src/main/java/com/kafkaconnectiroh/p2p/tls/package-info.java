@@ -9,7 +9,7 @@
  *     : new TlsServerSession(serverConfig, encodedTransportParams);   // serverConfig shared by all connections
  * tls.start();                                  // client: queues the ClientHello
  * // for every CRYPTO frame's bytes, in stream order per level (no gaps, no duplicates):
- * tls.onHandshakeData(level, bytes, off, len);  // throws TlsException -> close with 0x100 + alert()
+ * tls.onHandshakeData(level, bytes, off, len);  // throws TlsException -> close with CRYPTO_ERROR 0x100 + alert().code()
  * for (TlsEvent e; (e = tls.poll()) != null; ) {
  *     switch on e: HandshakeData -> append to our CRYPTO stream at e.level();
  *                  KeysReady     -> derive "quic key/iv/hp" from e.readSecret()/e.writeSecret() with e.suite();

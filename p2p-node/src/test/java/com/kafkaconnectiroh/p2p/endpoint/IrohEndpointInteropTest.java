@@ -19,6 +19,7 @@ import com.kafkaconnectiroh.p2p.interop.IrohVersion;
 import com.kafkaconnectiroh.p2p.interop.Pattern;
 import com.kafkaconnectiroh.p2p.interop.PeerOption;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
+import com.kafkaconnectiroh.p2p.tls.TlsAlert;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -289,13 +290,14 @@ class IrohEndpointInteropTest {
         assertTrue(e.getMessage().contains(p.id()), e.getMessage());
         assertEquals(ConnectionClose.Kind.TRANSPORT_ERROR, e.close().kind());
         assertFalse(e.close().byPeer());
+        assertTrue(e.close().peerMismatch(), e.close().toString());
     }
 
     @ParameterizedTest
     @EnumSource(IrohVersion.class)
     void javaDialingAnAlpnIrohDoesNotServeIsRefused(IrohVersion v) {
         ConnectionLostException e = assertThrows(ConnectionLostException.class, () -> dial(v, NOPE));
-        assertEquals(120, e.close().tlsAlert(), e.getMessage());
+        assertEquals(TlsAlert.NO_APPLICATION_PROTOCOL, e.close().tlsAlert(), e.getMessage());
         assertTrue(e.close().byPeer(), e.getMessage());
     }
 
@@ -467,7 +469,7 @@ class IrohEndpointInteropTest {
         List<Endpoint.HandshakeFailure> failures = java.recentHandshakeFailures();
         Endpoint.HandshakeFailure last = failures.get(failures.size() - 1);
         assertTrue(failures.size() > before || failures.size() == 16, failures.toString());
-        assertEquals(120, last.reason().tlsAlert(), last.toString());
+        assertEquals(TlsAlert.NO_APPLICATION_PROTOCOL, last.reason().tlsAlert(), last.toString());
         assertFalse(last.reason().byPeer(), last.toString());
     }
 
@@ -491,6 +493,6 @@ class IrohEndpointInteropTest {
         assertTrue(failures.size() > before || failures.size() == 16, failures.toString());
         Endpoint.HandshakeFailure last = failures.get(failures.size() - 1);
         assertTrue(last.reason().byPeer(), last.toString());
-        assertEquals(48, last.reason().tlsAlert(), "unknown_ca: " + last);
+        assertEquals(TlsAlert.UNKNOWN_CA, last.reason().tlsAlert(), "unknown_ca: " + last);
     }
 }

@@ -10,6 +10,7 @@ import com.kafkaconnectiroh.p2p.quic.packet.ConnectionId;
 import com.kafkaconnectiroh.p2p.quic.packet.PacketHeader;
 import com.kafkaconnectiroh.p2p.quic.packet.VersionNegotiation;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
+import com.kafkaconnectiroh.p2p.tls.TlsAlert;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -112,7 +113,7 @@ class ConnectionLifecycleTest {
         CloseReason r = p.server.closeReason();
         assertEquals(CloseReason.Source.PEER, r.source());
         if (!r.application()) {
-            assertEquals(TransportError.APPLICATION_ERROR, r.errorCode(), "RFC 9000 §10.2.3 before 1-RTT");
+            assertEquals(TransportError.APPLICATION_ERROR.code(), r.errorCode(), "RFC 9000 §10.2.3 before 1-RTT");
         } else {
             assertEquals(7, r.errorCode());
         }
@@ -382,7 +383,7 @@ class ConnectionLifecycleTest {
                 tp -> new com.kafkaconnectiroh.p2p.tls.TlsClientSession(tls, tp));
         sim.runUntil(c::isClosed, 10_000_000_000L);
         assertEquals(CloseReason.Source.PEER, c.closeReason().source());
-        assertEquals(TransportError.CRYPTO_ERROR + 120, c.closeReason().errorCode(), c.closeReason().toString());
+        assertEquals(TransportError.cryptoError(TlsAlert.NO_APPLICATION_PROTOCOL), c.closeReason().errorCode(), c.closeReason().toString());
         assertFalse(c.isHandshakeComplete());
         sim.runUntil(() -> server.endpoint.connectionCount() == 0 && c.isDrained(), 30_000_000_000L);
     }
@@ -398,7 +399,8 @@ class ConnectionLifecycleTest {
                 tp -> new com.kafkaconnectiroh.p2p.tls.TlsClientSession(tls, tp));
         sim.runUntil(c::isClosed, 10_000_000_000L);
         assertEquals(CloseReason.Source.LOCAL, c.closeReason().source());
-        assertTrue(c.closeReason().errorCode() > TransportError.CRYPTO_ERROR, c.closeReason().toString());
+        assertTrue(c.closeReason().errorCode() > TransportError.CRYPTO_ERROR.code(), c.closeReason().toString());
+        assertTrue(c.closeReason().peerMismatch(), c.closeReason().toString());
         sim.runUntil(() -> server.accepted.get(0).isClosed(), 10_000_000_000L);
         assertEquals(c.closeReason().errorCode(), server.accepted.get(0).closeReason().errorCode(),
                 "the server hears the client's alert");

@@ -12,6 +12,7 @@ import com.kafkaconnectiroh.p2p.quic.params.TransportParameters;
 import com.kafkaconnectiroh.p2p.quic.wire.ByteWriter;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportException;
+import com.kafkaconnectiroh.p2p.tls.TlsAlert;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -153,11 +154,12 @@ class FuzzTest {
         assertEquals(1, p.serverNode.endpoint.connectionCount());
     }
 
-    private static final Set<Long> ALLOWED = Set.of(TransportError.FRAME_ENCODING_ERROR,
-            TransportError.PROTOCOL_VIOLATION, TransportError.STREAM_STATE_ERROR, TransportError.STREAM_LIMIT_ERROR,
-            TransportError.FLOW_CONTROL_ERROR, TransportError.FINAL_SIZE_ERROR,
-            TransportError.CONNECTION_ID_LIMIT_ERROR, TransportError.CRYPTO_BUFFER_EXCEEDED,
-            TransportError.CRYPTO_ERROR + 10, TransportError.CRYPTO_ERROR + 50, TransportError.KEY_UPDATE_ERROR);
+    private static final Set<Long> ALLOWED = Set.of(TransportError.FRAME_ENCODING_ERROR.code(),
+            TransportError.PROTOCOL_VIOLATION.code(), TransportError.STREAM_STATE_ERROR.code(),
+            TransportError.STREAM_LIMIT_ERROR.code(), TransportError.FLOW_CONTROL_ERROR.code(),
+            TransportError.FINAL_SIZE_ERROR.code(), TransportError.CONNECTION_ID_LIMIT_ERROR.code(),
+            TransportError.CRYPTO_BUFFER_EXCEEDED.code(), TransportError.cryptoError(TlsAlert.UNEXPECTED_MESSAGE),
+            TransportError.cryptoError(TlsAlert.DECODE_ERROR), TransportError.KEY_UPDATE_ERROR.code());
 
     /** Frames that are individually plausible but randomly parameterised. */
     private static byte[] randomFrames(Random rnd) {
@@ -237,8 +239,8 @@ class FuzzTest {
                     parser.next();
                 }
             } catch (TransportException e) {
-                assertTrue(e.code() == TransportError.FRAME_ENCODING_ERROR
-                        || e.code() == TransportError.PROTOCOL_VIOLATION, e.toString());
+                assertTrue(e.error() == TransportError.FRAME_ENCODING_ERROR
+                        || e.error() == TransportError.PROTOCOL_VIOLATION, e.toString());
             }
         }
     }
@@ -257,7 +259,7 @@ class FuzzTest {
             try {
                 TransportParameters.decode(b, rnd.nextBoolean());
             } catch (TransportException e) {
-                assertEquals(TransportError.TRANSPORT_PARAMETER_ERROR, e.code(), e.toString());
+                assertEquals(TransportError.TRANSPORT_PARAMETER_ERROR, e.error(), e.toString());
             }
         }
     }

@@ -227,7 +227,7 @@ public final class TransportParameters {
                 r.position(end);
             }
         } catch (TransportException e) {
-            if (e.code() == TransportError.TRANSPORT_PARAMETER_ERROR) {
+            if (e.error() == TransportError.TRANSPORT_PARAMETER_ERROR) {
                 throw e;
             }
             throw error("malformed transport parameters: " + e.getMessage());

@@ -78,7 +78,7 @@ class TransportParametersTest {
     private static void rejects(byte[] body, boolean fromServer) {
         TransportException e = assertThrows(TransportException.class,
                 () -> TransportParameters.decode(body, fromServer));
-        assertEquals(TransportError.TRANSPORT_PARAMETER_ERROR, e.code());
+        assertEquals(TransportError.TRANSPORT_PARAMETER_ERROR, e.error());
     }
 
     @Test
