@@ -2,6 +2,7 @@ package com.kafkaconnectiroh.p2p.node;
 
 import static com.kafkaconnectiroh.p2p.Fixtures.LOOPBACK;
 import static com.kafkaconnectiroh.p2p.Fixtures.loopbackNode;
+import static com.kafkaconnectiroh.p2p.Fixtures.randomBytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -25,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -40,8 +40,7 @@ class NodeTest {
     void blobsGossipAndPingBetweenTwoNodes() throws Exception {
         try (Node a = loopbackNode();
                 Node b = loopbackNode()) {
-            byte[] data = new byte[300_000];
-            new Random(7).nextBytes(data);
+            byte[] data = randomBytes(7, 300_000);
             Blobs.AddOutcome added = a.blobs().add(data);
             BlobTicket ticket = a.blobs().ticket(added.content());
             b.blobs().download(ticket, DownloadListener.NONE);
