@@ -4,7 +4,6 @@ import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.blobs.BlobFormat;
 import com.kafkaconnectiroh.p2p.blobs.BlobTicket;
 import com.kafkaconnectiroh.p2p.blobs.Blobs;
-import com.kafkaconnectiroh.p2p.blobs.BlobsProvider;
 import com.kafkaconnectiroh.p2p.blobs.DownloadProgress;
 import com.kafkaconnectiroh.p2p.blobs.DownloadResult;
 import com.kafkaconnectiroh.p2p.blobs.GetRequest;
@@ -20,9 +19,9 @@ import com.kafkaconnectiroh.p2p.blobs.store.FsBlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.TagOption;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
-import com.kafkaconnectiroh.p2p.endpoint.Router;
+import com.kafkaconnectiroh.p2p.node.Node;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -32,8 +31,10 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,7 +57,7 @@ final class BlobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(System.err);
+        spec.commandLine().usage(spec.commandLine().getErr());
         return 2;
     }
 
@@ -77,10 +78,13 @@ final class BlobCommand implements Callable<Integer> {
         BlobStore get() throws IOException;
     }
 
-    /** Binds the endpoint for {@code store} (closed again if binding fails). */
-    static Blobs start(NodeOptions node, BlobStore store, ProviderListener listener) throws CliException {
+    /**
+     * Starts a node on {@code store} ({@code setup} says what else it runs and serves); the caller closes the store
+     * after the node, and here it is closed if the node cannot start.
+     */
+    static Node start(NodeOptions node, BlobStore store, UnaryOperator<Node.Builder> setup) throws CliException {
         try {
-            return new Blobs(node.bind(null), store, new BlobsProvider(store, listener, BlobsProvider.Options.defaults()));
+            return NodeOptions.spawn(setup.apply(node.nodeBuilder(null)).blobStore(store));
         } catch (CliException | RuntimeException e) {
             try {
                 store.close();
@@ -98,6 +102,9 @@ final class BlobCommand implements Callable<Integer> {
                 "In a folder only regular files are sent: symbolic links, FIFOs, sockets and devices are skipped"
                         + " (each said on stderr)."})
     static final class Send implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Mixin
         NodeOptions node = new NodeOptions();
 
@@ -110,43 +117,46 @@ final class BlobCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
             if (!Files.exists(path)) {
-                System.err.println("p2p-node: " + path + " does not exist");
+                err.println("p2p-node: " + path + " does not exist");
                 return 2;
             }
             FileKind kind = FileKind.of(path, true);
             if (kind != FileKind.FILE && kind != FileKind.FOLDER) {
                 // A FIFO would block here forever, /dev/zero never end: neither has a size to hash and serve.
-                System.err.println("p2p-node blob send: " + path + " is " + kind.words()
+                err.println("p2p-node blob send: " + path + " is " + kind.words()
                         + "; only regular files and folders can be sent");
                 return 2;
             }
             Path dataDir = node.identity.dataDir();
             if (kind == FileKind.FOLDER && dataDir != null && inside(dataDir, path)) {
                 // It would ship the node's secret key, and the store's files as they change under the walk.
-                System.err.println("p2p-node blob send: " + path + " holds --data-dir " + dataDir
+                err.println("p2p-node blob send: " + path + " holds --data-dir " + dataDir
                         + " (this node's secret key and store); send a folder that does not");
                 return 2;
             }
             boolean inPlace = dataDir == null;
             OutboardBudget budget = new OutboardBudget(inPlace);
-            Blobs blobs;
+            Node n;
             try {
                 if (kind == FileKind.FILE) {
                     budget.add(path.toString(), Files.size(path));
                 }
                 // Without --data-dir files are served from where they are: nothing is copied or held but outboards.
-                blobs = start(node, openStore(node, MemBlobStore::referencingFiles), new ChangedFiles());
+                n = start(node, openStore(node, MemBlobStore::referencingFiles),
+                        b -> b.protocols(Set.of(Node.Protocol.BLOBS)).blobsProviderListener(new ChangedFiles(err)));
             } catch (CliException e) {
-                return e.report(System.err, "blob send");
+                return e.report(err, "blob send");
             } catch (IOException e) {
-                System.err.println("p2p-node blob send: " + describe(e));
+                err.println("p2p-node blob send: " + describe(e));
                 return 1;
             }
-            Endpoint endpoint = blobs.endpoint();
+            Blobs blobs = n.blobs();
+            Endpoint endpoint = n.endpoint();
             BlobStore store = blobs.store();
-            Router router = Router.builder(endpoint).accept(Blobs.ALPN, blobs.provider()).spawn();
-            Thread hook = new Thread(() -> shutdown(router, store), "blob-send-shutdown");
+            Thread hook = new Thread(() -> shutdown(n, store, err), "blob-send-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 Blobs.AddOutcome added;
@@ -162,50 +172,55 @@ final class BlobCommand implements Callable<Integer> {
 
                                 @Override
                                 public void skipped(String name, String why) {
-                                    System.err.println("p2p-node blob send: skipping " + path.resolve(name) + ": " + why);
+                                    err.println("p2p-node blob send: skipping " + path.resolve(name) + ": " + why);
                                 }
                             })
                             : blobs.add(path, TagOption.named("send:" + path.getFileName()));
                 } catch (IOException e) {
-                    System.err.println("p2p-node: cannot add " + path + ": " + describe(e));
+                    err.println("p2p-node: cannot add " + path + ": " + describe(e));
                     return 1;
                 }
                 BlobTicket ticket = blobs.ticket(added.content());
-                System.err.printf(Locale.ROOT, "p2p-node: serving %s (%s, %s) as %s from %s%n", path,
+                err.printf(Locale.ROOT, "p2p-node: serving %s (%s, %s) as %s from %s%n", path,
                         added.content().format() == BlobFormat.HASH_SEQ ? "collection" : "blob",
                         bytes(added.content().format() == BlobFormat.HASH_SEQ ? folderBytes[0] : added.size()),
                         added.hash(), endpoint.addr().ipAddrs());
-                System.out.println(ticket);
-                System.out.flush();
+                out.println(ticket);
+                out.flush();
                 stop.await();
                 return 0;
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
-                    shutdown(router, store);
+                    shutdown(n, store, err);
                 } catch (IllegalStateException shuttingDown) {
                     // the hook is running already
                 }
             }
         }
 
-        private static void shutdown(Router router, BlobStore store) {
-            router.close();
+        private static void shutdown(Node node, BlobStore store, PrintWriter err) {
+            node.close();
             try {
                 store.close();
             } catch (IOException e) {
-                System.err.println("p2p-node: closing the store: " + e.getMessage());
+                err.println("p2p-node: closing the store: " + e.getMessage());
             }
         }
 
         /** Says on stderr when a file changed after it was added: its blob is then no longer served. */
         private static final class ChangedFiles implements ProviderListener {
             private final java.util.Set<Hash> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            private final PrintWriter err;
+
+            ChangedFiles(PrintWriter err) {
+                this.err = err;
+            }
 
             @Override
             public void transferAborted(EndpointId peer, GetRequest request, long bytesSent, Exception cause) {
                 if (cause instanceof CorruptBlobException c && told.add(c.hash())) {
-                    System.err.println("p2p-node blob send: no longer serving " + c.hash() + ": it changed since it"
+                    err.println("p2p-node blob send: no longer serving " + c.hash() + ": it changed since it"
                             + " was added (" + c.getMessage() + "); send it again");
                 }
             }
@@ -244,6 +259,9 @@ final class BlobCommand implements Callable<Integer> {
                 "A blob goes to -o (default: ./<hash>); a collection's files go under -o (default: .).",
                 "A file is replaced atomically; a FIFO or character device (-o /dev/stdout) is written through."})
     static final class Get implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
         /** Downloads again after the stored copy failed verification at most this often. */
         private static final int REPAIRS = 2;
 
@@ -259,22 +277,23 @@ final class BlobCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            PrintWriter err = spec.commandLine().getErr();
             BlobTicket ticket;
             try {
                 ticket = BlobTicket.parse(ticketText);
             } catch (IllegalArgumentException e) {
-                System.err.println("p2p-node: " + e.getMessage());
+                err.println("p2p-node: " + e.getMessage());
                 return 2;
             }
             boolean collection = ticket.format() == BlobFormat.HASH_SEQ;
             String usage = checkOut(collection);
             if (usage != null) {
-                System.err.println(usage);
+                err.println(usage);
                 return 2;
             }
             Path out = outText == null ? Path.of(collection ? "." : ticket.hash().toHex()) : Path.of(outText);
             try (Cleanup cleanup = new Cleanup()) {
-                return run(ticket, out, collection, cleanup);
+                return run(ticket, out, collection, cleanup, err);
             }
         }
 
@@ -303,44 +322,46 @@ final class BlobCommand implements Callable<Integer> {
             return null;
         }
 
-        private int run(BlobTicket ticket, Path out, boolean collection, Cleanup cleanup) throws Exception {
+        private int run(BlobTicket ticket, Path out, boolean collection, Cleanup cleanup, PrintWriter err)
+                throws Exception {
             ExportTarget target = null;
             if (!collection) {
                 // Opened (and its part file created and locked) now: a folder that cannot take it fails here.
                 try {
                     target = cleanup.track(ExportTarget.open(out));
                 } catch (ExportTarget.UnsuitableException e) {
-                    System.err.println("p2p-node blob get: -o " + out + ": " + e.getMessage());
+                    err.println("p2p-node blob get: -o " + out + ": " + e.getMessage());
                     return 2;
                 } catch (IOException e) {
-                    System.err.println("p2p-node blob get: cannot write " + out + ": " + describe(e));
+                    err.println("p2p-node blob get: cannot write " + out + ": " + describe(e));
                     return 1;
                 }
             } else {
                 String problem = folderProblem(out);
                 if (problem != null) {
-                    System.err.println("p2p-node blob get: " + problem);
+                    err.println("p2p-node blob get: " + problem);
                     return 1;
                 }
             }
-            Blobs blobs;
+            Node started;
             try {
-                blobs = start(node, openStore(node, () -> cleanup.track(TempBlobStore.create()).store()),
-                        ProviderListener.NONE);
+                // Downloads only: blobs run on the given store, nothing is served.
+                started = start(node, openStore(node, () -> cleanup.track(TempBlobStore.create()).store()), b -> b);
             } catch (CliException e) {
-                return e.report(System.err, "blob get");
+                return e.report(err, "blob get");
             }
-            try (BlobStore store = blobs.store(); Endpoint endpoint = blobs.endpoint()) {
+            Blobs blobs = started.blobs();
+            try (BlobStore store = blobs.store(); Node n = started) {
                 long received = 0;
                 for (int round = 0; ; round++) {
-                    ProgressBar bar = new ProgressBar(System.err);
+                    ProgressBar bar = new ProgressBar(err);
                     DownloadResult r;
                     try {
                         r = blobs.download(ticket, bar);
                     } catch (CorruptBlobException e) {
                         // A stored hash sequence read to follow it: the store kept what verified, so fetch again.
                         bar.end();
-                        System.err.println("p2p-node blob get: " + e.getMessage()
+                        err.println("p2p-node blob get: " + e.getMessage()
                                 + (round < REPAIRS ? "; fetching it again" : "; giving up"));
                         if (round < REPAIRS) {
                             continue;
@@ -349,8 +370,8 @@ final class BlobCommand implements Callable<Integer> {
                     } catch (IOException e) {
                         // DownloadException: every provider failed; otherwise the store failed (disk full, ...).
                         bar.end();
-                        System.err.println("p2p-node: download failed: " + describe(e));
-                        System.err.println("p2p-node: nothing was written" + (node.identity.dataDir() == null
+                        err.println("p2p-node: download failed: " + describe(e));
+                        err.println("p2p-node: nothing was written" + (node.identity.dataDir() == null
                                 ? " (the download was staged under " + TempBlobStore.base() + "; set TMPDIR to stage it"
                                         + " elsewhere, or use --data-dir to keep and resume it)"
                                 : "; verified parts are kept in " + node.identity.dataDir() + " and the next run resumes"));
@@ -360,21 +381,21 @@ final class BlobCommand implements Callable<Integer> {
                     received += r.receivedBytes();
                     List<Path> written;
                     try {
-                        written = collection ? exportCollection(blobs, ticket, out, cleanup) : export(blobs, ticket, target);
+                        written = collection ? exportCollection(blobs, ticket, out, cleanup, err) : export(blobs, ticket, target, err);
                     } catch (CorruptBlobException e) {
                         // The store kept what still verified; fetching again completes it.
-                        System.err.println("p2p-node blob get: " + e.getMessage()
+                        err.println("p2p-node blob get: " + e.getMessage()
                                 + (round < REPAIRS ? "; fetching it again" : "; giving up"));
                         if (round < REPAIRS) {
                             continue;
                         }
                         return 1;
                     } catch (IOException e) {
-                        System.err.println("p2p-node: downloaded and verified, but could not write it out: " + describe(e));
+                        err.println("p2p-node: downloaded and verified, but could not write it out: " + describe(e));
                         return 1;
                     }
                     double secs = r.elapsed().toNanos() / 1e9;
-                    System.err.printf(Locale.ROOT, "p2p-node: verified %s (%d blob%s, %s received in %.1f s, %.1f MB/s) -> %s%n",
+                    err.printf(Locale.ROOT, "p2p-node: verified %s (%d blob%s, %s received in %.1f s, %.1f MB/s) -> %s%n",
                             bytes(r.totalBytes()), r.blobs(), r.blobs() == 1 ? "" : "s", bytes(received), secs,
                             secs > 0 ? r.receivedBytes() / 1e6 / secs : 0,
                             written.size() == 1 ? written.get(0) : written.size() + " files");
@@ -383,17 +404,18 @@ final class BlobCommand implements Callable<Integer> {
             }
         }
 
-        private static List<Path> export(Blobs blobs, BlobTicket ticket, ExportTarget target) throws IOException {
+        private static List<Path> export(Blobs blobs, BlobTicket ticket, ExportTarget target, PrintWriter err)
+                throws IOException {
             try (BlobReader r = blobs.reader(ticket.hash())
                     .orElseThrow(() -> new IOException("blob " + ticket.hash() + " is not complete here"))) {
                 target.write(r);
             }
             target.commit();
-            replaced(target);
+            replaced(target, err);
             return List.of(target.path());
         }
 
-        private List<Path> exportCollection(Blobs blobs, BlobTicket ticket, Path out, Cleanup cleanup)
+        private List<Path> exportCollection(Blobs blobs, BlobTicket ticket, Path out, Cleanup cleanup, PrintWriter err)
                 throws IOException {
             Path dataDir = node.identity.dataDir();
             return blobs.exportCollection(ticket.hash(), out, new Blobs.CollectionExport() {
@@ -413,14 +435,14 @@ final class BlobCommand implements Callable<Integer> {
                 @Override
                 public void written(String name, ExportTarget target) {
                     cleanup.forget(target); // committed: nothing left to clean up (a large collection has many)
-                    replaced(target);
+                    replaced(target, err);
                 }
             });
         }
 
-        private static void replaced(ExportTarget target) {
+        private static void replaced(ExportTarget target, PrintWriter err) {
             if (target.kind() == ExportTarget.Kind.REPLACE_FILE) {
-                System.err.println("p2p-node blob get: replaced the existing file " + target.path());
+                err.println("p2p-node blob get: replaced the existing file " + target.path());
             }
         }
 
@@ -507,14 +529,14 @@ final class BlobCommand implements Callable<Integer> {
 
     /** One self-overwriting line on stderr: bar, percentage, bytes, rate, provider. */
     static final class ProgressBar implements com.kafkaconnectiroh.p2p.blobs.DownloadListener {
-        private final PrintStream err;
+        private final PrintWriter err;
         private final long start = System.nanoTime();
         /** Verified bytes at the first event: what an earlier run left, not received now (kept out of the rate). */
         private long alreadyThere = -1;
         private long lastPrint;
         private boolean drawn;
 
-        ProgressBar(PrintStream err) {
+        ProgressBar(PrintWriter err) {
             this.err = err;
         }
 

@@ -14,13 +14,13 @@ import com.kafkaconnectiroh.p2p.docs.store.Query;
 import com.kafkaconnectiroh.p2p.node.Node;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -61,13 +61,10 @@ final class DocCommand implements Callable<Integer> {
 
     /** Starts the node (1 s keep-alives, as iroh, for live sync); exit 1 (2 for a malformed --secret) if it cannot. */
     static Node start(NodeOptions opts) throws CliException {
-        Node.Builder b = Node.builder().secretKey(opts.identity.secretKeyForCommand())
+        Node.Builder b = opts.nodeBuilder(null).protocols(EnumSet.allOf(Node.Protocol.class))
                 .transportConfig(new TransportConfig().keepAliveIntervalNanos(TimeUnit.SECONDS.toNanos(1)));
         if (opts.identity.dataDir() != null) {
             b.dataDir(opts.identity.dataDir());
-        }
-        if (opts.bind != null) {
-            b.bindAddr(opts.bind);
         }
         try {
             return b.spawn();
@@ -279,10 +276,7 @@ final class DocCommand implements Callable<Integer> {
                 byte[] content = d.content(e).orElseThrow(() -> new CliException("the content of '" + key + "' ("
                         + e.contentHash() + ", " + Long.toUnsignedString(e.contentLen()) + " bytes) is not here",
                         EXIT_FAILURE, null));
-                out.flush();
-                PrintStream raw = System.out;
-                raw.write(content);
-                raw.flush();
+                StdoutWriter.writeRaw(out, content);
                 return 0;
             });
         }

@@ -9,7 +9,6 @@ import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.Hex;
 import com.kafkaconnectiroh.p2p.base.SocketAddrs;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
-import com.kafkaconnectiroh.p2p.endpoint.Router;
 import com.kafkaconnectiroh.p2p.gossip.BroadcastReceipt;
 import com.kafkaconnectiroh.p2p.gossip.DeliveryPolicy;
 import com.kafkaconnectiroh.p2p.blobs.Blobs;
@@ -19,6 +18,7 @@ import com.kafkaconnectiroh.p2p.gossip.GossipEvent;
 import com.kafkaconnectiroh.p2p.gossip.GossipTopic;
 import com.kafkaconnectiroh.p2p.gossip.proto.DeliveryScope;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
+import com.kafkaconnectiroh.p2p.node.Node;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,6 +28,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -98,30 +99,40 @@ final class GossipCommand implements Callable<Integer> {
         }
     }
 
-    /** A running node: endpoint (with 1 s keep-alives, as iroh), gossip, router. */
-    static final class Node implements AutoCloseable {
+    /** A running node: endpoint (with 1 s keep-alives, as iroh) and gossip, and blobs for {@code publish --blob}. */
+    static final class GossipNode implements AutoCloseable {
+        final Node node;
         final Endpoint endpoint;
         final Gossip gossip;
-        final Router router;
 
-        /** Serves blobs too when {@code blobs} is given (publish --blob): files stay where they are. */
+        /** Serves blobs too when {@code serveBlobs} (publish --blob): files stay where they are. */
         final Blobs blobs;
 
-        Node(GossipOptions o) throws CliException {
+        GossipNode(GossipOptions o) throws CliException {
             this(o, false);
         }
 
-        Node(GossipOptions o, boolean serveBlobs) throws CliException {
+        GossipNode(GossipOptions o, boolean serveBlobs) throws CliException {
             EndpointAddr target = o.peers.isEmpty() ? null : o.peers.get(0);
-            this.endpoint = o.node.bind(target,
-                    new TransportConfig().keepAliveIntervalNanos(TimeUnit.SECONDS.toNanos(1)));
-            this.gossip = Gossip.builder().spawn(endpoint);
-            Router.Builder rb = gossip.registerWith(Router.builder(endpoint));
-            this.blobs = serveBlobs ? new Blobs(endpoint, MemBlobStore.referencingFiles()) : null;
-            if (blobs != null) {
-                rb.accept(Blobs.ALPN, blobs.provider());
+            Node.Builder b = o.node.nodeBuilder(target)
+                    .transportConfig(new TransportConfig().keepAliveIntervalNanos(TimeUnit.SECONDS.toNanos(1)))
+                    .protocols(serveBlobs ? EnumSet.of(Node.Protocol.GOSSIP, Node.Protocol.BLOBS)
+                            : EnumSet.of(Node.Protocol.GOSSIP));
+            MemBlobStore store = serveBlobs ? MemBlobStore.referencingFiles() : null;
+            if (store != null) {
+                b.blobStore(store);
             }
-            this.router = rb.spawn();
+            try {
+                this.node = NodeOptions.spawn(b);
+            } catch (CliException e) {
+                if (store != null) {
+                    store.close(); // a memory store: nothing to lose
+                }
+                throw e;
+            }
+            this.endpoint = node.endpoint();
+            this.gossip = node.gossip();
+            this.blobs = serveBlobs ? node.blobs() : null;
         }
 
         /** {@code <id>@<ip:port>[,<ip:port>…]}: what {@code --peer} takes. */
@@ -144,7 +155,7 @@ final class GossipCommand implements Callable<Integer> {
 
         @Override
         public void close() {
-            router.close();
+            node.close();
             if (blobs != null) {
                 try {
                     blobs.store().close();
@@ -281,9 +292,9 @@ final class GossipCommand implements Callable<Integer> {
                 return EXIT_USAGE;
             }
             try (StopSignal stop = new StopSignal()) {
-                Node n;
+                GossipNode n;
                 try {
-                    n = new Node(opts);
+                    n = new GossipNode(opts);
                 } catch (CliException e) {
                     return report(err, "gossip subscribe", e);
                 }
@@ -483,9 +494,9 @@ final class GossipCommand implements Callable<Integer> {
                 err.flush();
                 return EXIT_USAGE;
             }
-            Node n;
+            GossipNode n;
             try {
-                n = new Node(opts, blob != null);
+                n = new GossipNode(opts, blob != null);
             } catch (CliException e) {
                 return report(err, "gossip publish", e);
             }
@@ -587,7 +598,7 @@ final class GossipCommand implements Callable<Integer> {
         }
 
         /** Adds the file (served where it is) and returns the envelope that references it. */
-        private byte[] blobEnvelope(Node n, PrintWriter out, PrintWriter err) throws java.io.IOException {
+        private byte[] blobEnvelope(GossipNode n, PrintWriter out, PrintWriter err) throws java.io.IOException {
             com.kafkaconnectiroh.p2p.blobs.Blobs.AddOutcome added = n.blobs.add(blob);
             com.kafkaconnectiroh.p2p.envelope.BlobRef ref = new com.kafkaconnectiroh.p2p.envelope.BlobRef(
                     added.content(), added.size(), List.of(n.endpoint.addr()));
@@ -605,7 +616,7 @@ final class GossipCommand implements Callable<Integer> {
         }
 
         /** Receivers fetch the blob after the message arrived: keep serving it until told to stop. */
-        private void serveUntilStopped(Node n, PrintWriter err) {
+        private void serveUntilStopped(GossipNode n, PrintWriter err) {
             try (StopSignal stop = new StopSignal()) {
                 stop.watch(n.endpoint);
                 err.println("p2p-node: serving " + blob + " until Ctrl-C or SIGTERM");

@@ -2,14 +2,15 @@ package com.kafkaconnectiroh.p2p.cli;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.NodeTicket;
-import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.base.SocketAddrs;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
+import com.kafkaconnectiroh.p2p.node.Node;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.util.Set;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,25 +25,31 @@ final class NodeOptions {
     InetSocketAddress bind;
 
     /**
-     * Binds with the identity options; without {@code --bind}, IPv6 if every address of {@code target} is IPv6.
+     * A node builder with the identity options, the bind address (without {@code --bind}: IPv6 if every address of
+     * {@code target} is IPv6), iroh's QUIC settings without keep-alives and no protocols: each command adds what it
+     * runs and serves.
      *
-     * @throws CliException a malformed secret (exit 2), an unreadable key file or a socket that cannot be bound (1)
+     * @throws CliException a malformed secret (exit 2) or an unreadable key file (1)
      */
-    Endpoint bind(EndpointAddr target) throws CliException {
-        return bind(target, new TransportConfig());
-    }
-
-    /** Like {@link #bind(EndpointAddr)} with these QUIC settings (gossip keeps connections alive, as iroh). */
-    Endpoint bind(EndpointAddr target, TransportConfig transport) throws CliException {
+    Node.Builder nodeBuilder(EndpointAddr target) throws CliException {
         InetSocketAddress addr = bind;
         if (addr == null) {
             boolean v6Only = target != null && !target.ipAddrs().isEmpty()
                     && target.ipAddrs().stream().allMatch(a -> a.getAddress() instanceof Inet6Address);
             addr = new InetSocketAddress(v6Only ? "::" : "0.0.0.0", 0);
         }
-        SecretKey key = identity.secretKeyForCommand();
+        return Node.builder().secretKey(identity.secretKeyForCommand()).bindAddr(addr)
+                .transportConfig(new TransportConfig()).protocols(Set.of());
+    }
+
+    /**
+     * Spawns the node {@code builder} describes.
+     *
+     * @throws CliException the socket cannot be bound or a store cannot be opened (exit 1)
+     */
+    static Node spawn(Node.Builder builder) throws CliException {
         try {
-            return Endpoint.builder().secretKey(key).bindAddr(addr).transportConfig(transport).bind();
+            return builder.spawn();
         } catch (IOException e) {
             throw new CliException(e.getMessage(), 1, e);
         }
@@ -51,7 +58,7 @@ final class NodeOptions {
     /**
      * A serving command's node failed on its own (see {@code Endpoint.closed()}): one line on stderr, exit 1.
      */
-    static int reportFailure(PrintStream err, String command, Endpoint ep) {
+    static int reportFailure(PrintWriter err, String command, Endpoint ep) {
         err.println("p2p-node " + command + ": the node failed and stopped serving: " + ep.failure());
         err.flush();
         return 1;
@@ -67,13 +74,7 @@ final class NodeOptions {
      * bound: &lt;ip:port&gt;
      * </pre>
      */
-    static void printAddress(PrintStream out, Endpoint ep) {
-        addressLines(ep).forEach(out::println);
-        out.flush();
-    }
-
-    /** {@link #printAddress(PrintStream, Endpoint)} to a writer (commands that print through picocli's). */
-    static void printAddress(java.io.PrintWriter out, Endpoint ep) {
+    static void printAddress(PrintWriter out, Endpoint ep) {
         addressLines(ep).forEach(out::println);
         out.flush();
     }

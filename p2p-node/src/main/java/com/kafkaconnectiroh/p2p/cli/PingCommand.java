@@ -1,10 +1,10 @@
 package com.kafkaconnectiroh.p2p.cli;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
-import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
+import com.kafkaconnectiroh.p2p.node.Node;
 import com.kafkaconnectiroh.p2p.ping.Ping;
 import com.kafkaconnectiroh.p2p.ping.PingException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code p2p-node ping <target>}: iroh-ping ({@value Ping#ALPN}) a node. Each ping is one connection (as
@@ -26,6 +28,9 @@ import picocli.CommandLine.Parameters;
                 + " and the round trip (PING written until PONG read).",
                 "Exit code 0 only if every ping got its PONG."})
 final class PingCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "TARGET", converter = Converters.EndpointAddrConverter.class,
             description = "endpoint… ticket (iroh 1.x), node… ticket (iroh 0.35), or <id>@<ip:port>[,<ip:port>…].")
     EndpointAddr target;
@@ -49,28 +54,28 @@ final class PingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         if (count < 1) {
             err.println("p2p-node ping: --count must be at least 1, got " + count);
             return 2;
         }
-        Ping ping = new Ping();
         List<Duration> handshakes = new ArrayList<>();
         List<Duration> rtts = new ArrayList<>();
-        Endpoint bound;
+        Node started;
         try {
-            bound = node.bind(target);
+            started = NodeOptions.spawn(node.nodeBuilder(target));
         } catch (CliException e) {
             return e.report(err, "ping");
         }
-        try (Endpoint ep = bound) {
+        try (Node n = started) {
+            Ping ping = n.ping();
             for (int i = 0; i < count; i++) {
                 if (i > 0 && !interval.isZero()) {
                     Thread.sleep(interval.toMillis());
                 }
                 try {
-                    Ping.Pong p = ping.ping(ep, target, timeout);
+                    Ping.Pong p = ping.ping(n.endpoint(), target, timeout);
                     handshakes.add(p.handshake());
                     rtts.add(p.rtt());
                     out.println("PONG from " + p.remote().fmtShort() + " at " + Format.addr(p.path()) + ": handshake "

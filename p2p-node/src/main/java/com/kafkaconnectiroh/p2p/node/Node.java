@@ -5,6 +5,8 @@ import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.EndpointTicket;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.blobs.Blobs;
+import com.kafkaconnectiroh.p2p.blobs.BlobsProvider;
+import com.kafkaconnectiroh.p2p.blobs.ProviderListener;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.FsBlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore;
@@ -12,6 +14,7 @@ import com.kafkaconnectiroh.p2p.docs.Docs;
 import com.kafkaconnectiroh.p2p.docs.DocsConfig;
 import com.kafkaconnectiroh.p2p.docs.store.ReplicaStore;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
+import com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler;
 import com.kafkaconnectiroh.p2p.endpoint.Router;
 import com.kafkaconnectiroh.p2p.gossip.Gossip;
 import com.kafkaconnectiroh.p2p.ping.Ping;
@@ -20,7 +23,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * <p>With a data dir the node keeps its secret key in {@code <dir>/secret_key}, its blobs in {@code <dir>/blobs}
  * (the crash-safe file store) and its documents in {@code <dir>/docs.db}, so its id and content survive restarts;
  * without one it runs on a fresh key and in-memory stores.
+ *
+ * <p>By default a node runs every {@link Protocol}. A node for one job runs fewer (the CLI's {@code ping} runs none,
+ * {@code blob send} only blobs): what it does not run it neither serves nor opens a store for, and its accessor
+ * throws {@link IllegalStateException}.
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
@@ -54,6 +65,18 @@ public final class Node implements AutoCloseable {
     private final Docs docs;
     private final boolean ownsStore;
     private volatile boolean closed;
+
+    /** What a node runs and serves; {@link Builder#protocols} picks them. */
+    public enum Protocol {
+        /** {@code /iroh-bytes/4}: serves the blob store. */
+        BLOBS,
+        /** {@code /iroh-gossip/1} and {@code /0}. */
+        GOSSIP,
+        /** {@code /iroh-sync/1}: documents; needs {@link #BLOBS} and {@link #GOSSIP}. */
+        DOCS,
+        /** {@code iroh/ping/0}: answers pings. */
+        PING
+    }
 
     private Node(Endpoint endpoint, Router router, Blobs blobs, Gossip gossip, Ping ping, Docs docs, boolean ownsStore) {
         this.endpoint = endpoint;
@@ -91,22 +114,44 @@ public final class Node implements AutoCloseable {
         return router;
     }
 
-    /** Add, read, export, tag and download blobs; serve them to peers. */
+    /**
+     * Add, read, export, tag and download blobs; serve them to peers (with {@link Protocol#BLOBS}).
+     *
+     * @throws IllegalStateException the node runs no blobs (neither {@link Protocol#BLOBS} nor a blob store given)
+     */
     public Blobs blobs() {
-        return blobs;
+        return running(blobs, "blobs");
     }
 
-    /** Topic pub/sub over iroh-gossip. */
+    /**
+     * Topic pub/sub over iroh-gossip.
+     *
+     * @throws IllegalStateException the node does not run {@link Protocol#GOSSIP}
+     */
     public Gossip gossip() {
-        return gossip;
+        return running(gossip, "gossip");
     }
 
-    /** Documents (iroh-docs): create, join by ticket, read, write, sync, subscribe. */
+    /**
+     * Documents (iroh-docs): create, join by ticket, read, write, sync, subscribe.
+     *
+     * @throws IllegalStateException the node does not run {@link Protocol#DOCS}
+     */
     public Docs docs() {
-        return docs;
+        return running(docs, "docs");
     }
 
-    /** Answers iroh-ping; also pings others ({@code ping().ping(node.endpoint(), addr, timeout)}). */
+    private static <T> T running(T part, String name) {
+        if (part == null) {
+            throw new IllegalStateException("this node does not run " + name);
+        }
+        return part;
+    }
+
+    /**
+     * Answers iroh-ping (with {@link Protocol#PING}); also pings others, whatever the node serves
+     * ({@code ping().ping(node.endpoint(), addr, timeout)}).
+     */
     public Ping ping() {
         return ping;
     }
@@ -125,10 +170,14 @@ public final class Node implements AutoCloseable {
             return;
         }
         closed = true;
-        docs.close();
+        if (docs != null) {
+            docs.close();
+        }
         router.shutdown();
-        docs.store().close();
-        if (ownsStore) {
+        if (docs != null) {
+            docs.store().close();
+        }
+        if (ownsStore && blobs != null) {
             try {
                 blobs.store().close();
             } catch (IOException e) {
@@ -149,6 +198,10 @@ public final class Node implements AutoCloseable {
         private Path dataDir;
         private BlobStore store;
         private DocsConfig docsConfig = DocsConfig.DEFAULT;
+        private Set<Protocol> protocols = EnumSet.allOf(Protocol.class);
+        private ProviderListener providerListener = ProviderListener.NONE;
+        private Ping ping;
+        private final Map<String, ProtocolHandler> extraHandlers = new LinkedHashMap<>();
 
         private Builder() {
             // iroh keeps connections alive every second; gossip relies on it to notice dead neighbors quickly.
@@ -198,6 +251,39 @@ public final class Node implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs and serves only these protocols (default: all). Blobs also run unserved when a {@link #blobStore}
+         * is given (a node that only downloads).
+         *
+         * @throws IllegalArgumentException {@link Protocol#DOCS} without {@link Protocol#BLOBS} and {@link Protocol#GOSSIP}
+         */
+        public Builder protocols(Set<Protocol> protocols) {
+            Set<Protocol> p = protocols.isEmpty() ? EnumSet.noneOf(Protocol.class) : EnumSet.copyOf(protocols);
+            if (p.contains(Protocol.DOCS) && !(p.contains(Protocol.BLOBS) && p.contains(Protocol.GOSSIP))) {
+                throw new IllegalArgumentException("DOCS needs BLOBS and GOSSIP, got " + p);
+            }
+            this.protocols = p;
+            return this;
+        }
+
+        /** Told about each blob transfer the node serves (finished or aborted); default: nothing. */
+        public Builder blobsProviderListener(ProviderListener listener) {
+            this.providerListener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /** The ping handler, e.g. one with a listener for each ping answered; default: a plain {@link Ping}. */
+        public Builder ping(Ping ping) {
+            this.ping = Objects.requireNonNull(ping);
+            return this;
+        }
+
+        /** Also serves {@code alpn} with {@code handler} (a protocol the node does not have, e.g. a speedtest). */
+        public Builder accept(String alpn, ProtocolHandler handler) {
+            extraHandlers.put(Objects.requireNonNull(alpn), Objects.requireNonNull(handler));
+            return this;
+        }
+
         /** Direct access to the endpoint settings not mirrored here (timeouts, I/O mode). */
         public Builder endpoint(Consumer<Endpoint.Builder> settings) {
             settings.accept(endpoint);
@@ -210,25 +296,38 @@ public final class Node implements AutoCloseable {
          * @throws IOException the data dir, key or store cannot be read or created, or the socket cannot be bound
          */
         public Node spawn() throws IOException {
-            boolean ownsStore = store == null;
-            BlobStore blobStore = store != null ? store
+            boolean runsBlobs = protocols.contains(Protocol.BLOBS) || store != null;
+            boolean runsGossip = protocols.contains(Protocol.GOSSIP);
+            boolean runsDocs = protocols.contains(Protocol.DOCS);
+            boolean ownsStore = store == null && runsBlobs;
+            BlobStore blobStore = store != null ? store : !runsBlobs ? null
                     : dataDir != null ? FsBlobStore.open(dataDir.resolve("blobs")) : new MemBlobStore();
             Endpoint ep = null;
             Gossip g = null;
             ReplicaStore docStore = null;
             try {
-                docStore = dataDir != null ? ReplicaStore.open(dataDir.resolve("docs.db")) : ReplicaStore.memory();
+                if (runsDocs) {
+                    docStore = dataDir != null ? ReplicaStore.open(dataDir.resolve("docs.db")) : ReplicaStore.memory();
+                }
                 ep = endpoint.bind();
-                Blobs blobs = new Blobs(ep, blobStore);
-                g = gossip.spawn(ep);
-                Docs docs = Docs.spawn(ep, g, blobs, docStore, docsConfig);
-                Ping ping = new Ping();
-                Router router = g.registerWith(Router.builder(ep))
-                        .accept(Blobs.ALPN, blobs.provider())
-                        .accept(Docs.ALPN, docs)
-                        .accept(Ping.ALPN, ping)
-                        .spawn();
-                return new Node(ep, router, blobs, g, ping, docs, ownsStore);
+                Blobs blobs = runsBlobs
+                        ? new Blobs(ep, blobStore, new BlobsProvider(blobStore, providerListener, BlobsProvider.Options.defaults()))
+                        : null;
+                g = runsGossip ? gossip.spawn(ep) : null;
+                Docs docs = runsDocs ? Docs.spawn(ep, g, blobs, docStore, docsConfig) : null;
+                Ping p = ping != null ? ping : new Ping();
+                Router.Builder rb = runsGossip ? g.registerWith(Router.builder(ep)) : Router.builder(ep);
+                if (protocols.contains(Protocol.BLOBS)) {
+                    rb.accept(Blobs.ALPN, blobs.provider());
+                }
+                if (runsDocs) {
+                    rb.accept(Docs.ALPN, docs);
+                }
+                if (protocols.contains(Protocol.PING)) {
+                    rb.accept(Ping.ALPN, p);
+                }
+                extraHandlers.forEach(rb::accept);
+                return new Node(ep, rb.spawn(), blobs, g, p, docs, ownsStore);
             } catch (IOException | RuntimeException e) {
                 if (g != null) {
                     g.close();

@@ -1,5 +1,7 @@
 package com.kafkaconnectiroh.p2p.cli;
 
+import static com.kafkaconnectiroh.p2p.Fixtures.randomBytes;
+import static com.kafkaconnectiroh.p2p.Fixtures.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,15 +13,12 @@ import com.kafkaconnectiroh.p2p.docs.DocSubscription;
 import com.kafkaconnectiroh.p2p.docs.proto.DocTicket;
 import com.kafkaconnectiroh.p2p.docs.proto.NamespaceId;
 import com.kafkaconnectiroh.p2p.node.Node;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,21 +31,11 @@ class DocCommandTest {
     @TempDir
     Path tmp;
 
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** {@code doc get} writes raw bytes to System.out; capture them. */
+    /** {@code doc get} writes raw bytes to stdout; capture them. */
     static byte[] getRaw(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        try {
-            assertEquals(0, Main.run(args));
-        } finally {
-            System.setOut(old);
-        }
-        return out.toByteArray();
+        CliRun r = CliRun.of(args);
+        assertEquals(0, r.exitCode(), r.toString());
+        return r.outBytes();
     }
 
     @Test
@@ -61,8 +50,7 @@ class DocCommandTest {
         assertEquals(0, CliRun.of("doc", "set", "--data-dir", dir, doc, "a", "x").exitCode());
         CliRun set = CliRun.of("doc", "set", "--data-dir", dir, doc, "a", "replaced");
         assertEquals("", set.out());
-        byte[] big = new byte[5000];
-        new Random(3).nextBytes(big);
+        byte[] big = randomBytes(3, 5000);
         Files.write(tmp.resolve("big.bin"), big);
         assertEquals(0, CliRun.of("doc", "set", "--data-dir", dir, doc, "b/big", "--file", tmp.resolve("big.bin").toString()).exitCode());
         assertEquals(0, CliRun.of("doc", "set", "--data-dir", dir, doc, "c", "two\nlines").exitCode());

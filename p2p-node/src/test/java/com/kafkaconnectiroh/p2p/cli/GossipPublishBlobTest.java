@@ -1,5 +1,6 @@
 package com.kafkaconnectiroh.p2p.cli;
 
+import static com.kafkaconnectiroh.p2p.Fixtures.randomBytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -23,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +39,7 @@ class GossipPublishBlobTest {
 
     @Test
     void aBlobReferenceIsPublishedAndTheFileServedUntilStopped() throws Exception {
-        byte[] content = new byte[2_000_000];
-        new Random(5).nextBytes(content);
+        byte[] content = randomBytes(5, 2_000_000);
         Path file = dir.resolve("payload.bin");
         Files.write(file, content);
         TopicId topic = TopicId.fromName("publish-blob-" + System.nanoTime());

@@ -1,5 +1,6 @@
 package com.kafkaconnectiroh.p2p.docs;
 
+import static com.kafkaconnectiroh.p2p.Fixtures.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,10 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DocBatchTest {
     @TempDir
     Path dir;
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     @Test
     void aBatchAndItsMetadataArePersistedTogether() throws Exception {

@@ -1,5 +1,8 @@
 package com.kafkaconnectiroh.p2p.docs;
 
+import static com.kafkaconnectiroh.p2p.Fixtures.LOOPBACK;
+import static com.kafkaconnectiroh.p2p.Fixtures.loopbackNode;
+import static com.kafkaconnectiroh.p2p.Fixtures.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +34,6 @@ import com.kafkaconnectiroh.p2p.endpoint.Router;
 import com.kafkaconnectiroh.p2p.node.Node;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -51,12 +53,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(240)
 class DocsHostilePeerTest {
-    static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
     static final Duration WAIT = Duration.ofSeconds(30);
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     static long nowMicros() {
         Instant n = Instant.now();
@@ -119,7 +116,7 @@ class DocsHostilePeerTest {
 
     @Test
     void invalidEntriesBySyncAreRefusedAndNotStored() throws Exception {
-        try (Node node = Node.builder().bindAddr(LOOPBACK).spawn(); Endpoint ep = rawEndpoint()) {
+        try (Node node = loopbackNode(); Endpoint ep = rawEndpoint()) {
             Doc doc = node.docs().create();
             doc.set(utf8("mine"), utf8("v"));
             doc.share(false);
@@ -148,7 +145,7 @@ class DocsHostilePeerTest {
 
     @Test
     void invalidEntriesByGossipAreNotStored() throws Exception {
-        try (Node node = Node.builder().bindAddr(LOOPBACK).spawn();
+        try (Node node = loopbackNode();
                 Endpoint ep = Endpoint.builder().bindAddr(LOOPBACK)
                         .transportConfig(new TransportConfig().keepAliveIntervalNanos(1_000_000_000L)).bind()) {
             Gossip gossip = Gossip.builder().spawn(ep);
@@ -178,8 +175,8 @@ class DocsHostilePeerTest {
 
     @Test
     void fuzzedAndMalformedFramesFailCleanlyAndTheNodeStillSyncs() throws Exception {
-        try (Node node = Node.builder().bindAddr(LOOPBACK).spawn(); Endpoint ep = rawEndpoint();
-                Node honest = Node.builder().bindAddr(LOOPBACK).spawn()) {
+        try (Node node = loopbackNode(); Endpoint ep = rawEndpoint();
+                Node honest = loopbackNode()) {
             Doc doc = node.docs().create();
             for (int i = 0; i < 20; i++) {
                 doc.set(utf8("k" + i), utf8("v" + i));

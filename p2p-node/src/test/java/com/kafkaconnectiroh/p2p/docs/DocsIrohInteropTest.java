@@ -1,5 +1,8 @@
 package com.kafkaconnectiroh.p2p.docs;
 
+import static com.kafkaconnectiroh.p2p.Fixtures.loopbackNode;
+import static com.kafkaconnectiroh.p2p.Fixtures.text;
+import static com.kafkaconnectiroh.p2p.Fixtures.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +17,6 @@ import com.kafkaconnectiroh.p2p.interop.IrohPeer;
 import com.kafkaconnectiroh.p2p.interop.IrohVersion;
 import com.kafkaconnectiroh.p2p.interop.PeerOption;
 import com.kafkaconnectiroh.p2p.node.Node;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -37,7 +39,6 @@ import org.junit.jupiter.api.Timeout;
 @Tag("iroh-interop")
 @Timeout(300)
 class DocsIrohInteropTest {
-    static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
     static final Duration WAIT = Duration.ofSeconds(90);
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -55,17 +56,9 @@ class DocsIrohInteropTest {
     }
 
     private Node java() throws Exception {
-        Node n = Node.builder().bindAddr(LOOPBACK).spawn();
+        Node n = loopbackNode();
         closeables.add(n);
         return n;
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 
     /** The harness's {@code doc-digest}, computed over our replica (deletion markers left out, as there). */

@@ -1,5 +1,8 @@
 package com.kafkaconnectiroh.p2p.docs;
 
+import static com.kafkaconnectiroh.p2p.Fixtures.loopbackNode;
+import static com.kafkaconnectiroh.p2p.Fixtures.text;
+import static com.kafkaconnectiroh.p2p.Fixtures.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,8 +15,6 @@ import com.kafkaconnectiroh.p2p.docs.proto.SignedEntry;
 import com.kafkaconnectiroh.p2p.docs.store.InsertException;
 import com.kafkaconnectiroh.p2p.docs.store.Query;
 import com.kafkaconnectiroh.p2p.node.Node;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,20 +23,11 @@ import org.junit.jupiter.api.Timeout;
 /** Two Java nodes on loopback sync a document: initial sync with content, live updates both ways, tickets. */
 @Timeout(180)
 class DocsSyncTest {
-    static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
     static final Duration WAIT = Duration.ofSeconds(60);
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
 
     @Test
     void joinSyncsEverythingWithContentThenFollowsLiveBothWays() throws Exception {
-        try (Node a = Node.builder().bindAddr(LOOPBACK).spawn(); Node b = Node.builder().bindAddr(LOOPBACK).spawn()) {
+        try (Node a = loopbackNode(); Node b = loopbackNode()) {
             Doc doc = a.docs().create();
             for (int i = 0; i < 300; i++) {
                 doc.set(utf8(String.format("key-%04d", i)), utf8("value " + i));
@@ -75,7 +67,7 @@ class DocsSyncTest {
 
     @Test
     void readTicketsSyncButCannotWrite() throws Exception {
-        try (Node a = Node.builder().bindAddr(LOOPBACK).spawn(); Node b = Node.builder().bindAddr(LOOPBACK).spawn()) {
+        try (Node a = loopbackNode(); Node b = loopbackNode()) {
             Doc doc = a.docs().create();
             doc.set(utf8("k"), utf8("v"));
             DocTicket read = doc.share(false);
@@ -91,7 +83,7 @@ class DocsSyncTest {
 
     @Test
     void aPeerThatDoesNotSyncTheDocumentDeclines() throws Exception {
-        try (Node a = Node.builder().bindAddr(LOOPBACK).spawn(); Node b = Node.builder().bindAddr(LOOPBACK).spawn()) {
+        try (Node a = loopbackNode(); Node b = loopbackNode()) {
             Doc doc = a.docs().create();
             doc.set(utf8("k"), utf8("v"));
             DocTicket ticket = new DocTicket(doc.capability(), List.of(a.addr()));  // not shared: a does not sync it
@@ -105,7 +97,7 @@ class DocsSyncTest {
     /** Entry content is stored untagged; the blob store's garbage collection keeps it while an entry names it. */
     @Test
     void garbageCollectionKeepsContentThatEntriesName() throws Exception {
-        try (Node a = Node.builder().bindAddr(LOOPBACK).spawn(); Node b = Node.builder().bindAddr(LOOPBACK).spawn()) {
+        try (Node a = loopbackNode(); Node b = loopbackNode()) {
             Doc doc = a.docs().create();
             SignedEntry kept = doc.set(utf8("kept"), utf8("still here"));
             SignedEntry gone = doc.set(utf8("gone"), utf8("deleted soon"));
@@ -138,7 +130,7 @@ class DocsSyncTest {
 
     @Test
     void deletionsSyncAsPrefixMarkers() throws Exception {
-        try (Node a = Node.builder().bindAddr(LOOPBACK).spawn(); Node b = Node.builder().bindAddr(LOOPBACK).spawn()) {
+        try (Node a = loopbackNode(); Node b = loopbackNode()) {
             Doc doc = a.docs().create();
             doc.set(utf8("dir/1"), utf8("one"));
             doc.set(utf8("dir/2"), utf8("two"));

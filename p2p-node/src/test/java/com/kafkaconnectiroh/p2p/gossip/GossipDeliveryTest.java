@@ -1,5 +1,6 @@
 package com.kafkaconnectiroh.p2p.gossip;
 
+import static com.kafkaconnectiroh.p2p.Fixtures.LOOPBACK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -187,7 +188,7 @@ class GossipDeliveryTest {
         JavaNode a = node(g -> g.maxQueuedBytes(64 << 10));
         TopicId topic = TopicId.fromName("stops reading");
         GossipTopic ta = a.gossip.subscribe(topic);
-        Endpoint raw = Endpoint.builder().bindAddr(JavaNode.LOOPBACK).bind();
+        Endpoint raw = Endpoint.builder().bindAddr(LOOPBACK).bind();
         closeables.add(raw);
         Connection c = raw.connect(a.addr(), GossipWire.ALPN_V1);
         RecvStream in = joinRaw(c, topic); // and then it never reads
@@ -250,7 +251,7 @@ class GossipDeliveryTest {
         JavaNode a = node(g -> g.linger(Duration.ofSeconds(2)));
         TopicId topic = TopicId.fromName("reconnect");
         GossipTopic ta = a.gossip.subscribe(topic);
-        Endpoint raw = Endpoint.builder().bindAddr(JavaNode.LOOPBACK)
+        Endpoint raw = Endpoint.builder().bindAddr(LOOPBACK)
                 .transportConfig(new com.kafkaconnectiroh.p2p.quic.TransportConfig().streamReceiveWindow(64 << 10))
                 .bind();
         closeables.add(raw);

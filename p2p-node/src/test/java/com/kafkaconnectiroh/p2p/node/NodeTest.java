@@ -1,5 +1,8 @@
 package com.kafkaconnectiroh.p2p.node;
 
+import static com.kafkaconnectiroh.p2p.Fixtures.LOOPBACK;
+import static com.kafkaconnectiroh.p2p.Fixtures.loopbackNode;
+import static com.kafkaconnectiroh.p2p.Fixtures.randomBytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,13 +21,12 @@ import com.kafkaconnectiroh.p2p.gossip.GossipTopic;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
 import com.kafkaconnectiroh.p2p.ping.Ping;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,14 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** Two real nodes on loopback: every protocol the node composes answers, and a data dir survives a restart. */
 @Timeout(120)
 class NodeTest {
-    private static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
 
     @Test
     void blobsGossipAndPingBetweenTwoNodes() throws Exception {
-        try (Node a = Node.builder().bindAddr(LOOPBACK).spawn();
-                Node b = Node.builder().bindAddr(LOOPBACK).spawn()) {
-            byte[] data = new byte[300_000];
-            new Random(7).nextBytes(data);
+        try (Node a = loopbackNode();
+                Node b = loopbackNode()) {
+            byte[] data = randomBytes(7, 300_000);
             Blobs.AddOutcome added = a.blobs().add(data);
             BlobTicket ticket = a.blobs().ticket(added.content());
             b.blobs().download(ticket, DownloadListener.NONE);
@@ -72,7 +72,7 @@ class NodeTest {
         assertTrue(Files.isRegularFile(dir.resolve("secret_key")));
         assertTrue(Files.isDirectory(dir.resolve("blobs")));
         try (Node second = Node.builder().dataDir(dir).bindAddr(LOOPBACK).spawn();
-                Node fetcher = Node.builder().bindAddr(LOOPBACK).spawn()) {
+                Node fetcher = loopbackNode()) {
             assertEquals(id, second.id());
             assertInstanceOf(BlobStatus.Complete.class, second.blobs().status(hash));
             assertTrue(second.blobs().tags().containsValue(HashAndFormat.raw(hash)), "auto tag kept: " + second.blobs().tags());
@@ -83,8 +83,8 @@ class NodeTest {
 
     @Test
     void closeStopsServingAndIsIdempotent() throws Exception {
-        try (Node client = Node.builder().bindAddr(LOOPBACK).spawn()) {
-            Node server = Node.builder().bindAddr(LOOPBACK).spawn();
+        try (Node client = loopbackNode()) {
+            Node server = loopbackNode();
             Connection c = client.endpoint().connect(server.addr(), Blobs.ALPN, Duration.ofSeconds(10));
             assertEquals(server.id(), c.remoteId());
             c.close(0, "done");
@@ -95,6 +95,23 @@ class NodeTest {
             assertThrows(IOException.class,
                     () -> client.endpoint().connect(server.addr(), Blobs.ALPN, Duration.ofSeconds(2)));
         }
+    }
+
+    @Test
+    void aNodeServesOnlyTheProtocolsItRunsAndOpensNoStoreForTheOthers(@TempDir Path dir) throws Exception {
+        try (Node client = loopbackNode();
+                Node pingOnly = Node.builder().bindAddr(LOOPBACK).dataDir(dir).protocols(Set.of(Node.Protocol.PING)).spawn()) {
+            assertEquals(List.of(Ping.ALPN), pingOnly.router().alpns());
+            assertEquals(pingOnly.id(), client.ping().ping(client.endpoint(), pingOnly.addr(), Duration.ofSeconds(10)).remote());
+            assertThrows(IOException.class,
+                    () -> client.endpoint().connect(pingOnly.addr(), Blobs.ALPN, Duration.ofSeconds(5)));
+            assertThrows(IllegalStateException.class, pingOnly::blobs);
+            assertThrows(IllegalStateException.class, pingOnly::gossip);
+            assertThrows(IllegalStateException.class, pingOnly::docs);
+            assertTrue(Files.exists(dir.resolve("secret_key")), "the key still comes from the data dir");
+            assertTrue(!Files.exists(dir.resolve("blobs")) && !Files.exists(dir.resolve("docs.db")), "no store opened");
+        }
+        assertThrows(IllegalArgumentException.class, () -> Node.builder().protocols(Set.of(Node.Protocol.DOCS)));
     }
 
     @Test

@@ -79,7 +79,7 @@ public final class AuthorHeads {
         PostcardWriter w = new PostcardWriter(PostcardWriter.varintSize(count) + size);
         w.length(count);
         for (int i = 0; i < count; i++) {
-            w.varint(items.get(i).getKey()).raw(items.get(i).getValue().bytes);
+            w.varint(items.get(i).getKey()).raw(items.get(i).getValue().bytes());
         }
         return w.toByteArray();
     }

@@ -1,7 +1,7 @@
 package com.kafkaconnectiroh.p2p.docs.proto;
 
 /** An author's id: the public key of an {@link Author}, which signs each entry beside the namespace. */
-public final class AuthorId extends KeyBytes implements Comparable<AuthorId> {
+public final class AuthorId extends KeyBytes<AuthorId> {
     private AuthorId(byte[] bytes) {
         super(bytes);
     }
@@ -17,10 +17,5 @@ public final class AuthorId extends KeyBytes implements Comparable<AuthorId> {
 
     static AuthorId wrap(byte[] bytes) {
         return new AuthorId(bytes);
-    }
-
-    @Override
-    public int compareTo(AuthorId o) {
-        return compareBytes(o);
     }
 }

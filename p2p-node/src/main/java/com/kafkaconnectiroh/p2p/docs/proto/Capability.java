@@ -84,7 +84,7 @@ public sealed interface Capability permits Capability.Write, Capability.Read {
         if (this instanceof Write wr) {
             w.variant(0).bytes(wr.namespaceSecret().toBytes());
         } else {
-            w.variant(1).raw(id().bytes);
+            w.variant(1).raw(id().bytes());
         }
     }
 

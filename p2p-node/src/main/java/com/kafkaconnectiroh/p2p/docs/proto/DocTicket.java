@@ -52,21 +52,20 @@ public final class DocTicket implements Ticket {
     }
 
     @Override
-    public byte[] toBytes() {
-        PostcardWriter w = new PostcardWriter(128);
-        w.variant(0);
+    public void writeBody(PostcardWriter w) {
         capability.writeTo(w);
         w.length(nodes.size());
         for (EndpointAddr a : nodes) {
             a.writeNodeAddrTo(w);
         }
-        return w.toByteArray();
     }
 
-    /** Decodes the postcard bytes; trailing bytes and an empty peer list are refused. */
+    /** Decodes the postcard bytes ({@link Ticket#fromBytes(String, byte[], Ticket.BodyReader)}); an empty peer list is refused. */
     public static DocTicket fromBytes(byte[] bytes) throws PostcardException {
-        PostcardReader r = new PostcardReader(bytes);
-        Ticket.readVariant(r, KIND);
+        return Ticket.fromBytes(KIND, bytes, DocTicket::readBody);
+    }
+
+    private static DocTicket readBody(PostcardReader r) throws PostcardException {
         Capability cap = Capability.readFrom(r);
         int n = r.length(33);
         if (n == 0) {
@@ -76,7 +75,6 @@ public final class DocTicket implements Ticket {
         for (int i = 0; i < n; i++) {
             nodes.add(EndpointAddr.readNodeAddrFrom(r));
         }
-        r.expectEnd();
         return new DocTicket(cap, nodes);
     }
 

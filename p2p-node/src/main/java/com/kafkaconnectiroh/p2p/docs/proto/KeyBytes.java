@@ -1,7 +1,7 @@
 package com.kafkaconnectiroh.p2p.docs.proto;
 
+import com.kafkaconnectiroh.p2p.base.Bytes32;
 import com.kafkaconnectiroh.p2p.base.Hex;
-import java.util.Arrays;
 
 /**
  * 32 bytes of an Ed25519 public key that names something in iroh-docs ({@link NamespaceId}, {@link AuthorId}).
@@ -9,22 +9,15 @@ import java.util.Arrays;
  * wire 32 raw bytes ({@code [u8; 32]}, no length). Not checked to be a curve point: iroh-docs checks that only when
  * it verifies a signature, and so do we (an entry naming an invalid key simply fails verification).
  */
-abstract class KeyBytes {
-    public static final int LENGTH = 32;
-
-    final byte[] bytes;
-    private final int hash;
+abstract class KeyBytes<T extends KeyBytes<T>> extends Bytes32<T> {
+    public static final int LENGTH = Bytes32.LENGTH;
 
     KeyBytes(byte[] bytes) {
-        this.bytes = bytes;
-        this.hash = Arrays.hashCode(bytes);
+        super(bytes);
     }
 
     static byte[] check(byte[] bytes, String what) {
-        if (bytes == null || bytes.length != LENGTH) {
-            throw new IllegalArgumentException(what + " must be 32 bytes, got " + (bytes == null ? "null" : bytes.length));
-        }
-        return bytes.clone();
+        return copyOf32(bytes, what);
     }
 
     static byte[] parseHex(String text, String what) {
@@ -36,32 +29,8 @@ abstract class KeyBytes {
         return Hex.decode(s);
     }
 
-    public byte[] toBytes() {
-        return bytes.clone();
-    }
-
-    /** The first 5 bytes in hex, as iroh's {@code fmt_short}. */
-    public String fmtShort() {
-        return Hex.encode(bytes, 0, 5);
-    }
-
-    @Override
-    public String toString() {
-        return Hex.encode(bytes);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o != null && o.getClass() == getClass() && hash == ((KeyBytes) o).hash
-                && Arrays.equals(bytes, ((KeyBytes) o).bytes);
-    }
-
-    @Override
-    public int hashCode() {
-        return hash;
-    }
-
-    int compareBytes(KeyBytes o) {
-        return Arrays.compareUnsigned(bytes, o.bytes);
+    /** The bytes themselves, for the wire codecs and record identifiers. */
+    final byte[] bytes() {
+        return internalBytes();
     }
 }

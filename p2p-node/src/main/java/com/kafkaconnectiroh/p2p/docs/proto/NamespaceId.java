@@ -5,7 +5,7 @@ package com.kafkaconnectiroh.p2p.docs.proto;
  * signed by the namespace key, so holding the secret is the write capability; the id alone lets a peer read and
  * verify. The CLI's {@code DOC} argument is this id in hex.
  */
-public final class NamespaceId extends KeyBytes implements Comparable<NamespaceId> {
+public final class NamespaceId extends KeyBytes<NamespaceId> {
     private NamespaceId(byte[] bytes) {
         super(bytes);
     }
@@ -22,10 +22,5 @@ public final class NamespaceId extends KeyBytes implements Comparable<NamespaceI
     /** Wraps without copying; the caller hands over ownership. */
     static NamespaceId wrap(byte[] bytes) {
         return new NamespaceId(bytes);
-    }
-
-    @Override
-    public int compareTo(NamespaceId o) {
-        return compareBytes(o);
     }
 }

@@ -25,8 +25,8 @@ public final class RecordIdentifier implements Comparable<RecordIdentifier> {
 
     public static RecordIdentifier of(NamespaceId namespace, AuthorId author, byte[] key) {
         byte[] b = new byte[KEY_OFFSET + key.length];
-        System.arraycopy(namespace.bytes, 0, b, 0, KeyBytes.LENGTH);
-        System.arraycopy(author.bytes, 0, b, KeyBytes.LENGTH, KeyBytes.LENGTH);
+        System.arraycopy(namespace.bytes(), 0, b, 0, KeyBytes.LENGTH);
+        System.arraycopy(author.bytes(), 0, b, KeyBytes.LENGTH, KeyBytes.LENGTH);
         System.arraycopy(key, 0, b, KEY_OFFSET, key.length);
         return new RecordIdentifier(b);
     }
@@ -46,12 +46,12 @@ public final class RecordIdentifier implements Comparable<RecordIdentifier> {
 
     /** True if this identifier lies in {@code namespace} (its first 32 bytes are the namespace id). */
     public boolean isIn(NamespaceId namespace) {
-        return bytes.length >= KeyBytes.LENGTH && Arrays.equals(bytes, 0, KeyBytes.LENGTH, namespace.bytes, 0, KeyBytes.LENGTH);
+        return bytes.length >= KeyBytes.LENGTH && Arrays.equals(bytes, 0, KeyBytes.LENGTH, namespace.bytes(), 0, KeyBytes.LENGTH);
     }
 
     /** True if this is an entry of {@code author} (bytes 32..64). */
     public boolean isBy(AuthorId author) {
-        return isEntryId() && Arrays.equals(bytes, KeyBytes.LENGTH, KEY_OFFSET, author.bytes, 0, KeyBytes.LENGTH);
+        return isEntryId() && Arrays.equals(bytes, KeyBytes.LENGTH, KEY_OFFSET, author.bytes(), 0, KeyBytes.LENGTH);
     }
 
     /** A copy of the raw bytes given (a range bound or an identifier read from storage). */

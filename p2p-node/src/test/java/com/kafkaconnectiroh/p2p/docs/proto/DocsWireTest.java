@@ -1,5 +1,6 @@
 package com.kafkaconnectiroh.p2p.docs.proto;
 
+import static com.kafkaconnectiroh.p2p.Fixtures.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +17,6 @@ import com.kafkaconnectiroh.p2p.base.postcard.PostcardException;
 import com.kafkaconnectiroh.p2p.blobs.Hash;
 import com.kafkaconnectiroh.p2p.crypto.Blake3;
 import com.kafkaconnectiroh.p2p.crypto.Ed25519;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,10 +29,6 @@ class DocsWireTest {
         byte[] a = new byte[32];
         Arrays.fill(a, (byte) b);
         return a;
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /**

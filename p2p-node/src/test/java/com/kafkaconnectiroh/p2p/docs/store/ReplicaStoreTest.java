@@ -1,5 +1,6 @@
 package com.kafkaconnectiroh.p2p.docs.store;
 
+import static com.kafkaconnectiroh.p2p.Fixtures.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,10 +29,6 @@ class ReplicaStoreTest {
 
     @TempDir
     Path dir;
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     static SignedEntry entry(Author a, String key, String value, long ts) {
         byte[] v = utf8(value);
