@@ -81,8 +81,6 @@ public final class QuicConnection {
         long bytesSent;
         long challenge;
         boolean challengePending;
-        long challengeDeadline = Long.MAX_VALUE;
-        long challengeResendAt = Long.MAX_VALUE;
 
         Path(InetSocketAddress remote, boolean validated) {
             this.remote = remote;
@@ -128,9 +126,11 @@ public final class QuicConnection {
     private boolean receivedHandshakeAck;
     private long peerMaxDatagramFrameSize;
 
+    /** Every deadline of this connection; {@link #pollTimeout} is its minimum. */
+    private final TimerTable timers = new TimerTable();
+
     // closing
     private CloseReason closeReason;
-    private long closeDeadline = Long.MAX_VALUE;
     private boolean closeApplication;
     private long closeCode;
     private long closeFrameType;
@@ -150,12 +150,8 @@ public final class QuicConnection {
     private final LossRecovery recovery;
     private final Pacer pacer = new Pacer();
     private final MtuDiscovery mtud;
-    private long pacingDeadline = Long.MAX_VALUE;
 
     private long idleTimeoutNanos;
-    private long idleDeadline = Long.MAX_VALUE;
-    /** Server: when the endpoint forgets us if the handshake has not completed ({@link HalfOpenLimits}). */
-    long handshakeDeadline = Long.MAX_VALUE;
     /** Server: the endpoint's bookkeeping while the handshake is not complete; null otherwise. */
     HalfOpenLimits.Entry halfOpen;
     private boolean ackElicitingSentSinceReceive;
@@ -211,7 +207,7 @@ public final class QuicConnection {
                 this.config.maxLocalConnectionIds());
         this.rtt = new RttEstimator(this.config.initialRttNanos());
         this.cc = CongestionController.create(this.config.congestionController(), MtuDiscovery.BASE);
-        this.recovery = new LossRecovery(spaces, new RecoveryHost(), rtt, cc);
+        this.recovery = new LossRecovery(spaces, new RecoveryHost(), timers, rtt, cc);
         this.mtud = new MtuDiscovery(this.config.mtuDiscovery(), this.config.maxMtu(),
                 this.config.mtuReprobeIntervalNanos());
         this.streams = new StreamManager(isClient, this.config, events);
@@ -473,91 +469,107 @@ public final class QuicConnection {
 
     /** The earliest time {@link #handleTimeout} must be called, or {@code Long.MAX_VALUE}. */
     public long pollTimeout() {
-        if (state == State.DRAINED) {
-            return Long.MAX_VALUE;
-        }
-        if (state == State.CLOSING || state == State.DRAINING) {
-            return closeDeadline;
-        }
-        long t = Math.min(idleDeadline, recovery.timer());
-        t = Math.min(t, handshakeDeadline);
-        t = Math.min(t, spaces[PacketSpace.APPLICATION].ackDeadline);
-        t = Math.min(t, pacingDeadline);
-        t = Math.min(t, keepAliveDeadline());
-        if (oneRtt != null) {
-            t = Math.min(t, oneRtt.prevDiscardDeadline());
-        }
-        t = Math.min(t, path.challengeDeadline);
-        t = Math.min(t, path.challengeResendAt);
-        if (handshakeConfirmed) {
-            t = Math.min(t, mtud.nextSearchTime());
-        }
-        return t;
+        return timers.next();
     }
 
-    private long keepAliveDeadline() {
+    /** Server: when the endpoint forgets us if the handshake has not completed ({@link HalfOpenLimits}). */
+    long handshakeDeadline() {
+        return timers.get(ConnectionTimer.HANDSHAKE);
+    }
+
+    void handshakeDeadline(long deadline) {
+        timers.set(ConnectionTimer.HANDSHAKE, deadline);
+    }
+
+    /** Re-arms the keep-alive from the last ack-eliciting packet sent; unarmed until the handshake completes. */
+    private void armKeepAlive() {
         long interval = config.keepAliveIntervalNanos();
         if (interval == 0 || !handshakeComplete || lastAckElicitingSent == Long.MIN_VALUE) {
-            return Long.MAX_VALUE;
+            timers.stop(ConnectionTimer.KEEP_ALIVE);
+        } else {
+            timers.set(ConnectionTimer.KEEP_ALIVE, lastAckElicitingSent + interval);
         }
-        return lastAckElicitingSent + interval;
     }
 
-    /** Fires whatever timers expired at {@code now}. */
+    /** MTU discovery keeps its own schedule; its next search round is a timer once the handshake is confirmed. */
+    private void armMtuTimer() {
+        timers.set(ConnectionTimer.MTU_PROBE, handshakeConfirmed ? mtud.nextSearchTime() : Long.MAX_VALUE);
+    }
+
+    /** The previous 1-RTT read key's discard time changes with every key update and when it fires. */
+    private void armKeyDiscardTimer() {
+        timers.set(ConnectionTimer.KEY_DISCARD, oneRtt.prevDiscardDeadline());
+    }
+
+    /** Fires whatever timers expired at {@code now}, in {@link ConnectionTimer} order. */
     public void handleTimeout(long now) {
-        if (state == State.DRAINED) {
-            return;
-        }
-        if (state == State.CLOSING || state == State.DRAINING) {
-            if (now >= closeDeadline) {
-                drain();
+        for (ConnectionTimer t : ConnectionTimer.VALUES) {
+            if (state == State.DRAINED) {
+                return;
             }
-            return;
+            if (!timers.isExpired(t, now)) {
+                continue;
+            }
+            timers.stop(t);
+            if (!onTimer(t, now)) {
+                return;
+            }
         }
-        if (now >= handshakeDeadline && !handshakeComplete) {
-            // a server whose client never finished (most likely a spoofed Initial): forget it without a word,
-            // there is nobody to tell
-            LOG.debug("{} handshake not completed in time", this);
-            forget(new CloseReason(CloseReason.Source.IDLE_TIMEOUT, false, TransportError.NO_ERROR, 0,
-                    "handshake not completed in time"));
-            return;
+    }
+
+    /** One expired timer; returns false when the connection ended and no other timer may fire. */
+    private boolean onTimer(ConnectionTimer t, long now) {
+        switch (t) {
+            case CLOSE -> {
+                drain();
+                return false;
+            }
+            case HANDSHAKE -> {
+                if (handshakeComplete) {
+                    return true;
+                }
+                // a server whose client never finished (most likely a spoofed Initial): forget it without a word,
+                // there is nobody to tell
+                LOG.debug("{} handshake not completed in time", this);
+                forget(new CloseReason(CloseReason.Source.IDLE_TIMEOUT, false, TransportError.NO_ERROR, 0,
+                        "handshake not completed in time"));
+                return false;
+            }
+            case IDLE -> {
+                LOG.debug("{} idle timeout", this);
+                closeReason = new CloseReason(CloseReason.Source.IDLE_TIMEOUT, false, TransportError.NO_ERROR, 0,
+                        "no packets for " + effectiveIdleTimeout() / 1_000_000 + " ms");
+                events.add(new ConnectionEvent.ConnectionLost(closeReason));
+                drain();
+                return false;
+            }
+            case PACING -> {
+                // nothing to do: the next transmit asks the pacer again
+            }
+            case ACK_DELAY ->
+                // the delayed ACK is due: it goes with the next transmit, whatever else limits sending
+                spaces[PacketSpace.APPLICATION].ackImmediately = true;
+            case KEEP_ALIVE -> {
+                keepAlivePending = true;
+                lastAckElicitingSent = now; // re-arm from now; the PING goes out with the next transmit
+                armKeepAlive();
+            }
+            case KEY_DISCARD -> {
+                oneRtt.onTimeout(now);
+                armKeyDiscardTimer();
+            }
+            case PATH_VALIDATION -> onPathValidationFailed();
+            case PATH_CHALLENGE -> {
+                path.challengePending = true;
+                timers.set(ConnectionTimer.PATH_CHALLENGE, now + 2 * rtt.ptoBase());
+            }
+            case MTU_PROBE -> {
+                mtud.onTimeout(now);
+                armMtuTimer();
+            }
+            case LOSS_DETECTION -> recovery.onTimeout(now);
         }
-        if (now >= idleDeadline) {
-            LOG.debug("{} idle timeout", this);
-            closeReason = new CloseReason(CloseReason.Source.IDLE_TIMEOUT, false, TransportError.NO_ERROR, 0,
-                    "no packets for " + effectiveIdleTimeout() / 1_000_000 + " ms");
-            events.add(new ConnectionEvent.ConnectionLost(closeReason));
-            drain();
-            return;
-        }
-        if (now >= pacingDeadline) {
-            pacingDeadline = Long.MAX_VALUE;
-        }
-        PacketSpace app = spaces[PacketSpace.APPLICATION];
-        if (now >= app.ackDeadline) {
-            // the delayed ACK is due: it goes with the next transmit, whatever else limits sending
-            app.ackImmediately = true;
-            app.ackDeadline = Long.MAX_VALUE;
-        }
-        if (now >= keepAliveDeadline()) {
-            keepAlivePending = true;
-            lastAckElicitingSent = now; // re-arm from now; the PING goes out with the next transmit
-        }
-        if (oneRtt != null) {
-            oneRtt.onTimeout(now);
-        }
-        if (now >= path.challengeDeadline) {
-            onPathValidationFailed();
-        } else if (now >= path.challengeResendAt) {
-            path.challengePending = true;
-            path.challengeResendAt = now + 2 * rtt.ptoBase();
-        }
-        if (handshakeConfirmed) {
-            mtud.onTimeout(now);
-        }
-        if (now >= recovery.timer()) {
-            recovery.onTimeout(now);
-        }
+        return true;
     }
 
     private long effectiveIdleTimeout() {
@@ -566,7 +578,7 @@ public final class QuicConnection {
 
     private void resetIdleTimer(long now) {
         long t = effectiveIdleTimeout();
-        idleDeadline = t == 0 ? Long.MAX_VALUE : now + t;
+        timers.set(ConnectionTimer.IDLE, t == 0 ? Long.MAX_VALUE : now + t);
     }
 
     // =====================================================================================================
@@ -789,6 +801,7 @@ public final class QuicConnection {
                 throw new TransportException(TransportError.KEY_UPDATE_ERROR,
                         "peer updated keys again before we acknowledged its previous update");
             }
+            armKeyDiscardTimer();
         } else if (which != null) {
             oneRtt.onPacketOpened(which, pn);
         }
@@ -862,8 +875,8 @@ public final class QuicConnection {
         boolean outOfOrder = pn < prevLargest || (prevLargest >= 0 && pn > prevLargest + 1);
         if (outOfOrder || space.ackElicitingSinceAck >= config.ackElicitingThreshold()) {
             space.ackImmediately = true;
-        } else if (space.ackDeadline == Long.MAX_VALUE) {
-            space.ackDeadline = now + config.maxAckDelayMillis() * 1_000_000L;
+        } else if (timers.get(ConnectionTimer.ACK_DELAY) == Long.MAX_VALUE) {
+            timers.set(ConnectionTimer.ACK_DELAY, now + config.maxAckDelayMillis() * 1_000_000L);
         }
     }
 
@@ -989,7 +1002,7 @@ public final class QuicConnection {
         closeReason = new CloseReason(CloseReason.Source.PEER, c.application(), c.errorCode(), c.frameType(), reason);
         events.add(new ConnectionEvent.ConnectionLost(closeReason));
         state = State.DRAINING;
-        closeDeadline = now + 3 * ptoPeriod(true);
+        timers.closeOnly(now + 3 * ptoPeriod(true));
     }
 
     private void onVersionNegotiation(byte[] buf) {
@@ -1175,6 +1188,7 @@ public final class QuicConnection {
         }
         handshakeComplete = true;
         state = State.ESTABLISHED;
+        armKeepAlive();
         events.add(new ConnectionEvent.Connected());
         cids.issueUpToLimit();
         if (!isClient) {
@@ -1194,6 +1208,7 @@ public final class QuicConnection {
         events.add(new ConnectionEvent.HandshakeConfirmed());
         path.validated = true;
         mtud.start(now);
+        armMtuTimer();
         setLossDetectionTimer(now);
     }
 
@@ -1285,6 +1300,7 @@ public final class QuicConnection {
             if (p.mtuProbe) {
                 int before = mtud.current();
                 mtud.onProbeAcked(p.pn);
+                armMtuTimer();
                 if (mtud.current() != before) {
                     cc.onMtuChange(mtud.current());
                 }
@@ -1314,6 +1330,7 @@ public final class QuicConnection {
                 mtud.onProbeLost(p.pn);
             } else {
                 mtud.onPacketLost(p.size);
+                armMtuTimer();
             }
             for (int i = 0; i < p.cryptoCount; i++) {
                 space.cryptoSend.onLost(p.cryptoOffsets[i], p.cryptoLens[i], false);
@@ -1357,8 +1374,8 @@ public final class QuicConnection {
         np.bytesReceived = 0;
         np.challenge = registry.random().nextLong();
         np.challengePending = true;
-        np.challengeDeadline = now + Math.max(3 * ptoPeriod(true), 6 * config.initialRttNanos());
-        np.challengeResendAt = now + 2 * rtt.ptoBase();
+        timers.set(ConnectionTimer.PATH_VALIDATION, now + Math.max(3 * ptoPeriod(true), 6 * config.initialRttNanos()));
+        timers.set(ConnectionTimer.PATH_CHALLENGE, now + 2 * rtt.ptoBase());
         path = np;
         if (!sameHost) {
             // RFC 9002 §9.4: a new path starts with fresh congestion state
@@ -1371,15 +1388,15 @@ public final class QuicConnection {
         if (!path.validated && data == path.challenge) {
             path.validated = true;
             path.challengePending = false;
-            path.challengeDeadline = Long.MAX_VALUE;
-            path.challengeResendAt = Long.MAX_VALUE;
+            timers.stop(ConnectionTimer.PATH_VALIDATION);
+            timers.stop(ConnectionTimer.PATH_CHALLENGE);
             previousPath = null;
         }
     }
 
     private void onPathValidationFailed() {
-        path.challengeDeadline = Long.MAX_VALUE;
-        path.challengeResendAt = Long.MAX_VALUE;
+        timers.stop(ConnectionTimer.PATH_VALIDATION);
+        timers.stop(ConnectionTimer.PATH_CHALLENGE);
         path.challengePending = false;
         if (previousPath != null) {
             LOG.debug("{} path validation to {} failed; back to {}", this, path.remote, previousPath.remote);
@@ -1433,7 +1450,7 @@ public final class QuicConnection {
         closeSendPending = true;
         closeResendAt = now + closeResendInterval;
         state = State.CLOSING;
-        closeDeadline = now + 3 * ptoPeriod(true);
+        timers.closeOnly(now + 3 * ptoPeriod(true));
     }
 
     private void drain() {
@@ -1442,7 +1459,7 @@ public final class QuicConnection {
         }
         state = State.DRAINED;
         closeSendPending = false;
-        recovery.stop();
+        timers.stopAll();
         registry.drained(this);
     }
 
@@ -1535,6 +1552,7 @@ public final class QuicConnection {
             return 0;
         }
         int probe = mtud.probeToSend(now);
+        armMtuTimer();
         if (probe == 0 || bytesInFlight() + probe > cc.window() || probe > scratch.dgram.length) {
             return 0;
         }
@@ -1610,7 +1628,7 @@ public final class QuicConnection {
         if (congestionOk && !probing && config.pacing() && handshakeComplete) {
             long at = pacer.delayUntil(now, maxSize, cc.window(), rtt.smoothed());
             if (at > 0) {
-                pacingDeadline = at;
+                timers.set(ConnectionTimer.PACING, at);
                 paced = true;
             }
         }
@@ -1690,7 +1708,7 @@ public final class QuicConnection {
         boolean probe = s.probesPending > 0;
         boolean elicit = mayElicit || probe;
         boolean isApp = s.id == PacketSpace.APPLICATION;
-        boolean ackDue = s.ackPending && (!isApp || s.ackImmediately || now >= s.ackDeadline);
+        boolean ackDue = s.ackPending && (!isApp || s.ackImmediately || timers.isExpired(ConnectionTimer.ACK_DELAY, now));
         boolean hasData = elicit && hasAckElicitingWork(s, now);
         if (!ackDue && !hasData && !probe) {
             return false;
@@ -1709,8 +1727,8 @@ public final class QuicConnection {
                 s.ackPending = false;
                 s.ackImmediately = false;
                 s.ackElicitingSinceAck = 0;
-                s.ackDeadline = Long.MAX_VALUE;
                 if (isApp) {
+                    timers.stop(ConnectionTimer.ACK_DELAY);
                     oneRtt.onAckSent(sp.largestAckSent);
                 }
             }
@@ -1912,6 +1930,7 @@ public final class QuicConnection {
         if (plan.ackEliciting) {
             s.lastAckElicitingSent = now;
             lastAckElicitingSent = now;
+            armKeepAlive();
             if (!ackElicitingSentSinceReceive) {
                 ackElicitingSentSinceReceive = true;
                 resetIdleTimer(now);
@@ -1929,6 +1948,7 @@ public final class QuicConnection {
         }
         LOG.debug("{} initiating key update {}", this, oneRtt.generation() + 1);
         oneRtt.initiate(spaces[PacketSpace.APPLICATION].nextPn, now + 3 * ptoPeriod(true));
+        armKeyDiscardTimer();
     }
 
     /** The CONNECTION_CLOSE datagram for the closing state, in every space the peer may be able to read. */
