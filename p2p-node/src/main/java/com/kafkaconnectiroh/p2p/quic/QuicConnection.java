@@ -108,7 +108,6 @@ public final class QuicConnection {
     /** Server: the DCID of the client's Initials that reach this connection (Initial keys derive from it). */
     private ConnectionId serverInitialDcid;
     private byte[] retryToken = EMPTY;
-    private boolean receivedPeerPacket;
     /** SCID of the peer's first long-header packet, checked against its initial_source_connection_id. */
     private ConnectionId peerInitialScid;
 
@@ -119,25 +118,17 @@ public final class QuicConnection {
     private OneRttKeys oneRtt;
 
     private State state = State.HANDSHAKE;
-    private boolean handshakeComplete;
-    private boolean handshakeConfirmed;
-    private boolean handshakeDonePending;
+    private final HandshakeState hs = new HandshakeState();
     private TransportParameters peerParams;
-    private boolean receivedHandshakeAck;
     private long peerMaxDatagramFrameSize;
 
     /** Every deadline of this connection; {@link #pollTimeout} is its minimum. */
     private final TimerTable timers = new TimerTable();
 
-    // closing
+    /** Why the connection ended, for the application; null while open. */
     private CloseReason closeReason;
-    private boolean closeApplication;
-    private long closeCode;
-    private long closeFrameType;
-    private byte[] closeReasonBytes = EMPTY;
-    private boolean closeSendPending;
-    private long closeResendInterval;
-    private long closeResendAt = Long.MIN_VALUE;
+    /** The closing or draining period; null before it. */
+    private Closing closing;
 
     private Path path;
     private Path previousPath;
@@ -218,7 +209,6 @@ public final class QuicConnection {
         this.retrySourceCid = isClient ? null : retrySourceCid;
         this.serverInitialDcid = retrySourceCid != null ? retrySourceCid : originalDcid;
         this.idleTimeoutNanos = this.config.maxIdleTimeoutMillis() * 1_000_000L;
-        this.closeResendInterval = this.config.initialRttNanos();
 
         cids.initialLocal(localCid);
         cids.initialRemote(remoteCid, null);
@@ -277,11 +267,11 @@ public final class QuicConnection {
 
     /** The TLS handshake completed (the {@link ConnectionEvent.Connected} event was queued). */
     public boolean isHandshakeComplete() {
-        return handshakeComplete;
+        return hs.complete;
     }
 
     public boolean isHandshakeConfirmed() {
-        return handshakeConfirmed;
+        return hs.confirmed;
     }
 
     /** Closing, draining or drained: no more application data moves. */
@@ -329,12 +319,12 @@ public final class QuicConnection {
      * ConnectionEvent.StreamOpened} does not fire for our own streams, so retry after events arrive.
      */
     public long openBi() {
-        return handshakeComplete && !isClosed() ? streams.open(true) : -1;
+        return hs.complete && !isClosed() ? streams.open(true) : -1;
     }
 
     /** Like {@link #openBi()} for a unidirectional stream. */
     public long openUni() {
-        return handshakeComplete && !isClosed() ? streams.open(false) : -1;
+        return hs.complete && !isClosed() ? streams.open(false) : -1;
     }
 
     /** The next stream the peer opened, or -1. */
@@ -484,7 +474,7 @@ public final class QuicConnection {
     /** Re-arms the keep-alive from the last ack-eliciting packet sent; unarmed until the handshake completes. */
     private void armKeepAlive() {
         long interval = config.keepAliveIntervalNanos();
-        if (interval == 0 || !handshakeComplete || lastAckElicitingSent == Long.MIN_VALUE) {
+        if (interval == 0 || !hs.complete || lastAckElicitingSent == Long.MIN_VALUE) {
             timers.stop(ConnectionTimer.KEEP_ALIVE);
         } else {
             timers.set(ConnectionTimer.KEEP_ALIVE, lastAckElicitingSent + interval);
@@ -493,7 +483,7 @@ public final class QuicConnection {
 
     /** MTU discovery keeps its own schedule; its next search round is a timer once the handshake is confirmed. */
     private void armMtuTimer() {
-        timers.set(ConnectionTimer.MTU_PROBE, handshakeConfirmed ? mtud.nextSearchTime() : Long.MAX_VALUE);
+        timers.set(ConnectionTimer.MTU_PROBE, hs.confirmed ? mtud.nextSearchTime() : Long.MAX_VALUE);
     }
 
     /** The previous 1-RTT read key's discard time changes with every key update and when it fires. */
@@ -525,7 +515,7 @@ public final class QuicConnection {
                 return false;
             }
             case HANDSHAKE -> {
-                if (handshakeComplete) {
+                if (hs.complete) {
                     return true;
                 }
                 // a server whose client never finished (most likely a spoofed Initial): forget it without a word,
@@ -537,9 +527,8 @@ public final class QuicConnection {
             }
             case IDLE -> {
                 LOG.debug("{} idle timeout", this);
-                closeReason = new CloseReason(CloseReason.Source.IDLE_TIMEOUT, false, TransportError.NO_ERROR, 0,
-                        "no packets for " + effectiveIdleTimeout() / 1_000_000 + " ms");
-                events.add(new ConnectionEvent.ConnectionLost(closeReason));
+                lose(new CloseReason(CloseReason.Source.IDLE_TIMEOUT, false, TransportError.NO_ERROR, 0,
+                        "no packets for " + effectiveIdleTimeout() / 1_000_000 + " ms"));
                 drain();
                 return false;
             }
@@ -616,12 +605,7 @@ public final class QuicConnection {
             return;
         }
         if (state == State.CLOSING) {
-            // answer stragglers with our CONNECTION_CLOSE, at a decaying rate (RFC 9000 §10.2.1)
-            if (now >= closeResendAt) {
-                closeSendPending = true;
-                closeResendAt = now + closeResendInterval;
-                closeResendInterval *= 2;
-            }
+            closing.onStraggler(now);
             return;
         }
         boolean anyAuthenticated = false;
@@ -723,7 +707,7 @@ public final class QuicConnection {
         HeaderProtection hp;
         if (type == PacketType.ONE_RTT) {
             space = spaces[PacketSpace.APPLICATION];
-            if (oneRtt == null || (!isClient && !handshakeComplete)) {
+            if (oneRtt == null || (!isClient && !hs.complete)) {
                 undecryptable++;
                 return 0;
             }
@@ -831,20 +815,20 @@ public final class QuicConnection {
                                        int dgramLen) {
         resetIdleTimer(now);
         ackElicitingSentSinceReceive = false;
-        if (!receivedPeerPacket && hdr.isLong()) {
-            receivedPeerPacket = true;
+        if (!hs.peerPacketReceived && hdr.isLong()) {
+            hs.peerPacketReceived = true;
             peerInitialScid = ConnectionId.of(buf, hdr.scidOff, hdr.scidLen);
             if (isClient) {
                 // the server's chosen SCID becomes our DCID (RFC 9000 §7.2)
                 cids.initialRemote(peerInitialScid, null);
             }
         }
-        if (isClient && !handshakeConfirmed && !from.equals(path.remote)) {
+        if (isClient && !hs.confirmed && !from.equals(path.remote)) {
             // tolerate a server answering from another address during the handshake (iroh 1.x may move the
             // 4-tuple then): follow it
             path.remote = from;
         }
-        if (!isClient && newest && !handshakeConfirmed && type != PacketType.ONE_RTT && !from.equals(path.remote)) {
+        if (!isClient && newest && !hs.confirmed && type != PacketType.ONE_RTT && !from.equals(path.remote)) {
             // the client's Initial may reach us over several paths (iroh 1.x copies it to all of them), and the
             // first copy's source may not carry replies: during the handshake answer where the client's newest
             // packet came from, with a fresh amplification budget for that address
@@ -999,16 +983,16 @@ public final class QuicConnection {
         String reason = new String(c.reason(), StandardCharsets.UTF_8);
         LOG.debug("{} peer closed: {} {}", this, c.application() ? "app 0x" + Long.toHexString(c.errorCode())
                 : TransportError.name(c.errorCode()), reason);
-        closeReason = new CloseReason(CloseReason.Source.PEER, c.application(), c.errorCode(), c.frameType(), reason);
-        events.add(new ConnectionEvent.ConnectionLost(closeReason));
+        lose(new CloseReason(CloseReason.Source.PEER, c.application(), c.errorCode(), c.frameType(), reason));
         state = State.DRAINING;
-        timers.closeOnly(now + 3 * ptoPeriod(true));
+        closing = Closing.draining(now + 3 * ptoPeriod(true));
+        timers.closeOnly(closing.drainAt);
     }
 
     private void onVersionNegotiation(byte[] buf) {
         // RFC 9000 §6.2: only a client, only before any other packet from the server, and only if it does not
         // list our version
-        if (!isClient || receivedPeerPacket || state != State.HANDSHAKE) {
+        if (!isClient || hs.peerPacketReceived || state != State.HANDSHAKE) {
             return;
         }
         if (!cids.initialLocalCid().matches(buf, hdr.dcidOff, hdr.dcidLen)
@@ -1018,15 +1002,14 @@ public final class QuicConnection {
         if (VersionNegotiation.lists(buf, hdr.pnOffset, hdr.end, PacketHeader.VERSION_1)) {
             return;
         }
-        closeReason = new CloseReason(CloseReason.Source.VERSION_MISMATCH, false, TransportError.NO_ERROR, 0,
-                "server does not support QUIC v1");
-        events.add(new ConnectionEvent.ConnectionLost(closeReason));
+        lose(new CloseReason(CloseReason.Source.VERSION_MISMATCH, false, TransportError.NO_ERROR, 0,
+                "server does not support QUIC v1"));
         drain();
     }
 
     private void onRetry(long now, byte[] buf) {
         // RFC 9000 §17.2.5.2: a client accepts one Retry, before any other server packet
-        if (!isClient || receivedPeerPacket || retrySourceCid != null || state != State.HANDSHAKE) {
+        if (!isClient || hs.peerPacketReceived || retrySourceCid != null || state != State.HANDSHAKE) {
             return;
         }
         int len = hdr.end - hdr.start;
@@ -1176,7 +1159,7 @@ public final class QuicConnection {
     }
 
     private void onHandshakeComplete(long now) throws TransportException {
-        if (handshakeComplete) {
+        if (hs.complete) {
             return;
         }
         if (peerParams == null) {
@@ -1186,23 +1169,23 @@ public final class QuicConnection {
             }
             applyPeerParameters(now, tls.peerTransportParameters());
         }
-        handshakeComplete = true;
+        hs.complete = true;
         state = State.ESTABLISHED;
         armKeepAlive();
         events.add(new ConnectionEvent.Connected());
         cids.issueUpToLimit();
         if (!isClient) {
             // RFC 9001 §4.1.2: the server's handshake is confirmed once complete
-            handshakeDonePending = true;
+            hs.donePending = true;
             onHandshakeConfirmed(now);
         }
     }
 
     private void onHandshakeConfirmed(long now) {
-        if (handshakeConfirmed) {
+        if (hs.confirmed) {
             return;
         }
-        handshakeConfirmed = true;
+        hs.confirmed = true;
         discardSpace(PacketSpace.INITIAL, now);
         discardSpace(PacketSpace.HANDSHAKE, now);
         events.add(new ConnectionEvent.HandshakeConfirmed());
@@ -1252,11 +1235,11 @@ public final class QuicConnection {
     private void onAck(long now, PacketSpace space, Frame.Ack ack) throws TransportException {
         recovery.onAck(now, space, ack);
         if (space.id == PacketSpace.HANDSHAKE) {
-            receivedHandshakeAck = true;
+            hs.handshakeAckReceived = true;
         }
         if (space.id == PacketSpace.APPLICATION && oneRtt != null) {
             oneRtt.onAckReceived(ack.largest());
-            if (isClient && !handshakeConfirmed && handshakeComplete && space.largestAcked >= 0) {
+            if (isClient && !hs.confirmed && hs.complete && space.largestAcked >= 0) {
                 // RFC 9001 §4.1.2: an acknowledged 1-RTT packet also confirms the handshake
                 onHandshakeConfirmed(now);
             }
@@ -1272,12 +1255,12 @@ public final class QuicConnection {
 
         @Override
         public boolean handshakeConfirmed() {
-            return handshakeConfirmed;
+            return hs.confirmed;
         }
 
         @Override
         public boolean peerCompletedAddressValidation() {
-            return !isClient || receivedHandshakeAck || handshakeConfirmed;
+            return !isClient || hs.handshakeAckReceived || hs.confirmed;
         }
 
         @Override
@@ -1348,7 +1331,7 @@ public final class QuicConnection {
                 }
             }
             if ((p.flags & SentPacket.F_HANDSHAKE_DONE) != 0) {
-                handshakeDonePending = true;
+                hs.donePending = true;
             }
             streams.onFlagsLost(p.flags);
         }
@@ -1364,7 +1347,7 @@ public final class QuicConnection {
     // =====================================================================================================
 
     private void onPeerAddressChanged(long now, InetSocketAddress from) {
-        if (!handshakeConfirmed) {
+        if (!hs.confirmed) {
             return; // RFC 9000 §9: no migration before the handshake is confirmed
         }
         LOG.debug("{} peer address changed {} -> {}", this, path.remote, from);
@@ -1407,9 +1390,8 @@ public final class QuicConnection {
 
     private void onStatelessReset() {
         LOG.debug("{} stateless reset", this);
-        closeReason = new CloseReason(CloseReason.Source.STATELESS_RESET, false, TransportError.NO_ERROR, 0,
-                "peer sent a stateless reset");
-        events.add(new ConnectionEvent.ConnectionLost(closeReason));
+        lose(new CloseReason(CloseReason.Source.STATELESS_RESET, false, TransportError.NO_ERROR, 0,
+                "peer sent a stateless reset"));
         drain();
     }
 
@@ -1441,16 +1423,17 @@ public final class QuicConnection {
 
     private void startClosing(long now, boolean application, long code, long frameType, byte[] reason,
                               CloseReason why) {
+        lose(why);
+        state = State.CLOSING;
+        closing = Closing.closing(now, application, code, frameType, reason, now + 3 * ptoPeriod(true),
+                config.initialRttNanos());
+        timers.closeOnly(closing.drainAt);
+    }
+
+    /** The connection is lost for the application: it learns why once. */
+    private void lose(CloseReason why) {
         closeReason = why;
         events.add(new ConnectionEvent.ConnectionLost(why));
-        closeApplication = application;
-        closeCode = code;
-        closeFrameType = frameType;
-        closeReasonBytes = reason;
-        closeSendPending = true;
-        closeResendAt = now + closeResendInterval;
-        state = State.CLOSING;
-        timers.closeOnly(now + 3 * ptoPeriod(true));
     }
 
     private void drain() {
@@ -1458,7 +1441,9 @@ public final class QuicConnection {
             return;
         }
         state = State.DRAINED;
-        closeSendPending = false;
+        if (closing != null) {
+            closing.sendPending = false;
+        }
         timers.stopAll();
         registry.drained(this);
     }
@@ -1486,7 +1471,7 @@ public final class QuicConnection {
             return null;
         }
         if (state == State.CLOSING) {
-            return closeSendPending ? transmitClose(now, out) : null;
+            return closing.sendPending ? transmitClose(now, out) : null;
         }
         int start = out.position();
         int segment = 0;
@@ -1499,7 +1484,7 @@ public final class QuicConnection {
                 break;
             }
             // an MTU probe travels alone: it is bigger than the segments of a batch
-            if (count == 0 && handshakeConfirmed && path.validated) {
+            if (count == 0 && hs.confirmed && path.validated) {
                 int probe = mtuProbeSize(now);
                 if (probe > 0) {
                     int n = buildMtuProbe(now, probe);
@@ -1586,7 +1571,7 @@ public final class QuicConnection {
 
     /** A PATH_RESPONSE to an address other than the current path's (RFC 9000 §8.2.2). */
     private int buildPathResponseTo(long now) {
-        if (oneRtt == null || !handshakeComplete) {
+        if (oneRtt == null || !hs.complete) {
             pathResponsePending = false;
             return 0;
         }
@@ -1625,7 +1610,7 @@ public final class QuicConnection {
         boolean probing = spaces[0].probesPending > 0 || spaces[1].probesPending > 0 || spaces[2].probesPending > 0;
         boolean congestionOk = probing || bytesInFlight() + maxSize <= cc.window();
         boolean paced = false;
-        if (congestionOk && !probing && config.pacing() && handshakeComplete) {
+        if (congestionOk && !probing && config.pacing() && hs.complete) {
             long at = pacer.delayUntil(now, maxSize, cc.window(), rtt.smoothed());
             if (at > 0) {
                 timers.set(ConnectionTimer.PACING, at);
@@ -1642,7 +1627,7 @@ public final class QuicConnection {
         boolean sentHandshake = false;
         for (PacketSpace s : spaces) {
             if (s.id == PacketSpace.APPLICATION) {
-                if (oneRtt == null || !handshakeComplete) {
+                if (oneRtt == null || !hs.complete) {
                     continue;
                 }
             } else if (!s.hasKeysToSend()) {
@@ -1793,7 +1778,7 @@ public final class QuicConnection {
         if (s.id != PacketSpace.APPLICATION) {
             return s.cryptoSend.hasPendingData(Long.MAX_VALUE) || s.pingPending;
         }
-        return handshakeDonePending || pathResponsePending || path.challengePending || keepAlivePending
+        return hs.donePending || pathResponsePending || path.challengePending || keepAlivePending
                 || s.pingPending || streams.hasControlFrames() || cids.hasNewCidFrames() || cids.hasRetireFrames()
                 || !datagramsOut.isEmpty() || streams.hasStreamData();
     }
@@ -1827,10 +1812,10 @@ public final class QuicConnection {
     private final long[] cryptoChunk = new long[4];
 
     private int writeAppFrames(long now, PacketSpace s, byte[] b, int p, int limit, SentPacket sp) {
-        if (handshakeDonePending && limit - p >= 1) {
+        if (hs.donePending && limit - p >= 1) {
             p = FrameWriter.handshakeDone(b, p);
             sp.flags |= SentPacket.F_HANDSHAKE_DONE;
-            handshakeDonePending = false;
+            hs.donePending = false;
         }
         // RFC 9000 §8.2.1/§8.2.2: datagrams with PATH_CHALLENGE or PATH_RESPONSE are expanded to 1200 bytes (noq
         // only answers on-path challenges in such datagrams, and so do we)
@@ -1921,7 +1906,7 @@ public final class QuicConnection {
         sp.inFlight = plan.ackEliciting || plan.hasPadding;
         if (sp.ackEliciting || sp.inFlight) {
             s.sent.add(sp);
-            if (config.pacing() && handshakeComplete) {
+            if (config.pacing() && hs.complete) {
                 pacer.onSent(sp.size);
             }
         } else {
@@ -1942,7 +1927,7 @@ public final class QuicConnection {
 
     /** RFC 9001 §6: update keys before the confidentiality limit, once the previous update is acknowledged. */
     private void maybeInitiateKeyUpdate(long now) {
-        if (!handshakeConfirmed || oneRtt.packetsSealedWithCurrentKey() < config.keyUpdatePacketLimit()
+        if (!hs.confirmed || oneRtt.packetsSealedWithCurrentKey() < config.keyUpdatePacketLimit()
                 || !oneRtt.canInitiate()) {
             return;
         }
@@ -1953,9 +1938,9 @@ public final class QuicConnection {
 
     /** The CONNECTION_CLOSE datagram for the closing state, in every space the peer may be able to read. */
     private Transmit transmitClose(long now, ByteBuffer out) {
-        closeSendPending = false;
+        closing.sendPending = false;
         int n = 0;
-        boolean useApp = oneRtt != null && handshakeComplete;
+        boolean useApp = oneRtt != null && hs.complete;
         for (PacketSpace s : spaces) {
             if (s.id == PacketSpace.APPLICATION ? !useApp : !s.hasKeysToSend()) {
                 continue;
@@ -1965,10 +1950,10 @@ public final class QuicConnection {
             }
             PacketPlan plan = plans[n];
             byte[] b = scratch.txPlain[n];
-            boolean app = closeApplication && s.id == PacketSpace.APPLICATION;
+            boolean app = closing.application && s.id == PacketSpace.APPLICATION;
             // RFC 9000 §10.2.3: an application close before 1-RTT becomes APPLICATION_ERROR without a reason
-            long code = closeApplication && !app ? TransportError.APPLICATION_ERROR : closeCode;
-            byte[] reason = closeApplication && !app ? EMPTY : closeReasonBytes;
+            long code = closing.application && !app ? TransportError.APPLICATION_ERROR : closing.code;
+            byte[] reason = closing.application && !app ? EMPTY : closing.reason;
             // What we received goes first, as quinn does: a peer whose last data we got just before closing
             // (ACK delay not yet passed) learns that it arrived. 16 ranges keep the datagram small.
             int p = 0;
@@ -1977,7 +1962,7 @@ public final class QuicConnection {
                         ? Math.max(0, now - s.largestReceivedTime) / 1000 >> config.ackDelayExponent() : 0;
                 p = Math.max(0, FrameWriter.ack(b, 0, s.ackRanges, delay, 256, 16, -1, -1, -1));
             }
-            p = FrameWriter.connectionClose(b, p, app, code, app ? 0 : closeFrameType, reason,
+            p = FrameWriter.connectionClose(b, p, app, code, app ? 0 : closing.frameType, reason,
                     Math.min(reason.length, 256));
             long pn = s.nextPn;
             plan.space = s;
@@ -2070,8 +2055,7 @@ public final class QuicConnection {
             return;
         }
         if (closeReason == null) {
-            closeReason = why;
-            events.add(new ConnectionEvent.ConnectionLost(why));
+            lose(why);
         }
         drain();
     }
@@ -2117,7 +2101,7 @@ public final class QuicConnection {
      */
     public boolean resendInitialNow() {
         PacketSpace s = spaces[PacketSpace.INITIAL];
-        if (!isClient || receivedPeerPacket || isClosed() || s.discarded || s.writeKeys == null) {
+        if (!isClient || hs.peerPacketReceived || isClosed() || s.discarded || s.writeKeys == null) {
             return false;
         }
         s.probesPending = Math.max(s.probesPending, 1);
@@ -2137,7 +2121,7 @@ public final class QuicConnection {
      * break linkability. Only once the handshake is complete.
      */
     public void rotateConnectionIds() {
-        if (handshakeComplete && !isClosed()) {
+        if (hs.complete && !isClosed()) {
             cids.rotateLocal();
         }
     }
