@@ -43,8 +43,9 @@ final class LossRecovery {
         void onLost(PacketSpace space, SentPacket p);
     }
 
-    final RttEstimator rtt;
-    final CongestionController cc;
+    /** The current path's estimators ({@link #usePath}). */
+    private RttEstimator rtt;
+    private CongestionController cc;
     private final PacketSpace[] spaces;
     private final Host host;
     long peerMaxAckDelayNanos = 25_000_000L;
@@ -64,6 +65,12 @@ final class LossRecovery {
         this.spaces = spaces;
         this.host = host;
         this.timers = timers;
+        this.rtt = rtt;
+        this.cc = cc;
+    }
+
+    /** The connection moved to another path: samples and window changes go to that path's estimators. */
+    void usePath(RttEstimator rtt, CongestionController cc) {
         this.rtt = rtt;
         this.cc = cc;
     }

@@ -18,10 +18,7 @@ import com.kafkaconnectiroh.p2p.quic.protection.OneRttKeys;
 import com.kafkaconnectiroh.p2p.quic.protection.PacketKey;
 import com.kafkaconnectiroh.p2p.quic.protection.PacketSealer;
 import com.kafkaconnectiroh.p2p.quic.protection.RetryIntegrity;
-import com.kafkaconnectiroh.p2p.quic.recovery.CongestionController;
 import com.kafkaconnectiroh.p2p.quic.recovery.MtuDiscovery;
-import com.kafkaconnectiroh.p2p.quic.recovery.Pacer;
-import com.kafkaconnectiroh.p2p.quic.recovery.RttEstimator;
 import com.kafkaconnectiroh.p2p.quic.recovery.SentPacket;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportException;
@@ -73,25 +70,6 @@ public final class QuicConnection {
 
     enum State { HANDSHAKE, ESTABLISHED, CLOSING, DRAINING, DRAINED }
 
-    /** The path (remote address) we talk on, with anti-amplification accounting while unvalidated. */
-    private static final class Path {
-        InetSocketAddress remote;
-        boolean validated;
-        long bytesReceived;
-        long bytesSent;
-        long challenge;
-        boolean challengePending;
-
-        Path(InetSocketAddress remote, boolean validated) {
-            this.remote = remote;
-            this.validated = validated;
-        }
-
-        long amplificationBudget() {
-            return validated ? Long.MAX_VALUE : Math.max(0, 3 * bytesReceived - bytesSent);
-        }
-    }
-
     private final boolean isClient;
     private final String name;
     private final TransportConfig config;
@@ -130,17 +108,15 @@ public final class QuicConnection {
     /** The closing or draining period; null before it. */
     private Closing closing;
 
-    private Path path;
-    private Path previousPath;
+    /** The path we send on; every per-packet use of RTT, window, pacer and MTU reads it from here. */
+    private PathData path;
+    /** The last validated path we left, restored if the peer comes back to it (RFC 9000 §9.3.2). */
+    private PathData previousPath;
     private long pathResponseData;
     private InetSocketAddress pathResponseTo;
     private boolean pathResponsePending;
 
-    private final RttEstimator rtt;
-    private final CongestionController cc;
     private final LossRecovery recovery;
-    private final Pacer pacer = new Pacer();
-    private final MtuDiscovery mtud;
 
     private long idleTimeoutNanos;
     /** Server: the endpoint's bookkeeping while the handshake is not complete; null otherwise. */
@@ -196,15 +172,11 @@ public final class QuicConnection {
         this.tlsFactory = tlsFactory;
         this.cids = new ConnectionIds(registry, this, this.config.activeConnectionIdLimit(),
                 this.config.maxLocalConnectionIds());
-        this.rtt = new RttEstimator(this.config.initialRttNanos());
-        this.cc = CongestionController.create(this.config.congestionController(), MtuDiscovery.BASE);
-        this.recovery = new LossRecovery(spaces, new RecoveryHost(), timers, rtt, cc);
-        this.mtud = new MtuDiscovery(this.config.mtuDiscovery(), this.config.maxMtu(),
-                this.config.mtuReprobeIntervalNanos());
+        // a client trusts the server's address; a server trusts the client's once a Retry token proved it
+        this.path = PathData.fresh(remote, isClient || retrySourceCid != null, this.config);
+        this.recovery = new LossRecovery(spaces, new RecoveryHost(), timers, path.rtt, path.cc);
         this.streams = new StreamManager(isClient, this.config, events);
         scratch.ensureDatagram(Math.max(this.config.maxMtu(), MIN_INITIAL_SIZE));
-        // a client trusts the server's address; a server trusts the client's once a Retry token proved it
-        this.path = new Path(remote, isClient || retrySourceCid != null);
         this.originalDcid = originalDcid;
         this.retrySourceCid = isClient ? null : retrySourceCid;
         this.serverInitialDcid = retrySourceCid != null ? retrySourceCid : originalDcid;
@@ -445,8 +417,8 @@ public final class QuicConnection {
     }
 
     public ConnectionStats stats() {
-        return new ConnectionStats(rtt.smoothed(), rtt.latest(), rtt.min(), rtt.variance(), cc.window(),
-                bytesInFlight(), mtud.current(), datagramsSent, datagramsReceived, bytesSent, bytesReceived,
+        return new ConnectionStats(path.rtt.smoothed(), path.rtt.latest(), path.rtt.min(), path.rtt.variance(), path.cc.window(),
+                bytesInFlight(), path.mtud.current(), datagramsSent, datagramsReceived, bytesSent, bytesReceived,
                 packetsSent, packetsReceived, recovery.packetsLost, recovery.bytesLost, recovery.congestionEvents,
                 recovery.ptoTotal,
                 oneRtt == null ? 0 : oneRtt.generation(), streams.streamBytesSent, streams.streamBytesReceived,
@@ -483,7 +455,7 @@ public final class QuicConnection {
 
     /** MTU discovery keeps its own schedule; its next search round is a timer once the handshake is confirmed. */
     private void armMtuTimer() {
-        timers.set(ConnectionTimer.MTU_PROBE, hs.confirmed ? mtud.nextSearchTime() : Long.MAX_VALUE);
+        timers.set(ConnectionTimer.MTU_PROBE, hs.confirmed ? path.mtud.nextSearchTime() : Long.MAX_VALUE);
     }
 
     /** The previous 1-RTT read key's discard time changes with every key update and when it fires. */
@@ -550,10 +522,10 @@ public final class QuicConnection {
             case PATH_VALIDATION -> onPathValidationFailed();
             case PATH_CHALLENGE -> {
                 path.challengePending = true;
-                timers.set(ConnectionTimer.PATH_CHALLENGE, now + 2 * rtt.ptoBase());
+                timers.set(ConnectionTimer.PATH_CHALLENGE, now + 2 * path.rtt.ptoBase());
             }
             case MTU_PROBE -> {
-                mtud.onTimeout(now);
+                path.mtud.onTimeout(now);
                 armMtuTimer();
             }
             case LOSS_DETECTION -> recovery.onTimeout(now);
@@ -1147,7 +1119,7 @@ public final class QuicConnection {
         recovery.peerMaxAckDelayNanos = tp.maxAckDelay * 1_000_000L;
         recovery.peerAckDelayExponent = (int) tp.ackDelayExponent;
         peerMaxDatagramFrameSize = tp.maxDatagramFrameSize;
-        mtud.setPeerMaxUdpPayload(tp.maxUdpPayloadSize);
+        path.mtud.setPeerMaxUdpPayload(tp.maxUdpPayloadSize);
         long peerIdle = tp.maxIdleTimeout * 1_000_000L;
         long ours = config.maxIdleTimeoutMillis() * 1_000_000L;
         idleTimeoutNanos = ours == 0 ? peerIdle : peerIdle == 0 ? ours : Math.min(ours, peerIdle);
@@ -1190,7 +1162,7 @@ public final class QuicConnection {
         discardSpace(PacketSpace.HANDSHAKE, now);
         events.add(new ConnectionEvent.HandshakeConfirmed());
         path.validated = true;
-        mtud.start(now);
+        path.mtud.start(now);
         armMtuTimer();
         setLossDetectionTimer(now);
     }
@@ -1281,14 +1253,14 @@ public final class QuicConnection {
         @Override
         public void onAcked(long now, PacketSpace space, SentPacket p) {
             if (p.mtuProbe) {
-                int before = mtud.current();
-                mtud.onProbeAcked(p.pn);
-                armMtuTimer();
-                if (mtud.current() != before) {
-                    cc.onMtuChange(mtud.current());
+                // the probe may have gone out on the path we just left: pn tells whose it was
+                path.onMtuProbeAcked(p.pn);
+                if (previousPath != null) {
+                    previousPath.onMtuProbeAcked(p.pn);
                 }
+                armMtuTimer();
             } else {
-                mtud.onPacketAcked(p.size);
+                path.mtud.onPacketAcked(p.size);
             }
             if (p.largestAckSent >= 0) {
                 // the peer has our ACK up to here: stop repeating those ranges (RFC 9000 §13.2.4)
@@ -1310,9 +1282,12 @@ public final class QuicConnection {
         @Override
         public void onLost(PacketSpace space, SentPacket p) {
             if (p.mtuProbe) {
-                mtud.onProbeLost(p.pn);
+                path.mtud.onProbeLost(p.pn);
+                if (previousPath != null) {
+                    previousPath.mtud.onProbeLost(p.pn);
+                }
             } else {
-                mtud.onPacketLost(p.size);
+                path.mtud.onPacketLost(p.size);
                 armMtuTimer();
             }
             for (int i = 0; i < p.cryptoCount; i++) {
@@ -1351,40 +1326,63 @@ public final class QuicConnection {
             return; // RFC 9000 §9: no migration before the handshake is confirmed
         }
         LOG.debug("{} peer address changed {} -> {}", this, path.remote, from);
+        stopPathValidation();
+        if (previousPath != null && from.equals(previousPath.remote)) {
+            // the peer came back to the path it left (a migration it abandoned, or one we saw only because of a
+            // spoofed or reordered packet): that path was validated, and what we measured on it still holds
+            PathData back = previousPath;
+            previousPath = path.validated ? path : null;
+            usePath(back);
+            return;
+        }
         boolean sameHost = from.getAddress().equals(path.remote.getAddress());
-        previousPath = path.validated ? path : previousPath;
-        Path np = new Path(from, false);
-        np.bytesReceived = 0;
+        // RFC 9002 §9.4: a path to another host starts with fresh RTT, congestion and MTU state
+        PathData np = sameHost ? PathData.rebound(from, path) : newPath(now, from);
         np.challenge = registry.random().nextLong();
         np.challengePending = true;
         timers.set(ConnectionTimer.PATH_VALIDATION, now + Math.max(3 * ptoPeriod(true), 6 * config.initialRttNanos()));
-        timers.set(ConnectionTimer.PATH_CHALLENGE, now + 2 * rtt.ptoBase());
-        path = np;
-        if (!sameHost) {
-            // RFC 9002 §9.4: a new path starts with fresh congestion state
-            cc.reset();
-            rtt.reset();
+        timers.set(ConnectionTimer.PATH_CHALLENGE, now + 2 * path.rtt.ptoBase());
+        if (path.validated) {
+            previousPath = path;
         }
+        usePath(np);
+    }
+
+    /** A path to a new peer address, its MTU search started (migration comes after handshake confirmation). */
+    private PathData newPath(long now, InetSocketAddress remote) {
+        PathData np = PathData.fresh(remote, false, config);
+        np.mtud.setPeerMaxUdpPayload(peerParams.maxUdpPayloadSize);
+        np.mtud.start(now);
+        return np;
+    }
+
+    /** Sends on {@code p} from now on; loss recovery samples RTT into and grows the window of that path. */
+    private void usePath(PathData p) {
+        path = p;
+        recovery.usePath(p.rtt, p.cc);
+        armMtuTimer();
+    }
+
+    private void stopPathValidation() {
+        timers.stop(ConnectionTimer.PATH_VALIDATION);
+        timers.stop(ConnectionTimer.PATH_CHALLENGE);
+        path.challengePending = false;
     }
 
     private void onPathResponse(long data) {
         if (!path.validated && data == path.challenge) {
             path.validated = true;
-            path.challengePending = false;
-            timers.stop(ConnectionTimer.PATH_VALIDATION);
-            timers.stop(ConnectionTimer.PATH_CHALLENGE);
-            previousPath = null;
+            stopPathValidation();
         }
     }
 
     private void onPathValidationFailed() {
-        timers.stop(ConnectionTimer.PATH_VALIDATION);
-        timers.stop(ConnectionTimer.PATH_CHALLENGE);
-        path.challengePending = false;
+        stopPathValidation();
         if (previousPath != null) {
             LOG.debug("{} path validation to {} failed; back to {}", this, path.remote, previousPath.remote);
-            path = previousPath;
+            PathData back = previousPath;
             previousPath = null;
+            usePath(back);
         }
     }
 
@@ -1478,7 +1476,7 @@ public final class QuicConnection {
         int count = 0;
         InetSocketAddress dest = path.remote;
         while (count < maxDatagrams) {
-            int mtu = mtud.current();
+            int mtu = path.mtud.current();
             int limit = count == 0 ? Math.max(mtu, MIN_INITIAL_SIZE) : segment;
             if (out.remaining() < limit) {
                 break;
@@ -1533,12 +1531,12 @@ public final class QuicConnection {
     }
 
     private int mtuProbeSize(long now) {
-        if (oneRtt == null || config.pacing() && pacer.delayUntil(now, mtud.current(), cc.window(), rtt.smoothed()) > 0) {
+        if (oneRtt == null || config.pacing() && path.pacer.delayUntil(now, path.mtud.current(), path.cc.window(), path.rtt.smoothed()) > 0) {
             return 0;
         }
-        int probe = mtud.probeToSend(now);
+        int probe = path.mtud.probeToSend(now);
         armMtuTimer();
-        if (probe == 0 || bytesInFlight() + probe > cc.window() || probe > scratch.dgram.length) {
+        if (probe == 0 || bytesInFlight() + probe > path.cc.window() || probe > scratch.dgram.length) {
             return 0;
         }
         return probe;
@@ -1565,7 +1563,7 @@ public final class QuicConnection {
         plan.ackEliciting = true;
         plan.hasPadding = true;
         int n = serialize(now, plans, 1, size);
-        mtud.onProbeSent(plan.pn);
+        path.mtud.onProbeSent(plan.pn);
         return n;
     }
 
@@ -1608,10 +1606,10 @@ public final class QuicConnection {
             maxSize = (int) Math.min(maxSize, budget);
         }
         boolean probing = spaces[0].probesPending > 0 || spaces[1].probesPending > 0 || spaces[2].probesPending > 0;
-        boolean congestionOk = probing || bytesInFlight() + maxSize <= cc.window();
+        boolean congestionOk = probing || bytesInFlight() + maxSize <= path.cc.window();
         boolean paced = false;
         if (congestionOk && !probing && config.pacing() && hs.complete) {
-            long at = pacer.delayUntil(now, maxSize, cc.window(), rtt.smoothed());
+            long at = path.pacer.delayUntil(now, maxSize, path.cc.window(), path.rtt.smoothed());
             if (at > 0) {
                 timers.set(ConnectionTimer.PACING, at);
                 paced = true;
@@ -1907,7 +1905,7 @@ public final class QuicConnection {
         if (sp.ackEliciting || sp.inFlight) {
             s.sent.add(sp);
             if (config.pacing() && hs.complete) {
-                pacer.onSent(sp.size);
+                path.pacer.onSent(sp.size);
             }
         } else {
             s.sent.recycle(sp);
