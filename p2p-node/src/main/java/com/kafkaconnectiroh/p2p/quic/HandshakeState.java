@@ -1,6 +1,6 @@
 package com.kafkaconnectiroh.p2p.quic;
 
-/** How far a connection's handshake got (RFC 9001 §4.1): the flags that only ever go from false to true, in one place. */
+/** How far a connection's handshake got (RFC 9001 §4.1): its flags that only go from false to true, in one place. */
 final class HandshakeState {
     /** Something authenticated came from the peer (it ends Version Negotiation and Retry, RFC 9000 §6.2, §17.2.5). */
     boolean peerPacketReceived;

@@ -4,7 +4,6 @@ import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.quic.frame.Frame;
 import com.kafkaconnectiroh.p2p.quic.frame.FrameParser;
 import com.kafkaconnectiroh.p2p.quic.frame.FrameType;
-import com.kafkaconnectiroh.p2p.quic.frame.FrameWriter;
 import com.kafkaconnectiroh.p2p.quic.packet.ConnectionId;
 import com.kafkaconnectiroh.p2p.quic.packet.PacketHeader;
 import com.kafkaconnectiroh.p2p.quic.packet.PacketNumber;
@@ -16,13 +15,11 @@ import com.kafkaconnectiroh.p2p.quic.protection.HeaderProtection;
 import com.kafkaconnectiroh.p2p.quic.protection.InitialSecrets;
 import com.kafkaconnectiroh.p2p.quic.protection.OneRttKeys;
 import com.kafkaconnectiroh.p2p.quic.protection.PacketKey;
-import com.kafkaconnectiroh.p2p.quic.protection.PacketSealer;
 import com.kafkaconnectiroh.p2p.quic.protection.RetryIntegrity;
 import com.kafkaconnectiroh.p2p.quic.recovery.MtuDiscovery;
 import com.kafkaconnectiroh.p2p.quic.recovery.SentPacket;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportException;
-import com.kafkaconnectiroh.p2p.quic.wire.VarInt;
 import com.kafkaconnectiroh.p2p.tls.CipherSuite;
 import com.kafkaconnectiroh.p2p.tls.EncryptionLevel;
 import com.kafkaconnectiroh.p2p.tls.QuicTlsSession;
@@ -46,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * from {@code pollTimeout} and drain {@code pollEvent}.
  *
  * <p>Not thread-safe: one thread (the endpoint's) drives a connection and its endpoint.
+ *
+ * <p>Parts: the {@link TimerTable} holds every deadline, {@link PathData} what is known of the path in use (and the
+ * previous one), {@link Closing} and {@link HandshakeState} the lifecycle, {@link LossRecovery} RFC 9002, {@link
+ * StreamManager} the streams, and {@link PacketBuilder} assembles what goes out. Fields and methods without
+ * {@code private} are the ones the packet builder reads or updates as it records what it sent.
  */
 public final class QuicConnection {
     private static final Logger LOG = LoggerFactory.getLogger(QuicConnection.class);
@@ -55,8 +57,6 @@ public final class QuicConnection {
     private static final int MAX_DATAGRAM = 65527;
     /** Bound on queued outgoing DATAGRAM frames. */
     private static final int MAX_QUEUED_DATAGRAMS = 64;
-    /** After this many ACK-only packets in a row, the next one carries a PING. */
-    private static final int ACK_ONLY_PING_INTERVAL = 20;
     /**
      * The heap a server connection holds from its first Initial on, besides its CRYPTO and TLS message buffers and
      * sent-packet records: this object and its packet spaces, stream and ID managers, loss recovery, TLS session
@@ -85,7 +85,7 @@ public final class QuicConnection {
     private ConnectionId retrySourceCid;
     /** Server: the DCID of the client's Initials that reach this connection (Initial keys derive from it). */
     private ConnectionId serverInitialDcid;
-    private byte[] retryToken = EMPTY;
+    byte[] retryToken = EMPTY;
     /** SCID of the peer's first long-header packet, checked against its initial_source_connection_id. */
     private ConnectionId peerInitialScid;
 
@@ -93,7 +93,7 @@ public final class QuicConnection {
         new PacketSpace(PacketSpace.INITIAL), new PacketSpace(PacketSpace.HANDSHAKE),
         new PacketSpace(PacketSpace.APPLICATION)
     };
-    private OneRttKeys oneRtt;
+    OneRttKeys oneRtt;
 
     private State state = State.HANDSHAKE;
     private final HandshakeState hs = new HandshakeState();
@@ -106,24 +106,24 @@ public final class QuicConnection {
     /** Why the connection ended, for the application; null while open. */
     private CloseReason closeReason;
     /** The closing or draining period; null before it. */
-    private Closing closing;
+    Closing closing;
 
     /** The path we send on; every per-packet use of RTT, window, pacer and MTU reads it from here. */
-    private PathData path;
+    PathData path;
     /** The last validated path we left, restored if the peer comes back to it (RFC 9000 §9.3.2). */
     private PathData previousPath;
-    private long pathResponseData;
-    private InetSocketAddress pathResponseTo;
-    private boolean pathResponsePending;
+    long pathResponseData;
+    InetSocketAddress pathResponseTo;
+    boolean pathResponsePending;
 
     private final LossRecovery recovery;
 
     private long idleTimeoutNanos;
     /** Server: the endpoint's bookkeeping while the handshake is not complete; null otherwise. */
     HalfOpenLimits.Entry halfOpen;
-    private boolean ackElicitingSentSinceReceive;
-    private long lastAckElicitingSent = Long.MIN_VALUE;
-    private boolean keepAlivePending;
+    boolean ackElicitingSentSinceReceive;
+    long lastAckElicitingSent = Long.MIN_VALUE;
+    boolean keepAlivePending;
 
     private final ArrayDeque<ConnectionEvent> events = new ArrayDeque<>();
     private final StreamManager streams;
@@ -134,32 +134,19 @@ public final class QuicConnection {
     private final Scratch scratch;
     private final PacketHeader hdr = new PacketHeader();
     private final FrameParser parser = new FrameParser();
+    private final PacketBuilder builder;
     private final byte[] mask = new byte[5];
-    private final PacketSealer sealer = new PacketSealer();
-    private final PacketPlan[] plans = {new PacketPlan(), new PacketPlan(), new PacketPlan()};
 
     // stats
-    private long datagramsSent;
+    long datagramsSent;
     private long datagramsReceived;
-    private long bytesSent;
+    long bytesSent;
     private long bytesReceived;
-    private long packetsSent;
+    long packetsSent;
     private long packetsReceived;
     private long undecryptable;
     private long decryptFailures;
     private long pathChallengesReceived;
-
-    /** A packet being assembled for the current datagram. */
-    private static final class PacketPlan {
-        PacketSpace space;
-        long pn;
-        int pnLen;
-        byte[] payload;
-        int payloadLen;
-        SentPacket sent;
-        boolean ackEliciting;
-        boolean hasPadding;
-    }
 
     QuicConnection(boolean isClient, TransportConfig config, ConnectionIdRegistry registry, int localCidLength,
                    InetSocketAddress remote, ConnectionId localCid, ConnectionId remoteCid, ConnectionId originalDcid,
@@ -190,6 +177,8 @@ public final class QuicConnection {
         DirectionalKeys server = InitialSecrets.serverKeys(initialDcid);
         spaces[PacketSpace.INITIAL].writeKeys = isClient ? client : server;
         spaces[PacketSpace.INITIAL].readKeys = isClient ? server : client;
+        this.builder = new PacketBuilder(this, isClient, this.config, scratch, spaces, cids, streams, datagramsOut,
+                timers, hs);
         resetIdleTimer(now);
     }
 
@@ -444,7 +433,7 @@ public final class QuicConnection {
     }
 
     /** Re-arms the keep-alive from the last ack-eliciting packet sent; unarmed until the handshake completes. */
-    private void armKeepAlive() {
+    void armKeepAlive() {
         long interval = config.keepAliveIntervalNanos();
         if (interval == 0 || !hs.complete || lastAckElicitingSent == Long.MIN_VALUE) {
             timers.stop(ConnectionTimer.KEEP_ALIVE);
@@ -454,7 +443,7 @@ public final class QuicConnection {
     }
 
     /** MTU discovery keeps its own schedule; its next search round is a timer once the handshake is confirmed. */
-    private void armMtuTimer() {
+    void armMtuTimer() {
         timers.set(ConnectionTimer.MTU_PROBE, hs.confirmed ? path.mtud.nextSearchTime() : Long.MAX_VALUE);
     }
 
@@ -537,7 +526,7 @@ public final class QuicConnection {
         return idleTimeoutNanos == 0 ? 0 : Math.max(idleTimeoutNanos, 3 * ptoPeriod(false));
     }
 
-    private void resetIdleTimer(long now) {
+    void resetIdleTimer(long now) {
         long t = effectiveIdleTimeout();
         timers.set(ConnectionTimer.IDLE, t == 0 ? Long.MAX_VALUE : now + t);
     }
@@ -1168,7 +1157,7 @@ public final class QuicConnection {
     }
 
     /** Drops a packet number space's keys and in-flight accounting (RFC 9001 §4.9, RFC 9002 §6.4). */
-    private void discardSpace(int id, long now) {
+    void discardSpace(int id, long now) {
         PacketSpace s = spaces[id];
         if (s.discarded) {
             return;
@@ -1192,7 +1181,7 @@ public final class QuicConnection {
     // Loss recovery (RFC 9002)
     // =====================================================================================================
 
-    private long bytesInFlight() {
+    long bytesInFlight() {
         return recovery.bytesInFlight();
     }
 
@@ -1200,7 +1189,7 @@ public final class QuicConnection {
         return recovery.ptoPeriod(includeAckDelay);
     }
 
-    private void setLossDetectionTimer(long now) {
+    void setLossDetectionTimer(long now) {
         recovery.setTimer(now);
     }
 
@@ -1312,7 +1301,7 @@ public final class QuicConnection {
         }
     }
 
-    private boolean hasHandshakeKeys() {
+    boolean hasHandshakeKeys() {
         PacketSpace hs = spaces[PacketSpace.HANDSHAKE];
         return !hs.discarded && hs.writeKeys != null;
     }
@@ -1457,474 +1446,19 @@ public final class QuicConnection {
      * come back at once for UDP GSO.
      */
     public Transmit pollTransmit(long now, ByteBuffer out, int maxDatagrams) {
-        Transmit t = transmit(now, out, maxDatagrams);
+        Transmit t = switch (state) {
+            case DRAINED, DRAINING -> null;
+            case CLOSING -> closing.sendPending ? builder.closeDatagram(now, out) : null;
+            case HANDSHAKE, ESTABLISHED -> builder.transmit(now, out, maxDatagrams);
+        };
         if (t != null) {
             chargeHalfOpen(); // the packets it recorded
         }
         return t;
     }
 
-    private Transmit transmit(long now, ByteBuffer out, int maxDatagrams) {
-        if (state == State.DRAINED || state == State.DRAINING) {
-            return null;
-        }
-        if (state == State.CLOSING) {
-            return closing.sendPending ? transmitClose(now, out) : null;
-        }
-        int start = out.position();
-        int segment = 0;
-        int count = 0;
-        InetSocketAddress dest = path.remote;
-        while (count < maxDatagrams) {
-            int mtu = path.mtud.current();
-            int limit = count == 0 ? Math.max(mtu, MIN_INITIAL_SIZE) : segment;
-            if (out.remaining() < limit) {
-                break;
-            }
-            // an MTU probe travels alone: it is bigger than the segments of a batch
-            if (count == 0 && hs.confirmed && path.validated) {
-                int probe = mtuProbeSize(now);
-                if (probe > 0) {
-                    int n = buildMtuProbe(now, probe);
-                    if (n > 0) {
-                        out.put(scratch.dgram, 0, n);
-                        onDatagramSent(n);
-                        return new Transmit(dest, n, n, 1);
-                    }
-                }
-            }
-            if (pathResponsePending && !pathResponseTo.equals(path.remote)) {
-                if (count > 0) {
-                    break;
-                }
-                int n = buildPathResponseTo(now);
-                if (n > 0) {
-                    out.put(scratch.dgram, 0, n);
-                    onDatagramSent(n);
-                    return new Transmit(pathResponseTo, n, n, 1);
-                }
-            }
-            int n = buildDatagram(now, limit, count == 0);
-            if (n == 0) {
-                break;
-            }
-            out.put(scratch.dgram, 0, n);
-            onDatagramSent(n);
-            if (count == 0) {
-                segment = n;
-            }
-            count++;
-            if (n < segment) {
-                break;
-            }
-        }
-        if (count == 0) {
-            return null;
-        }
-        return new Transmit(dest, out.position() - start, segment, count);
-    }
-
-    private void onDatagramSent(int n) {
-        datagramsSent++;
-        bytesSent += n;
-        path.bytesSent += n;
-    }
-
-    private int mtuProbeSize(long now) {
-        if (oneRtt == null || config.pacing() && path.pacer.delayUntil(now, path.mtud.current(), path.cc.window(), path.rtt.smoothed()) > 0) {
-            return 0;
-        }
-        int probe = path.mtud.probeToSend(now);
-        armMtuTimer();
-        if (probe == 0 || bytesInFlight() + probe > path.cc.window() || probe > scratch.dgram.length) {
-            return 0;
-        }
-        return probe;
-    }
-
-    /** One 1-RTT packet of PING + PADDING filling {@code size} bytes. */
-    private int buildMtuProbe(long now, int size) {
-        PacketSpace app = spaces[PacketSpace.APPLICATION];
-        PacketPlan plan = plans[0];
-        plan.space = app;
-        plan.pn = app.nextPn;
-        plan.pnLen = PacketNumber.encodedLength(plan.pn, app.largestAcked);
-        int header = 1 + cids.activeRemote().length() + plan.pnLen;
-        int payloadMax = size - header - PacketKey.TAG_LENGTH;
-        byte[] b = scratch.txPlain[0];
-        int p = FrameWriter.ping(b, 0);
-        p = FrameWriter.padding(b, p, payloadMax - p);
-        SentPacket sp = app.sent.obtain();
-        sp.mtuProbe = true;
-        sp.flags |= SentPacket.F_PING;
-        plan.payload = b;
-        plan.payloadLen = p;
-        plan.sent = sp;
-        plan.ackEliciting = true;
-        plan.hasPadding = true;
-        int n = serialize(now, plans, 1, size);
-        path.mtud.onProbeSent(plan.pn);
-        return n;
-    }
-
-    /** A PATH_RESPONSE to an address other than the current path's (RFC 9000 §8.2.2). */
-    private int buildPathResponseTo(long now) {
-        if (oneRtt == null || !hs.complete) {
-            pathResponsePending = false;
-            return 0;
-        }
-        PacketSpace app = spaces[PacketSpace.APPLICATION];
-        PacketPlan plan = plans[0];
-        plan.space = app;
-        plan.pn = app.nextPn;
-        plan.pnLen = PacketNumber.encodedLength(plan.pn, app.largestAcked);
-        byte[] b = scratch.txPlain[0];
-        int p = FrameWriter.pathResponse(b, 0, pathResponseData);
-        // padded to 1200 bytes to show the path can carry them (RFC 9000 §8.2.2)
-        int header = 1 + cids.activeRemote().length() + plan.pnLen;
-        p = FrameWriter.padding(b, p, MIN_INITIAL_SIZE - header - PacketKey.TAG_LENGTH - p);
-        pathResponsePending = false;
-        SentPacket sp = app.sent.obtain();
-        plan.payload = b;
-        plan.payloadLen = p;
-        plan.sent = sp;
-        plan.ackEliciting = true;
-        plan.hasPadding = true;
-        return serialize(now, plans, 1, MIN_INITIAL_SIZE);
-    }
-
-    /**
-     * Assembles one datagram of at most {@code maxSize} bytes: packets of each space with keys and something to
-     * send, coalesced (Initial, Handshake, then 1-RTT). Returns its length, 0 if there is nothing to send.
-     */
-    private int buildDatagram(long now, int maxSize, boolean firstInBatch) {
-        long budget = path.amplificationBudget();
-        if (budget < maxSize) {
-            if (budget < MIN_INITIAL_SIZE) {
-                return 0;
-            }
-            maxSize = (int) Math.min(maxSize, budget);
-        }
-        boolean probing = spaces[0].probesPending > 0 || spaces[1].probesPending > 0 || spaces[2].probesPending > 0;
-        boolean congestionOk = probing || bytesInFlight() + maxSize <= path.cc.window();
-        boolean paced = false;
-        if (congestionOk && !probing && config.pacing() && hs.complete) {
-            long at = path.pacer.delayUntil(now, maxSize, path.cc.window(), path.rtt.smoothed());
-            if (at > 0) {
-                timers.set(ConnectionTimer.PACING, at);
-                paced = true;
-            }
-        }
-        boolean mayElicit = congestionOk && !paced;
-        roomForPathProbe = maxSize >= MIN_INITIAL_SIZE;
-        wrotePathFrame = false;
-        int used = 0;
-        int n = 0;
-        boolean containsInitial = false;
-        boolean ackElicitingInitial = false;
-        boolean sentHandshake = false;
-        for (PacketSpace s : spaces) {
-            if (s.id == PacketSpace.APPLICATION) {
-                if (oneRtt == null || !hs.complete) {
-                    continue;
-                }
-            } else if (!s.hasKeysToSend()) {
-                continue;
-            }
-            PacketPlan plan = plans[n];
-            int room = maxSize - used;
-            if (!planPacket(now, s, plan, scratch.txPlain[n], room, mayElicit)) {
-                continue;
-            }
-            used += packetSize(plan);
-            if (s.id == PacketSpace.INITIAL) {
-                containsInitial = true;
-                ackElicitingInitial |= plan.ackEliciting;
-            }
-            if (s.id == PacketSpace.HANDSHAKE) {
-                sentHandshake = true;
-            }
-            n++;
-        }
-        if (n == 0) {
-            return 0;
-        }
-        // RFC 9000 §14.1: datagrams with Initial packets are padded to 1200 bytes (clients always, servers
-        // when ack-eliciting); so are those probing a path (§8.2)
-        int target = 0;
-        if (containsInitial && (isClient || ackElicitingInitial) || wrotePathFrame) {
-            target = MIN_INITIAL_SIZE;
-        }
-        wrotePathFrame = false;
-        int len = serialize(now, plans, n, target);
-        if (isClient && sentHandshake) {
-            // RFC 9001 §4.9.1: a client drops Initial keys once it sends a Handshake packet
-            discardSpace(PacketSpace.INITIAL, now);
-        }
-        return len;
-    }
-
-    private int headerSize(PacketSpace s, int pnLen) {
-        int dcid = cids.activeRemote().length();
-        if (s.id == PacketSpace.APPLICATION) {
-            return PacketSealer.shortHeaderSize(dcid, pnLen);
-        }
-        return PacketSealer.longHeaderSize(dcid, cids.initialLocalCid().length(), isClient ? retryToken.length : 0,
-                s.id == PacketSpace.INITIAL, pnLen);
-    }
-
-    private int packetSize(PacketPlan plan) {
-        return headerSize(plan.space, plan.pnLen) + plan.payloadLen + PacketKey.TAG_LENGTH;
-    }
-
-    /**
-     * Fills {@code plan} with the frames space {@code s} has to send, within {@code room} bytes of datagram.
-     * Returns false if there is nothing.
-     */
-    private boolean planPacket(long now, PacketSpace s, PacketPlan plan, byte[] b, int room, boolean mayElicit) {
-        long pn = s.nextPn;
-        int pnLen = PacketNumber.encodedLength(pn, s.largestAcked);
-        int limit = room - headerSize(s, pnLen) - PacketKey.TAG_LENGTH;
-        if (limit < 8) {
-            return false;
-        }
-        boolean probe = s.probesPending > 0;
-        boolean elicit = mayElicit || probe;
-        boolean isApp = s.id == PacketSpace.APPLICATION;
-        boolean ackDue = s.ackPending && (!isApp || s.ackImmediately || timers.isExpired(ConnectionTimer.ACK_DELAY, now));
-        boolean hasData = elicit && hasAckElicitingWork(s, now);
-        if (!ackDue && !hasData && !probe) {
-            return false;
-        }
-        SentPacket sp = s.sent.obtain();
-        int p = 0;
-        if (s.ackPending) {
-            long delay = Math.max(0, now - s.largestReceivedTime) / 1000 >> config.ackDelayExponent();
-            if (!isApp) {
-                delay = 0;
-            }
-            int q = FrameWriter.ack(b, p, s.ackRanges, delay, limit - p, PacketSpace.MAX_ACK_RANGES, -1, -1, -1);
-            if (q > 0) {
-                p = q;
-                sp.largestAckSent = s.ackRanges.max();
-                s.ackPending = false;
-                s.ackImmediately = false;
-                s.ackElicitingSinceAck = 0;
-                if (isApp) {
-                    timers.stop(ConnectionTimer.ACK_DELAY);
-                    oneRtt.onAckSent(sp.largestAckSent);
-                }
-            }
-        }
-        if (elicit) {
-            if (isApp) {
-                p = writeAppFrames(now, s, b, p, limit, sp);
-            } else {
-                p = writeCryptoFrames(s, b, p, limit, sp);
-            }
-            boolean ackEliciting = sp.flags != 0 || sp.streamCount > 0 || sp.cryptoCount > 0 || sp.controlCount > 0
-                    || wroteUnrecordedElicitingFrame;
-            if (probe && !ackEliciting && limit - p >= 1) {
-                p = FrameWriter.ping(b, p);
-                sp.flags |= SentPacket.F_PING;
-                ackEliciting = true;
-            }
-            if (ackEliciting && probe) {
-                s.probesPending--;
-            }
-            wroteUnrecordedElicitingFrame = false;
-            if (!ackEliciting && isApp && p > 0 && s.ackOnlyStreak >= ACK_ONLY_PING_INTERVAL
-                    && !s.sent.hasAckElicitingInFlight() && limit - p >= 1) {
-                // RFC 9000 §13.2.4: a pure receiver makes a packet ack-eliciting now and then, so the peer's ACKs
-                // let us stop repeating old ACK ranges
-                p = FrameWriter.ping(b, p);
-                sp.flags |= SentPacket.F_PING;
-                ackEliciting = true;
-            }
-            plan.ackEliciting = ackEliciting;
-        } else {
-            plan.ackEliciting = false;
-        }
-        s.ackOnlyStreak = plan.ackEliciting ? 0 : s.ackOnlyStreak + 1;
-        if (p == 0) {
-            s.sent.recycle(sp);
-            return false;
-        }
-        // header protection samples 16 bytes starting 4 after the packet number (RFC 9001 §5.4.2)
-        plan.hasPadding = false;
-        if (pnLen + p < 4) {
-            p = FrameWriter.padding(b, p, 4 - pnLen - p);
-            plan.hasPadding = true;
-        }
-        plan.space = s;
-        plan.pn = pn;
-        plan.pnLen = pnLen;
-        plan.payload = b;
-        plan.payloadLen = p;
-        plan.sent = sp;
-        return true;
-    }
-
-    /** Set while writing app frames when a frame we do not track for retransmission (PING etc.) went in. */
-    private boolean wroteUnrecordedElicitingFrame;
-    /** The datagram being built may grow to 1200 bytes (for path probing frames). */
-    private boolean roomForPathProbe;
-    /** A PATH_CHALLENGE or PATH_RESPONSE went into the datagram being built. */
-    private boolean wrotePathFrame;
-
-    private boolean hasAckElicitingWork(PacketSpace s, long now) {
-        if (s.id != PacketSpace.APPLICATION) {
-            return s.cryptoSend.hasPendingData(Long.MAX_VALUE) || s.pingPending;
-        }
-        return hs.donePending || pathResponsePending || path.challengePending || keepAlivePending
-                || s.pingPending || streams.hasControlFrames() || cids.hasNewCidFrames() || cids.hasRetireFrames()
-                || !datagramsOut.isEmpty() || streams.hasStreamData();
-    }
-
-    private int writeCryptoFrames(PacketSpace s, byte[] b, int p, int limit, SentPacket sp) {
-        long[] chunk = cryptoChunk;
-        while (limit - p > 8) {
-            int maxHeader = 1 + 8 + 2;
-            if (!s.cryptoSend.nextChunk(limit - p - maxHeader, Long.MAX_VALUE, chunk)) {
-                break;
-            }
-            long offset = chunk[0];
-            int len = (int) chunk[1];
-            if (len == 0) {
-                break;
-            }
-            p = FrameWriter.cryptoHeader(b, p, offset, len);
-            s.cryptoSend.copy(offset, b, p, len);
-            p += len;
-            s.cryptoSend.onSent(offset, len, false);
-            sp.addCrypto(offset, len);
-        }
-        if (s.pingPending && limit - p >= 1) {
-            p = FrameWriter.ping(b, p);
-            sp.flags |= SentPacket.F_PING;
-            s.pingPending = false;
-        }
-        return p;
-    }
-
-    private final long[] cryptoChunk = new long[4];
-
-    private int writeAppFrames(long now, PacketSpace s, byte[] b, int p, int limit, SentPacket sp) {
-        if (hs.donePending && limit - p >= 1) {
-            p = FrameWriter.handshakeDone(b, p);
-            sp.flags |= SentPacket.F_HANDSHAKE_DONE;
-            hs.donePending = false;
-        }
-        // RFC 9000 §8.2.1/§8.2.2: datagrams with PATH_CHALLENGE or PATH_RESPONSE are expanded to 1200 bytes (noq
-        // only answers on-path challenges in such datagrams, and so do we)
-        if (pathResponsePending && pathResponseTo.equals(path.remote) && limit - p >= 9 && roomForPathProbe) {
-            p = FrameWriter.pathResponse(b, p, pathResponseData);
-            pathResponsePending = false;
-            wroteUnrecordedElicitingFrame = true;
-            wrotePathFrame = true;
-        }
-        if (path.challengePending && limit - p >= 9 && roomForPathProbe) {
-            p = FrameWriter.pathChallenge(b, p, path.challenge);
-            path.challengePending = false;
-            wroteUnrecordedElicitingFrame = true;
-            wrotePathFrame = true;
-        }
-        p = streams.writeControlFrames(b, p, limit, sp);
-        p = cids.writeNewCidFrames(b, p, limit, sp);
-        p = cids.writeRetireFrames(b, p, limit, sp);
-        if ((keepAlivePending || s.pingPending) && limit - p >= 1) {
-            p = FrameWriter.ping(b, p);
-            sp.flags |= SentPacket.F_PING;
-            keepAlivePending = false;
-            s.pingPending = false;
-        }
-        while (!datagramsOut.isEmpty()) {
-            byte[] d = datagramsOut.peek();
-            int need = 1 + VarInt.size(d.length) + d.length;
-            if (limit - p < need) {
-                break;
-            }
-            datagramsOut.poll();
-            p = FrameWriter.datagram(b, p, d, 0, d.length, true);
-            wroteUnrecordedElicitingFrame = true;
-        }
-        p = streams.writeStreamFrames(b, p, limit, sp);
-        return p;
-    }
-
-    /**
-     * Writes the planned packets into the scratch datagram: headers, payloads (padded so the datagram reaches
-     * {@code minSize}), AEAD, header protection; records them as sent. Returns the datagram length.
-     */
-    private int serialize(long now, PacketPlan[] ps, int n, int minSize) {
-        int total = 0;
-        for (int i = 0; i < n; i++) {
-            total += packetSize(ps[i]);
-        }
-        if (total < minSize) {
-            PacketPlan last = ps[n - 1];
-            int extra = minSize - total;
-            FrameWriter.padding(last.payload, last.payloadLen, extra);
-            last.payloadLen += extra;
-            last.hasPadding = true;
-        }
-        int pos = 0;
-        for (int i = 0; i < n; i++) {
-            pos = writePacket(now, ps[i], pos);
-        }
-        return pos;
-    }
-
-    private int writePacket(long now, PacketPlan plan, int pos) {
-        PacketSpace s = plan.space;
-        int start = pos;
-        if (s.id == PacketSpace.APPLICATION) {
-            maybeInitiateKeyUpdate(now);
-            pos = sealer.sealShort(scratch.dgram, pos, cids.activeRemote(), oneRtt.phase(), plan.pn, plan.pnLen, plan.payload,
-                    plan.payloadLen, oneRtt.write(), oneRtt.writeHeader());
-            oneRtt.onPacketSealed();
-        } else {
-            pos = sealer.sealLong(scratch.dgram, pos, s.id == PacketSpace.INITIAL ? PacketSealer.INITIAL : PacketSealer.HANDSHAKE,
-                    cids.activeRemote(), cids.initialLocalCid(), isClient ? retryToken : EMPTY, plan.pn, plan.pnLen,
-                    plan.payload, plan.payloadLen, s.writeKeys);
-        }
-        if (LOG.isTraceEnabled()) {
-            LOG.trace("{} t={} tx space={} pn={} size={} eliciting={} streams={} crypto={} flags={} ctl={} ack={}",
-                    this, now / 1_000_000, s.id, plan.pn, pos - start, plan.ackEliciting, plan.sent.streamCount,
-                    plan.sent.cryptoCount, plan.sent.flags, plan.sent.controlCount, plan.sent.largestAckSent);
-        }
-        // record
-        s.nextPn = plan.pn + 1;
-        packetsSent++;
-        SentPacket sp = plan.sent;
-        sp.pn = plan.pn;
-        sp.timeSent = now;
-        sp.size = pos - start;
-        sp.ackEliciting = plan.ackEliciting;
-        sp.inFlight = plan.ackEliciting || plan.hasPadding;
-        if (sp.ackEliciting || sp.inFlight) {
-            s.sent.add(sp);
-            if (config.pacing() && hs.complete) {
-                path.pacer.onSent(sp.size);
-            }
-        } else {
-            s.sent.recycle(sp);
-        }
-        if (plan.ackEliciting) {
-            s.lastAckElicitingSent = now;
-            lastAckElicitingSent = now;
-            armKeepAlive();
-            if (!ackElicitingSentSinceReceive) {
-                ackElicitingSentSinceReceive = true;
-                resetIdleTimer(now);
-            }
-            setLossDetectionTimer(now);
-        }
-        return pos;
-    }
-
     /** RFC 9001 §6: update keys before the confidentiality limit, once the previous update is acknowledged. */
-    private void maybeInitiateKeyUpdate(long now) {
+    void maybeInitiateKeyUpdate(long now) {
         if (!hs.confirmed || oneRtt.packetsSealedWithCurrentKey() < config.keyUpdatePacketLimit()
                 || !oneRtt.canInitiate()) {
             return;
@@ -1932,66 +1466,6 @@ public final class QuicConnection {
         LOG.debug("{} initiating key update {}", this, oneRtt.generation() + 1);
         oneRtt.initiate(spaces[PacketSpace.APPLICATION].nextPn, now + 3 * ptoPeriod(true));
         armKeyDiscardTimer();
-    }
-
-    /** The CONNECTION_CLOSE datagram for the closing state, in every space the peer may be able to read. */
-    private Transmit transmitClose(long now, ByteBuffer out) {
-        closing.sendPending = false;
-        int n = 0;
-        boolean useApp = oneRtt != null && hs.complete;
-        for (PacketSpace s : spaces) {
-            if (s.id == PacketSpace.APPLICATION ? !useApp : !s.hasKeysToSend()) {
-                continue;
-            }
-            if (s.id == PacketSpace.INITIAL && hasHandshakeKeys() && !isClient) {
-                continue; // the client has handshake keys by the time we do
-            }
-            PacketPlan plan = plans[n];
-            byte[] b = scratch.txPlain[n];
-            boolean app = closing.application && s.id == PacketSpace.APPLICATION;
-            // RFC 9000 §10.2.3: an application close before 1-RTT becomes APPLICATION_ERROR without a reason
-            long code = closing.application && !app ? TransportError.APPLICATION_ERROR : closing.code;
-            byte[] reason = closing.application && !app ? EMPTY : closing.reason;
-            // What we received goes first, as quinn does: a peer whose last data we got just before closing
-            // (ACK delay not yet passed) learns that it arrived. 16 ranges keep the datagram small.
-            int p = 0;
-            if (s.ackRanges.size() > 0) {
-                long delay = s.id == PacketSpace.APPLICATION
-                        ? Math.max(0, now - s.largestReceivedTime) / 1000 >> config.ackDelayExponent() : 0;
-                p = Math.max(0, FrameWriter.ack(b, 0, s.ackRanges, delay, 256, 16, -1, -1, -1));
-            }
-            p = FrameWriter.connectionClose(b, p, app, code, app ? 0 : closing.frameType, reason,
-                    Math.min(reason.length, 256));
-            long pn = s.nextPn;
-            plan.space = s;
-            plan.pn = pn;
-            plan.pnLen = PacketNumber.encodedLength(pn, s.largestAcked);
-            if (plan.pnLen + p < 4) {
-                p = FrameWriter.padding(b, p, 4 - plan.pnLen - p);
-            }
-            plan.payload = b;
-            plan.payloadLen = p;
-            plan.sent = s.sent.obtain();
-            plan.ackEliciting = false;
-            plan.hasPadding = false;
-            n++;
-        }
-        if (n == 0) {
-            return null;
-        }
-        int minSize = isClient && plans[0].space.id == PacketSpace.INITIAL ? MIN_INITIAL_SIZE : 0;
-        int total = 0;
-        for (int i = 0; i < n; i++) {
-            total += packetSize(plans[i]);
-        }
-        long budget = path.amplificationBudget();
-        if (Math.max(total, minSize) > budget || Math.max(total, minSize) > out.remaining()) {
-            return null;
-        }
-        int len = serialize(now, plans, n, minSize);
-        out.put(scratch.dgram, 0, len);
-        onDatagramSent(len);
-        return new Transmit(path.remote, len, len, 1);
     }
 
     @Override
@@ -2064,23 +1538,7 @@ public final class QuicConnection {
      * arbitrary frames through its real receive path. Null if that space has no keys.
      */
     byte[] sealRawPacket(long now, int spaceId, byte[] payload) {
-        PacketSpace s = spaces[spaceId];
-        if (spaceId == PacketSpace.APPLICATION ? oneRtt == null : !s.hasKeysToSend()) {
-            return null;
-        }
-        PacketPlan plan = plans[0];
-        plan.space = s;
-        plan.pn = s.nextPn;
-        plan.pnLen = 4;
-        byte[] b = scratch.txPlain[0];
-        System.arraycopy(payload, 0, b, 0, payload.length);
-        plan.payload = b;
-        plan.payloadLen = payload.length;
-        plan.sent = s.sent.obtain();
-        plan.ackEliciting = false;
-        plan.hasPadding = false;
-        int n = serialize(now, plans, 1, spaceId == PacketSpace.INITIAL && isClient ? MIN_INITIAL_SIZE : 0);
-        return java.util.Arrays.copyOf(scratch.dgram, n);
+        return builder.sealRaw(now, spaceId, payload);
     }
 
     int keyPhaseGeneration() {
