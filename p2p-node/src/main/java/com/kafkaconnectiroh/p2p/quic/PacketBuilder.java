@@ -1,5 +1,6 @@
 package com.kafkaconnectiroh.p2p.quic;
 
+import com.kafkaconnectiroh.p2p.quic.frame.FrameType;
 import com.kafkaconnectiroh.p2p.quic.frame.FrameWriter;
 import com.kafkaconnectiroh.p2p.quic.packet.PacketNumber;
 import com.kafkaconnectiroh.p2p.quic.protection.OneRttKeys;
@@ -40,6 +41,7 @@ final class PacketBuilder {
     private final ArrayDeque<byte[]> datagramsOut;
     private final TimerTable timers;
     private final HandshakeState hs;
+    private final FrameCounts frameTx;
     private final PacketSealer sealer = new PacketSealer();
     private final PacketPlan[] plans = {new PacketPlan(), new PacketPlan(), new PacketPlan()};
 
@@ -57,7 +59,7 @@ final class PacketBuilder {
 
     PacketBuilder(QuicConnection conn, boolean isClient, TransportConfig config, Scratch scratch, PacketSpace[] spaces,
                   ConnectionIds cids, StreamManager streams, ArrayDeque<byte[]> datagramsOut, TimerTable timers,
-                  HandshakeState hs) {
+                  HandshakeState hs, FrameCounts frameTx) {
         this.conn = conn;
         this.isClient = isClient;
         this.config = config;
@@ -68,6 +70,7 @@ final class PacketBuilder {
         this.datagramsOut = datagramsOut;
         this.timers = timers;
         this.hs = hs;
+        this.frameTx = frameTx;
     }
 
     /** The next datagrams of an open connection (see {@link QuicConnection#pollTransmit}), or null. */
@@ -170,7 +173,7 @@ final class PacketBuilder {
         return n;
     }
 
-    /** A PATH_RESPONSE to an address other than the current conn.path's (RFC 9000 §8.2.2). */
+    /** A PATH_RESPONSE to an address other than the current path's (RFC 9000 §8.2.2). */
     private int buildPathResponseTo(long now) {
         if (conn.oneRtt == null || !hs.complete) {
             conn.pathResponsePending = false;
@@ -183,7 +186,8 @@ final class PacketBuilder {
         plan.pnLen = PacketNumber.encodedLength(plan.pn, app.largestAcked);
         byte[] b = scratch.txPlain[0];
         int p = FrameWriter.pathResponse(b, 0, conn.pathResponseData);
-        // padded to 1200 bytes to show the conn.path can carry them (RFC 9000 §8.2.2)
+        frameTx.count(FrameType.PATH_RESPONSE);
+        // padded to 1200 bytes to show the path can carry them (RFC 9000 §8.2.2)
         int header = 1 + cids.activeRemote().length() + plan.pnLen;
         p = FrameWriter.padding(b, p, MIN_INITIAL_SIZE - header - PacketKey.TAG_LENGTH - p);
         conn.pathResponsePending = false;
@@ -253,7 +257,7 @@ final class PacketBuilder {
             return 0;
         }
         // RFC 9000 §14.1: datagrams with Initial packets are padded to 1200 bytes (clients always, servers
-        // when ack-eliciting); so are those probing a conn.path (§8.2)
+        // when ack-eliciting); so are those probing a path (§8.2)
         int target = 0;
         if (containsInitial && (isClient || ackElicitingInitial) || wrotePathFrame) {
             target = MIN_INITIAL_SIZE;
@@ -371,7 +375,7 @@ final class PacketBuilder {
 
     /** Set while writing app frames when a frame we do not track for retransmission (PING etc.) went in. */
     private boolean wroteUnrecordedElicitingFrame;
-    /** The datagram being built may grow to 1200 bytes (for conn.path probing frames). */
+    /** The datagram being built may grow to 1200 bytes (for path probing frames). */
     private boolean roomForPathProbe;
     /** A PATH_CHALLENGE or PATH_RESPONSE went into the datagram being built. */
     private boolean wrotePathFrame;
@@ -420,16 +424,18 @@ final class PacketBuilder {
             hs.donePending = false;
         }
         // RFC 9000 §8.2.1/§8.2.2: datagrams with PATH_CHALLENGE or PATH_RESPONSE are expanded to 1200 bytes (noq
-        // only answers on-conn.path challenges in such datagrams, and so do we)
+        // only answers on-path challenges in such datagrams, and so do we)
         if (conn.pathResponsePending && conn.pathResponseTo.equals(conn.path.remote) && limit - p >= 9
                 && roomForPathProbe) {
             p = FrameWriter.pathResponse(b, p, conn.pathResponseData);
+            frameTx.count(FrameType.PATH_RESPONSE);
             conn.pathResponsePending = false;
             wroteUnrecordedElicitingFrame = true;
             wrotePathFrame = true;
         }
         if (conn.path.challengePending && limit - p >= 9 && roomForPathProbe) {
             p = FrameWriter.pathChallenge(b, p, conn.path.challenge);
+            frameTx.count(FrameType.PATH_CHALLENGE);
             conn.path.challengePending = false;
             wroteUnrecordedElicitingFrame = true;
             wrotePathFrame = true;
@@ -451,6 +457,7 @@ final class PacketBuilder {
             }
             datagramsOut.poll();
             p = FrameWriter.datagram(b, p, d, 0, d.length, true);
+            frameTx.count(FrameType.DATAGRAM);
             wroteUnrecordedElicitingFrame = true;
         }
         p = streams.writeStreamFrames(b, p, limit, sp);
@@ -504,6 +511,7 @@ final class PacketBuilder {
         s.nextPn = plan.pn + 1;
         conn.packetsSent++;
         SentPacket sp = plan.sent;
+        frameTx.countSent(sp);
         sp.pn = plan.pn;
         sp.timeSent = now;
         sp.size = pos - start;
@@ -530,10 +538,11 @@ final class PacketBuilder {
         return pos;
     }
 
-    /** The CONNECTION_CLOSE datagram for the conn.closing state, in every space the peer may be able to read. */
+    /** The CONNECTION_CLOSE datagram for the closing state, in every space the peer may be able to read. */
     Transmit closeDatagram(long now, ByteBuffer out) {
         conn.closing.sendPending = false;
         int n = 0;
+        int acks = 0;
         boolean useApp = conn.oneRtt != null && hs.complete;
         for (PacketSpace s : spaces) {
             if (s.id == PacketSpace.APPLICATION ? !useApp : !s.hasKeysToSend()) {
@@ -548,13 +557,14 @@ final class PacketBuilder {
             // RFC 9000 §10.2.3: an application close before 1-RTT becomes APPLICATION_ERROR without a reason
             long code = conn.closing.application && !app ? TransportError.APPLICATION_ERROR : conn.closing.code;
             byte[] reason = conn.closing.application && !app ? EMPTY : conn.closing.reason;
-            // What we received goes first, as quinn does: a peer whose last data we got just before conn.closing
+            // What we received goes first, as quinn does: a peer whose last data we got just before closing
             // (ACK delay not yet passed) learns that it arrived. 16 ranges keep the datagram small.
             int p = 0;
             if (s.ackRanges.size() > 0) {
                 long delay = s.id == PacketSpace.APPLICATION
                         ? Math.max(0, now - s.largestReceivedTime) / 1000 >> config.ackDelayExponent() : 0;
                 p = Math.max(0, FrameWriter.ack(b, 0, s.ackRanges, delay, 256, 16, -1, -1, -1));
+                acks += p > 0 ? 1 : 0;
             }
             p = FrameWriter.connectionClose(b, p, app, code, app ? 0 : conn.closing.frameType, reason,
                     Math.min(reason.length, 256));
@@ -585,6 +595,8 @@ final class PacketBuilder {
             return null;
         }
         int len = serialize(now, plans, n, minSize);
+        frameTx.count(FrameType.ACK, acks);
+        frameTx.count(FrameType.CONNECTION_CLOSE, n);
         out.put(scratch.dgram, 0, len);
         onDatagramSent(len);
         return new Transmit(conn.path.remote, len, len, 1);

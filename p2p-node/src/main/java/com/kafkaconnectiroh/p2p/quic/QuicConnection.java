@@ -147,6 +147,8 @@ public final class QuicConnection {
     private long undecryptable;
     private long decryptFailures;
     private long pathChallengesReceived;
+    private final FrameCounts frameTx = new FrameCounts();
+    private final FrameCounts frameRx = new FrameCounts();
 
     QuicConnection(boolean isClient, TransportConfig config, ConnectionIdRegistry registry, int localCidLength,
                    InetSocketAddress remote, ConnectionId localCid, ConnectionId remoteCid, ConnectionId originalDcid,
@@ -178,7 +180,7 @@ public final class QuicConnection {
         spaces[PacketSpace.INITIAL].writeKeys = isClient ? client : server;
         spaces[PacketSpace.INITIAL].readKeys = isClient ? server : client;
         this.builder = new PacketBuilder(this, isClient, this.config, scratch, spaces, cids, streams, datagramsOut,
-                timers, hs);
+                timers, hs, frameTx);
         resetIdleTimer(now);
     }
 
@@ -406,12 +408,14 @@ public final class QuicConnection {
     }
 
     public ConnectionStats stats() {
-        return new ConnectionStats(path.rtt.smoothed(), path.rtt.latest(), path.rtt.min(), path.rtt.variance(), path.cc.window(),
-                bytesInFlight(), path.mtud.current(), datagramsSent, datagramsReceived, bytesSent, bytesReceived,
-                packetsSent, packetsReceived, recovery.packetsLost, recovery.bytesLost, recovery.congestionEvents,
-                recovery.ptoTotal,
-                oneRtt == null ? 0 : oneRtt.generation(), streams.streamBytesSent, streams.streamBytesReceived,
-                undecryptable);
+        PathData p = path;
+        ConnectionStats.PathStats ps = new ConnectionStats.PathStats(p.rtt.smoothed(), p.rtt.latest(), p.rtt.min(),
+                p.rtt.variance(), p.cc.window(), bytesInFlight(), p.mtud.current(), recovery.packetsLost,
+                recovery.bytesLost, recovery.congestionEvents, recovery.ptoTotal);
+        return new ConnectionStats(new ConnectionStats.UdpStats(datagramsSent, bytesSent),
+                new ConnectionStats.UdpStats(datagramsReceived, bytesReceived), frameTx.snapshot(),
+                frameRx.snapshot(), ps, packetsSent, packetsReceived, undecryptable,
+                oneRtt == null ? 0 : oneRtt.generation(), streams.streamBytesSent, streams.streamBytesReceived);
     }
 
     // =====================================================================================================
@@ -840,6 +844,9 @@ public final class QuicConnection {
         while (parser.hasNext()) {
             Frame f = parser.next();
             long ft = f.type();
+            if (ft != FrameType.PADDING) {
+                frameRx.count(ft);
+            }
             if (type != PacketType.ONE_RTT && !FrameType.allowedInHandshakeSpaces(ft)) {
                 throw new TransportException(TransportError.PROTOCOL_VIOLATION, ft,
                         "frame type 0x" + Long.toHexString(ft) + " not allowed in " + type + " packets");
