@@ -29,19 +29,7 @@ class ConnectionLifecycleTest {
     }
 
     private static Patterns.Reader[] transfer(Pair p, long bytes) {
-        long id = p.client.openBi();
-        p.sim.apps.add(new Patterns.Writer(p.client, id, bytes));
-        Patterns.Reader[] r = new Patterns.Reader[1];
-        p.sim.apps.add(s -> {
-            if (r[0] == null) {
-                long sid = p.server.acceptBi();
-                if (sid >= 0) {
-                    r[0] = new Patterns.Reader(p.server, sid);
-                    s.apps.add(r[0]);
-                }
-            }
-        });
-        return r;
+        return p.stream(p.client, true, bytes);
     }
 
     @Test

@@ -18,18 +18,8 @@ class ConnectionStatsTest {
         ConnectionStats clientBefore = p.client.stats();
         ConnectionStats serverBefore = p.server.stats();
 
-        long id = p.client.openBi(); // more than a stream receive window: the server raises it
-        p.sim.apps.add(new Patterns.Writer(p.client, id, 4L << 20));
-        Patterns.Reader[] r = new Patterns.Reader[1];
-        p.sim.apps.add(s -> {
-            if (r[0] == null) {
-                long sid = p.server.acceptBi();
-                if (sid >= 0) {
-                    r[0] = new Patterns.Reader(p.server, sid);
-                    s.apps.add(r[0]);
-                }
-            }
-        });
+        // more than a stream receive window: the server raises it as it reads
+        Patterns.Reader[] r = p.stream(p.client, true, 4L << 20);
         p.sim.runUntil(() -> r[0] != null && r[0].fin, 60 * SECOND);
         assertNull(r[0].error);
         p.sim.runFor(2 * SECOND); // the last ACKs arrive

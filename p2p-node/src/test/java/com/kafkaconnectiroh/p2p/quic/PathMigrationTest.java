@@ -62,18 +62,7 @@ class PathMigrationTest {
 
     /** The server sends enough for its congestion window to grow well past the initial one; its stats then. */
     private static ConnectionStats warmUp(Pair p) {
-        long id = p.server.openUni();
-        p.sim.apps.add(new Patterns.Writer(p.server, id, 4L << 20));
-        Patterns.Reader[] r = new Patterns.Reader[1];
-        p.sim.apps.add(s -> {
-            if (r[0] == null) {
-                long sid = p.client.acceptUni();
-                if (sid >= 0) {
-                    r[0] = new Patterns.Reader(p.client, sid);
-                    s.apps.add(r[0]);
-                }
-            }
-        });
+        Patterns.Reader[] r = p.stream(p.server, false, 4L << 20);
         p.sim.runUntil(() -> r[0] != null && (r[0].fin || r[0].error != null), 120 * SECOND);
         assertNull(r[0].error);
         p.sim.runFor(2 * SECOND); // every ACK in
@@ -89,7 +78,6 @@ class PathMigrationTest {
      * path it has not validated yet, and its PATH_CHALLENGE goes in a 1200-byte datagram.
      */
     private static void clientSends(Pair p, long bytes) {
-        long id = p.client.openUni();
-        p.sim.apps.add(new Patterns.Writer(p.client, id, bytes));
+        p.stream(p.client, false, bytes);
     }
 }
