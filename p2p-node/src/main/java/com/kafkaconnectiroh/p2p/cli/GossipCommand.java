@@ -114,7 +114,7 @@ final class GossipCommand implements Callable<Integer> {
         Node(GossipOptions o, boolean serveBlobs) throws CliException {
             EndpointAddr target = o.peers.isEmpty() ? null : o.peers.get(0);
             this.endpoint = o.node.bind(target,
-                    new TransportConfig().keepAliveIntervalNanos(TimeUnit.SECONDS.toNanos(1)));
+                    new TransportConfig().keepAliveInterval(Duration.ofSeconds(1)));
             this.gossip = Gossip.builder().spawn(endpoint);
             Router.Builder rb = gossip.registerWith(Router.builder(endpoint));
             this.blobs = serveBlobs ? new Blobs(endpoint, MemBlobStore.referencingFiles()) : null;

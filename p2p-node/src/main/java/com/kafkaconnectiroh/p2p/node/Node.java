@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -152,7 +153,7 @@ public final class Node implements AutoCloseable {
 
         private Builder() {
             // iroh keeps connections alive every second; gossip relies on it to notice dead neighbors quickly.
-            endpoint.transportConfig(new TransportConfig().keepAliveIntervalNanos(1_000_000_000L));
+            endpoint.transportConfig(new TransportConfig().keepAliveInterval(Duration.ofSeconds(1)));
         }
 
         /** The identity; default: from {@link #dataDir} if set, else a fresh key. */

@@ -40,9 +40,9 @@ final class PathData {
 
     /** A path we know nothing about yet: initial RTT and window, MTU from the 1200-byte floor. */
     static PathData fresh(InetSocketAddress remote, boolean validated, TransportConfig config) {
-        return new PathData(remote, validated, new RttEstimator(config.initialRttNanos()),
+        return new PathData(remote, validated, new RttEstimator(config.initialRtt().toNanos()),
                 CongestionController.create(config.congestionController(), MtuDiscovery.BASE), new Pacer(),
-                new MtuDiscovery(config.mtuDiscovery(), config.maxMtu(), config.mtuReprobeIntervalNanos()));
+                new MtuDiscovery(config.mtuDiscovery(), config.maxMtu(), config.mtuReprobeInterval().toNanos()));
     }
 
     /**

@@ -119,6 +119,9 @@ public final class QuicConnection {
     private final LossRecovery recovery;
 
     private long idleTimeoutNanos;
+    /** From the config, read per packet. */
+    private final long maxAckDelayNanos;
+    private final long keepAliveNanos;
     /** Server: the endpoint's bookkeeping while the handshake is not complete; null otherwise. */
     HalfOpenLimits.Entry halfOpen;
     boolean ackElicitingSentSinceReceive;
@@ -169,7 +172,9 @@ public final class QuicConnection {
         this.originalDcid = originalDcid;
         this.retrySourceCid = isClient ? null : retrySourceCid;
         this.serverInitialDcid = retrySourceCid != null ? retrySourceCid : originalDcid;
-        this.idleTimeoutNanos = this.config.maxIdleTimeoutMillis() * 1_000_000L;
+        this.idleTimeoutNanos = this.config.maxIdleTimeout().toNanos();
+        this.maxAckDelayNanos = this.config.maxAckDelay().toNanos();
+        this.keepAliveNanos = this.config.keepAliveInterval().toNanos();
 
         cids.initialLocal(localCid);
         cids.initialRemote(remoteCid, null);
@@ -198,7 +203,7 @@ public final class QuicConnection {
 
     private TransportParameters localTransportParameters() {
         TransportParameters tp = new TransportParameters();
-        tp.maxIdleTimeout = config.maxIdleTimeoutMillis();
+        tp.maxIdleTimeout = config.maxIdleTimeout().toMillis();
         tp.maxUdpPayloadSize = config.maxUdpPayloadSize();
         tp.initialMaxData = config.connectionReceiveWindow();
         tp.initialMaxStreamDataBidiLocal = config.streamReceiveWindow();
@@ -207,7 +212,7 @@ public final class QuicConnection {
         tp.initialMaxStreamsBidi = config.maxConcurrentBidiStreams();
         tp.initialMaxStreamsUni = config.maxConcurrentUniStreams();
         tp.ackDelayExponent = config.ackDelayExponent();
-        tp.maxAckDelay = config.maxAckDelayMillis();
+        tp.maxAckDelay = config.maxAckDelay().toMillis();
         tp.activeConnectionIdLimit = config.activeConnectionIdLimit();
         tp.initialSourceConnectionId = cids.initialLocalCid();
         tp.disableActiveMigration = config.disableActiveMigration();
@@ -438,7 +443,7 @@ public final class QuicConnection {
 
     /** Re-arms the keep-alive from the last ack-eliciting packet sent; unarmed until the handshake completes. */
     void armKeepAlive() {
-        long interval = config.keepAliveIntervalNanos();
+        long interval = keepAliveNanos;
         if (interval == 0 || !hs.complete || lastAckElicitingSent == Long.MIN_VALUE) {
             timers.stop(ConnectionTimer.KEEP_ALIVE);
         } else {
@@ -825,7 +830,7 @@ public final class QuicConnection {
         if (outOfOrder || space.ackElicitingSinceAck >= config.ackElicitingThreshold()) {
             space.ackImmediately = true;
         } else if (timers.get(ConnectionTimer.ACK_DELAY) == Long.MAX_VALUE) {
-            timers.set(ConnectionTimer.ACK_DELAY, now + config.maxAckDelayMillis() * 1_000_000L);
+            timers.set(ConnectionTimer.ACK_DELAY, now + maxAckDelayNanos);
         }
     }
 
@@ -1117,7 +1122,7 @@ public final class QuicConnection {
         peerMaxDatagramFrameSize = tp.maxDatagramFrameSize;
         path.mtud.setPeerMaxUdpPayload(tp.maxUdpPayloadSize);
         long peerIdle = tp.maxIdleTimeout * 1_000_000L;
-        long ours = config.maxIdleTimeoutMillis() * 1_000_000L;
+        long ours = config.maxIdleTimeout().toNanos();
         idleTimeoutNanos = ours == 0 ? peerIdle : peerIdle == 0 ? ours : Math.min(ours, peerIdle);
         resetIdleTimer(now);
     }
@@ -1336,7 +1341,8 @@ public final class QuicConnection {
         PathData np = sameHost ? PathData.rebound(from, path) : newPath(now, from);
         np.challenge = registry.random().nextLong();
         np.challengePending = true;
-        timers.set(ConnectionTimer.PATH_VALIDATION, now + Math.max(3 * ptoPeriod(true), 6 * config.initialRttNanos()));
+        long validationTime = Math.max(3 * ptoPeriod(true), 6 * config.initialRtt().toNanos());
+        timers.set(ConnectionTimer.PATH_VALIDATION, now + validationTime);
         timers.set(ConnectionTimer.PATH_CHALLENGE, now + 2 * path.rtt.ptoBase());
         if (path.validated) {
             previousPath = path;
@@ -1420,7 +1426,7 @@ public final class QuicConnection {
         lose(why);
         state = State.CLOSING;
         closing = Closing.closing(now, application, code, frameType, reason, now + 3 * ptoPeriod(true),
-                config.initialRttNanos());
+                config.initialRtt().toNanos());
         timers.closeOnly(closing.drainAt);
     }
 

@@ -8,6 +8,7 @@ import com.kafkaconnectiroh.p2p.endpoint.Router;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /** A Java gossip node for tests: endpoint on loopback, gossip, router. */
@@ -34,7 +35,7 @@ final class JavaNode implements AutoCloseable {
 
     static JavaNode start(SecretKey key, UnaryOperator<Gossip.Builder> configure) throws IOException {
         Endpoint ep = Endpoint.builder().bindAddr(LOOPBACK).secretKey(key)
-                .transportConfig(new TransportConfig().keepAliveIntervalNanos(1_000_000_000L))
+                .transportConfig(new TransportConfig().keepAliveInterval(Duration.ofSeconds(1)))
                 .bind();
         Gossip g = configure.apply(Gossip.builder()).spawn(ep);
         Router r = g.registerWith(Router.builder(ep)).spawn();
