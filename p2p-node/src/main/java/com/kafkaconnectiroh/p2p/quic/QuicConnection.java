@@ -1337,7 +1337,7 @@ public final class QuicConnection {
             return;
         }
         boolean sameHost = from.getAddress().equals(path.remote.getAddress());
-        // RFC 9002 §9.4: a path to another host starts with fresh RTT, congestion and MTU state
+        // RFC 9000 §9.4: a path to another host starts with fresh RTT and congestion state (and its own MTU)
         PathData np = sameHost ? PathData.rebound(from, path) : newPath(now, from);
         np.challenge = registry.random().nextLong();
         np.challengePending = true;
