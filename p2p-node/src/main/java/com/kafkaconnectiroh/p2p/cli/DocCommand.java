@@ -24,7 +24,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,7 +61,7 @@ final class DocCommand implements Callable<Integer> {
     /** Starts the node (1 s keep-alives, as iroh, for live sync); exit 1 (2 for a malformed --secret) if it cannot. */
     static Node start(NodeOptions opts) throws CliException {
         Node.Builder b = opts.nodeBuilder(null).protocols(EnumSet.allOf(Node.Protocol.class))
-                .transportConfig(new TransportConfig().keepAliveIntervalNanos(TimeUnit.SECONDS.toNanos(1)));
+                .transportConfig(new TransportConfig().keepAliveInterval(Duration.ofSeconds(1)));
         if (opts.identity.dataDir() != null) {
             b.dataDir(opts.identity.dataDir());
         }

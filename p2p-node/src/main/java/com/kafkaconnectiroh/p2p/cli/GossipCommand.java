@@ -115,7 +115,7 @@ final class GossipCommand implements Callable<Integer> {
         GossipNode(GossipOptions o, boolean serveBlobs) throws CliException {
             EndpointAddr target = o.peers.isEmpty() ? null : o.peers.get(0);
             Node.Builder b = o.node.nodeBuilder(target)
-                    .transportConfig(new TransportConfig().keepAliveIntervalNanos(TimeUnit.SECONDS.toNanos(1)))
+                    .transportConfig(new TransportConfig().keepAliveInterval(Duration.ofSeconds(1)))
                     .protocols(serveBlobs ? EnumSet.of(Node.Protocol.GOSSIP, Node.Protocol.BLOBS)
                             : EnumSet.of(Node.Protocol.GOSSIP));
             MemBlobStore store = serveBlobs ? MemBlobStore.referencingFiles() : null;

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -205,7 +206,7 @@ public final class Node implements AutoCloseable {
 
         private Builder() {
             // iroh keeps connections alive every second; gossip relies on it to notice dead neighbors quickly.
-            endpoint.transportConfig(new TransportConfig().keepAliveIntervalNanos(1_000_000_000L));
+            endpoint.transportConfig(new TransportConfig().keepAliveInterval(Duration.ofSeconds(1)));
         }
 
         /** The identity; default: from {@link #dataDir} if set, else a fresh key. */

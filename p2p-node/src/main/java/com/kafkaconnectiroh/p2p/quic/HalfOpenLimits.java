@@ -113,15 +113,15 @@ final class HalfOpenLimits {
             perSource.put(source, n = new int[1]);
         }
         n[0]++;
-        c.handshakeDeadline = now + (underLoad ? config.loadedHandshakeTimeoutNanos() : config.handshakeTimeoutNanos());
+        c.handshakeDeadline(now + (underLoad ? config.loadedHandshakeTimeoutNanos() : config.handshakeTimeoutNanos()));
         peakCount = Math.max(peakCount, open.size());
         if (!underLoad && open.size() >= config.retryThreshold()) {
             underLoad = true;
             // those already waiting get the shorter lifetime too (at most retryThreshold of them)
             for (QuicConnection o : open) {
                 long d = o.halfOpen.createdAt + config.loadedHandshakeTimeoutNanos();
-                if (d < o.handshakeDeadline) {
-                    o.handshakeDeadline = d;
+                if (d < o.handshakeDeadline()) {
+                    o.handshakeDeadline(d);
                     rescheduled.add(o);
                 }
             }
@@ -159,7 +159,7 @@ final class HalfOpenLimits {
             return;
         }
         c.halfOpen = null;
-        c.handshakeDeadline = Long.MAX_VALUE;
+        c.handshakeDeadline(Long.MAX_VALUE);
         open.remove(c);
         CloseReason why = c.closeReason();
         if (!c.isHandshakeComplete() && why != null && why.source() == CloseReason.Source.IDLE_TIMEOUT) {

@@ -45,7 +45,6 @@ final class PacketSpace {
     int ackElicitingSinceAck;
     boolean ackPending; // ranges changed since the last ACK we sent
     boolean ackImmediately;
-    long ackDeadline = Long.MAX_VALUE;
 
     // CRYPTO stream of this level
     final SendStream cryptoSend;

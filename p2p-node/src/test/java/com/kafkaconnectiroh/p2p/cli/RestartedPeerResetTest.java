@@ -32,7 +32,7 @@ class RestartedPeerResetTest {
         String secret = Hex.encode(key.toBytes());
         try (Endpoint client = Endpoint.builder().bindAddr(new InetSocketAddress("127.0.0.1", 0))
                 // longer than the test waits: only a reset can end the connection in time
-                .transportConfig(new TransportConfig().maxIdleTimeoutMillis(300_000)).bind()) {
+                .transportConfig(new TransportConfig().maxIdleTimeout(Duration.ofMillis(300_000))).bind()) {
             InetSocketAddress bound;
             Connection conn;
             try (CliProcess first = CliProcess.start("serve", "--bind", "127.0.0.1:0", "--secret", secret)) {

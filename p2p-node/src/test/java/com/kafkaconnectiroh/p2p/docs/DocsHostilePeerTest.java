@@ -147,7 +147,7 @@ class DocsHostilePeerTest {
     void invalidEntriesByGossipAreNotStored() throws Exception {
         try (Node node = loopbackNode();
                 Endpoint ep = Endpoint.builder().bindAddr(LOOPBACK)
-                        .transportConfig(new TransportConfig().keepAliveIntervalNanos(1_000_000_000L)).bind()) {
+                        .transportConfig(new TransportConfig().keepAliveInterval(Duration.ofSeconds(1))).bind()) {
             Gossip gossip = Gossip.builder().spawn(ep);
             Router router = gossip.registerWith(Router.builder(ep)).spawn();
             try (router) {

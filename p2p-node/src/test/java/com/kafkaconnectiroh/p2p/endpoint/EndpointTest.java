@@ -243,9 +243,9 @@ class EndpointTest {
     @Test
     void idleTimeoutEndsTheConnection() throws Exception {
         Endpoint serverEp = track(Endpoint.builder().bindAddr(LOOPBACK).alpns(HOLD)
-                .transportConfig(new TransportConfig().maxIdleTimeoutMillis(300)).bind());
+                .transportConfig(new TransportConfig().maxIdleTimeout(Duration.ofMillis(300))).bind());
         Endpoint client = track(Endpoint.builder().bindAddr(LOOPBACK)
-                .transportConfig(new TransportConfig().maxIdleTimeoutMillis(300)).bind());
+                .transportConfig(new TransportConfig().maxIdleTimeout(Duration.ofMillis(300))).bind());
         Connection c = client.connect(serverEp.addr(), HOLD);
         Connection s = serverEp.accept(Duration.ofSeconds(5));
         assertEquals(ConnectionClose.Kind.IDLE_TIMEOUT, c.closed().get(10, TimeUnit.SECONDS).kind());

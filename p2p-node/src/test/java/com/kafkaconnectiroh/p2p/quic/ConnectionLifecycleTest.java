@@ -14,6 +14,7 @@ import com.kafkaconnectiroh.p2p.tls.TlsAlert;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -30,19 +31,7 @@ class ConnectionLifecycleTest {
     }
 
     private static Patterns.Reader[] transfer(Pair p, long bytes) {
-        long id = p.client.openBi();
-        p.sim.apps.add(new Patterns.Writer(p.client, id, bytes));
-        Patterns.Reader[] r = new Patterns.Reader[1];
-        p.sim.apps.add(s -> {
-            if (r[0] == null) {
-                long sid = p.server.acceptBi();
-                if (sid >= 0) {
-                    r[0] = new Patterns.Reader(p.server, sid);
-                    s.apps.add(r[0]);
-                }
-            }
-        });
-        return r;
+        return p.stream(p.client, true, bytes);
     }
 
     @Test
@@ -62,8 +51,8 @@ class ConnectionLifecycleTest {
 
     @Test
     void idleTimeoutClosesBothSidesSilently() {
-        TransportConfig c = new TransportConfig().maxIdleTimeoutMillis(5_000);
-        TransportConfig s = new TransportConfig().maxIdleTimeoutMillis(3_000);
+        TransportConfig c = new TransportConfig().maxIdleTimeout(Duration.ofMillis(5_000));
+        TransportConfig s = new TransportConfig().maxIdleTimeout(Duration.ofMillis(3_000));
         Pair p = new Pair(22, c, s).establish();
         long start = p.sim.now;
         p.sim.runUntil(() -> p.client.isDrained() && p.server.isDrained(), 60_000_000_000L);
@@ -78,8 +67,8 @@ class ConnectionLifecycleTest {
 
     @Test
     void keepAliveKeepsAnIdleConnectionOpen() {
-        TransportConfig c = new TransportConfig().maxIdleTimeoutMillis(3_000).keepAliveIntervalNanos(1_000_000_000L);
-        TransportConfig s = new TransportConfig().maxIdleTimeoutMillis(3_000);
+        TransportConfig c = new TransportConfig().maxIdleTimeout(Duration.ofMillis(3_000)).keepAliveInterval(Duration.ofSeconds(1));
+        TransportConfig s = new TransportConfig().maxIdleTimeout(Duration.ofMillis(3_000));
         Pair p = lossy(23, c, s).establish();
         p.sim.runFor(60_000_000_000L);
         assertFalse(p.client.isClosed(), String.valueOf(p.client.closeReason()));

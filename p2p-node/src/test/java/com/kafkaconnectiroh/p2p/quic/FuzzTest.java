@@ -15,6 +15,7 @@ import com.kafkaconnectiroh.p2p.quic.wire.TransportException;
 import com.kafkaconnectiroh.p2p.tls.TlsAlert;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -113,7 +114,7 @@ class FuzzTest {
         List<byte[]> toServer = new ArrayList<>();
         List<byte[]> toClient = new ArrayList<>();
         // keep-alive: the fuzzing takes simulated time, and dropped garbage does not count as traffic
-        Pair p = new Pair(sim, new TransportConfig().keepAliveIntervalNanos(5_000_000_000L), new TransportConfig(),
+        Pair p = new Pair(sim, new TransportConfig().keepAliveInterval(Duration.ofSeconds(5)), new TransportConfig(),
                 new EndpointConfig());
         sim.filter = (from, to, data) -> {
             (to.equals(p.serverNode.addr) ? toServer : toClient).add(data.clone());

@@ -50,6 +50,27 @@ final class Pair {
         return this;
     }
 
+    /**
+     * Writes {@code bytes} of pattern on a new stream {@code from} one side and reads them on the other; the
+     * reader is in the returned slot once the peer accepted the stream.
+     */
+    Patterns.Reader[] stream(QuicConnection from, boolean bidi, long bytes) {
+        long id = bidi ? from.openBi() : from.openUni();
+        sim.apps.add(new Patterns.Writer(from, id, bytes));
+        Patterns.Reader[] r = new Patterns.Reader[1];
+        sim.apps.add(s -> {
+            QuicConnection to = from == client ? server : client;
+            if (r[0] == null) {
+                long sid = bidi ? to.acceptBi() : to.acceptUni();
+                if (sid >= 0) {
+                    r[0] = new Patterns.Reader(to, sid);
+                    s.apps.add(r[0]);
+                }
+            }
+        });
+        return r;
+    }
+
     static <T extends ConnectionEvent> List<T> of(List<ConnectionEvent> events, Class<T> type) {
         List<T> out = new ArrayList<>();
         for (ConnectionEvent e : events) {
