@@ -188,7 +188,10 @@ class IrohSourceTaskTest {
         assertTrue(lied.headers().lastWithName("iroh.blob.error").value().toString().contains("more than the limit"),
                 lied.headers().toString());
         SourceRecord gone = byHash.get(Hash.of(new byte[] {7}).toHex() + "/1");
-        assertTrue(gone.headers().lastWithName("iroh.blob.error").value().toString().contains("could not fetch"));
+        String goneWhy = gone.headers().lastWithName("iroh.blob.error").value().toString();
+        assertTrue(goneWhy.contains("could not fetch"), goneWhy);
+        // Every round's failure, by provider and kind (the announcing provider is tried first).
+        assertTrue(goneWhy.contains(" round(s); by provider: " + nowhere.id().fmtShort() + " UNREACHABLE x"), goneWhy);
         SourceRecord big = byHash.get(added.hash().toHex() + "/" + content.length);
         assertEquals("blob-ticket", big.headers().lastWithName("iroh.value.kind").value());
         assertTrue(big.headers().lastWithName("iroh.blob.error").value().toString().contains("blob.inline.max.bytes"));
