@@ -2,6 +2,7 @@ package com.kafkaconnectiroh.p2p.docs;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.LruMap;
 import com.kafkaconnectiroh.p2p.blobs.Blobs;
 import com.kafkaconnectiroh.p2p.blobs.Hash;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStatus;
@@ -30,7 +31,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -78,12 +78,7 @@ public final class Docs implements ProtocolHandler, AutoCloseable {
     private final ContentFetcher fetcher;
     private final Map<NamespaceId, LiveDoc> live = new ConcurrentHashMap<>();
     private final Map<NamespaceId, List<DocSubscription>> subscribers = new ConcurrentHashMap<>();
-    private final Map<EndpointId, EndpointAddr> addresses = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<EndpointId, EndpointAddr> eldest) {
-            return size() > ADDRESS_BOOK_SIZE;
-        }
-    };
+    private final Map<EndpointId, EndpointAddr> addresses = new LruMap<>(ADDRESS_BOOK_SIZE);
     /** Content downloads queued per document, and the documents waiting per hash (guarded by {@link #content}). */
     private final Map<NamespaceId, Set<Hash>> queuedByDoc = new HashMap<>();
     private final Map<Hash, Set<NamespaceId>> queuedDocs = new HashMap<>();

@@ -1,6 +1,7 @@
 package com.kafkaconnectiroh.p2p.endpoint;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.LruMap;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.endpoint.disco.DiscoException;
 import com.kafkaconnectiroh.p2p.endpoint.disco.DiscoMessage;

@@ -1,6 +1,7 @@
 package com.kafkaconnectiroh.p2p.endpoint;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.LruMap;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.List;
