@@ -9,6 +9,7 @@ import com.kafkaconnectiroh.p2p.crypto.Blake3;
 import com.kafkaconnectiroh.p2p.quic.EndpointConfig;
 import com.kafkaconnectiroh.p2p.quic.HalfOpenStats;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
+import com.kafkaconnectiroh.p2p.tls.X509Trust;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -392,7 +393,54 @@ public final class Endpoint implements AutoCloseable {
 
     // ================================================================================================
 
-    /** Whether the peer filter lets us talk to {@code peer} (see {@link Builder#peerFilter}). */
+    // ================================================================================================
+    // QUIC address discovery (docs/relay.md, "QUIC address discovery")
+
+    /**
+     * Probes QUIC address discovery servers (relays' QAD ports, {@link QadTarget#resolve}) from this endpoint's own
+     * socket and learns our public address(es) and the NAT's mapping behaviour. Waits for every target to report
+     * or fail, at most {@code timeout}; the first server per address family stays connected (its keep-alive holds
+     * the NAT mapping and a rebinding is reported), the others are closed with code 1 "finished". Results also
+     * land in {@link #publicAddresses()} and {@link #natMapping()}.
+     *
+     * @param trust which certificates the servers may present ({@link X509Trust#jdkDefault()} for public relays)
+     */
+    public CompletableFuture<QadReport> discoverAddressesAsync(List<QadTarget> targets, X509Trust trust,
+                                                               Duration timeout) {
+        Objects.requireNonNull(trust, "trust");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("discovery timeout must be positive, got " + timeout);
+        }
+        CompletableFuture<QadReport> f = new CompletableFuture<>();
+        long nanos = timeout.toNanos();
+        if (!driver.submit(() -> driver.addressDiscovery.probe(List.copyOf(targets), trust, nanos, f))) {
+            f.completeExceptionally(driver.closedException());
+        }
+        return f;
+    }
+
+    /** {@link #discoverAddressesAsync}, waiting for the report. */
+    public QadReport discoverAddresses(List<QadTarget> targets, X509Trust trust, Duration timeout) throws IOException {
+        CompletableFuture<QadReport> f = discoverAddressesAsync(targets, trust, timeout);
+        // the round ends itself at the timeout; the margin only covers a loop too busy to say so
+        return Waits.await(driver, f, timeout.toNanos() + TimeUnit.SECONDS.toNanos(5), "discoverAddresses", () -> {
+        });
+    }
+
+    /**
+     * Our public addresses as QUIC address discovery servers saw them (IPv4 first, at most one per family; empty
+     * before any report). Behind a NAT this is the mapping of our data socket, the address to tell peers.
+     */
+    public List<InetSocketAddress> publicAddresses() {
+        return driver.addressDiscovery.publicAddresses();
+    }
+
+    /** The NAT mapping verdict of the last discovery round that had a report ({@link NatMapping#UNKNOWN} before). */
+    public NatMapping natMapping() {
+        return driver.addressDiscovery.mapping();
+    }
+
+        /** Whether the peer filter lets us talk to {@code peer} (see {@link Builder#peerFilter}). */
     public boolean allows(EndpointId peer) {
         return peerFilter.test(peer);
     }
