@@ -129,10 +129,13 @@ public final class Endpoint implements AutoCloseable {
     /**
      * Our id and the direct addresses peers can use: the bound address, or, if bound to a wildcard, every
      * address of every up interface the socket serves (a wildcard socket is dual-stack where IPv6 exists: IPv4 and
-     * IPv6 addresses; loopback included, IPv6 link-local excluded), each with the bound port.
+     * IPv6 addresses; loopback included, IPv6 link-local excluded), each with the bound port; then the public
+     * addresses QUIC address discovery learnt ({@link #publicAddresses()}), as iroh adds its QAD addresses.
      */
     public EndpointAddr addr() {
-        return EndpointAddr.of(id, null, directAddresses());
+        Set<InetSocketAddress> direct = new LinkedHashSet<>(directAddresses());
+        direct.addAll(publicAddresses());
+        return EndpointAddr.of(id, null, direct);
     }
 
     /** {@link #addr()} as an iroh 1.x endpoint ticket ({@code endpoint...}). */

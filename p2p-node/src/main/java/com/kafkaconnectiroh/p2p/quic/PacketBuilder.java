@@ -384,8 +384,8 @@ final class PacketBuilder {
         if (s.id != PacketSpace.APPLICATION) {
             return s.cryptoSend.hasPendingData(Long.MAX_VALUE) || s.pingPending;
         }
-        return hs.donePending || conn.observedAddr.pending || conn.pathResponsePending || conn.path.challengePending || conn.keepAlivePending
-                || s.pingPending || streams.hasControlFrames() || cids.hasNewCidFrames() || cids.hasRetireFrames()
+        return hs.donePending || conn.pathResponsePending || conn.path.challengePending || conn.keepAlivePending
+                || conn.observedAddr.pending || s.pingPending || streams.hasControlFrames() || cids.hasNewCidFrames() || cids.hasRetireFrames()
                 || !datagramsOut.isEmpty() || streams.hasStreamData();
     }
 

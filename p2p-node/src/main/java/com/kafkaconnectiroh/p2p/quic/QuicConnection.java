@@ -280,7 +280,6 @@ public final class QuicConnection {
         return path.remote;
     }
 
-    /** The peer's transport parameters, once received; else null. */
     /**
      * Our address as the peer last reported seeing it (QUIC address discovery, OBSERVED_ADDR), or null before a
      * report (or without negotiation); each change is also a {@link ConnectionEvent.ObservedAddress}.
@@ -289,6 +288,7 @@ public final class QuicConnection {
         return observedAddr.observed();
     }
 
+    /** The peer's transport parameters, once received; else null. */
     public TransportParameters peerTransportParameters() {
         return peerParams;
     }
@@ -871,8 +871,9 @@ public final class QuicConnection {
             if (FrameType.isAckEliciting(ft)) {
                 ackEliciting = true;
             }
+            // OBSERVED_ADDR rides with path probes too (noq-proto counts it as probing, connection/mod.rs)
             if (!(f instanceof Frame.Padding || f instanceof Frame.PathChallenge || f instanceof Frame.PathResponse
-                    || f instanceof Frame.NewConnectionId)) {
+                    || f instanceof Frame.NewConnectionId || f instanceof Frame.ObservedAddr)) {
                 probingOnly = false;
             }
             handleFrame(now, from, space, f, buf);

@@ -192,4 +192,21 @@ class AddressDiscoveryTest {
         p.sim.runUntil(() -> p.server.isClosed(), 10 * SECOND);
         assertEquals(TransportError.PROTOCOL_VIOLATION.code(), p.server.closeReason().errorCode());
     }
+
+    @Test
+    void aPacketWithOnlyAReportIsProbingAndDoesNotMigrate() {
+        // noq sends OBSERVED_ADDR beside PATH_CHALLENGE on paths it probes; such a packet must not move us there
+        Pair p = new Pair(78, new TransportConfig().observedAddrRole(ObservedAddrRole.BOTH),
+                new TransportConfig().observedAddrRole(ObservedAddrRole.BOTH)).establish();
+        p.sim.runFor(SECOND);
+        InetSocketAddress home = p.clientNode.addr;
+        InetSocketAddress probe = new InetSocketAddress("10.0.0.77", 7000);
+        byte[] frame = new byte[32];
+        int n = FrameWriter.observedAddr(frame, 0, 5, p.serverNode.addr);
+        p.sim.inject(probe, p.serverNode.addr, p.client.sealRawPacket(p.sim.now, PacketSpace.APPLICATION,
+                Arrays.copyOf(frame, n)));
+        p.sim.runFor(SECOND);
+        assertEquals(home, p.server.remoteAddress());
+        assertTrue(!p.server.isClosed());
+    }
 }
