@@ -22,8 +22,13 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * (app code 1 "finished" is the normal end).
  *
  * <p>One thread drives the sans-IO {@link QuicEndpoint} over a non-blocking UDP channel: receive what is there,
- * fire due timers, send what the connections have, sleep until the next deadline or datagram. The traffic is a
- * handshake and a keep-alive every 25 s per client, so the thread is idle almost always.
+ * fire due timers (a heap of deadlines), let the connections touched send, sleep until the next deadline or
+ * datagram. The traffic is a handshake and a keep-alive every 25 s per client, so the thread is idle almost
+ * always.
  *
  * <pre>{@code
  * QadServer qad = QadServer.start(new InetSocketAddress(QadServer.DEFAULT_PORT),
@@ -142,27 +148,46 @@ public final class QadServer implements AutoCloseable {
         }
     }
 
+    /** A connection's deadline in the timer heap; stale once the connection's armed deadline differs. */
+    private record Deadline(long at, QuicConnection conn) {
+    }
+
     private void run() {
         ByteBuffer in = ByteBuffer.allocateDirect(65536);
         ByteBuffer out = ByteBuffer.allocateDirect(65536);
-        List<QuicConnection> live = new ArrayList<>();
+        // only connections that received a datagram or whose timer fired are looked at in a round, so a relay
+        // with many clients holding their probe open pays per datagram, not per client
+        PriorityQueue<Deadline> deadlines = new PriorityQueue<>(Comparator.comparingLong(Deadline::at));
+        Map<QuicConnection, Long> armed = new IdentityHashMap<>();
+        Set<QuicConnection> touched = Collections.newSetFromMap(new IdentityHashMap<>());
         try {
             while (!closing) {
                 long now = System.nanoTime();
-                receive(in, now);
-                quic.pollRescheduled(); // we look at every deadline each round anyway
-                live.clear();
-                live.addAll(quic.connections());
-                long next = Long.MAX_VALUE;
-                for (QuicConnection c : live) {
-                    if (c.pollTimeout() <= now) {
-                        c.handleTimeout(now);
+                receive(in, now, touched);
+                while (!deadlines.isEmpty() && deadlines.peek().at() <= now) {
+                    Deadline d = deadlines.poll();
+                    Long armedAt = armed.get(d.conn());
+                    if (armedAt != null && armedAt == d.at()) {
+                        armed.remove(d.conn());
+                        d.conn().handleTimeout(now);
+                        touched.add(d.conn());
                     }
+                }
+                touched.addAll(quic.pollRescheduled());
+                for (QuicConnection c : touched) {
                     drainEvents(c);
                     send(c, out, now);
-                    next = Math.min(next, c.pollTimeout());
+                    long at = c.pollTimeout();
+                    if (c.isDrained() || at == Long.MAX_VALUE) {
+                        armed.remove(c);
+                    } else if (armed.get(c) == null || armed.get(c) != at) {
+                        armed.put(c, at);
+                        deadlines.add(new Deadline(at, c));
+                    }
                 }
+                touched.clear();
                 sendEndpointReplies(out);
+                long next = deadlines.isEmpty() ? Long.MAX_VALUE : deadlines.peek().at();
                 long waitMs = next == Long.MAX_VALUE ? 1000 : Math.max(1, (next - System.nanoTime()) / 1_000_000 + 1);
                 selector.select(Math.min(waitMs, 1000));
                 selector.selectedKeys().clear();
@@ -176,19 +201,22 @@ public final class QadServer implements AutoCloseable {
         }
     }
 
-    private void receive(ByteBuffer in, long now) throws IOException {
+    private void receive(ByteBuffer in, long now, Set<QuicConnection> touched) throws IOException {
         SocketAddress from;
         in.clear();
         while ((from = channel.receive(in)) != null) {
             in.flip();
             try {
-                quic.handleDatagram(now, (InetSocketAddress) from, in);
+                QuicConnection c = quic.handleDatagram(now, (InetSocketAddress) from, in);
+                if (c != null) {
+                    touched.add(c);
+                }
             } catch (RuntimeException e) {
                 LOG.debug("QAD datagram from {} dropped: {}", from, e.toString());
             }
             QuicConnection c;
             while ((c = quic.pollIncoming()) != null) {
-                drainEvents(c);
+                touched.add(c);
             }
             in.clear();
         }

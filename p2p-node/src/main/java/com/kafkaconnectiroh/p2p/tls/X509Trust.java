@@ -42,9 +42,14 @@ public final class X509Trust {
         this.anchors = Set.copyOf(anchors);
     }
 
-    /** The JDK's default trust store (its {@code cacerts}). */
+    /** The JDK's default trust store (its {@code cacerts}), read once. */
     public static X509Trust jdkDefault() {
-        return new X509Trust(jdkAnchors());
+        return JdkDefault.TRUST;
+    }
+
+    /** Loaded on first use: reading cacerts takes tens of milliseconds. */
+    private static final class JdkDefault {
+        static final X509Trust TRUST = new X509Trust(jdkAnchors());
     }
 
     /** Only these CA certificates. */

@@ -102,4 +102,21 @@ class AddressDiscoveryEndToEndTest {
             assertTrue(r.failures().containsKey(target), r.toString());
         }
     }
+
+    @Test
+    void garbageDatagramsDoNotStopTheServer() throws Exception {
+        try (QadServer qad = server("server"); Endpoint ep = endpoint();
+             java.net.DatagramSocket junk = new java.net.DatagramSocket(LOOPBACK_ANY_PORT)) {
+            java.util.Random r = new java.util.Random(7);
+            for (int i = 0; i < 200; i++) {
+                byte[] b = new byte[1 + r.nextInt(1400)];
+                r.nextBytes(b);
+                b[0] |= (byte) (i % 2 == 0 ? 0xc0 : 0x40); // long and short headers
+                junk.send(new java.net.DatagramPacket(b, b.length, qad.localAddress()));
+            }
+            QadTarget target = new QadTarget("localhost", qad.localAddress());
+            QadReport r2 = ep.discoverAddresses(List.of(target), TestCertificates.testCa(), TIMEOUT);
+            assertEquals(Map.of(target, ep.boundAddress()), r2.observed(), "failures: " + r2.failures());
+        }
+    }
 }
