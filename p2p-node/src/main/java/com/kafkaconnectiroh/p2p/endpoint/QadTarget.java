@@ -42,6 +42,7 @@ public record QadTarget(String serverName, InetSocketAddress address) {
 
     @Override
     public String toString() {
-        return serverName + "@" + address;
+        String ip = address.getAddress().getHostAddress();
+        return serverName + "@" + (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + address.getPort();
     }
 }
