@@ -1,5 +1,6 @@
 package com.kafkaconnectiroh.p2p.endpoint;
 
+import com.kafkaconnectiroh.p2p.base.RelayUrl;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -38,6 +39,20 @@ public record QadTarget(String serverName, InetSocketAddress address) {
             out.add(new QadTarget(host, new InetSocketAddress(a, port)));
         }
         return out;
+    }
+
+    /**
+     * The targets of a relay: its URL's host (A and AAAA) at {@code quicPort}, 0 meaning iroh's default 7842
+     * ({@code RelayQuicConfig::get_quic_port}). The certificate must name the URL's host, as for its HTTPS.
+     */
+    public static List<QadTarget> forRelay(RelayUrl relay, int quicPort) throws UnknownHostException {
+        String host = relay.host();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1); // iroh 0.35's fully qualified form
+        }
+        return resolve(host, quicPort == 0 ? DEFAULT_PORT : quicPort);
     }
 
     @Override
