@@ -85,7 +85,14 @@ public final class Endpoint implements AutoCloseable {
         this.peerFilter = b.peerFilter;
         this.driver = new Driver(this, key, b.transportConfig, withResetKey(b.endpointConfig, key), alpns, b.bindAddr,
                 b.transport);
+        if (!b.qadTargets.isEmpty()) {
+            // in the background: bind does not wait for servers that may be slow or gone
+            discoverAddressesAsync(b.qadTargets, b.qadTrust, QAD_AT_BIND_TIMEOUT);
+        }
     }
+
+    /** How long the discovery round started at bind waits for its servers. */
+    static final Duration QAD_AT_BIND_TIMEOUT = Duration.ofSeconds(5);
 
     public static Builder builder() {
         return new Builder();
@@ -460,6 +467,8 @@ public final class Endpoint implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Transport transport = Transport.AUTO;
         private Predicate<EndpointId> peerFilter = peer -> true;
+        private List<QadTarget> qadTargets = List.of();
+        private X509Trust qadTrust;
 
         private Builder() {
         }
@@ -472,6 +481,17 @@ public final class Endpoint implements AutoCloseable {
          */
         public Builder peerFilter(Predicate<EndpointId> filter) {
             this.peerFilter = Objects.requireNonNull(filter);
+            return this;
+        }
+
+        /**
+         * QUIC address discovery servers (e.g. the relays', {@link QadTarget#forRelay}) to probe right after binding,
+         * in the background; {@link Endpoint#publicAddresses()} and {@link Endpoint#natMapping()} fill in when they
+         * answer. Default none. Later rounds: {@link Endpoint#discoverAddresses}.
+         */
+        public Builder addressDiscovery(List<QadTarget> targets, X509Trust trust) {
+            this.qadTargets = List.copyOf(targets);
+            this.qadTrust = Objects.requireNonNull(trust, "trust");
             return this;
         }
 

@@ -119,4 +119,30 @@ class AddressDiscoveryEndToEndTest {
             assertEquals(Map.of(target, ep.boundAddress()), r2.observed(), "failures: " + r2.failures());
         }
     }
+
+    @Test
+    void ipv6ReportsTravelAsObservedIpv6Addr() throws Exception {
+        InetSocketAddress v6Loopback = new InetSocketAddress("::1", 0);
+        try (QadServer qad = QadServer.start(v6Loopback, TestCertificates.credentials("server"));
+             Endpoint ep = Endpoint.builder().bindAddr(v6Loopback).bind()) {
+            QadTarget target = new QadTarget("::1", qad.localAddress());
+            QadReport r = ep.discoverAddresses(List.of(target), TestCertificates.testCa(), TIMEOUT);
+            assertEquals(Map.of(target, ep.boundAddress()), r.observed(), "failures: " + r.failures());
+            assertEquals(List.of(ep.boundAddress()), ep.publicAddresses());
+        }
+    }
+
+    @Test
+    void anEndpointBuiltWithTargetsProbesThemAtBind() throws Exception {
+        try (QadServer qad = server("server");
+             Endpoint ep = Endpoint.builder().bindAddr(LOOPBACK_ANY_PORT)
+                     .addressDiscovery(List.of(new QadTarget("localhost", qad.localAddress())), TestCertificates.testCa())
+                     .bind()) {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (ep.publicAddresses().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(List.of(ep.boundAddress()), ep.publicAddresses());
+        }
+    }
 }
