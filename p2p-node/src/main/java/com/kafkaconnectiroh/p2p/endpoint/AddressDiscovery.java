@@ -13,6 +13,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -52,7 +53,6 @@ final class AddressDiscovery {
     private volatile InetSocketAddress publicV4;
     private volatile InetSocketAddress publicV6;
     private volatile NatMapping mapping = NatMapping.UNKNOWN;
-    private volatile QadReport lastReport;
 
     AddressDiscovery(Driver driver) {
         this.driver = driver;
@@ -73,10 +73,6 @@ final class AddressDiscovery {
 
     NatMapping mapping() {
         return mapping;
-    }
-
-    QadReport lastReport() {
-        return lastReport;
     }
 
     /** Starts a round (loop); {@code result} completes when every target reported or failed, or at the timeout. */
@@ -182,18 +178,19 @@ final class AddressDiscovery {
             if (deadline != null) {
                 deadline.cancel(false);
             }
-            // the connections a round did not keep end now (an earlier round's kept ones stay unless replaced)
+            // the connections this round did not keep end now (one an earlier round kept stays while it lives)
             for (Connection c : connections.values()) {
                 if (c != keptV4 && c != keptV6 && c.closeInfo() == null) {
                     c.closeOnLoop(QadTarget.CLOSE_CODE_FINISHED, QadTarget.CLOSE_REASON_FINISHED);
                 }
             }
-            QadReport report = new QadReport(Map.copyOf(observed), Map.copyOf(failures),
+            // report order kept: the first report per family is the public address
+            QadReport report = new QadReport(Collections.unmodifiableMap(new LinkedHashMap<>(observed)),
+                    Collections.unmodifiableMap(new LinkedHashMap<>(failures)),
                     verdict(observed, driver.localAddress()));
             if (!observed.isEmpty()) {
                 mapping = report.mapping();
             }
-            lastReport = report;
             result.complete(report);
         }
     }

@@ -48,4 +48,12 @@ class NatMappingTest {
         InetSocketAddress loop = new InetSocketAddress("127.0.0.1", 40000);
         assertEquals(NatMapping.NONE, AddressDiscovery.verdict(seen(RELAY_A, loop), loop));
     }
+
+    @Test
+    void theFirstReportPerFamilyIsThePublicAddress() {
+        InetSocketAddress other = new InetSocketAddress("203.0.113.7", 54322);
+        InetSocketAddress v6 = new InetSocketAddress("2001:db8::9", 54321);
+        QadReport r = new QadReport(seen(RELAY_A_V6, v6, RELAY_B, other, RELAY_A, PUBLIC), Map.of(), NatMapping.DEPENDENT);
+        assertEquals(java.util.List.of(other, v6), r.publicAddresses());
+    }
 }
