@@ -136,7 +136,7 @@ public final class Endpoint implements AutoCloseable {
     /**
      * Our id and the direct addresses peers can use: the bound address, or, if bound to a wildcard, every
      * address of every up interface the socket serves (a wildcard socket is dual-stack where IPv6 exists: IPv4 and
-     * IPv6 addresses; loopback included, IPv6 link-local excluded), each with the bound port; then the public
+     * IPv6 addresses; loopback included, IPv6 link-local excluded), each with the bound port; and the public
      * addresses QUIC address discovery learnt ({@link #publicAddresses()}), as iroh adds its QAD addresses.
      */
     public EndpointAddr addr() {
