@@ -39,7 +39,7 @@ class ArchitectureTest {
             Set.of("quic"),
             Set.of("relay"),
             Set.of("endpoint"),
-            Set.of("ping", "blobs", "gossip"),
+            Set.of("ping", "blobs", "gossip", "qad"),
             Set.of("envelope"),
             Set.of("docs"),
             Set.of("node"),

@@ -47,6 +47,8 @@ public final class Connection {
     private volatile EndpointId remoteId;
     private volatile String alpn;
     private volatile boolean connected;
+    /** QUIC address discovery: told (on the loop) each address the peer reports seeing us at. */
+    java.util.function.Consumer<InetSocketAddress> observedAddressListener;
 
     // loop only
     private final HashMap<Long, StreamState> streams = new HashMap<>();
@@ -391,6 +393,10 @@ public final class Connection {
                 }
             } else if (e instanceof ConnectionEvent.Connected) {
                 onConnected();
+            } else if (e instanceof ConnectionEvent.ObservedAddress o) {
+                if (observedAddressListener != null) {
+                    observedAddressListener.accept(o.address());
+                }
             } else if (e instanceof ConnectionEvent.ConnectionLost lost) {
                 onLost(ConnectionClose.of(lost.reason()));
             }

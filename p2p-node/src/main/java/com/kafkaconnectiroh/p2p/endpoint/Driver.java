@@ -70,6 +70,7 @@ final class Driver implements DatagramTransport.Receiver {
     private final QuicEndpoint quic;
     private final Disco disco;
     private final Dialer dialer;
+    final AddressDiscovery addressDiscovery;
     private volatile TlsServerConfig serverTls;
 
     // ---- loop-confined state ----
@@ -124,6 +125,7 @@ final class Driver implements DatagramTransport.Receiver {
         KnownAddresses known = new KnownAddresses(connections.values());
         this.disco = new Disco(this, secretKey, known);
         this.dialer = new Dialer(this, List.of(known));
+        this.addressDiscovery = new AddressDiscovery(this);
         udp.bind(bind, this); // datagrams may arrive from here on: everything above is set
     }
 
@@ -491,6 +493,19 @@ final class Driver implements DatagramTransport.Receiver {
         // iroh 0.35 drops QUIC from addresses it has no mapping for; a disco Ping creates one. It goes out first,
         // in the same flush as the Initial, which is not held back (iroh 1.x ignores disco).
         disco.pingForDial(peer, remote, c);
+        touch(c);
+        return c;
+    }
+
+    /**
+     * A QUIC address discovery connection to an X.509 server, from our own socket so that the address it reports
+     * is our data socket's NAT mapping (see {@link AddressDiscovery}); no disco, no peer id.
+     */
+    Connection startAddressDiscovery(InetSocketAddress remote, TlsClientConfig tls, TransportConfig tc,
+                                     CompletableFuture<Connection> established) {
+        QuicConnection qc = quic.connect(now(), remote, tp -> new TlsClientSession(tls, tp), tc);
+        Connection c = new Connection(this, qc, established);
+        connections.put(qc, c);
         touch(c);
         return c;
     }

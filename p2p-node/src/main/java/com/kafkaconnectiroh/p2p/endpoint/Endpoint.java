@@ -9,6 +9,7 @@ import com.kafkaconnectiroh.p2p.crypto.Blake3;
 import com.kafkaconnectiroh.p2p.quic.EndpointConfig;
 import com.kafkaconnectiroh.p2p.quic.HalfOpenStats;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
+import com.kafkaconnectiroh.p2p.tls.X509Trust;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -84,7 +85,14 @@ public final class Endpoint implements AutoCloseable {
         this.peerFilter = b.peerFilter;
         this.driver = new Driver(this, key, b.transportConfig, withResetKey(b.endpointConfig, key), alpns, b.bindAddr,
                 b.transport);
+        if (!b.qadTargets.isEmpty()) {
+            // in the background: bind does not wait for servers that may be slow or gone
+            discoverAddressesAsync(b.qadTargets, b.qadTrust, QAD_AT_BIND_TIMEOUT);
+        }
     }
+
+    /** How long the discovery round started at bind waits for its servers. */
+    static final Duration QAD_AT_BIND_TIMEOUT = Duration.ofSeconds(5);
 
     public static Builder builder() {
         return new Builder();
@@ -128,10 +136,13 @@ public final class Endpoint implements AutoCloseable {
     /**
      * Our id and the direct addresses peers can use: the bound address, or, if bound to a wildcard, every
      * address of every up interface the socket serves (a wildcard socket is dual-stack where IPv6 exists: IPv4 and
-     * IPv6 addresses; loopback included, IPv6 link-local excluded), each with the bound port.
+     * IPv6 addresses; loopback included, IPv6 link-local excluded), each with the bound port; and the public
+     * addresses QUIC address discovery learnt ({@link #publicAddresses()}), as iroh adds its QAD addresses.
      */
     public EndpointAddr addr() {
-        return EndpointAddr.of(id, null, directAddresses());
+        Set<InetSocketAddress> direct = new LinkedHashSet<>(directAddresses());
+        direct.addAll(publicAddresses());
+        return EndpointAddr.of(id, null, direct);
     }
 
     /** {@link #addr()} as an iroh 1.x endpoint ticket ({@code endpoint...}). */
@@ -392,7 +403,54 @@ public final class Endpoint implements AutoCloseable {
 
     // ================================================================================================
 
-    /** Whether the peer filter lets us talk to {@code peer} (see {@link Builder#peerFilter}). */
+    // ================================================================================================
+    // QUIC address discovery (docs/relay.md, "QUIC address discovery")
+
+    /**
+     * Probes QUIC address discovery servers (relays' QAD ports, {@link QadTarget#resolve}) from this endpoint's own
+     * socket and learns our public address(es) and the NAT's mapping behaviour. Waits for every target to report
+     * or fail, at most {@code timeout}; the first server per address family stays connected (its keep-alive holds
+     * the NAT mapping and a rebinding is reported), the others are closed with code 1 "finished". Results also
+     * land in {@link #publicAddresses()} and {@link #natMapping()}.
+     *
+     * @param trust which certificates the servers may present ({@link X509Trust#jdkDefault()} for public relays)
+     */
+    public CompletableFuture<QadReport> discoverAddressesAsync(List<QadTarget> targets, X509Trust trust,
+                                                               Duration timeout) {
+        Objects.requireNonNull(trust, "trust");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("discovery timeout must be positive, got " + timeout);
+        }
+        CompletableFuture<QadReport> f = new CompletableFuture<>();
+        long nanos = timeout.toNanos();
+        if (!driver.submit(() -> driver.addressDiscovery.probe(List.copyOf(targets), trust, nanos, f))) {
+            f.completeExceptionally(driver.closedException());
+        }
+        return f;
+    }
+
+    /** {@link #discoverAddressesAsync}, waiting for the report. */
+    public QadReport discoverAddresses(List<QadTarget> targets, X509Trust trust, Duration timeout) throws IOException {
+        CompletableFuture<QadReport> f = discoverAddressesAsync(targets, trust, timeout);
+        // the round ends itself at the timeout; the margin only covers a loop too busy to say so
+        return Waits.await(driver, f, timeout.toNanos() + TimeUnit.SECONDS.toNanos(5), "discoverAddresses", () -> {
+        });
+    }
+
+    /**
+     * Our public addresses as QUIC address discovery servers saw them (IPv4 first, at most one per family; empty
+     * before any report). Behind a NAT this is the mapping of our data socket, the address to tell peers.
+     */
+    public List<InetSocketAddress> publicAddresses() {
+        return driver.addressDiscovery.publicAddresses();
+    }
+
+    /** The NAT mapping verdict of the last discovery round that had a report ({@link NatMapping#UNKNOWN} before). */
+    public NatMapping natMapping() {
+        return driver.addressDiscovery.mapping();
+    }
+
+        /** Whether the peer filter lets us talk to {@code peer} (see {@link Builder#peerFilter}). */
     public boolean allows(EndpointId peer) {
         return peerFilter.test(peer);
     }
@@ -409,6 +467,8 @@ public final class Endpoint implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Transport transport = Transport.AUTO;
         private Predicate<EndpointId> peerFilter = peer -> true;
+        private List<QadTarget> qadTargets = List.of();
+        private X509Trust qadTrust;
 
         private Builder() {
         }
@@ -421,6 +481,17 @@ public final class Endpoint implements AutoCloseable {
          */
         public Builder peerFilter(Predicate<EndpointId> filter) {
             this.peerFilter = Objects.requireNonNull(filter);
+            return this;
+        }
+
+        /**
+         * QUIC address discovery servers (e.g. the relays', {@link QadTarget#forRelay}) to probe right after binding,
+         * in the background; {@link Endpoint#publicAddresses()} and {@link Endpoint#natMapping()} fill in when they
+         * answer. Default none. Later rounds: {@link Endpoint#discoverAddresses}.
+         */
+        public Builder addressDiscovery(List<QadTarget> targets, X509Trust trust) {
+            this.qadTargets = List.copyOf(targets);
+            this.qadTrust = Objects.requireNonNull(trust, "trust");
             return this;
         }
 

@@ -14,6 +14,7 @@ import com.kafkaconnectiroh.p2p.docs.Docs;
 import com.kafkaconnectiroh.p2p.docs.DocsConfig;
 import com.kafkaconnectiroh.p2p.docs.store.ReplicaStore;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
+import com.kafkaconnectiroh.p2p.endpoint.NatMapping;
 import com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler;
 import com.kafkaconnectiroh.p2p.endpoint.Router;
 import com.kafkaconnectiroh.p2p.gossip.Gossip;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -109,6 +111,18 @@ public final class Node implements AutoCloseable {
 
     public Endpoint endpoint() {
         return endpoint;
+    }
+
+    /**
+     * Our public addresses as QUIC address discovery saw them ({@link Endpoint#discoverAddresses}); empty before.
+     */
+    public List<InetSocketAddress> publicAddresses() {
+        return endpoint.publicAddresses();
+    }
+
+    /** The NAT mapping verdict of the last QUIC address discovery ({@link NatMapping#UNKNOWN} before). */
+    public NatMapping natMapping() {
+        return endpoint.natMapping();
     }
 
     public Router router() {

@@ -385,7 +385,7 @@ final class PacketBuilder {
             return s.cryptoSend.hasPendingData(Long.MAX_VALUE) || s.pingPending;
         }
         return hs.donePending || conn.pathResponsePending || conn.path.challengePending || conn.keepAlivePending
-                || s.pingPending || streams.hasControlFrames() || cids.hasNewCidFrames() || cids.hasRetireFrames()
+                || conn.observedAddr.pending || s.pingPending || streams.hasControlFrames() || cids.hasNewCidFrames() || cids.hasRetireFrames()
                 || !datagramsOut.isEmpty() || streams.hasStreamData();
     }
 
@@ -439,6 +439,11 @@ final class PacketBuilder {
             conn.path.challengePending = false;
             wroteUnrecordedElicitingFrame = true;
             wrotePathFrame = true;
+        }
+        int before = p;
+        p = conn.observedAddr.write(b, p, limit, conn.path.remote);
+        if (p != before) {
+            sp.flags |= SentPacket.F_OBSERVED_ADDR;
         }
         p = streams.writeControlFrames(b, p, limit, sp);
         p = cids.writeNewCidFrames(b, p, limit, sp);

@@ -127,6 +127,8 @@ public final class QuicConnection {
     boolean ackElicitingSentSinceReceive;
     long lastAckElicitingSent = Long.MIN_VALUE;
     boolean keepAlivePending;
+    /** QUIC address discovery: reports we owe the peer, and what it reported about us. */
+    final ObservedAddrState observedAddr;
 
     private final ArrayDeque<ConnectionEvent> events = new ArrayDeque<>();
     private final StreamManager streams;
@@ -168,6 +170,7 @@ public final class QuicConnection {
         this.path = PathData.fresh(remote, isClient || retrySourceCid != null, this.config);
         this.recovery = new LossRecovery(spaces, new RecoveryHost(), timers, path.rtt, path.cc);
         this.streams = new StreamManager(isClient, this.config, events);
+        this.observedAddr = new ObservedAddrState(this.config.observedAddrRole());
         scratch.ensureDatagram(Math.max(this.config.maxMtu(), MIN_INITIAL_SIZE));
         this.originalDcid = originalDcid;
         this.retrySourceCid = isClient ? null : retrySourceCid;
@@ -217,6 +220,7 @@ public final class QuicConnection {
         tp.initialSourceConnectionId = cids.initialLocalCid();
         tp.disableActiveMigration = config.disableActiveMigration();
         tp.maxDatagramFrameSize = config.maxDatagramFrameSize();
+        tp.observedAddr = config.observedAddrRole();
         if (!isClient) {
             tp.originalDestinationConnectionId = originalDcid;
             tp.retrySourceConnectionId = retrySourceCid;
@@ -274,6 +278,14 @@ public final class QuicConnection {
 
     public InetSocketAddress remoteAddress() {
         return path.remote;
+    }
+
+    /**
+     * Our address as the peer last reported seeing it (QUIC address discovery, OBSERVED_ADDR), or null before a
+     * report (or without negotiation); each change is also a {@link ConnectionEvent.ObservedAddress}.
+     */
+    public InetSocketAddress observedAddress() {
+        return observedAddr.observed();
     }
 
     /** The peer's transport parameters, once received; else null. */
@@ -859,8 +871,9 @@ public final class QuicConnection {
             if (FrameType.isAckEliciting(ft)) {
                 ackEliciting = true;
             }
+            // OBSERVED_ADDR rides with path probes too (noq-proto counts it as probing, connection/mod.rs)
             if (!(f instanceof Frame.Padding || f instanceof Frame.PathChallenge || f instanceof Frame.PathResponse
-                    || f instanceof Frame.NewConnectionId)) {
+                    || f instanceof Frame.NewConnectionId || f instanceof Frame.ObservedAddr)) {
                 probingOnly = false;
             }
             handleFrame(now, from, space, f, buf);
@@ -926,6 +939,10 @@ public final class QuicConnection {
             onHandshakeConfirmed(now);
         } else if (f instanceof Frame.Datagram d) {
             onDatagramFrame(d);
+        } else if (f instanceof Frame.ObservedAddr o) {
+            if (observedAddr.onReport(o)) {
+                events.add(new ConnectionEvent.ObservedAddress(o.address()));
+            }
         }
     }
 
@@ -1120,6 +1137,7 @@ public final class QuicConnection {
         recovery.peerMaxAckDelayNanos = tp.maxAckDelay * 1_000_000L;
         recovery.peerAckDelayExponent = (int) tp.ackDelayExponent;
         peerMaxDatagramFrameSize = tp.maxDatagramFrameSize;
+        observedAddr.onPeerParameters(tp.observedAddr);
         path.mtud.setPeerMaxUdpPayload(tp.maxUdpPayloadSize);
         long peerIdle = tp.maxIdleTimeout * 1_000_000L;
         long ours = config.maxIdleTimeout().toNanos();
@@ -1146,6 +1164,7 @@ public final class QuicConnection {
         state = State.ESTABLISHED;
         armKeepAlive();
         events.add(new ConnectionEvent.Connected());
+        observedAddr.onHandshakeComplete();
         cids.issueUpToLimit();
         if (!isClient) {
             // RFC 9001 §4.1.2: the server's handshake is confirmed once complete
@@ -1309,6 +1328,9 @@ public final class QuicConnection {
             if ((p.flags & SentPacket.F_HANDSHAKE_DONE) != 0) {
                 hs.donePending = true;
             }
+            if ((p.flags & SentPacket.F_OBSERVED_ADDR) != 0) {
+                observedAddr.onLost();
+            }
             streams.onFlagsLost(p.flags);
         }
     }
@@ -1363,6 +1385,7 @@ public final class QuicConnection {
         path = p;
         recovery.usePath(p.rtt, p.cc);
         armMtuTimer();
+        observedAddr.onPathChanged(); // the peer's address changed: tell it what we see now
     }
 
     private void stopPathValidation() {

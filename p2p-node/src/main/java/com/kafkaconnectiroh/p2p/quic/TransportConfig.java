@@ -1,5 +1,6 @@
 package com.kafkaconnectiroh.p2p.quic;
 
+import com.kafkaconnectiroh.p2p.quic.params.ObservedAddrRole;
 import com.kafkaconnectiroh.p2p.quic.recovery.CongestionController;
 import java.time.Duration;
 
@@ -36,6 +37,7 @@ public final class TransportConfig {
     private int datagramReceiveBufferSize = 1 << 20;
     private boolean disableActiveMigration = false;
     private int ackElicitingThreshold = 2;
+    private ObservedAddrRole observedAddrRole;
 
     public TransportConfig copy() {
         TransportConfig c = new TransportConfig();
@@ -64,6 +66,7 @@ public final class TransportConfig {
         c.datagramReceiveBufferSize = datagramReceiveBufferSize;
         c.disableActiveMigration = disableActiveMigration;
         c.ackElicitingThreshold = ackElicitingThreshold;
+        c.observedAddrRole = observedAddrRole;
         return c;
     }
 
@@ -232,6 +235,15 @@ public final class TransportConfig {
         return this;
     }
 
+    /**
+     * Our observed_addr transport parameter (QUIC address discovery): null (the default) leaves it out, so no
+     * reports flow either way; a QAD server sends, a QAD client receives (IROH-WIRE-MAP-RELAY §2.1).
+     */
+    public TransportConfig observedAddrRole(ObservedAddrRole v) {
+        observedAddrRole = v;
+        return this;
+    }
+
     private static long positive(long v, String name) {
         if (v <= 0) {
             throw new IllegalArgumentException(name + " must be positive, got " + v);
@@ -372,5 +384,9 @@ public final class TransportConfig {
 
     public int ackElicitingThreshold() {
         return ackElicitingThreshold;
+    }
+
+    public ObservedAddrRole observedAddrRole() {
+        return observedAddrRole;
     }
 }

@@ -15,6 +15,10 @@ import java.util.Arrays;
  * always do), {@code KeysReady(APPLICATION)} and {@code HandshakeComplete}. Afterwards NewSessionTicket messages
  * at APPLICATION level are accepted and ignored (we never resume; since we offer no psk_key_exchange_modes,
  * rustls servers send none anyway).
+ *
+ * <p>With {@link TlsClientConfig#forCertificate} the server is not an iroh endpoint but presents an ordinary X.509
+ * chain (QUIC address discovery against a relay): no certificate type extensions, the usual signature schemes,
+ * the chain and name checked by {@link X509Trust}, no client certificate; {@link #peerId()} stays null.
  */
 public final class TlsClientSession extends TlsSession {
     private enum State {
@@ -30,6 +34,8 @@ public final class TlsClientSession extends TlsSession {
     private CipherSuite retrySuite;
     private byte[] certificateRequestContext;
     private EndpointId serverKey;
+    /** X.509 mode: the key of the server's verified certificate. */
+    private java.security.PublicKey serverCertificateKey;
 
     /**
      * @param transportParameters our encoded QUIC transport parameters, sent in the quic_transport_parameters
@@ -141,16 +147,23 @@ public final class TlsClientSession extends TlsSession {
         w.u8(1).u8(0); // legacy_compression_methods = [null]
 
         int exts = w.begin(2);
+        boolean x509 = config.x509Trust() != null;
+        int e;
+        int list;
         // server_name (RFC 6066 §3): iroh names servers by their id; servers ignore it but send it back empty.
-        byte[] host = config.serverName().getBytes(StandardCharsets.US_ASCII);
-        int e = extension(w, ExtensionType.SERVER_NAME);
-        int list = w.begin(2);
-        w.u8(0); // host_name
-        int h = w.begin(2);
-        w.bytes(host);
-        w.end(h);
-        w.end(list);
-        w.end(e);
+        // An X.509 server gets its DNS name; an address literal is not allowed there.
+        if (!x509 || !X509Trust.isIpLiteral(config.serverName())) {
+            String name = x509 ? java.net.IDN.toASCII(config.serverName()) : config.serverName();
+            byte[] host = name.getBytes(StandardCharsets.US_ASCII);
+            e = extension(w, ExtensionType.SERVER_NAME);
+            list = w.begin(2);
+            w.u8(0); // host_name
+            int h = w.begin(2);
+            w.bytes(host);
+            w.end(h);
+            w.end(list);
+            w.end(e);
+        }
 
         e = extension(w, ExtensionType.SUPPORTED_VERSIONS);
         list = w.begin(1);
@@ -166,7 +179,13 @@ public final class TlsClientSession extends TlsSession {
 
         e = extension(w, ExtensionType.SIGNATURE_ALGORITHMS);
         list = w.begin(2);
-        w.u16(SIG_ED25519);
+        if (x509) {
+            for (int scheme : X509Handshake.OFFERED_SCHEMES) {
+                w.u16(scheme);
+            }
+        } else {
+            w.u16(SIG_ED25519);
+        }
         w.end(list);
         w.end(e);
 
@@ -191,13 +210,15 @@ public final class TlsClientSession extends TlsSession {
         w.end(list);
         w.end(e);
 
-        // RFC 7250 §3: we only do raw public keys, for both directions.
-        e = extension(w, ExtensionType.CLIENT_CERTIFICATE_TYPE);
-        w.u8(1).u8(CERT_TYPE_RAW_PUBLIC_KEY);
-        w.end(e);
-        e = extension(w, ExtensionType.SERVER_CERTIFICATE_TYPE);
-        w.u8(1).u8(CERT_TYPE_RAW_PUBLIC_KEY);
-        w.end(e);
+        if (!x509) {
+            // RFC 7250 §3: with iroh peers we only do raw public keys, for both directions.
+            e = extension(w, ExtensionType.CLIENT_CERTIFICATE_TYPE);
+            w.u8(1).u8(CERT_TYPE_RAW_PUBLIC_KEY);
+            w.end(e);
+            e = extension(w, ExtensionType.SERVER_CERTIFICATE_TYPE);
+            w.u8(1).u8(CERT_TYPE_RAW_PUBLIC_KEY);
+            w.end(e);
+        }
 
         if (cookie != null) {
             e = extension(w, ExtensionType.COOKIE);
@@ -376,8 +397,13 @@ public final class TlsClientSession extends TlsSession {
                     + ", which we did not offer (" + Alpn.show(config.alpnList()) + ")");
         }
 
-        requireRawPublicKeyType(ext, ExtensionType.SERVER_CERTIFICATE_TYPE);
-        requireRawPublicKeyType(ext, ExtensionType.CLIENT_CERTIFICATE_TYPE);
+        if (config.x509Trust() == null) {
+            requireRawPublicKeyType(ext, ExtensionType.SERVER_CERTIFICATE_TYPE);
+            requireRawPublicKeyType(ext, ExtensionType.CLIENT_CERTIFICATE_TYPE);
+        } else if (ext.has(ExtensionType.SERVER_CERTIFICATE_TYPE) || ext.has(ExtensionType.CLIENT_CERTIFICATE_TYPE)) {
+            throw new TlsException(TlsAlert.UNSUPPORTED_EXTENSION,
+                    "server answered a certificate type extension we did not send (we expect X.509)");
+        }
 
         TlsReader tp = ext.require(ExtensionType.QUIC_TRANSPORT_PARAMETERS);
         peerTransportParameters = tp.bytes(tp.remaining(), "transport parameters");
@@ -412,11 +438,8 @@ public final class TlsClientSession extends TlsSession {
         if (!list.hasRemaining()) {
             throw new TlsException(TlsAlert.DECODE_ERROR, "CertificateRequest lists no signature algorithms");
         }
-        boolean ed25519 = false;
-        while (list.hasRemaining()) {
-            ed25519 |= list.u16("signature scheme") == SIG_ED25519;
-        }
-        if (!ed25519) {
+        // X.509 mode: we have no certificate and answer with an empty one (RFC 8446 §4.4.2); the server decides
+        if (!X509Handshake.offers(list, SIG_ED25519) && config.x509Trust() == null) {
             throw new TlsException(TlsAlert.HANDSHAKE_FAILURE,
                     "server does not accept ed25519 (0x0807) client signatures, the only kind our key makes");
         }
@@ -428,6 +451,14 @@ public final class TlsClientSession extends TlsSession {
     // ---- server authentication (RFC 8446 §4.4) ----
 
     private void onCertificate(byte[] message) throws TlsException {
+        if (config.x509Trust() != null) {
+            java.util.List<java.security.cert.X509Certificate> chain = X509Handshake.readChain(message);
+            config.x509Trust().verify(chain, config.serverName());
+            serverCertificateKey = chain.get(0).getPublicKey();
+            transcript.add(message);
+            state = State.WAIT_CERTIFICATE_VERIFY;
+            return;
+        }
         EndpointId key = readCertificate(message, EMPTY, true);
         if (!key.equals(config.expectedServer())) {
             throw TlsException.peerMismatch(config.expectedServer(), key);
@@ -438,6 +469,12 @@ public final class TlsClientSession extends TlsSession {
     }
 
     private void onCertificateVerify(byte[] message) throws TlsException {
+        if (serverCertificateKey != null) {
+            X509Handshake.verify(message, signedContent(true, transcript.currentHash()), serverCertificateKey);
+            transcript.add(message);
+            state = State.WAIT_FINISHED;
+            return;
+        }
         verifyCertificateVerify(message, serverKey, true);
         peerId = serverKey;
         transcript.add(message);
@@ -450,7 +487,9 @@ public final class TlsClientSession extends TlsSession {
         keys.deriveApplicationSecrets(transcript.currentHash());
 
         TlsWriter w = new TlsWriter(256);
-        if (certificateRequestContext != null) {
+        if (certificateRequestContext != null && config.x509Trust() != null) {
+            writeCertificate(w, certificateRequestContext, java.util.List.of()); // no certificate: no CertificateVerify
+        } else if (certificateRequestContext != null) {
             writeCertificate(w, certificateRequestContext, config.certificateSpki());
             writeCertificateVerify(w, config.identity(), false);
         }

@@ -14,6 +14,9 @@ import java.util.List;
  * {@code HandshakeData(HANDSHAKE, EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify,
  * Finished)}, {@code KeysReady(APPLICATION)}; after the client's Finished checks out, {@code HandshakeComplete}.
  * A ClientHello without an x25519 share (but listing x25519) gets a HelloRetryRequest at INITIAL level instead.
+ *
+ * <p>With {@link TlsServerConfig#forCertificate} (QUIC address discovery) we present an X.509 chain instead,
+ * send no CertificateRequest and wait for the client's Finished right away; {@link #peerId()} stays null.
  */
 public final class TlsServerSession extends TlsSession {
     private enum State {
@@ -115,9 +118,14 @@ public final class TlsServerSession extends TlsSession {
         if (retrySuite != null && chosen != retrySuite) {
             throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "second ClientHello leads to " + chosen + " instead of " + retrySuite);
         }
-        requireEd25519(ext);
-        requireRawPublicKeys(ext, ExtensionType.SERVER_CERTIFICATE_TYPE);
-        requireRawPublicKeys(ext, ExtensionType.CLIENT_CERTIFICATE_TYPE);
+        X509Credentials x509 = config.x509();
+        if (x509 == null) {
+            requireEd25519(ext);
+            requireRawPublicKeys(ext, ExtensionType.SERVER_CERTIFICATE_TYPE);
+            requireRawPublicKeys(ext, ExtensionType.CLIENT_CERTIFICATE_TYPE);
+        } else {
+            requireScheme(ext, x509.scheme());
+        }
         byte[] chosenAlpn = chooseAlpn(ext);
         TlsReader tp = ext.require(ExtensionType.QUIC_TRANSPORT_PARAMETERS);
         byte[] clientTransportParameters = tp.bytes(tp.remaining(), "transport parameters");
@@ -156,15 +164,21 @@ public final class TlsServerSession extends TlsSession {
 
         w = new TlsWriter(512 + localTransportParameters.length);
         writeEncryptedExtensions(w);
-        writeCertificateRequest(w);
-        writeCertificate(w, EMPTY, config.certificateSpki());
-        writeCertificateVerify(w, config.identity(), true);
+        if (x509 == null) {
+            writeCertificateRequest(w);
+            writeCertificate(w, EMPTY, config.certificateSpki());
+            writeCertificateVerify(w, config.identity(), true);
+        } else {
+            // an X.509 server (QUIC address discovery) does not ask who the client is
+            writeCertificate(w, EMPTY, x509.encodedChain());
+            writeCertificateVerify(w, x509, true);
+        }
         writeFinished(w, keys.serverHandshakeSecret());
         emitData(EncryptionLevel.HANDSHAKE, w);
 
         keys.deriveApplicationSecrets(transcript.currentHash());
         emitKeys(EncryptionLevel.APPLICATION, chosen, keys.clientApplicationSecret(), keys.serverApplicationSecret());
-        state = State.WAIT_CERTIFICATE;
+        state = x509 == null ? State.WAIT_CERTIFICATE : State.WAIT_FINISHED;
     }
 
     private static void requireTls13(Extensions ext) throws TlsException {
@@ -221,6 +235,17 @@ public final class TlsServerSession extends TlsSession {
         }
         if (!ed25519) {
             throw new TlsException(TlsAlert.HANDSHAKE_FAILURE, "client does not accept ed25519 (0x0807) signatures, the only kind we make");
+        }
+    }
+
+    /** An X.509 server signs with the scheme its key allows; the client must accept it (RFC 8446 §4.2.3). */
+    private static void requireScheme(Extensions ext, SignatureScheme scheme) throws TlsException {
+        TlsReader sa = ext.require(ExtensionType.SIGNATURE_ALGORITHMS);
+        TlsReader list = sa.vector16("supported_signature_algorithms");
+        sa.expectEnd();
+        if (!X509Handshake.offers(list, scheme.code)) {
+            throw new TlsException(TlsAlert.HANDSHAKE_FAILURE, "client does not accept " + scheme + " (" + hex16(scheme.code)
+                    + ") signatures, the only kind our certificate key makes");
         }
     }
 
@@ -372,8 +397,10 @@ public final class TlsServerSession extends TlsSession {
         int m = w.beginMessage(HandshakeType.ENCRYPTED_EXTENSIONS);
         int exts = w.begin(2);
         w.u16(ExtensionType.ALPN).u16(2 + 1 + alpn.length).u16(1 + alpn.length).u8(alpn.length).bytes(alpn);
-        w.u16(ExtensionType.CLIENT_CERTIFICATE_TYPE).u16(1).u8(CERT_TYPE_RAW_PUBLIC_KEY);
-        w.u16(ExtensionType.SERVER_CERTIFICATE_TYPE).u16(1).u8(CERT_TYPE_RAW_PUBLIC_KEY);
+        if (config.x509() == null) {
+            w.u16(ExtensionType.CLIENT_CERTIFICATE_TYPE).u16(1).u8(CERT_TYPE_RAW_PUBLIC_KEY);
+            w.u16(ExtensionType.SERVER_CERTIFICATE_TYPE).u16(1).u8(CERT_TYPE_RAW_PUBLIC_KEY);
+        }
         w.u16(ExtensionType.QUIC_TRANSPORT_PARAMETERS).u16(localTransportParameters.length).bytes(localTransportParameters);
         w.end(exts);
         endMessage(w, m);

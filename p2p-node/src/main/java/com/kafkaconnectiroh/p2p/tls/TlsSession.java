@@ -211,16 +211,34 @@ abstract class TlsSession implements QuicTlsSession {
 
     /** Certificate with our single raw-public-key entry (RFC 7250 §3, RFC 8446 §4.4.2). */
     void writeCertificate(TlsWriter w, byte[] context, byte[] spki) {
+        writeCertificate(w, context, java.util.List.of(spki));
+    }
+
+    /** Certificate with these entries (X.509 DER certificates, ours first; none for "no certificate"). */
+    void writeCertificate(TlsWriter w, byte[] context, java.util.List<byte[]> entries) {
         int m = w.beginMessage(HandshakeType.CERTIFICATE);
         int c = w.begin(1);
         w.bytes(context);
         w.end(c);
         int list = w.begin(3);
-        int entry = w.begin(3);
-        w.bytes(spki);
-        w.end(entry);
-        w.u16(0); // no per-entry extensions
+        for (byte[] e : entries) {
+            int entry = w.begin(3);
+            w.bytes(e);
+            w.end(entry);
+            w.u16(0); // no per-entry extensions
+        }
         w.end(list);
+        endMessage(w, m);
+    }
+
+    /** CertificateVerify signed with an X.509 certificate's key (RFC 8446 §4.4.3). */
+    void writeCertificateVerify(TlsWriter w, X509Credentials credentials, boolean server) {
+        byte[] signature = credentials.sign(signedContent(server, transcript.currentHash()));
+        int m = w.beginMessage(HandshakeType.CERTIFICATE_VERIFY);
+        w.u16(credentials.scheme().code);
+        int s = w.begin(2);
+        w.bytes(signature);
+        w.end(s);
         endMessage(w, m);
     }
 

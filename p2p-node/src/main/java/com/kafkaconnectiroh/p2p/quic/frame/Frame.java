@@ -146,4 +146,15 @@ public sealed interface Frame {
             return FrameType.DATAGRAM;
         }
     }
+
+    /**
+     * OBSERVED_IPV4_ADDR / OBSERVED_IPV6_ADDR: the sender saw us at {@code address}; {@code sequence} orders reports
+     * (a receiver ignores any not above the last one).
+     */
+    record ObservedAddr(long sequence, java.net.InetSocketAddress address) implements Frame {
+        public long type() {
+            return address.getAddress() instanceof java.net.Inet4Address ? FrameType.OBSERVED_IPV4_ADDR
+                    : FrameType.OBSERVED_IPV6_ADDR;
+        }
+    }
 }

@@ -5,6 +5,9 @@ import com.kafkaconnectiroh.p2p.quic.wire.ByteReader;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportException;
 import com.kafkaconnectiroh.p2p.quic.wire.VarInt;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 
 /**
  * Decodes the frames of one decrypted packet payload in order. Malformed frames are a {@link TransportException}
@@ -137,6 +140,9 @@ public final class FrameParser {
                 in.skip(len);
                 return f;
             }
+            case FrameType.OBSERVED_IPV4_ADDR:
+            case FrameType.OBSERVED_IPV6_ADDR:
+                return observedAddr(type == FrameType.OBSERVED_IPV4_ADDR ? 4 : 16);
             default:
                 throw new TransportException(TransportError.FRAME_ENCODING_ERROR, type,
                         "unknown frame type 0x" + Long.toHexString(type));
@@ -191,6 +197,17 @@ public final class FrameParser {
             ce = in.varint();
         }
         return new Frame.Ack(largest, delay, ranges, ect0, ect1, ce);
+    }
+
+    private Frame observedAddr(int ipLength) throws TransportException {
+        long seq = in.varint();
+        byte[] ip = in.bytes(ipLength);
+        int port = in.u16();
+        try {
+            return new Frame.ObservedAddr(seq, new InetSocketAddress(InetAddress.getByAddress(ip), port));
+        } catch (UnknownHostException e) {
+            throw encoding("OBSERVED_ADDR address of " + ipLength + " bytes: " + e.getMessage()); // cannot happen
+        }
     }
 
     private long streamCount() throws TransportException {

@@ -1,6 +1,6 @@
 package com.kafkaconnectiroh.p2p.quic.frame;
 
-/** Frame type values (RFC 9000 §19, §12.4; RFC 9221 for DATAGRAM). */
+/** Frame type values (RFC 9000 §19, §12.4; RFC 9221 for DATAGRAM; extensions iroh 1.x negotiates). */
 public final class FrameType {
     public static final int PADDING = 0x00;
     public static final int PING = 0x01;
@@ -32,6 +32,10 @@ public final class FrameType {
     public static final int HANDSHAKE_DONE = 0x1e;
     public static final int DATAGRAM = 0x30;
     public static final int DATAGRAM_LEN = 0x31;
+    /** draft-ietf-quic-address-discovery as noq-proto 1.x sends it (IROH-WIRE-MAP-RELAY §2.2): seq, IPv4, port. */
+    public static final int OBSERVED_IPV4_ADDR = 0x9f81a6;
+    /** The same with an IPv6 address. */
+    public static final int OBSERVED_IPV6_ADDR = 0x9f81a7;
 
     private FrameType() {
     }

@@ -3,6 +3,7 @@ package com.kafkaconnectiroh.p2p.quic.frame;
 import com.kafkaconnectiroh.p2p.quic.packet.ConnectionId;
 import com.kafkaconnectiroh.p2p.quic.util.RangeSet;
 import com.kafkaconnectiroh.p2p.quic.wire.VarInt;
+import java.net.InetSocketAddress;
 
 /**
  * Encodes frames straight into a packet payload array (RFC 9000 §19). Each method writes at {@code p} and returns
@@ -232,5 +233,24 @@ public final class FrameWriter {
         }
         System.arraycopy(data, off, b, p, len);
         return p + len;
+    }
+
+    /**
+     * OBSERVED_IPV4_ADDR or OBSERVED_IPV6_ADDR (by the address family; an IPv4-mapped IPv6 address goes out as
+     * IPv4, the way iroh canonicalises it): {@code seq}, the address bytes, the port (IROH-WIRE-MAP-RELAY §2.2).
+     */
+    public static int observedAddr(byte[] b, int p, long seq, InetSocketAddress addr) {
+        byte[] ip = addr.getAddress().getAddress();
+        p = VarInt.write(b, p, ip.length == 4 ? FrameType.OBSERVED_IPV4_ADDR : FrameType.OBSERVED_IPV6_ADDR);
+        p = VarInt.write(b, p, seq);
+        System.arraycopy(ip, 0, b, p, ip.length);
+        p += ip.length;
+        b[p++] = (byte) (addr.getPort() >>> 8);
+        b[p++] = (byte) addr.getPort();
+        return p;
+    }
+
+    public static int observedAddrSize(long seq, InetSocketAddress addr) {
+        return 4 + VarInt.size(seq) + addr.getAddress().getAddress().length + 2;
     }
 }

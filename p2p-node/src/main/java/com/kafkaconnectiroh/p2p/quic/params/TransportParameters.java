@@ -36,6 +36,8 @@ public final class TransportParameters {
     public static final int RETRY_SOURCE_CONNECTION_ID = 0x10;
     /** RFC 9221. */
     public static final int MAX_DATAGRAM_FRAME_SIZE = 0x20;
+    /** draft-ietf-quic-address-discovery, as noq-proto 1.x and iroh's 0.35 fork use it (IROH-WIRE-MAP-RELAY §2.2). */
+    public static final long OBSERVED_ADDR = 0x9f81a176L;
 
     public ConnectionId originalDestinationConnectionId;
     /** Milliseconds; 0 means no idle timeout. */
@@ -58,6 +60,8 @@ public final class TransportParameters {
     public ConnectionId retrySourceConnectionId;
     /** 0 means DATAGRAM frames are not supported. */
     public long maxDatagramFrameSize;
+    /** Absent (null) means the peer takes no part in address discovery. */
+    public ObservedAddrRole observedAddr;
 
     public byte[] encode() {
         ByteWriter w = new ByteWriter(512);
@@ -101,6 +105,9 @@ public final class TransportParameters {
             cid(w, RETRY_SOURCE_CONNECTION_ID, retrySourceConnectionId);
         }
         nonZero(w, MAX_DATAGRAM_FRAME_SIZE, maxDatagramFrameSize);
+        if (observedAddr != null) {
+            w.varint(OBSERVED_ADDR).varint(VarInt.size(observedAddr.code)).varint(observedAddr.code);
+        }
         // a reserved id (31 * N + 27, RFC 9000 §18.1) so peers keep skipping unknown parameters
         w.varint(31 * 5 + 27).varint(0);
         return w.toByteArray();
@@ -159,7 +166,16 @@ public final class TransportParameters {
                     seen |= bit;
                 }
                 ByteReader v = new ByteReader(body, r.position(), end);
-                switch ((int) Math.min(id, Integer.MAX_VALUE)) {
+                if (id == OBSERVED_ADDR) {
+                    if (tp.observedAddr != null) {
+                        throw error("duplicate transport parameter 0x" + Long.toHexString(id));
+                    }
+                    long role = readNum(v);
+                    tp.observedAddr = ObservedAddrRole.of(role);
+                    if (tp.observedAddr == null) {
+                        throw error("observed_addr role " + role + " is not 0 (send), 1 (receive) or 2 (both)");
+                    }
+                } else switch ((int) Math.min(id, Integer.MAX_VALUE)) {
                     case ORIGINAL_DESTINATION_CONNECTION_ID -> {
                         serverOnly(fromServer, id);
                         tp.originalDestinationConnectionId = readCid(v, len);
@@ -301,7 +317,8 @@ public final class TransportParameters {
                 + "), ackExp=" + ackDelayExponent + ", maxAckDelay=" + maxAckDelay + "ms, cidLimit="
                 + activeConnectionIdLimit + ", iscid=" + initialSourceConnectionId + ", rscid="
                 + retrySourceConnectionId + ", token=" + (statelessResetToken != null) + ", dgram="
-                + maxDatagramFrameSize + ", pref=" + (preferredAddress != null) + "}";
+                + maxDatagramFrameSize + ", pref=" + (preferredAddress != null)
+                + (observedAddr != null ? ", observedAddr=" + observedAddr : "") + "}";
     }
 
     /** Equality of the encoded forms, for tests. */

@@ -17,6 +17,7 @@ public final class SentPacket {
     public static final int F_STREAMS_BLOCKED_BIDI = 1 << 5;
     public static final int F_STREAMS_BLOCKED_UNI = 1 << 6;
     public static final int F_PING = 1 << 7;
+    public static final int F_OBSERVED_ADDR = 1 << 8;
 
     // control frames naming one stream or sequence number (kinds)
     public static final int K_MAX_STREAM_DATA = 1;
