@@ -230,6 +230,9 @@ public final class QuicEndpoint {
             // named, and for a while (RFC 9000 §8.1.2-8.1.4)
             original = validateRetryToken(now, from, dcid, b, header.tokenOff, header.tokenLen);
             if (original == null) {
+                // RFC 9000 §8.1.2 allows discarding it; the client times out (a real one answered our Retry
+                // within the token's lifetime from the address it was sent to, so only forgeries land here)
+                halfOpen.invalidToken();
                 droppedDatagrams++;
                 return null;
             }

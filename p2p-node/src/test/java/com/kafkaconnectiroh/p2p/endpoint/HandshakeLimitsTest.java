@@ -143,7 +143,7 @@ class HandshakeLimitsTest {
 
     @Test
     void theByteBudgetCapsWhatHandshakesInProgressHold() throws Exception {
-        long budget = 100_000; // three handshakes' worth and a bit
+        long budget = 75_000; // three handshakes' worth (about 23 KB each) and a bit
         try (Endpoint server = server(new EndpointConfig().retry(false).halfOpenBudgetBytes(budget));
              Router router = Router.builder(server).accept(EndpointTest.ECHO, EchoHandler.INSTANCE).spawn();
              InitialFlood flood = new InitialFlood(server.id(), EndpointTest.ECHO, server.boundAddress(), 10, 3)) {
@@ -194,6 +194,41 @@ class HandshakeLimitsTest {
             HalfOpenStats s = await(server, x -> x.retries() == 2, "the marker's Retry");
             assertEquals(1, s.count(), "a replayed token opens nothing: " + s);
             assertEquals(1, s.peakCount(), s.toString());
+            assertEquals(2, s.invalidTokens(), "the two replays were counted: " + s);
+        }
+    }
+
+    @Test
+    void forgedExpiredAndForeignTokensAreRefusedAndCounted() throws Exception {
+        EndpointConfig config = new EndpointConfig().retry(true).retryTokenLifetimeNanos(500_000_000L);
+        try (Endpoint server = server(config);
+             InitialFlood flood = new InitialFlood(server.id(), EndpointTest.ECHO, server.boundAddress(), 2, 10)) {
+            Random rnd = new Random(11);
+            flood.send(0, ConnectionId.random(rnd, 8), new byte[0]);
+            Retry stale = retryAmong(flood, 0);
+            assertNotNull(stale, "a Retry");
+            Thread.sleep(1000); // past its lifetime
+            flood.send(0, stale.scid(), stale.token()); // expired
+
+            flood.send(0, ConnectionId.random(rnd, 8), new byte[0]);
+            Retry fresh = retryAmong(flood, 0);
+            assertNotNull(fresh, "a second Retry");
+            byte[] tampered = fresh.token().clone();
+            tampered[tampered.length - 1] ^= 1;
+            flood.send(0, fresh.scid(), tampered); // its MAC altered
+            byte[] made = fresh.token().clone();
+            for (int i = 2 + (made[1] & 0xFF); i < made.length; i++) {
+                made[i] = (byte) rnd.nextInt(); // a token of our shape with a time and MAC made up
+            }
+            flood.send(0, fresh.scid(), made);
+            flood.send(1, fresh.scid(), fresh.token()); // from another address
+            HalfOpenStats refused = await(server, x -> x.invalidTokens() == 4, "four tokens refused");
+            assertEquals(0, refused.count(), refused.toString());
+            assertEquals(0, refused.peakCount(), refused.toString());
+
+            flood.send(0, fresh.scid(), fresh.token()); // the genuine answer, in time and from where it went
+            HalfOpenStats s = await(server, x -> x.count() == 1, "the genuine answer opened a connection");
+            assertEquals(4, s.invalidTokens(), s.toString());
         }
     }
 
