@@ -94,10 +94,7 @@ class HandshakeLimitsTest {
         try (Endpoint client = Endpoint.builder().bindAddr(LOOPBACK).bind()) {
             Connection c = client.connect(server.addr(), EndpointTest.ECHO, Duration.ofSeconds(20));
             byte[] data = Pattern.bytes(7, 50_000);
-            BiStream s = c.openBi();
-            s.send().writeAll(data);
-            s.send().finish();
-            assertArrayEquals(data, s.recv().readToEnd(data.length));
+            assertArrayEquals(data, IrohEndpointInteropTest.echo(c, data));
             c.close(0, "done");
         }
     }

@@ -67,10 +67,7 @@ class IrohRetryInteropTest {
             assertEquals(SocketAddrs.format(java.boundAddress()), retry.path("from").path("addr").asText(),
                     "iroh sent its Retry to us: " + retry);
             byte[] data = Pattern.bytes(5, 100_000);
-            BiStream s = c.openBi();
-            s.send().writeAll(data);
-            s.send().finish();
-            assertArrayEquals(data, s.recv().readToEnd(data.length));
+            assertArrayEquals(data, IrohEndpointInteropTest.echo(c, data));
             c.close(0, "done");
         }
     }
