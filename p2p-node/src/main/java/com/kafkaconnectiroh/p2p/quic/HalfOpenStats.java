@@ -13,8 +13,9 @@ package com.kafkaconnectiroh.p2p.quic;
  * @param droppedForBudget Initials dropped, or handshakes ended, because the byte budget was used up
  * @param droppedPerSource Initials dropped because their source had its share of half-open connections
  * @param expired          handshakes forgotten because they did not complete in time
- * @param invalidTokens    Initials dropped because they carried a token shaped as our Retry tokens that did not
- *                         validate: forged, expired, from another address, or replayed to another connection ID
+ * @param invalidTokens    Initials refused (no state; answered with INVALID_TOKEN) because they carried a token
+ *                         shaped as our Retry tokens that did not validate: forged, expired, from another
+ *                         address, or replayed to another connection ID
  */
 public record HalfOpenStats(int count, long bytes, int peakCount, long peakBytes, boolean underLoad, long retries,
                             long droppedForBudget, long droppedPerSource, long expired, long invalidTokens) {

@@ -9,7 +9,11 @@ import com.kafkaconnectiroh.p2p.interop.Pattern;
 import com.kafkaconnectiroh.p2p.quic.EndpointConfig;
 import com.kafkaconnectiroh.p2p.quic.HalfOpenStats;
 import com.kafkaconnectiroh.p2p.quic.InitialFlood;
+import com.kafkaconnectiroh.p2p.quic.frame.FrameType;
 import com.kafkaconnectiroh.p2p.quic.packet.ConnectionId;
+import com.kafkaconnectiroh.p2p.quic.protection.InitialSecrets;
+import com.kafkaconnectiroh.p2p.quic.protection.PacketOpener;
+import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -206,6 +210,12 @@ class HandshakeLimitsTest {
             assertNotNull(stale, "a Retry");
             Thread.sleep(1000); // past its lifetime
             flood.send(0, stale.scid(), stale.token()); // expired
+            // RFC 9000 §8.1.2: told at once, in an Initial under the keys of the DCID it used
+            byte[] close = received(flood, 0);
+            byte[] frames = PacketOpener.unprotect(InitialSecrets.serverKeys(stale.scid().toBytes()), close, 0,
+                    new long[1]);
+            assertEquals(FrameType.CONNECTION_CLOSE, frames[0], "a CONNECTION_CLOSE");
+            assertEquals(TransportError.INVALID_TOKEN.code(), frames[1], "with INVALID_TOKEN");
 
             flood.send(0, ConnectionId.random(rnd, 8), new byte[0]);
             Retry fresh = retryAmong(flood, 0);
