@@ -3,6 +3,7 @@ package com.kafkaconnectiroh.p2p.endpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.kafkaconnectiroh.p2p.interop.Pattern;
@@ -236,6 +237,21 @@ class HandshakeLimitsTest {
             flood.send(0, fresh.scid(), fresh.token()); // the genuine answer, in time and from where it went
             HalfOpenStats s = await(server, x -> x.count() == 1, "the genuine answer opened a connection");
             assertEquals(4, s.invalidTokens(), s.toString());
+        }
+    }
+
+    @Test
+    void aClientWhoseTokenIsRefusedLearnsItAtOnce() throws Exception {
+        // a token lifetime of 1 ns: every answer to a Retry comes too late
+        EndpointConfig config = new EndpointConfig().retry(true).retryTokenLifetimeNanos(1);
+        try (Endpoint server = server(config);
+             Endpoint client = Endpoint.builder().bindAddr(LOOPBACK).bind()) {
+            ConnectionLostException e = assertThrows(ConnectionLostException.class,
+                    () -> client.connect(server.addr(), EndpointTest.ECHO, Duration.ofSeconds(20)));
+            assertEquals(ConnectionClose.Kind.TRANSPORT_ERROR, e.close().kind(), e.close().toString());
+            assertTrue(e.close().byPeer(), e.close().toString());
+            assertEquals(TransportError.INVALID_TOKEN.code(), e.close().code(), e.close().toString());
+            assertTrue(server.halfOpenStats().invalidTokens() >= 1, server.halfOpenStats().toString());
         }
     }
 
