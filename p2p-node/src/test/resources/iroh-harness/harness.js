@@ -506,6 +506,12 @@ class NodeV1 {
         let remoteAddr = null;
         try {
           remoteAddr = await inc.remoteAddr().catch(() => null);
+          if (this.opts.retry && !(await inc.remoteAddrValidated())) {
+            // --retry: validate every client's address first (RFC 9000 §8.1.2); it comes back with the token
+            await inc.retry();
+            emit({ event: 'retry-sent', from: remoteAddr });
+            return;
+          }
           const accepting = await inc.accept();
           const raw = await accepting.connect();
           onIncoming(new ConnV1(raw));
@@ -1686,7 +1692,7 @@ async function dispatch(line) {
 // Start-up and shutdown
 
 function parseArgs(argv) {
-  const o = { iroh: null, secret: null, bind: '127.0.0.1:0', behaviours: new Map(), docs: false };
+  const o = { iroh: null, secret: null, bind: '127.0.0.1:0', behaviours: new Map(), docs: false, retry: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -1697,6 +1703,7 @@ function parseArgs(argv) {
     else if (a === '--secret') o.secret = Buffer.from(val(), 'hex');
     else if (a === '--bind') o.bind = val();
     else if (a === '--docs') o.docs = true;
+    else if (a === '--retry') o.retry = true;
     else if (a === '--alpn') {
       const v = val();
       const eq = v.lastIndexOf('=');
@@ -1708,6 +1715,7 @@ function parseArgs(argv) {
   }
   if (o.iroh !== '1' && o.iroh !== '0.35') throw new Error('--iroh must be 1 or 0.35');
   if (o.docs && o.iroh !== '0.35') throw new Error('--docs needs --iroh 0.35 (the 1.x binding has no docs)');
+  if (o.retry && o.iroh !== '1') throw new Error('--retry needs --iroh 1 (the 0.35 binding accepts every Initial itself)');
   if (o.secret && o.secret.length !== 32) throw new Error('--secret must be 64 hex digits');
   return o;
 }

@@ -230,7 +230,7 @@ public final class Endpoint implements AutoCloseable {
     public HalfOpenStats halfOpenStats() {
         CompletableFuture<HalfOpenStats> f = new CompletableFuture<>();
         if (!driver.submit(() -> f.complete(driver.halfOpenStats()))) {
-            return new HalfOpenStats(0, 0, 0, 0, false, 0, 0, 0, 0);
+            return HalfOpenStats.NONE; // closed
         }
         return f.join();
     }

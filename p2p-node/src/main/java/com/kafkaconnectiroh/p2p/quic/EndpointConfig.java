@@ -79,8 +79,9 @@ public final class EndpointConfig {
     }
 
     /**
-     * From this many half-open connections on (until they fall to half of it), clients must answer a Retry
-     * before we keep state for them (default 64; 0: always). Neither iroh nor a real client needs more than one
+     * From this many half-open connections, or half of {@link #halfOpenBudgetBytes}, on (until they fall to half
+     * of it and a quarter of the budget), clients must answer a Retry before we keep state for them (default 64;
+     * 0: always; {@code Integer.MAX_VALUE}: never). Neither iroh nor a real client needs more than one
      * extra round trip for it; spoofed sources never get past it.
      */
     public EndpointConfig retryThreshold(int v) {

@@ -103,6 +103,8 @@ public final class IrohPeer implements AutoCloseable {
                 args.addAll(List.of("--bind", b.hostPort()));
             } else if (o instanceof PeerOption.Docs) {
                 args.add("--docs");
+            } else if (o instanceof PeerOption.Retry) {
+                args.add("--retry");
             } else if (o instanceof PeerOption.Name n) {
                 name = n.name();
             } else if (o instanceof PeerOption.ReadyTimeout t) {

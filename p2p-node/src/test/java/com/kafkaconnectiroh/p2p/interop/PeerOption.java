@@ -33,6 +33,14 @@ public sealed interface PeerOption {
         return new Docs();
     }
 
+    /**
+     * Answer every incoming Initial from a not yet validated address with a QUIC Retry (1.x only; the harness's
+     * {@code --retry}, event {@code retry-sent}).
+     */
+    static PeerOption retry() {
+        return new Retry();
+    }
+
     /** How long to wait for the {@code ready} event (default 60 s; an iroh 0.35 node needs about 3 s). */
     static PeerOption readyTimeout(Duration timeout) {
         return new ReadyTimeout(timeout);
@@ -68,6 +76,9 @@ public sealed interface PeerOption {
     }
 
     record Docs() implements PeerOption {
+    }
+
+    record Retry() implements PeerOption {
     }
 
     record ReadyTimeout(Duration timeout) implements PeerOption {

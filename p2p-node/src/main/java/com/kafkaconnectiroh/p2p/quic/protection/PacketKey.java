@@ -12,7 +12,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * One direction's AEAD for packet payloads (RFC 9001 §5.3): the nonce is the IV XORed with the packet number,
  * the associated data is the unprotected header. Holds one reusable {@link Cipher}; the JDK wants a fresh
- * {@code init} per nonce, which is cheap when the key object stays the same.
+ * {@code init} per nonce, which is cheap when the key object stays the same. The cipher is made on first use (keys
+ * of levels a handshake never reaches cost no cipher; see {@link HeaderProtection}).
  */
 public final class PacketKey {
     public static final int TAG_LENGTH = 16;
@@ -23,7 +24,7 @@ public final class PacketKey {
     private final byte[] nonce = new byte[12];
     private final byte[] lastNonce = new byte[12];
     private boolean initialized;
-    private final Cipher cipher;
+    private Cipher cipher;
 
     public PacketKey(CipherSuite suite, byte[] key, byte[] iv) {
         if (iv.length != 12) {
@@ -35,11 +36,6 @@ public final class PacketKey {
         this.suite = suite;
         this.key = new SecretKeySpec(key, suite.isChaCha() ? "ChaCha20" : "AES");
         this.iv = iv.clone();
-        try {
-            this.cipher = Cipher.getInstance(suite.aeadTransformation);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(suite.aeadTransformation + " unavailable", e);
-        }
     }
 
     public CipherSuite suite() {
@@ -47,6 +43,13 @@ public final class PacketKey {
     }
 
     private void init(int mode, long pn) throws GeneralSecurityException {
+        if (cipher == null) {
+            try {
+                cipher = Cipher.getInstance(suite.aeadTransformation);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(suite.aeadTransformation + " unavailable", e);
+            }
+        }
         System.arraycopy(iv, 0, nonce, 0, 12);
         for (int i = 0; i < 8; i++) {
             nonce[11 - i] ^= (byte) (pn >>> (8 * i));
