@@ -70,11 +70,12 @@ public final class RelayServer implements AutoCloseable {
 
             @Override
             public long queuedBytes() {
-                long n = 0;
-                for (ServerSession s : registry.all()) {
-                    n += s.queuedBytes();
-                }
-                return n;
+                return sumOverClients(ServerSession::queuedBytes);
+            }
+
+            @Override
+            public long socketPendingBytes() {
+                return sumOverClients(ServerSession::socketPendingBytes);
             }
         });
         this.registry = new ClientRegistry(metrics);
@@ -161,6 +162,14 @@ public final class RelayServer implements AutoCloseable {
             s.shutdown("relay shutting down");
         }
         group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private long sumOverClients(java.util.function.ToLongFunction<ServerSession> f) {
+        long n = 0;
+        for (ServerSession s : registry.all()) {
+            n += f.applyAsLong(s);
+        }
+        return n;
     }
 
     RelayServerConfig config() {
