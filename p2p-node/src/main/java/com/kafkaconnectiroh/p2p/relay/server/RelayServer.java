@@ -111,7 +111,9 @@ public final class RelayServer implements AutoCloseable {
             throw new IOException("interrupted while binding " + config.bind(), e);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw new IOException("could not listen on " + SocketAddrs.format(config.bind()) + ": " + e.getMessage(), e);
+            // Netty's epoll says "bind(..) failed with error(-98): Address already in use": keep the OS's words
+            String why = String.valueOf(e.getMessage()).replaceFirst("^bind\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
+            throw new IOException("could not listen on " + SocketAddrs.format(config.bind()) + ": " + why, e);
         }
         LOG.debug("relay listening on {} ({})", channel.localAddress(), config.tls() == null ? "http" : "https");
     }
