@@ -70,16 +70,23 @@ final class RawRelayClient implements AutoCloseable {
     }
 
     /** Sends the WebSocket upgrade request for {@code /relay} and checks the 101 answer. */
-    void upgrade() throws IOException {
+    String upgrade() throws IOException {
+        return upgrade("iroh-relay-v2, iroh-relay-v1");
+    }
+
+    /** The upgrade offering these sub-protocols; returns the one the relay chose. */
+    String upgrade(String protocols) throws IOException {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
         writeRaw(("GET /relay HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + WebSocketHandshake.clientKey(nonce) + "\r\nSec-WebSocket-Version: 13\r\n"
-                + "Sec-WebSocket-Protocol: iroh-relay-v2, iroh-relay-v1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                + "Sec-WebSocket-Protocol: " + protocols + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         String head = readHead();
         if (!head.startsWith("HTTP/1.1 101 ")) {
             throw new IOException("expected 101, got: " + head);
         }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\r\nSec-WebSocket-Protocol: *([^\r]*)\r\n").matcher(head);
+        return m.find() ? m.group(1) : null;
     }
 
     /** Answers the challenge with a valid signature and expects ServerConfirmsAuth. */

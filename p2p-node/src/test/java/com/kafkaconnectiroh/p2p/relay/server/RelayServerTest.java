@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.relay.PeerKey;
+import com.kafkaconnectiroh.p2p.relay.RelayFrames;
 import com.kafkaconnectiroh.p2p.relay.RelayProbe;
 import com.kafkaconnectiroh.p2p.relay.RelayTestClients;
 import java.io.InputStream;
@@ -135,6 +136,37 @@ class RelayServerTest {
                 return false;
             }
         });
+    }
+
+    @Test
+    void theOlderConnectionOfAnIdIsToldInItsProtocolVersionAndHealthyAgainWhenTheNewerLeaves() throws Exception {
+        start(new RelayServerConfig());
+        InetSocketAddress at = relay.localAddress();
+        SecretKey shared = SecretKey.generate();
+        try (RawRelayClient v2 = new RawRelayClient(at); RawRelayClient v1 = new RawRelayClient(at)) {
+            assertEquals("iroh-relay-v2", v2.upgrade());
+            v2.authenticate(shared);
+            assertEquals("iroh-relay-v1", v1.upgrade("iroh-relay-v1"));
+            v1.authenticate(shared);
+            // v2: Status(SameEndpointIdConnected)
+            RawRelayClient.Message m = v2.readAnsweringPings();
+            assertArrayEquals(new byte[] {RelayFrames.STATUS, RelayFrames.STATUS_SAME_ENDPOINT_ID_CONNECTED}, m.payload());
+            try (RawRelayClient v2again = RawRelayClient.connected(at, shared)) {
+                // v1 (now the older one): Health with a text
+                RawRelayClient.Message h = v1.readAnsweringPings();
+                assertEquals(RelayFrames.HEALTH, h.relayType());
+                assertEquals(RelayFrames.SAME_ENDPOINT_ID_TEXT,
+                        new String(h.payload(), 1, h.payload().length - 1, StandardCharsets.UTF_8));
+            }
+            // the newest left: the one before it is active again and told so (v1: an empty Health text)
+            RawRelayClient.Message healthy = v1.readAnsweringPings();
+            assertArrayEquals(new byte[] {RelayFrames.HEALTH}, healthy.payload());
+            try (RawRelayClient sender = RawRelayClient.connected(at, SecretKey.generate())) {
+                sender.sendDatagram(v1.key, new byte[] {5});
+                assertEquals(RelayFrames.RELAY_TO_CLIENT_DATAGRAM, v1.readAnsweringPings().relayType());
+            }
+            assertEquals(2L, relay.metrics().snapshot().get("clients_replaced_total"));
+        }
     }
 
     @Test
