@@ -63,7 +63,7 @@ final class ServerSession extends ChannelInboundHandlerAdapter
     // receive rate limit (loop-confined)
     private double tokens;
     private long refilledAt;
-    private boolean paused;
+    private boolean overRate;
 
     ServerSession(RelayServer server) {
         this.server = server;
@@ -136,6 +136,7 @@ final class ServerSession extends ChannelInboundHandlerAdapter
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateAutoRead();
         if (ctx.channel().isWritable()) {
             unwritableSince = 0;
             if (stallCheck != null) {
@@ -402,19 +403,28 @@ final class ServerSession extends ChannelInboundHandlerAdapter
         tokens = Math.min(config.burstBytes(), tokens + (now - refilledAt) / 1e9 * rate);
         refilledAt = now;
         tokens -= n;
-        if (tokens < 0 && !paused) {
-            paused = true;
+        if (tokens < 0 && !overRate) {
+            overRate = true;
             metrics.rateLimitPauses.increment();
-            ctx.channel().config().setAutoRead(false);
+            updateAutoRead();
             long wait = (long) (-tokens / rate * 1e9);
             ctx.executor().schedule(this::resume, wait, TimeUnit.NANOSECONDS);
         }
     }
 
     private void resume() {
-        paused = false;
+        overRate = false;
+        updateAutoRead();
+    }
+
+    /**
+     * Reads from the client only while it is within its rate and takes what we write: what the relay writes because
+     * of what a client sends (Pongs to its Pings, WebSocket pongs) would otherwise pile up in the socket's buffer
+     * of a client that sends and never reads, until the write timeout.
+     */
+    private void updateAutoRead() {
         if (!closing) {
-            ctx.channel().config().setAutoRead(true);
+            ctx.channel().config().setAutoRead(!overRate && ctx.channel().isWritable());
         }
     }
 

@@ -129,6 +129,41 @@ class RelayServerLoadTest {
     }
 
     @Test
+    void aClientThatSendsPingsAndNeverReadsCostsABoundedSocketBuffer() throws Exception {
+        relay = RelayServer.start(new RelayServerConfig().bind(new InetSocketAddress("127.0.0.1", 0))
+                .writeTimeoutNanos(60_000_000_000L));
+        RawRelayClient pinger = client(4096);
+        // a thousand relay Pings per write: each asks for a Pong the client never reads
+        java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 1000; i++) {
+            batch.write(RelayServerHostileInputTest.maskedFrame(0x82, new byte[] {RelayFrames.PING, 0, 0, 0, 0, 0, 0, 0, (byte) i}));
+        }
+        byte[] pings = batch.toByteArray();
+        AtomicLong written = new AtomicLong();
+        Thread t = new Thread(() -> {
+            try {
+                while (true) {
+                    pinger.writeRaw(pings); // blocks once the relay stops reading: that is the point
+                    written.addAndGet(pings.length);
+                }
+            } catch (IOException e) {
+                // closed by the test
+            }
+        }, "pinger");
+        t.start();
+        long maxPending = 0;
+        long end = System.nanoTime() + 1_500_000_000L;
+        while (System.nanoTime() < end && maxPending <= (8 << 20)) {
+            maxPending = Math.max(maxPending, relay.metrics().snapshot().get("socket_pending_bytes"));
+            Thread.sleep(10);
+        }
+        pinger.close();
+        t.join(10_000);
+        System.out.printf("pinger wrote %d bytes of Pings; max socket pending %d bytes%n", written.get(), maxPending);
+        assertTrue(maxPending <= (1 << 20), "the relay buffered " + maxPending + " bytes of Pongs for a client that never reads");
+    }
+
+    @Test
     void aReaderThatTakesNothingForTheWriteTimeoutIsDropped() throws Exception {
         relay = RelayServer.start(new RelayServerConfig().bind(new InetSocketAddress("127.0.0.1", 0))
                 .writeTimeoutNanos(500_000_000L));
