@@ -105,6 +105,38 @@ class RelayCommandTest {
         }
     }
 
+    @Test
+    void theRateLimitFlagsHoldASenderBackWithoutLosingItsDatagrams() throws Exception {
+        try (CliProcess p = CliProcess.start("relay", "--bind", "127.0.0.1:0", "--rate-limit", "200KB", "--rate-burst", "64KiB");
+             RelayTestClients clients = new RelayTestClients()) {
+            RelayUrl url = awaitUrl(p);
+            RelayTestClients.Client a = clients.start(url, SecretKey.generate()).awaitConnected();
+            RelayTestClients.Client b = clients.start(url, SecretKey.generate()).awaitConnected();
+            b.keep = false;
+            int sent = 0;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 400; i++) {
+                if (a.send(b.peerKey, new byte[1000], 0)) {
+                    sent++;
+                }
+            }
+            int expected = sent;
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (b.receivedCount.get() < expected && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertEquals(expected, b.receivedCount.get(), "held back, not dropped");
+            assertTrue(expected > 300, "the client itself dropped " + (400 - expected));
+            // 64 KiB at once, then 200 kB/s: the rest takes about (bytes - 64 KiB) / 200 kB/s
+            double least = (expected * 1000.0 - (64 << 10) - (64 << 10)) / 200_000;
+            assertTrue(seconds >= least, expected + " datagrams arrived in " + seconds + " s, under the " + least + " s the rate allows");
+            String metrics = get(url + "metrics");
+            assertTrue(!metrics.contains("relay_rate_limit_pauses_total 0\n"), metrics);
+            assertEquals(0, p.stop(), p.stderr());
+        }
+    }
+
     /** One line on stderr starting {@code p2p-node relay: } and this exit code. */
     static void failsWithOneLine(int exitCode, String expected, String... args) {
         String[] all = new String[args.length + 3];
