@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.relay.PeerKey;
+import com.kafkaconnectiroh.p2p.relay.RelayFrames;
 import com.kafkaconnectiroh.p2p.relay.RelayProbe;
 import com.kafkaconnectiroh.p2p.relay.RelayTestClients;
 import java.io.InputStream;
@@ -138,30 +139,82 @@ class RelayServerTest {
     }
 
     @Test
+    void theOlderConnectionOfAnIdIsToldInItsProtocolVersionAndHealthyAgainWhenTheNewerLeaves() throws Exception {
+        start(new RelayServerConfig());
+        InetSocketAddress at = relay.localAddress();
+        SecretKey shared = SecretKey.generate();
+        try (RawRelayClient v2 = new RawRelayClient(at); RawRelayClient v1 = new RawRelayClient(at)) {
+            assertEquals("iroh-relay-v2", v2.upgrade());
+            v2.authenticate(shared);
+            assertEquals("iroh-relay-v1", v1.upgrade("iroh-relay-v1"));
+            v1.authenticate(shared);
+            // v2: Status(SameEndpointIdConnected)
+            RawRelayClient.Message m = v2.readAnsweringPings();
+            assertArrayEquals(new byte[] {RelayFrames.STATUS, RelayFrames.STATUS_SAME_ENDPOINT_ID_CONNECTED}, m.payload());
+            try (RawRelayClient v2again = RawRelayClient.connected(at, shared)) {
+                // v1 (now the older one): Health with a text
+                RawRelayClient.Message h = v1.readAnsweringPings();
+                assertEquals(RelayFrames.HEALTH, h.relayType());
+                assertEquals(RelayFrames.SAME_ENDPOINT_ID_TEXT,
+                        new String(h.payload(), 1, h.payload().length - 1, StandardCharsets.UTF_8));
+            }
+            // the newest left: the one before it is active again and told so (v1: an empty Health text)
+            RawRelayClient.Message healthy = v1.readAnsweringPings();
+            assertArrayEquals(new byte[] {RelayFrames.HEALTH}, healthy.payload());
+            try (RawRelayClient sender = RawRelayClient.connected(at, SecretKey.generate())) {
+                sender.sendDatagram(v1.key, new byte[] {5});
+                assertEquals(RelayFrames.RELAY_TO_CLIENT_DATAGRAM, v1.readAnsweringPings().relayType());
+            }
+            assertEquals(2L, relay.metrics().snapshot().get("clients_replaced_total"));
+        }
+    }
+
+    @Test
     void probesAndHttpRoutes() throws Exception {
         start(new RelayServerConfig());
         long rtt = RelayProbe.ping(clients.dialer(), relay.url(), TimeUnit.SECONDS.toNanos(10)).get(15, TimeUnit.SECONDS);
         assertTrue(rtt > 0);
         String base = "http://" + relay.localAddress().getHostString() + ":" + relay.localAddress().getPort();
-        assertEquals(200, get(base + "/ping").status());
+        HttpResult ping = get(base + "/ping");
+        assertEquals(200, ping.status());
+        assertEquals("*", ping.header("Access-Control-Allow-Origin"), "iroh's browser clients probe it cross-origin");
         assertTrue(get(base + "/healthz").body().contains("\"status\":\"ok\""));
+        HttpResult captive = get(base + "/generate_204", "X-Iroh-Challenge", "ab.C-9_z");
+        assertEquals(204, captive.status());
+        assertEquals("response ab.C-9_z", captive.header("X-Iroh-Response"));
+        HttpResult odd = get(base + "/generate_204", "X-Iroh-Challenge", "no spaces allowed");
+        assertEquals(204, odd.status());
+        assertNull(odd.header("X-Iroh-Response"), "a challenge outside [A-Za-z0-9._-] is not echoed");
         assertEquals(404, get(base + "/nothing-here").status());
         HttpResult metrics = get(base + "/metrics");
         assertTrue(metrics.body().contains("relay_clients_connected 0"), metrics.body());
         assertTrue(metrics.body().contains("# TYPE relay_http_requests_total counter"), metrics.body());
     }
 
-    record HttpResult(int status, String body) {
+    record HttpResult(int status, String body, Map<String, List<String>> headers) {
+        String header(String name) {
+            for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+                if (name.equalsIgnoreCase(e.getKey())) {
+                    return e.getValue().get(0);
+                }
+            }
+            return null;
+        }
     }
 
-    static HttpResult get(String url) throws Exception {
+    /** GET {@code url} with request headers given as name, value, name, value… */
+    static HttpResult get(String url, String... requestHeaders) throws Exception {
         HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
         c.setConnectTimeout(5000);
         c.setReadTimeout(5000);
+        for (int i = 0; i < requestHeaders.length; i += 2) {
+            c.setRequestProperty(requestHeaders[i], requestHeaders[i + 1]);
+        }
         int status = c.getResponseCode();
         InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream();
         String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        Map<String, List<String>> headers = c.getHeaderFields();
         c.disconnect();
-        return new HttpResult(status, body);
+        return new HttpResult(status, body, headers);
     }
 }
