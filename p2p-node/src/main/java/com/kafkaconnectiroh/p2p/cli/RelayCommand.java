@@ -2,8 +2,10 @@ package com.kafkaconnectiroh.p2p.cli;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.SocketAddrs;
+import com.kafkaconnectiroh.p2p.qad.QadServer;
 import com.kafkaconnectiroh.p2p.relay.server.RelayServer;
 import com.kafkaconnectiroh.p2p.relay.server.RelayServerConfig;
+import com.kafkaconnectiroh.p2p.tls.X509Credentials;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -71,6 +73,11 @@ final class RelayCommand implements Callable<Integer> {
             description = "A client that takes nothing we write for this long is dropped (default: 2s, as iroh).")
     Duration writeTimeout = Duration.ofSeconds(2);
 
+    @Option(names = "--qad-port", paramLabel = "PORT",
+            description = "UDP port of QUIC address discovery (ALPN /iroh-qad/0), served beside the relay when a "
+                    + "certificate is given (iroh's clients verify it); 0: off (default: ${DEFAULT-VALUE}).")
+    int qadPort = QadServer.DEFAULT_PORT;
+
     @Option(names = "--max-connections", paramLabel = "N",
             description = "TCP connections at once, at most; more are closed at once (default: 10000).")
     int maxConnections = 10_000;
@@ -82,6 +89,7 @@ final class RelayCommand implements Callable<Integer> {
         try (StopSignal stop = new StopSignal()) {
             RelayServerConfig config;
             RelayServer relay;
+            QadServer qad = null;
             try {
                 config = config();
                 relay = RelayServer.start(config);
@@ -91,8 +99,22 @@ final class RelayCommand implements Callable<Integer> {
                 return new CliException(e.getMessage(), 1, e).report(err, "relay");
             }
             try {
+                if (tlsCert != null && qadPort != 0) {
+                    // iroh probes the relay host's QAD port to learn its public address; it needs the same certificate
+                    InetSocketAddress qadBind = new InetSocketAddress(relay.localAddress().getAddress(), qadPort);
+                    try {
+                        qad = QadServer.start(qadBind, X509Credentials.fromPem(tlsCert, tlsKey));
+                    } catch (IOException e) {
+                        relay.close();
+                        return new CliException("QUIC address discovery on " + SocketAddrs.format(qadBind) + ": "
+                                + e.getMessage(), 1, e).report(err, "relay");
+                    }
+                }
                 out.println("relay url: " + relay.url());
                 out.println("bound: " + SocketAddrs.format(relay.localAddress()));
+                if (qad != null) {
+                    out.println("qad: " + SocketAddrs.format(qad.localAddress()));
+                }
                 out.flush();
                 err.println("relaying until Ctrl-C or SIGTERM"
                         + (config.allowed() == null ? "" : " for " + config.allowed().size() + " allowed endpoint ids"));
@@ -100,6 +122,9 @@ final class RelayCommand implements Callable<Integer> {
                 String why = stop.await();
                 err.println("stopping (" + why + "): " + relay.metrics());
             } finally {
+                if (qad != null) {
+                    qad.close();
+                }
                 relay.close();
             }
             err.println("stopped");
@@ -120,6 +145,9 @@ final class RelayCommand implements Callable<Integer> {
         positive("--queue-frames", queueFrames);
         positive("--queue-bytes", queueBytes);
         positive("--max-connections", maxConnections);
+        if (qadPort < 0 || qadPort > 65535) {
+            throw new CliException("--qad-port must be 0 to 65535, got " + qadPort, 2, null);
+        }
         RelayServerConfig config;
         try {
             config = new RelayServerConfig().bind(bind).queueFrames(queueFrames).queueBytes(queueBytes)

@@ -188,11 +188,16 @@ class RelayCommandTest {
         }
     }
 
+    /** HTTPS relay, and QUIC address discovery beside it with the same certificate (iroh's QAD needs one). */
     @Test
-    void withACertificateItServesHttps(@TempDir Path dir) throws Exception {
+    void withACertificateItServesHttpsAndAddressDiscovery(@TempDir Path dir) throws Exception {
         Path[] pem = selfSignedPem(dir);
+        int qadPort;
+        try (java.net.DatagramSocket free = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+            qadPort = free.getLocalPort();
+        }
         try (CliProcess p = CliProcess.start("relay", "--bind", "127.0.0.1:0", "--tls-cert", pem[0].toString(),
-                "--tls-key", pem[1].toString());
+                "--tls-key", pem[1].toString(), "--qad-port", Integer.toString(qadPort));
              RelayTestClients clients = new RelayTestClients(trusting(pem[2]))) {
             RelayUrl url = awaitUrl(p);
             assertTrue(url.toString().startsWith("https://127.0.0.1:"), url.toString());
@@ -200,6 +205,18 @@ class RelayCommandTest {
             RelayTestClients.Client b = clients.start(url, SecretKey.generate()).awaitConnected();
             assertTrue(a.send(b.peerKey, new byte[] {7, 7, 7}, 0));
             assertArrayEquals(new byte[] {7, 7, 7}, b.next(WAIT).bytes());
+
+            assertEquals("qad: 127.0.0.1:" + qadPort, p.nextLine(WAIT));
+            try (com.kafkaconnectiroh.p2p.endpoint.Endpoint ep = com.kafkaconnectiroh.p2p.endpoint.Endpoint.builder()
+                    .bindAddr(new java.net.InetSocketAddress("127.0.0.1", 0)).bind()) {
+                com.kafkaconnectiroh.p2p.endpoint.QadReport report = ep.discoverAddresses(
+                        com.kafkaconnectiroh.p2p.endpoint.QadTarget.forRelay(url, qadPort),
+                        com.kafkaconnectiroh.p2p.tls.X509Trust.of(java.util.List.of((java.security.cert.X509Certificate)
+                                java.security.cert.CertificateFactory.getInstance("X.509")
+                                        .generateCertificate(Files.newInputStream(pem[0])))),
+                        WAIT);
+                assertEquals(java.util.List.of(ep.boundAddress()), report.publicAddresses(), "what the relay's QAD saw: " + report);
+            }
             assertEquals(0, p.stop(), p.stderr());
         }
     }
