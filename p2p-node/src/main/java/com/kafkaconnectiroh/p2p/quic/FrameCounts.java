@@ -11,7 +11,9 @@ import com.kafkaconnectiroh.p2p.quic.recovery.SentPacket;
 final class FrameCounts {
     /** Frame types up to HANDSHAKE_DONE index themselves; 0x1f (unassigned) holds DATAGRAM. */
     private static final int DATAGRAM_SLOT = 0x1f;
-    private final long[] byType = new long[0x20];
+    /** Extension frames (multipath, NAT traversal) other than PATH_ACK, which counts as an ACK; not in the stats. */
+    private static final int EXTENSION_SLOT = 0x20;
+    private final long[] byType = new long[0x21];
 
     void count(long type) {
         byType[slot(type)]++;
@@ -25,7 +27,7 @@ final class FrameCounts {
         if (type >= FrameType.STREAM && type <= 0x0f) {
             return FrameType.STREAM;
         }
-        if (type == FrameType.ACK_ECN) {
+        if (type == FrameType.ACK_ECN || type == FrameType.PATH_ACK || type == FrameType.PATH_ACK_ECN) {
             return FrameType.ACK;
         }
         if (type == FrameType.MAX_STREAMS_UNI) {
@@ -37,7 +39,10 @@ final class FrameCounts {
         if (type == FrameType.CONNECTION_CLOSE_APP) {
             return FrameType.CONNECTION_CLOSE;
         }
-        return type < DATAGRAM_SLOT ? (int) type : DATAGRAM_SLOT;
+        if (type == FrameType.DATAGRAM || type == FrameType.DATAGRAM_LEN) {
+            return DATAGRAM_SLOT;
+        }
+        return type < DATAGRAM_SLOT ? (int) type : EXTENSION_SLOT;
     }
 
     /**
