@@ -63,6 +63,7 @@ final class FrameCounts {
                 case SentPacket.K_STOP_SENDING -> FrameType.STOP_SENDING;
                 case SentPacket.K_NEW_CONNECTION_ID -> FrameType.NEW_CONNECTION_ID;
                 case SentPacket.K_RETIRE_CONNECTION_ID -> FrameType.RETIRE_CONNECTION_ID;
+                case SentPacket.K_PATH_FRAME -> EXTENSION_SLOT;
                 default -> FrameType.STREAM_DATA_BLOCKED;
             }]++;
         }

@@ -1,0 +1,193 @@
+package com.kafkaconnectiroh.p2p.quic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.kafkaconnectiroh.p2p.quic.frame.FrameType;
+import com.kafkaconnectiroh.p2p.quic.wire.ByteWriter;
+import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * QUIC multipath between two Java cores on the simulated network. Each node has a direct address (10.0.0.x) and
+ * one behind a "relay" (10.99.0.x, routed straight through here: for the core a relay path is just another remote
+ * address, which the driver names as relay). The connection is dialled through the relay, so path 0 is the relay
+ * path, as when iroh dials by relay URL.
+ */
+class MultipathTest {
+    private static final long SECOND = 1_000_000_000L;
+    static final InetSocketAddress SERVER_DIRECT = new InetSocketAddress("10.0.0.1", 4433);
+    static final InetSocketAddress CLIENT_DIRECT = new InetSocketAddress("10.0.0.2", 5000);
+    static final InetSocketAddress SERVER_RELAY = new InetSocketAddress("10.99.0.1", 4433);
+    static final InetSocketAddress CLIENT_RELAY = new InetSocketAddress("10.99.0.2", 5000);
+
+    static TransportConfig multipath() {
+        return new TransportConfig().maxPathId(7).natTraversalAddresses(32);
+    }
+
+    static boolean relay(InetSocketAddress a) {
+        return a.getAddress().getAddress()[1] == 99;
+    }
+
+    /** Client and server with both configs, connected through the relay addresses. */
+    static Pair overRelay(long seed, TransportConfig clientConfig, TransportConfig serverConfig) {
+        Sim sim = new Sim(seed);
+        Sim.Node server = sim.server(serverConfig, new EndpointConfig(), 4433);
+        Sim.Node client = sim.client(clientConfig, 5000);
+        sim.alias(server, SERVER_RELAY);
+        sim.alias(client, CLIENT_RELAY);
+        server.sourceFor.put(CLIENT_RELAY, SERVER_RELAY);
+        client.sourceFor.put(SERVER_RELAY, CLIENT_RELAY);
+        Pair p = new Pair(sim, server, client, clientConfig, null, SERVER_RELAY);
+        p.client.relayAddresses(MultipathTest::relay);
+        return p.establish();
+    }
+
+    /** Opens the direct path from the client and waits until both sides send their data on it. */
+    private static long openDirectPath(Pair p) {
+        long[] id = {-1};
+        p.sim.runUntil(() -> (id[0] = p.client.openPath(p.sim.now, SERVER_DIRECT)) >= 0, 10 * SECOND);
+        p.sim.runUntil(() -> selected(p.client).id() == id[0] && selected(p.server).id() == id[0], 30 * SECOND);
+        return id[0];
+    }
+
+    static PathInfo selected(QuicConnection c) {
+        return c.paths().stream().filter(PathInfo::selected).findFirst().orElseThrow();
+    }
+
+    static PathInfo path(QuicConnection c, long id) {
+        return c.paths().stream().filter(i -> i.id() == id).findFirst().orElseThrow();
+    }
+
+    /** Counts the bytes that cross the direct addresses and the relay addresses. */
+    private static AtomicLong[] countBytes(Pair p) {
+        AtomicLong[] n = {new AtomicLong(), new AtomicLong()};
+        p.sim.filter = (from, to, data) -> {
+            n[relay(to) ? 1 : 0].addAndGet(data.length);
+            return data;
+        };
+        return n;
+    }
+
+    private static void transfer(Pair p, QuicConnection from, long bytes) {
+        Patterns.Reader[] r = p.stream(from, false, bytes);
+        p.sim.runUntil(() -> r[0] != null && (r[0].fin || r[0].error != null), 300 * SECOND);
+        assertNull(r[0].error);
+        assertEquals(bytes, r[0].received);
+    }
+
+    @Test
+    void aSecondPathIsOpenedValidatedAndCarriesTheTraffic() {
+        Pair p = overRelay(1, multipath(), multipath());
+        assertTrue(p.client.isMultipath() && p.server.isMultipath(), "both offered multipath");
+        assertTrue(path(p.client, 0).relay(), "path 0 is the relay path");
+
+        long id = openDirectPath(p);
+        assertEquals(1, id);
+        PathInfo direct = path(p.client, id);
+        assertEquals(SERVER_DIRECT, direct.remote());
+        assertTrue(direct.validated() && !direct.relay());
+        assertEquals(CLIENT_DIRECT, path(p.server, id).remote(), "the server sees the client's direct address");
+        assertTrue(path(p.server, id).validated(), "the server validated the path the client opened");
+
+        AtomicLong[] bytes = countBytes(p);
+        transfer(p, p.client, 1 << 20);
+        transfer(p, p.server, 1 << 20);
+        assertTrue(bytes[0].get() > 2 << 20, "the data went direct: " + bytes[0] + " bytes");
+        assertTrue(bytes[1].get() < 64 << 10, "little on the relay path: " + bytes[1] + " bytes");
+        assertFalse(p.client.isClosed());
+    }
+
+    @Test
+    void whenTheDirectPathDiesTheConnectionFallsBackToTheRelayWithoutLosingData() {
+        Pair p = overRelay(2, multipath(), multipath());
+        long id = openDirectPath(p);
+
+        // a transfer in both directions runs while the direct path goes dark
+        Patterns.Reader[] up = p.stream(p.client, false, 4 << 20);
+        Patterns.Reader[] down = p.stream(p.server, false, 4 << 20);
+        p.sim.runUntil(() -> up[0] != null && up[0].received > 256 << 10 && down[0] != null
+                && down[0].received > 256 << 10, 60 * SECOND);
+        p.sim.filter = (from, to, data) -> relay(from) && relay(to) ? data : null;
+
+        p.sim.runUntil(() -> up[0].fin && down[0].fin || up[0].error != null || down[0].error != null, 300 * SECOND);
+        assertNull(up[0].error);
+        assertNull(down[0].error);
+        assertEquals(4 << 20, up[0].received, "every byte the client sent arrived");
+        assertEquals(4 << 20, down[0].received, "every byte the server sent arrived");
+        assertFalse(p.client.isClosed() || p.server.isClosed(), "the connection lives on");
+        assertEquals(0, selected(p.client).id(), "the client is back on the relay path");
+        assertEquals(0, selected(p.server).id(), "the server is back on the relay path");
+        assertTrue(path(p.client, id).abandoned(), "the dead path was abandoned");
+        assertTrue(path(p.server, id).abandoned());
+    }
+
+    @Test
+    void aPeerWithoutMultipathStillConnectsOnOnePath() {
+        Pair p = overRelay(3, multipath(), new TransportConfig());
+        assertFalse(p.client.isMultipath());
+        assertFalse(p.server.isMultipath());
+        assertEquals(-1, p.client.openPath(p.sim.now, SERVER_DIRECT), "no path can be opened");
+        assertEquals(1, p.client.paths().size());
+        transfer(p, p.client, 256 << 10);
+        transfer(p, p.server, 256 << 10);
+        assertEquals(7, p.server.peerTransportParameters().initialMaxPathId, "the client offered it");
+        assertEquals(-1, p.client.peerTransportParameters().initialMaxPathId, "the server did not");
+    }
+
+    @Test
+    void multipathFramesWithoutNegotiationAreAProtocolViolation() {
+        Pair p = new Pair(4, new TransportConfig(), new TransportConfig()).establish();
+        ByteWriter w = new ByteWriter(64);
+        w.varint(FrameType.PATH_STATUS_AVAILABLE).varint(0).varint(1);
+        byte[] pkt = p.client.sealRawPacket(p.sim.now, PacketSpace.APPLICATION, w.toByteArray());
+        p.sim.inject(p.clientNode.addr, p.serverNode.addr, pkt);
+        p.sim.runUntil(() -> p.server.isClosed(), 10 * SECOND);
+        assertEquals(TransportError.PROTOCOL_VIOLATION.code(), p.server.closeReason().errorCode());
+    }
+
+    @Test
+    void natTraversalFramesWithoutNegotiationAreAProtocolViolation() {
+        // multipath on, NAT traversal offered by the client only
+        Pair p = overRelay(5, multipath(), new TransportConfig().maxPathId(7));
+        assertTrue(p.server.isMultipath());
+        assertFalse(p.server.isNatTraversal());
+        ByteWriter w = new ByteWriter(64);
+        w.varint(FrameType.REACH_OUT_V4).varint(1).bytes(new byte[] {10, 0, 0, 2}).u16(5000);
+        byte[] pkt = p.client.sealRawPacket(p.sim.now, PacketSpace.APPLICATION, w.toByteArray());
+        p.sim.inject(CLIENT_RELAY, SERVER_RELAY, pkt);
+        p.sim.runUntil(() -> p.server.isClosed(), 10 * SECOND);
+        assertEquals(TransportError.PROTOCOL_VIOLATION.code(), p.server.closeReason().errorCode());
+    }
+
+    @Test
+    void natTraversalOpensAPathOnlyWhereAProbeWasAnswered() {
+        Pair p = overRelay(6, multipath(), multipath());
+        assertTrue(p.client.isNatTraversal() && p.server.isNatTraversal());
+        InetSocketAddress unreachableServer = new InetSocketAddress("10.0.0.7", 4433);
+        InetSocketAddress unreachableClient = new InetSocketAddress("10.0.0.8", 5000);
+        assertTrue(p.server.addNatCandidate(unreachableServer));
+        assertTrue(p.server.addNatCandidate(SERVER_DIRECT));
+        assertTrue(p.client.addNatCandidate(CLIENT_DIRECT));
+        assertTrue(p.client.addNatCandidate(unreachableClient));
+        p.sim.runUntil(() -> p.client.natRemoteCandidates().size() == 2, 10 * SECOND);
+        assertEquals(List.of(unreachableServer, SERVER_DIRECT), p.client.natRemoteCandidates());
+
+        assertTrue(p.client.startNatTraversalRound(p.sim.now));
+        p.sim.runUntil(() -> p.client.paths().size() > 1 && p.client.paths().get(1).validated(), 30 * SECOND);
+        p.sim.runFor(10 * SECOND); // every probe of the round has been sent and given up on by now
+        List<PathInfo> paths = p.client.paths();
+        assertEquals(2, paths.size(), "one path opened: " + paths);
+        assertEquals(SERVER_DIRECT, paths.get(1).remote());
+        assertTrue(paths.get(1).selected(), "the direct path beats the relay");
+        assertEquals(java.util.Set.of(SERVER_DIRECT), p.client.multipath.nat.reached());
+        assertEquals(java.util.Set.of(CLIENT_DIRECT), p.server.multipath.nat.reached(),
+                "the server's probes reached the client's direct address only");
+        transfer(p, p.server, 256 << 10);
+    }
+}
