@@ -1614,6 +1614,7 @@ public final class QuicConnection {
      */
     private Transmit multipathTransmit(long now, ByteBuffer out, int maxDatagrams) {
         if (hs.confirmed && oneRtt != null) {
+            multipath.select(now); // RTT estimates move: within a tier the fastest path takes over
             NatTraversal nat = multipath.nat;
             NatTraversal.Probe probe = nat == null || !path.validated ? null : nat.dueProbe(now);
             if (probe != null) {

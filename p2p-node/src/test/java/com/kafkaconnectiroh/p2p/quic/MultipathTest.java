@@ -190,4 +190,69 @@ class MultipathTest {
                 "the server's probes reached the client's direct address only");
         transfer(p, p.server, 256 << 10);
     }
+
+    @Test
+    void aPathWhoseChallengeIsNeverAnsweredIsAbandoned() {
+        Pair p = overRelay(7, multipath(), multipath());
+        InetSocketAddress nowhere = new InetSocketAddress("10.0.0.66", 4433);
+        long[] id = {-1};
+        p.sim.runUntil(() -> (id[0] = p.client.openPath(p.sim.now, nowhere)) >= 0, 10 * SECOND);
+        p.sim.runUntil(() -> path(p.client, id[0]).abandoned(), 30 * SECOND);
+        assertFalse(path(p.client, id[0]).validated());
+        assertEquals(0, selected(p.client).id(), "the data stayed on the relay path");
+        transfer(p, p.client, 64 << 10);
+        // path IDs are not reused (noq neither): the next path gets the next ID
+        assertEquals(id[0] + 1, openDirectPath(p));
+    }
+
+    @Test
+    void keepAlivesKeepAnIdleDirectPathOpen() {
+        Pair p = overRelay(8, multipath(), multipath());
+        long id = openDirectPath(p);
+        p.sim.runFor(60 * SECOND); // four times the 15 s path idle timeout, twice the connection's
+        assertFalse(p.client.isClosed());
+        assertFalse(path(p.client, id).abandoned());
+        assertFalse(path(p.server, id).abandoned());
+        assertEquals(id, selected(p.client).id());
+    }
+
+    @Test
+    void anAbandonedPathHandsItsDataBackAtOnce() {
+        Pair p = overRelay(9, multipath(), multipath());
+        long id = openDirectPath(p);
+        Patterns.Reader[] down = p.stream(p.server, false, 2 << 20);
+        p.sim.runUntil(() -> down[0] != null && down[0].received > 128 << 10, 60 * SECOND);
+        long t0 = p.sim.now;
+        p.client.abandonPath(p.sim.now, id);
+        p.sim.runUntil(() -> down[0].fin || down[0].error != null, 60 * SECOND);
+        assertNull(down[0].error);
+        assertEquals(2 << 20, down[0].received);
+        assertTrue(path(p.server, id).abandoned(), "the server learnt of it by PATH_ABANDON");
+        assertTrue(p.sim.now - t0 < 10 * SECOND, "no idle timeout was needed: " + (p.sim.now - t0) / 1_000_000 + " ms");
+        assertEquals(0, selected(p.server).id());
+    }
+
+    @Test
+    void moreReachOutAddressesInARoundThanTheServerAcceptsCloseTheConnection() {
+        Pair p = overRelay(10, multipath(), multipath().natTraversalAddresses(2));
+        ByteWriter w = new ByteWriter(64);
+        for (int i = 1; i <= 3; i++) {
+            w.varint(FrameType.REACH_OUT_V4).varint(1).bytes(new byte[] {10, 0, 0, (byte) (100 + i)}).u16(5000);
+        }
+        byte[] pkt = p.client.sealRawPacket(p.sim.now, PacketSpace.APPLICATION, w.toByteArray());
+        p.sim.inject(CLIENT_RELAY, SERVER_RELAY, pkt);
+        p.sim.runUntil(() -> p.server.isClosed(), 10 * SECOND);
+        assertEquals(TransportError.PROTOCOL_VIOLATION.code(), p.server.closeReason().errorCode());
+    }
+
+    @Test
+    void aClientAdvertisingAddressesIsAProtocolViolation() {
+        Pair p = overRelay(11, multipath(), multipath());
+        ByteWriter w = new ByteWriter(64);
+        w.varint(FrameType.ADD_ADDRESS_V4).varint(0).bytes(new byte[] {10, 0, 0, 2}).u16(5000);
+        byte[] pkt = p.client.sealRawPacket(p.sim.now, PacketSpace.APPLICATION, w.toByteArray());
+        p.sim.inject(CLIENT_RELAY, SERVER_RELAY, pkt);
+        p.sim.runUntil(() -> p.server.isClosed(), 10 * SECOND);
+        assertEquals(TransportError.PROTOCOL_VIOLATION.code(), p.server.closeReason().errorCode());
+    }
 }
