@@ -82,6 +82,8 @@ final class Multipath {
     private boolean path0LocalAvailable = true;
     private long path0LocalStatusSeq;
     private boolean path0StatusPending;
+    private boolean path0AbandonPending;
+    private long path0AbandonCode;
 
     final NatTraversal nat;
 
@@ -226,9 +228,12 @@ final class Multipath {
     /** Abandons a path (draft §3.3): PATH_ABANDON goes out, what was in flight on it is sent again elsewhere. */
     void abandon(long now, long id, long code) {
         if (id == 0) {
+            // path 0 stays the path of probes and of our ACKs of its packets; it only stops carrying data
             if (!path0Abandoned && anyOtherUsable(0)) {
                 path0Abandoned = true;
-                retirePending.add(new long[] {0, -1});
+                path0AbandonPending = true;
+                path0AbandonCode = code;
+                path0StatusPending = false;
                 select(now);
             }
             return;
@@ -481,7 +486,8 @@ final class Multipath {
     // ------------------------------------------------------------------------------------------------ frames out
 
     boolean hasFrames() {
-        if (!newCidPending.isEmpty() || !retirePending.isEmpty() || maxPathIdPending || path0StatusPending) {
+        if (!newCidPending.isEmpty() || !retirePending.isEmpty() || maxPathIdPending || path0StatusPending
+                || path0AbandonPending) {
             return true;
         }
         for (MultipathPath p : paths.values()) {
@@ -510,11 +516,13 @@ final class Multipath {
         int room = FrameWriter.MAX_PATH_CONTROL_SIZE;
         while (!retirePending.isEmpty() && limit - p >= room) {
             long[] r = retirePending.poll();
-            if (r[1] < 0) {
-                continue; // path 0 abandoned: its IDs stay (we have no per-path 0 retirement to do)
-            }
             p = FrameWriter.pathRetireConnectionId(b, p, r[0], r[1]);
             sp.addControl(SentPacket.K_PATH_FRAME, arg(r[0], r[1], C_RETIRE));
+        }
+        if (path0AbandonPending && limit - p >= room) {
+            p = FrameWriter.pathAbandon(b, p, 0, path0AbandonCode);
+            path0AbandonPending = false;
+            sp.addControl(SentPacket.K_PATH_FRAME, arg(0, 0, C_ABANDON));
         }
         if (path0StatusPending && limit - p >= room) {
             p = FrameWriter.pathStatus(b, p, 0, path0LocalStatusSeq, path0LocalAvailable);
@@ -572,7 +580,9 @@ final class Multipath {
                 }
             }
             case C_ABANDON -> {
-                if (p != null) {
+                if (pathId == 0) {
+                    path0AbandonPending = true;
+                } else if (p != null) {
                     p.abandonPending = true;
                 }
             }

@@ -1,7 +1,6 @@
 package com.kafkaconnectiroh.p2p.quic;
 
 import com.kafkaconnectiroh.p2p.quic.frame.Frame;
-import com.kafkaconnectiroh.p2p.quic.frame.FrameType;
 import com.kafkaconnectiroh.p2p.quic.frame.FrameWriter;
 import com.kafkaconnectiroh.p2p.quic.recovery.SentPacket;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
@@ -35,10 +34,16 @@ final class NatTraversal {
     /** noq's MAX_NAT_PROBE_ATTEMPTS. */
     static final int MAX_PROBE_ATTEMPTS = 9;
     private static final long MAX_RETRY_DELAY_NANOS = 2_000_000_000L;
+    /** Probes from elsewhere answered per flush at most; older ones beyond this are dropped (the peer retries). */
+    private static final int MAX_QUEUED_RESPONSES = 8;
 
     private static final int C_ADD = 6;
     private static final int C_REMOVE = 7;
     // REACH_OUT is not resent on loss: the next round carries the candidates again (noq does the same)
+
+    /** A PATH_RESPONSE owed to an off-path probe. */
+    record Response(InetSocketAddress to, long data) {
+    }
 
     /** A candidate being probed this round. */
     static final class Probe {
@@ -81,6 +86,7 @@ final class NatTraversal {
     /** Client: reached candidates still waiting for a free path ID to open a path on. */
     private final ArrayDeque<InetSocketAddress> toOpen = new ArrayDeque<>();
     private final TimerTable timers = new TimerTable();
+    private final ArrayDeque<Response> responses = new ArrayDeque<>();
 
     NatTraversal(QuicConnection conn, Multipath multipath, boolean isClient, int localLimit, int peerLimit,
                  ConnectionIdRegistry registry) {
@@ -248,6 +254,22 @@ final class NatTraversal {
         }
     }
 
+    /**
+     * A PATH_CHALLENGE in a path 0 packet from an address that is not path 0's: a probe of the peer's NAT
+     * traversal, answered off-path (noq {@code send_off_path_path_response}). Several may arrive at once (one per
+     * candidate of ours the peer reached), so they queue; each gets its own answer.
+     */
+    void onOffPathChallenge(InetSocketAddress from, long data) {
+        if (responses.size() >= MAX_QUEUED_RESPONSES) {
+            responses.poll();
+        }
+        responses.add(new Response(from, data));
+    }
+
+    Response pollResponse() {
+        return responses.poll();
+    }
+
     // ------------------------------------------------------------------------------------------------ probes
 
     private void addProbe(InetSocketAddress target, long now) {
@@ -298,6 +320,7 @@ final class NatTraversal {
 
     void stopTimers() {
         timers.stopAll();
+        responses.clear();
     }
 
     // ------------------------------------------------------------------------------------------------ frames out
@@ -347,7 +370,4 @@ final class NatTraversal {
         }
     }
 
-    static boolean isNatTraversalFrame(Frame f) {
-        return FrameType.isNatTraversal(f.type());
-    }
 }

@@ -110,7 +110,9 @@ final class PacketBuilder {
                 if (count > 0) {
                     break;
                 }
-                int n = buildPathResponseTo(now);
+                conn.pathResponsePending = false;
+                int n = conn.oneRtt == null || !hs.complete ? 0
+                        : offPathPacket(now, true, conn.pathResponseData, true);
                 if (n > 0) {
                     out.put(scratch.dgram, 0, n);
                     onDatagramSent(n);
@@ -182,31 +184,31 @@ final class PacketBuilder {
         return n;
     }
 
-    /** A PATH_RESPONSE to an address other than the current path's (RFC 9000 §8.2.2). */
-    private int buildPathResponseTo(long now) {
-        if (conn.oneRtt == null || !hs.complete) {
-            conn.pathResponsePending = false;
-            return 0;
-        }
+    /**
+     * A 1-RTT packet of path 0 holding one PATH_RESPONSE or PATH_CHALLENGE for an address other than path 0's: a
+     * response to a peer probing from elsewhere (RFC 9000 §8.2.2; padded to 1200 bytes to show the path carries
+     * them), or a NAT traversal probe (not padded). {@code recorded}: counted in flight on path 0 (responses to a
+     * migrating peer, as before) or not (NAT traversal, whose packets say nothing of path 0). Returns the length.
+     */
+    private int offPathPacket(long now, boolean response, long data, boolean recorded) {
         PacketSpace app = spaces[PacketSpace.APPLICATION];
         PacketPlan plan = plans[0];
         plan.space = app;
         plan.pn = app.nextPn;
         plan.pnLen = PacketNumber.encodedLength(plan.pn, app.largestAcked);
         byte[] b = scratch.txPlain[0];
-        int p = FrameWriter.pathResponse(b, 0, conn.pathResponseData);
-        frameTx.count(FrameType.PATH_RESPONSE);
-        // padded to 1200 bytes to show the path can carry them (RFC 9000 §8.2.2)
-        int header = 1 + cids.activeRemote().length() + plan.pnLen;
-        p = FrameWriter.padding(b, p, MIN_INITIAL_SIZE - header - PacketKey.TAG_LENGTH - p);
-        conn.pathResponsePending = false;
-        SentPacket sp = app.sent.obtain();
+        int p = response ? FrameWriter.pathResponse(b, 0, data) : FrameWriter.pathChallenge(b, 0, data);
+        frameTx.count(response ? FrameType.PATH_RESPONSE : FrameType.PATH_CHALLENGE);
+        if (response) {
+            int header = 1 + cids.activeRemote().length() + plan.pnLen;
+            p = FrameWriter.padding(b, p, MIN_INITIAL_SIZE - header - PacketKey.TAG_LENGTH - p);
+        }
         plan.payload = b;
         plan.payloadLen = p;
-        plan.sent = sp;
-        plan.ackEliciting = true;
-        plan.hasPadding = true;
-        return serialize(now, plans, 1, MIN_INITIAL_SIZE);
+        plan.sent = app.sent.obtain();
+        plan.ackEliciting = recorded;
+        plan.hasPadding = recorded;
+        return serialize(now, plans, 1, response ? MIN_INITIAL_SIZE : 0);
     }
 
     /**
@@ -648,27 +650,23 @@ final class PacketBuilder {
      * counted in flight: the answer comes from elsewhere and says nothing of path 0's congestion.
      */
     Transmit natProbe(long now, ByteBuffer out, InetSocketAddress target, long token) {
-        PacketSpace app = spaces[PacketSpace.APPLICATION];
-        PacketPlan plan = plans[0];
-        plan.space = app;
-        plan.pn = app.nextPn;
-        plan.pnLen = PacketNumber.encodedLength(plan.pn, app.largestAcked);
-        byte[] b = scratch.txPlain[0];
-        int p = FrameWriter.pathChallenge(b, 0, token);
-        frameTx.count(FrameType.PATH_CHALLENGE);
-        plan.payload = b;
-        plan.payloadLen = p;
-        plan.sent = app.sent.obtain();
-        plan.ackEliciting = false; // not recorded: see above
-        plan.hasPadding = false;
-        int n = serialize(now, plans, 1, 0);
-        if (out.remaining() < n) {
+        return offPath(now, out, target, false, token);
+    }
+
+    /** A NAT traversal probe's answer: PATH_RESPONSE padded to 1200 bytes, to where the probe came from. */
+    Transmit natProbeResponse(long now, ByteBuffer out, InetSocketAddress to, long data) {
+        return offPath(now, out, to, true, data);
+    }
+
+    private Transmit offPath(long now, ByteBuffer out, InetSocketAddress to, boolean response, long data) {
+        if (out.remaining() < MIN_INITIAL_SIZE) {
             return null;
         }
+        int n = offPathPacket(now, response, data, false);
         out.put(scratch.dgram, 0, n);
         conn.datagramsSent++;
         conn.bytesSent += n;
-        return new Transmit(target, n, n, 1);
+        return new Transmit(to, n, n, 1);
     }
 
     /** The CONNECTION_CLOSE datagram for the closing state, in every space the peer may be able to read. */

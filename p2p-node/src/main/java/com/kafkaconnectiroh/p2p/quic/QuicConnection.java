@@ -956,6 +956,10 @@ public final class QuicConnection {
                 multipath.onPathChallenge(rxPath, c.data());
                 return;
             }
+            if (isNatTraversal() && hs.confirmed && !from.equals(path.remote)) {
+                multipath.nat.onOffPathChallenge(from, c.data());
+                return;
+            }
             pathResponseData = c.data();
             pathResponseTo = from;
             pathResponsePending = true;
@@ -1616,6 +1620,13 @@ public final class QuicConnection {
         if (hs.confirmed && oneRtt != null) {
             multipath.select(now); // RTT estimates move: within a tier the fastest path takes over
             NatTraversal nat = multipath.nat;
+            NatTraversal.Response response = nat == null ? null : nat.pollResponse();
+            if (response != null) {
+                Transmit t = builder.natProbeResponse(now, out, response.to(), response.data());
+                if (t != null) {
+                    return t;
+                }
+            }
             NatTraversal.Probe probe = nat == null || !path.validated ? null : nat.dueProbe(now);
             if (probe != null) {
                 Transmit t = builder.natProbe(now, out, probe.target, probe.token);

@@ -255,4 +255,42 @@ class MultipathTest {
         p.sim.runUntil(() -> p.server.isClosed(), 10 * SECOND);
         assertEquals(TransportError.PROTOCOL_VIOLATION.code(), p.server.closeReason().errorCode());
     }
+
+    @Test
+    void probesArrivingTogetherAreEachAnsweredPaddedFromWhereTheyCame() {
+        Pair p = overRelay(12, multipath(), multipath());
+        InetSocketAddress a = SERVER_DIRECT;
+        InetSocketAddress b = new InetSocketAddress("10.0.0.9", 4433);
+        // two probes of the server (path 0 packets holding only a PATH_CHALLENGE) from two of its candidates,
+        // arriving at the same instant
+        java.util.Map<InetSocketAddress, Integer> answers = new java.util.HashMap<>();
+        p.sim.filter = (from, to, data) -> {
+            if (to.equals(a) || to.equals(b)) {
+                answers.merge(to, data.length, Math::max);
+            }
+            return data;
+        };
+        ByteWriter w = new ByteWriter(16);
+        w.varint(FrameType.PATH_CHALLENGE).u32(1).u32(2);
+        p.sim.inject(a, CLIENT_DIRECT, p.server.sealRawPacket(p.sim.now, PacketSpace.APPLICATION, w.toByteArray()));
+        p.sim.inject(b, CLIENT_DIRECT, p.server.sealRawPacket(p.sim.now, PacketSpace.APPLICATION, w.toByteArray()));
+        p.sim.runFor(15_000_000L); // the probes arrive; the answers are sent; no retry could have come yet
+        assertEquals(java.util.Set.of(a, b), answers.keySet(), "each probe answered to its source");
+        assertTrue(answers.get(a) >= 1200 && answers.get(b) >= 1200, "answers padded to 1200 bytes: " + answers);
+        assertEquals(0, selected(p.client).id(), "probes never move path 0");
+        assertEquals(SERVER_RELAY, p.client.remoteAddress());
+    }
+
+    @Test
+    void pathZeroCanBeAbandonedOnceAnotherPathCarriesTheData() {
+        Pair p = overRelay(13, multipath(), multipath());
+        p.client.abandonPath(p.sim.now, 0);
+        assertFalse(path(p.client, 0).abandoned(), "not the last usable path");
+        long id = openDirectPath(p);
+        p.client.abandonPath(p.sim.now, 0);
+        p.sim.runUntil(() -> path(p.server, 0).abandoned(), 10 * SECOND);
+        assertTrue(path(p.client, 0).abandoned());
+        transfer(p, p.server, 256 << 10);
+        assertEquals(id, selected(p.server).id());
+    }
 }
