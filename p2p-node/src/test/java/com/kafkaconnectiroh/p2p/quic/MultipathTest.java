@@ -74,6 +74,14 @@ class MultipathTest {
         return n;
     }
 
+    /** The client's frames {@code w} in a 1-RTT packet make the server close with PROTOCOL_VIOLATION. */
+    private static void assertServerClosesWithProtocolViolation(Pair p, InetSocketAddress from, InetSocketAddress to,
+                                                                ByteWriter w) {
+        p.sim.inject(from, to, p.client.sealRawPacket(p.sim.now, PacketSpace.APPLICATION, w.toByteArray()));
+        p.sim.runUntil(() -> p.server.isClosed(), 10 * SECOND);
+        assertEquals(TransportError.PROTOCOL_VIOLATION.code(), p.server.closeReason().errorCode());
+    }
+
     private static void transfer(Pair p, QuicConnection from, long bytes) {
         Patterns.Reader[] r = p.stream(from, false, bytes);
         p.sim.runUntil(() -> r[0] != null && (r[0].fin || r[0].error != null), 300 * SECOND);
@@ -145,10 +153,7 @@ class MultipathTest {
         Pair p = new Pair(4, new TransportConfig(), new TransportConfig()).establish();
         ByteWriter w = new ByteWriter(64);
         w.varint(FrameType.PATH_STATUS_AVAILABLE).varint(0).varint(1);
-        byte[] pkt = p.client.sealRawPacket(p.sim.now, PacketSpace.APPLICATION, w.toByteArray());
-        p.sim.inject(p.clientNode.addr, p.serverNode.addr, pkt);
-        p.sim.runUntil(() -> p.server.isClosed(), 10 * SECOND);
-        assertEquals(TransportError.PROTOCOL_VIOLATION.code(), p.server.closeReason().errorCode());
+        assertServerClosesWithProtocolViolation(p, p.clientNode.addr, p.serverNode.addr, w);
     }
 
     @Test
@@ -159,10 +164,7 @@ class MultipathTest {
         assertFalse(p.server.isNatTraversal());
         ByteWriter w = new ByteWriter(64);
         w.varint(FrameType.REACH_OUT_V4).varint(1).bytes(new byte[] {10, 0, 0, 2}).u16(5000);
-        byte[] pkt = p.client.sealRawPacket(p.sim.now, PacketSpace.APPLICATION, w.toByteArray());
-        p.sim.inject(CLIENT_RELAY, SERVER_RELAY, pkt);
-        p.sim.runUntil(() -> p.server.isClosed(), 10 * SECOND);
-        assertEquals(TransportError.PROTOCOL_VIOLATION.code(), p.server.closeReason().errorCode());
+        assertServerClosesWithProtocolViolation(p, CLIENT_RELAY, SERVER_RELAY, w);
     }
 
     @Test
@@ -239,10 +241,7 @@ class MultipathTest {
         for (int i = 1; i <= 3; i++) {
             w.varint(FrameType.REACH_OUT_V4).varint(1).bytes(new byte[] {10, 0, 0, (byte) (100 + i)}).u16(5000);
         }
-        byte[] pkt = p.client.sealRawPacket(p.sim.now, PacketSpace.APPLICATION, w.toByteArray());
-        p.sim.inject(CLIENT_RELAY, SERVER_RELAY, pkt);
-        p.sim.runUntil(() -> p.server.isClosed(), 10 * SECOND);
-        assertEquals(TransportError.PROTOCOL_VIOLATION.code(), p.server.closeReason().errorCode());
+        assertServerClosesWithProtocolViolation(p, CLIENT_RELAY, SERVER_RELAY, w);
     }
 
     @Test
@@ -250,10 +249,7 @@ class MultipathTest {
         Pair p = overRelay(11, multipath(), multipath());
         ByteWriter w = new ByteWriter(64);
         w.varint(FrameType.ADD_ADDRESS_V4).varint(0).bytes(new byte[] {10, 0, 0, 2}).u16(5000);
-        byte[] pkt = p.client.sealRawPacket(p.sim.now, PacketSpace.APPLICATION, w.toByteArray());
-        p.sim.inject(CLIENT_RELAY, SERVER_RELAY, pkt);
-        p.sim.runUntil(() -> p.server.isClosed(), 10 * SECOND);
-        assertEquals(TransportError.PROTOCOL_VIOLATION.code(), p.server.closeReason().errorCode());
+        assertServerClosesWithProtocolViolation(p, CLIENT_RELAY, SERVER_RELAY, w);
     }
 
     @Test
