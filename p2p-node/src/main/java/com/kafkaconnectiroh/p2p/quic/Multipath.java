@@ -44,6 +44,8 @@ final class Multipath {
     /** Within a tier, a path must be this much faster to take over (iroh's biased RTT selector). */
     private static final long SWITCH_IMPROVEMENT_NANOS = 5_000_000L;
     private static final long IPV6_BIAS_NANOS = 3_000_000L;
+    /** Retirements of the peer's path connection IDs we let queue up. */
+    private static final int MAX_RETIRE_PENDING = 64;
 
     // control frame kinds in SentPacket records: arg = (seq << 36) | (pathId << 3) | kind
     private static final int C_NEW_CID = 1;
@@ -403,6 +405,11 @@ final class Multipath {
                 }
                 if (oldRetired) {
                     retirePending.add(new long[] {n.pathId(), old.sequence()});
+                    if (retirePending.size() > MAX_RETIRE_PENDING) {
+                        // a peer churning IDs faster than we can retire them (RFC 9000 §5.1.2)
+                        throw new TransportException(TransportError.CONNECTION_ID_LIMIT_ERROR, n.type(),
+                                retirePending.size() + " path connection ID retirements outstanding");
+                    }
                 }
                 if (nat != null) {
                     nat.onPathIdsAvailable(now);
@@ -451,10 +458,14 @@ final class Multipath {
         // PATHS_BLOCKED and PATH_CIDS_BLOCKED only inform: we raise nothing on demand
     }
 
+    /**
+     * Every path ID a frame may name is one we allowed (draft §4: a path ID above our maximum is a
+     * PROTOCOL_VIOLATION); this also bounds what the peer can make us keep per path.
+     */
     private void checkPathId(long id, long frameType) throws TransportException {
-        if (id > localMaxPathId && id > peerMaxPathId) {
+        if (id > localMaxPathId) {
             throw new TransportException(TransportError.PROTOCOL_VIOLATION, frameType,
-                    "path ID " + id + " above both sides' maximum " + Math.max(localMaxPathId, peerMaxPathId));
+                    "path ID " + id + " above our maximum " + localMaxPathId);
         }
     }
 

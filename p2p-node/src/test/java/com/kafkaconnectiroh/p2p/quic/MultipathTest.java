@@ -289,4 +289,67 @@ class MultipathTest {
         transfer(p, p.server, 256 << 10);
         assertEquals(id, selected(p.server).id());
     }
+
+    /** Well-formed multipath and NAT traversal frames with random fields, a few to a packet. */
+    private static byte[] randomPathFrames(java.util.Random rnd) {
+        byte[] b = new byte[400];
+        int p = 0;
+        for (int n = 1 + rnd.nextInt(3); n > 0; n--) {
+            long path = rnd.nextInt(10);
+            long x = rnd.nextInt(6);
+            switch (rnd.nextInt(12)) {
+                case 0 -> {
+                    com.kafkaconnectiroh.p2p.quic.util.RangeSet r = new com.kafkaconnectiroh.p2p.quic.util.RangeSet(4);
+                    r.add(rnd.nextInt(40));
+                    p = com.kafkaconnectiroh.p2p.quic.frame.FrameWriter.pathAck(b, p, path, r, x, 64, 4);
+                }
+                case 1 -> p = com.kafkaconnectiroh.p2p.quic.frame.FrameWriter.pathAbandon(b, p, path, x);
+                case 2 -> p = com.kafkaconnectiroh.p2p.quic.frame.FrameWriter.pathStatus(b, p, path, x, rnd.nextBoolean());
+                case 3 -> {
+                    byte[] cid = new byte[1 + rnd.nextInt(20)];
+                    rnd.nextBytes(cid);
+                    p = com.kafkaconnectiroh.p2p.quic.frame.FrameWriter.pathNewConnectionId(b, p, path, x + 1, x,
+                            com.kafkaconnectiroh.p2p.quic.packet.ConnectionId.of(cid), new byte[16]);
+                }
+                case 4 -> p = com.kafkaconnectiroh.p2p.quic.frame.FrameWriter.pathRetireConnectionId(b, p, path, x);
+                case 5 -> p = com.kafkaconnectiroh.p2p.quic.frame.FrameWriter.maxPathId(b, p, path + rnd.nextInt(100));
+                case 6 -> p = com.kafkaconnectiroh.p2p.quic.frame.FrameWriter.pathsBlocked(b, p, path);
+                case 7 -> p = com.kafkaconnectiroh.p2p.quic.frame.FrameWriter.pathCidsBlocked(b, p, path, x);
+                case 8 -> p = com.kafkaconnectiroh.p2p.quic.frame.FrameWriter.addAddress(b, p, x,
+                        new InetSocketAddress("10.0.0." + rnd.nextInt(255), 1 + rnd.nextInt(65535)));
+                case 9 -> p = com.kafkaconnectiroh.p2p.quic.frame.FrameWriter.reachOut(b, p, x,
+                        new InetSocketAddress("10.0.0." + rnd.nextInt(255), 1 + rnd.nextInt(65535)));
+                case 10 -> p = com.kafkaconnectiroh.p2p.quic.frame.FrameWriter.removeAddress(b, p, x);
+                default -> p = com.kafkaconnectiroh.p2p.quic.frame.FrameWriter.pathChallenge(b, p, rnd.nextLong());
+            }
+        }
+        return java.util.Arrays.copyOf(b, p);
+    }
+
+    @Test
+    void randomPathFramesEitherWorkOrCloseCleanly() {
+        java.util.Random rnd = new java.util.Random(15);
+        java.util.Set<Long> allowed = java.util.Set.of(TransportError.PROTOCOL_VIOLATION.code(),
+                TransportError.FRAME_ENCODING_ERROR.code(), TransportError.CONNECTION_ID_LIMIT_ERROR.code());
+        int closed = 0;
+        for (int round = 0; round < 12; round++) {
+            Pair p = overRelay(200 + round, multipath(), multipath());
+            boolean toServer = round % 2 == 0;
+            QuicConnection from = toServer ? p.client : p.server;
+            QuicConnection to = toServer ? p.server : p.client;
+            for (int i = 0; i < 40 && !to.isClosed(); i++) {
+                byte[] pkt = from.sealRawPacket(p.sim.now, PacketSpace.APPLICATION, randomPathFrames(rnd));
+                p.sim.inject(toServer ? CLIENT_RELAY : SERVER_RELAY, toServer ? SERVER_RELAY : CLIENT_RELAY, pkt);
+                p.sim.step();
+                assertTrue(to.paths().size() <= 8, "paths bounded by our maximum path ID");
+            }
+            p.sim.runFor(2 * SECOND);
+            if (to.isClosed()) {
+                closed++;
+                assertEquals(CloseReason.Source.LOCAL, to.closeReason().source(), to.closeReason().toString());
+                assertTrue(allowed.contains(to.closeReason().errorCode()), "unexpected close " + to.closeReason());
+            }
+        }
+        assertTrue(closed > 0, "some of it is a violation");
+    }
 }
