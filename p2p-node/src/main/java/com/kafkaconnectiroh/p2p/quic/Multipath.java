@@ -86,6 +86,8 @@ final class Multipath {
     private boolean path0StatusPending;
     private boolean path0AbandonPending;
     private long path0AbandonCode;
+    /** Path 0's keep-alive (KEEP_ALIVE); path 0 has no idle timer of its own: the connection's covers it. */
+    private final TimerTable path0Timers = new TimerTable();
 
     final NatTraversal nat;
 
@@ -610,7 +612,7 @@ final class Multipath {
     // ------------------------------------------------------------------------------------------------ timers
 
     long nextTimeout() {
-        long t = nat == null ? Long.MAX_VALUE : nat.nextTimeout();
+        long t = Math.min(path0Timers.next(), nat == null ? Long.MAX_VALUE : nat.nextTimeout());
         for (MultipathPath p : paths.values()) {
             t = Math.min(t, p.timers.next());
         }
@@ -618,6 +620,10 @@ final class Multipath {
     }
 
     void onTimeout(long now) {
+        if (path0Timers.isExpired(ConnectionTimer.KEEP_ALIVE, now)) {
+            path0Timers.stop(ConnectionTimer.KEEP_ALIVE);
+            conn.ping();
+        }
         for (MultipathPath p : new ArrayList<>(paths.values())) {
             if (p.abandoned) {
                 continue;
@@ -651,9 +657,14 @@ final class Multipath {
         }
     }
 
-    /** An ack-eliciting packet went out on {@code p}: the next keep-alive is due an interval later. */
+    /**
+     * An ack-eliciting packet went out on {@code p} (null: path 0): the next keep-alive of that path is due an
+     * interval later. Every path is kept alive, the relay path too, so it is there to fall back to (iroh's peer
+     * abandons a relay path idle for 30 s).
+     */
     void onAckElicitingSent(long now, MultipathPath p) {
-        p.timers.set(ConnectionTimer.KEEP_ALIVE, now + config.pathKeepAliveInterval().toNanos());
+        (p == null ? path0Timers : p.timers).set(ConnectionTimer.KEEP_ALIVE,
+                now + config.pathKeepAliveInterval().toNanos());
     }
 
     /** The connection closed: no path timer may wake it again. */
@@ -661,6 +672,7 @@ final class Multipath {
         for (MultipathPath p : paths.values()) {
             p.timers.stopAll();
         }
+        path0Timers.stopAll();
         if (nat != null) {
             nat.stopTimers();
         }

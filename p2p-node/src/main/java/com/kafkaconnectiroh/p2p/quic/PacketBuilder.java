@@ -591,6 +591,9 @@ final class PacketBuilder {
             conn.multipath.onAckElicitingSent(now, onPath);
             onPath.recovery.setTimer(now);
         } else if (plan.ackEliciting) {
+            if (conn.multipath != null && s.id == PacketSpace.APPLICATION) {
+                conn.multipath.onAckElicitingSent(now, null);
+            }
             s.lastAckElicitingSent = now;
             conn.lastAckElicitingSent = now;
             conn.armKeepAlive();

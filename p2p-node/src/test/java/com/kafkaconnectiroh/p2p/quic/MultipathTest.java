@@ -211,7 +211,11 @@ class MultipathTest {
     void keepAlivesKeepAnIdleDirectPathOpen() {
         Pair p = overRelay(8, multipath(), multipath());
         long id = openDirectPath(p);
+        AtomicLong[] bytes = countBytes(p);
         p.sim.runFor(60 * SECOND); // four times the 15 s path idle timeout, twice the connection's
+        // PINGs every 5 s and their ACKs, on each path, the relay one too (~20 packets each way, ~30-60 bytes)
+        assertTrue(bytes[0].get() > 300 && bytes[1].get() > 300, "both paths kept alive: direct " + bytes[0]
+                + " bytes, relay " + bytes[1] + " bytes");
         assertFalse(p.client.isClosed());
         assertFalse(path(p.client, id).abandoned());
         assertFalse(path(p.server, id).abandoned());
