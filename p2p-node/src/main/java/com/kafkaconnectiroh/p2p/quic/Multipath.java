@@ -275,6 +275,27 @@ final class Multipath {
         return false;
     }
 
+    /** Whether a validated path is there to carry NAT traversal probes ({@link #probePath}). */
+    boolean canProbe() {
+        return !path0Abandoned && conn.path.validated || probePath() != null;
+    }
+
+    /**
+     * The validated path NAT traversal probes go on (their packets use its space and connection ID): path 0 (null)
+     * while it is usable, else the lowest usable one (null too if none is: see {@link #canProbe}).
+     */
+    MultipathPath probePath() {
+        if (!path0Abandoned && conn.path.validated) {
+            return null;
+        }
+        for (MultipathPath p : paths.values()) {
+            if (p.usable() && p.remoteCid != null) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     /** The path that carries data now. */
     long selected() {
         return selected;

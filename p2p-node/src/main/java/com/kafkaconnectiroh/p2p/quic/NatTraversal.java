@@ -41,8 +41,8 @@ final class NatTraversal {
     private static final int C_REMOVE = 7;
     // REACH_OUT is not resent on loss: the next round carries the candidates again (noq does the same)
 
-    /** A PATH_RESPONSE owed to an off-path probe. */
-    record Response(InetSocketAddress to, long data) {
+    /** A PATH_RESPONSE owed to an off-path probe that came in a packet of path {@code on} (null: path 0). */
+    record Response(MultipathPath on, InetSocketAddress to, long data) {
     }
 
     /** A candidate being probed this round. */
@@ -219,7 +219,7 @@ final class NatTraversal {
     }
 
     /**
-     * A PATH_RESPONSE arrived in a path 0 packet from {@code from}: if it answers one of our probes from the probed
+     * A PATH_RESPONSE arrived (on any path) from {@code from}: if it answers one of our probes from the probed
      * address, that candidate is reached; a client opens a path there. Returns whether it was a probe's answer.
      */
     boolean onPathResponse(long now, InetSocketAddress from, long data) {
@@ -255,15 +255,16 @@ final class NatTraversal {
     }
 
     /**
-     * A PATH_CHALLENGE in a path 0 packet from an address that is not path 0's: a probe of the peer's NAT
-     * traversal, answered off-path (noq {@code send_off_path_path_response}). Several may arrive at once (one per
+     * A PATH_CHALLENGE in a packet of some path from an address that is not that path's: a probe of the peer's
+     * NAT traversal (noq probes on whichever validated path it is sending), answered off-path in the same path's
+     * space (noq {@code send_off_path_path_response}). Several may arrive at once (one per
      * candidate of ours the peer reached), so they queue; each gets its own answer.
      */
-    void onOffPathChallenge(InetSocketAddress from, long data) {
+    void onOffPathChallenge(MultipathPath on, InetSocketAddress from, long data) {
         if (responses.size() >= MAX_QUEUED_RESPONSES) {
             responses.poll();
         }
-        responses.add(new Response(from, data));
+        responses.add(new Response(on, from, data));
     }
 
     Response pollResponse() {

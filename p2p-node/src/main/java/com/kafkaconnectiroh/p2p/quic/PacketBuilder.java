@@ -112,7 +112,7 @@ final class PacketBuilder {
                 }
                 conn.pathResponsePending = false;
                 int n = conn.oneRtt == null || !hs.complete ? 0
-                        : offPathPacket(now, true, conn.pathResponseData, true);
+                        : offPathPacket(now, null, true, conn.pathResponseData, true);
                 if (n > 0) {
                     out.put(scratch.dgram, 0, n);
                     onDatagramSent(n);
@@ -190,8 +190,17 @@ final class PacketBuilder {
      * them), or a NAT traversal probe (not padded). {@code recorded}: counted in flight on path 0 (responses to a
      * migrating peer, as before) or not (NAT traversal, whose packets say nothing of path 0). Returns the length.
      */
-    private int offPathPacket(long now, boolean response, long data, boolean recorded) {
-        PacketSpace app = spaces[PacketSpace.APPLICATION];
+    private int offPathPacket(long now, MultipathPath on, boolean response, long data, boolean recorded) {
+        onPath = on;
+        try {
+            return offPathPacketIn(now, on == null ? spaces[PacketSpace.APPLICATION] : on.space, response, data,
+                    recorded);
+        } finally {
+            onPath = null;
+        }
+    }
+
+    private int offPathPacketIn(long now, PacketSpace app, boolean response, long data, boolean recorded) {
         PacketPlan plan = plans[0];
         plan.space = app;
         plan.pn = app.nextPn;
@@ -200,7 +209,7 @@ final class PacketBuilder {
         int p = response ? FrameWriter.pathResponse(b, 0, data) : FrameWriter.pathChallenge(b, 0, data);
         frameTx.count(response ? FrameType.PATH_RESPONSE : FrameType.PATH_CHALLENGE);
         if (response) {
-            int header = 1 + cids.activeRemote().length() + plan.pnLen;
+            int header = headerSize(app, plan.pnLen);
             p = FrameWriter.padding(b, p, MIN_INITIAL_SIZE - header - PacketKey.TAG_LENGTH - p);
         }
         plan.payload = b;
@@ -652,20 +661,22 @@ final class PacketBuilder {
      * path 0's connection ID, holding only a PATH_CHALLENGE, not padded, sent off-path to {@code target}. Not
      * counted in flight: the answer comes from elsewhere and says nothing of path 0's congestion.
      */
-    Transmit natProbe(long now, ByteBuffer out, InetSocketAddress target, long token) {
-        return offPath(now, out, target, false, token);
+    Transmit natProbe(long now, ByteBuffer out, MultipathPath on, InetSocketAddress target, long token) {
+        return offPath(now, out, on, target, false, token);
     }
 
     /** A NAT traversal probe's answer: PATH_RESPONSE padded to 1200 bytes, to where the probe came from. */
-    Transmit natProbeResponse(long now, ByteBuffer out, InetSocketAddress to, long data) {
-        return offPath(now, out, to, true, data);
+    Transmit natProbeResponse(long now, ByteBuffer out, MultipathPath on, InetSocketAddress to, long data) {
+        return offPath(now, out, on, to, true, data);
     }
 
-    private Transmit offPath(long now, ByteBuffer out, InetSocketAddress to, boolean response, long data) {
+    /** {@code on}: the path whose space and connection ID the packet uses, null for path 0. */
+    private Transmit offPath(long now, ByteBuffer out, MultipathPath on, InetSocketAddress to, boolean response,
+                             long data) {
         if (out.remaining() < MIN_INITIAL_SIZE) {
             return null;
         }
-        int n = offPathPacket(now, response, data, false);
+        int n = offPathPacket(now, on, response, data, false);
         out.put(scratch.dgram, 0, n);
         conn.datagramsSent++;
         conn.bytesSent += n;

@@ -781,7 +781,8 @@ public final class QuicConnection {
         space.markReceived(pn);
         onPacketAuthenticated(now, from, type, buf, newest, dgramLen);
         if (onPath != null) {
-            multipath.onPacketReceived(now, onPath, dgramLen);
+            // a probe that reached us from another address earns that path no anti-amplification credit
+            multipath.onPacketReceived(now, onPath, from.equals(onPath.data.remote) ? dgramLen : 0);
         }
         rxPath = onPath;
         boolean ackEliciting;
@@ -952,21 +953,24 @@ public final class QuicConnection {
             cids.onRetire(r.sequence(), buf, hdr.dcidOff, hdr.dcidLen, !isClosed());
         } else if (f instanceof Frame.PathChallenge c) {
             pathChallengesReceived++;
-            if (rxPath != null) {
-                multipath.onPathChallenge(rxPath, c.data());
+            if (isNatTraversal() && hs.confirmed && !from.equals(rxPath != null ? rxPath.data.remote : path.remote)) {
+                multipath.nat.onOffPathChallenge(rxPath, from, c.data());
                 return;
             }
-            if (isNatTraversal() && hs.confirmed && !from.equals(path.remote)) {
-                multipath.nat.onOffPathChallenge(from, c.data());
+            if (rxPath != null) {
+                multipath.onPathChallenge(rxPath, c.data());
                 return;
             }
             pathResponseData = c.data();
             pathResponseTo = from;
             pathResponsePending = true;
         } else if (f instanceof Frame.PathResponse r) {
+            if (isNatTraversal() && multipath.nat.onPathResponse(now, from, r.data())) {
+                return; // a NAT traversal probe was answered
+            }
             if (rxPath != null) {
                 multipath.onPathResponse(now, rxPath, r.data());
-            } else if (multipath == null || multipath.nat == null || !multipath.nat.onPathResponse(now, from, r.data())) {
+            } else {
                 onPathResponse(r.data());
             }
         } else if (FrameType.isNatTraversal(f.type())) {
@@ -1622,14 +1626,14 @@ public final class QuicConnection {
             NatTraversal nat = multipath.nat;
             NatTraversal.Response response = nat == null ? null : nat.pollResponse();
             if (response != null) {
-                Transmit t = builder.natProbeResponse(now, out, response.to(), response.data());
+                Transmit t = builder.natProbeResponse(now, out, response.on(), response.to(), response.data());
                 if (t != null) {
                     return t;
                 }
             }
-            NatTraversal.Probe probe = nat == null || !path.validated ? null : nat.dueProbe(now);
+            NatTraversal.Probe probe = nat == null || !multipath.canProbe() ? null : nat.dueProbe(now);
             if (probe != null) {
-                Transmit t = builder.natProbe(now, out, probe.target, probe.token);
+                Transmit t = builder.natProbe(now, out, multipath.probePath(), probe.target, probe.token);
                 nat.onProbeSent(now, probe);
                 if (t != null) {
                     return t;

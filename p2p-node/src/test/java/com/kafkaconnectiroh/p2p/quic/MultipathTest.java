@@ -356,4 +356,31 @@ class MultipathTest {
         }
         assertTrue(closed > 0, "some of it is a violation");
     }
+
+    @Test
+    void natTraversalProbesGoOnAnotherValidatedPathWhenPathZeroIsGone() {
+        Pair p = overRelay(14, multipath(), multipath());
+        // a second relay: path 1 over it, then path 0 abandoned, so probes must use path 1's space and ID
+        InetSocketAddress serverRelay2 = new InetSocketAddress("10.99.0.3", 4433);
+        InetSocketAddress clientRelay2 = new InetSocketAddress("10.99.0.4", 5000);
+        p.sim.alias(p.serverNode, serverRelay2);
+        p.sim.alias(p.clientNode, clientRelay2);
+        p.clientNode.sourceFor.put(serverRelay2, clientRelay2);
+        p.serverNode.sourceFor.put(clientRelay2, serverRelay2);
+        long[] id = {-1};
+        p.sim.runUntil(() -> (id[0] = p.client.openPath(p.sim.now, serverRelay2)) >= 0, 10 * SECOND);
+        p.sim.runUntil(() -> path(p.client, id[0]).validated() && path(p.server, id[0]).validated(), 10 * SECOND);
+        p.client.abandonPath(p.sim.now, 0);
+        p.sim.runUntil(() -> path(p.server, 0).abandoned(), 10 * SECOND);
+
+        assertTrue(p.server.addNatCandidate(SERVER_DIRECT));
+        assertTrue(p.client.addNatCandidate(CLIENT_DIRECT));
+        p.sim.runUntil(() -> p.client.natRemoteCandidates().size() == 1, 10 * SECOND);
+        assertTrue(p.client.startNatTraversalRound(p.sim.now));
+        p.sim.runUntil(() -> selected(p.client).remote().equals(SERVER_DIRECT), 30 * SECOND);
+        assertEquals(java.util.Set.of(CLIENT_DIRECT), p.server.multipath.nat.reached());
+        assertEquals(serverRelay2, path(p.client, id[0]).remote(), "probes never move the path they use");
+        assertEquals(clientRelay2, path(p.server, id[0]).remote());
+        transfer(p, p.server, 128 << 10);
+    }
 }
