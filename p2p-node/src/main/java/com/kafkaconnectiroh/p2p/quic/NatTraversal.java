@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * there. Each probe is sent up to {@link #MAX_PROBE_ATTEMPTS} times per round, at growing intervals.
  *
  * <p>Not done: mapping v4 candidates to v4-mapped v6 for dual-stack sockets (the driver passes addresses in the
- * family it sends with); the client's own PATH_CHALLENGE piggybacked on its answer to a server probe.
+ * family it sends with).
  */
 final class NatTraversal {
     private static final Logger LOG = LoggerFactory.getLogger(NatTraversal.class);
@@ -36,13 +36,18 @@ final class NatTraversal {
     private static final long MAX_RETRY_DELAY_NANOS = 2_000_000_000L;
     /** Probes from elsewhere answered per flush at most; older ones beyond this are dropped (the peer retries). */
     private static final int MAX_QUEUED_RESPONSES = 8;
+    /** Probes kept per round at most (our own candidates' and the peer's are bounded by the limits already). */
+    private static final int MAX_PROBES = 64;
 
     private static final int C_ADD = 6;
     private static final int C_REMOVE = 7;
     // REACH_OUT is not resent on loss: the next round carries the candidates again (noq does the same)
 
-    /** A PATH_RESPONSE owed to an off-path probe that came in a packet of path {@code on} (null: path 0). */
-    record Response(MultipathPath on, InetSocketAddress to, long data) {
+    /**
+     * A PATH_RESPONSE owed to an off-path probe that came in a packet of path {@code on} (null: path 0), with a
+     * client's own PATH_CHALLENGE to that address ({@code challenge}, or null).
+     */
+    record Response(MultipathPath on, InetSocketAddress to, long data, Long challenge) {
     }
 
     /** A candidate being probed this round. */
@@ -264,7 +269,25 @@ final class NatTraversal {
         if (responses.size() >= MAX_QUEUED_RESPONSES) {
             responses.poll();
         }
-        responses.add(new Response(on, from, data));
+        Long challenge = null;
+        MultipathPath existing = multipath.pathTo(from);
+        if (isClient && (existing == null || !existing.data.validated) && !reached.contains(from)) {
+            // noq's client probes back in its answer: the server's probe just opened the server's NAT towards
+            // us, so our challenge gets through even if our own probes to it did not (or we never knew the address)
+            Probe p = null;
+            for (Probe q : probes) {
+                if (q.target.equals(from)) {
+                    p = q; // one token per address: answers to the peer's retries repeat it
+                }
+            }
+            if (p == null && probes.size() < MAX_PROBES) {
+                p = new Probe(from, registry.random().nextLong(), Long.MAX_VALUE);
+                p.attempts = MAX_PROBE_ATTEMPTS; // sent with the answers only, never on a timer
+                probes.add(p);
+            }
+            challenge = p == null ? null : p.token;
+        }
+        responses.add(new Response(on, from, data, challenge));
     }
 
     Response pollResponse() {

@@ -112,7 +112,7 @@ final class PacketBuilder {
                 }
                 conn.pathResponsePending = false;
                 int n = conn.oneRtt == null || !hs.complete ? 0
-                        : offPathPacket(now, null, true, conn.pathResponseData, true);
+                        : offPathPacket(now, null, true, conn.pathResponseData, null, true);
                 if (n > 0) {
                     out.put(scratch.dgram, 0, n);
                     onDatagramSent(n);
@@ -190,17 +190,20 @@ final class PacketBuilder {
      * them), or a NAT traversal probe (not padded). {@code recorded}: counted in flight on path 0 (responses to a
      * migrating peer, as before) or not (NAT traversal, whose packets say nothing of path 0). Returns the length.
      */
-    private int offPathPacket(long now, MultipathPath on, boolean response, long data, boolean recorded) {
+    private int offPathPacket(long now, MultipathPath on, boolean response, long data, Long challenge,
+                              boolean recorded) {
         onPath = on;
         try {
             return offPathPacketIn(now, on == null ? spaces[PacketSpace.APPLICATION] : on.space, response, data,
-                    recorded);
+                    challenge, recorded);
         } finally {
             onPath = null;
         }
     }
 
-    private int offPathPacketIn(long now, PacketSpace app, boolean response, long data, boolean recorded) {
+    /** {@code challenge}: a PATH_CHALLENGE of our own after the PATH_RESPONSE, or null. */
+    private int offPathPacketIn(long now, PacketSpace app, boolean response, long data, Long challenge,
+                                boolean recorded) {
         PacketPlan plan = plans[0];
         plan.space = app;
         plan.pn = app.nextPn;
@@ -208,6 +211,10 @@ final class PacketBuilder {
         byte[] b = scratch.txPlain[0];
         int p = response ? FrameWriter.pathResponse(b, 0, data) : FrameWriter.pathChallenge(b, 0, data);
         frameTx.count(response ? FrameType.PATH_RESPONSE : FrameType.PATH_CHALLENGE);
+        if (challenge != null) {
+            p = FrameWriter.pathChallenge(b, p, challenge);
+            frameTx.count(FrameType.PATH_CHALLENGE);
+        }
         if (response) {
             int header = headerSize(app, plan.pnLen);
             p = FrameWriter.padding(b, p, MIN_INITIAL_SIZE - header - PacketKey.TAG_LENGTH - p);
@@ -662,21 +669,21 @@ final class PacketBuilder {
      * counted in flight: the answer comes from elsewhere and says nothing of path 0's congestion.
      */
     Transmit natProbe(long now, ByteBuffer out, MultipathPath on, InetSocketAddress target, long token) {
-        return offPath(now, out, on, target, false, token);
+        return offPath(now, out, on, target, false, token, null);
     }
 
     /** A NAT traversal probe's answer: PATH_RESPONSE padded to 1200 bytes, to where the probe came from. */
-    Transmit natProbeResponse(long now, ByteBuffer out, MultipathPath on, InetSocketAddress to, long data) {
-        return offPath(now, out, on, to, true, data);
+    Transmit natProbeResponse(long now, ByteBuffer out, NatTraversal.Response r) {
+        return offPath(now, out, r.on(), r.to(), true, r.data(), r.challenge());
     }
 
     /** {@code on}: the path whose space and connection ID the packet uses, null for path 0. */
     private Transmit offPath(long now, ByteBuffer out, MultipathPath on, InetSocketAddress to, boolean response,
-                             long data) {
+                             long data, Long challenge) {
         if (out.remaining() < MIN_INITIAL_SIZE) {
             return null;
         }
-        int n = offPathPacket(now, on, response, data, false);
+        int n = offPathPacket(now, on, response, data, challenge, false);
         out.put(scratch.dgram, 0, n);
         conn.datagramsSent++;
         conn.bytesSent += n;

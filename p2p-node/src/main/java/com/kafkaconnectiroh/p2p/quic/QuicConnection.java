@@ -1626,7 +1626,7 @@ public final class QuicConnection {
             NatTraversal nat = multipath.nat;
             NatTraversal.Response response = nat == null ? null : nat.pollResponse();
             if (response != null) {
-                Transmit t = builder.natProbeResponse(now, out, response.on(), response.to(), response.data());
+                Transmit t = builder.natProbeResponse(now, out, response);
                 if (t != null) {
                     return t;
                 }

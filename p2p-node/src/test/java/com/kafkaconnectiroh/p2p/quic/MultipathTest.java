@@ -383,4 +383,17 @@ class MultipathTest {
         assertEquals(clientRelay2, path(p.server, id[0]).remote());
         transfer(p, p.server, 128 << 10);
     }
+
+    @Test
+    void aClientAnsweringTheServersProbeProbesBackAndOpensThePath() {
+        Pair p = overRelay(15, multipath(), multipath());
+        // the server advertises nothing (it does not know its address): only its probe can show the client where
+        assertTrue(p.client.addNatCandidate(CLIENT_DIRECT));
+        assertTrue(p.client.startNatTraversalRound(p.sim.now));
+        p.sim.runUntil(() -> selected(p.client).remote().equals(SERVER_DIRECT), 30 * SECOND);
+        assertEquals(java.util.Set.of(CLIENT_DIRECT), p.server.multipath.nat.reached());
+        assertEquals(java.util.Set.of(SERVER_DIRECT), p.client.multipath.nat.reached());
+        assertTrue(p.client.natRemoteCandidates().isEmpty());
+        transfer(p, p.client, 128 << 10);
+    }
 }
