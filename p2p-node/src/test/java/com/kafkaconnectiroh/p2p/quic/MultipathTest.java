@@ -396,4 +396,24 @@ class MultipathTest {
         assertTrue(p.client.natRemoteCandidates().isEmpty());
         transfer(p, p.client, 128 << 10);
     }
+
+    @Test
+    void aDirectPathBeatsAFasterRelayAndTheFasterOfTwoDirectPathsWins() {
+        Pair p = overRelay(16, multipath(), multipath());
+        InetSocketAddress slowDirect = SERVER_DIRECT;
+        InetSocketAddress fastDirect = new InetSocketAddress("10.0.0.11", 4433);
+        p.sim.alias(p.serverNode, fastDirect);
+        // relay 2 ms, the first direct path 40 ms, the second 10 ms, one way
+        p.sim.linkDelay = (from, to) -> relay(from) ? 2_000_000L
+                : from.equals(fastDirect) || to.equals(fastDirect) ? 10_000_000L : 40_000_000L;
+        long slow = openDirectPath(p);
+        assertEquals(slowDirect, selected(p.client).remote(), "direct beats relay, however fast the relay");
+        long[] fast = {-1};
+        p.sim.runUntil(() -> (fast[0] = p.client.openPath(p.sim.now, fastDirect)) >= 0, 10 * SECOND);
+        // RTT samples come with traffic: a transfer lets both estimates settle
+        transfer(p, p.server, 256 << 10);
+        p.sim.runUntil(() -> selected(p.client).id() == fast[0] && selected(p.server).id() == fast[0], 30 * SECOND);
+        assertTrue(path(p.client, fast[0]).smoothedRtt() + 5_000_000L < path(p.client, slow).smoothedRtt(),
+                p.client.paths().toString());
+    }
 }

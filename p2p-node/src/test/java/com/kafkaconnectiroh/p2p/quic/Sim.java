@@ -54,6 +54,8 @@ final class Sim {
     double duplicate;
     double reorder;
     long delay = 10_000_000L; // one-way
+    /** One-way delay per (from, to), or null for {@link #delay} everywhere. */
+    java.util.function.ToLongBiFunction<InetSocketAddress, InetSocketAddress> linkDelay;
     long jitter;
     /** Drops or rewrites datagrams before the network sees them; return null to drop. */
     DatagramFilter filter = (from, to, data) -> data;
@@ -177,7 +179,8 @@ final class Sim {
                 dropped++;
                 continue;
             }
-            long at = now + delay + (jitter > 0 ? (long) (rnd.nextDouble() * jitter) : 0);
+            long oneWay = linkDelay == null ? delay : linkDelay.applyAsLong(src, t.destination());
+            long at = now + oneWay + (jitter > 0 ? (long) (rnd.nextDouble() * jitter) : 0);
             if (rnd.nextDouble() < reorder) {
                 at += delay / 2 + (long) (rnd.nextDouble() * delay);
             }
