@@ -1,7 +1,6 @@
 package com.kafkaconnectiroh.p2p.quic;
 
 import com.kafkaconnectiroh.p2p.quic.frame.Frame;
-import com.kafkaconnectiroh.p2p.quic.frame.FrameType;
 import com.kafkaconnectiroh.p2p.quic.frame.FrameWriter;
 import com.kafkaconnectiroh.p2p.quic.packet.ConnectionId;
 import com.kafkaconnectiroh.p2p.quic.recovery.SentPacket;
