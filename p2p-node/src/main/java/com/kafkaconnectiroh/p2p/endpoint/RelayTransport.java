@@ -112,7 +112,8 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
                     RelayUrl best = homeCandidates.get(0); // none answered: the first, its client keeps trying
                     long bestNanos = Long.MAX_VALUE;
                     for (int i = 0; i < probes.size(); i++) {
-                        Long latency = probes.get(i).getNow(null);
+                        CompletableFuture<Long> p = probes.get(i);
+                        Long latency = p.isCompletedExceptionally() ? null : p.getNow(null);
                         LOG.debug("relay {} probe: {}", homeCandidates.get(i), latency == null ? "no answer" : latency / 1000 + " us");
                         if (latency != null && latency < bestNanos) {
                             bestNanos = latency;

@@ -112,4 +112,24 @@ class IrohRelayInteropTest {
         assertEquals(relay.url(), RelayUrl.parse(paths.get(0).path("remoteAddr").asText()), paths.toString());
         iroh.call("close", "conn", conn, "code", 0, "reason", "done");
     }
+
+    /**
+     * iroh sends its first Initial on every path it knows (wire map section 5): given our relay and our direct
+     * address, the copies arrive through the relay and over UDP, and make one connection here.
+     */
+    @Test
+    void irohDialingOnTheRelayAndDirectlyAtOnceMakesOneConnection() throws Exception {
+        accepted.clear();
+        ObjectNode javaAddr = IrohPeer.params("id", java.id().toString());
+        javaAddr.putArray("addrs").add(com.kafkaconnectiroh.p2p.base.SocketAddrs.format(java.boundAddress()));
+        javaAddr.put("relayUrl", relay.url().toString());
+        int conn = iroh.call("connect", "addr", javaAddr, "alpn", ECHO, "timeoutMs", WAIT.toMillis()).get("conn").asInt();
+        JsonNode r = iroh.call("echo-test", IrohPeer.params("conn", conn, "sizes", List.of(1, 64 << 10)), WAIT);
+        assertTrue(r.path("allOk").asBoolean(), r.toString());
+        Connection in = accepted.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(iroh.endpointId(), in.remoteId());
+        assertEquals(null, accepted.poll(1, TimeUnit.SECONDS), "a second connection for the same dial");
+        assertTrue(java.recentHandshakeFailures().isEmpty(), java.recentHandshakeFailures().toString());
+        iroh.call("close", "conn", conn, "code", 0, "reason", "done");
+    }
 }
