@@ -380,7 +380,7 @@ final class Driver implements DatagramTransport.Receiver {
 
     private void sendAndRearm(Connection c) {
         if (!writeBlocked) {
-            sendFrom(c.quic);
+            sendFrom(c);
         }
         if (c.quic.isDrained()) {
             connections.remove(c.quic);
@@ -415,7 +415,8 @@ final class Driver implements DatagramTransport.Receiver {
         c.onDrained();
     }
 
-    private void sendFrom(QuicConnection qc) {
+    private void sendFrom(Connection c) {
+        QuicConnection qc = c.quic;
         long now = now();
         int segments = transport.maxSegments();
         while (true) {
@@ -437,10 +438,7 @@ final class Driver implements DatagramTransport.Receiver {
                 return;
             }
             buf.writerIndex(t.size());
-            Connection c = connections.get(qc);
-            if (c != null) {
-                c.paths.onSent(t.destination(), t.size(), t.count());
-            }
+            c.paths.onSent(t.destination(), t.size(), t.count());
             transportFor(t.destination()).send(t.destination(), buf, t.segmentSize(), t.count());
         }
     }
@@ -704,7 +702,7 @@ final class Driver implements DatagramTransport.Receiver {
                 c.quic.close(now, 0, why);
             }
             for (Connection c : connections.values()) {
-                sendFrom(c.quic);
+                sendFrom(c);
             }
             transport.flush();
             if (relay != null) {

@@ -211,6 +211,19 @@ class RelayPathTest {
         assertNull(conn.path().relayUrl());
     }
 
+    /** The relay fallback: the ticket's direct address leads nowhere (a socket that never answers), the relay does. */
+    @Test
+    void whenTheDirectAddressIsDeadTheRelayPathConnects() throws Exception {
+        Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).alpns(ECHO).bind());
+        Endpoint client = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).bind());
+        assertTrue(server.online(WAIT) && client.online(WAIT));
+        DatagramChannel silent = track(DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0)));
+        EndpointAddr deadDirect = EndpointAddr.of(server.id(), relay.url(), List.of((InetSocketAddress) silent.getLocalAddress()));
+        Connection conn = client.connect(deadDirect, ECHO, WAIT);
+        assertEquals(PathType.RELAY, conn.pathType(), conn.paths().toString());
+        assertEquals(client.id(), server.accept(WAIT).remoteId());
+    }
+
     @Test
     void relayOnlyAdvertisesAndDialsNoDirectAddress() throws Exception {
         Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url())
