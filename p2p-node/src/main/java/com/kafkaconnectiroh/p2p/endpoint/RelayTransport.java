@@ -108,20 +108,23 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
             probes.add(RelayProbe.ping(dialer(), url, PROBE_TIMEOUT_NANOS));
         }
         CompletableFuture.allOf(probes.stream().map(p -> p.handle((v, e) -> null)).toArray(CompletableFuture[]::new))
-                .whenComplete((v, e) -> loop.execute(() -> {
-                    RelayUrl best = homeCandidates.get(0); // none answered: the first, its client keeps trying
-                    long bestNanos = Long.MAX_VALUE;
-                    for (int i = 0; i < probes.size(); i++) {
-                        CompletableFuture<Long> p = probes.get(i);
-                        Long latency = p.isCompletedExceptionally() ? null : p.getNow(null);
-                        LOG.debug("relay {} probe: {}", homeCandidates.get(i), latency == null ? "no answer" : latency / 1000 + " us");
-                        if (latency != null && latency < bestNanos) {
-                            bestNanos = latency;
-                            best = homeCandidates.get(i);
-                        }
-                    }
-                    setHome(best);
-                }));
+                .whenComplete((v, e) -> loop.execute(() -> chooseHome(probes)));
+    }
+
+    /** The fastest relay that answered its probe, else the first configured one. */
+    private void chooseHome(List<CompletableFuture<Long>> probes) {
+        RelayUrl best = homeCandidates.get(0); // none answered: the first, its client keeps trying
+        long bestNanos = Long.MAX_VALUE;
+        for (int i = 0; i < probes.size(); i++) {
+            CompletableFuture<Long> p = probes.get(i);
+            Long latency = p.isCompletedExceptionally() ? null : p.getNow(null);
+            LOG.debug("relay {} probe: {}", homeCandidates.get(i), latency == null ? "no answer" : latency / 1000 + " us");
+            if (latency != null && latency < bestNanos) {
+                bestNanos = latency;
+                best = homeCandidates.get(i);
+            }
+        }
+        setHome(best);
     }
 
     private void setHome(RelayUrl url) {
@@ -308,6 +311,7 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
     @Override
     public CompletableFuture<Void> close() {
         closed = true;
+        online.completeExceptionally(new EndpointClosedException("endpoint closed"));
         if (idleCheck != null) {
             idleCheck.cancel(false);
         }
