@@ -54,34 +54,39 @@ final class Dialer {
 
     /**
      * The addresses a dial to {@code addr} tries, in order; empty if there is none. Direct addresses first, as
-     * before relays; then a path through each of the peer's relays, always when this endpoint has a home relay
-     * (iroh sends its first Initial on every known path; here the relay attempt starts a moment after the direct
-     * ones and the first handshake wins), else only when no direct address is usable, so that an endpoint without
-     * relays of its own dials a ticket with direct addresses exactly as before. {@link RelayMode#RELAY_ONLY}: relays
-     * only; {@link RelayMode#DISABLED}: direct only.
+     * before relays; with none usable, what the first {@link AddressLookup} that knows the peer answers (an open
+     * connection's path, which may be a relay path); then a path through each of the peer's relays: always when this
+     * endpoint has home relays of its own (iroh sends its first Initial on every known path; here the relay attempt
+     * starts a moment after the others and the first handshake wins), else only when no direct address is usable,
+     * so that an endpoint without relays of its own dials a ticket with direct addresses exactly as before.
+     * {@link RelayMode#RELAY_ONLY}: relay paths only; {@link RelayMode#DISABLED}: no relay paths.
      */
     List<InetSocketAddress> candidates(EndpointAddr addr) {
         RelayTransport relay = driver.relay();
         boolean relayOnly = driver.relayMode == RelayMode.RELAY_ONLY;
-        List<InetSocketAddress> out = new ArrayList<>(relayOnly ? List.of() : directOrder(driver.localAddress(), addr.ipAddrs()));
-        if (relay != null && (out.isEmpty() || relay.hasHomeRelays())) {
+        List<InetSocketAddress> direct = relayOnly ? List.of() : directOrder(driver.localAddress(), addr.ipAddrs());
+        List<InetSocketAddress> out = new ArrayList<>(direct);
+        if (direct.isEmpty()) {
+            for (AddressLookup l : lookups) {
+                List<InetSocketAddress> found = l.lookup(addr.id());
+                if (relayOnly) {
+                    found = found.stream().filter(a -> relay.pathOf(a) != null).toList();
+                }
+                if (!found.isEmpty()) {
+                    out.addAll(found);
+                    break;
+                }
+            }
+        }
+        if (relay != null && (direct.isEmpty() || relay.hasHomeRelays())) {
             for (RelayUrl url : addr.relayUrls()) {
-                out.add(relay.addressOf(url, addr.id()));
+                InetSocketAddress a = relay.addressOf(url, addr.id());
+                if (!out.contains(a)) {
+                    out.add(a);
+                }
             }
         }
-        if (!out.isEmpty()) {
-            return out;
-        }
-        for (AddressLookup l : lookups) {
-            List<InetSocketAddress> found = l.lookup(addr.id());
-            if (relayOnly) {
-                found = found.stream().filter(a -> relay.pathOf(a) != null).toList();
-            }
-            if (!found.isEmpty()) {
-                return found;
-            }
-        }
-        return List.of();
+        return out;
     }
 
     /**

@@ -93,6 +93,20 @@ class RelayPathTest {
     }
 
     @Test
+    void aBareIdReachesAPeerKnownThroughARelay() throws Exception {
+        Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).alpns(ECHO).bind());
+        assertTrue(server.online(WAIT));
+        Endpoint client = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).bind());
+        Connection first = client.connect(EndpointAddr.of(server.id(), relay.url(), List.of()), ECHO, WAIT);
+        // no address at all: the open connection's path, a relay path, is where the peer is known to be
+        Connection second = client.connect(EndpointAddr.of(server.id()), ECHO, WAIT);
+        assertEquals(PathType.RELAY, second.pathType());
+        assertEquals(relay.url(), second.path().relayUrl());
+        first.close(0, "done");
+        second.close(0, "done");
+    }
+
+    @Test
     void theAcceptingSideSeesARelayedConnectionToo() throws Exception {
         Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).alpns(ECHO).bind());
         assertTrue(server.online(WAIT));
