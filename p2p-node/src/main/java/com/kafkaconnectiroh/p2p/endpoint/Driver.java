@@ -133,7 +133,7 @@ final class Driver implements DatagramTransport.Receiver {
         this.relayMode = relays.mode();
         this.relay = relays.mode() == RelayMode.DISABLED ? null : new RelayTransport(loop,
                 mode.epoll() ? EpollSocketChannel.class : NioSocketChannel.class, relays.trust(), secretKey,
-                relays.urls(), this);
+                relays.urls(), relays.housekeeping(), this);
         udp.bind(bind, this); // datagrams may arrive from here on: everything above is set
         if (relay != null) {
             submit(relay::start);

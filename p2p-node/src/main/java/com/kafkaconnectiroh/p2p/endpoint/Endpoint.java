@@ -91,11 +91,12 @@ public final class Endpoint implements AutoCloseable {
         this.relayMode = b.relayMode;
         this.driver = new Driver(this, key, b.transportConfig, withResetKey(b.endpointConfig, key), alpns, b.bindAddr,
                 b.transport, new RelaySettings(b.relayMode, b.relayMode == RelayMode.DISABLED ? List.of() : b.relayUrls,
-                        b.relayTrust));
+                        b.relayTrust, b.relayHousekeeping));
     }
 
     /** What the driver needs to set up relays. */
-    record RelaySettings(RelayMode mode, List<RelayUrl> urls, TrustManagerFactory trust) {
+    record RelaySettings(RelayMode mode, List<RelayUrl> urls, TrustManagerFactory trust,
+                         RelayTransport.Housekeeping housekeeping) {
     }
 
     public static Builder builder() {
@@ -467,6 +468,7 @@ public final class Endpoint implements AutoCloseable {
         private RelayMode relayMode = RelayMode.DEFAULT;
         private List<RelayUrl> relayUrls = List.of();
         private TrustManagerFactory relayTrust;
+        private RelayTransport.Housekeeping relayHousekeeping = RelayTransport.Housekeeping.DEFAULT;
 
         private Builder() {
         }
@@ -488,6 +490,12 @@ public final class Endpoint implements AutoCloseable {
         /** Whether and how relays are used (default {@link RelayMode#DEFAULT}). */
         public Builder relayMode(RelayMode mode) {
             this.relayMode = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        /** Tests: how often relays are checked and how long the home relay may be down before another is chosen. */
+        Builder relayHousekeeping(Duration interval, Duration homeDown) {
+            this.relayHousekeeping = new RelayTransport.Housekeeping(interval.toNanos(), homeDown.toNanos());
             return this;
         }
 

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Home relay: with one relay configured that one; with several, each is probed ({@link RelayProbe}, {@code GET
  * /ping}) and the fastest to answer wins (iroh picks its home relay from the net report's latencies the same way).
- * Reconnecting with jittered backoff is the {@link RelayClient}'s.
+ * Reconnecting with jittered backoff is the {@link RelayClient}'s; a home relay that stays unreachable for
+ * {@link Housekeeping#homeDownNanos()} while others are configured is chosen again by a new round of probes (iroh
+ * re-runs its net report and moves its home relay likewise), which changes {@link Endpoint#addr()}.
  *
  * <p>What a relay delivers goes to the same {@link DatagramTransport.Receiver} as UDP datagrams, from the path's
  * address, so the QUIC endpoint's demultiplexing (connection ids, duplicate Initials of one dial arriving on
@@ -45,6 +47,14 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
     /** How long the home relay probes may take; iroh's HTTPS probe gives up after about 3 s too. */
     static final long PROBE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(3);
     static final long IDLE_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    /**
+     * How often idle relays and the home relay are checked, and how long the home relay may stay down before the
+     * home is chosen again.
+     */
+    record Housekeeping(long intervalNanos, long homeDownNanos) {
+        static final Housekeeping DEFAULT = new Housekeeping(IDLE_CLOSE_NANOS / 4, TimeUnit.SECONDS.toNanos(30));
+    }
 
     /** A relay client and when a datagram last went through it. */
     private static final class Relay {
@@ -71,7 +81,11 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
     private final ArrayList<Relay> toFlush = new ArrayList<>();
     private final CompletableFuture<RelayUrl> online = new CompletableFuture<>();
     private volatile RelayUrl home;
+    private final Housekeeping housekeeping;
     private ScheduledFuture<?> idleCheck;
+    /** When the home relay was first seen down by housekeeping (0: up), and whether probes are out. */
+    private long homeDownSince;
+    private boolean probing;
     private boolean closed;
     private long datagramsIn;
     private long datagramsOut;
@@ -82,8 +96,9 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
      * @param trust          trust for {@code https} relays; null: the JDK's default trust store
      */
     RelayTransport(EventLoop loop, Class<? extends SocketChannel> channelClass, TrustManagerFactory trust,
-                   SecretKey key, List<RelayUrl> homeCandidates, Receiver receiver) {
+                   SecretKey key, List<RelayUrl> homeCandidates, Housekeeping housekeeping, Receiver receiver) {
         this.loop = loop;
+        this.housekeeping = housekeeping;
         this.key = key;
         this.channelClass = channelClass;
         this.trust = trust;
@@ -93,8 +108,8 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
 
     /** Chooses the home relay and connects to it; then checks now and then for idle relays. Loop. */
     void start() {
-        idleCheck = loop.scheduleAtFixedRate(this::closeIdle, IDLE_CLOSE_NANOS / 4, IDLE_CLOSE_NANOS / 4,
-                TimeUnit.NANOSECONDS);
+        idleCheck = loop.scheduleAtFixedRate(this::housekeeping, housekeeping.intervalNanos(),
+                housekeeping.intervalNanos(), TimeUnit.NANOSECONDS);
         if (homeCandidates.size() == 1) {
             setHome(homeCandidates.get(0));
         } else if (!homeCandidates.isEmpty()) {
@@ -103,6 +118,7 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
     }
 
     private void probeForHome() {
+        probing = true;
         List<CompletableFuture<Long>> probes = new ArrayList<>();
         for (RelayUrl url : homeCandidates) {
             probes.add(RelayProbe.ping(dialer(), url, PROBE_TIMEOUT_NANOS));
@@ -113,6 +129,7 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
 
     /** The fastest relay that answered its probe, else the first configured one. */
     private void chooseHome(List<CompletableFuture<Long>> probes) {
+        probing = false;
         RelayUrl best = homeCandidates.get(0); // none answered: the first, its client keeps trying
         long bestNanos = Long.MAX_VALUE;
         for (int i = 0; i < probes.size(); i++) {
@@ -128,8 +145,12 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
     }
 
     private void setHome(RelayUrl url) {
-        if (closed) {
+        if (closed || url.equals(home)) {
             return;
+        }
+        if (home != null) {
+            LOG.info("home relay {} unreachable for {} s; home relay now {}", home,
+                    TimeUnit.NANOSECONDS.toSeconds(housekeeping.homeDownNanos()), url);
         }
         home = url;
         LOG.debug("home relay {}", url);
@@ -179,8 +200,29 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
         return addresses.pathOf(addr);
     }
 
-    private void closeIdle() {
+    private void housekeeping() {
         long now = System.nanoTime();
+        closeIdle(now);
+        checkHome(now);
+    }
+
+    /** Chooses the home again once it stayed down long enough, if there is another to choose. */
+    private void checkHome(long now) {
+        Relay h = home == null ? null : relays.get(home);
+        if (h == null || homeCandidates.size() < 2 || probing || closed) {
+            return;
+        }
+        if (h.client.isConnected()) {
+            homeDownSince = 0;
+        } else if (homeDownSince == 0) {
+            homeDownSince = now;
+        } else if (now - homeDownSince >= housekeeping.homeDownNanos()) {
+            homeDownSince = 0;
+            probeForHome();
+        }
+    }
+
+    private void closeIdle(long now) {
         relays.values().removeIf(r -> {
             if (!r.client.url().equals(home) && now - r.lastUsed > IDLE_CLOSE_NANOS) {
                 LOG.debug("closing idle relay {}", r.client.url());

@@ -211,6 +211,27 @@ class RelayPathTest {
         assertEquals(relay.url(), ep.addr().relayUrl().orElseThrow());
     }
 
+    /** The home relay goes away for good: after a while the endpoint makes the other configured relay its home. */
+    @Test
+    void aHomeRelayThatStaysDownIsReplacedByAnotherThatAnswers() throws Exception {
+        RelayServer other = track(RelayServer.start(new RelayServerConfig().bind(new InetSocketAddress("127.0.0.1", 0))));
+        Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url(), other.url())
+                .relayHousekeeping(Duration.ofMillis(100), Duration.ofMillis(300)).alpns(ECHO).bind());
+        assertTrue(server.online(WAIT));
+        RelayUrl first = server.homeRelay().orElseThrow();
+        RelayServer firstServer = first.equals(relay.url()) ? relay : other;
+        RelayUrl second = first.equals(relay.url()) ? other.url() : relay.url();
+        firstServer.close();
+        Fixtures.awaitCondition("another home relay", WAIT, () -> server.homeRelay().orElseThrow().equals(second),
+                () -> server.relays().toString());
+        assertEquals(second, server.addr().relayUrl().orElseThrow());
+        Endpoint client = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).bind());
+        Fixtures.awaitCondition("connected to the new home", WAIT,
+                () -> server.relays().get(0).equals(second + " (home, connected)"), () -> server.relays().toString());
+        Connection conn = client.connect(EndpointAddr.of(server.id(), second, List.of()), ECHO, WAIT);
+        assertEquals(PathType.RELAY, conn.pathType());
+    }
+
     @Test
     void withADirectAddressAndARelayTheDirectPathIsUsed() throws Exception {
         Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).alpns(ECHO).bind());
