@@ -9,8 +9,9 @@
  *
  * <p>Shape: a thin driver ({@code Driver}, one event-loop thread per endpoint) around the sans-IO cores in
  * {@code quic} and {@code tls}; everything protocol-related runs on that thread without locks, and application
- * threads hand work to it. The driver moves datagrams through a {@code DatagramTransport} (today the Netty UDP
- * socket, {@code UdpTransport}: epoll or NIO, GSO/GRO) and dials through the {@code Dialer} (candidate addresses
+ * threads hand work to it. The driver moves datagrams through a {@code DatagramTransport} (the Netty UDP socket,
+ * {@code UdpTransport}: epoll or NIO, GSO/GRO; and relays, {@code RelayTransport}, whose paths QUIC sees as
+ * {@code RelayAddresses}) and dials through the {@code Dialer} (candidate addresses
  * and their order, {@code AddressLookup} sources such as the {@code KnownAddresses} book, one {@code Dial} race per
  * connect). {@code Disco} answers and sends iroh 0.35 disco Pings so 0.35 nodes accept our direct path. User
  * documentation: {@code docs/endpoint.md}.
