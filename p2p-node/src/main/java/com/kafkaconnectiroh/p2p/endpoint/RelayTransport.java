@@ -71,6 +71,8 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
     private final ArrayList<Relay> toFlush = new ArrayList<>();
     private final CompletableFuture<RelayUrl> online = new CompletableFuture<>();
     private volatile RelayUrl home;
+    /** Whether the home relay's connection is up (set on the loop, read anywhere: metrics). */
+    private volatile boolean homeConnected;
     private ScheduledFuture<?> idleCheck;
     private boolean closed;
     private long datagramsIn;
@@ -142,6 +144,11 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
         return home;
     }
 
+    /** Whether the connection to the home relay is up now (its handshake done). Any thread. */
+    boolean homeConnected() {
+        return homeConnected;
+    }
+
     /** Completes with the home relay once connected to it (never, with no relay configured). */
     CompletableFuture<RelayUrl> online() {
         return online;
@@ -193,7 +200,15 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
     @Override
     public void onConnected(RelayClient client) {
         if (client.url().equals(home)) {
+            homeConnected = true;
             online.complete(home);
+        }
+    }
+
+    @Override
+    public void onDisconnected(RelayClient client, String why) {
+        if (client.url().equals(home)) {
+            homeConnected = false;
         }
     }
 
