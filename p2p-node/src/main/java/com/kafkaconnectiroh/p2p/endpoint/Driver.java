@@ -80,6 +80,11 @@ final class Driver implements DatagramTransport.Receiver {
 
     // ---- loop-confined state ----
     private final Map<QuicConnection, Connection> connections = new HashMap<>();
+    /** QUIC datagram bytes of connections by path type, since start (loop only; {@link #pathTotals()}). */
+    private long directBytesSent;
+    private long directBytesReceived;
+    private long relayBytesSent;
+    private long relayBytesReceived;
     private final ArrayList<Connection> dirty = new ArrayList<>();
     private final ArrayDeque<CompletableFuture<Connection>> acceptors = new ArrayDeque<>();
     private final ArrayDeque<Connection> acceptQueue = new ArrayDeque<>();
@@ -312,6 +317,11 @@ final class Driver implements DatagramTransport.Receiver {
             Connection c = connections.get(qc);
             if (c != null) {
                 c.paths.onReceived(from, len);
+                if (RelayAddresses.isRelayAddress(from)) {
+                    relayBytesReceived += len;
+                } else {
+                    directBytesReceived += len;
+                }
                 markDirty(c);
             }
         }
@@ -441,6 +451,11 @@ final class Driver implements DatagramTransport.Receiver {
             }
             buf.writerIndex(t.size());
             c.paths.onSent(t.destination(), t.size(), t.count());
+            if (RelayAddresses.isRelayAddress(t.destination())) {
+                relayBytesSent += t.size();
+            } else {
+                directBytesSent += t.size();
+            }
             transportFor(t.destination()).send(t.destination(), buf, t.segmentSize(), t.count());
         }
     }
@@ -634,6 +649,20 @@ final class Driver implements DatagramTransport.Receiver {
 
     Connection connectionFor(QuicConnection qc) {
         return connections.get(qc);
+    }
+
+    /** Open connections by the type of the path they send on, and bytes by path type since start. Loop only. */
+    PathTotals pathTotals() {
+        int direct = 0;
+        int relay = 0;
+        for (QuicConnection qc : connections.keySet()) {
+            if (RelayAddresses.isRelayAddress(qc.remoteAddress())) {
+                relay++;
+            } else {
+                direct++;
+            }
+        }
+        return new PathTotals(direct, relay, directBytesSent, directBytesReceived, relayBytesSent, relayBytesReceived);
     }
 
     Map<QuicConnection, Connection> connectionsView() {

@@ -194,6 +194,12 @@ public final class Endpoint implements AutoCloseable {
         }
     }
 
+    /** Whether the connection to the home relay is up now (false without a home relay). */
+    public boolean isHomeRelayConnected() {
+        RelayTransport r = driver.relay();
+        return r != null && r.homeConnected();
+    }
+
     /** The relays this endpoint has connections to and their state (home first), for diagnostics. */
     public List<String> relays() {
         CompletableFuture<List<String>> f = new CompletableFuture<>();
@@ -289,6 +295,18 @@ public final class Endpoint implements AutoCloseable {
         CompletableFuture<HalfOpenStats> f = new CompletableFuture<>();
         if (!driver.submit(() -> f.complete(driver.halfOpenStats()))) {
             return HalfOpenStats.NONE; // closed
+        }
+        return f.join();
+    }
+
+    /**
+     * Open connections by whether they go direct or through a relay now, and bytes by path type since the endpoint
+     * started (connectors report these as metrics; per connection see {@link Connection#paths()}).
+     */
+    public PathTotals pathTotals() {
+        CompletableFuture<PathTotals> f = new CompletableFuture<>();
+        if (!driver.submit(() -> f.complete(driver.pathTotals()))) {
+            return PathTotals.NONE;
         }
         return f.join();
     }

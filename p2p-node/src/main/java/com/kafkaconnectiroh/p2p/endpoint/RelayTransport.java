@@ -82,6 +82,8 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
     private final CompletableFuture<RelayUrl> online = new CompletableFuture<>();
     private volatile RelayUrl home;
     private final Housekeeping housekeeping;
+    /** Whether the home relay's connection is up (set on the loop, read anywhere: metrics). */
+    private volatile boolean homeConnected;
     private ScheduledFuture<?> idleCheck;
     /** When the home relay was first seen down by housekeeping (0: up), and whether probes are out. */
     private long homeDownSince;
@@ -154,7 +156,11 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
         }
         home = url;
         LOG.debug("home relay {}", url);
-        relay(url);
+        // a relay already used for dials may be connected: it hears no second onConnected
+        homeConnected = relay(url).client.isConnected();
+        if (homeConnected) {
+            online.complete(url);
+        }
     }
 
     /** Whether relays to choose a home from are configured. */
@@ -165,6 +171,11 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
     /** The home relay once chosen, else null. Any thread. */
     RelayUrl home() {
         return home;
+    }
+
+    /** Whether the connection to the home relay is up now (its handshake done). Any thread. */
+    boolean homeConnected() {
+        return homeConnected;
     }
 
     /** Completes with the home relay once connected to it (never, with no relay configured). */
@@ -239,7 +250,15 @@ final class RelayTransport implements DatagramTransport, RelayClient.Handler {
     @Override
     public void onConnected(RelayClient client) {
         if (client.url().equals(home)) {
+            homeConnected = true;
             online.complete(home);
+        }
+    }
+
+    @Override
+    public void onDisconnected(RelayClient client, String why) {
+        if (client.url().equals(home)) {
+            homeConnected = false;
         }
     }
 
