@@ -2,6 +2,7 @@
 // One process = one real iroh node, driven by line-delimited JSON on stdin/stdout.
 //
 //   node harness.js --iroh 1|0.35 [--secret <64 hex>] [--bind 127.0.0.1:0] [--alpn <alpn>=<behaviour> ...] [--docs]
+//                   [--relay <url>]
 //
 // stdout carries protocol JSON only: one `ready` event, then exactly one response per command
 // (`{"id":N,"ok":true,...}` / `{"id":N,"ok":false,"error":"..."}`) and `{"event":...}` lines at any time.
@@ -452,15 +453,22 @@ class ConnV035 extends Conn {
 class NodeV1 {
   static async start(opts, onIncoming) {
     const iroh = require('iroh1');
-    const ep = await NodeV1.bindEndpoint(iroh, opts.bind, opts.secret, [...opts.behaviours.keys()]);
+    const ep = await NodeV1.bindEndpoint(iroh, opts.bind, opts.secret, [...opts.behaviours.keys()], opts.relay);
     const node = new NodeV1(iroh, ep, opts);
     node.acceptLoop(onIncoming);
     return node;
   }
 
-  static async bindEndpoint(iroh, bind, secret, alpns) {
+  static async bindEndpoint(iroh, bind, secret, alpns, relay) {
     const b = iroh.Endpoint.builder();
     iroh.presetMinimal(b); // no relays, no discovery
+    if (relay) {
+      // The one relay, without quicPort: iroh then runs no QUIC address discovery against it (customFromUrls
+      // would probe UDP 7842 with webpki TLS), only the HTTP latency probe (GET /ping) and the relay itself.
+      const map = iroh.RelayMap.empty();
+      map.insert({ url: relay });
+      b.relayMode(iroh.RelayMode.custom(map));
+    }
     if (secret) b.secretKey([...secret]);
     b.alpns(alpns.map(a => [...Buffer.from(a)]));
     b.bindAddr(bind);
@@ -490,6 +498,14 @@ class NodeV1 {
 
   ticket() {
     return this.iroh.EndpointTicket.fromAddr(this.ep.addr()).toString();
+  }
+
+  /** Waits until the endpoint has a home relay (iroh's `online()`), then reports it. */
+  async online(timeoutMs) {
+    if (!this.opts.relay) fail('online needs --relay (this endpoint has no relay)');
+    const t0 = now();
+    await withTimeout(this.ep.online(), timeoutMs, 'online (home relay connected)');
+    return { relay: this.ep.addr().relayUrl(), ms: round3(now() - t0), ticket: this.ticket() };
   }
 
   async acceptLoop(onIncoming) {
@@ -527,7 +543,7 @@ class NodeV1 {
 
   /** A throwaway client endpoint (fresh identity and socket) for handshake benchmarks. */
   async freshClient() {
-    const ep = await NodeV1.bindEndpoint(this.iroh, this.opts.bind, null, []);
+    const ep = await NodeV1.bindEndpoint(this.iroh, this.opts.bind, null, [], this.opts.relay);
     return {
       connect: async (addr, alpn) => new ConnV1(await ep.connect(this.endpointAddr(addr), [...Buffer.from(alpn)])),
       close: () => ep.close(),
@@ -853,6 +869,7 @@ function addrOf(p, name = 'addr') {
   if (!a || typeof a !== 'object') fail(`${name} must be {id, addrs:[...]}`);
   hexBytes(a.id, `${name}.id`, 32);
   if (a.addrs !== undefined && !Array.isArray(a.addrs)) fail(`${name}.addrs must be an array`);
+  if (a.relayUrl !== undefined && a.relayUrl !== null && typeof a.relayUrl !== 'string') fail(`${name}.relayUrl must be a URL string`);
   return a;
 }
 
@@ -1005,6 +1022,11 @@ function docEvent(n, id, p) {
 const commands = {
   async info() {
     return { nodeId: node.id(), addrs: node.addrs(), iroh: node.irohVersion, ticket: node.ticket(), ...(await node.readyInfo()) };
+  },
+
+  async online(p) {
+    if (node.version !== '1') fail('online is iroh 1.x only');
+    return node.online(timeoutOf(p));
   },
 
   async pattern(p) {
@@ -1686,7 +1708,7 @@ async function dispatch(line) {
 // Start-up and shutdown
 
 function parseArgs(argv) {
-  const o = { iroh: null, secret: null, bind: '127.0.0.1:0', behaviours: new Map(), docs: false };
+  const o = { iroh: null, secret: null, bind: '127.0.0.1:0', behaviours: new Map(), docs: false, relay: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -1697,6 +1719,7 @@ function parseArgs(argv) {
     else if (a === '--secret') o.secret = Buffer.from(val(), 'hex');
     else if (a === '--bind') o.bind = val();
     else if (a === '--docs') o.docs = true;
+    else if (a === '--relay') o.relay = val();
     else if (a === '--alpn') {
       const v = val();
       const eq = v.lastIndexOf('=');
@@ -1708,6 +1731,7 @@ function parseArgs(argv) {
   }
   if (o.iroh !== '1' && o.iroh !== '0.35') throw new Error('--iroh must be 1 or 0.35');
   if (o.docs && o.iroh !== '0.35') throw new Error('--docs needs --iroh 0.35 (the 1.x binding has no docs)');
+  if (o.relay && o.iroh !== '1') throw new Error('--relay needs --iroh 1 (the 0.35 binding cannot choose its relay)');
   if (o.secret && o.secret.length !== 32) throw new Error('--secret must be 64 hex digits');
   return o;
 }

@@ -104,6 +104,8 @@ public final class IrohPeer implements AutoCloseable {
                 args.addAll(List.of("--bind", b.hostPort()));
             } else if (o instanceof PeerOption.Netns n) {
                 netns = n.name();
+            } else if (o instanceof PeerOption.Relay r) {
+                args.addAll(List.of("--relay", r.url()));
             } else if (o instanceof PeerOption.Docs) {
                 args.add("--docs");
             } else if (o instanceof PeerOption.Name n) {
@@ -197,6 +199,30 @@ public final class IrohPeer implements AutoCloseable {
         ArrayNode list = a.putArray("addrs");
         addrs().forEach(list::add);
         return a;
+    }
+
+    /**
+     * {@code {"id":..., "addrs":[], "relayUrl":url}}: an address with no direct addresses, so iroh can reach the
+     * peer only through the relay.
+     */
+    public ObjectNode relayOnlyAddr(String relayUrl) {
+        ObjectNode a = MAPPER.createObjectNode();
+        a.put("id", id());
+        a.putArray("addrs");
+        a.put("relayUrl", relayUrl);
+        return a;
+    }
+
+    /**
+     * Waits until the endpoint started with {@link PeerOption#relay} has its home relay connected (iroh's
+     * {@code online()}) and returns that relay's URL as iroh prints it (normalised, e.g. with a trailing slash).
+     */
+    public String online(Duration timeout) {
+        JsonNode r = call("online", params("timeoutMs", timeout.toMillis()), timeout.plusSeconds(5));
+        if (!r.path("relay").isTextual()) {
+            throw new IrohHarnessException("harness '" + name + "' is online but reports no home relay: " + r, r, null);
+        }
+        return r.get("relay").asText();
     }
 
     /** The endpoint ticket from the ready event (iroh 1.x), or null (the 0.35 binding makes none). */

@@ -23,6 +23,14 @@ public sealed interface PeerOption {
         return new Bind(hostPort);
     }
 
+    /**
+     * Use the relay at {@code url} (e.g. {@code http://127.0.0.1:PORT}) as the only relay (iroh 1.x only): no
+     * QUIC address discovery against it. {@link IrohPeer#online} waits until it is the home relay.
+     */
+    static PeerOption relay(String url) {
+        return new Relay(url);
+    }
+
     /** Names the peer in errors and its log file ({@code target/iroh-harness-logs/<name>.log}). */
     static PeerOption name(String name) {
         return new Name(name);
@@ -65,6 +73,12 @@ public sealed interface PeerOption {
     }
 
     record Bind(String hostPort) implements PeerOption {
+    }
+
+    record Relay(String url) implements PeerOption {
+        public Relay {
+            Objects.requireNonNull(url, "url");
+        }
     }
 
     record Name(String name) implements PeerOption {
