@@ -3,6 +3,7 @@ package com.kafkaconnectiroh.p2p.endpoint;
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.EndpointTicket;
+import com.kafkaconnectiroh.p2p.base.RelayUrl;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.base.SecretKeyStore;
 import com.kafkaconnectiroh.p2p.crypto.Blake3;
@@ -24,10 +25,12 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * An iroh-compatible endpoint: one UDP socket, one Ed25519 identity ({@link #id()}), QUIC connections to and
@@ -48,8 +51,10 @@ import java.util.concurrent.TimeUnit;
  * {@link #accept()} yourself. The server side accepts only the ALPNs set with {@link Builder#alpns} (or by a
  * Router); a peer asking for another is refused during the handshake with TLS {@code no_application_protocol}.
  *
- * <p>Only direct UDP paths are used: no relays, no discovery. A peer is reached at the direct addresses in its
- * {@link EndpointAddr}. iroh 0.35 nodes are reached too (see {@code docs/endpoint.md}, "0.35 compatibility").
+ * <p>Paths: direct UDP, and through iroh 1.x relays ({@link Builder#relayUrls}, {@link RelayMode}; see
+ * {@code docs/relay.md}, "Relay client"). A peer is reached at the direct addresses in its {@link EndpointAddr}, or
+ * through its relay. No discovery. iroh 0.35 nodes are reached too, directly (see {@code docs/endpoint.md}, "0.35
+ * compatibility").
  *
  * <p>Threading: one event-loop thread per endpoint does all I/O and protocol work; every public method is
  * thread-safe and may be called from any thread except that loop (blocking calls there throw).
@@ -73,6 +78,7 @@ public final class Endpoint implements AutoCloseable {
     private final Duration connectTimeout;
     private volatile List<String> alpns;
     private final Predicate<EndpointId> peerFilter;
+    private final RelayMode relayMode;
     private volatile boolean closed;
 
     private Endpoint(Builder b, SecretKey key) throws IOException {
@@ -82,8 +88,14 @@ public final class Endpoint implements AutoCloseable {
         this.connectTimeout = b.connectTimeout;
         this.alpns = List.copyOf(b.alpns);
         this.peerFilter = b.peerFilter;
+        this.relayMode = b.relayMode;
         this.driver = new Driver(this, key, b.transportConfig, withResetKey(b.endpointConfig, key), alpns, b.bindAddr,
-                b.transport);
+                b.transport, new RelaySettings(b.relayMode, b.relayMode == RelayMode.DISABLED ? List.of() : b.relayUrls,
+                        b.relayTrust));
+    }
+
+    /** What the driver needs to set up relays. */
+    record RelaySettings(RelayMode mode, List<RelayUrl> urls, TrustManagerFactory trust) {
     }
 
     public static Builder builder() {
@@ -126,12 +138,55 @@ public final class Endpoint implements AutoCloseable {
     }
 
     /**
-     * Our id and the direct addresses peers can use: the bound address, or, if bound to a wildcard, every
-     * address of every up interface the socket serves (a wildcard socket is dual-stack where IPv6 exists: IPv4 and
-     * IPv6 addresses; loopback included, IPv6 link-local excluded), each with the bound port.
+     * Our id, our home relay once chosen ({@link #homeRelay()}) and the direct addresses peers can use: the bound
+     * address, or, if bound to a wildcard, every address of every up interface the socket serves (a wildcard socket
+     * is dual-stack where IPv6 exists: IPv4 and IPv6 addresses; loopback included, IPv6 link-local excluded), each
+     * with the bound port. {@link RelayMode#RELAY_ONLY}: no direct addresses.
      */
     public EndpointAddr addr() {
-        return EndpointAddr.of(id, null, directAddresses());
+        return EndpointAddr.of(id, homeRelay().orElse(null),
+                relayMode == RelayMode.RELAY_ONLY ? List.of() : directAddresses());
+    }
+
+    /** How this endpoint uses relays. */
+    public RelayMode relayMode() {
+        return relayMode;
+    }
+
+    /**
+     * The home relay: the configured relay ({@link Builder#relayUrls}) this endpoint keeps connected and peers reach
+     * it through; with several configured, the fastest to answer a probe, empty until the probes are done (at most
+     * a few seconds). Empty without relays.
+     */
+    public Optional<RelayUrl> homeRelay() {
+        RelayTransport r = driver.relay();
+        return r == null ? Optional.empty() : Optional.ofNullable(r.home());
+    }
+
+    /**
+     * Waits until the home relay is connected (iroh's {@code Endpoint::online}): from then on peers that have only our
+     * id and relay URL reach us. False if it did not happen within {@code timeout}, or there is no home relay.
+     */
+    public boolean online(Duration timeout) throws InterruptedException {
+        RelayTransport r = driver.relay();
+        if (r == null || !r.hasHomeRelays()) {
+            return false;
+        }
+        try {
+            r.online().get(Waits.nanos(timeout), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return false;
+        }
+    }
+
+    /** The relays this endpoint has connections to and their state (home first), for diagnostics. */
+    public List<String> relays() {
+        CompletableFuture<List<String>> f = new CompletableFuture<>();
+        if (!driver.submit(() -> f.complete(driver.relay() == null ? List.of() : driver.relay().describe()))) {
+            return List.of();
+        }
+        return f.join();
     }
 
     /** {@link #addr()} as an iroh 1.x endpoint ticket ({@code endpoint...}). */
@@ -409,8 +464,37 @@ public final class Endpoint implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Transport transport = Transport.AUTO;
         private Predicate<EndpointId> peerFilter = peer -> true;
+        private RelayMode relayMode = RelayMode.DEFAULT;
+        private List<RelayUrl> relayUrls = List.of();
+        private TrustManagerFactory relayTrust;
 
         private Builder() {
+        }
+
+        /**
+         * The relays to choose a home relay from (default none): the endpoint keeps a connection to the fastest and
+         * advertises it in {@link Endpoint#addr()}, so peers with just our id and that URL reach us. Relays of peers
+         * are dialed whether or not any is set here (see {@link RelayMode#DEFAULT}).
+         */
+        public Builder relayUrls(List<RelayUrl> urls) {
+            this.relayUrls = List.copyOf(new LinkedHashSet<>(urls));
+            return this;
+        }
+
+        public Builder relayUrls(RelayUrl... urls) {
+            return relayUrls(List.of(urls));
+        }
+
+        /** Whether and how relays are used (default {@link RelayMode#DEFAULT}). */
+        public Builder relayMode(RelayMode mode) {
+            this.relayMode = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        /** Trust for {@code https} relays (default: the JDK's trust store); e.g. a test CA. */
+        public Builder relayTrust(TrustManagerFactory trust) {
+            this.relayTrust = trust;
+            return this;
         }
 
         /**
