@@ -55,9 +55,15 @@ public final class ChildJvm implements AutoCloseable {
 
     /** {@code java ... <main> <args>} on this JVM's class path: a test main or the CLI ({@code cli.Main}). */
     public static List<String> javaCommand(Class<?> main, String... args) {
+        return javaCommand(List.of(), main, args);
+    }
+
+    /** Like {@link #javaCommand(Class, String...)} with these JVM options too (e.g. {@code -XX:TieredStopAtLevel=1}). */
+    public static List<String> javaCommand(List<String> jvmOptions, Class<?> main, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                main.getName()));
+                "--add-modules", "jdk.incubator.vector", "-Xmx512m"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
         return cmd;
     }
