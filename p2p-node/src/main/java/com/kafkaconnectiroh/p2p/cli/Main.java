@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "An iroh-compatible peer: QUIC with raw-public-key TLS, blobs, gossip, docs.",
         subcommands = {IdCommand.class, ServeCommand.class, PingCommand.class, SpeedtestCommand.class,
-                BlobCommand.class, GossipCommand.class, DocCommand.class, CommandLine.HelpCommand.class})
+                BlobCommand.class, GossipCommand.class, DocCommand.class, RelayCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -38,6 +38,14 @@ public final class RelayServerConnection {
         /** Datagrams the client sent to {@code destination}: one, or a batch when {@code segmentSize} is above 0. */
         void onDatagrams(PeerKey destination, int ecn, int segmentSize, ByteBuf buf, int index, int length);
 
+        /** The WebSocket upgrade was accepted with {@code version}, for metrics. */
+        default void onUpgrade(RelayVersion version) {
+        }
+
+        /** The client failed the challenge (bad or malformed signature) and was denied, for metrics. */
+        default void onHandshakeFailed(String why) {
+        }
+
         /** An HTTP request was answered (not counting the upgrade), for metrics. */
         default void onHttpRequest(String path, int status) {
         }
@@ -122,6 +130,12 @@ public final class RelayServerConnection {
             }
         } catch (WebSocketException e) {
             fail(e.closeCode(), "client broke the WebSocket protocol: " + e.getMessage());
+        } catch (RelayException e) {
+            if (state == State.CLOSED) {
+                throw e;
+            }
+            // a malformed relay frame (unknown type, wrong size): tell the client before the stream ends
+            fail(WebSocketException.PROTOCOL_ERROR, e.getMessage());
         }
         if (received != null) {
             received.discardSomeReadBytes();
@@ -195,6 +209,7 @@ public final class RelayServerConnection {
         ByteBuf out = alloc.buffer(response.length());
         out.writeCharSequence(response, StandardCharsets.ISO_8859_1);
         output.write(out);
+        listener.onUpgrade(version);
         state = State.HANDSHAKING;
         challenge = new byte[RelayHandshake.CHALLENGE_LENGTH];
         random.nextBytes(challenge);
@@ -271,6 +286,7 @@ public final class RelayServerConnection {
                 who = RelayHandshake.verifyClientAuth(buf, index, length, challenge);
             } catch (RelayException e) {
                 deny("signature invalid", e.getMessage());
+                listener.onHandshakeFailed(e.getMessage());
                 return;
             }
             String refused = listener.authorize(who, version);

@@ -70,11 +70,12 @@ public final class RelayServer implements AutoCloseable {
 
             @Override
             public long queuedBytes() {
-                long n = 0;
-                for (ServerSession s : registry.all()) {
-                    n += s.queuedBytes();
-                }
-                return n;
+                return sumOverClients(ServerSession::queuedBytes);
+            }
+
+            @Override
+            public long socketPendingBytes() {
+                return sumOverClients(ServerSession::socketPendingBytes);
             }
         });
         this.registry = new ClientRegistry(metrics);
@@ -110,7 +111,9 @@ public final class RelayServer implements AutoCloseable {
             throw new IOException("interrupted while binding " + config.bind(), e);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw new IOException("could not listen on " + SocketAddrs.format(config.bind()) + ": " + e.getMessage(), e);
+            // Netty's epoll says "bind(..) failed with error(-98): Address already in use": keep the OS's words
+            String why = String.valueOf(e.getMessage()).replaceFirst("^bind\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
+            throw new IOException("could not listen on " + SocketAddrs.format(config.bind()) + ": " + why, e);
         }
         LOG.debug("relay listening on {} ({})", channel.localAddress(), config.tls() == null ? "http" : "https");
     }
@@ -161,6 +164,14 @@ public final class RelayServer implements AutoCloseable {
             s.shutdown("relay shutting down");
         }
         group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private long sumOverClients(java.util.function.ToLongFunction<ServerSession> f) {
+        long n = 0;
+        for (ServerSession s : registry.all()) {
+            n += f.applyAsLong(s);
+        }
+        return n;
     }
 
     RelayServerConfig config() {

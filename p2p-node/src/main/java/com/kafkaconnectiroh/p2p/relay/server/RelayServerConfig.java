@@ -4,9 +4,11 @@ import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.relay.RelayServerConnection;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import java.io.File;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Set;
@@ -18,6 +20,7 @@ import java.util.Set;
  * cap connections, and make the per-client receive rate limit (off by default, as in iroh) easy to switch on.
  */
 public final class RelayServerConfig {
+    private static final long MAX_PEM = 1 << 20;
     private InetSocketAddress bind = new InetSocketAddress("0.0.0.0", 3340);
     private SslContext tls;
     private Set<EndpointId> allowed;
@@ -44,18 +47,43 @@ public final class RelayServerConfig {
     }
 
     /**
-     * TLS from PEM files: a certificate chain and its private key (PKCS#8, {@code BEGIN PRIVATE KEY}).
+     * TLS from PEM files: a certificate chain and its private key (PKCS#8, {@code BEGIN PRIVATE KEY}). Each must be a
+     * regular file of at most 1 MiB: a directory, a FIFO or a device is refused before it is opened (reading a FIFO
+     * nobody writes to would block for ever).
      *
-     * @throws IOException unreadable or unusable files, with what was wrong
+     * @throws IOException a missing, unreadable or unusable file, with which one and what was wrong
      */
-    public RelayServerConfig tls(File certChain, File privateKey) throws IOException {
+    public RelayServerConfig tls(Path certChain, Path privateKey) throws IOException {
+        byte[] cert = readPem(certChain, "TLS certificate");
+        byte[] key = readPem(privateKey, "TLS key");
         try {
-            tls = SslContextBuilder.forServer(certChain, privateKey).build();
+            tls = SslContextBuilder.forServer(new ByteArrayInputStream(cert), new ByteArrayInputStream(key)).build();
         } catch (Exception e) {
-            throw new IOException("cannot use TLS certificate " + certChain + " with key " + privateKey + ": "
-                    + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String why = root.getMessage() == null ? root.toString() : root.getMessage();
+            throw new IOException("cannot use TLS certificate " + certChain + " with key " + privateKey + ": " + why, e);
         }
         return this;
+    }
+
+    private static byte[] readPem(Path file, String what) throws IOException {
+        if (!Files.exists(file)) {
+            throw new IOException(what + " " + file + ": no such file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(what + " " + file + ": not a regular file");
+        }
+        if (Files.size(file) > MAX_PEM) {
+            throw new IOException(what + " " + file + ": larger than " + MAX_PEM + " bytes, not a PEM file");
+        }
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IOException(what + " " + file + ": cannot read: " + e.getMessage(), e);
+        }
     }
 
     /** Only these endpoint ids may connect (others are denied with "not authorized"); null or empty: everyone. */

@@ -15,6 +15,7 @@ public final class RelayServerMetrics {
     final LongAdder upgrades = new LongAdder();
     final LongAdder clientsAuthenticated = new LongAdder();
     final LongAdder clientsDenied = new LongAdder();
+    final LongAdder handshakesFailed = new LongAdder();
     final LongAdder clientsReplaced = new LongAdder();
     final LongAdder datagramFramesReceived = new LongAdder();
     final LongAdder datagramBytesReceived = new LongAdder();
@@ -36,6 +37,8 @@ public final class RelayServerMetrics {
         int clients();
 
         long queuedBytes();
+
+        long socketPendingBytes();
     }
 
     RelayServerMetrics(ServerGauges gauges) {
@@ -48,12 +51,14 @@ public final class RelayServerMetrics {
         m.put("connections_open", (long) gauges.connections());
         m.put("clients_connected", (long) gauges.clients());
         m.put("queued_bytes", gauges.queuedBytes());
+        m.put("socket_pending_bytes", gauges.socketPendingBytes());
         m.put("connections_accepted_total", connectionsAccepted.sum());
         m.put("connections_refused_total", connectionsRefused.sum());
         m.put("http_requests_total", httpRequests.sum());
         m.put("websocket_upgrades_total", upgrades.sum());
         m.put("clients_authenticated_total", clientsAuthenticated.sum());
         m.put("clients_denied_total", clientsDenied.sum());
+        m.put("handshakes_failed_total", handshakesFailed.sum());
         m.put("clients_replaced_total", clientsReplaced.sum());
         m.put("datagram_frames_received_total", datagramFramesReceived.sum());
         m.put("datagram_bytes_received_total", datagramBytesReceived.sum());

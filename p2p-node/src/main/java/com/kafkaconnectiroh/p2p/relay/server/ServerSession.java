@@ -56,7 +56,8 @@ final class ServerSession extends ChannelInboundHandlerAdapter
     private final Set<PeerKey> sentTo = new HashSet<>();
     private ScheduledFuture<?> timer;
     private long timerAt = Long.MAX_VALUE;
-    private boolean closing;
+    /** Set on the loop; read by other loops offering frames (a late frame is released by {@link #drain}). */
+    private volatile boolean closing;
     private long unwritableSince;
     private ScheduledFuture<?> stallCheck;
     // receive rate limit (loop-confined)
@@ -173,11 +174,7 @@ final class ServerSession extends ChannelInboundHandlerAdapter
                 }
             }
         }
-        ByteBuf b;
-        while ((b = queue.poll()) != null) {
-            queuedBytes.addAndGet(-b.readableBytes());
-            b.release();
-        }
+        releaseQueued();
         server.onConnectionClosed();
         ctx.fireChannelInactive();
     }
@@ -220,16 +217,29 @@ final class ServerSession extends ChannelInboundHandlerAdapter
             metrics.droppedUnknownDestination.increment();
             return;
         }
+        if (!to.hasRoom(length)) {
+            // full: drop before encoding, so a flood towards a slow reader costs no allocation per datagram
+            metrics.droppedQueueFull.increment();
+            return;
+        }
         ByteBuf frame = RelayServerConnection.encodeDatagrams(ctx.alloc(), key, ecn, segmentSize, buf, index, length);
-        if (to.offer(frame)) {
-            metrics.datagramFramesForwarded.increment();
-            metrics.datagramBytesForwarded.add(length);
+        if (to.offer(frame, length)) {
             if (sentTo.size() < MAX_SENT_TO) {
                 sentTo.add(destination);
             }
         } else {
             metrics.droppedQueueFull.increment();
         }
+    }
+
+    @Override
+    public void onUpgrade(RelayVersion v) {
+        metrics.upgrades.increment();
+    }
+
+    @Override
+    public void onHandshakeFailed(String why) {
+        metrics.handshakesFailed.increment();
     }
 
     @Override
@@ -264,15 +274,35 @@ final class ServerSession extends ChannelInboundHandlerAdapter
     // ================================================================================================
     // The outbound queue (any thread in, this loop out)
 
+    /** Whether a frame of about {@code bytes} could be queued now (a hint: {@link #offer} decides). */
+    boolean hasRoom(int bytes) {
+        return !closing && queuedBytes.get() + bytes <= config.queueBytes() && queue.size() < config.queueFrames();
+    }
+
+    /** Bytes written to the socket but not yet taken by the kernel (Netty's outbound buffer), for the gauge. */
+    long socketPendingBytes() {
+        ChannelHandlerContext c = ctx;
+        if (c == null) {
+            return 0;
+        }
+        io.netty.channel.ChannelOutboundBuffer b = c.channel().unsafe().outboundBuffer();
+        return b == null ? 0 : b.totalPendingWriteBytes();
+    }
+
     /** Queues a frame for this client; false (and released) if its queue is full or it is gone. */
-    boolean offer(ByteBuf frame) {
+    boolean offer(ByteBuf frame, int datagramBytes) {
         int n = frame.readableBytes();
         if (closing || queuedBytes.addAndGet(n) > config.queueBytes()) {
             queuedBytes.addAndGet(-n);
             frame.release();
             return false;
         }
+        // counted before the frame is visible to the drain, so whoever sees it delivered sees it counted
+        metrics.datagramFramesForwarded.increment();
+        metrics.datagramBytesForwarded.add(datagramBytes);
         if (!queue.offer(frame)) {
+            metrics.datagramFramesForwarded.decrement();
+            metrics.datagramBytesForwarded.add(-datagramBytes);
             queuedBytes.addAndGet(-n);
             frame.release();
             return false;
@@ -296,11 +326,15 @@ final class ServerSession extends ChannelInboundHandlerAdapter
 
     private void drain() {
         drainScheduled.set(false);
+        ByteBuf b;
         if (closing) {
+            // a frame offered while the connection closed: free it here (channelInactive freed the others)
+            if (!ctx.channel().isActive()) {
+                releaseQueued();
+            }
             return;
         }
         boolean wrote = false;
-        ByteBuf b;
         while (ctx.channel().isWritable() && (b = queue.poll()) != null) {
             queuedBytes.addAndGet(-b.readableBytes());
             ctx.write(b, ctx.voidPromise());
@@ -312,6 +346,14 @@ final class ServerSession extends ChannelInboundHandlerAdapter
         // frames offered after we cleared the flag but before the loop ended may have found it set: look again
         if (ctx.channel().isWritable() && !queue.isEmpty() && drainScheduled.compareAndSet(false, true)) {
             ctx.executor().execute(drainTask);
+        }
+    }
+
+    private void releaseQueued() {
+        ByteBuf b;
+        while ((b = queue.poll()) != null) {
+            queuedBytes.addAndGet(-b.readableBytes());
+            b.release();
         }
     }
 
