@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Peers in homes behind different NATs, the Java relay in the internet namespace: what only a relay makes work.
+ * Peers in homes behind different NATs, the Java relay ({@code p2p-node relay}) in the internet namespace: what
+ * only a relay makes work.
  * One lab for the class: home 1 behind an endpoint-independent NAT, homes 2 and 3 behind symmetric ones. Java nodes
  * are the CLI ({@code cli.Main}) in child JVMs inside the homes; tickets are rebuilt to carry only what the test
  * means to offer (id and relay URL, or id and the NAT's public address).
@@ -53,9 +54,8 @@ class CrossNatRelayIT {
         eim = lab.addHome(NatLab.Nat.ENDPOINT_INDEPENDENT);
         symmetric = lab.addHome(NatLab.Nat.SYMMETRIC);
         symmetric2 = lab.addHome(NatLab.Nat.SYMMETRIC);
-        ChildJvm relay = lab.start(lab.internet(), LOGS.resolve("relay.log"),
-                ChildJvm.javaCommand(RelayMain.class, lab.internetAddress(1).getHostAddress() + ":0"));
-        relayUrl = relay.expect(l -> l.startsWith("relay: "), WAIT).substring("relay: ".length());
+        ChildJvm relay = cli(null, "relay", "relay", "--bind", lab.internetAddress(1).getHostAddress() + ":0");
+        relayUrl = relay.expect(l -> l.startsWith("relay url: "), WAIT).substring("relay url: ".length());
     }
 
     @AfterAll
