@@ -48,7 +48,7 @@ import java.util.regex.Pattern;
 public final class NatLab implements AutoCloseable {
     /** Every namespace of the lab starts with this. */
     public static final String PREFIX = "p2plab-";
-    private static final Pattern OURS = Pattern.compile("^" + PREFIX + "(\\d+)-\\d+-\\S+");
+    private static final Pattern OURS = Pattern.compile(PREFIX + "(\\d+)-\\d+-\\S+");
     private static final AtomicInteger LABS = new AtomicInteger();
     private static final Set<NatLab> OPEN = Collections.synchronizedSet(new LinkedHashSet<>());
     private static final String BRIDGE = "br0";
@@ -226,12 +226,23 @@ public final class NatLab implements AutoCloseable {
         run(cmd, null);
     }
 
+    /** The names {@code ip netns list} shows now. */
+    public static Set<String> existingNamespaces() throws IOException {
+        Set<String> out = new LinkedHashSet<>();
+        for (String line : output(List.of("ip", "netns", "list")).split("\n")) {
+            if (!line.isBlank()) {
+                out.add(line.strip().split("\\s")[0]);
+            }
+        }
+        return out;
+    }
+
     /** Namespaces of earlier runs whose JVM no longer lives: a crash or kill -9 skipped their teardown. */
     private static void removeLeftovers() throws IOException {
-        for (String line : output(List.of("ip", "netns", "list")).split("\n")) {
-            Matcher m = OURS.matcher(line.strip());
-            if (m.find() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
-                deleteNamespace(line.strip().split("\\s")[0]);
+        for (String ns : existingNamespaces()) {
+            Matcher m = OURS.matcher(ns);
+            if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                deleteNamespace(ns);
             }
         }
     }

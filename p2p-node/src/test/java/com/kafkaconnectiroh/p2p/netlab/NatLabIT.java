@@ -12,6 +12,7 @@ import com.kafkaconnectiroh.p2p.blobs.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -118,6 +119,37 @@ class NatLabIT {
             assertTrue(peer.addrs().stream().anyMatch(a -> a.startsWith(eim.lanAddress().getHostAddress() + ":")),
                     "the home's address among its own: " + peer.addrs());
         }
+    }
+
+    @Test
+    void aTerminatedJvmDeletesItsLabOnTheWayOut() throws Exception {
+        try (ChildJvm child = ChildJvm.start(ChildJvm.javaCommand(LabChildMain.class), LOGS.resolve("lab-child-term.log"))) {
+            List<String> names = labOf(child);
+            child.process.destroy(); // SIGTERM: the shutdown hook runs
+            child.waitFor(WAIT);
+            assertTrue(Collections.disjoint(NatLab.existingNamespaces(), names), "left: " + NatLab.existingNamespaces());
+        }
+    }
+
+    @Test
+    void theNextLabDeletesWhatAKilledJvmLeft() throws Exception {
+        List<String> names;
+        try (ChildJvm child = ChildJvm.start(ChildJvm.javaCommand(LabChildMain.class), LOGS.resolve("lab-child-kill.log"))) {
+            names = labOf(child);
+            child.kill(); // SIGKILL: no hook
+        }
+        assertTrue(NatLab.existingNamespaces().containsAll(names), "a killed JVM leaves its namespaces");
+        try (NatLab next = NatLab.create()) {
+            assertTrue(Collections.disjoint(NatLab.existingNamespaces(), names), "left: " + NatLab.existingNamespaces());
+        }
+    }
+
+    /** The namespaces a {@link LabChildMain} built, checked to exist. */
+    private static List<String> labOf(ChildJvm child) throws Exception {
+        List<String> names = List.of(child.expect(l -> l.startsWith("lab "), WAIT).substring("lab ".length()).split(" "));
+        assertEquals(3, names.size(), names.toString());
+        assertTrue(NatLab.existingNamespaces().containsAll(names), "built: " + names);
+        return names;
     }
 
     private static String echo(int address, int portIndex) {
