@@ -42,7 +42,6 @@ import java.util.regex.Pattern;
  *     ChildJvm node = lab.start(home.namespace(), log, ChildJvm.javaCommand(Main.class, "serve", "--relay", url));
  *     node.expect(l -> l.startsWith("ticket: "), Duration.ofSeconds(30));
  * } // kills node, deletes the namespaces
- * }
  * }</pre>
  */
 public final class NatLab implements AutoCloseable {
