@@ -1,9 +1,9 @@
 package com.kafkaconnectiroh.p2p.ping;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
+import com.kafkaconnectiroh.p2p.base.EndpointAddrs;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.Hex;
-import com.kafkaconnectiroh.p2p.base.SocketAddrs;
 import com.kafkaconnectiroh.p2p.endpoint.AsyncProtocolHandler;
 import com.kafkaconnectiroh.p2p.endpoint.BiStream;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
@@ -31,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * The iroh-ping protocol (crate {@code iroh-ping}, ALPN {@value #ALPN}), both sides.
@@ -190,8 +189,7 @@ public final class Ping implements AsyncProtocolHandler {
     }
 
     private static String addresses(EndpointAddr addr) {
-        return addr.ipAddrs().isEmpty() ? "(no direct address)"
-                : addr.ipAddrs().stream().map(SocketAddrs::format).collect(Collectors.joining(", ", "[", "]"));
+        return EndpointAddrs.describe(addr);
     }
 
     private static String seconds(Duration d) {

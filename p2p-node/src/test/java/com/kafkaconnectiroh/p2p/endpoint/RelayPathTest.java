@@ -223,6 +223,33 @@ class RelayPathTest {
         assertEquals(PathType.RELAY, conn.pathType(), conn.paths().toString());
     }
 
+    /**
+     * The relay goes away and comes back on the same port: both relay clients reconnect on their own (backoff with
+     * jitter), and a connection made through the relay before carries on (QUIC resends what was lost meanwhile).
+     */
+    @Test
+    void whenTheRelayRestartsBothSidesReconnectAndTheConnectionCarriesOn() throws Exception {
+        Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).alpns(ECHO).bind());
+        assertTrue(server.online(WAIT));
+        Endpoint client = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).bind());
+        Connection out = client.connect(EndpointAddr.of(server.id(), relay.url(), List.of()), ECHO, WAIT);
+        Connection in = server.accept(WAIT);
+
+        InetSocketAddress at = relay.localAddress();
+        relay.close();
+        relay = RelayServer.start(new RelayServerConfig().bind(at));
+        Fixtures.awaitCondition("both relay clients back", WAIT, () -> relay.clientCount() == 2,
+                () -> server.relays() + " " + client.relays());
+
+        BiStream s = out.openBi();
+        s.send().writeAll(Fixtures.utf8("after the restart"));
+        s.send().finish();
+        BiStream r = in.acceptBi(WAIT);
+        assertEquals("after the restart", Fixtures.text(r.recv().readToEnd(1024)));
+        assertEquals(PathType.RELAY, out.pathType());
+        assertTrue(server.relays().get(0).contains("(home, connected)"), server.relays().toString());
+    }
+
     @Test
     void withoutRelaysADialWithOnlyARelayUrlFailsAtOnce() throws Exception {
         Endpoint client = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayMode(RelayMode.DISABLED).bind());
