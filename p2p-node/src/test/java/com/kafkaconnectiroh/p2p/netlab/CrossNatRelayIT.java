@@ -83,50 +83,53 @@ class CrossNatRelayIT {
 
     @Test
     void twoJavaNodesBehindTwoNatsPingAndFetchABlobThroughTheRelay() throws Exception {
-        ChildJvm server = cli(eim, "serve-eim", "serve", "--relay", relayUrl);
-        String pong = pingUntilExit(symmetric, "ping-symmetric", 0, relayOnlyTicket(endpointId(server)));
-        assertThroughTheRelay(pong);
+        try (ChildJvm server = cli(eim, "serve-eim", "serve", "--relay", relayUrl)) {
+            assertThroughTheRelay(pingUntilExit(symmetric, "ping-symmetric", 0, relayOnlyTicket(endpointId(server))));
+        }
 
         Path dir = Files.createDirectories(LOGS.resolve("blob-" + ProcessHandle.current().pid()));
         byte[] content = new byte[300_000];
         new Random(15).nextBytes(content);
         Path file = Files.write(dir.resolve("sent.bin"), content);
-        ChildJvm sender = cli(eim, "blob-send-eim", "blob", "send", file.toAbsolutePath().toString(), "--relay", relayUrl);
-        BlobTicket full = BlobTicket.parse(sender.expect(l -> l.startsWith("blob"), WAIT));
-        String onlyRelay = new BlobTicket(EndpointAddr.of(full.provider().id(), RelayUrl.parse(relayUrl), List.of()),
-                full.content()).toString();
-        Path received = dir.resolve("received.bin");
-        ChildJvm get = cli(symmetric, "blob-get-symmetric", "blob", "get", onlyRelay, "-o", received.toAbsolutePath().toString());
-        assertEquals(0, get.waitFor(WAIT), get.describe());
-        assertArrayEquals(content, Files.readAllBytes(received));
+        try (ChildJvm sender = cli(eim, "blob-send-eim", "blob", "send", file.toAbsolutePath().toString(), "--relay", relayUrl)) {
+            BlobTicket full = BlobTicket.parse(sender.expect(l -> l.startsWith("blob"), WAIT));
+            String onlyRelay = new BlobTicket(EndpointAddr.of(full.provider().id(), RelayUrl.parse(relayUrl), List.of()),
+                    full.content()).toString();
+            Path received = dir.resolve("received.bin");
+            ChildJvm get = cli(symmetric, "blob-get-symmetric", "blob", "get", onlyRelay, "-o", received.toAbsolutePath().toString());
+            assertEquals(0, get.waitFor(WAIT), get.describe());
+            assertArrayEquals(content, Files.readAllBytes(received));
+        }
     }
 
     @Test
     void behindSymmetricNatsOnlyTheRelayWorks() throws Exception {
-        ChildJvm server = cli(symmetric, "serve-symmetric", "serve", "--relay", relayUrl, "--bind", "0.0.0.0:4433");
-        EndpointId id = endpointId(server);
-        // What a peer could know of it without a relay: the NAT's public address and the port it bound.
-        String direct = new EndpointTicket(EndpointAddr.of(id, null,
-                List.of(new InetSocketAddress(symmetric.publicAddress(), 4433)))).toString();
-        ChildJvm directPing = cli(symmetric2, "ping-direct", "ping", direct, "--timeout", "5s");
-        assertEquals(1, directPing.waitFor(WAIT), "no direct path into a NATed home: " + directPing.describe());
+        try (ChildJvm server = cli(symmetric, "serve-symmetric", "serve", "--relay", relayUrl, "--bind", "0.0.0.0:4433")) {
+            EndpointId id = endpointId(server);
+            // What a peer could know of it without a relay: the NAT's public address and the port it bound.
+            InetSocketAddress natted = new InetSocketAddress(symmetric.publicAddress(), 4433);
+            String direct = new EndpointTicket(EndpointAddr.of(id, null, List.of(natted))).toString();
+            ChildJvm directPing = cli(symmetric2, "ping-direct", "ping", direct, "--timeout", "5s");
+            assertEquals(1, directPing.waitFor(WAIT), "no direct path into a NATed home: " + directPing.describe());
 
-        pingUntilExit(symmetric2, "ping-relay", 0, relayOnlyTicket(id));
-        // Both in the ticket, our relay configured too: the direct address fails, the relay after it carries the PONG.
-        String both = new EndpointTicket(EndpointAddr.of(id, RelayUrl.parse(relayUrl),
-                List.of(new InetSocketAddress(symmetric.publicAddress(), 4433)))).toString();
-        assertThroughTheRelay(pingUntilExit(symmetric2, "ping-both", 0, both, "--relay", relayUrl));
+            assertThroughTheRelay(pingUntilExit(symmetric2, "ping-relay", 0, relayOnlyTicket(id)));
+            // Both in the ticket, our relay configured too: the direct address fails, the relay after it carries the PONG.
+            String both = new EndpointTicket(EndpointAddr.of(id, RelayUrl.parse(relayUrl), List.of(natted))).toString();
+            assertThroughTheRelay(pingUntilExit(symmetric2, "ping-both", 0, both, "--relay", relayUrl));
+        }
     }
 
     @Test
     void outOfASymmetricNatADirectDialWorks() throws Exception {
         // The control for the test above: the symmetric NAT lets the home's own dials out, so what failed there was
         // reaching INTO a home.
-        ChildJvm server = cli(null, "serve-internet", "serve", "--bind", lab.internetAddress(2).getHostAddress() + ":4433");
-        String direct = new EndpointTicket(EndpointAddr.of(endpointId(server), null,
-                List.of(new InetSocketAddress(lab.internetAddress(2), 4433)))).toString();
-        String pong = pingUntilExit(symmetric2, "ping-out", 0, direct);
-        assertTrue(pong.contains(" at " + lab.internetAddress(2).getHostAddress() + ":4433"), pong);
+        try (ChildJvm server = cli(null, "serve-internet", "serve", "--bind", lab.internetAddress(2).getHostAddress() + ":4433")) {
+            String direct = new EndpointTicket(EndpointAddr.of(endpointId(server), null,
+                    List.of(new InetSocketAddress(lab.internetAddress(2), 4433)))).toString();
+            String pong = pingUntilExit(symmetric2, "ping-out", 0, direct);
+            assertTrue(pong.contains(" at " + lab.internetAddress(2).getHostAddress() + ":4433: ")
+                    && pong.contains(", direct path rtt "), pong);
+        }
     }
 
     @Test
@@ -141,10 +144,11 @@ class CrossNatRelayIT {
             assertThroughTheRelay(pong);
 
             // iroh -> Java: iroh's ping to our serve, which it knows by id and relay URL only.
-            ChildJvm server = cli(symmetric2, "serve-for-iroh", "serve", "--relay", relayUrl);
-            EndpointId id = endpointId(server);
-            JsonNode r = iroh.call("ping", "addr", IrohPeer.params("id", id.toString(), "addrs", List.of(), "relayUrl", home));
-            assertTrue(r.get("rttMs").asDouble() >= 0, r.toString());
+            try (ChildJvm server = cli(symmetric2, "serve-for-iroh", "serve", "--relay", relayUrl)) {
+                EndpointId id = endpointId(server);
+                JsonNode r = iroh.call("ping", "addr", IrohPeer.params("id", id.toString(), "addrs", List.of(), "relayUrl", home));
+                assertTrue(r.get("rttMs").asDouble() >= 0, r.toString());
+            }
         }
     }
 
