@@ -29,7 +29,8 @@ const given = (process.argv[3] || '').split(',').filter(s => s.length > 0)
 const nodes = []
 
 async function startNode (bootstrap) {
-  const dht = new DHT({ bootstrap: bootstrap.length ? bootstrap : false, host: '127.0.0.1', verify })
+  // No 'host' option: with it, bittorrent-dht also stores its own announces, hiding whether a remote node did.
+  const dht = new DHT({ bootstrap: bootstrap.length ? bootstrap : false, verify })
   dht.on('error', e => process.stderr.write('dht error: ' + e.message + '\n'))
   await new Promise(resolve => dht.listen(0, '127.0.0.1', resolve))
   return dht

@@ -356,7 +356,7 @@ public final class DhtNode implements AutoCloseable {
         }
         // Bootstrap names are resolved here, on the caller's or timer thread, and only when the table is thin.
         List<InetSocketAddress> anonymous = seeds.size() < config.k ? resolvedBootstrap() : List.of();
-        return new Lookup(target, method, args, onReply, this::query, config.k, config.alpha).start(seeds, anonymous);
+        return new Lookup(id, localAddress(), target, method, args, onReply, this::query, config.k, config.alpha).start(seeds, anonymous);
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -47,6 +47,8 @@ final class Lookup {
 
     private static final int MAX_CANDIDATES = 256; // a hostile answerer cannot make one lookup unbounded
 
+    private final Id20 self;
+    private final InetSocketAddress selfAddr;
     private final Id20 target;
     private final String method;
     private final Function<Id20, Map<String, Object>> args;
@@ -61,8 +63,10 @@ final class Lookup {
     private int inFlight;
     private int queried;
 
-    Lookup(Id20 target, String method, Function<Id20, Map<String, Object>> args,
+    Lookup(Id20 self, InetSocketAddress selfAddr, Id20 target, String method, Function<Id20, Map<String, Object>> args,
            java.util.function.Consumer<Map<String, Object>> onReply, Transport transport, int k, int alpha) {
+        this.self = self;
+        this.selfAddr = selfAddr;
         this.target = target;
         this.method = method;
         this.args = args;
@@ -87,6 +91,10 @@ final class Lookup {
     }
 
     private void add(Id20 id, InetSocketAddress addr) {
+        // Other nodes name us too: never ask ourselves.
+        if (self.equals(id) || selfAddr.equals(addr)) {
+            return;
+        }
         if (candidates.size() < MAX_CANDIDATES && known.add(addr)) {
             candidates.add(new Candidate(id, addr));
         }
@@ -140,6 +148,8 @@ final class Lookup {
             inFlight--;
             if (err != null || !(r.get("id") instanceof byte[] id) || id.length != Id20.LENGTH) {
                 c.state = State.FAILED;
+            } else if (self.equals(Id20.of(id))) {
+                c.state = State.FAILED; // a bootstrap address that turned out to be us
             } else {
                 c.state = State.ANSWERED;
                 c.id = Id20.of(id);
