@@ -44,10 +44,10 @@ import java.util.logging.Logger;
  * }
  * }</pre>
  *
- * <p>Threads: one receive thread (decodes, answers queries, completes pending queries) and one timer thread
- * (query timeouts, bootstrap, republishing). Table, storage and the pending map are guarded by the node's lock.
+ * <p>Threads: one receive thread (decodes, answers queries, completes pending queries), one timer thread (query
+ * timeouts) and one maintenance thread (bootstrap, republishing, host-name resolution). Table, storage and the pending map are guarded by the node's lock.
  * An unreachable bootstrap node costs one timed-out query per {@link Builder#maintenanceInterval} (never a spin),
- * and host names are resolved on the timer thread, so {@link Builder#start} never waits for DNS.
+ * and host names are resolved on the maintenance thread, so {@link Builder#start} never waits for DNS.
  */
 public final class DhtNode implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DhtNode.class.getName());
@@ -72,9 +72,11 @@ public final class DhtNode implements AutoCloseable {
     private final RateLimiter limiter;
     private final Map<Integer, Pending> pending = new HashMap<>();
     private final ScheduledExecutorService timer;
+    private final ScheduledExecutorService maintenance;
     private final Thread receiver;
     private int nextTx;
     private volatile boolean closed;
+    private volatile List<InetSocketAddress> resolvedBootstrap;
     private long rateLimited;
 
     private record Pending(InetSocketAddress to, CompletableFuture<Map<String, Object>> reply, ScheduledFuture<?> timeout) {
@@ -88,6 +90,8 @@ public final class DhtNode implements AutoCloseable {
         this.storage = new Storage(b.maxInfoHashes, b.maxPeersPerHash, b.maxItems);
         this.server = new KrpcServer(id, table, storage, new Tokens(now), b.k);
         this.limiter = new RateLimiter(b.queriesPerSecond, b.queryBurst, b.maxRateLimitedSources);
+        // Literal addresses count at once; names join when the maintenance thread has resolved them.
+        this.resolvedBootstrap = b.bootstrap.stream().filter(a -> !a.isUnresolved()).toList();
         this.channel = DatagramChannel.open(StandardProtocolFamily.INET);
         try {
             channel.bind(b.bind);
@@ -97,6 +101,13 @@ public final class DhtNode implements AutoCloseable {
         }
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dht-timer-" + localAddress().getPort());
+            t.setDaemon(true);
+            return t;
+        });
+        // Bootstrap and republishing may resolve host names, which can block for seconds offline: they run on
+        // their own thread so query timeouts on the timer never wait behind DNS.
+        this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dht-maintain-" + localAddress().getPort());
             t.setDaemon(true);
             return t;
         });
@@ -110,7 +121,7 @@ public final class DhtNode implements AutoCloseable {
 
     private DhtNode begin() {
         receiver.start();
-        timer.scheduleWithFixedDelay(this::maintain, 0, config.maintenanceInterval.toMillis(), TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(this::maintain, 0, config.maintenanceInterval.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -220,7 +231,7 @@ public final class DhtNode implements AutoCloseable {
                 }
             } catch (KrpcError e) {
                 reply.put("y", "e");
-                reply.put("e", List.of((long) e.code(), e.getMessage().substring(String.valueOf(e.code()).length() + 1)));
+                reply.put("e", List.of((long) e.code(), e.text()));
             }
         }
         send(from, reply);
@@ -323,6 +334,7 @@ public final class DhtNode implements AutoCloseable {
             return;
         }
         if (routingTableSize() < config.k) {
+            resolvedBootstrap = resolveBootstrap();
             bootstrap();
         }
     }
@@ -336,7 +348,8 @@ public final class DhtNode implements AutoCloseable {
                 .thenApply(res -> routingTableSize());
     }
 
-    private List<InetSocketAddress> resolvedBootstrap() {
+    /** Resolves the bootstrap names (blocking: maintenance thread only). */
+    private List<InetSocketAddress> resolveBootstrap() {
         List<InetSocketAddress> out = new ArrayList<>();
         for (InetSocketAddress a : config.bootstrap) {
             InetSocketAddress r = a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a;
@@ -354,8 +367,8 @@ public final class DhtNode implements AutoCloseable {
         synchronized (this) {
             seeds = table.closest(target, config.k);
         }
-        // Bootstrap names are resolved here, on the caller's or timer thread, and only when the table is thin.
-        List<InetSocketAddress> anonymous = seeds.size() < config.k ? resolvedBootstrap() : List.of();
+        // The bootstrap addresses as the maintenance thread last resolved them: a lookup never waits for DNS.
+        List<InetSocketAddress> anonymous = seeds.size() < config.k ? resolvedBootstrap : List.of();
         return new Lookup(id, localAddress(), target, method, args, onReply, this::query, config.k, config.alpha).start(seeds, anonymous);
     }
 
@@ -495,7 +508,7 @@ public final class DhtNode implements AutoCloseable {
      * cancelled or the node closes. Failures (no reachable node) are logged and retried at the next round.
      */
     public ScheduledFuture<?> republish(Supplier<SignedPacket> packet, Duration interval) {
-        return timer.scheduleWithFixedDelay(() -> publish(packet.get()).whenComplete((n, e) -> {
+        return maintenance.scheduleWithFixedDelay(() -> publish(packet.get()).whenComplete((n, e) -> {
             if (e != null) {
                 LOG.fine("DHT publish failed: " + rootCause(e).getMessage());
             }
@@ -546,6 +559,7 @@ public final class DhtNode implements AutoCloseable {
             // closing anyway
         }
         timer.shutdownNow();
+        maintenance.shutdownNow();
         List<Pending> left;
         synchronized (this) {
             left = new ArrayList<>(pending.values());

@@ -17,6 +17,11 @@ public final class KrpcError extends Exception {
         return code;
     }
 
+    /** The error's text without its code, as the {@code e} list carries it. */
+    public String text() {
+        return super.getMessage();
+    }
+
     @Override
     public String getMessage() {
         return code + " " + super.getMessage();
