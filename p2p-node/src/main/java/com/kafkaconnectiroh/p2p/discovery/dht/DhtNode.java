@@ -1,6 +1,8 @@
 package com.kafkaconnectiroh.p2p.discovery.dht;
 
+import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.discovery.pkarr.IrohRecord;
 import com.kafkaconnectiroh.p2p.discovery.pkarr.PkarrException;
 import com.kafkaconnectiroh.p2p.discovery.pkarr.SignedPacket;
 import java.io.IOException;
@@ -62,6 +64,7 @@ public final class DhtNode implements AutoCloseable {
     public static final Duration REPUBLISH_INTERVAL = Duration.ofHours(1);
     static final int MAX_DATAGRAM = 1500;
     static final int MAX_PENDING = 1024;
+    static final int MAX_PROVIDERS_ASKED = 20;
 
     private final Builder config;
     private final Id20 id;
@@ -508,11 +511,15 @@ public final class DhtNode implements AutoCloseable {
      * cancelled or the node closes. Failures (no reachable node) are logged and retried at the next round.
      */
     public ScheduledFuture<?> republish(Supplier<SignedPacket> packet, Duration interval) {
-        return maintenance.scheduleWithFixedDelay(() -> publish(packet.get()).whenComplete((n, e) -> {
-            if (e != null) {
-                LOG.fine("DHT publish failed: " + rootCause(e).getMessage());
-            }
-        }), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        return maintenance.scheduleWithFixedDelay(() -> {
+            SignedPacket p = packet.get();
+            serveRecord(p);
+            publish(p).whenComplete((n, e) -> {
+                if (e != null) {
+                    LOG.fine("DHT publish failed: " + rootCause(e).getMessage());
+                }
+            });
+        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -526,17 +533,57 @@ public final class DhtNode implements AutoCloseable {
         return Id20.sha1(blobHash);
     }
 
-    /** Announces that this host serves {@code blobHash} on QUIC port {@code endpointPort}. */
-    public CompletableFuture<Integer> announceProvider(byte[] blobHash, int endpointPort) {
-        if (endpointPort <= 0 || endpointPort > 65535) {
-            throw new IllegalArgumentException("endpoint port must be 1..65535, got " + endpointPort);
+    /**
+     * Sets the endpoint record this node serves to {@code iroh_record} queries (see {@link #findProviders}); also
+     * done by {@link #republish} with each packet it puts.
+     */
+    public void serveRecord(SignedPacket packet) {
+        synchronized (this) {
+            server.ownRecord(packet.toBytes());
         }
-        return announce(contentKey(blobHash), endpointPort);
     }
 
-    /** The ip:port of endpoints that announced {@code blobHash} (their QUIC sockets). */
-    public CompletableFuture<List<InetSocketAddress>> findProviders(byte[] blobHash) {
-        return getPeers(contentKey(blobHash));
+    /**
+     * Announces that the endpoint whose record this node serves ({@link #serveRecord}) has blob {@code blobHash}:
+     * {@code announce_peer} under {@link #contentKey} with {@code implied_port}, i.e. this DHT socket's address.
+     */
+    public CompletableFuture<Integer> announceProvider(byte[] blobHash) {
+        synchronized (this) {
+            if (!server.hasOwnRecord()) {
+                return CompletableFuture.failedFuture(new IllegalStateException(
+                        "announceProvider needs the endpoint's record first (serveRecord or republish)"));
+            }
+        }
+        return announce(contentKey(blobHash), 0);
+    }
+
+    /**
+     * The endpoints that announced {@code blobHash}: the peers under {@link #contentKey}, each asked (up to
+     * {@link #MAX_PROVIDERS_ASKED}, in parallel) for its endpoint's signed pkarr packet with our {@code iroh_record}
+     * query. The packet is self-certifying, so a peer can only point at an endpoint whose key signed it; peers
+     * that are not ours (a plain BitTorrent client under the same info-hash) answer 204 or nothing and are left out.
+     */
+    public CompletableFuture<List<EndpointAddr>> findProviders(byte[] blobHash) {
+        return getPeers(contentKey(blobHash)).thenCompose(peers -> {
+            List<CompletableFuture<Optional<EndpointAddr>>> asks = new ArrayList<>();
+            for (InetSocketAddress peer : peers.subList(0, Math.min(peers.size(), MAX_PROVIDERS_ASKED))) {
+                asks.add(query(peer, KrpcServer.IROH_RECORD, Map.of()).handle((r, e) -> {
+                    if (e != null || !(r.get("packet") instanceof byte[] bytes)) {
+                        return Optional.<EndpointAddr>empty();
+                    }
+                    try {
+                        return Optional.of(IrohRecord.fromSignedPacket(SignedPacket.fromBytes(bytes)).toEndpointAddr());
+                    } catch (PkarrException bad) {
+                        return Optional.<EndpointAddr>empty();
+                    }
+                }));
+            }
+            return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                Map<EndpointId, EndpointAddr> byId = new java.util.LinkedHashMap<>();
+                asks.forEach(f -> f.join().ifPresent(addr -> byId.putIfAbsent(addr.id(), addr)));
+                return List.copyOf(byId.values());
+            });
+        });
     }
 
     static Throwable rootCause(Throwable e) {

@@ -13,6 +13,11 @@ import java.util.TreeMap;
  * Not thread-safe: the node calls it under its lock.
  */
 final class KrpcServer {
+    /**
+     * Our extension (not a BEP): asks a node for the signed pkarr packet of the iroh endpoint beside it, so a
+     * blob provider found by its DHT address can be dialed by id. Other implementations answer 204.
+     */
+    static final String IROH_RECORD = "iroh_record";
     static final int MAX_VALUES = 50; // peers per get_peers reply: 50 × 6 bytes keeps the reply under 1 KiB
 
     private final Id20 self;
@@ -20,6 +25,8 @@ final class KrpcServer {
     private final Storage storage;
     private final Tokens tokens;
     private final int k;
+    /** This node's endpoint record, served to {@code iroh_record} queries (null: none). */
+    private byte[] ownRecord;
 
     KrpcServer(Id20 self, RoutingTable table, Storage storage, Tokens tokens, int k) {
         this.self = self;
@@ -79,9 +86,23 @@ final class KrpcServer {
             case "put":
                 put(a, from, now);
                 return r;
+            case IROH_RECORD:
+                if (ownRecord == null) {
+                    throw new KrpcError(204, "no iroh endpoint record here");
+                }
+                r.put("packet", ownRecord);
+                return r;
             default:
                 throw new KrpcError(204, "Method Unknown");
         }
+    }
+
+    boolean hasOwnRecord() {
+        return ownRecord != null;
+    }
+
+    void ownRecord(byte[] packet) {
+        this.ownRecord = packet == null ? null : packet.clone();
     }
 
     private void put(Map<String, Object> a, InetSocketAddress from, long now) throws KrpcError {

@@ -13,9 +13,9 @@
  *             .sign(endpoint.secretKey(), Timestamps.nowMicros(), IrohRecord.DEFAULT_TTL), DhtNode.REPUBLISH_INTERVAL);
  *     // find another endpoint by its id alone
  *     Optional<EndpointAddr> other = new DhtAddressLookup(dht).resolve(otherId).get();
- *     // content: announce that this host serves a blob on its QUIC port, find who else does
- *     dht.announceProvider(hash.toBytes(), endpoint.boundAddress().getPort()).get();
- *     List<InetSocketAddress> providers = dht.findProviders(hash.toBytes()).get();
+ *     // content: announce that this endpoint (whose record republish serves) has a blob; find who has one
+ *     dht.announceProvider(hash.toBytes()).get();
+ *     List<EndpointAddr> providers = dht.findProviders(hash.toBytes()).get();
  * }
  * }</pre>
  *

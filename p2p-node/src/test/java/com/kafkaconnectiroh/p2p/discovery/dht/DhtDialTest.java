@@ -88,4 +88,27 @@ class DhtDialTest {
         Ping.Pong pong = new Ping().ping(client, found.get(), Duration.ofSeconds(10));
         assertEquals(bareId, pong.remote());
     }
+
+    @Test
+    void findsTheProviderOfABlobAndDialsIt() throws Exception {
+        List<DhtNode> dht = swarm(6);
+        Endpoint server = track(Endpoint.builder().bindAddr(LOOPBACK).bind());
+        track(Router.builder(server).accept(Ping.ALPN, new Ping()).spawn());
+        DhtNode serverDht = dht.get(5);
+        byte[] blob = new byte[32];
+        blob[0] = 7;
+        // Without its endpoint's record, a DHT node cannot announce a provider (finders could not learn the id).
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> serverDht.announceProvider(blob).get(30, TimeUnit.SECONDS));
+        assertTrue(DhtNode.rootCause(e) instanceof IllegalStateException, e.toString());
+
+        serverDht.serveRecord(IrohRecord.of(server.addr()).sign(server.secretKey(), Timestamps.nowMicros(), IrohRecord.DEFAULT_TTL));
+        assertTrue(serverDht.announceProvider(blob).get(30, TimeUnit.SECONDS) >= 1);
+        List<EndpointAddr> providers = dht.get(1).findProviders(blob).get(30, TimeUnit.SECONDS);
+        assertEquals(1, providers.size(), providers.toString());
+        assertEquals(server.id(), providers.get(0).id());
+
+        Endpoint client = track(Endpoint.builder().bindAddr(LOOPBACK).bind());
+        assertEquals(server.id(), new Ping().ping(client, providers.get(0), Duration.ofSeconds(10)).remote());
+    }
 }

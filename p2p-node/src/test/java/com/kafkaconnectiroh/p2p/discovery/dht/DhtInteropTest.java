@@ -135,7 +135,7 @@ class DhtInteropTest {
     void announcesTravelBothWays() throws Exception {
         byte[] blob = seed(); // any 32 bytes stand in for a BLAKE3 hash
         Id20 ih = DhtNode.contentKey(blob);
-        assertTrue(java.get(2).announceProvider(blob, 4433).get(WAIT.toSeconds(), TimeUnit.SECONDS) >= 1);
+        assertTrue(java.get(2).announce(ih, 4433).get(WAIT.toSeconds(), TimeUnit.SECONDS) >= 1);
         JsonNode peers = call(Map.of("op", "lookup", "node", 1, "infoHash", ih.toHex()));
         assertTrue(peers.get("peers").toString().contains("\"127.0.0.1:4433\""), peers.toString());
 
@@ -178,6 +178,21 @@ class DhtInteropTest {
         assertTrue(pairOracle.call(Map.of("op", "announce", "infoHash", ih.toHex(), "port", 6001), WAIT).path("ok").asBoolean());
         JsonNode peers = pairOracle.call(Map.of("op", "lookup", "infoHash", ih.toHex()), WAIT);
         assertEquals("[\"127.0.0.1:6001\"]", peers.get("peers").toString());
+    }
+
+    @Test
+    void findProvidersKeepsOurEndpointsAndSkipsPlainBittorrentPeers() throws Exception {
+        byte[] blob = seed();
+        JsonNode ann = call(Map.of("op", "announce", "node", 1, "infoHash", DhtNode.contentKey(blob).toHex(), "port", 7777));
+        assertTrue(ann.path("ok").asBoolean(), ann.toString());
+        SecretKey key = SecretKey.fromBytes(seed());
+        EndpointAddr addr = EndpointAddr.of(key.publicKey(), null, List.of(new InetSocketAddress("192.0.2.11", 4433)));
+        java.get(2).serveRecord(IrohRecord.of(addr).sign(key, 1_700_000_000_000_004L, IrohRecord.DEFAULT_TTL));
+        assertTrue(java.get(2).announceProvider(blob).get(WAIT.toSeconds(), TimeUnit.SECONDS) >= 1);
+
+        assertEquals(2, java.get(0).getPeers(DhtNode.contentKey(blob)).get(WAIT.toSeconds(), TimeUnit.SECONDS).size(),
+                "the bittorrent-dht peer and ours are both under the info-hash");
+        assertEquals(List.of(addr), java.get(0).findProviders(blob).get(WAIT.toSeconds(), TimeUnit.SECONDS));
     }
 
     @Test
