@@ -80,6 +80,7 @@ public final class DhtNode implements AutoCloseable {
     private int nextTx;
     private volatile boolean closed;
     private volatile List<InetSocketAddress> resolvedBootstrap;
+    private long lastRefreshNanos = System.nanoTime(); // maintenance thread only
     private long rateLimited;
 
     private record Pending(InetSocketAddress to, CompletableFuture<Map<String, Object>> reply, ScheduledFuture<?> timeout) {
@@ -339,6 +340,11 @@ public final class DhtNode implements AutoCloseable {
         if (routingTableSize() < config.k) {
             resolvedBootstrap = resolveBootstrap();
             bootstrap();
+        } else if (System.nanoTime() - lastRefreshNanos > TimeUnit.MILLISECONDS.toNanos(RoutingTable.QUESTIONABLE_AFTER_MILLIS)) {
+            // BEP 5 refreshes each bucket untouched for 15 min with a lookup inside it; one lookup of a random id
+            // per 15 min refreshes the far buckets (which hold most of the id space) and meets new contacts.
+            lastRefreshNanos = System.nanoTime();
+            lookup(Id20.random(), "find_node", target -> Map.of("target", target.raw()), r -> { });
         }
     }
 
