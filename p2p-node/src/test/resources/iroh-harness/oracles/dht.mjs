@@ -33,6 +33,12 @@ async function startNode (bootstrap) {
   const dht = new DHT({ bootstrap: bootstrap.length ? bootstrap : false, verify })
   dht.on('error', e => process.stderr.write('dht error: ' + e.message + '\n'))
   await new Promise(resolve => dht.listen(0, '127.0.0.1', resolve))
+  // 'ready' follows the bootstrap lookup; the timeout only guards against a bootstrap that never settles.
+  await new Promise(resolve => {
+    if (dht.ready) return resolve()
+    dht.once('ready', resolve)
+    setTimeout(resolve, 10000)
+  })
   return dht
 }
 

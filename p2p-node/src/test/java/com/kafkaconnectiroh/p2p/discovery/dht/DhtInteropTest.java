@@ -66,13 +66,13 @@ class DhtInteropTest {
 
     @BeforeAll
     void startPair() throws Exception {
-        pairOracle = Oracle.start(List.of(), "dht.mjs", "1");
-        int port = pairOracle.next(WAIT).get("nodes").get(0).get("port").asInt();
-        pairJava = DhtNode.builder().bind(new InetSocketAddress("127.0.0.1", 0))
-                .bootstrap(List.of(new InetSocketAddress("127.0.0.1", port))).queryTimeout(Duration.ofSeconds(1)).start();
-        assertEquals(1, pairJava.bootstrap().get(WAIT.toSeconds(), TimeUnit.SECONDS));
-        pairOracle.call(Map.of("op", "addNode", "host", "127.0.0.1", "port", pairJava.localAddress().getPort()), WAIT);
+        // This time bittorrent-dht bootstraps from us: our node starts alone, theirs joins through it.
+        pairJava = DhtNode.builder().bind(new InetSocketAddress("127.0.0.1", 0)).bootstrap(List.of())
+                .queryTimeout(Duration.ofSeconds(1)).start();
+        pairOracle = Oracle.start(List.of(), "dht.mjs", "1", "127.0.0.1:" + pairJava.localAddress().getPort());
+        pairOracle.next(WAIT);
         assertEquals(1, pairOracle.call(Map.of("op", "nodes"), WAIT).get("count").asInt());
+        assertEquals(1, pairJava.routingTableSize(), "bittorrent-dht's bootstrap queries made it our contact");
     }
 
     @AfterAll
