@@ -47,7 +47,7 @@ class DhtDialTest {
         for (int i = 0; i < n; i++) {
             List<InetSocketAddress> bootstrap = nodes.isEmpty() ? List.of() : List.of(nodes.get(0).localAddress());
             nodes.add(track(DhtNode.builder().bind(new InetSocketAddress("127.0.0.1", 0)).bootstrap(bootstrap)
-                    .queryTimeout(Duration.ofSeconds(1)).start()));
+                    .queryTimeout(Duration.ofSeconds(3)).start()));
         }
         for (DhtNode d : nodes) {
             d.bootstrap().get(30, TimeUnit.SECONDS);

@@ -54,7 +54,7 @@ class DhtInteropTest {
             List<InetSocketAddress> bootstrap = new ArrayList<>(seeds);
             java.forEach(j -> bootstrap.add(j.localAddress()));
             java.add(DhtNode.builder().bind(new InetSocketAddress("127.0.0.1", 0)).bootstrap(bootstrap)
-                    .queryTimeout(Duration.ofSeconds(1)).start());
+                    .queryTimeout(Duration.ofSeconds(3)).start());
         }
         for (DhtNode j : java) {
             assertTrue(j.bootstrap().get(WAIT.toSeconds(), TimeUnit.SECONDS) > 0, "Java node joined nobody");
@@ -68,7 +68,7 @@ class DhtInteropTest {
     void startPair() throws Exception {
         // This time bittorrent-dht bootstraps from us: our node starts alone, theirs joins through it.
         pairJava = DhtNode.builder().bind(new InetSocketAddress("127.0.0.1", 0)).bootstrap(List.of())
-                .queryTimeout(Duration.ofSeconds(1)).start();
+                .queryTimeout(Duration.ofSeconds(3)).start();
         pairOracle = Oracle.start(List.of(), "dht.mjs", "1", "127.0.0.1:" + pairJava.localAddress().getPort());
         pairOracle.next(WAIT);
         assertEquals(1, pairOracle.call(Map.of("op", "nodes"), WAIT).get("count").asInt());
