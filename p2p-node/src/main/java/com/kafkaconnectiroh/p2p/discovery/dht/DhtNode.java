@@ -47,8 +47,8 @@ import java.util.logging.Logger;
  * }</pre>
  *
  * <p>Threads: one receive thread (decodes, answers queries, completes pending queries), one timer thread (query
- * timeouts) and one maintenance thread (bootstrap, republishing, host-name resolution). Table, storage and the pending map are guarded by the node's lock.
- * An unreachable bootstrap node costs one timed-out query per {@link Builder#maintenanceInterval} (never a spin),
+ * timeouts) and one maintenance thread (bootstrap, republishing, host-name resolution). Table, storage and the
+ * pending map are guarded by the node's lock. An unreachable bootstrap node costs one timed-out query per {@link Builder#maintenanceInterval} (never a spin),
  * and host names are resolved on the maintenance thread, so {@link Builder#start} never waits for DNS.
  */
 public final class DhtNode implements AutoCloseable {
@@ -103,19 +103,20 @@ public final class DhtNode implements AutoCloseable {
             channel.close();
             throw new IOException("cannot bind the DHT socket to " + b.bind + ": " + e.getMessage(), e);
         }
+        int port = localAddress().getPort();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "dht-timer-" + localAddress().getPort());
+            Thread t = new Thread(r, "dht-timer-" + port);
             t.setDaemon(true);
             return t;
         });
         // Bootstrap and republishing may resolve host names, which can block for seconds offline: they run on
         // their own thread so query timeouts on the timer never wait behind DNS.
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "dht-maintain-" + localAddress().getPort());
+            Thread t = new Thread(r, "dht-maintain-" + port);
             t.setDaemon(true);
             return t;
         });
-        this.receiver = new Thread(this::receiveLoop, "dht-recv-" + localAddress().getPort());
+        this.receiver = new Thread(this::receiveLoop, "dht-recv-" + port);
         receiver.setDaemon(true);
     }
 
@@ -310,7 +311,13 @@ public final class DhtNode implements AutoCloseable {
             } while (pending.containsKey(tx));
             msg.put("t", new byte[] {(byte) (tx >> 8), (byte) tx});
             int txf = tx;
-            ScheduledFuture<?> timeout = timer.schedule(() -> timedOut(txf), config.queryTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> timeout;
+            try {
+                timeout = timer.schedule(() -> timedOut(txf), config.queryTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                reply.completeExceptionally(new IOException("DHT node closed"));
+                return reply;
+            }
             pending.put(tx, new Pending(to, reply, timeout));
         }
         send(to, msg);
@@ -334,6 +341,15 @@ public final class DhtNode implements AutoCloseable {
     // Bootstrap and upkeep
 
     private void maintain() {
+        try {
+            maintainOnce();
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again: log it and keep the upkeep alive.
+            LOG.log(Level.WARNING, "DHT maintenance failed", e);
+        }
+    }
+
+    private void maintainOnce() {
         if (closed) {
             return;
         }
@@ -518,13 +534,17 @@ public final class DhtNode implements AutoCloseable {
      */
     public ScheduledFuture<?> republish(Supplier<SignedPacket> packet, Duration interval) {
         return maintenance.scheduleWithFixedDelay(() -> {
-            SignedPacket p = packet.get();
-            serveRecord(p);
-            publish(p).whenComplete((n, e) -> {
-                if (e != null) {
-                    LOG.fine("DHT publish failed: " + rootCause(e).getMessage());
-                }
-            });
+            try {
+                SignedPacket p = packet.get();
+                serveRecord(p);
+                publish(p).whenComplete((n, e) -> {
+                    if (e != null) {
+                        LOG.fine("DHT publish failed: " + rootCause(e).getMessage());
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "DHT republish could not make the packet", e); // retried next round
+            }
         }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A BEP 44 mutable item: an Ed25519 key {@code k}, optional {@code salt} (≤ 64 bytes), sequence number {@code seq},
- * a value {@code v} (any bencode value, ≤ 1000 bytes encoded; kept here in its encoded form, {@link #encodedValue})
+ * a value {@code v} (any bencode value, ≤ 1000 bytes, see {@link #valueSize}; kept here in its encoded form, {@link #encodedValue})
  * and the signature over {@link #signable}. Stored under target SHA-1(k ‖ salt). Built only verified
  * ({@link #verified}) or freshly signed ({@link #sign}).
  */
@@ -32,16 +32,16 @@ public final class MutableItem {
     /** Signs byte string {@code value} under {@code secret}'s key. */
     public static MutableItem sign(SecretKey secret, byte[] salt, long seq, byte[] value) {
         byte[] v = Bencode.encode(value);
-        if (v.length > MAX_VALUE_BYTES || salt.length > MAX_SALT_BYTES) {
+        if (valueSize(v) > MAX_VALUE_BYTES || salt.length > MAX_SALT_BYTES) {
             throw new IllegalArgumentException("BEP 44 allows v ≤ " + MAX_VALUE_BYTES + " and salt ≤ " + MAX_SALT_BYTES
-                    + " bytes, got " + v.length + " and " + salt.length);
+                    + " bytes, got " + value.length + " and " + salt.length);
         }
         return new MutableItem(secret.publicKey(), salt.clone(), seq, v, secret.sign(signable(salt, seq, v)));
     }
 
     /** Checks sizes, key and signature; the error codes are BEP 44's (205, 207, 206). */
     static MutableItem verified(byte[] k, byte[] salt, long seq, byte[] encodedValue, byte[] sig) throws KrpcError {
-        if (encodedValue.length > MAX_VALUE_BYTES) {
+        if (valueSize(encodedValue) > MAX_VALUE_BYTES) {
             throw new KrpcError(205, "message (v field) too big");
         }
         if (salt.length > MAX_SALT_BYTES) {
@@ -57,6 +57,21 @@ public final class MutableItem {
             throw new KrpcError(206, "invalid signature");
         }
         return new MutableItem(key, salt.clone(), seq, encodedValue.clone(), sig.clone());
+    }
+
+    /**
+     * The size the 1000-byte limit applies to: a byte string's own length (as Rust mainline and bittorrent-dht
+     * measure it, so a full 1000-byte pkarr DNS packet fits), any other value's encoded length.
+     */
+    static int valueSize(byte[] encodedValue) {
+        if (encodedValue.length > 0 && encodedValue[0] >= '0' && encodedValue[0] <= '9') {
+            for (int i = 1; i < encodedValue.length; i++) {
+                if (encodedValue[i] == ':') {
+                    return encodedValue.length - i - 1;
+                }
+            }
+        }
+        return encodedValue.length;
     }
 
     /** BEP 44's signable: {@code [4:salt<len>:<salt>]3:seqi<seq>e1:v<bencoded v>}. */
