@@ -59,6 +59,14 @@ public sealed interface PeerOption {
         return new CallTimeout(timeout);
     }
 
+    /**
+     * Run the harness inside this network namespace ({@code ip netns exec NAME node harness.js ...}, e.g. a home of
+     * {@code netlab.NatLab}); bind {@code 0.0.0.0:0} there, the default loopback address reaches nobody.
+     */
+    static PeerOption netns(String name) {
+        return new Netns(name);
+    }
+
     record Alpn(String alpn, Behaviour behaviour) implements PeerOption {
         public Alpn {
             Objects.requireNonNull(alpn, "alpn");
@@ -85,6 +93,14 @@ public sealed interface PeerOption {
         public Name {
             if (!name.matches("[A-Za-z0-9._-]+")) {
                 throw new IllegalArgumentException("peer name must be usable as a file name: '" + name + "'");
+            }
+        }
+    }
+
+    record Netns(String name) implements PeerOption {
+        public Netns {
+            if (!name.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("not a network namespace name: '" + name + "'");
             }
         }
     }
