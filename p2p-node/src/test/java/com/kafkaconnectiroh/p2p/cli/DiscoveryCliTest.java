@@ -168,9 +168,16 @@ class DiscoveryCliTest {
     }
 
     @Test
-    void dhtBootstrapIsValidatedAsIpAndPort() {
+    void badDiscoveryFlagsAreUsageErrors() {
         CliRun bad = CliRun.of("ping", SecretKey.generate().publicKey().toString(), "--dht-bootstrap", "router.example:6881");
         assertEquals(2, bad.exitCode(), bad.toString());
         assertTrue(bad.err().contains("--dht-bootstrap"), bad.err());
+        CliRun both = CliRun.of("ping", SecretKey.generate().publicKey().toString(), "--no-discovery", "--pkarr-relay",
+                "http://127.0.0.1:9/pkarr");
+        assertEquals(2, both.exitCode(), both.toString());
+        assertTrue(both.err().contains("--no-discovery cannot be combined"), both.err());
+        CliRun notUrl = CliRun.of("discovery", "resolve", SecretKey.generate().publicKey().toString(), "--pkarr-relay",
+                "127.0.0.1:8080");
+        assertEquals(2, notUrl.exitCode(), notUrl.toString());
     }
 }
