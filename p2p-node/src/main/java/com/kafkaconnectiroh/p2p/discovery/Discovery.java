@@ -166,9 +166,14 @@ public final class Discovery implements AddressLookup {
             t.setDaemon(true);
             return t;
         });
+        EndpointAddr[] last = new EndpointAddr[1]; // touched only by the watcher thread
         watcher.scheduleWithFixedDelay(() -> {
             try {
-                publish(ours.get());
+                EndpointAddr now = ours.get();
+                if (!now.equals(last[0])) { // each mechanism hears of a change once; republishing is its own business
+                    last[0] = now;
+                    publish(now);
+                }
             } catch (RuntimeException e) {
                 LOG.warn("discovery: reading our addresses failed: {}", e.toString());
             }
