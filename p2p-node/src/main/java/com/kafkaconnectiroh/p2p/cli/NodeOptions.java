@@ -21,10 +21,13 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** What every command that runs a node takes: its identity, the UDP address to bind and its relays. */
+/** What every command that runs a node takes: its identity, the UDP address to bind, its relays and discovery. */
 final class NodeOptions {
     @Mixin
     IdentityOptions identity = new IdentityOptions();
+
+    @Mixin
+    DiscoveryOptions discovery = new DiscoveryOptions();
 
     @Option(names = "--bind", paramLabel = "IP:PORT", converter = Converters.SocketAddrConverter.class,
             description = "UDP address to bind (default: 0.0.0.0:0, all IPv4 addresses, any port; [::]:0 for IPv6).")
@@ -46,8 +49,8 @@ final class NodeOptions {
 
     /**
      * A node builder with the identity options, the bind address (without {@code --bind}: IPv6 if every address of
-     * {@code target} is IPv6), iroh's QUIC settings without keep-alives and no protocols: each command adds what it
-     * runs and serves.
+     * {@code target} is IPv6), iroh's QUIC settings without keep-alives, the discovery flags and no protocols: each
+     * command adds what it runs and serves.
      *
      * @throws CliException a malformed secret, {@code --no-relay} with {@code --relay} or {@code --relay-only} (exit 2),
      *                      or an unreadable key file (1)
@@ -64,7 +67,8 @@ final class NodeOptions {
             addr = new InetSocketAddress(v6Only ? "::" : "0.0.0.0", 0);
         }
         return Node.builder().secretKey(identity.secretKeyForCommand()).bindAddr(addr)
-                .transportConfig(new TransportConfig()).protocols(Set.of()).relayMode(mode).relayUrls(relays);
+                .transportConfig(new TransportConfig()).protocols(Set.of()).relayMode(mode).relayUrls(relays)
+                .discovery(discovery.config());
     }
 
     /**

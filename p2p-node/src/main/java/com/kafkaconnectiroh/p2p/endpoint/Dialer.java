@@ -17,18 +17,18 @@ import java.util.concurrent.CompletableFuture;
  * The endpoint's dials: which addresses a {@code connect} tries and in what order, and the {@link Dial}s in
  * progress (each races its candidates). Candidates are the peer's direct addresses that our socket can reach,
  * likeliest first ({@link #directOrder}), then its relays (see {@link #candidates}); with none, the first
- * {@link AddressLookup} that knows the peer answers (today the {@link KnownAddresses} book; discovery comes later).
+ * {@link AddressBook} that knows the peer answers (today the {@link KnownAddresses} book; discovery comes later).
  * Loop-confined.
  */
 final class Dialer {
     private final Driver driver;
-    private final List<AddressLookup> lookups;
+    private final List<AddressBook> lookups;
     /** Dials in progress, failed when the endpoint closes. */
     private final Set<Dial> dials = new LinkedHashSet<>();
     private int peakInFlight;
 
     /** @param lookups asked in order when a dial has no usable direct address */
-    Dialer(Driver driver, List<AddressLookup> lookups) {
+    Dialer(Driver driver, List<AddressBook> lookups) {
         this.driver = driver;
         this.lookups = List.copyOf(lookups);
     }
@@ -54,7 +54,7 @@ final class Dialer {
 
     /**
      * The addresses a dial to {@code addr} tries, in order; empty if there is none. Direct addresses first, as
-     * before relays; with none usable, what the first {@link AddressLookup} that knows the peer answers (an open
+     * before relays; with none usable, what the first {@link AddressBook} that knows the peer answers (an open
      * connection's path, which may be a relay path); then a path through each of the peer's relays: always when this
      * endpoint has home relays of its own (iroh sends its first Initial on every known path; here the relay attempt
      * starts a moment after the others and the first handshake wins), else only when no direct address is usable,
@@ -67,7 +67,7 @@ final class Dialer {
         List<InetSocketAddress> direct = relayOnly ? List.of() : directOrder(driver.localAddress(), addr.ipAddrs());
         List<InetSocketAddress> out = new ArrayList<>(direct);
         if (direct.isEmpty()) {
-            for (AddressLookup l : lookups) {
+            for (AddressBook l : lookups) {
                 List<InetSocketAddress> found = l.lookup(addr.id());
                 if (relayOnly) {
                     found = found.stream().filter(a -> relay.pathOf(a) != null).toList();

@@ -110,6 +110,8 @@ public final class IrohPeer implements AutoCloseable {
                 args.add("--docs");
             } else if (o instanceof PeerOption.Retry) {
                 args.add("--retry");
+            } else if (o instanceof PeerOption.DiscoveryN0) {
+                args.add("--discovery-n0");
             } else if (o instanceof PeerOption.Name n) {
                 name = n.name();
             } else if (o instanceof PeerOption.ReadyTimeout t) {

@@ -31,6 +31,15 @@ public sealed interface PeerOption {
         return new Relay(url);
     }
 
+    /**
+     * iroh 1.x's n0 discovery, unmodified ({@code presetN0DisableRelay}): it publishes to n0's pkarr relay and
+     * resolves bare ids as {@code TXT _iroh.<z32>.dns.iroh.link} through the system resolver; run it in a namespace
+     * whose {@code /etc/netns/<ns>/resolv.conf} names a local DNS server (the harness's {@code --discovery-n0}).
+     */
+    static PeerOption discoveryN0() {
+        return new DiscoveryN0();
+    }
+
     /** Names the peer in errors and its log file ({@code target/iroh-harness-logs/<name>.log}). */
     static PeerOption name(String name) {
         return new Name(name);
@@ -106,6 +115,9 @@ public sealed interface PeerOption {
     }
 
     record Docs() implements PeerOption {
+    }
+
+    record DiscoveryN0() implements PeerOption {
     }
 
     record Retry() implements PeerOption {
