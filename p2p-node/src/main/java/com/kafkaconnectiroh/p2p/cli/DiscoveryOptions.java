@@ -4,6 +4,9 @@ import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.discovery.Discovery;
 import com.kafkaconnectiroh.p2p.discovery.DiscoveryConfig;
 import com.kafkaconnectiroh.p2p.discovery.DiscoveryConfig.Mechanism;
+import com.kafkaconnectiroh.p2p.discovery.dht.DhtDiscovery;
+import com.kafkaconnectiroh.p2p.endpoint.AddressLookup;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -40,15 +43,17 @@ final class DiscoveryOptions {
     List<InetSocketAddress> dnsResolvers;
 
     @Option(names = "--dht-bootstrap", paramLabel = "IP:PORT", converter = Converters.SocketAddrConverter.class,
-            description = "Mainline DHT node to bootstrap from (repeatable).")
+            description = "Mainline DHT node to bootstrap from (repeatable): runs a DHT node that publishes our record "
+                    + "and resolves peers (BEP 44, as iroh's mainline lookup).")
     List<InetSocketAddress> dhtBootstrap;
 
     /** The configuration these flags (and {@value #ENV}) describe. */
     DiscoveryConfig config() throws CliException {
         if (off) {
-            if (mechanisms != null || pkarrRelays != null || dnsOrigin != null || dnsResolvers != null) {
-                throw new CliException("--no-discovery cannot be combined with --discovery, --pkarr-relay, --dns-origin"
-                        + " or --dns-resolver", 2, null);
+            if (mechanisms != null || pkarrRelays != null || dnsOrigin != null || dnsResolvers != null
+                    || dhtBootstrap != null) {
+                throw new CliException("--no-discovery cannot be combined with --discovery, --pkarr-relay, --dns-origin,"
+                        + " --dns-resolver or --dht-bootstrap", 2, null);
             }
             return DiscoveryConfig.NONE;
         }
@@ -92,16 +97,24 @@ final class DiscoveryOptions {
         return c.withMechanisms(on);
     }
 
-    /** Starts the configured mechanisms for {@code key}, or returns null when none is on. */
+    /** Starts the configured mechanisms for {@code key} (the DHT when bootstrap nodes are given), or null when none is on. */
     Discovery start(SecretKey key) throws CliException {
         DiscoveryConfig c = config();
-        return c.isEnabled() ? c.build(key, List.of()) : null;
+        List<AddressLookup> extra = new ArrayList<>();
+        List<InetSocketAddress> dht = dhtBootstrap();
+        if (!dht.isEmpty()) {
+            try {
+                extra.add(DhtDiscovery.start(key, dht));
+            } catch (IOException e) {
+                throw new CliException("cannot start the DHT node: " + e.getMessage(), 1, e);
+            }
+        }
+        return c.isEnabled() || !extra.isEmpty() ? c.build(key, extra) : null;
     }
 
     /**
-     * The mainline DHT nodes to bootstrap from ({@code --dht-bootstrap}); empty: the DHT's defaults.
-     * TODO(lead, issue 16): hand these to {@code Node.Builder}'s DHT setter once branch d16-dht provides one; until
-     * then the flag is accepted and validated only.
+     * The mainline DHT nodes to bootstrap from ({@code --dht-bootstrap}); empty: no DHT (iroh's presets run none, and
+     * the default bootstrap nodes are on the internet).
      */
     List<InetSocketAddress> dhtBootstrap() {
         return dhtBootstrap == null ? List.of() : List.copyOf(dhtBootstrap);

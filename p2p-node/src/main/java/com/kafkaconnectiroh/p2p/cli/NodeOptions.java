@@ -66,9 +66,13 @@ final class NodeOptions {
                     && target.ipAddrs().stream().allMatch(a -> a.getAddress() instanceof Inet6Address);
             addr = new InetSocketAddress(v6Only ? "::" : "0.0.0.0", 0);
         }
-        return Node.builder().secretKey(identity.secretKeyForCommand()).bindAddr(addr)
+        Node.Builder b = Node.builder().secretKey(identity.secretKeyForCommand()).bindAddr(addr)
                 .transportConfig(new TransportConfig()).protocols(Set.of()).relayMode(mode).relayUrls(relays)
                 .discovery(discovery.config());
+        if (!discovery.dhtBootstrap().isEmpty()) {
+            b.dhtBootstrap(discovery.dhtBootstrap());
+        }
+        return b;
     }
 
     /**

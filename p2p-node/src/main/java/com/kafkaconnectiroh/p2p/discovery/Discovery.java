@@ -63,9 +63,19 @@ public final class Discovery implements AddressLookup {
         return String.join("+", names);
     }
 
+    /** The combined timeout, or longer where a mechanism needs longer (a DHT lookup walks several hops). */
     @Override
     public Duration maxWait() {
-        return timeout;
+        Duration longest = timeout;
+        for (AddressLookup l : lookups) {
+            longest = waitFor(l).compareTo(longest) > 0 ? waitFor(l) : longest;
+        }
+        return longest;
+    }
+
+    private Duration waitFor(AddressLookup l) {
+        Duration own = l.maxWait();
+        return own.compareTo(timeout) > 0 ? own : timeout;
     }
 
     @Override
@@ -79,10 +89,10 @@ public final class Discovery implements AddressLookup {
         List<EndpointAddr> found = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (AddressLookup l : lookups) {
-            l.resolve(id).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((addr, err) -> {
+            l.resolve(id).orTimeout(waitFor(l).toMillis(), TimeUnit.MILLISECONDS).whenComplete((addr, err) -> {
                 synchronized (found) {
                     if (err != null) {
-                        String why = why(err);
+                        String why = why(err, waitFor(l));
                         LOG.debug("{} found nothing for {}: {}", l.name(), id.fmtShort(), why);
                         failures.add(l.name() + ": " + why);
                     } else if (addr.isPresent()) {
@@ -105,13 +115,13 @@ public final class Discovery implements AddressLookup {
         return result;
     }
 
-    private String why(Throwable err) {
+    private String why(Throwable err, Duration waited) {
         Throwable c = err;
         while ((c instanceof CompletionException || c instanceof java.io.UncheckedIOException
                 || c.getMessage() == null) && c.getCause() != null) {
             c = c.getCause();
         }
-        return c instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms"
+        return c instanceof TimeoutException ? "no answer within " + waited.toMillis() + " ms"
                 : c.getMessage() != null ? c.getMessage() : c.toString();
     }
 
@@ -119,20 +129,22 @@ public final class Discovery implements AddressLookup {
     public Map<String, Outcome> resolveEach(EndpointId id) {
         Map<String, CompletableFuture<Optional<EndpointAddr>>> asked = new LinkedHashMap<>();
         Map<String, Outcome> out = new LinkedHashMap<>();
+        Map<String, Duration> waits = new LinkedHashMap<>();
         long start = System.nanoTime();
         for (AddressLookup l : lookups) {
             String name = l.name();
             for (int i = 2; asked.containsKey(name); i++) {
                 name = l.name() + "#" + i;
             }
-            asked.put(name, l.resolve(id).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            asked.put(name, l.resolve(id).orTimeout(waitFor(l).toMillis(), TimeUnit.MILLISECONDS));
+            waits.put(name, waitFor(l));
         }
         asked.forEach((name, f) -> {
             try {
                 Optional<EndpointAddr> a = f.join();
                 out.put(name, new Outcome(a, null, System.nanoTime() - start));
             } catch (CompletionException e) {
-                out.put(name, new Outcome(Optional.empty(), why(e), System.nanoTime() - start));
+                out.put(name, new Outcome(Optional.empty(), why(e, waits.get(name)), System.nanoTime() - start));
             }
         });
         return out;

@@ -13,6 +13,7 @@ import com.kafkaconnectiroh.p2p.blobs.store.BlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.FsBlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore;
 import com.kafkaconnectiroh.p2p.discovery.Discovery;
+import com.kafkaconnectiroh.p2p.discovery.dht.DhtDiscovery;
 import com.kafkaconnectiroh.p2p.discovery.DiscoveryConfig;
 import com.kafkaconnectiroh.p2p.docs.Docs;
 import com.kafkaconnectiroh.p2p.docs.DocsConfig;
@@ -241,6 +242,7 @@ public final class Node implements AutoCloseable {
         private SecretKey secretKey;
         private DiscoveryConfig discoveryConfig = DiscoveryConfig.NONE;
         private final List<AddressLookup> extraLookups = new ArrayList<>();
+        private List<InetSocketAddress> dhtBootstrap;
 
         private Builder() {
             // iroh keeps connections alive every second; gossip relies on it to notice dead neighbors quickly.
@@ -371,6 +373,16 @@ public final class Node implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs a mainline DHT node beside the endpoint, bootstrapping from {@code bootstrap} (empty: the DHT's
+         * public defaults): our record is put there as a BEP 44 item and peers' records are resolved by id, as
+         * iroh's mainline address lookup does (docs/discovery.md, "Mainline DHT"). Default: no DHT.
+         */
+        public Builder dhtBootstrap(List<InetSocketAddress> bootstrap) {
+            this.dhtBootstrap = List.copyOf(bootstrap);
+            return this;
+        }
+
         /** Direct access to the endpoint settings not mirrored here (timeouts, I/O mode). */
         public Builder endpoint(Consumer<Endpoint.Builder> settings) {
             settings.accept(endpoint);
@@ -394,12 +406,16 @@ public final class Node implements AutoCloseable {
             ReplicaStore docStore = null;
             Discovery disco = null;
             try {
-                if (discoveryConfig.isEnabled() || !extraLookups.isEmpty()) {
+                if (discoveryConfig.isEnabled() || !extraLookups.isEmpty() || dhtBootstrap != null) {
                     // discovery signs with the endpoint's key, so the key is settled before the endpoint binds
                     SecretKey key = secretKey != null ? secretKey
                             : dataDir != null ? SecretKeyStore.loadOrCreate(dataDir) : SecretKey.generate();
                     endpoint.secretKey(key);
-                    disco = discoveryConfig.build(key, extraLookups);
+                    List<AddressLookup> lookups = new ArrayList<>(extraLookups);
+                    if (dhtBootstrap != null) {
+                        lookups.add(DhtDiscovery.start(key, dhtBootstrap));
+                    }
+                    disco = discoveryConfig.build(key, lookups);
                     endpoint.addressLookup(disco);
                 }
                 if (runsDocs) {

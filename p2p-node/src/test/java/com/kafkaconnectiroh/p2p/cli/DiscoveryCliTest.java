@@ -96,6 +96,31 @@ class DiscoveryCliTest {
         }
     }
 
+    /**
+     * --dht-bootstrap runs a mainline DHT node in each process: serve publishes its record there (BEP 44), and a
+     * ping by bare id finds it through the DHT alone (the suite's environment turns pkarr and DNS off).
+     */
+    @Test
+    void aServingNodeIsPingedByItsBareIdThroughTheMainlineDht() throws Exception {
+        try (com.kafkaconnectiroh.p2p.discovery.dht.DhtNode bootstrap = com.kafkaconnectiroh.p2p.discovery.dht.DhtNode
+                .builder().bind(new java.net.InetSocketAddress("127.0.0.1", 0)).start()) {
+            String dht = "127.0.0.1:" + bootstrap.localAddress().getPort();
+            try (CliProcess serve = CliProcess.start("serve", "--bind", "127.0.0.1:0", "--dht-bootstrap", dht)) {
+                var lines = serve.awaitAddressLines(START);
+                String id = lines.get("endpoint id");
+                String bound = lines.get("bound");
+                CliRun resolved = awaitResolved(id, "--dht-bootstrap", dht);
+                assertEquals(0, resolved.exitCode(), resolved.toString());
+                assertEquals("dht: found " + bound, resolved.outLines().get(0), resolved.toString());
+                try (CliProcess ping = CliProcess.start("ping", id, "--dht-bootstrap", dht)) {
+                    assertEquals(0, ping.awaitExit(RUN), ping.stderr());
+                    String pong = ping.nextLine(START);
+                    assertTrue(pong.startsWith("PONG from " + id.substring(0, 10) + " at " + bound), pong);
+                }
+            }
+        }
+    }
+
     @Test
     void speedtestBlobGetAndGossipReachTheirPeerByItsBareId(@TempDir Path dir) throws Exception {
         try (DnsServer server = DnsServer.start()) {
