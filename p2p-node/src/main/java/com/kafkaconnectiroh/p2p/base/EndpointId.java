@@ -36,6 +36,22 @@ public final class EndpointId extends Bytes32<EndpointId> {
         return fromBytes(b);
     }
 
+    /**
+     * The 52-character z-base-32 form used in DNS names and by pkarr ({@code _iroh.<z32>.<origin>};
+     * IR@v1.0.2 {@code iroh-base/src/key.rs::to_z32}).
+     */
+    public String toZ32() {
+        return Base32.Z_BASE_32.encode(internalBytes());
+    }
+
+    /** Parses the z-base-32 form (52 lowercase characters, as iroh's {@code from_z32}). */
+    public static EndpointId fromZ32(String z32) {
+        if (z32.length() != 52) {
+            throw new IllegalArgumentException("z-base-32 endpoint id must be 52 characters, got " + z32.length() + ": '" + z32 + "'");
+        }
+        return fromBytes(Base32.Z_BASE_32.decode(z32));
+    }
+
     /** Verifies an Ed25519 signature made by this endpoint's key. */
     public boolean verify(byte[] message, byte[] signature) {
         return Ed25519.verify(internalBytes(), message, signature);

@@ -542,7 +542,7 @@ public final class IrohPeer implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------------
     // Locating node and the harness
 
-    static Path harnessDir() {
+    public static Path harnessDir() {
         String prop = System.getProperty(HARNESS_DIR_PROPERTY);
         Path inModule = Path.of("src", "test", "resources", "iroh-harness");
         // Without the property (a main class run by hand), accept the module or the repository root as cwd.
@@ -560,7 +560,7 @@ public final class IrohPeer implements AutoCloseable {
         return dir;
     }
 
-    static String nodeExecutable() {
+    public static String nodeExecutable() {
         String override = System.getProperty(NODE_PROPERTY);
         if (override != null) {
             return override;
