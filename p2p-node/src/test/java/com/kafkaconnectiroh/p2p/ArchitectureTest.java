@@ -42,6 +42,7 @@ class ArchitectureTest {
             Set.of("ping", "blobs", "gossip", "qad"),
             Set.of("envelope"),
             Set.of("docs"),
+            Set.of("discovery"),
             Set.of("node"),
             Set.of("cli"));
 

@@ -6,11 +6,12 @@ import java.util.List;
 
 /**
  * A source of addresses for a peer, asked by the {@link Dialer} when a dial brings no usable direct address of its
- * own. Today the only source is what this endpoint learned itself ({@link KnownAddresses}); discovery (DNS, pkarr,
- * mDNS as iroh's {@code discovery} module) plugs in here as another. Loop-confined: a source that must wait for
- * the network answers from what it holds and fills in later.
+ * own: first what this endpoint learned itself ({@link KnownAddresses}), then the sources added with
+ * {@link Endpoint#addAddressLookup} in order (local-network discovery, {@code discovery.mdns}). Called on the
+ * endpoint's loop: a source answers at once from what it holds (a thread-safe read), never waits for the network.
  */
-interface AddressLookup {
+@FunctionalInterface
+public interface AddressLookup {
     /** Where {@code peer} may be reached, likeliest first; empty if this source knows nothing of it. */
     List<InetSocketAddress> lookup(EndpointId peer);
 }

@@ -16,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
  * The endpoint's dials: which addresses a {@code connect} tries and in what order, and the {@link Dial}s in
  * progress (each races its candidates). Candidates are the peer's direct addresses that our socket can reach,
  * likeliest first ({@link #directOrder}); with none, the first {@link AddressLookup} that knows the peer answers
- * (today the {@link KnownAddresses} book; discovery comes later). Relay URLs are not used yet. Loop-confined.
+ * (the {@link KnownAddresses} book, then those added by {@link Endpoint#addAddressLookup}). Relay URLs are not
+ * used yet. Loop-confined.
  */
 final class Dialer {
     private final Driver driver;
@@ -28,7 +29,16 @@ final class Dialer {
     /** @param lookups asked in order when a dial has no usable direct address */
     Dialer(Driver driver, List<AddressLookup> lookups) {
         this.driver = driver;
-        this.lookups = List.copyOf(lookups);
+        this.lookups = new ArrayList<>(lookups);
+    }
+
+    /** Asks {@code lookup} too, after the sources already there. */
+    void addLookup(AddressLookup lookup) {
+        lookups.add(lookup);
+    }
+
+    void removeLookup(AddressLookup lookup) {
+        lookups.remove(lookup);
     }
 
     /** Starts a dial to {@code addr}; {@code result} completes with the first connection or the failure. */

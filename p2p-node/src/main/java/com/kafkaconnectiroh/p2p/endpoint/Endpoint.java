@@ -450,6 +450,17 @@ public final class Endpoint implements AutoCloseable {
         return driver.addressDiscovery.mapping();
     }
 
+    /**
+     * Adds a source a dial asks for a peer's addresses when it brings none of its own (after what this endpoint
+     * learned itself, and after sources added earlier): local-network discovery ({@code discovery.mdns}) registers
+     * here. {@code lookup} is called on the endpoint's loop and must answer at once. Closing the result removes it.
+     */
+    public AutoCloseable addAddressLookup(AddressLookup lookup) {
+        Objects.requireNonNull(lookup, "lookup");
+        driver.submit(() -> driver.dialer().addLookup(lookup));
+        return () -> driver.submit(() -> driver.dialer().removeLookup(lookup));
+    }
+
         /** Whether the peer filter lets us talk to {@code peer} (see {@link Builder#peerFilter}). */
     public boolean allows(EndpointId peer) {
         return peerFilter.test(peer);
