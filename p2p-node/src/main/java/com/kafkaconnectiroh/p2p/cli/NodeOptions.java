@@ -15,10 +15,13 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** What every command that runs a node takes: its identity and the UDP address to bind. */
+/** What every command that runs a node takes: its identity, the UDP address to bind and discovery (docs/cli.md). */
 final class NodeOptions {
     @Mixin
     IdentityOptions identity = new IdentityOptions();
+
+    @Mixin
+    DiscoveryOptions discovery = new DiscoveryOptions();
 
     @Option(names = "--bind", paramLabel = "IP:PORT", converter = Converters.SocketAddrConverter.class,
             description = "UDP address to bind (default: 0.0.0.0:0, all IPv4 addresses, any port; [::]:0 for IPv6).")
@@ -26,8 +29,8 @@ final class NodeOptions {
 
     /**
      * A node builder with the identity options, the bind address (without {@code --bind}: IPv6 if every address of
-     * {@code target} is IPv6), iroh's QUIC settings without keep-alives and no protocols: each command adds what it
-     * runs and serves.
+     * {@code target} is IPv6), iroh's QUIC settings without keep-alives, the discovery flags and no protocols: each
+     * command adds what it runs and serves.
      *
      * @throws CliException a malformed secret (exit 2) or an unreadable key file (1)
      */
@@ -39,7 +42,7 @@ final class NodeOptions {
             addr = new InetSocketAddress(v6Only ? "::" : "0.0.0.0", 0);
         }
         return Node.builder().secretKey(identity.secretKeyForCommand()).bindAddr(addr)
-                .transportConfig(new TransportConfig()).protocols(Set.of());
+                .transportConfig(new TransportConfig()).protocols(Set.of()).discovery(discovery.config());
     }
 
     /**

@@ -15,30 +15,20 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The endpoint's dials: which addresses a {@code connect} tries and in what order, and the {@link Dial}s in
  * progress (each races its candidates). Candidates are the peer's direct addresses that our socket can reach,
- * likeliest first ({@link #directOrder}); with none, the first {@link AddressLookup} that knows the peer answers
- * (the {@link KnownAddresses} book, then those added by {@link Endpoint#addAddressLookup}). Relay URLs are not
- * used yet. Loop-confined.
+ * likeliest first ({@link #directOrder}); with none, the first {@link AddressBook} that knows the peer answers
+ * (today the {@link KnownAddresses} book; discovery comes later). Relay URLs are not used yet. Loop-confined.
  */
 final class Dialer {
     private final Driver driver;
-    private final List<AddressLookup> lookups;
+    private final List<AddressBook> lookups;
     /** Dials in progress, failed when the endpoint closes. */
     private final Set<Dial> dials = new LinkedHashSet<>();
     private int peakInFlight;
 
     /** @param lookups asked in order when a dial has no usable direct address */
-    Dialer(Driver driver, List<AddressLookup> lookups) {
+    Dialer(Driver driver, List<AddressBook> lookups) {
         this.driver = driver;
-        this.lookups = new ArrayList<>(lookups);
-    }
-
-    /** Asks {@code lookup} too, after the sources already there. */
-    void addLookup(AddressLookup lookup) {
-        lookups.add(lookup);
-    }
-
-    void removeLookup(AddressLookup lookup) {
-        lookups.remove(lookup);
+        this.lookups = List.copyOf(lookups);
     }
 
     /** Starts a dial to {@code addr}; {@code result} completes with the first connection or the failure. */
@@ -60,7 +50,7 @@ final class Dialer {
         if (!direct.isEmpty()) {
             return direct;
         }
-        for (AddressLookup l : lookups) {
+        for (AddressBook l : lookups) {
             List<InetSocketAddress> found = l.lookup(addr.id());
             if (!found.isEmpty()) {
                 return found;

@@ -25,9 +25,11 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -74,6 +76,7 @@ public final class Endpoint implements AutoCloseable {
     private final Duration connectTimeout;
     private volatile List<String> alpns;
     private final Predicate<EndpointId> peerFilter;
+    private final AddressLookup addressLookup;
     private volatile boolean closed;
 
     private Endpoint(Builder b, SecretKey key) throws IOException {
@@ -83,6 +86,7 @@ public final class Endpoint implements AutoCloseable {
         this.connectTimeout = b.connectTimeout;
         this.alpns = List.copyOf(b.alpns);
         this.peerFilter = b.peerFilter;
+        this.addressLookup = b.addressLookup;
         this.driver = new Driver(this, key, b.transportConfig, withResetKey(b.endpointConfig, key), alpns, b.bindAddr,
                 b.transport);
         if (!b.qadTargets.isEmpty()) {
@@ -181,6 +185,11 @@ public final class Endpoint implements AutoCloseable {
         return new ArrayList<>(out);
     }
 
+    /** Where dials look up addresses by id (see {@link Builder#addressLookup}), if anywhere. */
+    public Optional<AddressLookup> addressLookup() {
+        return Optional.ofNullable(addressLookup);
+    }
+
     /** The ALPNs the server side accepts. */
     public List<String> alpns() {
         return alpns;
@@ -260,8 +269,7 @@ public final class Endpoint implements AutoCloseable {
 
     public Connection connect(EndpointAddr addr, String alpn, Duration timeout) throws IOException {
         CompletableFuture<Connection> f = connectAsync(addr, alpn, timeout);
-        // the loop enforces the timeout itself (and fails f); the extra second covers a busy loop
-        return Waits.await(driver, f, Waits.nanos(timeout.plusSeconds(1)), "connect to " + addr.id().fmtShort(),
+        return Waits.await(driver, f, awaitNanos(timeout), "connect to " + addr.id().fmtShort(),
                 () -> { });
     }
 
@@ -280,11 +288,86 @@ public final class Endpoint implements AutoCloseable {
      */
     public Connection connect(EndpointAddr addr, List<String> alpns, Duration timeout) throws IOException {
         CompletableFuture<Connection> f = connectAsync(addr, alpns, timeout);
-        return Waits.await(driver, f, Waits.nanos(timeout.plusSeconds(1)), "connect to " + addr.id().fmtShort(),
+        return Waits.await(driver, f, awaitNanos(timeout), "connect to " + addr.id().fmtShort(),
                 () -> { });
     }
 
     public CompletableFuture<Connection> connectAsync(EndpointAddr addr, List<String> alpns, Duration timeout) {
+        CompletableFuture<Connection> direct = dialAsync(addr, alpns, timeout);
+        if (addressLookup == null) {
+            return direct;
+        }
+        // Discovery (docs/discovery.md): a dial with no usable address, or whose given addresses did not answer,
+        // asks the address lookup for the peer's current addresses and dials those. The first dial fails at once
+        // when it has nothing to try, so a bare id costs one lookup; a dial that works costs none.
+        return direct.handle((conn, err) -> {
+            if (err == null) {
+                return CompletableFuture.completedFuture(conn);
+            }
+            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            if (!worthLookingUp(addr, cause)) {
+                return CompletableFuture.<Connection>failedFuture(cause);
+            }
+            return addressLookup.resolve(addr.id())
+                    .orTimeout(addressLookup.maxWait().toMillis(), TimeUnit.MILLISECONDS)
+                    .handle((found, lookupErr) -> {
+                        EndpointAddr merged = found == null ? null : found.map(f -> withFound(addr, f)).orElse(null);
+                        if (merged == null || merged.ipAddrs().equals(addr.ipAddrs())) {
+                            Throwable why = lookupErr instanceof CompletionException && lookupErr.getCause() != null
+                                    ? lookupErr.getCause() : lookupErr;
+                            String reason = why != null ? "address lookup (" + addressLookup.name() + ") failed: "
+                                    + (why instanceof java.util.concurrent.TimeoutException
+                                    ? "no answer within " + addressLookup.maxWait().toMillis() + " ms" : why.getMessage())
+                                    : "address lookup (" + addressLookup.name() + ") found "
+                                    + (merged == null ? "nothing" : "no new address");
+                            return CompletableFuture.<Connection>failedFuture(withReason(cause, reason));
+                        }
+                        return dialAsync(merged, alpns, timeout);
+                    }).thenCompose(f -> f);
+        }).thenCompose(f -> f);
+    }
+
+    /**
+     * How long a blocking connect waits for {@link #connectAsync}: the loop enforces the dial's timeout itself (the
+     * extra second covers a busy loop); with an address lookup a dial may be followed by a lookup and a second dial.
+     */
+    private long awaitNanos(Duration timeout) {
+        Duration wait = timeout.plusSeconds(1);
+        if (addressLookup != null) {
+            wait = wait.plus(timeout).plus(addressLookup.maxWait());
+        }
+        return Waits.nanos(wait);
+    }
+
+    /** A failed dial is worth a lookup unless it failed for a reason no other address changes. */
+    private static boolean worthLookingUp(EndpointAddr addr, Throwable cause) {
+        if (cause instanceof PeerNotAllowedException || cause instanceof EndpointClosedException
+                || cause instanceof IllegalArgumentException) {
+            return false;
+        }
+        if (cause instanceof ConnectionLostException lost) {
+            // the peer answered and refused (ALPN, another id): elsewhere it would refuse too
+            return lost.close().kind() == ConnectionClose.Kind.CONNECT_TIMEOUT;
+        }
+        return addr.ipAddrs().isEmpty() || cause instanceof IOException;
+    }
+
+    private static EndpointAddr withFound(EndpointAddr given, EndpointAddr found) {
+        EndpointAddr.Builder b = found.toBuilder();
+        given.relayUrls().forEach(b::relayUrl);
+        return b.build();
+    }
+
+    private static Throwable withReason(Throwable cause, String why) {
+        if (cause instanceof ConnectionLostException lost) {
+            ConnectionLostException e = new ConnectionLostException(lost.getMessage() + "; " + why, lost.close());
+            e.initCause(lost);
+            return e;
+        }
+        return new IOException(cause.getMessage() + "; " + why, cause);
+    }
+
+    private CompletableFuture<Connection> dialAsync(EndpointAddr addr, List<String> alpns, Duration timeout) {
         Objects.requireNonNull(addr, "addr");
         Objects.requireNonNull(alpns, "alpns");
         if (alpns.isEmpty()) {
@@ -450,17 +533,6 @@ public final class Endpoint implements AutoCloseable {
         return driver.addressDiscovery.mapping();
     }
 
-    /**
-     * Adds a source a dial asks for a peer's addresses when it brings none of its own (after what this endpoint
-     * learned itself, and after sources added earlier): local-network discovery ({@code discovery.mdns}) registers
-     * here. {@code lookup} is called on the endpoint's loop and must answer at once. Closing the result removes it.
-     */
-    public AutoCloseable addAddressLookup(AddressLookup lookup) {
-        Objects.requireNonNull(lookup, "lookup");
-        driver.submit(() -> driver.dialer().addLookup(lookup));
-        return () -> driver.submit(() -> driver.dialer().removeLookup(lookup));
-    }
-
         /** Whether the peer filter lets us talk to {@code peer} (see {@link Builder#peerFilter}). */
     public boolean allows(EndpointId peer) {
         return peerFilter.test(peer);
@@ -480,8 +552,19 @@ public final class Endpoint implements AutoCloseable {
         private Predicate<EndpointId> peerFilter = peer -> true;
         private List<QadTarget> qadTargets = List.of();
         private X509Trust qadTrust;
+        private AddressLookup addressLookup;
 
         private Builder() {
+        }
+
+        /**
+         * Where a dial finds a peer's addresses by its id (default: nowhere): asked when a dial has no usable
+         * address, or none of its addresses answered, and the dial is then made to what it found (see
+         * {@code docs/discovery.md}). The endpoint does not close it; whoever built it does.
+         */
+        public Builder addressLookup(AddressLookup lookup) {
+            this.addressLookup = lookup;
+            return this;
         }
 
         /**

@@ -13,7 +13,7 @@ import java.util.Map;
  * we have talked. Bounded: the disco side keeps the {@value #MAX_PEERS} peers heard from most recently.
  * Loop-confined.
  */
-final class KnownAddresses implements AddressLookup {
+final class KnownAddresses implements AddressBook {
     static final int MAX_PEERS = 1024;
 
     /** The driver's connections (a live view), asked first: their current path is the freshest address. */

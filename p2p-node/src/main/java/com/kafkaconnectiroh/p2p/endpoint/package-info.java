@@ -11,8 +11,8 @@
  * {@code quic} and {@code tls}; everything protocol-related runs on that thread without locks, and application
  * threads hand work to it. The driver moves datagrams through a {@code DatagramTransport} (today the Netty UDP
  * socket, {@code UdpTransport}: epoll or NIO, GSO/GRO) and dials through the {@code Dialer} (candidate addresses
- * and their order, {@code AddressLookup} sources such as the {@code KnownAddresses} book, one {@code Dial} race per
- * connect). {@code Disco} answers and sends iroh 0.35 disco Pings so 0.35 nodes accept our direct path. User
+ * and their order, {@code AddressBook} sources such as the {@code KnownAddresses} book, one {@code Dial} race per
+ * connect; a public {@code AddressLookup} such as discovery's is asked when a dial finds no address). {@code Disco} answers and sends iroh 0.35 disco Pings so 0.35 nodes accept our direct path. User
  * documentation: {@code docs/endpoint.md}.
  */
 package com.kafkaconnectiroh.p2p.endpoint;

@@ -4,15 +4,20 @@ import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.EndpointTicket;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
+import com.kafkaconnectiroh.p2p.base.SecretKeyStore;
 import com.kafkaconnectiroh.p2p.blobs.Blobs;
 import com.kafkaconnectiroh.p2p.blobs.BlobsProvider;
 import com.kafkaconnectiroh.p2p.blobs.ProviderListener;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.FsBlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore;
+import com.kafkaconnectiroh.p2p.discovery.Discovery;
+import com.kafkaconnectiroh.p2p.discovery.DiscoveryConfig;
+import com.kafkaconnectiroh.p2p.discovery.mdns.MdnsDiscovery;
 import com.kafkaconnectiroh.p2p.docs.Docs;
 import com.kafkaconnectiroh.p2p.docs.DocsConfig;
 import com.kafkaconnectiroh.p2p.docs.store.ReplicaStore;
+import com.kafkaconnectiroh.p2p.endpoint.AddressLookup;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.NatMapping;
 import com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler;
@@ -25,6 +30,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +73,7 @@ public final class Node implements AutoCloseable {
     private final Ping ping;
     private final Docs docs;
     private final boolean ownsStore;
+    private final Discovery discovery;
     private volatile boolean closed;
 
     /** What a node runs and serves; {@link Builder#protocols} picks them. */
@@ -81,8 +88,10 @@ public final class Node implements AutoCloseable {
         PING
     }
 
-    private Node(Endpoint endpoint, Router router, Blobs blobs, Gossip gossip, Ping ping, Docs docs, boolean ownsStore) {
+    private Node(Endpoint endpoint, Router router, Blobs blobs, Gossip gossip, Ping ping, Docs docs, boolean ownsStore,
+                 Discovery discovery) {
         this.endpoint = endpoint;
+        this.discovery = discovery;
         this.router = router;
         this.blobs = blobs;
         this.gossip = gossip;
@@ -123,6 +132,22 @@ public final class Node implements AutoCloseable {
     /** The NAT mapping verdict of the last QUIC address discovery ({@link NatMapping#UNKNOWN} before). */
     public NatMapping natMapping() {
         return endpoint.natMapping();
+    }
+
+    /**
+     * The discovery this node publishes to and its dials resolve ids through ({@link Builder#discovery}), if any.
+     */
+    public java.util.Optional<Discovery> discovery() {
+        return java.util.Optional.ofNullable(discovery);
+    }
+
+    /**
+     * Local-network discovery (mDNS as iroh's swarm discovery), if {@link Builder#localDiscovery} turned it on and it
+     * could start: who is on the LAN, {@code Discovered}/{@code Expired} events. Dials by bare id ask it already.
+     */
+    public java.util.Optional<MdnsDiscovery> localDiscovery() {
+        return discovery().stream().flatMap(d -> d.lookups().stream())
+                .filter(MdnsDiscovery.class::isInstance).map(MdnsDiscovery.class::cast).findFirst();
     }
 
     public Router router() {
@@ -199,6 +224,9 @@ public final class Node implements AutoCloseable {
                 LOG.warn("closing the blob store failed", e);
             }
         }
+        if (discovery != null) {
+            discovery.close();
+        }
     }
 
     @Override
@@ -217,6 +245,10 @@ public final class Node implements AutoCloseable {
         private ProviderListener providerListener = ProviderListener.NONE;
         private Ping ping;
         private final Map<String, ProtocolHandler> extraHandlers = new LinkedHashMap<>();
+        private SecretKey secretKey;
+        private DiscoveryConfig discoveryConfig = DiscoveryConfig.NONE;
+        private final List<AddressLookup> extraLookups = new ArrayList<>();
+        private MdnsDiscovery.Builder localDiscovery;
 
         private Builder() {
             // iroh keeps connections alive every second; gossip relies on it to notice dead neighbors quickly.
@@ -225,7 +257,8 @@ public final class Node implements AutoCloseable {
 
         /** The identity; default: from {@link #dataDir} if set, else a fresh key. */
         public Builder secretKey(SecretKey key) {
-            endpoint.secretKey(Objects.requireNonNull(key));
+            this.secretKey = Objects.requireNonNull(key);
+            endpoint.secretKey(key);
             return this;
         }
 
@@ -299,6 +332,44 @@ public final class Node implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Discovery by pkarr relay and DNS (default {@link DiscoveryConfig#NONE}: dials use only the addresses they
+         * are given; {@link DiscoveryConfig#N0} is iroh's n0 preset). With any mechanism on, the node publishes its
+         * record while it runs (again whenever its addresses change) and every dial that cannot reach its peer at
+         * the given addresses (a bare id has none) resolves the id through all of them (docs/discovery.md).
+         */
+        public Builder discovery(DiscoveryConfig config) {
+            this.discoveryConfig = Objects.requireNonNull(config);
+            return this;
+        }
+
+        /**
+         * Another way to find peers by id (the mainline DHT, mDNS), asked beside {@link #discovery}'s mechanisms
+         * and told our addresses like them; the node closes it when it closes.
+         */
+        public Builder addressLookup(AddressLookup lookup) {
+            extraLookups.add(Objects.requireNonNull(lookup));
+            return this;
+        }
+
+        /**
+         * Local-network discovery (default off): announces the node on the LAN by mDNS as iroh's swarm discovery does
+         * (the iroh 1.x and 0.35 swarms), and dials by bare id ask it beside {@link #discovery}'s mechanisms. If it
+         * cannot start (no multicast-capable interface) the node runs without it and logs a warning.
+         */
+        public Builder localDiscovery(boolean on) {
+            this.localDiscovery = on ? MdnsDiscovery.builder() : null;
+            return this;
+        }
+
+        /** Local-network discovery on, with these settings (swarms, advertise, user data, peer bound). */
+        public Builder localDiscovery(Consumer<MdnsDiscovery.Builder> settings) {
+            MdnsDiscovery.Builder b = MdnsDiscovery.builder();
+            settings.accept(b);
+            this.localDiscovery = b;
+            return this;
+        }
+
         /** Direct access to the endpoint settings not mirrored here (timeouts, I/O mode). */
         public Builder endpoint(Consumer<Endpoint.Builder> settings) {
             settings.accept(endpoint);
@@ -320,7 +391,21 @@ public final class Node implements AutoCloseable {
             Endpoint ep = null;
             Gossip g = null;
             ReplicaStore docStore = null;
+            Discovery disco = null;
             try {
+                if (discoveryConfig.isEnabled() || !extraLookups.isEmpty() || localDiscovery != null) {
+                    // discovery signs with the endpoint's key, so the key is settled before the endpoint binds
+                    SecretKey key = secretKey != null ? secretKey
+                            : dataDir != null ? SecretKeyStore.loadOrCreate(dataDir) : SecretKey.generate();
+                    endpoint.secretKey(key);
+                    List<AddressLookup> lookups = new ArrayList<>(extraLookups);
+                    MdnsDiscovery mdns = startLocalDiscovery(key);
+                    if (mdns != null) {
+                        lookups.add(mdns);
+                    }
+                    disco = discoveryConfig.build(key, lookups);
+                    endpoint.addressLookup(disco);
+                }
                 if (runsDocs) {
                     docStore = dataDir != null ? ReplicaStore.open(dataDir.resolve("docs.db")) : ReplicaStore.memory();
                 }
@@ -342,8 +427,15 @@ public final class Node implements AutoCloseable {
                     rb.accept(Ping.ALPN, p);
                 }
                 extraHandlers.forEach(rb::accept);
-                return new Node(ep, rb.spawn(), blobs, g, p, docs, ownsStore);
+                Node node = new Node(ep, rb.spawn(), blobs, g, p, docs, ownsStore, disco);
+                if (disco != null) {
+                    disco.publishWhileOpen(ep::addr, PUBLISH_CHECK);
+                }
+                return node;
             } catch (IOException | RuntimeException e) {
+                if (disco != null) {
+                    disco.close();
+                }
                 if (g != null) {
                     g.close();
                 }
@@ -357,6 +449,24 @@ public final class Node implements AutoCloseable {
                     closeQuietly(blobStore, e);
                 }
                 throw e;
+            }
+        }
+
+        /**
+         * How often a node checks whether its addresses changed, to publish them at once if they did (each
+         * mechanism also republishes on its own interval, iroh's 5 minutes for pkarr).
+         */
+        static final Duration PUBLISH_CHECK = Duration.ofSeconds(5);
+
+        private MdnsDiscovery startLocalDiscovery(SecretKey key) {
+            if (localDiscovery == null) {
+                return null;
+            }
+            try {
+                return localDiscovery.build(key.publicKey());
+            } catch (IOException e) {
+                LOG.warn("local-network discovery is off: {}", e.getMessage());
+                return null;
             }
         }
 

@@ -2,6 +2,7 @@ package com.kafkaconnectiroh.p2p.netlab;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.discovery.mdns.MdnsDiscovery;
 import com.kafkaconnectiroh.p2p.discovery.mdns.MdnsEvent;
 import com.kafkaconnectiroh.p2p.node.Node;
@@ -13,9 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * A node with local-network discovery, for a LAN host of the lab (stdout lines, stdin commands): prints
+ * A node with local-network discovery ({@code Node.Builder.localDiscovery}), for a LAN host of the lab (stdout lines, stdin commands): prints
  * {@code id <hex>}, then {@code discovered <hex> <addrs> <user-data>} and {@code expired <hex>} as they happen;
- * {@code ping <hex>} pings that id with no address (the endpoint asks mDNS) and prints {@code pong <hex> <path>} or
+ * {@code ping <hex>} pings that id with no address (the dial fails at once, then asks discovery: mDNS) and prints {@code pong <hex> <path>} or
  * {@code ping-failed <reason>}. Ends when stdin closes.
  */
 public final class MdnsNodeMain {
@@ -23,8 +24,10 @@ public final class MdnsNodeMain {
     }
 
     public static void main(String[] args) throws Exception {
-        try (Node node = Node.builder().spawn();
-             MdnsDiscovery mdns = MdnsDiscovery.builder().userData("java-" + node.id().fmtShort()).start(node.endpoint())) {
+        SecretKey key = SecretKey.generate();
+        try (Node node = Node.builder().secretKey(key)
+                .localDiscovery(b -> b.userData("java-" + key.publicKey().fmtShort())).spawn()) {
+            MdnsDiscovery mdns = node.localDiscovery().orElseThrow(() -> new IllegalStateException("no local discovery"));
             mdns.subscribe(e -> {
                 if (e instanceof MdnsEvent.Discovered d) {
                     say("discovered " + d.id() + " " + d.peer().addrs() + " " + d.peer().userData());

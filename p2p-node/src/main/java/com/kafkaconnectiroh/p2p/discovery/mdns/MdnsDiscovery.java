@@ -4,7 +4,6 @@ import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.RelayUrl;
 import com.kafkaconnectiroh.p2p.endpoint.AddressLookup;
-import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -34,7 +33,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,13 +41,14 @@ import org.slf4j.LoggerFactory;
  * {@code iroh-mdns-address-lookup}, 0.35 {@code discovery-local-network}; both on the {@code swarm-discovery} crate,
  * wire map §7): announces this endpoint's id and direct addresses on UDP multicast 224.0.0.251:5353 (and ff02::fb
  * where the host has IPv6), answers the swarm's queries, and remembers who else announced, for dials by bare id.
+ * It is an {@link AddressLookup} (iroh's {@code MdnsAddressLookup}): {@link #publish} sets what we announce,
+ * {@link #resolve} answers from the peers heard, waiting up to {@link #LOOKUP_DURATION} for one not heard yet.
  *
  * <pre>{@code
- * try (Node node = Node.builder().spawn();
- *      MdnsDiscovery mdns = MdnsDiscovery.builder().start(node.endpoint())) {  // dials by id now ask it too
- *     mdns.subscribe(e -> System.out.println(e));                               // Discovered / Expired
- *     Optional<MdnsPeer> p = mdns.resolve(peerId, Duration.ofSeconds(10)).join(); // waits for the peer to answer
- *     node.ping().ping(node.endpoint(), EndpointAddr.of(peerId), Duration.ofSeconds(5));
+ * try (Node node = Node.builder().localDiscovery(true).spawn()) {      // or .addressLookup(MdnsDiscovery.builder().build(id))
+ *     MdnsDiscovery mdns = node.localDiscovery().orElseThrow();
+ *     mdns.subscribe(e -> System.out.println(e));                      // Discovered / Expired
+ *     node.ping().ping(node.endpoint(), EndpointAddr.of(peerId), Duration.ofSeconds(10));  // a bare id
  * }
  * }</pre>
  *
@@ -60,21 +59,18 @@ import org.slf4j.LoggerFactory;
  * (the endpoint's loop asks {@link #lookup} when a dial has no address). Subscribers run on that thread: they must
  * return quickly.
  */
-public final class MdnsDiscovery implements AutoCloseable {
+public final class MdnsDiscovery implements AddressLookup {
     private static final Logger LOG = LoggerFactory.getLogger(MdnsDiscovery.class);
     public static final int MDNS_PORT = 5353;
     public static final InetAddress GROUP_V4 = literal("224.0.0.251");
     public static final InetAddress GROUP_V6 = literal("ff02::fb");
     /** iroh's {@code LOOKUP_DURATION}: how long a resolve waits for the peer to answer. */
     public static final Duration LOOKUP_DURATION = Duration.ofSeconds(10);
-    /** How often our own addresses are read again (interfaces come and go). */
-    static final long REFRESH_NANOS = Duration.ofSeconds(5).toNanos();
     /** iroh drops a relay URL longer than this from its TXT record (249 + {@code relay=} = 255). */
     static final int MAX_RELAY_URL = 249;
     static final int MAX_PENDING_RESOLVES = 1024;
 
     private final EndpointId self;
-    private final Supplier<EndpointAddr> ours;
     private final String userData;
     private final boolean advertise;
     private final MdnsSwarm swarm;
@@ -88,18 +84,17 @@ public final class MdnsDiscovery implements AutoCloseable {
     private final int port;
     private final Thread thread;
     private volatile boolean closed;
-    private AutoCloseable registration = () -> { };
+    /** What {@link #publish} was last given, for the discovery thread to announce. */
+    private final java.util.concurrent.atomic.AtomicReference<EndpointAddr> toAnnounce = new java.util.concurrent.atomic.AtomicReference<>();
     private List<InetSocketAddress> announced = List.of();
     private String announcedRelay;
-    private long nextRefresh;
 
     /** One multicast socket (one address family) and the interfaces it joined the group on. */
     private record Channel(DatagramChannel channel, InetAddress group, List<NetworkInterface> interfaces) {
     }
 
-    private MdnsDiscovery(Builder b, EndpointId self, Supplier<EndpointAddr> ours) throws IOException {
+    private MdnsDiscovery(Builder b, EndpointId self) throws IOException {
         this.self = self;
-        this.ours = ours;
         this.userData = b.userData;
         this.advertise = b.advertise;
         this.port = b.port;
@@ -135,7 +130,6 @@ public final class MdnsDiscovery implements AutoCloseable {
         for (Channel c : channels) {
             c.channel().register(selector, SelectionKey.OP_READ, c);
         }
-        refreshAnnouncement(now);
         this.thread = new Thread(this::run, "mdns-" + self.fmtShort());
         thread.setDaemon(true);
         thread.start();
@@ -163,12 +157,41 @@ public final class MdnsDiscovery implements AutoCloseable {
         return new ArrayList<>(view.values());
     }
 
+    @Override
+    public String name() {
+        return "mdns";
+    }
+
+    /** {@link #awaitPeer} for {@link #LOOKUP_DURATION}, as an address to dial. */
+    @Override
+    public CompletableFuture<Optional<EndpointAddr>> resolve(EndpointId id) {
+        return awaitPeer(id, LOOKUP_DURATION).thenApply(p -> p.map(MdnsPeer::toEndpointAddr));
+    }
+
+    @Override
+    public Duration maxWait() {
+        return LOOKUP_DURATION;
+    }
+
+    /**
+     * What we announce from now on: {@code ours}' direct addresses (loopback only if there is nothing else), its
+     * first relay URL as {@code relay=}, and the builder's user data. Called again whenever our addresses change
+     * (a node's discovery does so); nothing is announced before the first call.
+     */
+    @Override
+    public void publish(EndpointAddr ours) {
+        if (advertise && !closed) {
+            toAnnounce.set(Objects.requireNonNull(ours, "ours"));
+            selector.wakeup();
+        }
+    }
+
     /**
      * {@code id} as soon as it answers on the local network, within {@code timeout} (iroh waits
      * {@link #LOOKUP_DURATION}); empty if it did not, or this discovery closed. At most
-     * {@value #MAX_PENDING_RESOLVES} wait at once; beyond that a resolve answers at once from what is known.
+     * {@value #MAX_PENDING_RESOLVES} wait at once; beyond that it answers at once from what is known.
      */
-    public CompletableFuture<Optional<MdnsPeer>> resolve(EndpointId id, Duration timeout) {
+    public CompletableFuture<Optional<MdnsPeer>> awaitPeer(EndpointId id, Duration timeout) {
         MdnsPeer known = view.get(id);
         if (known != null || closed || pendingResolves.incrementAndGet() > MAX_PENDING_RESOLVES) {
             if (known == null && !closed) {
@@ -207,11 +230,6 @@ public final class MdnsDiscovery implements AutoCloseable {
         return () -> subscribers.remove(listener);
     }
 
-    /** This discovery as the endpoint's address source (what {@link Builder#start(Endpoint)} registers). */
-    public AddressLookup asAddressLookup() {
-        return this::lookup;
-    }
-
     /** Malformed datagrams seen, and datagrams dropped unread above the rate limit (for tests and stats). */
     public long packetsRefused() {
         return swarm.packetsRefused(); // written by the discovery thread; a stale read is fine for stats
@@ -226,18 +244,13 @@ public final class MdnsDiscovery implements AutoCloseable {
         return port;
     }
 
-    /** Stops announcing and listening, unregisters from the endpoint, closes the sockets. Idempotent. */
+    /** Stops announcing and listening, closes the sockets; waiting resolves end empty. Idempotent. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        try {
-            registration.close();
-        } catch (Exception e) {
-            LOG.debug("mdns: unregistering from the endpoint failed", e);
-        }
         selector.wakeup();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
@@ -281,8 +294,9 @@ public final class MdnsDiscovery implements AutoCloseable {
                 }
                 selector.selectedKeys().clear();
                 now = System.nanoTime();
-                if (now - nextRefresh >= 0) {
-                    refreshAnnouncement(now);
+                EndpointAddr ours = toAnnounce.getAndSet(null);
+                if (ours != null) {
+                    announce(ours);
                 }
                 if (now - swarm.nextTimeout() >= 0) {
                     swarm.onTimeout(now);
@@ -316,32 +330,25 @@ public final class MdnsDiscovery implements AutoCloseable {
         }
     }
 
+    /**
+     * Multicasts on every interface of one family: IPv4 when we have it, else IPv6, as swarm-discovery sends a query
+     * or an unprompted answer once ({@code Mode::Any}); sent on both, every peer would read each datagram twice and
+     * count one answer as two towards the cutoff.
+     */
     private void send(byte[] bytes) {
-        for (Channel c : channels) {
-            for (NetworkInterface nif : c.interfaces()) {
-                try {
-                    c.channel().setOption(StandardSocketOptions.IP_MULTICAST_IF, nif);
-                    c.channel().send(ByteBuffer.wrap(bytes), new InetSocketAddress(c.group(), port));
-                } catch (IOException e) {
-                    LOG.debug("mdns: sending on {} failed: {}", nif.getName(), e.toString());
-                }
+        Channel c = channels.get(0); // IPv4 first when open (see the constructor)
+        for (NetworkInterface nif : c.interfaces()) {
+            try {
+                c.channel().setOption(StandardSocketOptions.IP_MULTICAST_IF, nif);
+                c.channel().send(ByteBuffer.wrap(bytes), new InetSocketAddress(c.group(), port));
+            } catch (IOException e) {
+                LOG.debug("mdns: sending on {} failed: {}", nif.getName(), e.toString());
             }
         }
     }
 
-    /** Reads our addresses again and re-announces when they changed. */
-    private void refreshAnnouncement(long now) {
-        nextRefresh = now + REFRESH_NANOS;
-        if (!advertise) {
-            return;
-        }
-        EndpointAddr addr;
-        try {
-            addr = ours.get();
-        } catch (RuntimeException e) {
-            LOG.debug("mdns: our addresses are unknown: {}", e.toString());
-            return;
-        }
+    /** Re-announces when {@code addr} differs from what we announce. */
+    private void announce(EndpointAddr addr) {
         List<InetSocketAddress> addrs = announceable(addr.ipAddrs());
         String relay = addr.relayUrls().stream().map(RelayUrl::toString)
                 .filter(u -> u.getBytes(StandardCharsets.UTF_8).length <= MAX_RELAY_URL).findFirst().orElse(null);
@@ -466,7 +473,7 @@ public final class MdnsDiscovery implements AutoCloseable {
 
     // ================================================================================================
 
-    /** Settings; {@link #start(Endpoint)} binds the sockets and starts announcing. */
+    /** Settings; {@link #build} binds the sockets and starts. */
     public static final class Builder {
         private List<String> swarms = List.of(SwarmRecords.IROH_V1, SwarmRecords.IROH_035);
         private boolean advertise = true;
@@ -531,21 +538,14 @@ public final class MdnsDiscovery implements AutoCloseable {
         }
 
         /**
-         * Starts announcing {@code endpoint} (its id, direct addresses and relay URL, read again every few seconds)
-         * and registers as its address source, so a dial by bare id reaches a peer found here. Close it before
-         * the endpoint.
+         * Starts listening and asking for the endpoint {@code id} (iroh's {@code MdnsAddressLookup::builder().build}):
+         * it announces once {@link #publish} gives it addresses. Give it to {@code Node.Builder.addressLookup}, or
+         * use {@code Node.Builder.localDiscovery}, so dials by bare id ask it.
          *
-         * @throws IOException no multicast-capable interface, or port 5353 cannot be bound
+         * @throws IOException no multicast-capable interface, or the port cannot be bound
          */
-        public MdnsDiscovery start(Endpoint endpoint) throws IOException {
-            MdnsDiscovery d = new MdnsDiscovery(this, endpoint.id(), endpoint::addr);
-            d.registration = endpoint.addAddressLookup(d.asAddressLookup());
-            return d;
-        }
-
-        /** Starts announcing {@code id} at what {@code ours} says (read again every few seconds), without an endpoint. */
-        public MdnsDiscovery start(EndpointId id, Supplier<EndpointAddr> ours) throws IOException {
-            return new MdnsDiscovery(this, id, ours);
+        public MdnsDiscovery build(EndpointId id) throws IOException {
+            return new MdnsDiscovery(this, Objects.requireNonNull(id, "id"));
         }
     }
 }

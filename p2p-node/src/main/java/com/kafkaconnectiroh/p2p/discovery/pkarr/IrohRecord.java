@@ -90,6 +90,20 @@ public record IrohRecord(EndpointId id, List<RelayUrl> relayUrls, List<InetSocke
         return new DnsMessage(0, DnsMessage.FLAG_RESPONSE, List.of(), answers, List.of(), List.of()).encode(true);
     }
 
+    /**
+     * This record, or as much of it as fits a pkarr packet (1000 bytes of DNS): addresses are dropped from the end
+     * of their order (IPv6 after IPv4) until it fits.
+     */
+    public IrohRecord fitted(int ttl) {
+        List<InetSocketAddress> addrs = new ArrayList<>(ipAddrs);
+        IrohRecord r = this;
+        while (r.dnsPacket(ttl).length > SignedPacket.MAX_DNS_PACKET_SIZE && !addrs.isEmpty()) {
+            addrs.remove(addrs.size() - 1);
+            r = new IrohRecord(id, relayUrls, addrs, userData);
+        }
+        return r;
+    }
+
     /** Signs this record with {@code secret} (which must be {@link #id()}'s key) at {@code timestampMicros}. */
     public SignedPacket sign(SecretKey secret, long timestampMicros, int ttl) {
         if (!secret.publicKey().equals(id)) {

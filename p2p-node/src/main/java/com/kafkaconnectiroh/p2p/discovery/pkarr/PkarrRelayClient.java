@@ -84,6 +84,12 @@ public final class PkarrRelayClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("pkarr relay request interrupted");
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            // the JDK client's failures often carry no message (ConnectException wrapping ClosedChannelException)
+            throw new IOException("pkarr relay " + base + " unreachable: "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
         }
     }
 }

@@ -1,0 +1,122 @@
+package com.kafkaconnectiroh.p2p.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.kafkaconnectiroh.p2p.base.SecretKey;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Discovery as a user runs it, every node its own JVM: {@code p2p-node dns-server}, a {@code serve} publishing its
+ * record there, {@code discovery resolve} printing what each mechanism found, and {@code ping <bare id>} reaching
+ * the server once through the pkarr relay and once through DNS; without discovery, or with servers that cannot be
+ * reached, a bare id fails quickly with a clear line.
+ */
+@Timeout(240)
+class DiscoveryCliTest {
+    static final Duration START = Duration.ofSeconds(30);
+    static final Duration RUN = Duration.ofSeconds(60);
+    static final String ORIGIN = "test.example";
+
+    /** A running {@code dns-server} on loopback and the addresses it printed. */
+    record DnsServer(CliProcess process, String dns, String pkarrRelay) implements AutoCloseable {
+        static DnsServer start() throws Exception {
+            CliProcess p = CliProcess.start("dns-server", "--dns-bind", "127.0.0.1:0", "--http-bind", "127.0.0.1:0",
+                    "--origin", ORIGIN);
+            String dns = value(p.nextLine(START), "dns");
+            value(p.nextLine(START), "http");
+            String relay = value(p.nextLine(START), "pkarr relay");
+            assertEquals("origins: " + ORIGIN, p.nextLine(START));
+            return new DnsServer(p, dns, relay);
+        }
+
+        private static String value(String line, String name) {
+            assertTrue(line.startsWith(name + ": "), "expected '" + name + ": …', got '" + line + "'");
+            return line.substring(name.length() + 2);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.close();
+        }
+    }
+
+    /** {@code discovery resolve} until the pkarr relay has {@code id}'s record (the server publishes at start). */
+    static CliRun awaitResolved(String id, String... flags) throws InterruptedException {
+        long deadline = System.nanoTime() + RUN.toNanos();
+        while (true) {
+            String[] args = new String[flags.length + 3];
+            args[0] = "discovery";
+            args[1] = "resolve";
+            args[2] = id;
+            System.arraycopy(flags, 0, args, 3, flags.length);
+            CliRun r = CliRun.of(args);
+            if (r.exitCode() == 0 || System.nanoTime() > deadline) {
+                return r;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void aServingNodeIsPingedByItsBareIdThroughThePkarrRelayAndThroughDns() throws Exception {
+        try (DnsServer server = DnsServer.start();
+             CliProcess serve = CliProcess.start("serve", "--bind", "127.0.0.1:0", "--pkarr-relay", server.pkarrRelay())) {
+            var lines = serve.awaitAddressLines(START);
+            String id = lines.get("endpoint id");
+            String bound = lines.get("bound");
+
+            String[] both = {"--pkarr-relay", server.pkarrRelay(), "--dns-origin", ORIGIN, "--dns-resolver", server.dns()};
+            assertEquals(0, awaitResolved(id, both).exitCode());
+            // asked again: the first success may have raced the publication (one mechanism before it, one after)
+            CliRun resolved = awaitResolved(id, both);
+            assertEquals(0, resolved.exitCode(), resolved.toString());
+            assertEquals(List.of("dns: found " + bound, "pkarr: found " + bound, "addr: " + id + "@" + bound),
+                    resolved.outLines(), resolved.toString());
+
+            try (CliProcess viaPkarr = CliProcess.start("ping", id, "--pkarr-relay", server.pkarrRelay())) {
+                assertEquals(0, viaPkarr.awaitExit(RUN), viaPkarr.stderr());
+                String pong = viaPkarr.nextLine(START);
+                assertTrue(pong.startsWith("PONG from " + id.substring(0, 10) + " at " + bound), pong);
+            }
+            try (CliProcess viaDns = CliProcess.start("ping", id, "--dns-origin", ORIGIN, "--dns-resolver", server.dns())) {
+                assertEquals(0, viaDns.awaitExit(RUN), viaDns.stderr());
+                String pong = viaDns.nextLine(START);
+                assertTrue(pong.startsWith("PONG from " + id.substring(0, 10) + " at " + bound), pong);
+            }
+        }
+    }
+
+    @Test
+    void aBareIdWithoutDiscoveryOrWithUnreachableServersFailsQuicklyWithAClearLine() throws Exception {
+        String id = SecretKey.generate().publicKey().toString();
+        CliRun none = CliRun.of("ping", id, "--no-discovery", "--timeout", "5s");
+        assertEquals(1, none.exitCode(), none.toString());
+        assertTrue(none.err().contains("no usable direct address"), none.err());
+
+        // nothing listens on these: the lookup fails at once (connection refused, ICMP port unreachable), the dial too
+        long start = System.nanoTime();
+        CliRun unreachable = CliRun.of("ping", id, "--timeout", "5s", "--pkarr-relay", "http://127.0.0.1:9/pkarr",
+                "--dns-origin", ORIGIN, "--dns-resolver", "127.0.0.1:9");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertEquals(1, unreachable.exitCode(), unreachable.toString());
+        assertTrue(unreachable.err().contains("address lookup"), unreachable.err());
+        assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "took " + took);
+
+        CliRun resolve = CliRun.of("discovery", "resolve", id, "--pkarr-relay", "http://127.0.0.1:9/pkarr",
+                "--dns-origin", ORIGIN, "--dns-resolver", "127.0.0.1:9");
+        assertEquals(1, resolve.exitCode(), resolve.toString());
+        assertTrue(resolve.outLines().get(0).startsWith("dns: failed: "), resolve.toString());
+        assertTrue(resolve.outLines().get(1).startsWith("pkarr: failed: "), resolve.toString());
+    }
+
+    @Test
+    void dhtBootstrapIsValidatedAsIpAndPort() {
+        CliRun bad = CliRun.of("ping", SecretKey.generate().publicKey().toString(), "--dht-bootstrap", "router.example:6881");
+        assertEquals(2, bad.exitCode(), bad.toString());
+        assertTrue(bad.err().contains("--dht-bootstrap"), bad.err());
+    }
+}
