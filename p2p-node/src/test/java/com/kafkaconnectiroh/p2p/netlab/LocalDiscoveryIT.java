@@ -50,6 +50,13 @@ class LocalDiscoveryIT {
                     }
                 }
             }
+            // a subscriber that comes later is told the peers known already
+            nodes.get(0).send("subscribe");
+            for (int j = 1; j < 3; j++) {
+                String want = "told " + ids.get(j);
+                seenOrAwait(nodes.get(0), l -> l.equals(want));
+            }
+
             // a dial with the id alone: the endpoint has no address for it but what mDNS found
             nodes.get(0).send("ping " + ids.get(2));
             String pong = nodes.get(0).expect(l -> l.startsWith("pong ") || l.startsWith("ping-failed "), FIND);

@@ -16,7 +16,7 @@ import java.time.Duration;
 /**
  * A node with local-network discovery ({@code Node.Builder.localDiscovery}), for a LAN host of the lab (stdout lines, stdin commands): prints
  * {@code id <hex>}, then {@code discovered <hex> <addrs> <user-data>} and {@code expired <hex>} as they happen;
- * {@code ping <hex>} pings that id with no address (the dial fails at once, then asks discovery: mDNS) and prints {@code pong <hex> <path>} or
+ * {@code subscribe} subscribes again, printing {@code told <hex>} per peer it is told of; {@code ping <hex>} pings that id with no address (the dial fails at once, then asks discovery: mDNS) and prints {@code pong <hex> <path>} or
  * {@code ping-failed <reason>}. Ends when stdin closes.
  */
 public final class MdnsNodeMain {
@@ -38,6 +38,13 @@ public final class MdnsNodeMain {
             say("id " + node.id() + " " + node.addr().ipAddrs());
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
+                if (line.equals("subscribe")) { // a late subscriber is told the peers known already
+                    mdns.subscribe(e -> {
+                        if (e instanceof MdnsEvent.Discovered d) {
+                            say("told " + d.id());
+                        }
+                    });
+                }
                 if (line.startsWith("ping ")) {
                     EndpointId peer = EndpointId.parse(line.substring(5));
                     try {

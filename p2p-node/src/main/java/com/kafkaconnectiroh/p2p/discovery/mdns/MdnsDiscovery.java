@@ -78,6 +78,8 @@ public final class MdnsDiscovery implements AddressLookup {
     private final List<Channel> channels;
     private final Map<EndpointId, MdnsPeer> view = new ConcurrentHashMap<>();
     private final List<Consumer<MdnsEvent>> subscribers = new CopyOnWriteArrayList<>();
+    /** Subscribers not yet told the peers known when they came: the discovery thread tells them, then adds them. */
+    private final java.util.Queue<Consumer<MdnsEvent>> joining = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicInteger pendingResolves = new AtomicInteger();
     /** Resolves waiting for their peer: completed empty on close. */
     private final java.util.Set<CompletableFuture<Optional<MdnsPeer>>> waiting = ConcurrentHashMap.newKeySet();
@@ -221,13 +223,18 @@ public final class MdnsDiscovery implements AddressLookup {
     }
 
     /**
-     * Calls {@code listener} with every {@link MdnsEvent} from now on, on the discovery thread (return quickly);
+     * Calls {@code listener} with a {@link MdnsEvent.Discovered} for each peer known now, then with every event from
+     * then on (a peer heard a moment before subscribing is not missed), on the discovery thread (return quickly);
      * closing the result unsubscribes. Events a listener throws on are logged and dropped.
      */
     public AutoCloseable subscribe(Consumer<MdnsEvent> listener) {
         Objects.requireNonNull(listener, "listener");
-        subscribers.add(listener);
-        return () -> subscribers.remove(listener);
+        joining.add(listener);
+        selector.wakeup();
+        return () -> {
+            joining.remove(listener);
+            subscribers.remove(listener);
+        };
     }
 
     /** Malformed datagrams seen, and datagrams dropped unread above the rate limit (for tests and stats). */
@@ -307,6 +314,12 @@ public final class MdnsDiscovery implements AddressLookup {
                 for (MdnsEvent e; (e = swarm.pollEvent()) != null; ) {
                     deliver(e);
                 }
+                for (Consumer<MdnsEvent> s; (s = joining.poll()) != null; ) {
+                    for (MdnsPeer p : view.values()) {
+                        tell(s, new MdnsEvent.Discovered(p));
+                    }
+                    subscribers.add(s);
+                }
             }
         } catch (IOException | RuntimeException e) {
             if (!closed) {
@@ -322,11 +335,15 @@ public final class MdnsDiscovery implements AddressLookup {
             view.remove(e.id());
         }
         for (Consumer<MdnsEvent> s : subscribers) {
-            try {
-                s.accept(e);
-            } catch (RuntimeException ex) {
-                LOG.warn("mdns: a subscriber failed on {}: {}", e, ex.toString());
-            }
+            tell(s, e);
+        }
+    }
+
+    private static void tell(Consumer<MdnsEvent> s, MdnsEvent e) {
+        try {
+            s.accept(e);
+        } catch (RuntimeException ex) {
+            LOG.warn("mdns: a subscriber failed on {}: {}", e, ex.toString());
         }
     }
 
