@@ -453,15 +453,22 @@ class ConnV035 extends Conn {
 class NodeV1 {
   static async start(opts, onIncoming) {
     const iroh = require('iroh1');
-    const ep = await NodeV1.bindEndpoint(iroh, opts.bind, opts.secret, [...opts.behaviours.keys()], opts.relay);
+    const ep = await NodeV1.bindEndpoint(iroh, opts.bind, opts.secret, [...opts.behaviours.keys()], opts.relay,
+      opts.discoveryN0);
     const node = new NodeV1(iroh, ep, opts);
     node.acceptLoop(onIncoming);
     return node;
   }
 
-  static async bindEndpoint(iroh, bind, secret, alpns, relay) {
+  static async bindEndpoint(iroh, bind, secret, alpns, relay, discoveryN0) {
     const b = iroh.Endpoint.builder();
-    iroh.presetMinimal(b); // no relays, no discovery
+    if (discoveryN0) {
+      // --discovery-n0: iroh's n0 discovery unmodified (pkarr publishing to dns.iroh.link, DNS resolution under
+      // dns.iroh.link through the system resolver), no relays; tests point /etc/resolv.conf at a local server
+      iroh.presetN0DisableRelay(b);
+    } else {
+      iroh.presetMinimal(b); // no relays, no discovery
+    }
     if (relay) {
       // The one relay, without quicPort: iroh then runs no QUIC address discovery against it (customFromUrls
       // would probe UDP 7842 with webpki TLS), only the HTTP latency probe (GET /ping) and the relay itself.
@@ -1727,6 +1734,7 @@ function parseArgs(argv) {
     else if (a === '--docs') o.docs = true;
     else if (a === '--retry') o.retry = true;
     else if (a === '--relay') o.relay = val();
+    else if (a === '--discovery-n0') o.discoveryN0 = true;
     else if (a === '--alpn') {
       const v = val();
       const eq = v.lastIndexOf('=');
@@ -1739,6 +1747,7 @@ function parseArgs(argv) {
   if (o.iroh !== '1' && o.iroh !== '0.35') throw new Error('--iroh must be 1 or 0.35');
   if (o.docs && o.iroh !== '0.35') throw new Error('--docs needs --iroh 0.35 (the 1.x binding has no docs)');
   if (o.retry && o.iroh !== '1') throw new Error('--retry needs --iroh 1 (the 0.35 binding accepts every Initial itself)');
+  if (o.discoveryN0 && o.iroh !== '1') throw new Error('--discovery-n0 needs --iroh 1');
   if (o.relay && o.iroh !== '1') throw new Error('--relay needs --iroh 1 (the 0.35 binding cannot choose its relay)');
   if (o.secret && o.secret.length !== 32) throw new Error('--secret must be 64 hex digits');
   return o;

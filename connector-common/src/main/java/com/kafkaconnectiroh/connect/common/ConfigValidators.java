@@ -60,6 +60,10 @@ public final class ConfigValidators {
     /** Each element an endpoint id (64 hex or 52 base32 characters). */
     public static final ConfigDef.Validator ENDPOINT_ID_LIST = listOf(EndpointId::parse, "endpoint ids (64 hex characters)");
 
+    /** Each element an {@code http://} or {@code https://} relay URL. */
+    public static final ConfigDef.Validator RELAY_URL_LIST = listOf(u -> com.kafkaconnectiroh.p2p.base.RelayUrl.parse(u.trim()),
+            "relay URLs (http://host:port or https://host)");
+
     /** Each element a 64-hex topic id or a name (hashed with BLAKE3, as the CLI's --topic). */
     public static final ConfigDef.Validator TOPIC_LIST = listOf(TopicId::parseOrName, "64-hex topic ids or topic names");
 

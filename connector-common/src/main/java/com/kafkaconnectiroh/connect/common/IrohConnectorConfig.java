@@ -4,7 +4,9 @@ import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointAddrs;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.Hex;
+import com.kafkaconnectiroh.p2p.base.RelayUrl;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
+import com.kafkaconnectiroh.p2p.endpoint.RelayMode;
 import com.kafkaconnectiroh.p2p.base.SocketAddrs;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -70,6 +72,18 @@ public abstract class IrohConnectorConfig extends AbstractConfig {
     public static final String RECONNECT_BACKOFF_MAX_MS = "iroh.reconnect.backoff.max.ms";
     private static final String RECONNECT_BACKOFF_MAX_MS_DOC = "Longest wait between redial rounds.";
 
+    public static final String RELAY_URLS = "iroh.relay.urls";
+    private static final String RELAY_URLS_DOC = "iroh relay servers (iroh 1.x protocol, e.g. 'p2p-node relay' or a "
+            + "self-hosted iroh-relay) the node may use as its home relay: it keeps a connection to the fastest, its "
+            + "ticket carries that URL, and peers that cannot reach it directly reach it through the relay. Empty: "
+            + "no home relay (peers' relay URLs are still dialed when their direct addresses fail, unless "
+            + "iroh.relay.mode is disabled).";
+    public static final String RELAY_MODE = "iroh.relay.mode";
+    private static final String RELAY_MODE_DOC = "How the node uses relays: 'default' (direct paths first, relays "
+            + "beside them), 'relay-only' (no direct addresses advertised or dialed: every connection goes through a "
+            + "relay) or 'disabled' (no relay is contacted; relay URLs in tickets are ignored).";
+    public static final String RELAY_MODE_DEFAULT = "default";
+
     public static final String OUTAGE_TIMEOUT_MS = "iroh.outage.timeout.ms";
     private static final String OUTAGE_TIMEOUT_MS_DOC = "How long the task may be without any neighbor on a topic that "
             + "has bootstrap peers (iroh.peers) before it fails with an error naming the peers it could not reach; the "
@@ -100,7 +114,12 @@ public abstract class IrohConnectorConfig extends AbstractConfig {
                         Importance.LOW, RECONNECT_BACKOFF_MAX_MS_DOC, NODE_GROUP, ++order, Width.SHORT,
                         "Reconnect backoff (max)")
                 .define(OUTAGE_TIMEOUT_MS, Type.LONG, 1_800_000L, ConfigDef.Range.atLeast(0L), Importance.MEDIUM,
-                        OUTAGE_TIMEOUT_MS_DOC, NODE_GROUP, ++order, Width.SHORT, "Outage timeout");
+                        OUTAGE_TIMEOUT_MS_DOC, NODE_GROUP, ++order, Width.SHORT, "Outage timeout")
+                .define(RELAY_URLS, Type.LIST, "", ConfigValidators.RELAY_URL_LIST, Importance.MEDIUM, RELAY_URLS_DOC,
+                        NODE_GROUP, ++order, Width.LONG, "Relay URLs")
+                .define(RELAY_MODE, Type.STRING, RELAY_MODE_DEFAULT,
+                        ConfigDef.ValidString.in("default", "relay-only", "disabled"),
+                        Importance.MEDIUM, RELAY_MODE_DOC, NODE_GROUP, ++order, Width.SHORT, "Relay mode");
     }
 
     /** The configured key, if any. */
@@ -139,6 +158,20 @@ public abstract class IrohConnectorConfig extends AbstractConfig {
     public Backoff reconnectBackoff() {
         return new Backoff(Duration.ofMillis(getLong(RECONNECT_BACKOFF_INITIAL_MS)),
                 Duration.ofMillis(Math.max(getLong(RECONNECT_BACKOFF_INITIAL_MS), getLong(RECONNECT_BACKOFF_MAX_MS))));
+    }
+
+    /** {@code iroh.relay.urls} and {@code iroh.relay.mode}. */
+    public RelaySettings relaySettings() {
+        List<RelayUrl> urls = new ArrayList<>();
+        for (String u : getList(RELAY_URLS)) {
+            urls.add(RelayUrl.parse(u.trim()));
+        }
+        RelayMode mode = switch (getString(RELAY_MODE)) {
+            case "relay-only" -> RelayMode.RELAY_ONLY;
+            case "disabled" -> RelayMode.DISABLED;
+            default -> RelayMode.DEFAULT;
+        };
+        return new RelaySettings(urls, mode);
     }
 
     /** Zero: never. */

@@ -26,12 +26,19 @@ import java.util.Set;
  *     and a sink bridging both ways as one peer) share one directory as they share one node.</li>
  * </ul>
  */
-public record TaskIdentity(SecretKey key, InetSocketAddress bind, Path nodeDir, Set<EndpointId> allowedPeers) {
+public record TaskIdentity(SecretKey key, InetSocketAddress bind, Path nodeDir, Set<EndpointId> allowedPeers,
+                           RelaySettings relay) {
     /** The BLAKE3 derive_key context: globally unique and fixed forever, as BLAKE3's documentation asks. */
     public static final String TASK_KEY_CONTEXT = "kafka-connect-iroh 2026-12-06 per-task endpoint key v1";
 
     public TaskIdentity {
         allowedPeers = Set.copyOf(allowedPeers);
+        java.util.Objects.requireNonNull(relay, "relay");
+    }
+
+    /** An identity without relay settings ({@link RelaySettings#NONE}). */
+    public TaskIdentity(SecretKey key, InetSocketAddress bind, Path nodeDir, Set<EndpointId> allowedPeers) {
+        this(key, bind, nodeDir, allowedPeers, RelaySettings.NONE);
     }
 
     public EndpointId id() {
@@ -55,7 +62,7 @@ public record TaskIdentity(SecretKey key, InetSocketAddress bind, Path nodeDir, 
         SecretKey key = taskIndex == 0 ? base : deriveTaskKey(base, taskIndex);
         InetSocketAddress bind = taskBind(config.bindAddress(), taskIndex);
         Path nodeDir = dataDir.resolve("nodes").resolve(key.publicKey().toString());
-        return new TaskIdentity(key, bind, nodeDir, config.allowedPeers());
+        return new TaskIdentity(key, bind, nodeDir, config.allowedPeers(), config.relaySettings());
     }
 
     /** Task {@code index}'s key for connector key {@code base} (index &gt; 0). */

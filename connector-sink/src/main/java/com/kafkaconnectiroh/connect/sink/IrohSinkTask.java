@@ -86,7 +86,8 @@ public final class IrohSinkTask extends SinkTask {
             messages = new SinkMessages(config.format(), config.blobThreshold(), node.gossip().maxContentSize());
             reporter = errantRecordReporter();
             metrics.register(new TaskMetrics(() -> context.pluginMetrics(), "iroh-sink-task-metrics",
-                    config.connectorName(), index), publisher, blobs, tracker, () -> paused ? 1 : 0);
+                    config.connectorName(), index), publisher, blobs, tracker, () -> paused ? 1 : 0,
+                    node.endpoint());
         } catch (IOException e) {
             closeAll();
             throw new ConnectException("iroh sink task " + index + " could not start: " + e.getMessage(), e);

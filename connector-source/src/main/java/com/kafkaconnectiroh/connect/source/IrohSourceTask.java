@@ -58,7 +58,7 @@ public final class IrohSourceTask extends SourceTask {
             source = new SourceKinds(kinds);
             SourceKind s = source;
             metrics.register(new TaskMetrics(() -> context.pluginMetrics(), "iroh-source-task-metrics",
-                    config.connectorName(), index), buffer, s::dropped, s::neighbors);
+                    config.connectorName(), index), buffer, s::dropped, s::neighbors, node.endpoint());
             source.start();
         } catch (IOException e) {
             closeAll();

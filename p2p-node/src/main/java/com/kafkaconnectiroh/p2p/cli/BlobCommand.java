@@ -268,8 +268,13 @@ final class BlobCommand implements Callable<Integer> {
         @Mixin
         NodeOptions node = new NodeOptions();
 
-        @Parameters(index = "0", paramLabel = "TICKET", description = "A blob ticket (blob…).")
+        @Parameters(index = "0", paramLabel = "TICKET", description = "A blob ticket (blob…), or a blob's hash with --from.")
         String ticketText;
+
+        @Option(names = "--from", paramLabel = "PEER", converter = Converters.EndpointAddrConverter.class,
+                description = "Provider of the HASH given instead of a ticket: a bare id (found through discovery),"
+                        + " <id>@<ip:port> or an endpoint ticket. The hash names a raw blob.")
+        com.kafkaconnectiroh.p2p.base.EndpointAddr from;
 
         @Option(names = {"-o", "--out"}, paramLabel = "PATH",
                 description = "Where to write (file for a blob, folder for a collection).")
@@ -280,7 +285,9 @@ final class BlobCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             BlobTicket ticket;
             try {
-                ticket = BlobTicket.parse(ticketText);
+                // a hash and a provider (by bare id: discovery finds it) say what a ticket says
+                ticket = from != null ? new BlobTicket(from, Hash.parse(ticketText), BlobFormat.RAW)
+                        : BlobTicket.parse(ticketText);
             } catch (IllegalArgumentException e) {
                 err.println("p2p-node: " + e.getMessage());
                 return 2;

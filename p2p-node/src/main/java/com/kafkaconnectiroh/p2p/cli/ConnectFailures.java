@@ -1,14 +1,13 @@
 package com.kafkaconnectiroh.p2p.cli;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
-import com.kafkaconnectiroh.p2p.base.SocketAddrs;
+import com.kafkaconnectiroh.p2p.base.EndpointAddrs;
 import com.kafkaconnectiroh.p2p.endpoint.ConnectionClose;
 import com.kafkaconnectiroh.p2p.endpoint.ConnectionLostException;
 import com.kafkaconnectiroh.p2p.tls.TlsAlert;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.stream.Collectors;
 
 /** Turns a failed {@code Endpoint.connect} into one sentence for a person. */
 final class ConnectFailures {
@@ -16,8 +15,7 @@ final class ConnectFailures {
     }
 
     static String describe(EndpointAddr addr, String alpn, IOException e, Duration timeout) {
-        String where = addr.ipAddrs().isEmpty() ? "(no direct address)"
-                : addr.ipAddrs().stream().map(SocketAddrs::format).collect(Collectors.joining(", ", "[", "]"));
+        String where = EndpointAddrs.describe(addr);
         String who = addr.id().fmtShort() + " at " + where;
         if (e instanceof ConnectionLostException cle && cle.close() != null) {
             ConnectionClose c = cle.close();

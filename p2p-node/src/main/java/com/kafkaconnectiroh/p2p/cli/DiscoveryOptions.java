@@ -46,6 +46,10 @@ final class DiscoveryOptions {
     /** The configuration these flags (and {@value #ENV}) describe. */
     DiscoveryConfig config() throws CliException {
         if (off) {
+            if (mechanisms != null || pkarrRelays != null || dnsOrigin != null || dnsResolvers != null) {
+                throw new CliException("--no-discovery cannot be combined with --discovery, --pkarr-relay, --dns-origin"
+                        + " or --dns-resolver", 2, null);
+            }
             return DiscoveryConfig.NONE;
         }
         Set<Mechanism> on = EnumSet.noneOf(Mechanism.class);

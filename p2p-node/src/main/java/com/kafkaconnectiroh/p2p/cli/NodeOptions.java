@@ -1,21 +1,27 @@
 package com.kafkaconnectiroh.p2p.cli;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
+import com.kafkaconnectiroh.p2p.base.EndpointTicket;
 import com.kafkaconnectiroh.p2p.base.NodeTicket;
+import com.kafkaconnectiroh.p2p.base.RelayUrl;
 import com.kafkaconnectiroh.p2p.base.SocketAddrs;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
+import com.kafkaconnectiroh.p2p.endpoint.RelayMode;
 import com.kafkaconnectiroh.p2p.node.Node;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** What every command that runs a node takes: its identity, the UDP address to bind and discovery (docs/cli.md). */
+/** What every command that runs a node takes: its identity, the UDP address to bind, its relays and discovery. */
 final class NodeOptions {
     @Mixin
     IdentityOptions identity = new IdentityOptions();
@@ -27,14 +33,33 @@ final class NodeOptions {
             description = "UDP address to bind (default: 0.0.0.0:0, all IPv4 addresses, any port; [::]:0 for IPv6).")
     InetSocketAddress bind;
 
+    @Option(names = "--relay", paramLabel = "URL", converter = Converters.RelayUrlConverter.class,
+            description = "Home relay (iroh 1.x relay, http:// or https://); repeatable: the fastest to answer is used."
+                    + " Tickets then carry it. A peer's relay is dialed without this too when it has no usable direct address.")
+    List<RelayUrl> relays = new ArrayList<>();
+
+    @Option(names = "--no-relay", description = "Use no relay at all: ignore relay URLs in targets, connect to none.")
+    boolean noRelay;
+
+    @Option(names = "--relay-only", description = "Only relay paths: advertise and dial no direct address.")
+    boolean relayOnly;
+
+    /** How long the address block waits for the home relay before it is printed (tickets should carry it). */
+    static final Duration ONLINE_WAIT = Duration.ofSeconds(10);
+
     /**
      * A node builder with the identity options, the bind address (without {@code --bind}: IPv6 if every address of
      * {@code target} is IPv6), iroh's QUIC settings without keep-alives, the discovery flags and no protocols: each
      * command adds what it runs and serves.
      *
-     * @throws CliException a malformed secret (exit 2) or an unreadable key file (1)
+     * @throws CliException a malformed secret, {@code --no-relay} with {@code --relay} or {@code --relay-only} (exit 2),
+     *                      or an unreadable key file (1)
      */
     Node.Builder nodeBuilder(EndpointAddr target) throws CliException {
+        if (noRelay && (!relays.isEmpty() || relayOnly)) {
+            throw new CliException("--no-relay cannot be combined with " + (relayOnly ? "--relay-only" : "--relay"), 2, null);
+        }
+        RelayMode mode = noRelay ? RelayMode.DISABLED : relayOnly ? RelayMode.RELAY_ONLY : RelayMode.DEFAULT;
         InetSocketAddress addr = bind;
         if (addr == null) {
             boolean v6Only = target != null && !target.ipAddrs().isEmpty()
@@ -42,7 +67,8 @@ final class NodeOptions {
             addr = new InetSocketAddress(v6Only ? "::" : "0.0.0.0", 0);
         }
         return Node.builder().secretKey(identity.secretKeyForCommand()).bindAddr(addr)
-                .transportConfig(new TransportConfig()).protocols(Set.of()).discovery(discovery.config());
+                .transportConfig(new TransportConfig()).protocols(Set.of()).relayMode(mode).relayUrls(relays)
+                .discovery(discovery.config());
     }
 
     /**
@@ -75,20 +101,29 @@ final class NodeOptions {
      * node ticket: node…           (iroh 0.35 NodeTicket)
      * addr: &lt;id&gt;@&lt;ip:port&gt;[,&lt;ip:port&gt;…]
      * bound: &lt;ip:port&gt;
+     * relay: &lt;home relay URL&gt;   (only with a home relay)
      * </pre>
+     * With a home relay configured it first waits (up to {@link #ONLINE_WAIT}) until that relay is connected.
      */
     static void printAddress(PrintWriter out, Endpoint ep) {
+        try {
+            ep.online(ONLINE_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         addressLines(ep).forEach(out::println);
         out.flush();
     }
 
-    private static java.util.List<String> addressLines(Endpoint ep) {
+    private static List<String> addressLines(Endpoint ep) {
         EndpointAddr addr = ep.addr();
-        return java.util.List.of(
+        List<String> lines = new ArrayList<>(List.of(
                 "endpoint id: " + ep.id(),
-                "ticket: " + ep.ticket(),
+                "ticket: " + new EndpointTicket(addr),
                 "node ticket: " + new NodeTicket(addr),
                 "addr: " + ep.id() + "@" + addr.ipAddrs().stream().map(SocketAddrs::format).collect(Collectors.joining(",")),
-                "bound: " + SocketAddrs.format(ep.boundAddress()));
+                "bound: " + SocketAddrs.format(ep.boundAddress())));
+        addr.relayUrl().ifPresent(url -> lines.add("relay: " + url));
+        return lines;
     }
 }

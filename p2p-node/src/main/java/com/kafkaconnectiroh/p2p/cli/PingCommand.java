@@ -1,6 +1,8 @@
 package com.kafkaconnectiroh.p2p.cli;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
+import com.kafkaconnectiroh.p2p.endpoint.PathInfo;
+import com.kafkaconnectiroh.p2p.endpoint.PathType;
 import com.kafkaconnectiroh.p2p.node.Node;
 import com.kafkaconnectiroh.p2p.ping.Ping;
 import com.kafkaconnectiroh.p2p.ping.PingException;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code p2p-node ping <target>}: iroh-ping ({@value Ping#ALPN}) a node. Each ping is one connection (as
- * iroh-ping's client): stdout gets {@code PONG from <id> at <ip:port>: handshake <ms> ms, rtt <ms> ms} per success
+ * iroh-ping's client): stdout gets {@code PONG from <id> at <ip:port|relay URL>: handshake <ms> ms, rtt <ms> ms,
+ * <direct|relay> path rtt <ms> ms} per success
  * and, with {@code --count} above 1, a summary; failures go to stderr as {@code p2p-node ping: <why>}. Exit 0 only
  * if every ping got its PONG, 1 otherwise, 2 on bad usage.
  */
@@ -78,8 +81,8 @@ final class PingCommand implements Callable<Integer> {
                     Ping.Pong p = ping.ping(n.endpoint(), target, timeout);
                     handshakes.add(p.handshake());
                     rtts.add(p.rtt());
-                    out.println("PONG from " + p.remote().fmtShort() + " at " + Format.addr(p.path()) + ": handshake "
-                            + Format.ms(p.handshake()) + ", rtt " + Format.ms(p.rtt()));
+                    out.println("PONG from " + p.remote().fmtShort() + " at " + at(p) + ": handshake "
+                            + Format.ms(p.handshake()) + ", rtt " + Format.ms(p.rtt()) + paths(p));
                     out.flush();
                 } catch (PingException e) {
                     err.println("p2p-node ping: " + e.getMessage());
@@ -93,6 +96,31 @@ final class PingCommand implements Callable<Integer> {
                     + "; rtt min/median/max " + stats(rtts)));
         }
         return failed == 0 ? 0 : 1;
+    }
+
+    /** The peer's ip:port on a direct path, the relay URL on a relay path. */
+    private static String at(Ping.Pong p) {
+        PathInfo via = p.via();
+        return via != null && via.type() == PathType.RELAY ? via.relayUrl().toString() : Format.addr(p.path());
+    }
+
+    /**
+     * {@code , direct path rtt 0.45 ms} or {@code , relay path rtt 1.20 ms} for the path the PONG came on (its RTT as
+     * QUIC measured it), then {@code , also relay http://…/} for each other path the connection used.
+     */
+    static String paths(Ping.Pong p) {
+        PathInfo via = p.via();
+        if (via == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(", ").append(via.type().name().toLowerCase(java.util.Locale.ROOT))
+                .append(" path rtt ").append(via.rtt() == null ? "?" : Format.ms(via.rtt()));
+        for (PathInfo other : p.paths()) {
+            if (other != via) {
+                sb.append(", also ").append(other.where());
+            }
+        }
+        return sb.toString();
     }
 
     private static String stats(List<Duration> ds) {

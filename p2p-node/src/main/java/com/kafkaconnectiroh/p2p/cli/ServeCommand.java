@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run a node answering iroh-ping (" + Ping.ALPN + ") and the speedtest (" + Speedtest.ALPN
                 + ") until Ctrl-C or SIGTERM.",
-                "Prints 'endpoint id:', 'ticket:', 'node ticket:', 'addr:', 'bound:' and 'alpns:' lines on stdout."})
+                "Prints 'endpoint id:', 'ticket:', 'node ticket:', 'addr:', 'bound:', 'relay:' (with --relay) and 'alpns:' lines on stdout."})
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -468,7 +468,7 @@ public final class Docs implements ProtocolHandler, AutoCloseable {
 
     /** Remembers where a peer can be dialed (tickets, sync partners). */
     void learn(EndpointAddr addr) {
-        if (addr.ipAddrs().isEmpty()) {
+        if (addr.ipAddrs().isEmpty() && addr.relayUrl().isEmpty()) {
             return;
         }
         synchronized (addresses) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -41,6 +42,8 @@ public final class Connection {
     boolean dirty;
     /** The QUIC deadline the driver's timer heap holds for us (loop only). */
     long deadline = Long.MAX_VALUE;
+    /** Traffic per peer address, counted by the driver (loop only). */
+    final PathCounters paths = new PathCounters();
 
     private final CompletableFuture<ConnectionClose> closed = new CompletableFuture<>();
     private volatile ConnectionClose closeInfo;
@@ -81,9 +84,52 @@ public final class Connection {
         return quic.isClient();
     }
 
-    /** The peer's address as last seen (it changes if the peer's NAT rebinds). */
+    /**
+     * The peer's address as last seen (it changes if the peer's NAT rebinds). On a relay path this is an address
+     * internal to this endpoint that stands for the peer behind its relay: see {@link #path()}.
+     */
     public InetSocketAddress remoteAddress() {
         return onLoop(quic::remoteAddress);
+    }
+
+    /** The path the connection sends on now: direct or through a relay, its RTT and traffic. */
+    public PathInfo path() {
+        return onLoop(() -> {
+            for (PathInfo p : pathsOnLoop()) {
+                if (p.active()) {
+                    return p;
+                }
+            }
+            return pathInfo(new PathCounters.Entry(quic.remoteAddress()), true);
+        });
+    }
+
+    /** Whether the connection goes direct or through a relay now. */
+    public PathType pathType() {
+        return path().type();
+    }
+
+    /** Every path this connection has used (at most {@value PathCounters#MAX}, the oldest forgotten first), oldest first. */
+    public List<PathInfo> paths() {
+        return onLoop(this::pathsOnLoop);
+    }
+
+    private List<PathInfo> pathsOnLoop() {
+        InetSocketAddress current = quic.remoteAddress();
+        List<PathInfo> out = new ArrayList<>();
+        for (PathCounters.Entry e : paths.entries()) {
+            out.add(pathInfo(e, e.address.equals(current)));
+        }
+        return out;
+    }
+
+    private PathInfo pathInfo(PathCounters.Entry e, boolean active) {
+        RelayTransport relay = driver.relay();
+        RelayAddresses.RelayPath rp = relay == null ? null : relay.pathOf(e.address);
+        Duration rtt = active ? Duration.ofNanos(quic.stats().smoothedRtt()) : null;
+        return rp != null
+                ? new PathInfo(PathType.RELAY, null, rp.url(), active, rtt, e.bytesSent, e.bytesReceived, e.datagramsSent, e.datagramsReceived)
+                : new PathInfo(PathType.DIRECT, e.address, null, active, rtt, e.bytesSent, e.bytesReceived, e.datagramsSent, e.datagramsReceived);
     }
 
     // ================================================================================================
@@ -408,6 +454,14 @@ public final class Connection {
     }
 
     private void onConnected() {
+        String mismatch = driver.relayPeerMismatch(quic);
+        if (mismatch != null) {
+            // refuse before anyone sees the connection: the relay named another sender than TLS proved
+            quic.close(driver.now(), 0, "relay peer mismatch".getBytes(StandardCharsets.UTF_8));
+            onLost(new ConnectionClose(ConnectionClose.Kind.TRANSPORT_ERROR, false, 0, mismatch, true));
+            driver.touch(this);
+            return;
+        }
         connected = true;
         remoteId = quic.peerId();
         byte[] a = quic.alpn();

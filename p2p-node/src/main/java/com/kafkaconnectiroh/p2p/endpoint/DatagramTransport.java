@@ -6,10 +6,10 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * How the {@link Driver} moves datagrams: today one UDP socket ({@link UdpTransport}); relay fallback adds a
- * second kind that carries datagrams through a relay server to an endpoint id. A path is a transport plus a
- * destination on it. Destinations are socket addresses because that is what QUIC keys its paths by; a relay
- * transport would hand out addresses that stand for an endpoint id behind a relay, as iroh's magicsock gives quinn
+ * How the {@link Driver} moves datagrams: the UDP socket ({@link UdpTransport}) and relays ({@link RelayTransport},
+ * datagrams through a relay server to an endpoint id). A path is a transport plus a destination on it.
+ * Destinations are socket addresses because that is what QUIC keys its paths by; the relay transport hands out
+ * addresses that stand for an endpoint id behind a relay ({@link RelayAddresses}), as iroh's magicsock gives quinn
  * mapped addresses (IR@v0.35.0 {@code iroh/src/magicsock.rs}, {@code RelayMappedAddr}).
  *
  * <p>Everything here runs on the transport's {@link #loop()} except {@link #localAddress()}. The send methods take

@@ -125,7 +125,7 @@ final class Dial {
                 stepIn(GIVE_WAY_NANOS - age);
                 return;
             }
-            String why = (oldest.heard() ? "no handshake" : "no answer") + " at " + oldest.remote + " within "
+            String why = (oldest.heard() ? "no handshake" : "no answer") + " at " + driver.describe(oldest.remote) + " within "
                     + age / 1_000_000 + " ms while " + (candidates.size() - next) + " more addresses waited";
             giveWay(oldest, why);
             inFlight.remove(0);
@@ -252,9 +252,9 @@ final class Dial {
             return;
         }
         finish();
-        List<InetSocketAddress> tried = new ArrayList<>();
+        List<String> tried = new ArrayList<>();
         for (int i = 0; i < Math.min(next, ADDRESSES_NAMED); i++) {
-            tried.add(candidates.get(i));
+            tried.add(driver.describe(candidates.get(i)));
         }
         String msg = "no handshake with " + addr.id().fmtShort() + " at " + tried
                 + (next > ADDRESSES_NAMED ? " and " + (next - ADDRESSES_NAMED) + " more addresses" : "")

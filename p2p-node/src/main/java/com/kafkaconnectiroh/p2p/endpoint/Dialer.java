@@ -1,6 +1,7 @@
 package com.kafkaconnectiroh.p2p.endpoint;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
+import com.kafkaconnectiroh.p2p.base.RelayUrl;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -15,8 +16,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The endpoint's dials: which addresses a {@code connect} tries and in what order, and the {@link Dial}s in
  * progress (each races its candidates). Candidates are the peer's direct addresses that our socket can reach,
- * likeliest first ({@link #directOrder}); with none, the first {@link AddressBook} that knows the peer answers
- * (today the {@link KnownAddresses} book; discovery comes later). Relay URLs are not used yet. Loop-confined.
+ * likeliest first ({@link #directOrder}), then its relays (see {@link #candidates}); with none, the first
+ * {@link AddressBook} that knows the peer answers (today the {@link KnownAddresses} book; discovery comes later).
+ * Loop-confined.
  */
 final class Dialer {
     private final Driver driver;
@@ -35,8 +37,14 @@ final class Dialer {
     void dial(EndpointAddr addr, List<String> alpns, long timeoutNanos, CompletableFuture<Connection> result) {
         List<InetSocketAddress> candidates = candidates(addr);
         if (candidates.isEmpty()) {
-            result.completeExceptionally(new IOException("no usable direct address for " + addr.id()
-                    + " (have " + addr.ipAddrs() + "; socket " + driver.localAddress() + "; relays are not supported)"));
+            String relays = switch (driver.relayMode) {
+                case DISABLED -> "relays disabled";
+                case RELAY_ONLY -> "relay only, no relay URL";
+                case DEFAULT -> "no relay URL";
+            };
+            result.completeExceptionally(new IOException("no usable " + (driver.relayMode == RelayMode.RELAY_ONLY ? "relay" : "direct")
+                    + " address for " + addr.id() + " (have " + addr.ipAddrs() + "; socket " + driver.localAddress()
+                    + "; " + relays + ")"));
             return;
         }
         Dial d = new Dial(driver, this, addr, alpns, candidates, result);
@@ -44,19 +52,41 @@ final class Dialer {
         d.start(timeoutNanos);
     }
 
-    /** The addresses a dial to {@code addr} tries, in order; empty if there is none. */
+    /**
+     * The addresses a dial to {@code addr} tries, in order; empty if there is none. Direct addresses first, as
+     * before relays; with none usable, what the first {@link AddressBook} that knows the peer answers (an open
+     * connection's path, which may be a relay path); then a path through each of the peer's relays: always when this
+     * endpoint has home relays of its own (iroh sends its first Initial on every known path; here the relay attempt
+     * starts a moment after the others and the first handshake wins), else only when no direct address is usable,
+     * so that an endpoint without relays of its own dials a ticket with direct addresses exactly as before.
+     * {@link RelayMode#RELAY_ONLY}: relay paths only; {@link RelayMode#DISABLED}: no relay paths.
+     */
     List<InetSocketAddress> candidates(EndpointAddr addr) {
-        List<InetSocketAddress> direct = directOrder(driver.localAddress(), addr.ipAddrs());
-        if (!direct.isEmpty()) {
-            return direct;
-        }
-        for (AddressBook l : lookups) {
-            List<InetSocketAddress> found = l.lookup(addr.id());
-            if (!found.isEmpty()) {
-                return found;
+        RelayTransport relay = driver.relay();
+        boolean relayOnly = driver.relayMode == RelayMode.RELAY_ONLY;
+        List<InetSocketAddress> direct = relayOnly ? List.of() : directOrder(driver.localAddress(), addr.ipAddrs());
+        List<InetSocketAddress> out = new ArrayList<>(direct);
+        if (direct.isEmpty()) {
+            for (AddressBook l : lookups) {
+                List<InetSocketAddress> found = l.lookup(addr.id());
+                if (relayOnly) {
+                    found = found.stream().filter(a -> relay.pathOf(a) != null).toList();
+                }
+                if (!found.isEmpty()) {
+                    out.addAll(found);
+                    break;
+                }
             }
         }
-        return List.of();
+        if (relay != null && (direct.isEmpty() || relay.hasHomeRelays())) {
+            for (RelayUrl url : addr.relayUrls()) {
+                InetSocketAddress a = relay.addressOf(url, addr.id());
+                if (!out.contains(a)) {
+                    out.add(a);
+                }
+            }
+        }
+        return out;
     }
 
     /**

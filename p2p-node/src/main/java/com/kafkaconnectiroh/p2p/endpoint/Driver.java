@@ -18,6 +18,8 @@ import com.kafkaconnectiroh.p2p.tls.TlsServerConfig;
 import com.kafkaconnectiroh.p2p.tls.TlsServerSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -65,6 +67,9 @@ final class Driver implements DatagramTransport.Receiver {
     private final SecretKey secretKey;
     private final TransportConfig transportConfig;
     private final DatagramTransport transport;
+    /** Null when relays are disabled. */
+    private final RelayTransport relay;
+    final RelayMode relayMode;
     final EventLoop loop;
     final IoMode mode;
     private final QuicEndpoint quic;
@@ -75,6 +80,11 @@ final class Driver implements DatagramTransport.Receiver {
 
     // ---- loop-confined state ----
     private final Map<QuicConnection, Connection> connections = new HashMap<>();
+    /** QUIC datagram bytes of connections by path type, since start (loop only; {@link #pathTotals()}). */
+    private long directBytesSent;
+    private long directBytesReceived;
+    private long relayBytesSent;
+    private long relayBytesReceived;
     private final ArrayList<Connection> dirty = new ArrayList<>();
     private final ArrayDeque<CompletableFuture<Connection>> acceptors = new ArrayDeque<>();
     private final ArrayDeque<Connection> acceptQueue = new ArrayDeque<>();
@@ -111,7 +121,8 @@ final class Driver implements DatagramTransport.Receiver {
     private final ArrayDeque<Endpoint.HandshakeFailure> recentIncomingFailures = new ArrayDeque<>();
 
     Driver(Endpoint endpoint, SecretKey secretKey, TransportConfig transportConfig, EndpointConfig endpointConfig,
-           List<String> alpns, InetSocketAddress bind, Endpoint.Transport transport) throws IOException {
+           List<String> alpns, InetSocketAddress bind, Endpoint.Transport transport, Endpoint.RelaySettings relays)
+            throws IOException {
         this.endpoint = endpoint;
         this.secretKey = secretKey;
         this.transportConfig = transportConfig.copy();
@@ -126,7 +137,47 @@ final class Driver implements DatagramTransport.Receiver {
         this.disco = new Disco(this, secretKey, known);
         this.dialer = new Dialer(this, List.of(known));
         this.addressDiscovery = new AddressDiscovery(this);
+        this.relayMode = relays.mode();
+        this.relay = relays.mode() == RelayMode.DISABLED ? null : new RelayTransport(loop,
+                mode.epoll() ? EpollSocketChannel.class : NioSocketChannel.class, relays.trust(), secretKey,
+                relays.urls(), relays.housekeeping(), this);
         udp.bind(bind, this); // datagrams may arrive from here on: everything above is set
+        if (relay != null) {
+            submit(relay::start);
+        }
+    }
+
+    /** {@code relay <url>} for a relay path's address, else the address as {@link InetSocketAddress#toString()} has it. */
+    String describe(InetSocketAddress a) {
+        RelayAddresses.RelayPath p = relay == null ? null : relay.pathOf(a);
+        return p != null ? "relay " + p.url() : a.toString();
+    }
+
+    /** The relay side, or null when relays are disabled. */
+    RelayTransport relay() {
+        return relay;
+    }
+
+    /** Where datagrams to {@code to} go: through a relay for a relay path's address, else the UDP socket. */
+    private DatagramTransport transportFor(InetSocketAddress to) {
+        return relay != null && to.getPort() == RelayAddresses.PORT && relay.pathOf(to) != null ? relay : transport;
+    }
+
+    /**
+     * Why {@code qc}'s peer cannot be who the relay says it is, or null: on a relay path the relay names the
+     * sender, and that name must be the endpoint id the TLS handshake proved (a relay could otherwise splice one
+     * peer's datagrams into another's path).
+     */
+    String relayPeerMismatch(QuicConnection qc) {
+        if (relay == null || qc.peerId() == null) {
+            return null;
+        }
+        RelayAddresses.RelayPath p = relay.pathOf(qc.remoteAddress());
+        if (p == null || p.peer().equals(com.kafkaconnectiroh.p2p.relay.PeerKey.of(qc.peerId()))) {
+            return null;
+        }
+        return "relay " + p.url() + " delivered datagrams of " + p.peer().fmtShort() + " but TLS proved "
+                + qc.peerId().fmtShort();
     }
 
     void setAlpns(List<String> alpns) {
@@ -265,6 +316,12 @@ final class Driver implements DatagramTransport.Receiver {
         if (qc != null) {
             Connection c = connections.get(qc);
             if (c != null) {
+                c.paths.onReceived(from, len);
+                if (RelayAddresses.isRelayAddress(from)) {
+                    relayBytesReceived += len;
+                } else {
+                    directBytesReceived += len;
+                }
                 markDirty(c);
             }
         }
@@ -327,12 +384,15 @@ final class Driver implements DatagramTransport.Receiver {
         dirty.clear();
         sendEndpointTransmits();
         transport.flush();
+        if (relay != null) {
+            relay.flush();
+        }
         rearmTimer();
     }
 
     private void sendAndRearm(Connection c) {
         if (!writeBlocked) {
-            sendFrom(c.quic);
+            sendFrom(c);
         }
         if (c.quic.isDrained()) {
             connections.remove(c.quic);
@@ -367,7 +427,8 @@ final class Driver implements DatagramTransport.Receiver {
         c.onDrained();
     }
 
-    private void sendFrom(QuicConnection qc) {
+    private void sendFrom(Connection c) {
+        QuicConnection qc = c.quic;
         long now = now();
         int segments = transport.maxSegments();
         while (true) {
@@ -389,7 +450,13 @@ final class Driver implements DatagramTransport.Receiver {
                 return;
             }
             buf.writerIndex(t.size());
-            transport.send(t.destination(), buf, t.segmentSize(), t.count());
+            c.paths.onSent(t.destination(), t.size(), t.count());
+            if (RelayAddresses.isRelayAddress(t.destination())) {
+                relayBytesSent += t.size();
+            } else {
+                directBytesSent += t.size();
+            }
+            transportFor(t.destination()).send(t.destination(), buf, t.segmentSize(), t.count());
         }
     }
 
@@ -405,16 +472,17 @@ final class Driver implements DatagramTransport.Receiver {
                 return;
             }
             buf.writerIndex(t.size());
-            transport.send(t.destination(), buf, t.segmentSize(), t.count());
+            transportFor(t.destination()).send(t.destination(), buf, t.segmentSize(), t.count());
             buf = null;
         }
     }
 
     /** Sends a datagram outside QUIC (disco); flushed with the next round. */
     void sendRaw(InetSocketAddress to, byte[] data) {
-        ByteBuf buf = transport.buffer(data.length);
+        DatagramTransport t = transportFor(to);
+        ByteBuf buf = t.buffer(data.length);
         buf.writeBytes(data);
-        transport.sendDatagram(to, buf);
+        t.sendDatagram(to, buf);
     }
 
     private void rearmTimer() {
@@ -492,7 +560,9 @@ final class Driver implements DatagramTransport.Receiver {
         connections.put(qc, c);
         // iroh 0.35 drops QUIC from addresses it has no mapping for; a disco Ping creates one. It goes out first,
         // in the same flush as the Initial, which is not held back (iroh 1.x ignores disco).
-        disco.pingForDial(peer, remote, c);
+        if (relay == null || relay.pathOf(remote) == null) {
+            disco.pingForDial(peer, remote, c); // iroh 0.35 relays speak another protocol: direct paths only
+        }
         touch(c);
         return c;
     }
@@ -581,6 +651,20 @@ final class Driver implements DatagramTransport.Receiver {
         return connections.get(qc);
     }
 
+    /** Open connections by the type of the path they send on, and bytes by path type since start. Loop only. */
+    PathTotals pathTotals() {
+        int direct = 0;
+        int relay = 0;
+        for (QuicConnection qc : connections.keySet()) {
+            if (RelayAddresses.isRelayAddress(qc.remoteAddress())) {
+                relay++;
+            } else {
+                direct++;
+            }
+        }
+        return new PathTotals(direct, relay, directBytesSent, directBytesReceived, relayBytesSent, relayBytesReceived);
+    }
+
     Map<QuicConnection, Connection> connectionsView() {
         return connections;
     }
@@ -630,6 +714,9 @@ final class Driver implements DatagramTransport.Receiver {
         if (timer != null) {
             timer.cancel(false);
         }
+        if (relay != null) {
+            relay.close();
+        }
         transport.close().whenComplete((v, e) -> {
             done.complete(null);
             terminated.complete(null);
@@ -659,9 +746,13 @@ final class Driver implements DatagramTransport.Receiver {
                 c.quic.close(now, 0, why);
             }
             for (Connection c : connections.values()) {
-                sendFrom(c.quic);
+                sendFrom(c);
             }
             transport.flush();
+            if (relay != null) {
+                relay.flush();
+                relay.close();
+            }
         } catch (Throwable ignored) {
             // best effort: the peers time out instead
         }
@@ -704,7 +795,7 @@ final class Driver implements DatagramTransport.Receiver {
 
     /** Counters for diagnostics and benchmarks (read on any thread; approximate). */
     String ioStats() {
-        return transport.stats() + " incomingHandshakeFailures=" + incomingFailures + " " + quic.halfOpenStats() + " disco=" + disco.stats();
+        return transport.stats() + (relay == null ? "" : " " + relay.stats()) + " incomingHandshakeFailures=" + incomingFailures + " " + quic.halfOpenStats() + " disco=" + disco.stats();
     }
 
     HalfOpenStats halfOpenStats() {

@@ -3,6 +3,7 @@ package com.kafkaconnectiroh.p2p.endpoint;
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.EndpointTicket;
+import com.kafkaconnectiroh.p2p.base.RelayUrl;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.base.SecretKeyStore;
 import com.kafkaconnectiroh.p2p.crypto.Blake3;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * An iroh-compatible endpoint: one UDP socket, one Ed25519 identity ({@link #id()}), QUIC connections to and
@@ -51,8 +53,10 @@ import java.util.concurrent.TimeUnit;
  * {@link #accept()} yourself. The server side accepts only the ALPNs set with {@link Builder#alpns} (or by a
  * Router); a peer asking for another is refused during the handshake with TLS {@code no_application_protocol}.
  *
- * <p>Only direct UDP paths are used: no relays, no discovery. A peer is reached at the direct addresses in its
- * {@link EndpointAddr}. iroh 0.35 nodes are reached too (see {@code docs/endpoint.md}, "0.35 compatibility").
+ * <p>Paths: direct UDP, and through iroh 1.x relays ({@link Builder#relayUrls}, {@link RelayMode}; see
+ * {@code docs/relay.md}, "Relay client"). A peer is reached at the direct addresses in its {@link EndpointAddr}, or
+ * through its relay. No discovery. iroh 0.35 nodes are reached too, directly (see {@code docs/endpoint.md}, "0.35
+ * compatibility").
  *
  * <p>Threading: one event-loop thread per endpoint does all I/O and protocol work; every public method is
  * thread-safe and may be called from any thread except that loop (blocking calls there throw).
@@ -77,6 +81,7 @@ public final class Endpoint implements AutoCloseable {
     private volatile List<String> alpns;
     private final Predicate<EndpointId> peerFilter;
     private final AddressLookup addressLookup;
+    private final RelayMode relayMode;
     private volatile boolean closed;
 
     private Endpoint(Builder b, SecretKey key) throws IOException {
@@ -87,12 +92,19 @@ public final class Endpoint implements AutoCloseable {
         this.alpns = List.copyOf(b.alpns);
         this.peerFilter = b.peerFilter;
         this.addressLookup = b.addressLookup;
+        this.relayMode = b.relayMode;
         this.driver = new Driver(this, key, b.transportConfig, withResetKey(b.endpointConfig, key), alpns, b.bindAddr,
-                b.transport);
+                b.transport, new RelaySettings(b.relayMode, b.relayMode == RelayMode.DISABLED ? List.of() : b.relayUrls,
+                        b.relayTrust, b.relayHousekeeping));
         if (!b.qadTargets.isEmpty()) {
             // in the background: bind does not wait for servers that may be slow or gone
             discoverAddressesAsync(b.qadTargets, b.qadTrust, QAD_AT_BIND_TIMEOUT);
         }
+    }
+
+    /** What the driver needs to set up relays. */
+    record RelaySettings(RelayMode mode, List<RelayUrl> urls, TrustManagerFactory trust,
+                         RelayTransport.Housekeeping housekeeping) {
     }
 
     /** How long the discovery round started at bind waits for its servers. */
@@ -138,15 +150,66 @@ public final class Endpoint implements AutoCloseable {
     }
 
     /**
-     * Our id and the direct addresses peers can use: the bound address, or, if bound to a wildcard, every
-     * address of every up interface the socket serves (a wildcard socket is dual-stack where IPv6 exists: IPv4 and
-     * IPv6 addresses; loopback included, IPv6 link-local excluded), each with the bound port; and the public
-     * addresses QUIC address discovery learnt ({@link #publicAddresses()}), as iroh adds its QAD addresses.
+     * Our id, our home relay once chosen ({@link #homeRelay()}) and the direct addresses peers can use: the bound
+     * address, or, if bound to a wildcard, every address of every up interface the socket serves (a wildcard socket
+     * is dual-stack where IPv6 exists: IPv4 and IPv6 addresses; loopback included, IPv6 link-local excluded), each
+     * with the bound port; and the public addresses QUIC address discovery learnt ({@link #publicAddresses()}), as
+     * iroh adds its QAD addresses. {@link RelayMode#RELAY_ONLY}: no direct addresses.
      */
     public EndpointAddr addr() {
+        if (relayMode == RelayMode.RELAY_ONLY) {
+            return EndpointAddr.of(id, homeRelay().orElse(null), List.of());
+        }
         Set<InetSocketAddress> direct = new LinkedHashSet<>(directAddresses());
         direct.addAll(publicAddresses());
-        return EndpointAddr.of(id, null, direct);
+        return EndpointAddr.of(id, homeRelay().orElse(null), direct);
+    }
+
+    /** How this endpoint uses relays. */
+    public RelayMode relayMode() {
+        return relayMode;
+    }
+
+    /**
+     * The home relay: the configured relay ({@link Builder#relayUrls}) this endpoint keeps connected and peers reach
+     * it through; with several configured, the fastest to answer a probe, empty until the probes are done (at most
+     * a few seconds). Empty without relays.
+     */
+    public Optional<RelayUrl> homeRelay() {
+        RelayTransport r = driver.relay();
+        return r == null ? Optional.empty() : Optional.ofNullable(r.home());
+    }
+
+    /**
+     * Waits until the home relay is connected (iroh's {@code Endpoint::online}): from then on peers that have only our
+     * id and relay URL reach us. False if it did not happen within {@code timeout}, or there is no home relay.
+     */
+    public boolean online(Duration timeout) throws InterruptedException {
+        RelayTransport r = driver.relay();
+        if (r == null || !r.hasHomeRelays()) {
+            return false;
+        }
+        try {
+            r.online().get(Waits.nanos(timeout), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return false;
+        }
+    }
+
+    /** Whether the connection to the home relay is up now (false without a home relay). */
+    public boolean isHomeRelayConnected() {
+        RelayTransport r = driver.relay();
+        return r != null && r.homeConnected();
+    }
+
+    /** The relays this endpoint has connections to and their state (home first), for diagnostics. */
+    public List<String> relays() {
+        CompletableFuture<List<String>> f = new CompletableFuture<>();
+        if (!driver.submit(() -> f.complete(driver.relay() == null ? List.of() : driver.relay().describe()))) {
+            return List.of();
+        }
+        return f.join();
     }
 
     /** {@link #addr()} as an iroh 1.x endpoint ticket ({@code endpoint...}). */
@@ -244,6 +307,18 @@ public final class Endpoint implements AutoCloseable {
         return f.join();
     }
 
+    /**
+     * Open connections by whether they go direct or through a relay now, and bytes by path type since the endpoint
+     * started (connectors report these as metrics; per connection see {@link Connection#paths()}).
+     */
+    public PathTotals pathTotals() {
+        CompletableFuture<PathTotals> f = new CompletableFuture<>();
+        if (!driver.submit(() -> f.complete(driver.pathTotals()))) {
+            return PathTotals.NONE;
+        }
+        return f.join();
+    }
+
     /** I/O and disco counters, for diagnostics. */
     public String ioStats() {
         CompletableFuture<String> f = new CompletableFuture<>();
@@ -312,7 +387,8 @@ public final class Endpoint implements AutoCloseable {
                     .orTimeout(addressLookup.maxWait().toMillis(), TimeUnit.MILLISECONDS)
                     .handle((found, lookupErr) -> {
                         EndpointAddr merged = found == null ? null : found.map(f -> withFound(addr, f)).orElse(null);
-                        if (merged == null || merged.ipAddrs().equals(addr.ipAddrs())) {
+                        if (merged == null || (merged.ipAddrs().equals(addr.ipAddrs())
+                                && merged.relayUrls().equals(addr.relayUrls()))) {
                             Throwable why = lookupErr instanceof CompletionException && lookupErr.getCause() != null
                                     ? lookupErr.getCause() : lookupErr;
                             String reason = why != null ? "address lookup (" + addressLookup.name() + ") failed: "
@@ -553,6 +629,10 @@ public final class Endpoint implements AutoCloseable {
         private List<QadTarget> qadTargets = List.of();
         private X509Trust qadTrust;
         private AddressLookup addressLookup;
+        private RelayMode relayMode = RelayMode.DEFAULT;
+        private List<RelayUrl> relayUrls = List.of();
+        private TrustManagerFactory relayTrust;
+        private RelayTransport.Housekeeping relayHousekeeping = RelayTransport.Housekeeping.DEFAULT;
 
         private Builder() {
         }
@@ -564,6 +644,38 @@ public final class Endpoint implements AutoCloseable {
          */
         public Builder addressLookup(AddressLookup lookup) {
             this.addressLookup = lookup;
+            return this;
+        }
+
+        /**
+         * The relays to choose a home relay from (default none): the endpoint keeps a connection to the fastest and
+         * advertises it in {@link Endpoint#addr()}, so peers with just our id and that URL reach us. Relays of peers
+         * are dialed whether or not any is set here (see {@link RelayMode#DEFAULT}).
+         */
+        public Builder relayUrls(List<RelayUrl> urls) {
+            this.relayUrls = List.copyOf(new LinkedHashSet<>(urls));
+            return this;
+        }
+
+        public Builder relayUrls(RelayUrl... urls) {
+            return relayUrls(List.of(urls));
+        }
+
+        /** Whether and how relays are used (default {@link RelayMode#DEFAULT}). */
+        public Builder relayMode(RelayMode mode) {
+            this.relayMode = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        /** Tests: how often relays are checked and how long the home relay may be down before another is chosen. */
+        Builder relayHousekeeping(Duration interval, Duration homeDown) {
+            this.relayHousekeeping = new RelayTransport.Housekeeping(interval.toNanos(), homeDown.toNanos());
+            return this;
+        }
+
+        /** Trust for {@code https} relays (default: the JDK's trust store); e.g. a test CA. */
+        public Builder relayTrust(TrustManagerFactory trust) {
+            this.relayTrust = trust;
             return this;
         }
 

@@ -9,10 +9,11 @@
  *
  * <p>Shape: a thin driver ({@code Driver}, one event-loop thread per endpoint) around the sans-IO cores in
  * {@code quic} and {@code tls}; everything protocol-related runs on that thread without locks, and application
- * threads hand work to it. The driver moves datagrams through a {@code DatagramTransport} (today the Netty UDP
- * socket, {@code UdpTransport}: epoll or NIO, GSO/GRO) and dials through the {@code Dialer} (candidate addresses
+ * threads hand work to it. The driver moves datagrams through a {@code DatagramTransport} (the Netty UDP socket,
+ * {@code UdpTransport}: epoll or NIO, GSO/GRO; and relays, {@code RelayTransport}, whose paths QUIC sees as
+ * {@code RelayAddresses}) and dials through the {@code Dialer} (candidate addresses
  * and their order, {@code AddressBook} sources such as the {@code KnownAddresses} book, one {@code Dial} race per
- * connect; a public {@code AddressLookup} such as discovery's is asked when a dial finds no address). {@code Disco} answers and sends iroh 0.35 disco Pings so 0.35 nodes accept our direct path. User
+ * connect; a public {@code AddressLookup}, such as discovery's, is asked when a dial's addresses fail). {@code Disco} answers and sends iroh 0.35 disco Pings so 0.35 nodes accept our direct path. User
  * documentation: {@code docs/endpoint.md}.
  */
 package com.kafkaconnectiroh.p2p.endpoint;

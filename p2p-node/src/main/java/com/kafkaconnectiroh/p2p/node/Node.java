@@ -3,6 +3,7 @@ package com.kafkaconnectiroh.p2p.node;
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.EndpointTicket;
+import com.kafkaconnectiroh.p2p.base.RelayUrl;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.base.SecretKeyStore;
 import com.kafkaconnectiroh.p2p.blobs.Blobs;
@@ -21,6 +22,7 @@ import com.kafkaconnectiroh.p2p.endpoint.AddressLookup;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.NatMapping;
 import com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler;
+import com.kafkaconnectiroh.p2p.endpoint.RelayMode;
 import com.kafkaconnectiroh.p2p.endpoint.Router;
 import com.kafkaconnectiroh.p2p.gossip.Gossip;
 import com.kafkaconnectiroh.p2p.ping.Ping;
@@ -38,6 +40,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -272,6 +275,33 @@ public final class Node implements AutoCloseable {
         /** UDP address to bind; default {@code 0.0.0.0:0}. */
         public Builder bindAddr(InetSocketAddress addr) {
             endpoint.bindAddr(addr);
+            return this;
+        }
+
+        /**
+         * Relays to choose the home relay from (default none): the node stays connected to the fastest and its
+         * {@link #addr()}/{@link #ticket()} carry it, so peers with only the id and that URL reach it. See
+         * {@code docs/relay.md}, "Relay client".
+         */
+        public Builder relayUrls(List<RelayUrl> urls) {
+            endpoint.relayUrls(urls);
+            return this;
+        }
+
+        public Builder relayUrls(RelayUrl... urls) {
+            endpoint.relayUrls(urls);
+            return this;
+        }
+
+        /** Whether and how relays are used (default {@link RelayMode#DEFAULT}). */
+        public Builder relayMode(RelayMode mode) {
+            endpoint.relayMode(mode);
+            return this;
+        }
+
+        /** Trust for {@code https} relays (default: the JDK's trust store). */
+        public Builder relayTrust(TrustManagerFactory trust) {
+            endpoint.relayTrust(trust);
             return this;
         }
 

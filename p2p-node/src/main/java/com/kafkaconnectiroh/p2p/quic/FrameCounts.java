@@ -11,8 +11,8 @@ import com.kafkaconnectiroh.p2p.quic.recovery.SentPacket;
 final class FrameCounts {
     /** Frame types up to HANDSHAKE_DONE index themselves; 0x1f (unassigned) holds DATAGRAM. */
     private static final int DATAGRAM_SLOT = 0x1f;
-    /** Extension frames (QUIC address discovery, ...) are counted here and not reported. */
-    private static final int OTHER_SLOT = 0x20;
+    /** Extension frames (address discovery, multipath, NAT traversal) other than PATH_ACK, which counts as an ACK; not in the stats. */
+    private static final int EXTENSION_SLOT = 0x20;
     private final long[] byType = new long[0x21];
 
     void count(long type) {
@@ -27,7 +27,7 @@ final class FrameCounts {
         if (type >= FrameType.STREAM && type <= 0x0f) {
             return FrameType.STREAM;
         }
-        if (type == FrameType.ACK_ECN) {
+        if (type == FrameType.ACK_ECN || type == FrameType.PATH_ACK || type == FrameType.PATH_ACK_ECN) {
             return FrameType.ACK;
         }
         if (type == FrameType.MAX_STREAMS_UNI) {
@@ -42,7 +42,7 @@ final class FrameCounts {
         if (type == FrameType.DATAGRAM || type == FrameType.DATAGRAM_LEN) {
             return DATAGRAM_SLOT;
         }
-        return type < DATAGRAM_SLOT ? (int) type : OTHER_SLOT;
+        return type < DATAGRAM_SLOT ? (int) type : EXTENSION_SLOT;
     }
 
     /**
@@ -63,6 +63,7 @@ final class FrameCounts {
                 case SentPacket.K_STOP_SENDING -> FrameType.STOP_SENDING;
                 case SentPacket.K_NEW_CONNECTION_ID -> FrameType.NEW_CONNECTION_ID;
                 case SentPacket.K_RETIRE_CONNECTION_ID -> FrameType.RETIRE_CONNECTION_ID;
+                case SentPacket.K_PATH_FRAME -> EXTENSION_SLOT;
                 default -> FrameType.STREAM_DATA_BLOCKED;
             }]++;
         }

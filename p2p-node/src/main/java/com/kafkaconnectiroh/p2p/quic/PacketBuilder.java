@@ -73,8 +73,17 @@ final class PacketBuilder {
         this.frameTx = frameTx;
     }
 
+    /**
+     * The multipath path the datagram being built goes on; null for path 0 (the connection's own path and spaces,
+     * all there is without multipath).
+     */
+    private MultipathPath onPath;
+    /** Stream, flow-control and DATAGRAM frames may go into the datagram being built (its path carries data). */
+    private boolean dataHere = true;
+
     /** The next datagrams of an open connection (see {@link QuicConnection#pollTransmit}), or null. */
     Transmit transmit(long now, ByteBuffer out, int maxDatagrams) {
+        dataHere = conn.dataOnPath0();
         int start = out.position();
         int segment = 0;
         int count = 0;
@@ -101,7 +110,9 @@ final class PacketBuilder {
                 if (count > 0) {
                     break;
                 }
-                int n = buildPathResponseTo(now);
+                conn.pathResponsePending = false;
+                int n = conn.oneRtt == null || !hs.complete ? 0
+                        : offPathPacket(now, null, true, conn.pathResponseData, null, true);
                 if (n > 0) {
                     out.put(scratch.dgram, 0, n);
                     onDatagramSent(n);
@@ -173,31 +184,47 @@ final class PacketBuilder {
         return n;
     }
 
-    /** A PATH_RESPONSE to an address other than the current path's (RFC 9000 §8.2.2). */
-    private int buildPathResponseTo(long now) {
-        if (conn.oneRtt == null || !hs.complete) {
-            conn.pathResponsePending = false;
-            return 0;
+    /**
+     * A 1-RTT packet of path 0 holding one PATH_RESPONSE or PATH_CHALLENGE for an address other than path 0's: a
+     * response to a peer probing from elsewhere (RFC 9000 §8.2.2; padded to 1200 bytes to show the path carries
+     * them), or a NAT traversal probe (not padded). {@code recorded}: counted in flight on path 0 (responses to a
+     * migrating peer, as before) or not (NAT traversal, whose packets say nothing of path 0). Returns the length.
+     */
+    private int offPathPacket(long now, MultipathPath on, boolean response, long data, Long challenge,
+                              boolean recorded) {
+        onPath = on;
+        try {
+            return offPathPacketIn(now, on == null ? spaces[PacketSpace.APPLICATION] : on.space, response, data,
+                    challenge, recorded);
+        } finally {
+            onPath = null;
         }
-        PacketSpace app = spaces[PacketSpace.APPLICATION];
+    }
+
+    /** {@code challenge}: a PATH_CHALLENGE of our own after the PATH_RESPONSE, or null. */
+    private int offPathPacketIn(long now, PacketSpace app, boolean response, long data, Long challenge,
+                                boolean recorded) {
         PacketPlan plan = plans[0];
         plan.space = app;
         plan.pn = app.nextPn;
         plan.pnLen = PacketNumber.encodedLength(plan.pn, app.largestAcked);
         byte[] b = scratch.txPlain[0];
-        int p = FrameWriter.pathResponse(b, 0, conn.pathResponseData);
-        frameTx.count(FrameType.PATH_RESPONSE);
-        // padded to 1200 bytes to show the path can carry them (RFC 9000 §8.2.2)
-        int header = 1 + cids.activeRemote().length() + plan.pnLen;
-        p = FrameWriter.padding(b, p, MIN_INITIAL_SIZE - header - PacketKey.TAG_LENGTH - p);
-        conn.pathResponsePending = false;
-        SentPacket sp = app.sent.obtain();
+        int p = response ? FrameWriter.pathResponse(b, 0, data) : FrameWriter.pathChallenge(b, 0, data);
+        frameTx.count(response ? FrameType.PATH_RESPONSE : FrameType.PATH_CHALLENGE);
+        if (challenge != null) {
+            p = FrameWriter.pathChallenge(b, p, challenge);
+            frameTx.count(FrameType.PATH_CHALLENGE);
+        }
+        if (response) {
+            int header = headerSize(app, plan.pnLen);
+            p = FrameWriter.padding(b, p, MIN_INITIAL_SIZE - header - PacketKey.TAG_LENGTH - p);
+        }
         plan.payload = b;
         plan.payloadLen = p;
-        plan.sent = sp;
-        plan.ackEliciting = true;
-        plan.hasPadding = true;
-        return serialize(now, plans, 1, MIN_INITIAL_SIZE);
+        plan.sent = app.sent.obtain();
+        plan.ackEliciting = recorded;
+        plan.hasPadding = recorded;
+        return serialize(now, plans, 1, response ? MIN_INITIAL_SIZE : 0);
     }
 
     /**
@@ -272,7 +299,7 @@ final class PacketBuilder {
     }
 
     private int headerSize(PacketSpace s, int pnLen) {
-        int dcid = cids.activeRemote().length();
+        int dcid = onPath != null ? onPath.remoteCid.length() : cids.activeRemote().length();
         if (s.id == PacketSpace.APPLICATION) {
             return PacketSealer.shortHeaderSize(dcid, pnLen);
         }
@@ -311,14 +338,16 @@ final class PacketBuilder {
             if (!isApp) {
                 delay = 0;
             }
-            int q = FrameWriter.ack(b, p, s.ackRanges, delay, limit - p, PacketSpace.MAX_ACK_RANGES, -1, -1, -1);
+            int q = s.pathId != 0
+                    ? FrameWriter.pathAck(b, p, s.pathId, s.ackRanges, delay, limit - p, PacketSpace.MAX_ACK_RANGES)
+                    : FrameWriter.ack(b, p, s.ackRanges, delay, limit - p, PacketSpace.MAX_ACK_RANGES, -1, -1, -1);
             if (q > 0) {
                 p = q;
                 sp.largestAckSent = s.ackRanges.max();
                 s.ackPending = false;
                 s.ackImmediately = false;
                 s.ackElicitingSinceAck = 0;
-                if (isApp) {
+                if (isApp && s.pathId == 0) {
                     timers.stop(ConnectionTimer.ACK_DELAY);
                     conn.oneRtt.onAckSent(sp.largestAckSent);
                 }
@@ -384,8 +413,18 @@ final class PacketBuilder {
         if (s.id != PacketSpace.APPLICATION) {
             return s.cryptoSend.hasPendingData(Long.MAX_VALUE) || s.pingPending;
         }
+        boolean mp = conn.multipath != null && conn.multipath.hasFrames();
+        if (onPath != null) {
+            return onPath.responsePending || onPath.challengePending || onPath.pingPending || s.pingPending || mp
+                    || dataHere && hasDataWork();
+        }
         return hs.donePending || conn.pathResponsePending || conn.path.challengePending || conn.keepAlivePending
-                || conn.observedAddr.pending || s.pingPending || streams.hasControlFrames() || cids.hasNewCidFrames() || cids.hasRetireFrames()
+                || conn.observedAddr.pending || s.pingPending || mp || dataHere && hasDataWork();
+    }
+
+    /** What only the path carrying data sends. */
+    private boolean hasDataWork() {
+        return streams.hasControlFrames() || cids.hasNewCidFrames() || cids.hasRetireFrames()
                 || !datagramsOut.isEmpty() || streams.hasStreamData();
     }
 
@@ -425,35 +464,71 @@ final class PacketBuilder {
         }
         // RFC 9000 §8.2.1/§8.2.2: datagrams with PATH_CHALLENGE or PATH_RESPONSE are expanded to 1200 bytes (noq
         // only answers on-path challenges in such datagrams, and so do we)
-        if (conn.pathResponsePending && conn.pathResponseTo.equals(conn.path.remote) && limit - p >= 9
-                && roomForPathProbe) {
-            p = FrameWriter.pathResponse(b, p, conn.pathResponseData);
-            frameTx.count(FrameType.PATH_RESPONSE);
-            conn.pathResponsePending = false;
-            wroteUnrecordedElicitingFrame = true;
-            wrotePathFrame = true;
+        if (onPath != null) {
+            return writePathFrames(onPath, s, b, p, limit, sp);
         }
-        if (conn.path.challengePending && limit - p >= 9 && roomForPathProbe) {
-            p = FrameWriter.pathChallenge(b, p, conn.path.challenge);
-            frameTx.count(FrameType.PATH_CHALLENGE);
+        if (conn.pathResponsePending && conn.pathResponseTo.equals(conn.path.remote) && fitsPathFrame(p, limit)) {
+            p = pathFrame(b, p, true, conn.pathResponseData);
+            conn.pathResponsePending = false;
+        }
+        if (conn.path.challengePending && fitsPathFrame(p, limit)) {
+            p = pathFrame(b, p, false, conn.path.challenge);
             conn.path.challengePending = false;
-            wroteUnrecordedElicitingFrame = true;
-            wrotePathFrame = true;
         }
         int before = p;
         p = conn.observedAddr.write(b, p, limit, conn.path.remote);
         if (p != before) {
             sp.flags |= SentPacket.F_OBSERVED_ADDR;
         }
-        p = streams.writeControlFrames(b, p, limit, sp);
-        p = cids.writeNewCidFrames(b, p, limit, sp);
-        p = cids.writeRetireFrames(b, p, limit, sp);
+        if (conn.multipath != null) {
+            p = conn.multipath.writeFrames(b, p, limit, sp);
+        }
         if ((conn.keepAlivePending || s.pingPending) && limit - p >= 1) {
             p = FrameWriter.ping(b, p);
             sp.flags |= SentPacket.F_PING;
             conn.keepAlivePending = false;
             s.pingPending = false;
         }
+        return dataHere ? writeDataFrames(b, p, limit, sp) : p;
+    }
+
+    /** The frames of a multipath path other than 0: its challenge and response, keep-alive, then shared work. */
+    private int writePathFrames(MultipathPath path, PacketSpace s, byte[] b, int p, int limit, SentPacket sp) {
+        if (path.responsePending && fitsPathFrame(p, limit)) {
+            p = pathFrame(b, p, true, path.responseData);
+            path.responsePending = false;
+        }
+        if (path.challengePending && fitsPathFrame(p, limit)) {
+            p = pathFrame(b, p, false, path.challenge);
+            path.challengePending = false;
+        }
+        p = conn.multipath.writeFrames(b, p, limit, sp);
+        if ((path.pingPending || s.pingPending) && limit - p >= 1) {
+            p = FrameWriter.ping(b, p);
+            sp.flags |= SentPacket.F_PING;
+            path.pingPending = false;
+            s.pingPending = false;
+        }
+        return dataHere ? writeDataFrames(b, p, limit, sp) : p;
+    }
+
+    private boolean fitsPathFrame(int p, int limit) {
+        return limit - p >= 9 && roomForPathProbe;
+    }
+
+    /** A PATH_RESPONSE or PATH_CHALLENGE; the datagram becomes 1200 bytes. */
+    private int pathFrame(byte[] b, int p, boolean response, long data) {
+        frameTx.count(response ? FrameType.PATH_RESPONSE : FrameType.PATH_CHALLENGE);
+        wroteUnrecordedElicitingFrame = true;
+        wrotePathFrame = true;
+        return response ? FrameWriter.pathResponse(b, p, data) : FrameWriter.pathChallenge(b, p, data);
+    }
+
+    /** Stream control, connection IDs, DATAGRAMs and stream data: what goes on the path that carries data. */
+    private int writeDataFrames(byte[] b, int p, int limit, SentPacket sp) {
+        p = streams.writeControlFrames(b, p, limit, sp);
+        p = cids.writeNewCidFrames(b, p, limit, sp);
+        p = cids.writeRetireFrames(b, p, limit, sp);
         while (!datagramsOut.isEmpty()) {
             byte[] d = datagramsOut.peek();
             int need = 1 + VarInt.size(d.length) + d.length;
@@ -496,10 +571,12 @@ final class PacketBuilder {
         PacketSpace s = plan.space;
         int start = pos;
         if (s.id == PacketSpace.APPLICATION) {
-            conn.maybeInitiateKeyUpdate(now);
+            if (onPath == null) {
+                conn.maybeInitiateKeyUpdate(now);
+            }
             OneRttKeys keys = conn.oneRtt;
-            pos = sealer.sealShort(scratch.dgram, pos, cids.activeRemote(), keys.phase(), plan.pn, plan.pnLen,
-                    plan.payload, plan.payloadLen, keys.write(), keys.writeHeader());
+            pos = sealer.sealShort(scratch.dgram, pos, s.pathId, onPath != null ? onPath.remoteCid : cids.activeRemote(),
+                    keys.phase(), plan.pn, plan.pnLen, plan.payload, plan.payloadLen, keys.write(), keys.writeHeader());
             conn.oneRtt.onPacketSealed();
         } else {
             int kind = s.id == PacketSpace.INITIAL ? PacketSealer.INITIAL : PacketSealer.HANDSHAKE;
@@ -524,13 +601,20 @@ final class PacketBuilder {
         sp.inFlight = plan.ackEliciting || plan.hasPadding;
         if (sp.ackEliciting || sp.inFlight) {
             s.sent.add(sp);
-            if (config.pacing() && hs.complete) {
+            if (config.pacing() && hs.complete && onPath == null) {
                 conn.path.pacer.onSent(sp.size);
             }
         } else {
             s.sent.recycle(sp);
         }
-        if (plan.ackEliciting) {
+        if (plan.ackEliciting && onPath != null) {
+            s.lastAckElicitingSent = now;
+            conn.multipath.onAckElicitingSent(now, onPath);
+            onPath.recovery.setTimer(now);
+        } else if (plan.ackEliciting) {
+            if (conn.multipath != null && s.id == PacketSpace.APPLICATION) {
+                conn.multipath.onAckElicitingSent(now, null);
+            }
             s.lastAckElicitingSent = now;
             conn.lastAckElicitingSent = now;
             conn.armKeepAlive();
@@ -541,6 +625,74 @@ final class PacketBuilder {
             conn.setLossDetectionTimer(now);
         }
         return pos;
+    }
+
+    /**
+     * One datagram on multipath path {@code path} (see {@link QuicConnection}'s multipath transmit): its PATH_ACK,
+     * PATH_CHALLENGE / PATH_RESPONSE (padded to 1200 bytes), keep-alive, pending multipath frames, and with {@code
+     * carriesData} the stream data too. Limited by the path's own window and, until the peer proved the address,
+     * its anti-amplification budget; no pacing. Null if there is nothing to send on it now.
+     */
+    Transmit transmitOnPath(long now, ByteBuffer out, MultipathPath path, boolean carriesData) {
+        int size = Math.max(path.data.mtud.current(), MIN_INITIAL_SIZE);
+        if (out.remaining() < size) {
+            return null;
+        }
+        onPath = path;
+        dataHere = carriesData && path.data.validated;
+        try {
+            long budget = path.amplificationBudget();
+            if (budget < MIN_INITIAL_SIZE) {
+                return null;
+            }
+            size = (int) Math.min(size, budget);
+            PacketSpace s = path.space;
+            boolean probing = s.probesPending > 0;
+            boolean congestionOk = probing || path.recovery.bytesInFlight() + size <= path.data.cc.window();
+            roomForPathProbe = true;
+            wrotePathFrame = false;
+            if (!planPacket(now, s, plans[0], scratch.txPlain[0], size, congestionOk)) {
+                return null;
+            }
+            int target = wrotePathFrame ? MIN_INITIAL_SIZE : 0;
+            wrotePathFrame = false;
+            int n = serialize(now, plans, 1, target);
+            out.put(scratch.dgram, 0, n);
+            conn.datagramsSent++;
+            conn.bytesSent += n;
+            path.data.bytesSent += n;
+            return new Transmit(path.data.remote, n, n, 1);
+        } finally {
+            onPath = null;
+            dataHere = true;
+        }
+    }
+
+    /**
+     * A NAT traversal probe (n0, noq {@code send_nat_traversal_path_challenge}): a 1-RTT packet of path 0, to
+     * path 0's connection ID, holding only a PATH_CHALLENGE, not padded, sent off-path to {@code target}. Not
+     * counted in flight: the answer comes from elsewhere and says nothing of path 0's congestion.
+     */
+    Transmit natProbe(long now, ByteBuffer out, MultipathPath on, InetSocketAddress target, long token) {
+        return offPath(now, out, on, target, false, token, null);
+    }
+
+    /** A NAT traversal probe's answer: PATH_RESPONSE padded to 1200 bytes, to where the probe came from. */
+    Transmit natProbeResponse(long now, ByteBuffer out, NatTraversal.Response r) {
+        return offPath(now, out, r.on(), r.to(), true, r.data(), r.challenge());
+    }
+
+    /** {@code on}: the path whose space and connection ID the packet uses, null for path 0. */
+    private Transmit offPath(long now, ByteBuffer out, MultipathPath on, InetSocketAddress to, boolean response,
+                             long data, Long challenge) {
+        if (out.remaining() < MIN_INITIAL_SIZE) {
+            return null;
+        }
+        int n = offPathPacket(now, on, response, data, challenge, false);
+        out.put(scratch.dgram, 0, n);
+        conn.datagramsSent++;
+        conn.bytesSent += n;
+        return new Transmit(to, n, n, 1);
     }
 
     /** The CONNECTION_CLOSE datagram for the closing state, in every space the peer may be able to read. */

@@ -21,6 +21,8 @@ final class PacketSpace {
     static final int CRYPTO_BUFFER_LIMIT = 64 * 1024;
 
     final int id;
+    /** Multipath: the path whose packet number space this is (an APPLICATION space); 0 for the RFC 9000 ones. */
+    final long pathId;
     DirectionalKeys readKeys;
     DirectionalKeys writeKeys;
     boolean discarded;
@@ -51,7 +53,12 @@ final class PacketSpace {
     final RecvStream cryptoRecv;
 
     PacketSpace(int id) {
+        this(id, 0);
+    }
+
+    PacketSpace(int id, long pathId) {
         this.id = id;
+        this.pathId = pathId;
         this.cryptoSend = SendStream.crypto();
         this.cryptoRecv = RecvStream.crypto();
     }

@@ -117,6 +117,10 @@ public final class QuicConnection {
     boolean pathResponsePending;
 
     private final LossRecovery recovery;
+    /** Multipath and NAT traversal once both sides offered them; null: a plain RFC 9000 connection. */
+    Multipath multipath;
+    /** The multipath path the packet being processed arrived on; null for path 0. */
+    private MultipathPath rxPath;
 
     private long idleTimeoutNanos;
     /** From the config, read per packet. */
@@ -168,7 +172,7 @@ public final class QuicConnection {
                 this.config.maxLocalConnectionIds());
         // a client trusts the server's address; a server trusts the client's once a Retry token proved it
         this.path = PathData.fresh(remote, isClient || retrySourceCid != null, this.config);
-        this.recovery = new LossRecovery(spaces, new RecoveryHost(), timers, path.rtt, path.cc);
+        this.recovery = new LossRecovery(spaces, new RecoveryHost(null), timers, path.rtt, path.cc);
         this.streams = new StreamManager(isClient, this.config, events);
         this.observedAddr = new ObservedAddrState(this.config.observedAddrRole());
         scratch.ensureDatagram(Math.max(this.config.maxMtu(), MIN_INITIAL_SIZE));
@@ -221,6 +225,10 @@ public final class QuicConnection {
         tp.disableActiveMigration = config.disableActiveMigration();
         tp.maxDatagramFrameSize = config.maxDatagramFrameSize();
         tp.observedAddr = config.observedAddrRole();
+        if (config.maxPathId() >= 0) {
+            tp.initialMaxPathId = config.maxPathId();
+            tp.natTraversalMaxAddresses = config.natTraversalAddresses();
+        }
         if (!isClient) {
             tp.originalDestinationConnectionId = originalDcid;
             tp.retrySourceConnectionId = retrySourceCid;
@@ -441,7 +449,8 @@ public final class QuicConnection {
 
     /** The earliest time {@link #handleTimeout} must be called, or {@code Long.MAX_VALUE}. */
     public long pollTimeout() {
-        return timers.next();
+        long t = timers.next();
+        return multipath == null || isClosed() ? t : Math.min(t, multipath.nextTimeout());
     }
 
     /** Server: when the endpoint forgets us if the handshake has not completed ({@link HalfOpenLimits}). */
@@ -486,6 +495,9 @@ public final class QuicConnection {
             if (!onTimer(t, now)) {
                 return;
             }
+        }
+        if (multipath != null && !isClosed()) {
+            multipath.onTimeout(now);
         }
     }
 
@@ -675,8 +687,13 @@ public final class QuicConnection {
         if (type == null) {
             return 0; // unknown version
         }
+        MultipathPath onPath = null;
         if (!isOurDcid(buf, type)) {
-            return 0;
+            long pathId = type == PacketType.ONE_RTT && multipath != null && hs.complete
+                    ? multipath.pathIdOf(buf, hdr.dcidOff, hdr.dcidLen) : -1;
+            if (pathId < 0 || (onPath = multipath.receivingPath(pathId, from, now)) == null) {
+                return 0;
+            }
         }
         if (type == PacketType.RETRY) {
             onRetry(now, buf);
@@ -688,7 +705,7 @@ public final class QuicConnection {
         PacketSpace space;
         HeaderProtection hp;
         if (type == PacketType.ONE_RTT) {
-            space = spaces[PacketSpace.APPLICATION];
+            space = onPath != null ? onPath.space : spaces[PacketSpace.APPLICATION];
             if (oneRtt == null || (!isClient && !hs.complete)) {
                 undecryptable++;
                 return 0;
@@ -737,8 +754,8 @@ public final class QuicConnection {
         if (type == PacketType.ONE_RTT) {
             which = oneRtt.select((first >>> 2) & 1, pn);
             key = oneRtt.key(which);
-            if (key == null) {
-                return 0;
+            if (key == null || onPath != null && which == OneRttKeys.ReadKey.NEXT) {
+                return 0; // a key update is followed on path 0 only (see Multipath)
             }
         } else {
             key = space.readKeys.packet();
@@ -747,7 +764,7 @@ public final class QuicConnection {
             scratch.plain = new byte[Math.max(payloadLen, scratch.plain.length * 2)];
         }
         byte[] plain = scratch.plain;
-        int plainLen = key.open(pn, buf, hdr.start, payloadOff - hdr.start, buf, payloadOff, payloadLen, plain, 0);
+        int plainLen = key.open(space.pathId, pn, buf, hdr.start, payloadOff - hdr.start, buf, payloadOff, payloadLen, plain, 0);
         if (plainLen < 0) {
             decryptFailures++;
             undecryptable++;
@@ -768,14 +785,30 @@ public final class QuicConnection {
                         "peer updated keys again before we acknowledged its previous update");
             }
             armKeyDiscardTimer();
-        } else if (which != null) {
+        } else if (which != null && onPath == null) {
             oneRtt.onPacketOpened(which, pn);
         }
         packetsReceived++;
         boolean newest = pn > space.largestReceived;
         space.markReceived(pn);
         onPacketAuthenticated(now, from, type, buf, newest, dgramLen);
-        boolean ackEliciting = processFrames(now, from, space, type, buf, plainLen);
+        if (onPath != null) {
+            // a probe that reached us from another address earns that path no anti-amplification credit
+            multipath.onPacketReceived(now, onPath, from.equals(onPath.data.remote) ? dgramLen : 0);
+        }
+        rxPath = onPath;
+        boolean ackEliciting;
+        try {
+            ackEliciting = processFrames(now, from, space, type, buf, plainLen);
+        } finally {
+            rxPath = null;
+        }
+        if (onPath != null) {
+            // paths other than 0 acknowledge at once: no delayed-ACK timer per path (see Multipath)
+            space.recordForAck(pn, now);
+            space.ackImmediately |= ackEliciting;
+            return 1;
+        }
         onPacketProcessed(now, space, pn, ackEliciting);
         if (type == PacketType.ONE_RTT && pn == space.largestReceived && !from.equals(path.remote)
                 && !lastPacketProbingOnly && !isClosed()) {
@@ -868,6 +901,14 @@ public final class QuicConnection {
                 throw new TransportException(TransportError.PROTOCOL_VIOLATION, ft,
                         "frame type 0x" + Long.toHexString(ft) + " not allowed in " + type + " packets");
             }
+            if (FrameType.isMultipath(ft) && multipath == null) {
+                throw new TransportException(TransportError.PROTOCOL_VIOLATION, ft,
+                        "multipath frame 0x" + Long.toHexString(ft) + " but multipath was not negotiated");
+            }
+            if (FrameType.isNatTraversal(ft) && (multipath == null || multipath.nat == null)) {
+                throw new TransportException(TransportError.PROTOCOL_VIOLATION, ft,
+                        "NAT traversal frame 0x" + Long.toHexString(ft) + " but NAT traversal was not negotiated");
+            }
             if (FrameType.isAckEliciting(ft)) {
                 ackEliciting = true;
             }
@@ -894,7 +935,8 @@ public final class QuicConnection {
         if (f instanceof Frame.Stream st) {
             streams.onStream(st);
         } else if (f instanceof Frame.Ack a) {
-            onAck(now, space, a);
+            // a plain ACK is of path 0 on whichever path it came (noq accepts it so)
+            onAck(now, space.pathId != 0 ? spaces[PacketSpace.APPLICATION] : space, a);
         } else if (f instanceof Frame.Padding || f instanceof Frame.Ping || f instanceof Frame.DataBlocked
                 || f instanceof Frame.StreamsBlocked) {
             // nothing to do beyond acknowledging
@@ -924,11 +966,30 @@ public final class QuicConnection {
             cids.onRetire(r.sequence(), buf, hdr.dcidOff, hdr.dcidLen, !isClosed());
         } else if (f instanceof Frame.PathChallenge c) {
             pathChallengesReceived++;
+            if (isNatTraversal() && hs.confirmed && !from.equals(rxPath != null ? rxPath.data.remote : path.remote)) {
+                multipath.nat.onOffPathChallenge(rxPath, from, c.data());
+                return;
+            }
+            if (rxPath != null) {
+                multipath.onPathChallenge(rxPath, c.data());
+                return;
+            }
             pathResponseData = c.data();
             pathResponseTo = from;
             pathResponsePending = true;
         } else if (f instanceof Frame.PathResponse r) {
-            onPathResponse(r.data());
+            if (isNatTraversal() && multipath.nat.onPathResponse(now, from, r.data())) {
+                return; // a NAT traversal probe was answered
+            }
+            if (rxPath != null) {
+                multipath.onPathResponse(now, rxPath, r.data());
+            } else {
+                onPathResponse(r.data());
+            }
+        } else if (FrameType.isNatTraversal(f.type())) {
+            multipath.nat.onFrame(now, f);
+        } else if (FrameType.isMultipath(f.type())) {
+            multipath.onFrame(now, f, rxPath, from);
         } else if (f instanceof Frame.ConnectionClose c) {
             onConnectionClose(now, c);
         } else if (f instanceof Frame.HandshakeDone) {
@@ -977,6 +1038,7 @@ public final class QuicConnection {
         state = State.DRAINING;
         closing = Closing.draining(now + 3 * ptoPeriod(true));
         timers.closeOnly(closing.drainAt);
+        stopPathTimers();
     }
 
     private void onVersionNegotiation(byte[] buf) {
@@ -1132,6 +1194,17 @@ public final class QuicConnection {
             }
         }
         peerParams = tp;
+        if (config.maxPathId() >= 0 && tp.initialMaxPathId >= 0) {
+            // draft-ietf-quic-multipath §2: both sides offered it; zero-length IDs cannot tell paths apart (noq
+            // closes with this error too)
+            if (localCidLength == 0 || cids.activeRemote().length() == 0) {
+                throw new TransportException(TransportError.PROTOCOL_VIOLATION,
+                        "multipath must not use zero-length connection IDs");
+            }
+            multipath = new Multipath(this, isClient, config, registry, tp.initialMaxPathId,
+                    tp.natTraversalMaxAddresses);
+            multipath.relayAddresses(relayPredicate);
+        }
         streams.applyPeerParameters(tp);
         cids.setPeerLimit(tp.activeConnectionIdLimit);
         recovery.peerMaxAckDelayNanos = tp.maxAckDelay * 1_000_000L;
@@ -1166,6 +1239,9 @@ public final class QuicConnection {
         events.add(new ConnectionEvent.Connected());
         observedAddr.onHandshakeComplete();
         cids.issueUpToLimit();
+        if (multipath != null) {
+            multipath.issueConnectionIds();
+        }
         if (!isClient) {
             // RFC 9001 §4.1.2: the server's handshake is confirmed once complete
             hs.donePending = true;
@@ -1238,8 +1314,17 @@ public final class QuicConnection {
         }
     }
 
-    /** The connection's side of loss recovery: what acknowledged and lost packets carried. */
+    /**
+     * The connection's side of loss recovery: what acknowledged and lost packets carried. One for path 0 ({@code
+     * on} null) and one per multipath path, whose MTU and anti-amplification it reads.
+     */
     private final class RecoveryHost implements LossRecovery.Host {
+        private final MultipathPath on;
+
+        RecoveryHost(MultipathPath on) {
+            this.on = on;
+        }
+
         @Override
         public boolean isClient() {
             return isClient;
@@ -1247,22 +1332,25 @@ public final class QuicConnection {
 
         @Override
         public boolean handshakeConfirmed() {
-            return hs.confirmed;
+            return on != null || hs.confirmed; // a multipath path opens after the handshake
         }
 
         @Override
         public boolean peerCompletedAddressValidation() {
-            return !isClient || hs.handshakeAckReceived || hs.confirmed;
+            return on != null || !isClient || hs.handshakeAckReceived || hs.confirmed;
         }
 
         @Override
         public boolean amplificationBlocked() {
+            if (on != null) {
+                return on.amplificationBudget() == 0;
+            }
             return !isClient && path.amplificationBudget() == 0;
         }
 
         @Override
         public boolean hasHandshakeKeys() {
-            return QuicConnection.this.hasHandshakeKeys();
+            return on == null && QuicConnection.this.hasHandshakeKeys();
         }
 
         @Override
@@ -1272,7 +1360,9 @@ public final class QuicConnection {
 
         @Override
         public void onAcked(long now, PacketSpace space, SentPacket p) {
-            if (p.mtuProbe) {
+            if (on != null) {
+                on.data.mtud.onPacketAcked(p.size);
+            } else if (p.mtuProbe) {
                 // the probe may have gone out on the path we just left: pn tells whose it was
                 path.onMtuProbeAcked(p.pn);
                 if (previousPath != null) {
@@ -1301,6 +1391,10 @@ public final class QuicConnection {
 
         @Override
         public void onLost(PacketSpace space, SentPacket p) {
+            if (on != null) {
+                requeueLost(space, p);
+                return;
+            }
             if (p.mtuProbe) {
                 path.mtud.onProbeLost(p.pn);
                 if (previousPath != null) {
@@ -1310,29 +1404,60 @@ public final class QuicConnection {
                 path.mtud.onPacketLost(p.size);
                 armMtuTimer();
             }
-            for (int i = 0; i < p.cryptoCount; i++) {
-                space.cryptoSend.onLost(p.cryptoOffsets[i], p.cryptoLens[i], false);
-            }
-            for (int i = 0; i < p.streamCount; i++) {
-                streams.onStreamFrameLost(p.streamIds[i], p.streamOffsets[i], p.streamLens[i], p.streamFins[i]);
-            }
-            for (int i = 0; i < p.controlCount; i++) {
-                int kind = p.controlKinds[i];
-                long arg = p.controlArgs[i];
-                switch (kind) {
-                    case SentPacket.K_NEW_CONNECTION_ID -> cids.onNewCidLost(arg);
-                    case SentPacket.K_RETIRE_CONNECTION_ID -> cids.onRetireLost(arg);
-                    default -> streams.onControlLost(kind, arg);
-                }
-            }
-            if ((p.flags & SentPacket.F_HANDSHAKE_DONE) != 0) {
-                hs.donePending = true;
-            }
-            if ((p.flags & SentPacket.F_OBSERVED_ADDR) != 0) {
-                observedAddr.onLost();
-            }
-            streams.onFlagsLost(p.flags);
+            requeueLost(space, p);
         }
+    }
+
+    /** The frames of a lost packet (or one in flight on an abandoned path) are queued to be sent again. */
+    void requeueLost(PacketSpace space, SentPacket p) {
+        for (int i = 0; i < p.cryptoCount; i++) {
+            space.cryptoSend.onLost(p.cryptoOffsets[i], p.cryptoLens[i], false);
+        }
+        for (int i = 0; i < p.streamCount; i++) {
+            streams.onStreamFrameLost(p.streamIds[i], p.streamOffsets[i], p.streamLens[i], p.streamFins[i]);
+        }
+        for (int i = 0; i < p.controlCount; i++) {
+            int kind = p.controlKinds[i];
+            long arg = p.controlArgs[i];
+            switch (kind) {
+                case SentPacket.K_NEW_CONNECTION_ID -> cids.onNewCidLost(arg);
+                case SentPacket.K_RETIRE_CONNECTION_ID -> cids.onRetireLost(arg);
+                case SentPacket.K_PATH_FRAME -> multipath.onControlLost(arg);
+                default -> streams.onControlLost(kind, arg);
+            }
+        }
+        if ((p.flags & SentPacket.F_HANDSHAKE_DONE) != 0) {
+            hs.donePending = true;
+        }
+        if ((p.flags & SentPacket.F_OBSERVED_ADDR) != 0) {
+            observedAddr.onLost();
+        }
+        streams.onFlagsLost(p.flags);
+    }
+
+    /**
+     * Loss recovery of a multipath path: its own space (the two handshake slots are empty, discarded spaces), its
+     * own timer table, its RTT and window; the peer's ACK delay settings as on path 0.
+     */
+    LossRecovery newPathRecovery(MultipathPath p) {
+        PacketSpace none0 = new PacketSpace(PacketSpace.INITIAL);
+        PacketSpace none1 = new PacketSpace(PacketSpace.HANDSHAKE);
+        none0.discarded = true;
+        none1.discarded = true;
+        LossRecovery r = new LossRecovery(new PacketSpace[] {none0, none1, p.space}, new RecoveryHost(p), p.timers,
+                p.data.rtt, p.data.cc);
+        r.peerMaxAckDelayNanos = recovery.peerMaxAckDelayNanos;
+        r.peerAckDelayExponent = recovery.peerAckDelayExponent;
+        return r;
+    }
+
+    /** A PATH_ACK of path 0: what an ACK frame of the application space does. */
+    void onPath0Ack(long now, Frame.Ack ack) throws TransportException {
+        onAck(now, spaces[PacketSpace.APPLICATION], ack);
+    }
+
+    long initialRttNanos() {
+        return config.initialRtt().toNanos();
     }
 
     boolean hasHandshakeKeys() {
@@ -1460,6 +1585,13 @@ public final class QuicConnection {
         closing = Closing.closing(now, application, code, frameType, reason, now + 3 * ptoPeriod(true),
                 config.initialRtt().toNanos());
         timers.closeOnly(closing.drainAt);
+        stopPathTimers();
+    }
+
+    private void stopPathTimers() {
+        if (multipath != null) {
+            multipath.stopTimers();
+        }
     }
 
     /** The connection is lost for the application: it learns why once. */
@@ -1477,6 +1609,10 @@ public final class QuicConnection {
             closing.sendPending = false;
         }
         timers.stopAll();
+        stopPathTimers();
+        if (multipath != null) {
+            multipath.unregisterAll();
+        }
         registry.drained(this);
     }
 
@@ -1494,12 +1630,54 @@ public final class QuicConnection {
         Transmit t = switch (state) {
             case DRAINED, DRAINING -> null;
             case CLOSING -> closing.sendPending ? builder.closeDatagram(now, out) : null;
-            case HANDSHAKE, ESTABLISHED -> builder.transmit(now, out, maxDatagrams);
+            case HANDSHAKE, ESTABLISHED -> multipath == null ? builder.transmit(now, out, maxDatagrams)
+                    : multipathTransmit(now, out, maxDatagrams);
         };
         if (t != null) {
             chargeHalfOpen(); // the packets it recorded
         }
         return t;
+    }
+
+    /**
+     * With multipath: NAT traversal probes first (small, off-path), then each path other than 0 (its ACKs,
+     * challenges, keep-alives, and the data if it is the selected one), then path 0.
+     */
+    private Transmit multipathTransmit(long now, ByteBuffer out, int maxDatagrams) {
+        if (hs.confirmed && oneRtt != null) {
+            multipath.select(now); // RTT estimates move: within a tier the fastest path takes over
+            NatTraversal nat = multipath.nat;
+            NatTraversal.Response response = nat == null ? null : nat.pollResponse();
+            if (response != null) {
+                Transmit t = builder.natProbeResponse(now, out, response);
+                if (t != null) {
+                    return t;
+                }
+            }
+            NatTraversal.Probe probe = nat == null || !multipath.canProbe() ? null : nat.dueProbe(now);
+            if (probe != null) {
+                Transmit t = builder.natProbe(now, out, multipath.probePath(), probe.target, probe.token);
+                nat.onProbeSent(now, probe);
+                if (t != null) {
+                    return t;
+                }
+            }
+            long selected = multipath.selected();
+            for (MultipathPath p : multipath.paths()) {
+                if (!p.abandoned && p.remoteCid != null) {
+                    Transmit t = builder.transmitOnPath(now, out, p, p.id == selected);
+                    if (t != null) {
+                        return t;
+                    }
+                }
+            }
+        }
+        return builder.transmit(now, out, maxDatagrams);
+    }
+
+    /** Whether path 0 carries the data (always without multipath). */
+    boolean dataOnPath0() {
+        return multipath == null || multipath.selected() == 0;
     }
 
     /** RFC 9001 §6: update keys before the confidentiality limit, once the previous update is acknowledged. */
@@ -1608,6 +1786,86 @@ public final class QuicConnection {
         s.probesPending = Math.max(s.probesPending, 1);
         LossRecovery.requeueCrypto(s);
         return true;
+    }
+
+    // =====================================================================================================
+    // Multipath and NAT traversal (see Multipath, NatTraversal)
+    // =====================================================================================================
+
+    /** Both sides offered multipath ({@link TransportConfig#maxPathId}); known once the handshake completed. */
+    public boolean isMultipath() {
+        return multipath != null;
+    }
+
+    /** Both sides offered n0's NAT traversal (and multipath). */
+    public boolean isNatTraversal() {
+        return multipath != null && multipath.nat != null;
+    }
+
+    /**
+     * Tells which remote addresses are relay paths (the driver's internal addresses for a relay): a client's
+     * path selection prefers any direct path to them. May be called before the handshake.
+     */
+    public void relayAddresses(java.util.function.Predicate<InetSocketAddress> relay) {
+        relayPredicate = relay;
+        if (multipath != null) {
+            multipath.relayAddresses(relay);
+        }
+    }
+
+    private java.util.function.Predicate<InetSocketAddress> relayPredicate = a -> false;
+
+    /**
+     * Client: opens a multipath path to {@code remote} (validated with PATH_CHALLENGE, then selected if it ranks
+     * best). Returns its path ID (that of an open path to {@code remote} if there is one), or -1 if multipath is
+     * off, the handshake is not confirmed, or the peer has given no free path ID with a connection ID yet.
+     */
+    public long openPath(long now, InetSocketAddress remote) {
+        if (multipath == null || !hs.confirmed || isClosed()) {
+            return -1;
+        }
+        return multipath.openPath(now, remote);
+    }
+
+    /** Abandons a path (PATH_ABANDON); its data goes on the others. Path 0 only while another path is usable. */
+    public void abandonPath(long now, long pathId) {
+        if (multipath != null && !isClosed()) {
+            multipath.abandon(now, pathId, Multipath.APPLICATION_ABANDON_PATH);
+        }
+    }
+
+    /** Every path with its state and estimates, path 0 first; just path 0 without multipath. */
+    public java.util.List<PathInfo> paths() {
+        if (multipath == null) {
+            return java.util.List.of(new PathInfo(0, path.remote, relayPredicate.test(path.remote), path.validated,
+                    false, true, path.rtt.smoothed(), path.cc.window(), bytesInFlight()));
+        }
+        return multipath.snapshot();
+    }
+
+    /**
+     * NAT traversal: one of our candidate addresses (a server advertises it with ADD_ADDRESS; a client reaches out
+     * with it in its rounds). False if NAT traversal is off, the peer accepts no more, or it is known already.
+     */
+    public boolean addNatCandidate(InetSocketAddress address) {
+        return isNatTraversal() && !isClosed() && multipath.nat.addCandidate(address);
+    }
+
+    public boolean removeNatCandidate(InetSocketAddress address) {
+        return isNatTraversal() && !isClosed() && multipath.nat.removeCandidate(address);
+    }
+
+    /**
+     * Client: starts a NAT traversal round (REACH_OUT with our candidates, probes to the server's); a probe that
+     * is answered opens a path there. False if NAT traversal is off or we have no candidates.
+     */
+    public boolean startNatTraversalRound(long now) {
+        return isNatTraversal() && isClient && hs.confirmed && !isClosed() && multipath.nat.startRound(now);
+    }
+
+    /** Client: the candidates the server advertised. */
+    public java.util.List<InetSocketAddress> natRemoteCandidates() {
+        return isNatTraversal() ? multipath.nat.remoteCandidates() : java.util.List.of();
     }
 
     /** Sends a PING in the next 1-RTT packet (tests, liveness checks). */

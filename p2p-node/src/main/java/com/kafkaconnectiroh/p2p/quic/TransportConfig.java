@@ -38,6 +38,10 @@ public final class TransportConfig {
     private boolean disableActiveMigration = false;
     private int ackElicitingThreshold = 2;
     private ObservedAddrRole observedAddrRole;
+    private int maxPathId = -1;
+    private int natTraversalAddresses = 0;
+    private Duration pathKeepAliveInterval = Duration.ofSeconds(5);
+    private Duration pathIdleTimeout = Duration.ofSeconds(15);
 
     public TransportConfig copy() {
         TransportConfig c = new TransportConfig();
@@ -67,6 +71,10 @@ public final class TransportConfig {
         c.disableActiveMigration = disableActiveMigration;
         c.ackElicitingThreshold = ackElicitingThreshold;
         c.observedAddrRole = observedAddrRole;
+        c.maxPathId = maxPathId;
+        c.natTraversalAddresses = natTraversalAddresses;
+        c.pathKeepAliveInterval = pathKeepAliveInterval;
+        c.pathIdleTimeout = pathIdleTimeout;
         return c;
     }
 
@@ -244,6 +252,43 @@ public final class TransportConfig {
         return this;
     }
 
+    /**
+     * Offer QUIC multipath (draft-ietf-quic-multipath as noq-proto 1.0.1 speaks it) with paths 0..{@code v}
+     * (initial_max_path_id); -1, the default, offers none and the connection behaves as plain RFC 9000. iroh 1.x
+     * offers 7 (8 paths). Needs non-zero-length connection IDs on both sides.
+     */
+    public TransportConfig maxPathId(int v) {
+        if (v < -1) {
+            throw new IllegalArgumentException("maxPathId must be -1 (off) or a path ID, got " + v);
+        }
+        maxPathId = v;
+        return this;
+    }
+
+    /**
+     * Offer n0's QUIC NAT traversal, accepting up to {@code v} candidate addresses from the peer (1..255; 0, the
+     * default, offers none). Takes effect only with multipath. iroh 1.x offers 32.
+     */
+    public TransportConfig natTraversalAddresses(int v) {
+        if (v < 0 || v > 255) {
+            throw new IllegalArgumentException("natTraversalAddresses must be 0..255, got " + v);
+        }
+        natTraversalAddresses = v;
+        return this;
+    }
+
+    /** Multipath: PING a path when nothing ack-eliciting went out on it this long. iroh 1.x: 5 s. */
+    public TransportConfig pathKeepAliveInterval(Duration v) {
+        pathKeepAliveInterval = positive(v, "pathKeepAliveInterval");
+        return this;
+    }
+
+    /** Multipath: abandon a path (other than the last one) that received nothing this long. iroh 1.x: 15 s. */
+    public TransportConfig pathIdleTimeout(Duration v) {
+        pathIdleTimeout = positive(v, "pathIdleTimeout");
+        return this;
+    }
+
     private static long positive(long v, String name) {
         if (v <= 0) {
             throw new IllegalArgumentException(name + " must be positive, got " + v);
@@ -388,5 +433,21 @@ public final class TransportConfig {
 
     public ObservedAddrRole observedAddrRole() {
         return observedAddrRole;
+    }
+
+    public int maxPathId() {
+        return maxPathId;
+    }
+
+    public int natTraversalAddresses() {
+        return natTraversalAddresses;
+    }
+
+    public Duration pathKeepAliveInterval() {
+        return pathKeepAliveInterval;
+    }
+
+    public Duration pathIdleTimeout() {
+        return pathIdleTimeout;
     }
 }

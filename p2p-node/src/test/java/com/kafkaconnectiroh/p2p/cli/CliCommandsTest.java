@@ -36,7 +36,7 @@ class CliCommandsTest {
     static final Duration START = Duration.ofSeconds(30);
     static final String LOCAL = "127.0.0.1:0";
     static final Pattern PONG_LINE = Pattern.compile(
-            "PONG from ([0-9a-f]{10}) at (127\\.0\\.0\\.1:\\d+): handshake \\d+\\.\\d\\d ms, rtt \\d+\\.\\d\\d ms");
+            "PONG from ([0-9a-f]{10}) at (127\\.0\\.0\\.1:\\d+): handshake \\d+\\.\\d\\d ms, rtt \\d+\\.\\d\\d ms, direct path rtt \\d+\\.\\d\\d ms");
 
     static final SecretKey SERVER_KEY = SecretKey.generate();
     static CliProcess serve;

@@ -1,18 +1,24 @@
 package com.kafkaconnectiroh.p2p.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.kafkaconnectiroh.p2p.base.SecretKey;
+import com.kafkaconnectiroh.p2p.blobs.BlobTicket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Discovery as a user runs it, every node its own JVM: {@code p2p-node dns-server}, a {@code serve} publishing its
  * record there, {@code discovery resolve} printing what each mechanism found, and {@code ping <bare id>} reaching
- * the server once through the pkarr relay and once through DNS; without discovery, or with servers that cannot be
+ * the server once through the pkarr relay and once through DNS, {@code speedtest connect}, {@code blob get HASH
+ * --from ID} and {@code gossip publish --peer ID} likewise; without discovery, or with servers that cannot be
  * reached, a bare id fails quickly with a clear line.
  */
 @Timeout(240)
@@ -91,6 +97,54 @@ class DiscoveryCliTest {
     }
 
     @Test
+    void speedtestBlobGetAndGossipReachTheirPeerByItsBareId(@TempDir Path dir) throws Exception {
+        try (DnsServer server = DnsServer.start()) {
+            String relay = server.pkarrRelay();
+            try (CliProcess accept = CliProcess.start("speedtest", "accept", "--bind", "127.0.0.1:0", "--pkarr-relay", relay)) {
+                String id = accept.awaitAddressLines(START).get("endpoint id");
+                assertEquals(0, awaitResolved(id, "--pkarr-relay", relay).exitCode());
+                CliRun st = CliRun.of("speedtest", "connect", id, "--bytes", "1MiB", "--pkarr-relay", relay);
+                assertEquals(0, st.exitCode(), st.toString());
+                assertTrue(st.outLines().get(0).startsWith("connected to " + id.substring(0, 10)), st.toString());
+            }
+
+            Path file = dir.resolve("data.bin");
+            byte[] data = new byte[300_000];
+            new java.util.Random(7).nextBytes(data);
+            Files.write(file, data);
+            try (CliProcess send = CliProcess.start("blob", "send", file.toString(), "--bind", "127.0.0.1:0",
+                    "--pkarr-relay", relay)) {
+                BlobTicket ticket = BlobTicket.parse(send.nextLine(START));
+                String id = ticket.provider().id().toString();
+                assertEquals(0, awaitResolved(id, "--pkarr-relay", relay).exitCode());
+                Path out = dir.resolve("out.bin");
+                CliRun get = CliRun.of("blob", "get", ticket.hash().toHex(), "--from", id, "-o", out.toString(),
+                        "--pkarr-relay", relay);
+                assertEquals(0, get.exitCode(), get.toString());
+                assertArrayEquals(data, Files.readAllBytes(out));
+            }
+
+            try (CliProcess sub = CliProcess.start("gossip", "subscribe", "--topic", "by bare id", "--bind", "127.0.0.1:0",
+                    "--pkarr-relay", relay)) {
+                String id = null;
+                for (String l = sub.nextLine(START); !l.startsWith("topic: "); l = sub.nextLine(START)) {
+                    if (l.startsWith("endpoint id: ")) {
+                        id = l.substring("endpoint id: ".length());
+                    }
+                }
+                assertEquals(0, awaitResolved(id, "--pkarr-relay", relay).exitCode());
+                CliRun pub = CliRun.of("gossip", "publish", "--topic", "by bare id", "--peer", id, "--pkarr-relay", relay,
+                        "hello by id");
+                assertEquals(0, pub.exitCode(), pub.toString());
+                String line;
+                do {
+                    line = sub.nextLine(START);
+                } while (!line.contains("hello by id"));
+            }
+        }
+    }
+
+    @Test
     void aBareIdWithoutDiscoveryOrWithUnreachableServersFailsQuicklyWithAClearLine() throws Exception {
         String id = SecretKey.generate().publicKey().toString();
         CliRun none = CliRun.of("ping", id, "--no-discovery", "--timeout", "5s");
@@ -114,9 +168,16 @@ class DiscoveryCliTest {
     }
 
     @Test
-    void dhtBootstrapIsValidatedAsIpAndPort() {
+    void badDiscoveryFlagsAreUsageErrors() {
         CliRun bad = CliRun.of("ping", SecretKey.generate().publicKey().toString(), "--dht-bootstrap", "router.example:6881");
         assertEquals(2, bad.exitCode(), bad.toString());
         assertTrue(bad.err().contains("--dht-bootstrap"), bad.err());
+        CliRun both = CliRun.of("ping", SecretKey.generate().publicKey().toString(), "--no-discovery", "--pkarr-relay",
+                "http://127.0.0.1:9/pkarr");
+        assertEquals(2, both.exitCode(), both.toString());
+        assertTrue(both.err().contains("--no-discovery cannot be combined"), both.err());
+        CliRun notUrl = CliRun.of("discovery", "resolve", SecretKey.generate().publicKey().toString(), "--pkarr-relay",
+                "127.0.0.1:8080");
+        assertEquals(2, notUrl.exitCode(), notUrl.toString());
     }
 }

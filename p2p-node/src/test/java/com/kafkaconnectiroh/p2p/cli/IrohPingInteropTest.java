@@ -106,7 +106,7 @@ class IrohPingInteropTest {
             CliRun r = CliRun.of("ping", target, "--bind", LOCAL);
             assertEquals(0, r.exitCode(), r.toString());
             assertTrue(Pattern.matches("PONG from " + p.endpointId().fmtShort() + " at " + Pattern.quote(p.addrs().get(0))
-                    + ": handshake \\d+\\.\\d\\d ms, rtt \\d+\\.\\d\\d ms", r.out().strip()), r.toString());
+                    + ": handshake \\d+\\.\\d\\d ms, rtt \\d+\\.\\d\\d ms, direct path rtt \\d+\\.\\d\\d ms", r.out().strip()), r.toString());
             JsonNode servedPing = p.awaitEvent("ping-served", e -> true, WAIT);
             assertTrue(servedPing.path("ok").asBoolean(), servedPing.toString());
             assertEquals("50494e47", servedPing.path("request").asText()); // "PING"

@@ -83,7 +83,7 @@ class DialerTest {
             IOException e = assertThrows(IOException.class,
                     () -> a.connect(EndpointAddr.of(stranger, null, List.of(at("::1", 4000))), EndpointTest.HOLD));
             assertEquals("no usable direct address for " + stranger + " (have " + List.of(at("::1", 4000))
-                    + "; socket " + a.boundAddress() + "; relays are not supported)", e.getMessage());
+                    + "; socket " + a.boundAddress() + "; no relay URL)", e.getMessage());
         }
     }
 

@@ -93,6 +93,7 @@ public final class IrohPeer implements AutoCloseable {
         String name = null;
         Duration readyTimeout = DEFAULT_TIMEOUT;
         Duration callTimeout = DEFAULT_TIMEOUT;
+        String netns = null;
         List<String> args = new ArrayList<>(List.of("--iroh", version.harnessArg()));
         for (PeerOption o : options) {
             if (o instanceof PeerOption.Alpn a) {
@@ -101,12 +102,16 @@ public final class IrohPeer implements AutoCloseable {
                 args.addAll(List.of("--secret", s.hex()));
             } else if (o instanceof PeerOption.Bind b) {
                 args.addAll(List.of("--bind", b.hostPort()));
+            } else if (o instanceof PeerOption.Netns n) {
+                netns = n.name();
             } else if (o instanceof PeerOption.Relay r) {
                 args.addAll(List.of("--relay", r.url()));
             } else if (o instanceof PeerOption.Docs) {
                 args.add("--docs");
             } else if (o instanceof PeerOption.Retry) {
                 args.add("--retry");
+            } else if (o instanceof PeerOption.DiscoveryN0) {
+                args.add("--discovery-n0");
             } else if (o instanceof PeerOption.Name n) {
                 name = n.name();
             } else if (o instanceof PeerOption.ReadyTimeout t) {
@@ -119,7 +124,11 @@ public final class IrohPeer implements AutoCloseable {
             name = "iroh" + version.harnessArg().replace(".", "") + "-" + PEER_COUNTER.incrementAndGet();
         }
         Path dir = harnessDir();
-        List<String> command = new ArrayList<>(List.of(nodeExecutable(), dir.resolve("harness.js").toString()));
+        List<String> command = new ArrayList<>();
+        if (netns != null) {
+            command.addAll(List.of("ip", "netns", "exec", netns)); // execs node: the process stays node itself
+        }
+        command.addAll(List.of(nodeExecutable(), dir.resolve("harness.js").toString()));
         command.addAll(args);
 
         Path logFile = logDir(dir).resolve(name + ".log");

@@ -31,6 +31,15 @@ public sealed interface PeerOption {
         return new Relay(url);
     }
 
+    /**
+     * iroh 1.x's n0 discovery, unmodified ({@code presetN0DisableRelay}): it publishes to n0's pkarr relay and
+     * resolves bare ids as {@code TXT _iroh.<z32>.dns.iroh.link} through the system resolver; run it in a namespace
+     * whose {@code /etc/netns/<ns>/resolv.conf} names a local DNS server (the harness's {@code --discovery-n0}).
+     */
+    static PeerOption discoveryN0() {
+        return new DiscoveryN0();
+    }
+
     /** Names the peer in errors and its log file ({@code target/iroh-harness-logs/<name>.log}). */
     static PeerOption name(String name) {
         return new Name(name);
@@ -57,6 +66,14 @@ public sealed interface PeerOption {
     /** Default timeout of {@link IrohPeer#call} (default 60 s). */
     static PeerOption callTimeout(Duration timeout) {
         return new CallTimeout(timeout);
+    }
+
+    /**
+     * Run the harness inside this network namespace ({@code ip netns exec NAME node harness.js ...}, e.g. a home of
+     * {@code netlab.NatLab}); bind {@code 0.0.0.0:0} there, the default loopback address reaches nobody.
+     */
+    static PeerOption netns(String name) {
+        return new Netns(name);
     }
 
     record Alpn(String alpn, Behaviour behaviour) implements PeerOption {
@@ -89,7 +106,18 @@ public sealed interface PeerOption {
         }
     }
 
+    record Netns(String name) implements PeerOption {
+        public Netns {
+            if (!name.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("not a network namespace name: '" + name + "'");
+            }
+        }
+    }
+
     record Docs() implements PeerOption {
+    }
+
+    record DiscoveryN0() implements PeerOption {
     }
 
     record Retry() implements PeerOption {

@@ -16,6 +16,10 @@ import com.kafkaconnectiroh.p2p.blobs.Hash;
 import com.kafkaconnectiroh.p2p.blobs.HashAndFormat;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStatus;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
+import com.kafkaconnectiroh.p2p.endpoint.PathTotals;
+import com.kafkaconnectiroh.p2p.endpoint.RelayMode;
+import com.kafkaconnectiroh.p2p.relay.server.RelayServer;
+import com.kafkaconnectiroh.p2p.relay.server.RelayServerConfig;
 import com.kafkaconnectiroh.p2p.gossip.GossipEvent;
 import com.kafkaconnectiroh.p2p.gossip.GossipTopic;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
@@ -119,6 +123,38 @@ class NodeTest {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
         IOException e = assertThrows(IOException.class, () -> Node.builder().dataDir(file).bindAddr(LOOPBACK).spawn());
         assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), "message: " + e.getMessage());
+    }
+
+    /**
+     * Two relay-only nodes that know each other only by id + relay URL: gossip joins through the relay (the
+     * bootstrap address has no direct address), a blob downloads through it, and every connection says relay.
+     */
+    @Test
+    void relayOnlyNodesGossipAndFetchBlobsThroughTheRelay() throws Exception {
+        try (RelayServer relay = RelayServer.start(new RelayServerConfig().bind(LOOPBACK));
+                Node a = Node.builder().bindAddr(LOOPBACK).relayUrls(relay.url()).relayMode(RelayMode.RELAY_ONLY).spawn();
+                Node b = Node.builder().bindAddr(LOOPBACK).relayUrls(relay.url()).relayMode(RelayMode.RELAY_ONLY).spawn()) {
+            assertTrue(a.endpoint().online(Duration.ofSeconds(20)) && b.endpoint().online(Duration.ofSeconds(20)));
+            assertTrue(a.addr().ipAddrs().isEmpty(), "relay-only address: " + a.addr());
+
+            TopicId topic = TopicId.fromName("node-relay-test");
+            GossipTopic ta = a.gossip().subscribe(topic, List.of());
+            GossipTopic tb = b.gossip().subscribe(topic, List.of(a.addr()));
+            tb.joined().get(20, TimeUnit.SECONDS);
+            ta.joined().get(20, TimeUnit.SECONDS);
+            tb.broadcast("through the relay".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+            assertEquals("through the relay", new String(nextReceived(ta).content(), StandardCharsets.UTF_8));
+
+            byte[] data = randomBytes(9, 200_000);
+            Blobs.AddOutcome added = a.blobs().add(data);
+            b.blobs().download(a.blobs().ticket(added.content()), DownloadListener.NONE);
+            assertArrayEquals(data, b.blobs().read(added.hash()));
+
+            PathTotals totals = b.endpoint().pathTotals();
+            assertEquals(0, totals.directConnections(), "b's connections: " + totals);
+            assertTrue(totals.relayConnections() >= 1 && totals.relayBytesReceived() > data.length, "b: " + totals);
+            assertEquals(0, totals.directBytesSent(), "b sent nothing direct: " + totals);
+        }
     }
 
     private static GossipEvent.Received nextReceived(GossipTopic topic) throws InterruptedException {

@@ -23,10 +23,17 @@ final class Pair {
 
     Pair(Sim sim, TransportConfig clientConfig, TransportConfig serverConfig, EndpointConfig serverEndpoint,
          com.kafkaconnectiroh.p2p.tls.CipherSuite suite) {
+        this(sim, sim.server(serverConfig, serverEndpoint, 4433), sim.client(clientConfig, 5000), clientConfig, suite,
+                null);
+    }
+
+    /** A pair on nodes made by the caller; the client dials {@code dialTo}, or the server's address if null. */
+    Pair(Sim sim, Sim.Node serverNode, Sim.Node clientNode, TransportConfig clientConfig,
+         com.kafkaconnectiroh.p2p.tls.CipherSuite suite, java.net.InetSocketAddress dialTo) {
         this.sim = sim;
-        serverNode = sim.server(serverConfig, serverEndpoint, 4433);
-        clientNode = sim.client(clientConfig, 5000);
-        client = sim.connect(clientNode, serverNode, clientConfig, suite);
+        this.serverNode = serverNode;
+        this.clientNode = clientNode;
+        client = sim.connect(clientNode, serverNode, dialTo == null ? serverNode.addr : dialTo, clientConfig, suite);
         sim.apps.add(s -> {
             if (server == null && !serverNode.accepted.isEmpty()) {
                 server = serverNode.accepted.get(0);

@@ -327,7 +327,13 @@ public record DnsMessage(int id, int flags, List<Question> questions, List<DnsRe
                 if (sb.length() > 0) {
                     sb.append('.');
                 }
-                sb.append(new String(b, at + 1, len, StandardCharsets.UTF_8));
+                String label = new String(b, at + 1, len, StandardCharsets.UTF_8);
+                // names are dotted strings: a label holding a dot, or bytes that are not UTF-8 (which would come
+                // back longer), could not be written again as it came, so answering it would fail; refused here
+                if (label.indexOf('.') >= 0 || label.getBytes(StandardCharsets.UTF_8).length != len) {
+                    throw new DnsException("DNS label with a dot or not UTF-8 at offset " + (at - start));
+                }
+                sb.append(label);
                 at += 1 + len;
             }
         }

@@ -26,6 +26,8 @@ public final class SentPacket {
     public static final int K_NEW_CONNECTION_ID = 4;
     public static final int K_RETIRE_CONNECTION_ID = 5;
     public static final int K_STREAM_DATA_BLOCKED = 6;
+    /** A multipath or NAT traversal frame; the argument says which (quic.Multipath). */
+    public static final int K_PATH_FRAME = 7;
 
     public long pn;
     public long timeSent;

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class FrameCodecTest {
 
-    private static Frame one(byte[] b, int len) throws TransportException {
+    /** Decodes {@code b[0, len)} as exactly one frame. */
+    static Frame one(byte[] b, int len) throws TransportException {
         FrameParser p = new FrameParser().reset(b, 0, len);
         Frame f = p.next();
         assertFalse(p.hasNext(), "exactly one frame");
