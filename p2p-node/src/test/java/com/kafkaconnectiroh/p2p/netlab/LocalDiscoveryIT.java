@@ -83,62 +83,70 @@ class LocalDiscoveryIT {
     }
 
     @Test
-    void multicastDnsDecodesOurAnswersAndWeLearnItsIrohFormatAnnouncement() throws Exception {
-        String service = SwarmRecords.serviceName(SwarmRecords.IROH_V1);
-        EndpointId foreign = SecretKey.generate().publicKey();
+    void multicastDnsDecodesOurAnswersAndWeLearnItsIrohFormatAnnouncementInBothIrohSwarms() throws Exception {
         try (NatLab lab = NatLab.create()) {
             NatLab.Lan lan = lab.addLan(2);
-            String foreignIp = lan.hosts().get(1).address().getHostAddress();
             ChildJvm java = lab.start(lan.hosts().get(0).namespace(), LOGS.resolve("mdns-java.log"),
                     ChildJvm.javaCommand(MdnsNodeMain.class));
             String[] idLine = java.expect(l -> l.startsWith("id "), FIND).split(" ", 3);
             EndpointId javaId = EndpointId.parse(idLine[1]);
             String javaLabel = SwarmRecords.label(javaId);
-
-            try (Oracle npm = Oracle.start(NatLab.inNamespace(lan.hosts().get(1).namespace(), List.of()), "mdns.mjs",
-                    "live", service, SwarmRecords.label(foreign), "4433", foreignIp)) {
-                assertEquals("ready", npm.next(FIND).get("event").asText());
-
-                // they ask as swarm-discovery does; our answer, as multicast-dns decoded it
-                JsonNode ours = null;
-                long deadline = System.nanoTime() + FIND.toNanos();
-                while (ours == null && System.nanoTime() < deadline) {
-                    npm.send(Map.of("cmd", "query"));
-                    JsonNode e = npm.next(FIND);
-                    if (e.get("event").asText().equals("response")
-                            && e.get("packet").get("answers").get(0).get("name").asText().startsWith(javaLabel + ".")) {
-                        ours = e.get("packet");
-                    }
-                }
-                assertTrue(ours != null, "no answer from the Java node; " + java.describe() + "\nnpm: " + npm.stderr());
-                JsonNode srv = ours.get("answers").get(0);
-                assertEquals("SRV", srv.get("type").asText(), ours.toString());
-                assertEquals(javaLabel + "." + service, srv.get("name").asText());
-                int port = srv.get("data").get("port").asInt();
-                assertTrue(idLine[2].contains(":" + port), "the SRV port is the endpoint's: " + port + " vs " + idLine[2]);
-                assertEquals(javaLabel + "-" + port + ".local", srv.get("data").get("target").asText());
-                boolean hasLanA = false;
-                for (JsonNode a : ours.get("additionals")) {
-                    hasLanA |= a.get("type").asText().equals("A")
-                            && a.get("data").asText().equals(lan.hosts().get(0).address().getHostAddress())
-                            && a.get("name").asText().equals(javaLabel + "-" + port + ".local");
-                }
-                assertTrue(hasLanA, "an A record with our LAN address: " + ours);
-                JsonNode txt = ours.get("answers").get(ours.get("answers").size() - 1);
-                assertEquals("TXT", txt.get("type").asText(), ours.toString());
-                assertTrue(txt.get("data").toString().contains("user-data=java-"), txt.toString());
-                for (JsonNode r : ours.get("answers")) {
-                    assertEquals(0, r.get("ttl").asInt());
-                    assertEquals("IN", r.get("class").asText());
-                    assertEquals(false, r.get("flush").asBoolean());
-                }
-
-                // they announce in iroh's format (answering our queries, and unasked): we learn the peer
-                npm.send(Map.of("cmd", "announce"));
-                String seen = java.expect(l -> l.startsWith("discovered " + foreign + " "), FIND);
-                assertTrue(seen.contains(foreignIp + ":4433"), seen);
-                assertTrue(seen.endsWith(" from-multicast-dns"), seen);
+            // iroh 1.x's swarm, then 0.35's: the node is in both by default
+            for (String service : List.of(SwarmRecords.serviceName(SwarmRecords.IROH_V1),
+                    SwarmRecords.serviceName(SwarmRecords.IROH_035))) {
+                EndpointId foreign = SecretKey.generate().publicKey();
+                learnAndBeLearned(lan, java, idLine[2], javaLabel, service, foreign);
             }
+        }
+    }
+
+    /** npm multicast-dns on host 2 of {@code lan}, in {@code service}'s swarm, and the Java node on host 1. */
+    private static void learnAndBeLearned(NatLab.Lan lan, ChildJvm java, String javaAddrs, String javaLabel,
+                                          String service, EndpointId foreign) throws Exception {
+        String foreignIp = lan.hosts().get(1).address().getHostAddress();
+        try (Oracle npm = Oracle.start(NatLab.inNamespace(lan.hosts().get(1).namespace(), List.of()), "mdns.mjs",
+                "live", service, SwarmRecords.label(foreign), "4433", foreignIp)) {
+            assertEquals("ready", npm.next(FIND).get("event").asText());
+
+            // they ask as swarm-discovery does; our answer, as multicast-dns decoded it
+            JsonNode ours = null;
+            long deadline = System.nanoTime() + FIND.toNanos();
+            while (ours == null && System.nanoTime() < deadline) {
+                npm.send(Map.of("cmd", "query"));
+                JsonNode e = npm.next(FIND);
+                if (e.get("event").asText().equals("response")
+                        && e.get("packet").get("answers").get(0).get("name").asText().startsWith(javaLabel + ".")) {
+                    ours = e.get("packet");
+                }
+            }
+            assertTrue(ours != null, "no answer from the Java node; " + java.describe() + "\nnpm: " + npm.stderr());
+            JsonNode srv = ours.get("answers").get(0);
+            assertEquals("SRV", srv.get("type").asText(), ours.toString());
+            assertEquals(javaLabel + "." + service, srv.get("name").asText());
+            int port = srv.get("data").get("port").asInt();
+            assertTrue(javaAddrs.contains(":" + port), "the SRV port is the endpoint's: " + port + " vs " + javaAddrs);
+            assertEquals(javaLabel + "-" + port + ".local", srv.get("data").get("target").asText());
+            boolean hasLanA = false;
+            for (JsonNode a : ours.get("additionals")) {
+                hasLanA |= a.get("type").asText().equals("A")
+                        && a.get("data").asText().equals(lan.hosts().get(0).address().getHostAddress())
+                        && a.get("name").asText().equals(javaLabel + "-" + port + ".local");
+            }
+            assertTrue(hasLanA, "an A record with our LAN address: " + ours);
+            JsonNode txt = ours.get("answers").get(ours.get("answers").size() - 1);
+            assertEquals("TXT", txt.get("type").asText(), ours.toString());
+            assertTrue(txt.get("data").toString().contains("user-data=java-"), txt.toString());
+            for (JsonNode r : ours.get("answers")) {
+                assertEquals(0, r.get("ttl").asInt());
+                assertEquals("IN", r.get("class").asText());
+                assertEquals(false, r.get("flush").asBoolean());
+            }
+
+            // they announce in iroh's format (answering our queries, and unasked): we learn the peer
+            npm.send(Map.of("cmd", "announce"));
+            String seen = java.expect(l -> l.startsWith("discovered " + foreign + " "), FIND);
+            assertTrue(seen.contains(foreignIp + ":4433"), seen);
+            assertTrue(seen.endsWith(" from-multicast-dns"), seen);
         }
     }
 }

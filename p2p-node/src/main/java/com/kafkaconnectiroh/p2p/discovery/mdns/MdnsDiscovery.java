@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * {@link #resolve} answers from the peers heard, waiting up to {@link #LOOKUP_DURATION} for one not heard yet.
  *
  * <pre>{@code
- * try (Node node = Node.builder().localDiscovery(true).spawn()) {      // or .addressLookup(MdnsDiscovery.builder().build(id))
+ * try (Node node = Node.builder().localDiscovery(true).spawn()) {  // or .addressLookup(MdnsDiscovery.builder().build(id))
  *     MdnsDiscovery mdns = node.localDiscovery().orElseThrow();
  *     mdns.subscribe(e -> System.out.println(e));                      // Discovered / Expired
  *     node.ping().ping(node.endpoint(), EndpointAddr.of(peerId), Duration.ofSeconds(10));  // a bare id
@@ -87,7 +88,7 @@ public final class MdnsDiscovery implements AddressLookup {
     private final Thread thread;
     private volatile boolean closed;
     /** What {@link #publish} was last given, for the discovery thread to announce. */
-    private final java.util.concurrent.atomic.AtomicReference<EndpointAddr> toAnnounce = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<EndpointAddr> toAnnounce = new AtomicReference<>();
     private List<InetSocketAddress> announced = List.of();
     private String announcedRelay;
 
@@ -421,7 +422,8 @@ public final class MdnsDiscovery implements AddressLookup {
             if (ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
                 ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
-            ch.bind(new InetSocketAddress(family == StandardProtocolFamily.INET ? literal("0.0.0.0") : literal("::"), port));
+            InetAddress any = literal(family == StandardProtocolFamily.INET ? "0.0.0.0" : "::");
+            ch.bind(new InetSocketAddress(any, port));
             ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
             ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 255); // RFC 6762 §11: receivers may check it
             ch.configureBlocking(false);

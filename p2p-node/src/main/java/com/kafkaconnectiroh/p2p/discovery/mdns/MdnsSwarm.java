@@ -81,7 +81,8 @@ public final class MdnsSwarm {
         for (String name : new LinkedHashSet<>(swarmNames)) {
             String service = SwarmRecords.serviceName(name);
             // DnsMessage checks the name's labels: a bad swarm name fails here, not at the first query
-            swarms.add(new Swarm(name, service, new SwarmCadence(random, now), SwarmRecords.query(service).encode(false)));
+            byte[] query = SwarmRecords.query(service).encode(false);
+            swarms.add(new Swarm(name, service, new SwarmCadence(random, now), query));
         }
         this.nextGc = now + GC_INTERVAL;
         this.tokensAt = now;
@@ -98,7 +99,8 @@ public final class MdnsSwarm {
             return;
         }
         for (Swarm s : swarms) {
-            List<InetSocketAddress> fit = new ArrayList<>(addrs.subList(0, Math.min(addrs.size(), SwarmRecords.MAX_ADDRS_PER_PEER)));
+            int most = Math.min(addrs.size(), SwarmRecords.MAX_ADDRS_PER_PEER);
+            List<InetSocketAddress> fit = new ArrayList<>(addrs.subList(0, most));
             while (!fit.isEmpty()) {
                 byte[] b = SwarmRecords.response(s.service(), self, fit, attributes).encode(true);
                 if (b.length <= MAX_PACKET) {

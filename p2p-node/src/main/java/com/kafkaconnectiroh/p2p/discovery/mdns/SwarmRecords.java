@@ -33,7 +33,8 @@ import java.util.Set;
  * holds; otherwise answers whose name is one label under the service give ports (SRV) and attributes (TXT), and
  * additionals named {@code <x>.local} give the addresses of the SRV records whose target they name. Labels that
  * are not an endpoint id in base32 (iroh's {@code PublicKey::from_str} also takes 64 hex characters, which no DNS
- * label can hold) and peers without an address are dropped; so are records of other classes, types or services. Case is ignored in names (RFC 1035 §2.3.3).
+ * label can hold) and peers without an address are dropped; so are records of other classes, types or services.
+ * Case is ignored in names (RFC 1035 §2.3.3).
  */
 public final class SwarmRecords {
     /** iroh ≥ 0.93 and 1.x ({@code iroh-mdns-address-lookup::N0_SERVICE_NAME}). */
@@ -147,7 +148,8 @@ public final class SwarmRecords {
                 continue;
             }
             String name = r.name();
-            if (name.length() <= suffix.length() || !name.regionMatches(true, name.length() - suffix.length(), suffix, 0, suffix.length())) {
+            int at = name.length() - suffix.length();
+            if (at <= 0 || !name.regionMatches(true, at, suffix, 0, suffix.length())) {
                 continue;
             }
             String label = name.substring(0, name.length() - suffix.length());
