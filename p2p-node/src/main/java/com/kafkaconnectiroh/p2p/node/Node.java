@@ -15,6 +15,7 @@ import com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore;
 import com.kafkaconnectiroh.p2p.discovery.Discovery;
 import com.kafkaconnectiroh.p2p.discovery.dht.DhtDiscovery;
 import com.kafkaconnectiroh.p2p.discovery.DiscoveryConfig;
+import com.kafkaconnectiroh.p2p.discovery.mdns.MdnsDiscovery;
 import com.kafkaconnectiroh.p2p.docs.Docs;
 import com.kafkaconnectiroh.p2p.docs.DocsConfig;
 import com.kafkaconnectiroh.p2p.docs.store.ReplicaStore;
@@ -144,6 +145,15 @@ public final class Node implements AutoCloseable {
         return java.util.Optional.ofNullable(discovery);
     }
 
+    /**
+     * Local-network discovery (mDNS as iroh's swarm discovery), if {@link Builder#localDiscovery} turned it on and it
+     * could start: who is on the LAN, {@code Discovered}/{@code Expired} events. Dials by bare id ask it already.
+     */
+    public java.util.Optional<MdnsDiscovery> localDiscovery() {
+        return discovery().stream().flatMap(d -> d.lookups().stream())
+                .filter(MdnsDiscovery.class::isInstance).map(MdnsDiscovery.class::cast).findFirst();
+    }
+
     public Router router() {
         return router;
     }
@@ -243,6 +253,7 @@ public final class Node implements AutoCloseable {
         private DiscoveryConfig discoveryConfig = DiscoveryConfig.NONE;
         private final List<AddressLookup> extraLookups = new ArrayList<>();
         private List<InetSocketAddress> dhtBootstrap;
+        private MdnsDiscovery.Builder localDiscovery;
 
         private Builder() {
             // iroh keeps connections alive every second; gossip relies on it to notice dead neighbors quickly.
@@ -383,6 +394,24 @@ public final class Node implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Local-network discovery (default off): announces the node on the LAN by mDNS as iroh's swarm discovery does
+         * (the iroh 1.x and 0.35 swarms), and dials by bare id ask it beside {@link #discovery}'s mechanisms. If it
+         * cannot start (no multicast-capable interface) the node runs without it and logs a warning.
+         */
+        public Builder localDiscovery(boolean on) {
+            this.localDiscovery = on ? MdnsDiscovery.builder() : null;
+            return this;
+        }
+
+        /** Local-network discovery on, with these settings (swarms, advertise, user data, peer bound). */
+        public Builder localDiscovery(Consumer<MdnsDiscovery.Builder> settings) {
+            MdnsDiscovery.Builder b = MdnsDiscovery.builder();
+            settings.accept(b);
+            this.localDiscovery = b;
+            return this;
+        }
+
         /** Direct access to the endpoint settings not mirrored here (timeouts, I/O mode). */
         public Builder endpoint(Consumer<Endpoint.Builder> settings) {
             settings.accept(endpoint);
@@ -406,7 +435,8 @@ public final class Node implements AutoCloseable {
             ReplicaStore docStore = null;
             Discovery disco = null;
             try {
-                if (discoveryConfig.isEnabled() || !extraLookups.isEmpty() || dhtBootstrap != null) {
+                if (discoveryConfig.isEnabled() || !extraLookups.isEmpty() || dhtBootstrap != null
+                        || localDiscovery != null) {
                     // discovery signs with the endpoint's key, so the key is settled before the endpoint binds
                     SecretKey key = secretKey != null ? secretKey
                             : dataDir != null ? SecretKeyStore.loadOrCreate(dataDir) : SecretKey.generate();
@@ -414,6 +444,10 @@ public final class Node implements AutoCloseable {
                     List<AddressLookup> lookups = new ArrayList<>(extraLookups);
                     if (dhtBootstrap != null) {
                         lookups.add(DhtDiscovery.start(key, dhtBootstrap));
+                    }
+                    MdnsDiscovery mdns = startLocalDiscovery(key);
+                    if (mdns != null) {
+                        lookups.add(mdns);
                     }
                     disco = discoveryConfig.build(key, lookups);
                     endpoint.addressLookup(disco);
@@ -469,6 +503,18 @@ public final class Node implements AutoCloseable {
          * mechanism also republishes on its own interval, iroh's 5 minutes for pkarr).
          */
         static final Duration PUBLISH_CHECK = Duration.ofSeconds(5);
+
+        private MdnsDiscovery startLocalDiscovery(SecretKey key) {
+            if (localDiscovery == null) {
+                return null;
+            }
+            try {
+                return localDiscovery.build(key.publicKey());
+            } catch (IOException e) {
+                LOG.warn("local-network discovery is off: {}", e.getMessage());
+                return null;
+            }
+        }
 
         private static void closeQuietly(BlobStore store, Exception failure) {
             try {

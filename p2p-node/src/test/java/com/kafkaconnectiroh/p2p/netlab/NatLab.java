@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
  *   home n namespace: 10.0.n.2, default route via the router: where a node or an iroh peer runs
  * </pre>
  *
+ * A LAN ({@link #addLan}) stands apart: host namespaces on one bridge, multicast between them, for local-network
+ * discovery.
+ *
  * Addresses come from 198.18.0.0/15 (RFC 2544 benchmarking range) and 10/8; nothing is linked to the root
  * namespace, so no packet can leave the machine. Namespace names carry a prefix, this JVM's pid and a counter
  * ({@code p2plab-<pid>-<n>-inet}), so parallel runs never clash; {@link #create()} first deletes the namespaces of
@@ -86,6 +89,7 @@ public final class NatLab implements AutoCloseable {
     private final List<String> namespaces = new ArrayList<>();
     private final List<ChildJvm> processes = new ArrayList<>();
     private final List<Home> homes = new ArrayList<>();
+    private int lans;
     private boolean closed;
 
     private NatLab(String prefix) {
@@ -172,6 +176,42 @@ public final class NatLab implements AutoCloseable {
         Home h = new Home(home, router, nat, lan, wan);
         homes.add(h);
         return h;
+    }
+
+    /** A host on a {@link Lan}: its namespace and its address on the LAN. */
+    public record LanHost(String namespace, InetAddress address) {
+    }
+
+    /** Hosts on one Ethernet segment: no router, no internet, multicast between them (what mDNS needs). */
+    public record Lan(String bridgeNamespace, List<LanHost> hosts) {
+    }
+
+    /**
+     * A new LAN of {@code hosts} namespaces, each with {@code eth0} on one bridge (in a namespace of its own) and
+     * an address {@code 10.(100+n).0.(i+1)/24}, the multicast range routed out of {@code eth0}. The bridge floods
+     * multicast to every port (snooping off), as a plain switch does, so mDNS on 224.0.0.251 reaches every host.
+     * Not linked to the internet namespace or to any home.
+     */
+    public synchronized Lan addLan(int hosts) throws IOException {
+        if (hosts < 1 || hosts > 200) {
+            throw new IllegalArgumentException("a LAN has 1..200 hosts, not " + hosts);
+        }
+        int n = ++lans;
+        String bridgeNs = namespace("lan" + n);
+        ip("-n", bridgeNs, "link", "add", BRIDGE, "type", "bridge", "mcast_snooping", "0");
+        ip("-n", bridgeNs, "link", "set", BRIDGE, "up");
+        List<LanHost> out = new ArrayList<>();
+        for (int i = 1; i <= hosts; i++) {
+            String host = namespace("lan" + n + "-h" + i);
+            InetAddress addr = address("10." + (100 + n) + ".0." + (i + 1));
+            ip("-n", host, "link", "add", "eth0", "type", "veth", "peer", "name", "h" + i, "netns", bridgeNs);
+            ip("-n", bridgeNs, "link", "set", "h" + i, "master", BRIDGE, "up");
+            ip("-n", host, "addr", "add", addr.getHostAddress() + "/24", "dev", "eth0");
+            ip("-n", host, "link", "set", "eth0", "up");
+            ip("-n", host, "route", "add", "224.0.0.0/4", "dev", "eth0");
+            out.add(new LanHost(host, addr));
+        }
+        return new Lan(bridgeNs, List.copyOf(out));
     }
 
     /** Starts {@code command} in {@code namespace}; the lab kills it on {@link #close()} if it still runs. */
