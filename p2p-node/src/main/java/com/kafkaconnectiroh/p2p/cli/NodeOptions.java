@@ -44,6 +44,10 @@ final class NodeOptions {
     @Option(names = "--relay-only", description = "Only relay paths: advertise and dial no direct address.")
     boolean relayOnly;
 
+    @Option(names = "--multipath", description = "Offer QUIC multipath and NAT traversal (iroh 1.x does): a connection"
+            + " that starts on a relay moves to a direct path once hole punching finds one, and back if it dies.")
+    boolean multipath;
+
     /** How long the address block waits for the home relay before it is printed (tickets should carry it). */
     static final Duration ONLINE_WAIT = Duration.ofSeconds(10);
 
@@ -68,7 +72,7 @@ final class NodeOptions {
         }
         Node.Builder b = Node.builder().secretKey(identity.secretKeyForCommand()).bindAddr(addr)
                 .transportConfig(new TransportConfig()).protocols(Set.of()).relayMode(mode).relayUrls(relays)
-                .discovery(discovery.config());
+                .discovery(discovery.config()).multipath(multipath);
         if (!discovery.dhtBootstrap().isEmpty()) {
             b.dhtBootstrap(discovery.dhtBootstrap());
         }

@@ -44,6 +44,8 @@ public final class Connection {
     long deadline = Long.MAX_VALUE;
     /** Traffic per peer address, counted by the driver (loop only). */
     final PathCounters paths = new PathCounters();
+    /** Opens and drops multipath paths (relay to direct and back); loop only. */
+    final PathManager pathManager;
 
     private final CompletableFuture<ConnectionClose> closed = new CompletableFuture<>();
     private volatile ConnectionClose closeInfo;
@@ -64,6 +66,7 @@ public final class Connection {
         this.driver = driver;
         this.quic = quic;
         this.established = established;
+        this.pathManager = new PathManager(driver, quic);
     }
 
     // ================================================================================================
@@ -92,7 +95,11 @@ public final class Connection {
         return onLoop(quic::remoteAddress);
     }
 
-    /** The path the connection sends on now: direct or through a relay, its RTT and traffic. */
+    /**
+     * The path the connection sends on now: direct or through a relay, its RTT and traffic. With QUIC multipath
+     * (both sides offer it) this moves from the relay to a direct path once one is validated, and back when the
+     * direct one dies.
+     */
     public PathInfo path() {
         return onLoop(() -> {
             for (PathInfo p : pathsOnLoop()) {
@@ -100,7 +107,7 @@ public final class Connection {
                     return p;
                 }
             }
-            return pathInfo(new PathCounters.Entry(quic.remoteAddress()), true);
+            return pathInfo(new PathCounters.Entry(PathManager.selectedRemote(quic)), quic.paths());
         });
     }
 
@@ -115,18 +122,26 @@ public final class Connection {
     }
 
     private List<PathInfo> pathsOnLoop() {
-        InetSocketAddress current = quic.remoteAddress();
+        List<com.kafkaconnectiroh.p2p.quic.PathInfo> open = quic.paths();
         List<PathInfo> out = new ArrayList<>();
         for (PathCounters.Entry e : paths.entries()) {
-            out.add(pathInfo(e, e.address.equals(current)));
+            out.add(pathInfo(e, open));
         }
         return out;
     }
 
-    private PathInfo pathInfo(PathCounters.Entry e, boolean active) {
+    /** {@code e} with the state of the QUIC path to its address, if one is open: active if selected, its RTT. */
+    private PathInfo pathInfo(PathCounters.Entry e, List<com.kafkaconnectiroh.p2p.quic.PathInfo> open) {
+        com.kafkaconnectiroh.p2p.quic.PathInfo q = null;
+        for (com.kafkaconnectiroh.p2p.quic.PathInfo p : open) {
+            if (!p.abandoned() && p.remote().equals(e.address) && (q == null || p.selected())) {
+                q = p;
+            }
+        }
+        boolean active = q != null && q.selected();
+        Duration rtt = q != null && (active || q.validated()) ? Duration.ofNanos(q.smoothedRtt()) : null;
         RelayTransport relay = driver.relay();
         RelayAddresses.RelayPath rp = relay == null ? null : relay.pathOf(e.address);
-        Duration rtt = active ? Duration.ofNanos(quic.stats().smoothedRtt()) : null;
         return rp != null
                 ? new PathInfo(PathType.RELAY, null, rp.url(), active, rtt, e.bytesSent, e.bytesReceived, e.datagramsSent, e.datagramsReceived)
                 : new PathInfo(PathType.DIRECT, e.address, null, active, rtt, e.bytesSent, e.bytesReceived, e.datagramsSent, e.datagramsReceived);

@@ -185,7 +185,7 @@ final class Dial {
 
     private void launch(InetSocketAddress remote, long now) {
         CompletableFuture<Connection> established = new CompletableFuture<>();
-        Connection c = driver.startAttempt(addr.id(), alpns, remote, established);
+        Connection c = driver.startAttempt(addr, alpns, remote, established);
         Attempt a = new Attempt(c, remote, now);
         attempts.add(a);
         established.whenComplete((conn, err) -> onAttemptDone(a, err));

@@ -117,6 +117,15 @@ final class Driver implements DatagramTransport.Receiver {
     private volatile Throwable failure;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private boolean writeBlocked;
+    /**
+     * Tests only: direct (UDP) peer addresses whose datagrams are dropped both ways, as if the route to them were
+     * cut; null (the default) drops nothing.
+     */
+    volatile java.util.function.Predicate<InetSocketAddress> udpBlackhole;
+    /** Our direct addresses as NAT traversal candidates, refreshed at most every few seconds (loop only). */
+    private List<InetSocketAddress> localCandidates = List.of();
+    private long localCandidatesAt;
+    private boolean localCandidatesKnown;
     private long incomingFailures;
     private final ArrayDeque<Endpoint.HandshakeFailure> recentIncomingFailures = new ArrayDeque<>();
 
@@ -151,6 +160,25 @@ final class Driver implements DatagramTransport.Receiver {
     String describe(InetSocketAddress a) {
         RelayAddresses.RelayPath p = relay == null ? null : relay.pathOf(a);
         return p != null ? "relay " + p.url() : a.toString();
+    }
+
+    /**
+     * Our direct addresses (local and QAD public ones, as {@link Endpoint#addr()} lists them) for NAT traversal;
+     * the interfaces are enumerated again at most every {@value PathManager#ROUND_SECONDS} s.
+     */
+    List<InetSocketAddress> localCandidates(long now) {
+        if (!localCandidatesKnown || now - localCandidatesAt >= TimeUnit.SECONDS.toNanos(PathManager.ROUND_SECONDS)) {
+            localCandidatesKnown = true;
+            localCandidatesAt = now;
+            if (relayMode == RelayMode.RELAY_ONLY) {
+                localCandidates = List.of();
+            } else {
+                java.util.LinkedHashSet<InetSocketAddress> all = new java.util.LinkedHashSet<>(endpoint.directAddresses());
+                all.addAll(addressDiscovery.publicAddresses());
+                localCandidates = List.copyOf(all);
+            }
+        }
+        return localCandidates;
     }
 
     /** The relay side, or null when relays are disabled. */
@@ -296,6 +324,9 @@ final class Driver implements DatagramTransport.Receiver {
 
     @Override
     public void onDatagram(InetSocketAddress from, ByteBuf content, int off, int len) {
+        if (udpBlackhole != null && !RelayAddresses.isRelayAddress(from) && udpBlackhole.test(from)) {
+            return;
+        }
         if (len >= DiscoPacket.HEADER_LENGTH && isDiscoMagic(content, off)) {
             byte[] b = new byte[len];
             content.getBytes(off, b);
@@ -391,6 +422,7 @@ final class Driver implements DatagramTransport.Receiver {
     }
 
     private void sendAndRearm(Connection c) {
+        c.pathManager.poll(now());
         if (!writeBlocked) {
             sendFrom(c);
         }
@@ -400,7 +432,7 @@ final class Driver implements DatagramTransport.Receiver {
             c.deadline = Long.MAX_VALUE; // its heap entries go stale
         } else {
             // deadlines change only through input, output or application calls, all of which mark dirty
-            long d = c.quic.pollTimeout();
+            long d = Math.min(c.quic.pollTimeout(), c.pathManager.wakeAt());
             if (d != c.deadline) {
                 c.deadline = d;
                 if (d != Long.MAX_VALUE) {
@@ -451,6 +483,11 @@ final class Driver implements DatagramTransport.Receiver {
             }
             buf.writerIndex(t.size());
             c.paths.onSent(t.destination(), t.size(), t.count());
+            if (udpBlackhole != null && !RelayAddresses.isRelayAddress(t.destination())
+                    && udpBlackhole.test(t.destination())) {
+                buf.release(); // a test cut this direct route: the datagram is lost on the way
+                continue;
+            }
             if (RelayAddresses.isRelayAddress(t.destination())) {
                 relayBytesSent += t.size();
             } else {
@@ -552,12 +589,14 @@ final class Driver implements DatagramTransport.Receiver {
      * Starts one handshake of a dial: a client connection to {@code remote}, its Initial and (for iroh 0.35) a
      * disco Ping go out with the next flush. {@code established} completes when the handshake does.
      */
-    Connection startAttempt(EndpointId peer, List<byte[]> alpns, InetSocketAddress remote,
+    Connection startAttempt(EndpointAddr dialedAddr, List<byte[]> alpns, InetSocketAddress remote,
                             CompletableFuture<Connection> established) {
+        EndpointId peer = dialedAddr.id();
         TlsClientConfig tls = new TlsClientConfig(secretKey, peer, alpns);
         QuicConnection qc = quic.connect(now(), remote, tp -> new TlsClientSession(tls, tp), transportConfig);
         Connection c = new Connection(this, qc, established);
         connections.put(qc, c);
+        c.pathManager.dialed(dialedAddr);
         // iroh 0.35 drops QUIC from addresses it has no mapping for; a disco Ping creates one. It goes out first,
         // in the same flush as the Initial, which is not held back (iroh 1.x ignores disco).
         if (relay == null || relay.pathOf(remote) == null) {
@@ -656,7 +695,7 @@ final class Driver implements DatagramTransport.Receiver {
         int direct = 0;
         int relay = 0;
         for (QuicConnection qc : connections.keySet()) {
-            if (RelayAddresses.isRelayAddress(qc.remoteAddress())) {
+            if (RelayAddresses.isRelayAddress(PathManager.selectedRemote(qc))) {
                 relay++;
             } else {
                 direct++;

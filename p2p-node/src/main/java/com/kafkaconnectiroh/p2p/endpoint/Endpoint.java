@@ -93,7 +93,7 @@ public final class Endpoint implements AutoCloseable {
         this.peerFilter = b.peerFilter;
         this.addressLookup = b.addressLookup;
         this.relayMode = b.relayMode;
-        this.driver = new Driver(this, key, b.transportConfig, withResetKey(b.endpointConfig, key), alpns, b.bindAddr,
+        this.driver = new Driver(this, key, withMultipath(b.transportConfig, b.multipath), withResetKey(b.endpointConfig, key), alpns, b.bindAddr,
                 b.transport, new RelaySettings(b.relayMode, b.relayMode == RelayMode.DISABLED ? List.of() : b.relayUrls,
                         b.relayTrust, b.relayHousekeeping));
         if (!b.qadTargets.isEmpty()) {
@@ -614,6 +614,24 @@ public final class Endpoint implements AutoCloseable {
         return peerFilter.test(peer);
     }
 
+    /**
+     * {@code config} offering QUIC multipath and n0's NAT traversal with iroh's limits (paths 0..7, 32 candidates)
+     * when {@code on} and the config does not set them itself; unchanged otherwise.
+     */
+    static TransportConfig withMultipath(TransportConfig config, boolean on) {
+        if (!on || config.maxPathId() >= 0) {
+            return config;
+        }
+        return config.copy().maxPathId(MULTIPATH_MAX_PATH_ID).natTraversalAddresses(NAT_TRAVERSAL_ADDRESSES);
+    }
+
+    /** iroh 1.x's {@code max_concurrent_multipath_paths} less one, and its NAT traversal candidate limit. */
+    static final int MULTIPATH_MAX_PATH_ID = 7;
+    static final int NAT_TRAVERSAL_ADDRESSES = 32;
+
+    /** Whether {@link Builder#multipath} is on unless set. */
+    static final boolean MULTIPATH_DEFAULT = false;
+
     /** Settings for {@link Endpoint#bind()}. */
     public static final class Builder {
         private SecretKey secretKey;
@@ -633,6 +651,7 @@ public final class Endpoint implements AutoCloseable {
         private List<RelayUrl> relayUrls = List.of();
         private TrustManagerFactory relayTrust;
         private RelayTransport.Housekeeping relayHousekeeping = RelayTransport.Housekeeping.DEFAULT;
+        private boolean multipath = MULTIPATH_DEFAULT;
 
         private Builder() {
         }
@@ -756,6 +775,17 @@ public final class Endpoint implements AutoCloseable {
         /** How long {@link Endpoint#connect(EndpointAddr, String)} waits for the handshake (default 10 s). */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /**
+         * Whether connections offer QUIC multipath and n0's NAT traversal (iroh 1.x does), so a connection that
+         * starts on a relay path moves to a direct one once hole punching finds it, and back to the relay when the
+         * direct one dies (docs/relay.md, "Direct-path upgrade"). Peers that do not offer them get plain QUIC on one
+         * path. A {@link #transportConfig} that sets {@link TransportConfig#maxPathId} itself overrides this.
+         */
+        public Builder multipath(boolean on) {
+            this.multipath = on;
             return this;
         }
 

@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param address  the peer's socket address on a direct path; null on a relay path
  * @param relayUrl the relay on a relay path; null on a direct path
  * @param active   whether the connection sends on this path now
- * @param rtt      the smoothed round-trip time measured on the active path; null on the others
+ * @param rtt      the smoothed round-trip time measured on this path while QUIC has it open and validated (with
+ *                 multipath every path has its own); null on the others
  */
 public record PathInfo(PathType type, InetSocketAddress address, RelayUrl relayUrl, boolean active, Duration rtt,
                        long bytesSent, long bytesReceived, long datagramsSent, long datagramsReceived) {

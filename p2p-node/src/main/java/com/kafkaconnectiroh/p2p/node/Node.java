@@ -307,6 +307,12 @@ public final class Node implements AutoCloseable {
             return this;
         }
 
+        /** Whether connections offer QUIC multipath and NAT traversal: see {@link Endpoint.Builder#multipath}. */
+        public Builder multipath(boolean on) {
+            endpoint.multipath(on);
+            return this;
+        }
+
         /** QUIC settings; default: iroh's, with a 1 s keep-alive. */
         public Builder transportConfig(TransportConfig config) {
             endpoint.transportConfig(config);

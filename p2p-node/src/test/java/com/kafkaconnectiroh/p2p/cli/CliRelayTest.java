@@ -75,6 +75,17 @@ class CliRelayTest {
                 "the handshake went through the relay: " + relay.metrics().snapshot());
     }
 
+    /** {@code --multipath} against a server without it: plain QUIC on the relay path, the same PONG line. */
+    @Test
+    void pingWithMultipathReachesAServerWithoutItThroughTheRelay() throws Exception {
+        try (CliProcess ping = CliProcess.start("ping", relayOnlyTicket(), "--bind", "127.0.0.1:0", "--multipath")) {
+            String line = ping.nextLine(WAIT);
+            assertEquals(0, ping.awaitExit(WAIT), ping.stderr());
+            assertTrue(line.startsWith("PONG from " + SERVER_KEY.publicKey().fmtShort() + " at " + relay.url() + ": ")
+                    && line.contains(", relay path rtt "), line);
+        }
+    }
+
     @Test
     void noRelayRefusesATicketWithOnlyARelay() {
         CliRun r = CliRun.of("ping", relayOnlyTicket(), "--bind", "127.0.0.1:0", "--no-relay");

@@ -1,0 +1,93 @@
+package com.kafkaconnectiroh.p2p.endpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.kafkaconnectiroh.p2p.Fixtures;
+import com.kafkaconnectiroh.p2p.base.EndpointAddr;
+import com.kafkaconnectiroh.p2p.base.RelayUrl;
+import com.kafkaconnectiroh.p2p.interop.Behaviour;
+import com.kafkaconnectiroh.p2p.interop.IrohPeer;
+import com.kafkaconnectiroh.p2p.interop.IrohVersion;
+import com.kafkaconnectiroh.p2p.interop.Pattern;
+import com.kafkaconnectiroh.p2p.interop.PeerOption;
+import com.kafkaconnectiroh.p2p.relay.server.RelayServer;
+import com.kafkaconnectiroh.p2p.relay.server.RelayServerConfig;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The direct-path upgrade with a real iroh 1.x endpoint (npm harness): our endpoint with {@code multipath(true)},
+ * iroh (which always offers QUIC multipath and NAT traversal), our relay the only relay of both, no direct address in
+ * either ticket. Our client's connection starts on the relay and moves to a direct path found by NAT traversal.
+ * iroh dialing us is not here: it opens a direct path and sends on it, but then returns to the relay mid-transfer
+ * (docs/relay.md, "Direct-path upgrade", what is not done yet).
+ */
+@Tag("iroh-interop")
+@Timeout(120)
+class IrohDirectPathUpgradeTest {
+    static final String ECHO = "test/echo";
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static RelayServer relay;
+    static IrohPeer iroh;
+    static Endpoint java;
+    static Router router;
+
+    @BeforeAll
+    static void start() throws Exception {
+        relay = RelayServer.start(new RelayServerConfig().bind(new InetSocketAddress("127.0.0.1", 0)));
+        iroh = IrohPeer.start(IrohVersion.V1, PeerOption.name("direct-upgrade-interop"), PeerOption.relay(relay.url().toString()),
+                PeerOption.alpn(ECHO, Behaviour.ECHO));
+        java = Endpoint.builder().bindAddr(new InetSocketAddress("127.0.0.1", 0)).relayUrls(relay.url())
+                .multipath(true).bind();
+        router = Router.builder(java).accept(ECHO, EchoHandler.INSTANCE).spawn();
+        assertEquals(relay.url(), RelayUrl.parse(iroh.online(WAIT)), "iroh's home relay is ours");
+        assertTrue(java.online(WAIT), "our endpoint is connected to the relay: " + java.relays());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (router != null) {
+            router.close();
+        }
+        if (iroh != null) {
+            iroh.close();
+        }
+        if (relay != null) {
+            relay.close();
+        }
+    }
+
+    /** Bytes both ways on the connection's direct paths. */
+    static long directBytes(Connection c) {
+        return c.paths().stream().filter(p -> p.type() == PathType.DIRECT).mapToLong(p -> p.bytesSent() + p.bytesReceived()).sum();
+    }
+
+    /**
+     * Our client opens the direct path (NAT traversal against iroh's advertised addresses) and a 2 MiB echo stays
+     * byte-exact across the move. Which side sends on which path is not consistent yet (iroh's replies sometimes stay
+     * on the relay), so only "a direct path carried bulk data" is asserted.
+     */
+    @Test
+    void javaDialsIrohThroughTheRelayAndADirectPathCarriesTheData() throws Exception {
+        Connection conn = java.connect(EndpointAddr.of(iroh.endpointId(), relay.url(), List.of()), ECHO, WAIT);
+        assertEquals(PathType.RELAY, conn.paths().get(0).type(), "the handshake went through the relay: " + conn.paths());
+        Fixtures.awaitCondition("our side sends on a direct path", WAIT,
+                () -> conn.pathType() == PathType.DIRECT, () -> conn.paths().toString());
+        byte[] data = Pattern.bytes(7, 2 << 20);
+        BiStream s = conn.openBi();
+        CompletableFuture<Void> writer = DirectPathUpgradeTest.writeInBackground(s, data);
+        assertArrayEquals(data, s.recv().readToEnd(data.length + 1));
+        writer.join();
+        assertTrue(directBytes(conn) > 1 << 20, "a direct path carried the bulk data: " + conn.paths());
+        conn.close(0, "done");
+    }
+}
