@@ -45,6 +45,9 @@ final class CliProcess implements AutoCloseable {
     /** Like {@link #start(String...)} with these JVM options (e.g. {@code -Xmx512m}). */
     static CliProcess start(List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
+        // A JVM whose parent ignores SIGINT (a build started in the background by a non-interactive shell) inherits
+        // that, and then cannot catch it: reset INT and TERM so the signal tests test the command, not the launcher.
+        cmd.addAll(List.of("env", "--default-signal=INT,TERM"));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-modules");
         cmd.add("jdk.incubator.vector");
