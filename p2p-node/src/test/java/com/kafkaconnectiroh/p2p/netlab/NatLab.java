@@ -186,6 +186,19 @@ public final class NatLab implements AutoCloseable {
         return h;
     }
 
+    /**
+     * Cuts the direct route between {@code home} and {@code peer}: its NAT router drops every UDP datagram from or to
+     * {@code peer} from now on, both ways, mappings or not (TCP, i.e. a relay connection, goes on). The rules go in
+     * front of the forward chain, so conntrack's "established" does not let the flows already open through.
+     */
+    public void dropUdp(Home home, InetAddress peer) throws IOException {
+        String ip = peer.getHostAddress();
+        run(List.of("ip", "netns", "exec", home.natNamespace(), "nft", "-f", "-"), """
+                insert rule ip natlab forward ip saddr %s meta l4proto udp drop
+                insert rule ip natlab forward ip daddr %s meta l4proto udp drop
+                """.formatted(ip, ip));
+    }
+
     /** A host on a {@link Lan}: its namespace and its address on the LAN. */
     public record LanHost(String namespace, InetAddress address) {
     }
