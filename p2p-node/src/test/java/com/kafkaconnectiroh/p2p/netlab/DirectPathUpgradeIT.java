@@ -196,8 +196,8 @@ class DirectPathUpgradeIT {
                 assertTrue(direct.startsWith("path: DIRECT direct " + mapped + " "), direct);
                 assertTrue(p.bytes()[1] > 0, "iroh's answers came in on the direct path (through both NATs): " + direct);
                 // Byte-exact whatever path carries it. Not asserted: that it goes direct. In every run so far both
-                // directions start direct, then iroh stops sending (after ~0.2 to ~1 MB) until our direct path's 15 s
-                // idle timeout abandons it, and the rest comes over the relay (docs/relay.md).
+                // directions start direct, then acknowledgements on the direct path stop (after ~0.2 to ~1 MB) until
+                // our direct path's 15 s idle timeout abandons it, and the rest comes over the relay (docs/relay.md).
                 p.echo(1 << 20, 4);
                 p.bytes();
                 assertEquals(List.of(), p.closedLines());
