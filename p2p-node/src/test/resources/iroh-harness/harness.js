@@ -1042,6 +1042,13 @@ const commands = {
     return node.online(timeoutOf(p));
   },
 
+  /** Tells iroh a public address it cannot learn itself (no QAD against a relay without a trusted certificate). */
+  async 'add-external-addr'(p) {
+    if (node.version !== '1') fail('add-external-addr is iroh 1.x only');
+    await node.ep.addExternalAddr(str(p.addr, 'addr'));
+    return { addrs: node.addrs() };
+  },
+
   async pattern(p) {
     const seed = int(p.seed, 'seed');
     const len = int(p.len, 'len');

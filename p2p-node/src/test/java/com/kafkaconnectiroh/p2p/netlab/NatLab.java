@@ -157,9 +157,17 @@ public final class NatLab implements AutoCloseable {
         ip("-n", home, "route", "add", "default", "via", "10.0." + n + ".1");
 
         run(List.of("ip", "netns", "exec", router, "sysctl", "-qw", "net.ipv4.ip_forward=1"), null);
-        // Forward only what the home started (and its replies); masquerade what leaves on the WAN port.
+        // Forward only what the home started (and its replies); masquerade what leaves on the WAN port. Drop what
+        // arrives unsolicited for the router itself before conntrack confirms it: a kept entry for a peer's early
+        // hole-punching datagram (peer:p -> wan:q) would hold the very tuple the home's own flow to that peer needs,
+        // so masquerade would move the home to another port and the mapping would turn endpoint-dependent exactly
+        // when hole punching needs it not to (a home router's firewall drops these too).
         String rules = """
                 table ip natlab {
+                  chain input {
+                    type filter hook input priority filter; policy accept;
+                    iifname "wan" ct state new drop
+                  }
                   chain forward {
                     type filter hook forward priority filter; policy drop;
                     ct state established,related accept
@@ -176,6 +184,19 @@ public final class NatLab implements AutoCloseable {
         Home h = new Home(home, router, nat, lan, wan);
         homes.add(h);
         return h;
+    }
+
+    /**
+     * Cuts the direct route between {@code home} and {@code peer}: its NAT router drops every UDP datagram from or to
+     * {@code peer} from now on, both ways, mappings or not (TCP, i.e. a relay connection, goes on). The rules go in
+     * front of the forward chain, so conntrack's "established" does not let the flows already open through.
+     */
+    public void dropUdp(Home home, InetAddress peer) throws IOException {
+        String ip = peer.getHostAddress();
+        run(List.of("ip", "netns", "exec", home.natNamespace(), "nft", "-f", "-"), """
+                insert rule ip natlab forward ip saddr %s meta l4proto udp drop
+                insert rule ip natlab forward ip daddr %s meta l4proto udp drop
+                """.formatted(ip, ip));
     }
 
     /** A host on a {@link Lan}: its namespace and its address on the LAN. */

@@ -35,9 +35,11 @@ class NatLabIT {
 
     private static NatLab lab;
     private static NatLab.Home eim;
+    private static NatLab.Home eim2;
     private static NatLab.Home symmetric;
     private static Agent internet;
     private static Agent eimClient;
+    private static Agent eim2Client;
     private static Agent symmetricClient;
 
     @BeforeAll
@@ -45,9 +47,11 @@ class NatLabIT {
         lab = NatLab.create();
         eim = lab.addHome(NatLab.Nat.ENDPOINT_INDEPENDENT);
         symmetric = lab.addHome(NatLab.Nat.SYMMETRIC);
+        eim2 = lab.addHome(NatLab.Nat.ENDPOINT_INDEPENDENT);
         internet = new Agent(lab, lab.internet(), "internet");
         eimClient = new Agent(lab, eim.namespace(), "eim-home");
         symmetricClient = new Agent(lab, symmetric.namespace(), "symmetric-home");
+        eim2Client = new Agent(lab, eim2.namespace(), "eim2-home");
         for (int i = 1; i <= 2; i++) {
             for (int port : ECHO_PORTS) {
                 internet.bind(lab.internetAddress(i).getHostAddress() + ":" + port, true);
@@ -109,6 +113,30 @@ class NatLabIT {
         assertEquals("recv " + local + " " + echo(1, 0) + " solicited", got);
         assertNull(eimClient.process.await(l -> l.contains("unsolicited"), Duration.ofSeconds(1)),
                 "filtering is address-and-port dependent: nothing from a stranger reaches the home");
+    }
+
+    /**
+     * Classic hole punching, plain UDP between two homes behind endpoint-independent NATs, each knowing the other's
+     * mapping from the echo (as QAD tells a node). The first datagram reaches the far NAT before that home sent
+     * anything, as a NAT traversal probe does: it must die there without a trace, or its conntrack entry holds the
+     * tuple the far home's own flow needs and masquerade moves that flow to another port (the lab did that once, and
+     * no probe of the direct-path upgrade ever arrived).
+     */
+    @Test
+    void twoHomesBehindEndpointIndependentNatsPunchAHoleWithPlainUdp() throws Exception {
+        String a = eimClient.bind("0.0.0.0:0", false);
+        String b = eim2Client.bind("0.0.0.0:0", false);
+        String mappedA = eimClient.probe(a, echo(1, 0));
+        String mappedB = eim2Client.probe(b, echo(1, 0));
+
+        eimClient.send(a, mappedB, "early"); // unsolicited at B's NAT: dropped
+        eimClient.probe(a, echo(1, 1)); // a round trip through the internet: the early datagram has been and gone
+        eim2Client.send(b, mappedA, "punch"); // opens B's NAT towards A; A's NAT lets it in (A sent to mappedB)
+        String punched = eimClient.process.expect(l -> l.startsWith("recv " + a + " ") && l.endsWith(" punch"), WAIT);
+        assertEquals("recv " + a + " " + mappedB + " punch", punched, "from the mapping the echo reported for B");
+        eimClient.send(a, mappedB, "through");
+        String through = eim2Client.process.expect(l -> l.startsWith("recv " + b + " ") && l.endsWith(" through"), WAIT);
+        assertEquals("recv " + b + " " + mappedA + " through", through);
     }
 
     @Test
