@@ -2,6 +2,8 @@ package com.kafkaconnectiroh.p2p.endpoint;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.LruMap;
+import com.kafkaconnectiroh.p2p.base.RateLimiter;
+import com.kafkaconnectiroh.p2p.base.TokenBucket;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.endpoint.disco.DiscoException;
 import com.kafkaconnectiroh.p2p.endpoint.disco.DiscoMessage;
@@ -53,36 +55,15 @@ final class Disco {
     private record DialPing(EndpointId peer, InetSocketAddress to, Connection conn, long sentAt) {
     }
 
-    private static final class Bucket {
-        double tokens;
-        long refilledAt;
-
-        Bucket(double tokens, long now) {
-            this.tokens = tokens;
-            this.refilledAt = now;
-        }
-
-        boolean take(long now, double burst, double ratePerSecond) {
-            tokens = Math.min(burst, tokens + (now - refilledAt) * ratePerSecond / 1e9);
-            refilledAt = now;
-            if (tokens < 1) {
-                return false;
-            }
-            tokens -= 1;
-            return true;
-        }
-    }
-
     private final Driver driver;
     private final DiscoSecrets secrets;
     private final EndpointId ourId;
-    private final Map<InetSocketAddress, Bucket> sources = new LruMap<>(MAX_SOURCES);
+    private final RateLimiter sources = new RateLimiter(SOURCE_BURST, SOURCE_RATE, ALL_BURST, ALL_RATE, MAX_SOURCES);
     private final Map<ByteBuffer, Boolean> knownKeys = new LruMap<>(MAX_KEYS);
     /** Where disco peers last spoke from: dialling one by id alone finds it there. */
     private final KnownAddresses known;
     private final HashMap<TransactionId, DialPing> pending = new HashMap<>();
-    private Bucket newKeys;
-    private Bucket all;
+    private TokenBucket newKeys;
 
     private long pingsIn;
     private long pongsIn;
@@ -100,20 +81,16 @@ final class Disco {
 
     void onDatagram(InetSocketAddress from, byte[] b) {
         long now = driver.now();
-        if (all == null) {
-            all = new Bucket(ALL_BURST, now);
-        }
-        Bucket bucket = sources.computeIfAbsent(from, k -> new Bucket(SOURCE_BURST, now));
-        if (!bucket.take(now, SOURCE_BURST, SOURCE_RATE) || !all.take(now, ALL_BURST, ALL_RATE)) {
+        if (!sources.tryAcquire(from, now)) {
             rateLimited++;
             return;
         }
         ByteBuffer key = ByteBuffer.wrap(b, DiscoPacket.MAGIC_LENGTH, EndpointId.LENGTH).slice();
         if (!knownKeys.containsKey(key)) {
             if (newKeys == null) {
-                newKeys = new Bucket(NEW_KEY_BURST, now);
+                newKeys = new TokenBucket(NEW_KEY_BURST, NEW_KEY_RATE, now);
             }
-            if (!newKeys.take(now, NEW_KEY_BURST, NEW_KEY_RATE)) {
+            if (!newKeys.tryTake(now)) {
                 rateLimited++;
                 return;
             }

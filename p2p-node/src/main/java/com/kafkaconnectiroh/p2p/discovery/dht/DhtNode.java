@@ -2,6 +2,7 @@ package com.kafkaconnectiroh.p2p.discovery.dht;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.RateLimiter;
 import com.kafkaconnectiroh.p2p.discovery.pkarr.IrohRecord;
 import com.kafkaconnectiroh.p2p.discovery.pkarr.PkarrException;
 import com.kafkaconnectiroh.p2p.discovery.pkarr.SignedPacket;
@@ -93,7 +94,7 @@ public final class DhtNode implements AutoCloseable {
         this.table = new RoutingTable(id, b.k);
         this.storage = new Storage(b.maxInfoHashes, b.maxPeersPerHash, b.maxItems);
         this.server = new KrpcServer(id, table, storage, new Tokens(now), b.k);
-        this.limiter = new RateLimiter(b.queriesPerSecond, b.queryBurst, b.maxRateLimitedSources);
+        this.limiter = RateLimiter.perKey(b.queryBurst, b.queriesPerSecond, b.maxRateLimitedSources);
         // Literal addresses count at once; names join when the maintenance thread has resolved them.
         this.resolvedBootstrap = b.bootstrap.stream().filter(a -> !a.isUnresolved()).toList();
         this.channel = DatagramChannel.open(StandardProtocolFamily.INET);
@@ -156,7 +157,7 @@ public final class DhtNode implements AutoCloseable {
     }
 
     synchronized int rateLimitSources() {
-        return limiter.trackedSources();
+        return limiter.trackedKeys();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -218,7 +219,7 @@ public final class DhtNode implements AutoCloseable {
         Map<String, Object> reply = new TreeMap<>();
         reply.put("t", t);
         synchronized (this) {
-            if (!limiter.allow(from.getAddress(), System.nanoTime())) {
+            if (!limiter.tryAcquire(from.getAddress(), System.nanoTime())) {
                 rateLimited++;
                 return;
             }

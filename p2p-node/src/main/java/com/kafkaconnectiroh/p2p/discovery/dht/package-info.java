@@ -20,7 +20,7 @@
  * }</pre>
  *
  * <p>The parts without I/O ({@link com.kafkaconnectiroh.p2p.discovery.dht.Bencode}, {@code RoutingTable},
- * {@code Tokens}, {@code Storage}, {@code RateLimiter}, {@code KrpcServer}, {@code Lookup}) take the time as an
+ * {@code Tokens}, {@code Storage}, {@code KrpcServer}, {@code Lookup}) take the time as an
  * argument; {@link com.kafkaconnectiroh.p2p.discovery.dht.DhtNode} owns the socket and threads. See
  * docs/discovery.md, "Mainline DHT".
  */

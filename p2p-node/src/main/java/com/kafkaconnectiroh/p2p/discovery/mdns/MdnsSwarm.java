@@ -1,6 +1,7 @@
 package com.kafkaconnectiroh.p2p.discovery.mdns;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.TokenBucket;
 import com.kafkaconnectiroh.p2p.discovery.dns.DnsException;
 import com.kafkaconnectiroh.p2p.discovery.dns.DnsMessage;
 import java.net.InetSocketAddress;
@@ -58,8 +59,7 @@ public final class MdnsSwarm {
     private final ArrayDeque<MdnsEvent> events = new ArrayDeque<>();
     private final Map<String, byte[]> responses = new LinkedHashMap<>();
     private long nextGc;
-    private double tokens = PACKETS_PER_SECOND;
-    private long tokensAt;
+    private final TokenBucket packets;
     private long packetsRefused;
     private long packetsDropped;
     private long eventsDropped;
@@ -85,7 +85,7 @@ public final class MdnsSwarm {
             swarms.add(new Swarm(name, service, new SwarmCadence(random, now), query));
         }
         this.nextGc = now + GC_INTERVAL;
-        this.tokensAt = now;
+        this.packets = new TokenBucket(PACKETS_PER_SECOND, PACKETS_PER_SECOND, now);
     }
 
     /**
@@ -114,12 +114,10 @@ public final class MdnsSwarm {
 
     /** One received datagram. Malformed ones are counted ({@link #packetsRefused()}) and otherwise ignored. */
     public void handle(byte[] buf, int off, int len, long now) {
-        refill(now);
-        if (tokens < 1) {
+        if (!packets.tryTake(now)) {
             packetsDropped++;
             return;
         }
-        tokens--;
         if (len > MAX_PACKET) {
             packetsRefused++;
             return;
@@ -259,10 +257,5 @@ public final class MdnsSwarm {
             eventsDropped++;
         }
         events.add(e);
-    }
-
-    private void refill(long now) {
-        tokens = Math.min(PACKETS_PER_SECOND, tokens + (now - tokensAt) * PACKETS_PER_SECOND / 1e9);
-        tokensAt = now;
     }
 }

@@ -1,7 +1,7 @@
 package com.kafkaconnectiroh.p2p.discovery.server;
 
+import com.kafkaconnectiroh.p2p.base.RateLimiter;
 import com.kafkaconnectiroh.p2p.base.SocketAddrs;
-import com.kafkaconnectiroh.p2p.discovery.RateLimiter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package com.kafkaconnectiroh.p2p.discovery.server;
 
-import com.kafkaconnectiroh.p2p.discovery.RateLimiter;
+import com.kafkaconnectiroh.p2p.base.RateLimiter;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

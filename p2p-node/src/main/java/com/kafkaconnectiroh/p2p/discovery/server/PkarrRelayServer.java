@@ -1,7 +1,7 @@
 package com.kafkaconnectiroh.p2p.discovery.server;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
-import com.kafkaconnectiroh.p2p.discovery.RateLimiter;
+import com.kafkaconnectiroh.p2p.base.RateLimiter;
 import com.kafkaconnectiroh.p2p.discovery.pkarr.IrohRecord;
 import com.kafkaconnectiroh.p2p.discovery.pkarr.PkarrException;
 import com.kafkaconnectiroh.p2p.discovery.pkarr.SignedPacket;

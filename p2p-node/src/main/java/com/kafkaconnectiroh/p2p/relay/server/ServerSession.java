@@ -1,6 +1,7 @@
 package com.kafkaconnectiroh.p2p.relay.server;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.TokenBucket;
 import com.kafkaconnectiroh.p2p.relay.PeerKey;
 import com.kafkaconnectiroh.p2p.relay.RelayException;
 import com.kafkaconnectiroh.p2p.relay.RelayServerConnection;
@@ -61,8 +62,7 @@ final class ServerSession extends ChannelInboundHandlerAdapter
     private long unwritableSince;
     private ScheduledFuture<?> stallCheck;
     // receive rate limit (loop-confined)
-    private double tokens;
-    private long refilledAt;
+    private TokenBucket received; // null: no rate limit
     private boolean overRate;
 
     ServerSession(RelayServer server) {
@@ -70,7 +70,6 @@ final class ServerSession extends ChannelInboundHandlerAdapter
         this.config = server.config();
         this.metrics = server.metrics();
         this.queue = PlatformDependent.newFixedMpscQueue(config.queueFrames());
-        this.tokens = config.burstBytes();
     }
 
     PeerKey key() {
@@ -100,7 +99,9 @@ final class ServerSession extends ChannelInboundHandlerAdapter
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         long now = System.nanoTime();
-        refilledAt = now;
+        if (config.rateBytesPerSecond() > 0) {
+            received = new TokenBucket(config.burstBytes(), config.rateBytesPerSecond(), now);
+        }
         core = new RelayServerConnection(ctx.alloc(), new SplittableRandom(server.seed()), config.timings(),
                 config.serverName(), this, this, now);
         armTimer(core.nextTimeout());
@@ -116,7 +117,7 @@ final class ServerSession extends ChannelInboundHandlerAdapter
             }
             int n = in.readableBytes();
             core.onBytes(in, System.nanoTime());
-            if (config.rateBytesPerSecond() > 0) {
+            if (received != null) {
                 spend(n);
             }
         } catch (RelayException e) {
@@ -398,16 +399,11 @@ final class ServerSession extends ChannelInboundHandlerAdapter
 
     /** Token bucket over the bytes read (IR {@code server/streams.rs} rate limiting): over it, stop reading a while. */
     private void spend(int n) {
-        long now = System.nanoTime();
-        double rate = config.rateBytesPerSecond();
-        tokens = Math.min(config.burstBytes(), tokens + (now - refilledAt) / 1e9 * rate);
-        refilledAt = now;
-        tokens -= n;
-        if (tokens < 0 && !overRate) {
+        long wait = received.spend(n, System.nanoTime());
+        if (wait > 0 && !overRate) {
             overRate = true;
             metrics.rateLimitPauses.increment();
             updateAutoRead();
-            long wait = (long) (-tokens / rate * 1e9);
             ctx.executor().schedule(this::resume, wait, TimeUnit.NANOSECONDS);
         }
     }
