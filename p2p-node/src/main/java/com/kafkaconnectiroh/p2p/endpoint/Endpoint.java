@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +34,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An iroh-compatible endpoint: one UDP socket, one Ed25519 identity ({@link #id()}), QUIC connections to and
@@ -62,6 +65,7 @@ import javax.net.ssl.TrustManagerFactory;
  * thread-safe and may be called from any thread except that loop (blocking calls there throw).
  */
 public final class Endpoint implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
     /** How the driver reaches the kernel. AUTO: epoll with UDP GSO/GRO on Linux when available, else NIO. */
     public enum Transport {
         AUTO,
@@ -99,7 +103,36 @@ public final class Endpoint implements AutoCloseable {
         if (!b.qadTargets.isEmpty()) {
             // in the background: bind does not wait for servers that may be slow or gone
             discoverAddressesAsync(b.qadTargets, b.qadTrust, QAD_AT_BIND_TIMEOUT);
+        } else if (b.relayAddressDiscovery && b.relayMode == RelayMode.DEFAULT) {
+            discoverAddressesFromRelays(b.relayUrls, b.relayQadPort, b.qadTrust);
         }
+    }
+
+    /**
+     * What iroh's net report does at start: QUIC address discovery against each {@code https} relay's QAD port (the
+     * relay's host name is what its certificate names; a plain {@code http} relay has no certificate to check, so it
+     * is not asked). Host names resolve on a thread of their own, so neither bind nor the event loop waits for DNS.
+     */
+    private void discoverAddressesFromRelays(List<RelayUrl> relays, int port, X509Trust trust) {
+        List<RelayUrl> https = relays.stream().filter(RelayUrl::isHttps).toList();
+        if (https.isEmpty()) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            List<QadTarget> targets = new ArrayList<>();
+            for (RelayUrl r : https) {
+                try {
+                    targets.addAll(QadTarget.forRelay(r, port));
+                } catch (UnknownHostException e) {
+                    LOG.debug("QUIC address discovery: relay host {} does not resolve", r.host());
+                }
+            }
+            if (!targets.isEmpty() && !closed) {
+                discoverAddressesAsync(targets, trust == null ? X509Trust.jdkDefault() : trust, QAD_AT_BIND_TIMEOUT);
+            }
+        }, "p2p-qad-resolve");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** What the driver needs to set up relays. */
@@ -645,6 +678,8 @@ public final class Endpoint implements AutoCloseable {
         private Transport transport = Transport.AUTO;
         private Predicate<EndpointId> peerFilter = peer -> true;
         private List<QadTarget> qadTargets = List.of();
+        private boolean relayAddressDiscovery = true;
+        private int relayQadPort;
         private X509Trust qadTrust;
         private AddressLookup addressLookup;
         private RelayMode relayMode = RelayMode.DEFAULT;
@@ -717,6 +752,37 @@ public final class Endpoint implements AutoCloseable {
         public Builder addressDiscovery(List<QadTarget> targets, X509Trust trust) {
             this.qadTargets = List.copyOf(targets);
             this.qadTrust = Objects.requireNonNull(trust, "trust");
+            return this;
+        }
+
+        /**
+         * Whether an endpoint with relays (mode {@link RelayMode#DEFAULT}) and no {@link #addressDiscovery} targets
+         * probes its {@code https} relays' QUIC address discovery ports right after binding, as iroh does (default
+         * on): the public address it learns goes into {@link Endpoint#addr()} and tickets.
+         */
+        public Builder relayAddressDiscovery(boolean on) {
+            this.relayAddressDiscovery = on;
+            return this;
+        }
+
+        /**
+         * Which certificates relays' QUIC address discovery servers may present (default: the JDK's trust store;
+         * set it with a private relay's CA, as {@link #relayTrust} for its HTTPS).
+         */
+        public Builder relayAddressDiscoveryTrust(X509Trust trust) {
+            this.qadTrust = Objects.requireNonNull(trust, "trust");
+            return this;
+        }
+
+        /**
+         * The UDP port of the relays' QUIC address discovery servers (default iroh's 7842,
+         * {@link QadTarget#DEFAULT_PORT}; {@code p2p-node relay --qad-port} sets a self-hosted relay's).
+         */
+        public Builder relayAddressDiscoveryPort(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("QUIC address discovery port must be 1-65535, got " + port);
+            }
+            this.relayQadPort = port;
             return this;
         }
 
