@@ -372,6 +372,21 @@ public final class Endpoint implements AutoCloseable {
         if (addressLookup == null) {
             return direct;
         }
+        // A dial still going after DISCOVERY_WAIT may be stuck on addresses the peer left (a remembered one, an old
+        // ticket): as iroh 0.35's connect (endpoint.rs DISCOVERY_WAIT_PERIOD), ask the lookup meanwhile and race what
+        // it finds beside the dial's own candidates.
+        if (!direct.isDone()) {
+            driver.submit(() -> driver.schedule(() -> {
+                if (!direct.isDone()) {
+                    addressLookup.resolve(addr.id()).orTimeout(addressLookup.maxWait().toMillis(), TimeUnit.MILLISECONDS)
+                            .thenAccept(found -> found.ifPresent(f -> {
+                                if (!direct.isDone()) {
+                                    driver.submit(() -> driver.dialer().addCandidates(direct, withFound(addr, f)));
+                                }
+                            }));
+                }
+            }, DISCOVERY_WAIT_NANOS));
+        }
         // Discovery (docs/discovery.md): a dial with no usable address, or whose given addresses did not answer,
         // asks the address lookup for the peer's current addresses and dials those. The first dial fails at once
         // when it has nothing to try, so a bare id costs one lookup; a dial that works costs none.
@@ -402,6 +417,9 @@ public final class Endpoint implements AutoCloseable {
                     }).thenCompose(f -> f);
         }).thenCompose(f -> f);
     }
+
+    /** How long a dial runs on its own addresses before an address lookup is asked too (iroh 0.35's 500 ms). */
+    static final long DISCOVERY_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     /**
      * How long a blocking connect waits for {@link #connectAsync}: the loop enforces the dial's timeout itself (the
