@@ -377,14 +377,21 @@ public final class Endpoint implements AutoCloseable {
         // it finds beside the dial's own candidates.
         if (!direct.isDone()) {
             driver.submit(() -> driver.schedule(() -> {
-                if (!direct.isDone()) {
-                    addressLookup.resolve(addr.id()).orTimeout(addressLookup.maxWait().toMillis(), TimeUnit.MILLISECONDS)
-                            .thenAccept(found -> found.ifPresent(f -> {
-                                if (!direct.isDone()) {
-                                    driver.submit(() -> driver.dialer().addCandidates(direct, withFound(addr, f)));
-                                }
-                            }));
+                if (direct.isDone()) {
+                    return;
                 }
+                CompletableFuture<Optional<EndpointAddr>> lookup;
+                try {
+                    lookup = addressLookup.resolve(addr.id());
+                } catch (RuntimeException e) {
+                    return; // e.g. discovery closed: the dial goes on alone, and a failure still asks after it
+                }
+                lookup.orTimeout(addressLookup.maxWait().toMillis(), TimeUnit.MILLISECONDS)
+                        .thenAccept(found -> found.ifPresent(f -> {
+                            if (!direct.isDone()) {
+                                driver.submit(() -> driver.dialer().addCandidates(direct, withFound(addr, f)));
+                            }
+                        }));
             }, DISCOVERY_WAIT_NANOS));
         }
         // Discovery (docs/discovery.md): a dial with no usable address, or whose given addresses did not answer,
