@@ -99,11 +99,11 @@ final class Dial {
     /**
      * Addresses learned while the dial runs (an address lookup answered, see {@code Endpoint.connectAsync}): raced
      * like the others, the new ones at once, so a dial stuck on an address the peer left is rescued before its
-     * timeout.
+     * timeout. False if the dial has ended (the addresses were not tried).
      */
-    void addCandidates(List<InetSocketAddress> more) {
+    boolean addCandidates(List<InetSocketAddress> more) {
         if (done) {
-            return;
+            return false;
         }
         boolean added = false;
         for (InetSocketAddress a : more) {
@@ -116,6 +116,7 @@ final class Dial {
             nextLaunchAt = 0;
             step();
         }
+        return true;
     }
 
     void start(long timeoutNanos) {

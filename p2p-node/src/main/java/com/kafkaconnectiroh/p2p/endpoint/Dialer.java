@@ -123,14 +123,17 @@ final class Dialer {
         return remote;
     }
 
-    /** Adds {@code found}'s candidates to the dial in progress that completes {@code result}, if it still runs. */
-    void addCandidates(CompletableFuture<Connection> result, EndpointAddr found) {
+    /**
+     * Adds {@code found}'s candidates to the dial in progress that completes {@code result}; false if that dial has
+     * ended.
+     */
+    boolean addCandidates(CompletableFuture<Connection> result, EndpointAddr found) {
         for (Dial d : dials) {
             if (d.completes(result)) {
-                d.addCandidates(candidates(found));
-                return;
+                return d.addCandidates(candidates(found));
             }
         }
+        return false;
     }
 
     /** The endpoint closed or failed: every dial in progress fails with why. */
