@@ -607,7 +607,9 @@ class NodeV035 {
         };
       };
     }
-    const base = { nodeDiscovery: 'None', protocols, enableDocs: !!opts.docs };
+    // --discovery-n0: 0.35's n0 discovery unmodified ('Default': pkarr PUTs to dns.iroh.link, bare ids resolved as
+    // TXT _iroh.<z32>.dns.iroh.link through the system resolver); tests point /etc/resolv.conf at a local server
+    const base = { nodeDiscovery: opts.discoveryN0 ? 'Default' : 'None', protocols, enableDocs: !!opts.docs };
     if (opts.secret) base.secretKey = [...opts.secret];
     const bindOpts = NodeV035.bindOptions(opts.bind);
     let node;
@@ -1754,7 +1756,6 @@ function parseArgs(argv) {
   if (o.iroh !== '1' && o.iroh !== '0.35') throw new Error('--iroh must be 1 or 0.35');
   if (o.docs && o.iroh !== '0.35') throw new Error('--docs needs --iroh 0.35 (the 1.x binding has no docs)');
   if (o.retry && o.iroh !== '1') throw new Error('--retry needs --iroh 1 (the 0.35 binding accepts every Initial itself)');
-  if (o.discoveryN0 && o.iroh !== '1') throw new Error('--discovery-n0 needs --iroh 1');
   if (o.relay && o.iroh !== '1') throw new Error('--relay needs --iroh 1 (the 0.35 binding cannot choose its relay)');
   if (o.secret && o.secret.length !== 32) throw new Error('--secret must be 64 hex digits');
   return o;

@@ -3,6 +3,7 @@
 //   verify <full packet hex>                         -> {crypto, pkarr, z32, ts, answers[]}
 //   sign <seed hex> <ts µs> <ttl> <txt>...           -> {packet} signed with node:crypto, DNS by dns-packet
 //   pkarr-sign <seed hex> <ts µs> <ttl> <txt>...     -> {packet} signed by npm pkarr's SignedPacket.fromPacket
+//   put <relay base URL> <full packet hex>           -> {status}: PUT <base>/<z32> with the relay payload, as iroh
 import crypto from 'node:crypto'
 import dns from 'dns-packet'
 import sodium from 'sodium-universal'
@@ -90,6 +91,13 @@ function pkarrSign (seedHex, ts, ttl, strings) {
   return { packet: Buffer.concat([pk, p.bytes()]).toString('hex') }
 }
 
+async function put (base, hex) {
+  // as iroh's PkarrRelayClient: the payload without the key, no content type
+  const b = Buffer.from(hex, 'hex')
+  const res = await fetch(`${base}/${z32.encode(b.subarray(0, 32))}`, { method: 'PUT', body: b.subarray(32) })
+  return { status: res.status }
+}
+
 const [cmd, ...args] = process.argv.slice(2)
 let result
 if (cmd === 'verify') {
@@ -98,8 +106,10 @@ if (cmd === 'verify') {
   result = sign(args[0], args[1], Number(args[2]), args.slice(3))
 } else if (cmd === 'pkarr-sign') {
   result = pkarrSign(args[0], args[1], Number(args[2]), args.slice(3))
+} else if (cmd === 'put') {
+  result = await put(args[0], args[1])
 } else {
-  console.error('usage: pkarr.mjs verify|sign|pkarr-sign ...')
+  console.error('usage: pkarr.mjs verify|sign|pkarr-sign|put ...')
   process.exit(2)
 }
 console.log(JSON.stringify(result))

@@ -205,10 +205,12 @@ class SourceGossipIT {
                 "kafka.topic", "bad topic ${topic}",
                 "blob.fetch", "sometimes",
                 "iroh.relay.urls", "ftp://relay.example",
-                "iroh.relay.mode", "sometimes"));
+                "iroh.relay.mode", "sometimes",
+                "iroh.discovery", "mdns,bonjour",
+                "iroh.discovery.pkarr.relay", "dns.iroh.link/pkarr"));
         Map<String, String> errors = stack.validationErrors(ItStack.SOURCE_CLASS, config);
         for (String key : List.of("iroh.peers", "iroh.bind", "iroh.secret.key", "kafka.topic", "blob.fetch",
-                "iroh.relay.urls", "iroh.relay.mode")) {
+                "iroh.relay.urls", "iroh.relay.mode", "iroh.discovery", "iroh.discovery.pkarr.relay")) {
             assertTrue(errors.containsKey(key), key + " should have an error; errors: " + errors);
         }
         assertTrue(!errors.get("iroh.secret.key").contains("xyz"), "the secret is never echoed: " + errors);

@@ -64,6 +64,36 @@ public final class ConfigValidators {
     public static final ConfigDef.Validator RELAY_URL_LIST = listOf(u -> com.kafkaconnectiroh.p2p.base.RelayUrl.parse(u.trim()),
             "relay URLs (http://host:port or https://host)");
 
+    /** Each element a discovery mechanism: pkarr, dns, dht, mdns, or none. */
+    public static final ConfigDef.Validator DISCOVERY_LIST = listOf(n -> {
+        if (!n.trim().equalsIgnoreCase(DiscoverySettings.NONE_NAME)) {
+            DiscoverySettings.mechanism(n);
+        }
+    }, "discovery mechanisms (pkarr, dns, dht, mdns) or none");
+
+    /** Each element an {@code http://} or {@code https://} pkarr relay URL. */
+    public static final ConfigDef.Validator PKARR_RELAY_LIST = listOf(DiscoverySettings::pkarrRelay,
+            "pkarr relay URLs (http:// or https://)");
+
+    /** Each element {@code IP:PORT}. */
+    public static final ConfigDef.Validator SOCKET_ADDRESS_LIST = listOf(a -> SocketAddrs.parse(a.trim()),
+            "IP:PORT addresses");
+
+    /** A domain name, or empty. */
+    public static final ConfigDef.Validator OPTIONAL_DNS_NAME = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value != null && !value.toString().isBlank()) {
+                check(name, value.toString().trim(), DiscoverySettings::dnsName);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a domain name, e.g. dns.iroh.link, or empty";
+        }
+    };
+
     /** Each element a 64-hex topic id or a name (hashed with BLAKE3, as the CLI's --topic). */
     public static final ConfigDef.Validator TOPIC_LIST = listOf(TopicId::parseOrName, "64-hex topic ids or topic names");
 

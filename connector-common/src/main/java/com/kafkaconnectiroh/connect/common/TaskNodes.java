@@ -111,6 +111,7 @@ public final class TaskNodes {
                 b.endpoint(e -> e.peerFilter(allowed::contains));
             }
             identity.relay().applyTo(b);
+            identity.discovery().applyTo(b);
             settings.apply(b);
             try {
                 return b.spawn();
@@ -147,11 +148,13 @@ public final class TaskNodes {
                 clash = "another iroh.allowed.peers list";
             } else if (!identity.relay().equals(other.relay())) {
                 clash = identity.relay() + " (this task asks for " + other.relay() + ")";
+            } else if (!identity.discovery().equals(other.discovery())) {
+                clash = identity.discovery() + " (this task asks for " + other.discovery() + ")";
             }
             if (clash != null) {
                 throw new IllegalStateException("endpoint " + identity.id() + " already runs in this worker with "
                         + clash + "; tasks that share an identity must share iroh.bind, iroh.data.dir, "
-                        + "iroh.allowed.peers, iroh.relay.urls and iroh.relay.mode");
+                        + "iroh.allowed.peers, iroh.relay.urls, iroh.relay.mode and the iroh.discovery settings");
             }
         }
     }

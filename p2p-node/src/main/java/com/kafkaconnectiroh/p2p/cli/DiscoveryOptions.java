@@ -5,12 +5,14 @@ import com.kafkaconnectiroh.p2p.discovery.Discovery;
 import com.kafkaconnectiroh.p2p.discovery.DiscoveryConfig;
 import com.kafkaconnectiroh.p2p.discovery.DiscoveryConfig.Mechanism;
 import com.kafkaconnectiroh.p2p.discovery.dht.DhtDiscovery;
+import com.kafkaconnectiroh.p2p.discovery.mdns.MdnsDiscovery;
 import com.kafkaconnectiroh.p2p.endpoint.AddressLookup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import picocli.CommandLine.Option;
 
@@ -26,8 +28,12 @@ final class DiscoveryOptions {
     @Option(names = "--no-discovery", description = "Find peers only at the addresses given; publish nothing.")
     boolean off;
 
+    /** The {@code --discovery} name of local-network discovery (mDNS, {@code Node.Builder.localDiscovery}). */
+    static final String MDNS = "mdns";
+
     @Option(names = "--discovery", paramLabel = "LIST", split = ",",
-            description = "Mechanisms to run: pkarr, dns (default: pkarr,dns as iroh, or $" + ENV + "; 'none' for none).")
+            description = "Mechanisms to run: pkarr, dns, mdns (local network) (default: pkarr,dns as iroh, or $" + ENV
+                    + "; 'none' for none).")
     List<String> mechanisms;
 
     @Option(names = "--pkarr-relay", paramLabel = "URL",
@@ -58,23 +64,22 @@ final class DiscoveryOptions {
             return DiscoveryConfig.NONE;
         }
         Set<Mechanism> on = EnumSet.noneOf(Mechanism.class);
-        List<String> named = mechanisms;
+        List<String> named = named();
         if (named == null) {
-            String env = System.getenv(ENV);
-            named = env == null || env.isBlank() ? null : List.of(env.split(","));
-        }
-        try {
-            if (named == null) {
-                on.addAll(DiscoveryConfig.N0.mechanisms());
-            } else {
-                for (String m : named) {
-                    if (!m.isBlank() && !m.trim().equals("none")) {
-                        on.add(Mechanism.parse(m));
-                    }
+            on.addAll(DiscoveryConfig.N0.mechanisms());
+        } else {
+            for (String m : named) {
+                String n = m.trim().toLowerCase(Locale.ROOT);
+                if (n.isEmpty() || n.equals("none") || n.equals(MDNS)) {
+                    continue;
+                }
+                try {
+                    on.add(Mechanism.parse(n));
+                } catch (IllegalArgumentException e) {
+                    throw new CliException((mechanisms != null ? "--discovery: " : ENV + ": ") + "unknown discovery "
+                            + "mechanism '" + m.trim() + "' (expected pkarr, dns, " + MDNS + " or none)", 2, e);
                 }
             }
-        } catch (IllegalArgumentException e) {
-            throw new CliException((mechanisms != null ? "--discovery: " : ENV + ": ") + e.getMessage(), 2, e);
         }
         DiscoveryConfig c = DiscoveryConfig.N0;
         if (pkarrRelays != null) {
@@ -97,15 +102,45 @@ final class DiscoveryOptions {
         return c.withMechanisms(on);
     }
 
-    /** Starts the configured mechanisms for {@code key} (the DHT when bootstrap nodes are given), or null when none is on. */
+    /** The mechanisms named by {@code --discovery} or {@value #ENV}; null when neither names any (the default). */
+    private List<String> named() {
+        if (mechanisms != null) {
+            return mechanisms;
+        }
+        String env = System.getenv(ENV);
+        return env == null || env.isBlank() ? null : List.of(env.split(","));
+    }
+
+    /**
+     * Whether local-network discovery is on: {@code mdns} named in {@code --discovery} (or {@value #ENV}). Off by
+     * default, as in iroh's presets (its mDNS lookup is a separate crate one adds).
+     */
+    boolean localDiscovery() throws CliException {
+        config(); // the same validation as the other mechanisms
+        List<String> named = named();
+        return !off && named != null && named.stream().anyMatch(m -> m.trim().equalsIgnoreCase(MDNS));
+    }
+
+    /**
+     * Starts the configured mechanisms for {@code key} (the DHT when bootstrap nodes are given, mDNS when named), or
+     * null when none is on.
+     */
     Discovery start(SecretKey key) throws CliException {
         DiscoveryConfig c = config();
         List<AddressLookup> extra = new ArrayList<>();
+        if (localDiscovery()) {
+            try {
+                extra.add(MdnsDiscovery.builder().build(key.publicKey()));
+            } catch (IOException e) {
+                throw new CliException("cannot start local-network discovery: " + e.getMessage(), 1, e);
+            }
+        }
         List<InetSocketAddress> dht = dhtBootstrap();
         if (!dht.isEmpty()) {
             try {
                 extra.add(DhtDiscovery.start(key, dht));
             } catch (IOException e) {
+                extra.forEach(AddressLookup::close);
                 throw new CliException("cannot start the DHT node: " + e.getMessage(), 1, e);
             }
         }

@@ -76,6 +76,7 @@ final class NodeOptions {
         if (!discovery.dhtBootstrap().isEmpty()) {
             b.dhtBootstrap(discovery.dhtBootstrap());
         }
+        b.localDiscovery(discovery.localDiscovery());
         return b;
     }
 

@@ -88,8 +88,35 @@ final class Dial {
             offered.add(a.getBytes(StandardCharsets.UTF_8));
         }
         this.alpns = offered;
-        this.candidates = candidates;
+        this.candidates = new ArrayList<>(candidates);
         this.result = result;
+    }
+
+    boolean completes(CompletableFuture<Connection> f) {
+        return result == f;
+    }
+
+    /**
+     * Addresses learned while the dial runs (an address lookup answered, see {@code Endpoint.connectAsync}): raced
+     * like the others, the new ones at once, so a dial stuck on an address the peer left is rescued before its
+     * timeout. False if the dial has ended (the addresses were not tried).
+     */
+    boolean addCandidates(List<InetSocketAddress> more) {
+        if (done) {
+            return false;
+        }
+        boolean added = false;
+        for (InetSocketAddress a : more) {
+            if (!candidates.contains(a)) {
+                candidates.add(a);
+                added = true;
+            }
+        }
+        if (added) {
+            nextLaunchAt = 0;
+            step();
+        }
+        return true;
     }
 
     void start(long timeoutNanos) {

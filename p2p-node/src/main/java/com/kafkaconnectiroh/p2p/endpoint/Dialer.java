@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
  * The endpoint's dials: which addresses a {@code connect} tries and in what order, and the {@link Dial}s in
  * progress (each races its candidates). Candidates are the peer's direct addresses that our socket can reach,
  * likeliest first ({@link #directOrder}), then its relays (see {@link #candidates}); with none, the first
- * {@link AddressBook} that knows the peer answers (today the {@link KnownAddresses} book; discovery comes later).
+ * {@link AddressBook} that knows the peer answers (the {@link KnownAddresses} book); what an address lookup finds
+ * while a dial runs is added to it ({@link #addCandidates}).
  * Loop-confined.
  */
 final class Dialer {
@@ -120,6 +121,19 @@ final class Dialer {
         }
         remote.addAll(loopback);
         return remote;
+    }
+
+    /**
+     * Adds {@code found}'s candidates to the dial in progress that completes {@code result}; false if that dial has
+     * ended.
+     */
+    boolean addCandidates(CompletableFuture<Connection> result, EndpointAddr found) {
+        for (Dial d : dials) {
+            if (d.completes(result)) {
+                return d.addCandidates(candidates(found));
+            }
+        }
+        return false;
     }
 
     /** The endpoint closed or failed: every dial in progress fails with why. */

@@ -33,6 +33,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -405,6 +407,33 @@ public final class Endpoint implements AutoCloseable {
         if (addressLookup == null) {
             return direct;
         }
+        // A dial still going after DISCOVERY_WAIT may be stuck on addresses the peer left (a remembered one, an old
+        // ticket): as iroh 0.35's connect (endpoint.rs DISCOVERY_WAIT_PERIOD), ask the lookup meanwhile and race what
+        // it finds beside the dial's own candidates. If the dial fails anyway, that same answer serves the retry below
+        // (no second wait for the lookup), and addresses the dial already raced are not dialed again.
+        AtomicReference<CompletableFuture<Optional<EndpointAddr>>> early = new AtomicReference<>();
+        AtomicBoolean raced = new AtomicBoolean();
+        if (!direct.isDone()) {
+            driver.submit(() -> driver.schedule(() -> {
+                if (direct.isDone()) {
+                    return;
+                }
+                CompletableFuture<Optional<EndpointAddr>> lookup;
+                try {
+                    lookup = addressLookup.resolve(addr.id())
+                            .orTimeout(addressLookup.maxWait().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (RuntimeException e) {
+                    return; // e.g. discovery closed: the dial goes on alone, and a failure still asks after it
+                }
+                early.set(lookup);
+                lookup.thenAccept(found -> found.ifPresent(f -> driver.submit(() -> {
+                    // on the loop, as the dial's end: either the running dial takes them, or the retry dials them
+                    if (driver.dialer().addCandidates(direct, withFound(addr, f))) {
+                        raced.set(true);
+                    }
+                })));
+            }, DISCOVERY_WAIT_NANOS));
+        }
         // Discovery (docs/discovery.md): a dial with no usable address, or whose given addresses did not answer,
         // asks the address lookup for the peer's current addresses and dials those. The first dial fails at once
         // when it has nothing to try, so a bare id costs one lookup; a dial that works costs none.
@@ -416,9 +445,22 @@ public final class Endpoint implements AutoCloseable {
             if (!worthLookingUp(addr, cause)) {
                 return CompletableFuture.<Connection>failedFuture(cause);
             }
-            return addressLookup.resolve(addr.id())
-                    .orTimeout(addressLookup.maxWait().toMillis(), TimeUnit.MILLISECONDS)
+            CompletableFuture<Optional<EndpointAddr>> asked = early.get();
+            CompletableFuture<Optional<EndpointAddr>> lookup;
+            try {
+                lookup = asked != null ? asked : addressLookup.resolve(addr.id())
+                        .orTimeout(addressLookup.maxWait().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) {
+                lookup = CompletableFuture.failedFuture(e);
+            }
+            return lookup
                     .handle((found, lookupErr) -> {
+                        if (raced.get()) {
+                            String reason = "address lookup (" + addressLookup.name() + ") found "
+                                    + found.map(f -> f.ipAddrs().toString()).orElse("nothing")
+                                    + ", raced beside the given addresses";
+                            return CompletableFuture.<Connection>failedFuture(withReason(cause, reason));
+                        }
                         EndpointAddr merged = found == null ? null : found.map(f -> withFound(addr, f)).orElse(null);
                         if (merged == null || (merged.ipAddrs().equals(addr.ipAddrs())
                                 && merged.relayUrls().equals(addr.relayUrls()))) {
@@ -435,6 +477,9 @@ public final class Endpoint implements AutoCloseable {
                     }).thenCompose(f -> f);
         }).thenCompose(f -> f);
     }
+
+    /** How long a dial runs on its own addresses before an address lookup is asked too (iroh 0.35's 500 ms). */
+    static final long DISCOVERY_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     /**
      * How long a blocking connect waits for {@link #connectAsync}: the loop enforces the dial's timeout itself (the

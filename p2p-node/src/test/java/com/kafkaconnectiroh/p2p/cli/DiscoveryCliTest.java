@@ -204,5 +204,12 @@ class DiscoveryCliTest {
         CliRun notUrl = CliRun.of("discovery", "resolve", SecretKey.generate().publicKey().toString(), "--pkarr-relay",
                 "127.0.0.1:8080");
         assertEquals(2, notUrl.exitCode(), notUrl.toString());
+        CliRun unknown = CliRun.of("ping", SecretKey.generate().publicKey().toString(), "--discovery", "dns,bonjour");
+        assertEquals(2, unknown.exitCode(), unknown.toString());
+        assertTrue(unknown.err().contains("--discovery: unknown discovery mechanism 'bonjour' (expected pkarr, dns, mdns"
+                + " or none)"), unknown.err());
+        CliRun offAndMdns = CliRun.of("ping", SecretKey.generate().publicKey().toString(), "--no-discovery",
+                "--discovery", "mdns");
+        assertEquals(2, offAndMdns.exitCode(), offAndMdns.toString());
     }
 }

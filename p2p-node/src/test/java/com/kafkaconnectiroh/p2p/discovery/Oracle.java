@@ -67,7 +67,12 @@ public final class Oracle implements AutoCloseable {
 
     /** Runs {@code oracles/<script> args…} to its end and returns the JSON it printed. */
     public static JsonNode run(String script, String... args) throws IOException, InterruptedException {
-        try (Oracle o = new Oracle(builder(script, args).start())) {
+        return run(List.of(), script, args);
+    }
+
+    /** Like {@link #run(String, String...)}, wrapped in {@code prefix} (e.g. {@code ip netns exec ns}). */
+    public static JsonNode run(List<String> prefix, String script, String... args) throws IOException, InterruptedException {
+        try (Oracle o = new Oracle(prefixed(prefix, builder(script, args)).start())) {
             if (!o.process.waitFor(60, TimeUnit.SECONDS)) {
                 throw new IOException("oracle " + script + " did not finish in 60 s; stderr: " + o.stderr);
             }
@@ -81,11 +86,13 @@ public final class Oracle implements AutoCloseable {
 
     /** Starts a long-running script (wrapped, if needed, in {@code prefix}, e.g. {@code ip netns exec ns}). */
     public static Oracle start(List<String> prefix, String script, String... args) throws IOException {
-        ProcessBuilder b = builder(script, args);
+        return new Oracle(prefixed(prefix, builder(script, args)).start());
+    }
+
+    private static ProcessBuilder prefixed(List<String> prefix, ProcessBuilder b) {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(b.command());
-        b.command(cmd);
-        return new Oracle(b.start());
+        return b.command(cmd);
     }
 
     /** Sends one JSON command line. */

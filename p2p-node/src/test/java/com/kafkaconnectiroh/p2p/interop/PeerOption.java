@@ -32,7 +32,8 @@ public sealed interface PeerOption {
     }
 
     /**
-     * iroh 1.x's n0 discovery, unmodified ({@code presetN0DisableRelay}): it publishes to n0's pkarr relay and
+     * iroh's n0 discovery, unmodified (1.x: {@code presetN0DisableRelay}; 0.35: {@code nodeDiscovery: 'Default'}, relays
+     * on as that binding cannot turn them off): it publishes to n0's pkarr relay and
      * resolves bare ids as {@code TXT _iroh.<z32>.dns.iroh.link} through the system resolver; run it in a namespace
      * whose {@code /etc/netns/<ns>/resolv.conf} names a local DNS server (the harness's {@code --discovery-n0}).
      */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.blobs.ChildJvm;
+import com.kafkaconnectiroh.p2p.cli.Main;
 import com.kafkaconnectiroh.p2p.discovery.Oracle;
 import com.kafkaconnectiroh.p2p.discovery.mdns.SwarmRecords;
 import java.nio.file.Path;
@@ -69,6 +70,25 @@ class LocalDiscoveryIT {
                 String want = "expired " + ids.get(2);
                 seenOrAwait(nodes.get(i), l -> l.equals(want));
             }
+        }
+    }
+
+    /** {@code --discovery mdns} on the command line: a {@code ping} finds a {@code serve} on the LAN by its bare id. */
+    @Test
+    void theCliWithDiscoveryMdnsPingsAServeOnTheLanByBareId() throws Exception {
+        try (NatLab lab = NatLab.create()) {
+            NatLab.Lan lan = lab.addLan(2);
+            String serveIp = lan.hosts().get(0).address().getHostAddress();
+            ChildJvm serve = lab.start(lan.hosts().get(0).namespace(), LOGS.resolve("mdns-cli-serve.log"),
+                    ChildJvm.javaCommand(Main.class, "serve", "--discovery", "mdns", "--no-relay", "--bind", serveIp + ":0"));
+            String id = serve.expect(l -> l.startsWith("endpoint id: "), FIND).substring("endpoint id: ".length());
+            String bound = serve.expect(l -> l.startsWith("bound: "), FIND).substring("bound: ".length());
+            // no address, no server: only what mDNS hears on the LAN (the ping asks it once its dial has nothing to try)
+            ChildJvm ping = lab.start(lan.hosts().get(1).namespace(), LOGS.resolve("mdns-cli-ping.log"),
+                    ChildJvm.javaCommand(Main.class, "ping", id, "--discovery", "mdns", "--no-relay", "--timeout", "20s"));
+            String pong = ping.expect(l -> l.startsWith("PONG from "), FIND);
+            assertTrue(pong.contains(" at " + bound + ":"), pong);
+            assertEquals(0, ping.waitFor(FIND), ping.describe());
         }
     }
 

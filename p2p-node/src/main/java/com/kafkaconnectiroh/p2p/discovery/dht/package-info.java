@@ -12,7 +12,7 @@
  *     dht.republish(() -> IrohRecord.of(endpoint.addr())
  *             .sign(endpoint.secretKey(), Timestamps.nowMicros(), IrohRecord.DEFAULT_TTL), DhtNode.REPUBLISH_INTERVAL);
  *     // find another endpoint by its id alone
- *     Optional<EndpointAddr> other = new DhtAddressLookup(dht).resolve(otherId).get();
+ *     Optional<EndpointAddr> other = DhtDiscovery.over(dht, endpoint.secretKey()).resolve(otherId).get();
  *     // content: announce that this endpoint (whose record republish serves) has a blob; find who has one
  *     dht.announceProvider(hash.toBytes()).get();
  *     List<EndpointAddr> providers = dht.findProviders(hash.toBytes()).get();

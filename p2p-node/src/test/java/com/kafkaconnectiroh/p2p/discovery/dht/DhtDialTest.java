@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.discovery.pkarr.IrohRecord;
 import com.kafkaconnectiroh.p2p.discovery.pkarr.Timestamps;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A Java endpoint dials another knowing only its id: the other published its pkarr record into a small DHT of our
- * nodes on 127.0.0.1 (as iroh's mainline address lookup does), the dialer's {@link DhtAddressLookup} finds it.
+ * nodes on 127.0.0.1 (as iroh's mainline address lookup does), the dialer's {@link DhtDiscovery} finds it.
  */
 @Timeout(120)
 class DhtDialTest {
@@ -65,13 +65,10 @@ class DhtDialTest {
         track(Router.builder(server).accept(Ping.ALPN, new Ping()).spawn());
         // The server publishes through its own DHT node, as iroh does: its direct addresses, re-put periodically.
         EndpointAddr own = server.addr();
-        ScheduledFuture<?> publishing = dht.get(7).republish(
-                () -> IrohRecord.of(own).sign(server.secretKey(), Timestamps.nowMicros(), IrohRecord.DEFAULT_TTL),
-                DhtNode.REPUBLISH_INTERVAL);
-        closeables.add(() -> publishing.cancel(false));
+        track(DhtDiscovery.over(dht.get(7), server.secretKey())).publish(own);
 
         EndpointId bareId = server.id();
-        DhtAddressLookup lookup = new DhtAddressLookup(dht.get(1));
+        DhtDiscovery lookup = track(DhtDiscovery.over(dht.get(1), SecretKey.generate()));
         Optional<EndpointAddr> found = Optional.empty();
         for (int i = 0; i < 30 && found.isEmpty(); i++) { // until the first publish has landed
             found = lookup.resolve(bareId).get(30, TimeUnit.SECONDS);
@@ -81,11 +78,10 @@ class DhtDialTest {
         }
         assertTrue(found.isPresent(), "no record of " + bareId + " in the DHT");
         assertEquals(own.ipAddrs(), found.get().ipAddrs());
-        // The endpoint-facing form answers from what was resolved, without waiting.
-        assertEquals(List.copyOf(own.ipAddrs()), lookup.lookup(bareId));
 
-        Endpoint client = track(Endpoint.builder().bindAddr(LOOPBACK).bind());
-        Ping.Pong pong = new Ping().ping(client, found.get(), Duration.ofSeconds(10));
+        // the endpoint asks the same lookup when a dial has nothing to try: a ping by the bare id alone
+        Endpoint client = track(Endpoint.builder().bindAddr(LOOPBACK).addressLookup(lookup).bind());
+        Ping.Pong pong = new Ping().ping(client, EndpointAddr.of(bareId), Duration.ofSeconds(20));
         assertEquals(bareId, pong.remote());
     }
 
