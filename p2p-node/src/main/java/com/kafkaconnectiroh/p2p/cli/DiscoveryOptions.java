@@ -30,10 +30,12 @@ final class DiscoveryOptions {
 
     /** The {@code --discovery} name of local-network discovery (mDNS, {@code Node.Builder.localDiscovery}). */
     static final String MDNS = "mdns";
+    /** The {@code --discovery} name of the mainline DHT (with its public bootstrap nodes unless --dht-bootstrap). */
+    static final String DHT = "dht";
 
     @Option(names = "--discovery", paramLabel = "LIST", split = ",",
-            description = "Mechanisms to run: pkarr, dns, mdns (local network) (default: pkarr,dns as iroh, or $" + ENV
-                    + "; 'none' for none).")
+            description = "Mechanisms to run: pkarr, dns, dht (mainline DHT), mdns (local network) (default: pkarr,dns "
+                    + "as iroh, or $" + ENV + "; 'none' for none).")
     List<String> mechanisms;
 
     @Option(names = "--pkarr-relay", paramLabel = "URL",
@@ -70,14 +72,14 @@ final class DiscoveryOptions {
         } else {
             for (String m : named) {
                 String n = m.trim().toLowerCase(Locale.ROOT);
-                if (n.isEmpty() || n.equals("none") || n.equals(MDNS)) {
+                if (n.isEmpty() || n.equals("none") || n.equals(MDNS) || n.equals(DHT)) {
                     continue;
                 }
                 try {
                     on.add(Mechanism.parse(n));
                 } catch (IllegalArgumentException e) {
                     throw new CliException((mechanisms != null ? "--discovery: " : ENV + ": ") + "unknown discovery "
-                            + "mechanism '" + m.trim() + "' (expected pkarr, dns, " + MDNS + " or none)", 2, e);
+                            + "mechanism '" + m.trim() + "' (expected pkarr, dns, " + DHT + ", " + MDNS + " or none)", 2, e);
                 }
             }
         }
@@ -117,8 +119,12 @@ final class DiscoveryOptions {
      */
     boolean localDiscovery() throws CliException {
         config(); // the same validation as the other mechanisms
+        return isNamed(MDNS);
+    }
+
+    private boolean isNamed(String mechanism) {
         List<String> named = named();
-        return !off && named != null && named.stream().anyMatch(m -> m.trim().equalsIgnoreCase(MDNS));
+        return !off && named != null && named.stream().anyMatch(m -> m.trim().equalsIgnoreCase(mechanism));
     }
 
     /**
@@ -136,7 +142,7 @@ final class DiscoveryOptions {
             }
         }
         List<InetSocketAddress> dht = dhtBootstrap();
-        if (!dht.isEmpty()) {
+        if (!dht.isEmpty() || isNamed(DHT)) { // empty with dht named: DhtNode.DEFAULT_BOOTSTRAP
             try {
                 extra.add(DhtDiscovery.start(key, dht));
             } catch (IOException e) {

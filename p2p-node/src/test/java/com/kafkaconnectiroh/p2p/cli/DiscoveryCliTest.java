@@ -192,6 +192,17 @@ class DiscoveryCliTest {
         assertTrue(resolve.outLines().get(1).startsWith("pkarr: failed: "), resolve.toString());
     }
 
+    /**
+     * {@code --discovery dht} alone runs a DHT node on the public bootstrap nodes (DhtNode.DEFAULT_BOOTSTRAP): none
+     * is reachable from here, so it finds nothing, and says so on its own line rather than refusing the name.
+     */
+    @Test
+    void discoveryDhtAloneRunsTheDhtOnItsDefaultBootstrapNodes() {
+        CliRun r = CliRun.of("discovery", "resolve", SecretKey.generate().publicKey().toString(), "--discovery", "dht");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals(List.of("dht: nothing"), r.outLines(), r.toString());
+    }
+
     @Test
     void badDiscoveryFlagsAreUsageErrors() {
         CliRun bad = CliRun.of("ping", SecretKey.generate().publicKey().toString(), "--dht-bootstrap", "router.example:6881");
@@ -206,7 +217,7 @@ class DiscoveryCliTest {
         assertEquals(2, notUrl.exitCode(), notUrl.toString());
         CliRun unknown = CliRun.of("ping", SecretKey.generate().publicKey().toString(), "--discovery", "dns,bonjour");
         assertEquals(2, unknown.exitCode(), unknown.toString());
-        assertTrue(unknown.err().contains("--discovery: unknown discovery mechanism 'bonjour' (expected pkarr, dns, mdns"
+        assertTrue(unknown.err().contains("--discovery: unknown discovery mechanism 'bonjour' (expected pkarr, dns, dht, mdns"
                 + " or none)"), unknown.err());
         CliRun offAndMdns = CliRun.of("ping", SecretKey.generate().publicKey().toString(), "--no-discovery",
                 "--discovery", "mdns");
