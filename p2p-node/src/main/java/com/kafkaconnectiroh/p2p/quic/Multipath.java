@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * frames; every path carries its own ACKs, challenges and keep-alives.
  *
  * <p>Simplifications (kept on purpose, see docs/relay.md): one connection ID per path ID in each direction (a
- * retired one is replaced); paths other than 0 do not run MTU discovery (they stay at 1200 bytes) nor pacing; a
- * key update initiated by the peer is only followed on path 0.
+ * retired one is replaced); paths other than 0 do not run MTU discovery (they stay at 1200 bytes) nor pacing.
+ * The 1-RTT key phase is the connection's: either side's key update is followed on whatever path its first packet
+ * arrives (see {@code OneRttKeys#selectOnOtherPath}).
  */
 final class Multipath {
     private static final Logger LOG = LoggerFactory.getLogger(Multipath.class);
@@ -408,6 +409,10 @@ final class Multipath {
                                         + (p.space.nextPn - 1));
                     }
                     p.recovery.onAck(now, p.space, a.ack());
+                    if (p.space.keyGeneration == conn.oneRtt.generation()
+                            && a.ack().largest() >= p.space.firstPnInKeyGeneration) {
+                        conn.oneRtt.onCurrentPhaseAcked();
+                    }
                 }
             }
         } else if (f instanceof Frame.PathNewConnectionId n) {

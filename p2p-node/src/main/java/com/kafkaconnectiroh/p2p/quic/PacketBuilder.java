@@ -347,9 +347,11 @@ final class PacketBuilder {
                 s.ackPending = false;
                 s.ackImmediately = false;
                 s.ackElicitingSinceAck = 0;
-                if (isApp && s.pathId == 0) {
-                    timers.stop(ConnectionTimer.ACK_DELAY);
-                    conn.oneRtt.onAckSent(sp.largestAckSent);
+                if (isApp) {
+                    if (s.pathId == 0) {
+                        timers.stop(ConnectionTimer.ACK_DELAY);
+                    }
+                    conn.oneRtt.onAckSent(s.pathId, sp.largestAckSent);
                 }
             }
         }
@@ -571,10 +573,12 @@ final class PacketBuilder {
         PacketSpace s = plan.space;
         int start = pos;
         if (s.id == PacketSpace.APPLICATION) {
-            if (onPath == null) {
-                conn.maybeInitiateKeyUpdate(now);
-            }
+            conn.maybeInitiateKeyUpdate(now);
             OneRttKeys keys = conn.oneRtt;
+            if (s.pathId != 0 && s.keyGeneration != keys.generation()) {
+                s.keyGeneration = keys.generation();
+                s.firstPnInKeyGeneration = plan.pn;
+            }
             pos = sealer.sealShort(scratch.dgram, pos, s.pathId, onPath != null ? onPath.remoteCid : cids.activeRemote(),
                     keys.phase(), plan.pn, plan.pnLen, plan.payload, plan.payloadLen, keys.write(), keys.writeHeader());
             conn.oneRtt.onPacketSealed();

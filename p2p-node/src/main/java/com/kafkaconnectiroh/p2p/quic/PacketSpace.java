@@ -36,6 +36,12 @@ final class PacketSpace {
     int probesPending;
     int ackOnlyStreak;
     boolean pingPending;
+    /**
+     * Multipath, paths other than 0: the 1-RTT key generation of our latest packet on this path and the first
+     * packet number sent in it; a PATH_ACK reaching that number confirms our current key phase (RFC 9001 §6.1).
+     */
+    int keyGeneration = -1;
+    long firstPnInKeyGeneration;
 
     // receiving
     long largestReceived = -1;

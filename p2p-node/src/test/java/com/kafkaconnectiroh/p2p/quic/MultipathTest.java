@@ -112,6 +112,58 @@ class MultipathTest {
     }
 
     @Test
+    void aKeyUpdateThePeerStartsWhileSendingDirectIsFollowedOnTheDirectPath() {
+        // noq (iroh 1.x) makes its first key update after 10 to 1000 packets, on whichever path it sends then; a
+        // side that took the new phase on path 0 only dropped every later packet of the direct path, ACKs
+        // included, and the transfer stalled until the path's idle timer abandoned it (docs/relay.md)
+        Pair p = overRelay(4, multipath(), multipath());
+        long id = openDirectPath(p);
+        Patterns.Reader[] down = p.stream(p.server, false, 2 << 20);
+        p.sim.runUntil(() -> down[0] != null && down[0].received > 256 << 10, 60 * SECOND);
+        int generation = p.server.keyPhaseGeneration();
+        p.server.initiateKeyUpdate(p.sim.now);
+        // from now on the server's packets in the new phase come on the direct path only (none on the relay
+        // path, which would teach the client the new phase there): as iroh, whose relay path falls silent
+        AtomicLong relayed = new AtomicLong();
+        p.sim.filter = (from, to, data) -> {
+            if (relay(to)) {
+                relayed.addAndGet(data.length);
+                return from.equals(SERVER_RELAY) ? null : data;
+            }
+            return data;
+        };
+
+        p.sim.runUntil(() -> down[0].fin || down[0].error != null, 300 * SECOND);
+        assertNull(down[0].error);
+        assertEquals(2 << 20, down[0].received);
+        assertEquals(generation + 1, p.client.keyPhaseGeneration(), "the client took the server's new keys");
+        assertTrue(relayed.get() < 64 << 10, "little sent on the relay path: " + relayed + " bytes");
+        assertEquals(id, selected(p.server).id(), "the server still sends on the direct path");
+        assertFalse(path(p.server, id).abandoned());
+    }
+
+    @Test
+    void keyUpdatesWhileTheDataGoesDirectAreFollowedOnTheDirectPath() {
+        // either side's updates, started and confirmed on the direct path, many times over
+        Pair p = overRelay(3, multipath().keyUpdatePacketLimit(150), multipath().keyUpdatePacketLimit(100));
+        long id = openDirectPath(p);
+        int generation = p.client.keyPhaseGeneration();
+
+        AtomicLong[] bytes = countBytes(p);
+        transfer(p, p.client, 2 << 20);
+        transfer(p, p.server, 2 << 20);
+        assertTrue(p.client.keyPhaseGeneration() >= generation + 4,
+                "keys were updated during the transfer: generation " + p.client.keyPhaseGeneration());
+        assertEquals(p.client.keyPhaseGeneration(), p.server.keyPhaseGeneration(), "both sides in the same phase");
+        assertTrue(bytes[0].get() > 4 << 20, "the data went direct: " + bytes[0] + " bytes");
+        assertTrue(bytes[1].get() < 64 << 10, "little on the relay path: " + bytes[1] + " bytes");
+        assertEquals(id, selected(p.client).id(), "the client still sends on the direct path");
+        assertEquals(id, selected(p.server).id(), "the server still sends on the direct path");
+        assertFalse(path(p.client, id).abandoned() || path(p.server, id).abandoned());
+        assertFalse(p.client.isClosed() || p.server.isClosed());
+    }
+
+    @Test
     void whenTheDirectPathDiesTheConnectionFallsBackToTheRelayWithoutLosingData() {
         Pair p = overRelay(2, multipath(), multipath());
         long id = openDirectPath(p);
