@@ -2,7 +2,6 @@ package com.kafkaconnectiroh.p2p.cli;
 
 import com.kafkaconnectiroh.p2p.discovery.tracker.Tracker;
 import com.kafkaconnectiroh.p2p.discovery.tracker.TrackerMessages;
-import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.node.Node;
 import java.io.PrintWriter;
 import java.util.Set;
@@ -41,26 +40,7 @@ final class TrackerCommand implements Callable<Integer> {
             } catch (CliException e) {
                 return e.report(err, "tracker");
             }
-            Endpoint ep = n.endpoint();
-            try {
-                NodeOptions.printAddress(out, ep);
-                out.println("alpns: " + String.join(" ", n.router().alpns().stream().sorted().toList()));
-                out.flush();
-                if (node.identity.isEphemeral()) {
-                    err.println("p2p-node: no --data-dir, --secret or IROH_SECRET: this endpoint id is new and will not be reused");
-                }
-                err.println("tracking until Ctrl-C or SIGTERM");
-                stop.watch(ep);
-                String why = stop.await();
-                if (ep.failure() != null) {
-                    return NodeOptions.reportFailure(err, "tracker", ep);
-                }
-                err.println("stopping (" + why + "): " + tracker.size() + " announcements held");
-            } finally {
-                n.close();
-            }
-            err.println("stopped");
-            return 0;
+            return node.serveUntilStopped("tracker", n, stop, out, err, () -> tracker.size() + " announcements held");
         }
     }
 }

@@ -62,6 +62,7 @@ class TrackerCliTest {
                             + " found (asked 1 tracker)"), none.err());
                     assertTrue(Files.notExists(dir.resolve("none.bin")));
                 }
+                assertEquals(0, tracker.stop(), tracker.stderr());
             }
         }
     }
