@@ -43,6 +43,11 @@ public final class Tracker implements ProtocolHandler {
     public static final Duration FUTURE_SLACK = Duration.ofMinutes(5);
     /** How long a client gets to send its request, and to close after our answer. */
     private static final Duration IO_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The most hosts in one answer, newest first: iroh's client reads at most 16 KiB of it ({@code client.rs}), and
+     * an encoded {@code SignedAnnounce} takes at most 140 bytes.
+     */
+    public static final int MAX_HOSTS_PER_ANSWER = 100;
     /** Our close code for a request we refuse (iroh's tracker just drops the connection). */
     static final long BAD_REQUEST_CODE = 1;
 
@@ -161,7 +166,9 @@ public final class Tracker implements ProtocolHandler {
                 out.add(sa);
             }
         }
-        return out;
+        // hosts are least recently announced first: keep the newest
+        return out.size() <= MAX_HOSTS_PER_ANSWER ? out
+                : new ArrayList<>(out.subList(out.size() - MAX_HOSTS_PER_ANSWER, out.size()));
     }
 
     /** Announcements held (for tests and status lines). */

@@ -25,8 +25,8 @@ import java.util.List;
  * the last to read.
  */
 public final class TrackerClient {
-    /** The most we read of a tracker's answer (a full answer of 64 hosts is about 9 KiB). */
-    static final int RESPONSE_LIMIT = 1024 * 1024;
+    /** The most we read of a tracker's answer: iroh's client reads at most {@code REQUEST_SIZE_LIMIT} too. */
+    static final int RESPONSE_LIMIT = TrackerMessages.REQUEST_SIZE_LIMIT;
 
     private TrackerClient() {
     }

@@ -117,6 +117,23 @@ class TrackerTest {
         }
     }
 
+    /** iroh's client reads at most 16 KiB of an answer: a popular hash gets the newest hosts that fit. */
+    @Test
+    void anAnswerFitsIrohsClientLimit() {
+        long now = System.currentTimeMillis() * 1000;
+        Tracker tracker = new Tracker(1000, 10_000, () -> now);
+        HashAndFormat c = HashAndFormat.raw(Hash.of(new byte[] {9}));
+        SecretKey last = null;
+        for (int i = 0; i < 150; i++) {
+            last = SecretKey.generate();
+            assertEquals(null, tracker.add(new Announce(last.publicKey(), c, Kind.COMPLETE, now - 150 + i).sign(last)));
+        }
+        List<SignedAnnounce> hosts = tracker.query(new Query(c, true, false));
+        assertEquals(Tracker.MAX_HOSTS_PER_ANSWER, hosts.size());
+        assertEquals(last.publicKey(), hosts.get(hosts.size() - 1).announce().host());
+        assertTrue(TrackerMessages.encodeResponse(hosts).length <= TrackerMessages.REQUEST_SIZE_LIMIT);
+    }
+
     @Test
     void announcementsAreBoundedDatedAndExpire() {
         AtomicLong now = new AtomicLong(Tracker.ANNOUNCE_TIMEOUT.toNanos()); // µs, well past zero
