@@ -85,6 +85,34 @@ class TrackerTest {
         }
     }
 
+    /** A host that announced and then went away is skipped: the getter fetches from the next one. */
+    @Test
+    void aGoneProviderIsSkippedForTheNextOne() throws Exception {
+        Directory dir = new Directory();
+        Tracker tracker = new Tracker();
+        try (Node t = Node.builder().bindAddr(LOOPBACK).accept(TrackerMessages.ALPN, tracker).spawn();
+             Node alive = Fixtures.loopbackNode();
+             Node getter = Node.builder().bindAddr(LOOPBACK).addressLookup(dir).spawn()) {
+            byte[] data = Fixtures.randomBytes(5, 50_000);
+            Blobs.AddOutcome added = alive.blobs().add(data);
+            try (Node gone = Fixtures.loopbackNode()) {
+                gone.blobs().add(data);
+                dir.known.put(gone.id(), gone.addr());
+                TrackerClient.announce(gone.endpoint(), t.addr(), gone.endpoint().secretKey(), added.content(),
+                        Kind.COMPLETE, T);
+            }
+            dir.known.put(alive.id(), alive.addr());
+            TrackerClient.announce(alive.endpoint(), t.addr(), alive.endpoint().secretKey(), added.content(),
+                    Kind.COMPLETE, T);
+            List<EndpointAddr> providers = TrackerClient.query(getter.endpoint(), t.addr(),
+                    new Query(added.content(), true, false), T).stream().map(h -> EndpointAddr.of(h.announce().host())).toList();
+            assertEquals(2, providers.size());
+            getter.blobs().download(added.content(), providers, TagOption.auto(),
+                    com.kafkaconnectiroh.p2p.blobs.DownloadListener.NONE);
+            assertArrayEquals(data, getter.blobs().read(added.hash()));
+        }
+    }
+
     @Test
     void oversizedGarbledAndForgedRequestsAreRefused() throws Exception {
         Tracker tracker = new Tracker();
