@@ -18,6 +18,7 @@ import com.kafkaconnectiroh.p2p.blobs.store.FileKind;
 import com.kafkaconnectiroh.p2p.blobs.store.FsBlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.TagOption;
+import com.kafkaconnectiroh.p2p.discovery.ContentDiscovery;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.node.Node;
 import java.io.IOException;
@@ -95,6 +96,20 @@ final class BlobCommand implements Callable<Integer> {
         }
     }
 
+    /** Content discovery for {@code n}: the given trackers, and the DHT when the node runs one. */
+    static ContentDiscovery contentDiscovery(Node n, List<com.kafkaconnectiroh.p2p.base.EndpointAddr> trackers,
+            String command, PrintWriter err) {
+        return new ContentDiscovery(n.endpoint(), trackers, ContentDiscovery.dhtOf(n.discovery()), TRACKER_TIMEOUT, line -> {
+            synchronized (err) {
+                err.println("p2p-node " + command + ": " + line);
+                err.flush();
+            }
+        });
+    }
+
+    /** Bounds each tracker exchange and DHT search (connecting includes a discovery lookup of a bare id). */
+    static final java.time.Duration TRACKER_TIMEOUT = java.time.Duration.ofSeconds(20);
+
     /** {@code blob send <path>}: adds a file (raw blob) or a folder (collection), prints a ticket, serves. */
     @Command(name = "send", mixinStandardHelpOptions = true,
             description = {"Add a file (or a folder, as a collection) and serve it until stopped (Ctrl-C).",
@@ -111,6 +126,11 @@ final class BlobCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "PATH", description = "File or folder to send.",
                 converter = Converters.NonEmptyPathConverter.class)
         Path path;
+
+        @Option(names = "--tracker", paramLabel = "ID|TICKET", converter = Converters.EndpointAddrConverter.class,
+                description = "Content tracker to announce what this sends to (repeatable): now, then every 10 min while"
+                        + " it runs. With --dht-bootstrap it is announced on the DHT too.")
+        List<com.kafkaconnectiroh.p2p.base.EndpointAddr> trackers = List.of();
 
         /** Counted down to stop serving (tests); a signal stops the JVM instead. */
         final CountDownLatch stop = new CountDownLatch(1);
@@ -187,7 +207,12 @@ final class BlobCommand implements Callable<Integer> {
                         added.hash(), endpoint.addr().ipAddrs());
                 out.println(ticket);
                 out.flush();
-                stop.await();
+                try (ContentDiscovery content = contentDiscovery(n, trackers, "blob send", err)) {
+                    if (content.isEnabled()) {
+                        content.provide(added.content());
+                    }
+                    stop.await();
+                }
                 return 0;
             } finally {
                 try {
@@ -280,9 +305,22 @@ final class BlobCommand implements Callable<Integer> {
                 description = "Where to write (file for a blob, folder for a collection).")
         String outText;
 
+        @Option(names = "--tracker", paramLabel = "ID|TICKET", converter = Converters.EndpointAddrConverter.class,
+                description = "Content tracker to ask for providers of the HASH given without a ticket or --from"
+                        + " (repeatable; with --dht-bootstrap the DHT is asked too).")
+        List<com.kafkaconnectiroh.p2p.base.EndpointAddr> trackers = List.of();
+
         @Override
         public Integer call() throws Exception {
             PrintWriter err = spec.commandLine().getErr();
+            if (from == null && !trackers.isEmpty() || from == null && !node.discovery.dhtBootstrap().isEmpty()) {
+                Hash hash = hashOnly(ticketText);
+                if (hash != null) {
+                    try (Cleanup cleanup = new Cleanup()) {
+                        return runByHash(hash, cleanup, err);
+                    }
+                }
+            }
             BlobTicket ticket;
             try {
                 // a hash and a provider (by bare id: discovery finds it) say what a ticket says
@@ -329,8 +367,74 @@ final class BlobCommand implements Callable<Integer> {
             return null;
         }
 
+        private static Hash hashOnly(String text) {
+            try {
+                return Hash.parse(text);
+            } catch (IllegalArgumentException notAHash) {
+                return null; // a ticket, then
+            }
+        }
+
+        /**
+         * {@code blob get HASH --tracker ID}: the node starts first, since the providers (and the format: a raw blob
+         * or a collection) come from the trackers and the DHT; then as with a ticket, trying each provider in turn.
+         */
+        private int runByHash(Hash hash, Cleanup cleanup, PrintWriter err) throws Exception {
+            Node started;
+            try {
+                started = start(node, openStore(node, () -> cleanup.track(TempBlobStore.create()).store()), b -> b);
+            } catch (CliException e) {
+                return e.report(err, "blob get");
+            }
+            ContentDiscovery.Found found;
+            try (ContentDiscovery content = contentDiscovery(started, trackers, "blob get", err)) {
+                found = content.findProviders(hash);
+            }
+            if (found.providers().isEmpty()) {
+                closeQuietly(started);
+                err.println("p2p-node blob get: no provider of " + hash + " found (asked " + trackers.size()
+                        + " tracker" + (trackers.size() == 1 ? "" : "s")
+                        + (node.discovery.dhtBootstrap().isEmpty() ? "" : " and the DHT") + ")");
+                return 1;
+            }
+            boolean collection = found.content().format() == BlobFormat.HASH_SEQ;
+            String usage = checkOut(collection);
+            if (usage != null) {
+                closeQuietly(started);
+                err.println(usage);
+                return 2;
+            }
+            Path out = outText == null ? Path.of(collection ? "." : hash.toHex()) : Path.of(outText);
+            err.println("p2p-node blob get: " + found.providers().size() + " provider"
+                    + (found.providers().size() == 1 ? "" : "s") + " of " + hash + " found");
+            BlobTicket ticket = new BlobTicket(found.providers().get(0), hash, found.content().format());
+            return run(ticket, found.providers(), started, out, collection, cleanup, err);
+        }
+
+        /** Closes {@code started} (when given) and returns {@code exitCode}. */
+        private static int closing(Node started, int exitCode) {
+            if (started != null) {
+                closeQuietly(started);
+            }
+            return exitCode;
+        }
+
+        private static void closeQuietly(Node n) {
+            try (BlobStore store = n.blobs().store(); n) {
+                // closed
+            } catch (IOException | RuntimeException ignored) {
+                // nothing was fetched; the error line says why
+            }
+        }
+
         private int run(BlobTicket ticket, Path out, boolean collection, Cleanup cleanup, PrintWriter err)
                 throws Exception {
+            return run(ticket, List.of(ticket.provider()), null, out, collection, cleanup, err);
+        }
+
+        /** Fetches from {@code providers} in turn, on {@code started} or a node started here when null. */
+        private int run(BlobTicket ticket, List<com.kafkaconnectiroh.p2p.base.EndpointAddr> providers, Node started,
+                Path out, boolean collection, Cleanup cleanup, PrintWriter err) throws Exception {
             ExportTarget target = null;
             if (!collection) {
                 // Opened (and its part file created and locked) now: a folder that cannot take it fails here.
@@ -338,24 +442,25 @@ final class BlobCommand implements Callable<Integer> {
                     target = cleanup.track(ExportTarget.open(out));
                 } catch (ExportTarget.UnsuitableException e) {
                     err.println("p2p-node blob get: -o " + out + ": " + e.getMessage());
-                    return 2;
+                    return closing(started, 2);
                 } catch (IOException e) {
                     err.println("p2p-node blob get: cannot write " + out + ": " + describe(e));
-                    return 1;
+                    return closing(started, 1);
                 }
             } else {
                 String problem = folderProblem(out);
                 if (problem != null) {
                     err.println("p2p-node blob get: " + problem);
-                    return 1;
+                    return closing(started, 1);
                 }
             }
-            Node started;
-            try {
-                // Downloads only: blobs run on the given store, nothing is served.
-                started = start(node, openStore(node, () -> cleanup.track(TempBlobStore.create()).store()), b -> b);
-            } catch (CliException e) {
-                return e.report(err, "blob get");
+            if (started == null) {
+                try {
+                    // Downloads only: blobs run on the given store, nothing is served.
+                    started = start(node, openStore(node, () -> cleanup.track(TempBlobStore.create()).store()), b -> b);
+                } catch (CliException e) {
+                    return e.report(err, "blob get");
+                }
             }
             Blobs blobs = started.blobs();
             try (BlobStore store = blobs.store(); Node n = started) {
@@ -364,7 +469,7 @@ final class BlobCommand implements Callable<Integer> {
                     ProgressBar bar = new ProgressBar(err);
                     DownloadResult r;
                     try {
-                        r = blobs.download(ticket, bar);
+                        r = blobs.download(ticket.content(), providers, TagOption.auto(), bar);
                     } catch (CorruptBlobException e) {
                         // A stored hash sequence read to follow it: the store kept what verified, so fetch again.
                         bar.end();

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "An iroh-compatible peer: QUIC with raw-public-key TLS, blobs, gossip, docs.",
         subcommands = {IdCommand.class, ServeCommand.class, PingCommand.class, SpeedtestCommand.class,
-                BlobCommand.class, GossipCommand.class, DocCommand.class, RelayCommand.class, DiscoveryCommand.class, DnsServerCommand.class,
+                BlobCommand.class, GossipCommand.class, DocCommand.class, RelayCommand.class, DiscoveryCommand.class, DnsServerCommand.class, TrackerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -103,6 +103,35 @@ final class NodeOptions {
     }
 
     /**
+     * Runs a serving command's node {@code n} until SIGINT or SIGTERM ({@code serve}, {@code tracker}): prints its
+     * address lines and {@code alpns: …} on stdout, then serves, and closes it. {@code summary} is said on stderr
+     * when stopping.
+     */
+    int serveUntilStopped(String command, Node n, StopSignal stop, PrintWriter out, PrintWriter err,
+            java.util.function.Supplier<String> summary) throws InterruptedException {
+        Endpoint ep = n.endpoint();
+        try {
+            printAddress(out, ep);
+            out.println("alpns: " + String.join(" ", n.router().alpns().stream().sorted().toList()));
+            out.flush();
+            if (identity.isEphemeral()) {
+                err.println("p2p-node: no --data-dir, --secret or IROH_SECRET: this endpoint id is new and will not be reused");
+            }
+            err.println("serving until Ctrl-C or SIGTERM");
+            stop.watch(ep);
+            String why = stop.await();
+            if (ep.failure() != null) {
+                return reportFailure(err, command, ep);
+            }
+            err.println("stopping (" + why + "): " + summary.get());
+        } finally {
+            n.close();
+        }
+        err.println("stopped");
+        return 0;
+    }
+
+    /**
      * Prints how to reach {@code ep}, one {@code name: value} line each (the order is part of the CLI's interface):
      * <pre>
      * endpoint id: &lt;64 hex&gt;

@@ -1,6 +1,5 @@
 package com.kafkaconnectiroh.p2p.cli;
 
-import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.node.Node;
 import com.kafkaconnectiroh.p2p.ping.Ping;
 import com.kafkaconnectiroh.p2p.ping.Speedtest;
@@ -44,26 +43,7 @@ final class ServeCommand implements Callable<Integer> {
             } catch (CliException e) {
                 return e.report(err, "serve");
             }
-            Endpoint ep = n.endpoint();
-            try {
-                NodeOptions.printAddress(out, ep);
-                out.println("alpns: " + String.join(" ", n.router().alpns().stream().sorted().toList()));
-                out.flush();
-                if (node.identity.isEphemeral()) {
-                    err.println("p2p-node: no --data-dir, --secret or IROH_SECRET: this endpoint id is new and will not be reused");
-                }
-                err.println("serving until Ctrl-C or SIGTERM");
-                stop.watch(ep);
-                String why = stop.await();
-                if (ep.failure() != null) {
-                    return NodeOptions.reportFailure(err, "serve", ep);
-                }
-                err.println("stopping (" + why + "): " + ping.pingsReceived() + " pings answered");
-            } finally {
-                n.close();
-            }
-            err.println("stopped");
-            return 0;
+            return node.serveUntilStopped("serve", n, stop, out, err, () -> ping.pingsReceived() + " pings answered");
         }
     }
 }
