@@ -98,10 +98,16 @@ final class PingCommand implements Callable<Integer> {
         return failed == 0 ? 0 : 1;
     }
 
-    /** The peer's ip:port on a direct path, the relay URL on a relay path. */
+    /**
+     * The peer's ip:port on a direct path, the relay URL on a relay path: of the path the PONG came on, which after
+     * a move to a direct path (multipath) is no longer the one the handshake took.
+     */
     private static String at(Ping.Pong p) {
         PathInfo via = p.via();
-        return via != null && via.type() == PathType.RELAY ? via.relayUrl().toString() : Format.addr(p.path());
+        if (via == null) {
+            return Format.addr(p.path());
+        }
+        return via.type() == PathType.RELAY ? via.relayUrl().toString() : Format.addr(via.address());
     }
 
     /**
