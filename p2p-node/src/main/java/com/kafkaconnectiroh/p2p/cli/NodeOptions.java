@@ -44,9 +44,21 @@ final class NodeOptions {
     @Option(names = "--relay-only", description = "Only relay paths: advertise and dial no direct address.")
     boolean relayOnly;
 
-    @Option(names = "--multipath", description = "Offer QUIC multipath and NAT traversal (iroh 1.x does): a connection"
-            + " that starts on a relay moves to a direct path once hole punching finds one, and back if it dies.")
+    @Option(names = "--multipath", description = "Offer QUIC multipath and NAT traversal, as iroh 1.x does (the "
+            + "default): a connection that starts on a relay moves to a direct path once hole punching finds one, and "
+            + "back if it dies.")
     boolean multipath;
+
+    @Option(names = "--no-multipath", description = "Plain QUIC: one path per connection, where it started.")
+    boolean noMultipath;
+
+    /** Whether connections offer multipath: on unless {@code --no-multipath} ({@code --multipath} is the default). */
+    boolean multipath() throws CliException {
+        if (multipath && noMultipath) {
+            throw new CliException("--multipath and --no-multipath exclude each other", 2, null);
+        }
+        return !noMultipath;
+    }
 
     /** How long the address block waits for the home relay before it is printed (tickets should carry it). */
     static final Duration ONLINE_WAIT = Duration.ofSeconds(10);
@@ -72,7 +84,7 @@ final class NodeOptions {
         }
         Node.Builder b = Node.builder().secretKey(identity.secretKeyForCommand()).bindAddr(addr)
                 .transportConfig(new TransportConfig()).protocols(Set.of()).relayMode(mode).relayUrls(relays)
-                .discovery(discovery.config()).multipath(multipath);
+                .discovery(discovery.config()).multipath(multipath());
         if (!discovery.dhtBootstrap().isEmpty()) {
             b.dhtBootstrap(discovery.dhtBootstrap());
         }

@@ -707,8 +707,8 @@ public final class Endpoint implements AutoCloseable {
     static final int MULTIPATH_MAX_PATH_ID = 7;
     static final int NAT_TRAVERSAL_ADDRESSES = 32;
 
-    /** Whether {@link Builder#multipath} is on unless set. */
-    static final boolean MULTIPATH_DEFAULT = false;
+    /** Whether {@link Builder#multipath} is on unless set: on, as iroh 1.x always offers it. */
+    static final boolean MULTIPATH_DEFAULT = true;
 
     /** Settings for {@link Endpoint#bind()}. */
     public static final class Builder {
@@ -893,7 +893,8 @@ public final class Endpoint implements AutoCloseable {
          * Whether connections offer QUIC multipath and n0's NAT traversal (iroh 1.x does), so a connection that
          * starts on a relay path moves to a direct one once hole punching finds it, and back to the relay when the
          * direct one dies (docs/relay.md, "Direct-path upgrade"). Peers that do not offer them get plain QUIC on one
-         * path. A {@link #transportConfig} that sets {@link TransportConfig#maxPathId} itself overrides this.
+         * path. A {@link #transportConfig} that sets {@link TransportConfig#maxPathId} itself overrides this. Default
+         * on, as in iroh 1.x; off keeps each connection on the path it started on.
          */
         public Builder multipath(boolean on) {
             this.multipath = on;

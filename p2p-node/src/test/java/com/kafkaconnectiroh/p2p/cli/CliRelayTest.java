@@ -34,8 +34,10 @@ class CliRelayTest {
     @BeforeAll
     static void start() throws Exception {
         relay = RelayServer.start(new RelayServerConfig().bind(new InetSocketAddress("127.0.0.1", 0)));
+        // a server without multipath (as iroh 0.35 or a node started with --no-multipath): connections stay on the
+        // path they start on, so the relay path's PONG line is what is asserted (DirectPathUpgradeTest covers moves)
         serve = CliProcess.start("serve", "--bind", "127.0.0.1:0", "--relay", relay.url().toString(),
-                "--secret", Hex.encode(SERVER_KEY.toBytes()));
+                "--secret", Hex.encode(SERVER_KEY.toBytes()), "--no-multipath");
         served = serve.awaitAddressLines(WAIT);
     }
 
@@ -75,7 +77,10 @@ class CliRelayTest {
                 "the handshake went through the relay: " + relay.metrics().snapshot());
     }
 
-    /** {@code --multipath} against a server without it: plain QUIC on the relay path, the same PONG line. */
+    /**
+     * {@code --multipath} (the default, said explicitly) against a server without it: plain QUIC on the relay path,
+     * the same PONG line; with {@code --no-multipath} too it is bad usage.
+     */
     @Test
     void pingWithMultipathReachesAServerWithoutItThroughTheRelay() throws Exception {
         try (CliProcess ping = CliProcess.start("ping", relayOnlyTicket(), "--bind", "127.0.0.1:0", "--multipath")) {
@@ -84,6 +89,9 @@ class CliRelayTest {
             assertTrue(line.startsWith("PONG from " + SERVER_KEY.publicKey().fmtShort() + " at " + relay.url() + ": ")
                     && line.contains(", relay path rtt "), line);
         }
+        CliRun both = CliRun.of("ping", relayOnlyTicket(), "--multipath", "--no-multipath");
+        assertEquals(2, both.exitCode(), both.toString());
+        assertTrue(both.err().contains("--multipath and --no-multipath exclude each other"), both.toString());
     }
 
     @Test

@@ -50,6 +50,15 @@ class RelayPathTest {
         relay.close();
     }
 
+    /**
+     * Endpoints whose connections stay on the path they started on (multipath off): these tests are about relay
+     * paths as such, which on loopback hole punching would otherwise leave at once (DirectPathUpgradeTest covers
+     * the move).
+     */
+    static Endpoint.Builder builder() {
+        return Endpoint.builder().bindAddr(Fixtures.LOOPBACK).multipath(false);
+    }
+
     <T extends AutoCloseable> T track(T c) {
         closeables.add(c);
         return c;
@@ -61,11 +70,11 @@ class RelayPathTest {
 
     @Test
     void aDialWithOnlyIdAndRelayUrlConnectsThroughTheRelayAndStreamsGoBothWays() throws Exception {
-        Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).bind());
+        Endpoint server = track(builder().relayUrls(relay.url()).bind());
         Router router = track(Router.builder(server).accept(ECHO, EchoHandler.INSTANCE).spawn());
         assertTrue(server.online(WAIT), "server connected to its home relay: " + server.relays());
         assertEquals(relay.url(), server.addr().relayUrl().orElseThrow());
-        Endpoint client = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).bind());
+        Endpoint client = track(builder().bind());
 
         // no direct address: the server's socket is not in the ticket
         EndpointAddr target = EndpointAddr.of(server.id(), relay.url(), List.of());
@@ -94,9 +103,9 @@ class RelayPathTest {
 
     @Test
     void aBareIdReachesAPeerKnownThroughARelay() throws Exception {
-        Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).alpns(ECHO).bind());
+        Endpoint server = track(builder().relayUrls(relay.url()).alpns(ECHO).bind());
         assertTrue(server.online(WAIT));
-        Endpoint client = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).bind());
+        Endpoint client = track(builder().bind());
         Connection first = client.connect(EndpointAddr.of(server.id(), relay.url(), List.of()), ECHO, WAIT);
         // no address at all: the open connection's path, a relay path, is where the peer is known to be
         Connection second = client.connect(EndpointAddr.of(server.id()), ECHO, WAIT);
@@ -108,9 +117,9 @@ class RelayPathTest {
 
     @Test
     void theAcceptingSideSeesARelayedConnectionToo() throws Exception {
-        Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).alpns(ECHO).bind());
+        Endpoint server = track(builder().relayUrls(relay.url()).alpns(ECHO).bind());
         assertTrue(server.online(WAIT));
-        Endpoint client = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).bind());
+        Endpoint client = track(builder().relayUrls(relay.url()).bind());
         assertTrue(client.online(WAIT));
 
         Connection out = client.connect(EndpointAddr.of(server.id(), relay.url(), List.of()), ECHO, WAIT);
@@ -137,7 +146,7 @@ class RelayPathTest {
      */
     @Test
     void aConnectionWhoseRelayNamedSenderIsNotTheTlsPeerIsRefused() throws Exception {
-        Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).alpns(ECHO).bind());
+        Endpoint server = track(builder().relayUrls(relay.url()).alpns(ECHO).bind());
         assertTrue(server.online(WAIT));
         RelayTestClients clients = track(new RelayTestClients());
         RelayTestClients.Client splicer = clients.start(relay.url(), SecretKey.generate()).awaitConnected();
@@ -177,7 +186,7 @@ class RelayPathTest {
         up.start();
         down.start();
         try {
-            Endpoint client = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).bind());
+            Endpoint client = track(builder().bind());
             try {
                 Connection c = client.connect(EndpointAddr.of(server.id(), null, List.of((InetSocketAddress) udp.getLocalAddress())), ECHO, WAIT);
                 ConnectionClose why = c.closed().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
@@ -205,7 +214,7 @@ class RelayPathTest {
             closedPort = s.getLocalPort();
         }
         RelayUrl dead = RelayUrl.parse("http://127.0.0.1:" + closedPort);
-        Endpoint ep = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(dead, relay.url()).bind());
+        Endpoint ep = track(builder().relayUrls(dead, relay.url()).bind());
         assertTrue(ep.online(WAIT), ep.relays().toString());
         assertEquals(relay.url(), ep.homeRelay().orElseThrow());
         assertEquals(relay.url(), ep.addr().relayUrl().orElseThrow());
@@ -215,7 +224,7 @@ class RelayPathTest {
     @Test
     void aHomeRelayThatStaysDownIsReplacedByAnotherThatAnswers() throws Exception {
         RelayServer other = track(RelayServer.start(new RelayServerConfig().bind(new InetSocketAddress("127.0.0.1", 0))));
-        Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url(), other.url())
+        Endpoint server = track(builder().relayUrls(relay.url(), other.url())
                 .relayHousekeeping(Duration.ofMillis(100), Duration.ofMillis(300)).alpns(ECHO).bind());
         assertTrue(server.online(WAIT));
         RelayUrl first = server.homeRelay().orElseThrow();
@@ -225,7 +234,7 @@ class RelayPathTest {
         Fixtures.awaitCondition("another home relay", WAIT, () -> server.homeRelay().orElseThrow().equals(second),
                 () -> server.relays().toString());
         assertEquals(second, server.addr().relayUrl().orElseThrow());
-        Endpoint client = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).bind());
+        Endpoint client = track(builder().bind());
         Fixtures.awaitCondition("connected to the new home", WAIT,
                 () -> server.relays().get(0).equals(second + " (home, connected)"), () -> server.relays().toString());
         Connection conn = client.connect(EndpointAddr.of(server.id(), second, List.of()), ECHO, WAIT);
@@ -234,8 +243,8 @@ class RelayPathTest {
 
     @Test
     void withADirectAddressAndARelayTheDirectPathIsUsed() throws Exception {
-        Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).alpns(ECHO).bind());
-        Endpoint client = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).bind());
+        Endpoint server = track(builder().relayUrls(relay.url()).alpns(ECHO).bind());
+        Endpoint client = track(builder().relayUrls(relay.url()).bind());
         assertTrue(server.online(WAIT) && client.online(WAIT));
         EndpointAddr both = server.addr();
         assertEquals(List.of(server.boundAddress()), List.copyOf(both.ipAddrs()));
@@ -249,8 +258,8 @@ class RelayPathTest {
     /** The relay fallback: the ticket's direct address leads nowhere (a socket that never answers), the relay does. */
     @Test
     void whenTheDirectAddressIsDeadTheRelayPathConnects() throws Exception {
-        Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).alpns(ECHO).bind());
-        Endpoint client = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).bind());
+        Endpoint server = track(builder().relayUrls(relay.url()).alpns(ECHO).bind());
+        Endpoint client = track(builder().relayUrls(relay.url()).bind());
         assertTrue(server.online(WAIT) && client.online(WAIT));
         DatagramChannel silent = track(DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0)));
         EndpointAddr deadDirect = EndpointAddr.of(server.id(), relay.url(), List.of((InetSocketAddress) silent.getLocalAddress()));
@@ -261,11 +270,11 @@ class RelayPathTest {
 
     @Test
     void relayOnlyAdvertisesAndDialsNoDirectAddress() throws Exception {
-        Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url())
+        Endpoint server = track(builder().relayUrls(relay.url())
                 .relayMode(RelayMode.RELAY_ONLY).alpns(ECHO).bind());
         assertTrue(server.online(WAIT));
         assertTrue(server.addr().ipAddrs().isEmpty(), server.addr().toString());
-        Endpoint client = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayMode(RelayMode.RELAY_ONLY).bind());
+        Endpoint client = track(builder().relayMode(RelayMode.RELAY_ONLY).bind());
         // the direct address is there, but relay-only never dials it
         Connection conn = client.connect(EndpointAddr.of(server.id(), relay.url(), List.of(server.boundAddress())), ECHO, WAIT);
         assertEquals(PathType.RELAY, conn.pathType(), conn.paths().toString());
@@ -277,9 +286,9 @@ class RelayPathTest {
      */
     @Test
     void whenTheRelayRestartsBothSidesReconnectAndTheConnectionCarriesOn() throws Exception {
-        Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).alpns(ECHO).bind());
+        Endpoint server = track(builder().relayUrls(relay.url()).alpns(ECHO).bind());
         assertTrue(server.online(WAIT));
-        Endpoint client = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).bind());
+        Endpoint client = track(builder().bind());
         Connection out = client.connect(EndpointAddr.of(server.id(), relay.url(), List.of()), ECHO, WAIT);
         Connection in = server.accept(WAIT);
 
@@ -300,8 +309,8 @@ class RelayPathTest {
 
     @Test
     void withoutRelaysADialWithOnlyARelayUrlFailsAtOnce() throws Exception {
-        Endpoint client = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayMode(RelayMode.DISABLED).bind());
-        Endpoint server = track(Endpoint.builder().bindAddr(Fixtures.LOOPBACK).relayUrls(relay.url()).alpns(ECHO).bind());
+        Endpoint client = track(builder().relayMode(RelayMode.DISABLED).bind());
+        Endpoint server = track(builder().relayUrls(relay.url()).alpns(ECHO).bind());
         var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                 () -> client.connect(EndpointAddr.of(server.id(), relay.url(), List.of()), ECHO, WAIT));
         assertTrue(e.getMessage().contains("relays disabled"), e.getMessage());
