@@ -313,12 +313,16 @@ final class BlobCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintWriter err = spec.commandLine().getErr();
-            if (from == null && !trackers.isEmpty() || from == null && !node.discovery.dhtBootstrap().isEmpty()) {
-                Hash hash = hashOnly(ticketText);
-                if (hash != null) {
-                    try (Cleanup cleanup = new Cleanup()) {
-                        return runByHash(hash, cleanup, err);
-                    }
+            Hash bare = from == null ? hashOnly(ticketText) : null;
+            if (bare != null) {
+                if (trackers.isEmpty() && !node.discovery.dhtOn()) {
+                    err.println("p2p-node blob get: " + bare + " is a bare hash: say who provides it with --from ID, or"
+                            + " where to find providers with --tracker ID or the DHT (--dht-bootstrap IP:PORT or"
+                            + " --discovery dht)");
+                    return 2;
+                }
+                try (Cleanup cleanup = new Cleanup()) {
+                    return runByHash(bare, cleanup, err);
                 }
             }
             BlobTicket ticket;
@@ -394,7 +398,7 @@ final class BlobCommand implements Callable<Integer> {
                 closeQuietly(started);
                 err.println("p2p-node blob get: no provider of " + hash + " found (asked " + trackers.size()
                         + " tracker" + (trackers.size() == 1 ? "" : "s")
-                        + (node.discovery.dhtBootstrap().isEmpty() ? "" : " and the DHT") + ")");
+                        + (node.discovery.dhtOn() ? " and the DHT" : "") + ")");
                 return 1;
             }
             boolean collection = found.content().format() == BlobFormat.HASH_SEQ;

@@ -122,6 +122,11 @@ final class DiscoveryOptions {
         return isNamed(MDNS);
     }
 
+    /** Whether the node runs a mainline DHT node ({@code --dht-bootstrap}, or {@code dht} named). */
+    boolean dhtOn() {
+        return !off && (!dhtBootstrap().isEmpty() || isNamed(DHT));
+    }
+
     private boolean isNamed(String mechanism) {
         List<String> named = named();
         return !off && named != null && named.stream().anyMatch(m -> m.trim().equalsIgnoreCase(mechanism));
@@ -142,7 +147,7 @@ final class DiscoveryOptions {
             }
         }
         List<InetSocketAddress> dht = dhtBootstrap();
-        if (!dht.isEmpty() || isNamed(DHT)) { // empty with dht named: DhtNode.DEFAULT_BOOTSTRAP
+        if (dhtOn()) { // bootstrap empty with dht named: DhtNode.DEFAULT_BOOTSTRAP
             try {
                 extra.add(DhtDiscovery.start(key, dht));
             } catch (IOException e) {

@@ -85,8 +85,8 @@ final class NodeOptions {
         Node.Builder b = Node.builder().secretKey(identity.secretKeyForCommand()).bindAddr(addr)
                 .transportConfig(new TransportConfig()).protocols(Set.of()).relayMode(mode).relayUrls(relays)
                 .discovery(discovery.config()).multipath(multipath());
-        if (!discovery.dhtBootstrap().isEmpty()) {
-            b.dhtBootstrap(discovery.dhtBootstrap());
+        if (discovery.dhtOn()) {
+            b.dhtBootstrap(discovery.dhtBootstrap()); // empty (dht named alone): DhtNode.DEFAULT_BOOTSTRAP
         }
         b.localDiscovery(discovery.localDiscovery());
         return b;

@@ -88,6 +88,23 @@ class TrackerCliTest {
         }
     }
 
+    /**
+     * A bare hash with nowhere to look is bad usage that says what to add; with {@code --discovery dht} alone the node
+     * runs the DHT on its public bootstrap nodes (unreachable here) and finds no provider.
+     */
+    @Test
+    void aBareHashNeedsAProviderOrAPlaceToFindOne() {
+        String hash = Hash.of(new byte[] {1, 2, 3}).toString();
+        CliRun nowhere = CliRun.of("blob", "get", hash);
+        assertEquals(2, nowhere.exitCode(), nowhere.toString());
+        assertTrue(nowhere.err().contains("p2p-node blob get: " + hash + " is a bare hash: say who provides it with --from"
+                + " ID, or where to find providers with --tracker ID or the DHT"), nowhere.toString());
+        CliRun dht = CliRun.of("blob", "get", hash, "--discovery", "dht");
+        assertEquals(1, dht.exitCode(), dht.toString());
+        assertTrue(dht.err().contains("p2p-node blob get: no provider of " + hash + " found (asked 0 trackers and the"
+                + " DHT)"), dht.toString());
+    }
+
     private static void awaitStderr(CliProcess p, String line) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!p.stderr().contains(line)) {
