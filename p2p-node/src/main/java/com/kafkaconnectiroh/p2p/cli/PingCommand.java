@@ -112,7 +112,8 @@ final class PingCommand implements Callable<Integer> {
 
     /**
      * {@code , direct path rtt 0.45 ms} or {@code , relay path rtt 1.20 ms} for the path the PONG came on (its RTT as
-     * QUIC measured it), then {@code , also relay http://…/} for each other path the connection used.
+     * QUIC measured it), then {@code , also relay http://…/ rtt 1.31 ms} for each other path the connection used (its
+     * RTT once QUIC measured one).
      */
     static String paths(Ping.Pong p) {
         PathInfo via = p.via();
@@ -124,6 +125,9 @@ final class PingCommand implements Callable<Integer> {
         for (PathInfo other : p.paths()) {
             if (other != via) {
                 sb.append(", also ").append(other.where());
+                if (other.rtt() != null) {
+                    sb.append(" rtt ").append(Format.ms(other.rtt()));
+                }
             }
         }
         return sb.toString();
