@@ -18,6 +18,12 @@ register /opt/demo/config/source-gossip.json d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d
   "6ee091fd280a9b68554fa73c588125d47d3425c68a26ba236b4dad90f90a8f92@$pub_ip:4460"
 register /opt/demo/config/sink-gossip.json d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4 \
   "41e8fde132ad670e534cd8b275d2cd7eec77733c66f8db48a1cada7fabfc4555@$sub_ip:4461"
+# The doc-mode sink creates a document (its read ticket is in the connect service's log: "readers join with doc…").
+register /opt/demo/config/sink-doc.json d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5 ""
 for i in 1 2 3 4 5; do echo "record $i from Kafka"; done |
   /opt/kafka/bin/kafka-console-producer.sh --bootstrap-server kafka:9092 --topic iroh-demo-out
-echo "registered: peer-sub prints the records; Kafka topic iroh.gossip.<id> receives peer-pub's lines"
+for i in 1 2 3 4 5; do echo "order-$i:order $i from Kafka"; done |
+  /opt/kafka/bin/kafka-console-producer.sh --bootstrap-server kafka:9092 --topic iroh-demo-docs \
+    --property parse.key=true --property key.separator=:
+echo "registered: peer-sub prints the records; Kafka topic iroh.gossip.<id> receives peer-pub's lines;"
+echo "the document of iroh-sink-doc holds order-1..5: p2p-node doc join <the ticket in the connect log>"

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // One process = one real iroh node, driven by line-delimited JSON on stdin/stdout.
 //
-//   node harness.js --iroh 1|0.35 [--secret <64 hex>] [--bind 127.0.0.1:0] [--alpn <alpn>=<behaviour> ...]
+//   node harness.js --iroh 1|0.35 [--secret <64 hex>] [--bind 127.0.0.1:0] [--alpn <alpn>=<behaviour> ...] [--docs]
+//                   [--relay <url>]
 //
 // stdout carries protocol JSON only: one `ready` event, then exactly one response per command
 // (`{"id":N,"ok":true,...}` / `{"id":N,"ok":false,"error":"..."}`) and `{"event":...}` lines at any time.
@@ -457,15 +458,29 @@ class ConnV035 extends Conn {
 class NodeV1 {
   static async start(opts, onIncoming) {
     const iroh = require('iroh1');
-    const ep = await NodeV1.bindEndpoint(iroh, opts.bind, opts.secret, [...opts.behaviours.keys()]);
+    const ep = await NodeV1.bindEndpoint(iroh, opts.bind, opts.secret, [...opts.behaviours.keys()], opts.relay,
+      opts.discoveryN0);
     const node = new NodeV1(iroh, ep, opts);
     node.acceptLoop(onIncoming);
     return node;
   }
 
-  static async bindEndpoint(iroh, bind, secret, alpns) {
+  static async bindEndpoint(iroh, bind, secret, alpns, relay, discoveryN0) {
     const b = iroh.Endpoint.builder();
-    iroh.presetMinimal(b); // no relays, no discovery
+    if (discoveryN0) {
+      // --discovery-n0: iroh's n0 discovery unmodified (pkarr publishing to dns.iroh.link, DNS resolution under
+      // dns.iroh.link through the system resolver), no relays; tests point /etc/resolv.conf at a local server
+      iroh.presetN0DisableRelay(b);
+    } else {
+      iroh.presetMinimal(b); // no relays, no discovery
+    }
+    if (relay) {
+      // The one relay, without quicPort: iroh then runs no QUIC address discovery against it (customFromUrls
+      // would probe UDP 7842 with webpki TLS), only the HTTP latency probe (GET /ping) and the relay itself.
+      const map = iroh.RelayMap.empty();
+      map.insert({ url: relay });
+      b.relayMode(iroh.RelayMode.custom(map));
+    }
     if (secret) b.secretKey([...secret]);
     b.alpns(alpns.map(a => [...Buffer.from(a)]));
     b.bindAddr(bind);
@@ -497,6 +512,14 @@ class NodeV1 {
     return this.iroh.EndpointTicket.fromAddr(this.ep.addr()).toString();
   }
 
+  /** Waits until the endpoint has a home relay (iroh's `online()`), then reports it. */
+  async online(timeoutMs) {
+    if (!this.opts.relay) fail('online needs --relay (this endpoint has no relay)');
+    const t0 = now();
+    await withTimeout(this.ep.online(), timeoutMs, 'online (home relay connected)');
+    return { relay: this.ep.addr().relayUrl(), ms: round3(now() - t0), ticket: this.ticket() };
+  }
+
   async acceptLoop(onIncoming) {
     for (;;) {
       let inc;
@@ -511,6 +534,12 @@ class NodeV1 {
         let remoteAddr = null;
         try {
           remoteAddr = await inc.remoteAddr().catch(() => null);
+          if (this.opts.retry && !(await inc.remoteAddrValidated())) {
+            // --retry: validate every client's address first (RFC 9000 §8.1.2); it comes back with the token
+            await inc.retry();
+            emit({ event: 'retry-sent', from: remoteAddr });
+            return;
+          }
           const accepting = await inc.accept();
           const raw = await accepting.connect();
           onIncoming(new ConnV1(raw));
@@ -532,7 +561,7 @@ class NodeV1 {
 
   /** A throwaway client endpoint (fresh identity and socket) for handshake benchmarks. */
   async freshClient() {
-    const ep = await NodeV1.bindEndpoint(this.iroh, this.opts.bind, null, []);
+    const ep = await NodeV1.bindEndpoint(this.iroh, this.opts.bind, null, [], this.opts.relay);
     return {
       connect: async (addr, alpn) => new ConnV1(await ep.connect(this.endpointAddr(addr), [...Buffer.from(alpn)])),
       close: () => ep.close(),
@@ -583,7 +612,9 @@ class NodeV035 {
         };
       };
     }
-    const base = { nodeDiscovery: 'None', protocols };
+    // --discovery-n0: 0.35's n0 discovery unmodified ('Default': pkarr PUTs to dns.iroh.link, bare ids resolved as
+    // TXT _iroh.<z32>.dns.iroh.link through the system resolver); tests point /etc/resolv.conf at a local server
+    const base = { nodeDiscovery: opts.discoveryN0 ? 'Default' : 'None', protocols, enableDocs: !!opts.docs };
     if (opts.secret) base.secretKey = [...opts.secret];
     const bindOpts = NodeV035.bindOptions(opts.bind);
     let node;
@@ -610,6 +641,8 @@ class NodeV035 {
     this.irohVersion = '0.35.0';
     this.arrays = false;
     this.gossipTopics = new Map();
+    this.docs = new Map();
+    this.docSubscribed = new Set();
     this.tmpDir = null;
   }
 
@@ -856,6 +889,7 @@ function addrOf(p, name = 'addr') {
   if (!a || typeof a !== 'object') fail(`${name} must be {id, addrs:[...]}`);
   hexBytes(a.id, `${name}.id`, 32);
   if (a.addrs !== undefined && !Array.isArray(a.addrs)) fail(`${name}.addrs must be an array`);
+  if (a.relayUrl !== undefined && a.relayUrl !== null && typeof a.relayUrl !== 'string') fail(`${name}.relayUrl must be a URL string`);
   return a;
 }
 
@@ -893,12 +927,133 @@ function need035(what) {
   return node;
 }
 
+
+// ---------------------------------------------------------------------------------------------------------
+// Docs (iroh 0.35 with --docs)
+
+function needDocs(what) {
+  const n = need035(what);
+  if (!n.opts.docs) fail(`${what} needs --docs (iroh-docs is off in this node)`);
+  return n;
+}
+
+async function docOf(n, p) {
+  const id = str(p.doc, 'doc');
+  let doc = n.docs.get(id);
+  if (!doc) {
+    doc = await n.node.docs.open(id);
+    if (!doc) fail(`no document ${id}`);
+    n.docs.set(id, doc);
+  }
+  return doc;
+}
+
+/** Key bytes from `key` (UTF-8 text) or `keyHex`; `what` names the parameter pair in errors. */
+function keyOf(p, what = 'key') {
+  if (typeof p[what] === 'string') return Buffer.from(p[what], 'utf8');
+  if (typeof p[what + 'Hex'] === 'string') return hexBytes(p[what + 'Hex'], what + 'Hex');
+  return fail(`expected "${what}" (text) or "${what}Hex"`);
+}
+
+async function authorOf(n, p) {
+  if (typeof p.author === 'string') return n.iroh.AuthorId.fromString(p.author);
+  return n.node.authors.default();
+}
+
+function hashHexOf(n, h) {
+  return n.iroh.Hash.fromString(String(h)).toString('hex');
+}
+
+function entryJson(n, e) {
+  const key = Buffer.from(e.key);
+  const j = {
+    namespace: e.namespace, author: e.author, keyHex: key.toString('hex'), len: Number(e.len),
+    hash: String(e.hash), hashHex: hashHexOf(n, e.hash), timestamp: String(e.timestamp),
+  };
+  const text = key.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(key)) j.key = text;
+  return j;
+}
+
+/** The latest entry per key (deletion markers left out), as iroh's Query.singleLatestPerKey. */
+async function latestEntries(doc, prefix) {
+  return prefix && prefix.length
+    ? doc.getMany(node.iroh.Query.singleLatestPerKeyPrefix(toNumberArray(prefix)))
+    : doc.getMany(node.iroh.Query.singleLatestPerKey());
+}
+
+async function contentComplete(n, entries) {
+  let complete = 0;
+  for (const e of entries) {
+    const st = await n.node.blobs.status(n.hashOf(String(e.hash)).value);
+    if (st.type === 'Complete') complete++;
+  }
+  return complete;
+}
+
+/** Waits until the doc holds `count` latest entries (with content if asked); returns the time it took. */
+async function waitForEntries(n, doc, p, t0) {
+  const count = int(p.count, 'count');
+  const withContent = p.content !== false;
+  const prefix = typeof p.prefix === 'string' ? Buffer.from(p.prefix, 'utf8') : null;
+  const deadline = t0 + timeoutOf(p);
+  let have = 0;
+  let complete = 0;
+  while (true) {
+    const entries = await latestEntries(doc, prefix);
+    have = entries.length;
+    if (have >= count) {
+      complete = withContent ? await contentComplete(n, entries) : have;
+      if (complete >= have) return { ms: round3(now() - t0), count: have, complete };
+    }
+    if (now() > deadline) {
+      fail(`waited ${timeoutOf(p)} ms for ${count} entries${withContent ? ' with content' : ''}: have ${have}, ${complete} complete`, { timeout: true, count: have, complete });
+    }
+    await sleep(have >= count ? 20 : 50);
+  }
+}
+
+function docEvent(n, id, p) {
+  const inserts = p.inserts !== false;
+  return (err, ev) => {
+    if (err) {
+      emit({ event: 'doc', doc: id, kind: 'error', error: errorText(err) });
+    } else if (ev.insertLocal) {
+      if (inserts) emit({ event: 'doc', doc: id, kind: 'insert-local', entry: entryJson(n, ev.insertLocal.entry) });
+    } else if (ev.insertRemote) {
+      if (inserts) emit({ event: 'doc', doc: id, kind: 'insert-remote', from: ev.insertRemote.from, entry: entryJson(n, ev.insertRemote.entry), contentStatus: ev.insertRemote.contentStatus });
+    } else if (ev.contentReady) {
+      if (inserts) emit({ event: 'doc', doc: id, kind: 'content-ready', hash: String(ev.contentReady.hash), hashHex: hashHexOf(n, ev.contentReady.hash) });
+    } else if (ev.neighborUp) {
+      emit({ event: 'doc', doc: id, kind: 'neighbor-up', peer: ev.neighborUp.neighbor });
+    } else if (ev.neighborDown) {
+      emit({ event: 'doc', doc: id, kind: 'neighbor-down', peer: ev.neighborDown.neighbor });
+    } else if (ev.syncFinished) {
+      emit({ event: 'doc', doc: id, kind: 'sync-finished', peer: ev.syncFinished.peer, origin: ev.syncFinished.origin, result: ev.syncFinished.result ?? null });
+    } else if (ev.pendingContentReady) {
+      emit({ event: 'doc', doc: id, kind: 'pending-content-ready' });
+    }
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Commands
 
 const commands = {
   async info() {
     return { nodeId: node.id(), addrs: node.addrs(), iroh: node.irohVersion, ticket: node.ticket(), ...(await node.readyInfo()) };
+  },
+
+  async online(p) {
+    if (node.version !== '1') fail('online is iroh 1.x only');
+    return node.online(timeoutOf(p));
+  },
+
+  /** Tells iroh a public address it cannot learn itself (no QAD against a relay without a trusted certificate). */
+  async 'add-external-addr'(p) {
+    if (node.version !== '1') fail('add-external-addr is iroh 1.x only');
+    await node.ep.addExternalAddr(str(p.addr, 'addr'));
+    return { addrs: node.addrs() };
   },
 
   async pattern(p) {
@@ -1315,11 +1470,16 @@ const commands = {
     const topicHex = hexBytes(p.topic, 'topic', 32).toString('hex');
     if (n.gossipTopics.has(topicHex)) fail(`already subscribed to topic ${topicHex}`);
     const bootstrap = (p.bootstrap || []).map((b, i) => hexBytes(b, `bootstrap[${i}]`, 32).toString('hex'));
+    // quitOn: the process shuts down as soon as a message with this content (hex) arrives, as an app that quits on
+    // its last message does (no round trip through the test driver)
+    const quitOn = p.quitOn === undefined ? null : hexBytes(p.quitOn, 'quitOn').toString('hex');
     const sender = await n.node.gossip.subscribe([...Buffer.from(topicHex, 'hex')], bootstrap, (err, m) => {
       if (err) {
         emit({ event: 'gossip', topic: topicHex, kind: 'error', error: errorText(err) });
       } else if (m.received) {
-        emit({ event: 'gossip', topic: topicHex, kind: 'received', content: Buffer.from(m.received.content).toString('hex'), from: m.received.deliveredFrom });
+        const content = Buffer.from(m.received.content).toString('hex');
+        emit({ event: 'gossip', topic: topicHex, kind: 'received', content, from: m.received.deliveredFrom });
+        if (quitOn !== null && content === quitOn) setImmediate(() => shutdown(0));
       } else if (m.neighborUp) {
         emit({ event: 'gossip', topic: topicHex, kind: 'neighbor-up', from: m.neighborUp });
       } else if (m.neighborDown) {
@@ -1373,6 +1533,186 @@ const commands = {
     return {};
   },
 
+
+  // --- iroh 0.35 docs (--docs) -------------------------------------------------------------------------
+  async 'author-default'() {
+    const n = needDocs('author-default');
+    return { author: (await n.node.authors.default()).toString() };
+  },
+
+  async 'author-create'() {
+    const n = needDocs('author-create');
+    return { author: (await n.node.authors.create()).toString() };
+  },
+
+  async 'doc-create'() {
+    const n = needDocs('doc-create');
+    const doc = await n.node.docs.create();
+    n.docs.set(doc.id(), doc);
+    return { doc: doc.id() };
+  },
+
+  async 'doc-import'(p) {
+    const n = needDocs('doc-import');
+    const ticket = n.iroh.DocTicket.fromString(str(p.ticket, 'ticket'));
+    const t0 = now();
+    let doc;
+    if (p.waitSync) {
+      // Timed by iroh's own signals: the first successful sync, then the content: the expectContent-th
+      // content-ready event if given, else the pending-content-ready after the sync (no polling).
+      const expect = optInt(p.expectContent, 'expectContent', -1);
+      let syncMs = null;
+      let contentMs = null;
+      let ready = 0;
+      let failures = [];
+      let done;
+      const finished = new Promise(resolve => { done = resolve; });
+      doc = await n.node.docs.joinAndSubscribe(ticket, (err, ev) => {
+        if (err || !ev) return;
+        if (ev.syncFinished) {
+          if (ev.syncFinished.result) failures.push(ev.syncFinished.result);
+          else if (syncMs === null) syncMs = now() - t0;
+        } else if (ev.contentReady) {
+          ready++;
+        } else if (ev.pendingContentReady && expect < 0 && syncMs !== null && contentMs === null) {
+          contentMs = now() - t0;
+          done();
+        }
+        if (expect >= 0 && syncMs !== null && ready >= expect && contentMs === null) {
+          contentMs = now() - t0;
+          done();
+        }
+      });
+      n.docs.set(doc.id(), doc);
+      n.docSubscribed.add(doc.id());
+      await withTimeout(finished, timeoutOf(p), `sync of ${doc.id()} (failures: ${failures.join('; ') || 'none'})`);
+      const latest = await latestEntries(doc, null);
+      const r = { doc: doc.id(), syncMs: round3(syncMs), contentMs: round3(contentMs), count: latest.length };
+      if (p.content) r.complete = await contentComplete(n, latest);
+      return r;
+    }
+    if (p.subscribe) {
+      let id = null;
+      const early = [];
+      const cb = (err, ev) => (id ? docEvent(n, id, p)(err, ev) : early.push([err, ev]));
+      doc = await n.node.docs.joinAndSubscribe(ticket, cb);
+      id = doc.id();
+      n.docSubscribed.add(id);
+      for (const [err, ev] of early) docEvent(n, id, p)(err, ev);
+    } else {
+      doc = await n.node.docs.join(ticket);
+    }
+    n.docs.set(doc.id(), doc);
+    const r = { doc: doc.id(), joinMs: round3(now() - t0) };
+    if (p.count !== undefined) Object.assign(r, await waitForEntries(n, doc, p, t0));
+    return r;
+  },
+
+  async 'doc-subscribe'(p) {
+    const n = needDocs('doc-subscribe');
+    const doc = await docOf(n, p);
+    if (n.docSubscribed.has(doc.id())) fail(`already subscribed to ${doc.id()}`);
+    await doc.subscribe(docEvent(n, doc.id(), p));
+    n.docSubscribed.add(doc.id());
+    return {};
+  },
+
+  async 'doc-share'(p) {
+    const n = needDocs('doc-share');
+    const doc = await docOf(n, p);
+    const mode = p.mode === 'read' ? 'Read' : p.mode === 'write' ? 'Write' : fail('mode must be "read" or "write"');
+    const opts = { addresses: 'Addresses', 'relay-and-addresses': 'RelayAndAddresses', relay: 'Relay', id: 'Id' }[p.addrOptions || 'addresses'];
+    return { ticket: (await doc.share(mode, opts)).toString() };
+  },
+
+  async 'doc-set'(p) {
+    const n = needDocs('doc-set');
+    const doc = await docOf(n, p);
+    const value = payloadOf(p, 'value');
+    const hash = await doc.setBytes(await authorOf(n, p), toNumberArray(keyOf(p)), toNumberArray(value));
+    return { hash: hash.value, hashHex: hash.toString('hex'), len: value.length };
+  },
+
+  async 'doc-set-many'(p) {
+    const n = needDocs('doc-set-many');
+    const doc = await docOf(n, p);
+    const count = int(p.count, 'count');
+    const prefix = typeof p.prefix === 'string' ? p.prefix : 'key-';
+    const author = await authorOf(n, p);
+    const t0 = now();
+    for (let i = 0; i < count; i++) {
+      const key = Buffer.from(`${prefix}${String(i).padStart(7, '0')}`, 'utf8');
+      const value = Buffer.from(`${typeof p.valuePrefix === 'string' ? p.valuePrefix : 'value-'}${i}`, 'utf8');
+      await doc.setBytes(author, toNumberArray(key), toNumberArray(value));
+    }
+    return { count, ms: round3(now() - t0) };
+  },
+
+  async 'doc-del'(p) {
+    const n = needDocs('doc-del');
+    const doc = await docOf(n, p);
+    const removed = await doc.delete(await authorOf(n, p), toNumberArray(keyOf(p, 'prefix')));
+    return { removed: Number(removed) };
+  },
+
+  async 'doc-get'(p) {
+    const n = needDocs('doc-get');
+    const doc = await docOf(n, p);
+    const key = toNumberArray(keyOf(p));
+    const e = typeof p.author === 'string'
+      ? await doc.getExact(n.iroh.AuthorId.fromString(p.author), key, !!p.includeEmpty)
+      : await doc.getOne(n.iroh.Query.singleLatestPerKeyExact(key));
+    if (!e) return { found: false };
+    const r = { found: true, entry: entryJson(n, e) };
+    const hash = n.hashOf(String(e.hash)).value;
+    const st = await n.node.blobs.status(hash);
+    r.contentStatus = st.type.toLowerCase();
+    if (st.type === 'Complete' && Number(e.len) <= HEX_INLINE_LIMIT) r.contentHex = Buffer.from(await n.node.blobs.readToBytes(hash)).toString('hex');
+    return r;
+  },
+
+  async 'doc-list'(p) {
+    const n = needDocs('doc-list');
+    const doc = await docOf(n, p);
+    const prefix = typeof p.prefix === 'string' ? Buffer.from(p.prefix, 'utf8') : null;
+    const entries = p.all
+      ? await doc.getMany(n.iroh.Query.all(null))
+      : await latestEntries(doc, prefix);
+    const limit = optInt(p.limit, 'limit', 2000);
+    return { count: entries.length, entries: entries.slice(0, limit).map(e => entryJson(n, e)) };
+  },
+
+  async 'doc-digest'(p) {
+    const n = needDocs('doc-digest');
+    const doc = await docOf(n, p);
+    // Every entry but deletion markers (the 0.35 binding's queries cannot include them), order-independent.
+    const all = await doc.getMany(n.iroh.Query.all(null));
+    const lines = all.map(e => `${e.author} ${Buffer.from(e.key).toString('hex')} ${hashHexOf(n, e.hash)} ${e.len} ${e.timestamp}`).sort();
+    const latest = await latestEntries(doc, null);
+    const r = { entries: all.length, latest: latest.length, digest: crypto.createHash('sha256').update(lines.join('\n')).digest('hex') };
+    if (p.content) r.complete = await contentComplete(n, latest);
+    return r;
+  },
+
+  async 'doc-wait'(p) {
+    const n = needDocs('doc-wait');
+    return waitForEntries(n, await docOf(n, p), p, now());
+  },
+
+  async 'doc-start-sync'(p) {
+    const n = needDocs('doc-start-sync');
+    const doc = await docOf(n, p);
+    const peers = (p.peers || []).map(a => n.nodeAddr(addrOf({ addr: a })));
+    await doc.startSync(peers);
+    return {};
+  },
+
+  async 'doc-leave'(p) {
+    const n = needDocs('doc-leave');
+    await (await docOf(n, p)).leave();
+    return {};
+  },
+
   // --- tickets -----------------------------------------------------------------------------------------
   async 'ticket-info'(p) {
     return node.ticketInfo(str(p.ticket, 'ticket'));
@@ -1415,7 +1755,7 @@ async function dispatch(line) {
 // Start-up and shutdown
 
 function parseArgs(argv) {
-  const o = { iroh: null, secret: null, bind: '127.0.0.1:0', behaviours: new Map() };
+  const o = { iroh: null, secret: null, bind: '127.0.0.1:0', behaviours: new Map(), docs: false, retry: false, relay: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -1425,6 +1765,10 @@ function parseArgs(argv) {
     if (a === '--iroh') o.iroh = val();
     else if (a === '--secret') o.secret = Buffer.from(val(), 'hex');
     else if (a === '--bind') o.bind = val();
+    else if (a === '--docs') o.docs = true;
+    else if (a === '--retry') o.retry = true;
+    else if (a === '--relay') o.relay = val();
+    else if (a === '--discovery-n0') o.discoveryN0 = true;
     else if (a === '--alpn') {
       const v = val();
       const eq = v.lastIndexOf('=');
@@ -1435,6 +1779,9 @@ function parseArgs(argv) {
     } else throw new Error(`unknown argument ${a}`);
   }
   if (o.iroh !== '1' && o.iroh !== '0.35') throw new Error('--iroh must be 1 or 0.35');
+  if (o.docs && o.iroh !== '0.35') throw new Error('--docs needs --iroh 0.35 (the 1.x binding has no docs)');
+  if (o.retry && o.iroh !== '1') throw new Error('--retry needs --iroh 1 (the 0.35 binding accepts every Initial itself)');
+  if (o.relay && o.iroh !== '1') throw new Error('--relay needs --iroh 1 (the 0.35 binding cannot choose its relay)');
   if (o.secret && o.secret.length !== 32) throw new Error('--secret must be 64 hex digits');
   return o;
 }

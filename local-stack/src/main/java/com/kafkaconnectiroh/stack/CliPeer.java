@@ -49,6 +49,8 @@ public final class CliPeer implements AutoCloseable {
         Path log = logDir.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().remove("IROH_SECRET");
+        // a local stack: peers are given each other's addresses, nobody publishes to n0's discovery servers
+        pb.environment().putIfAbsent("P2P_NODE_DISCOVERY", "none");
         return new CliPeer(name, pb.start(), log);
     }
 

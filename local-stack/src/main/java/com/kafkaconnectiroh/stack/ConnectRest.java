@@ -55,6 +55,11 @@ public final class ConnectRest {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json").POST(p));
     }
 
+    public Response patch(String path, Object body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    }
+
     public Response delete(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
     }

@@ -250,9 +250,8 @@ public final class Demo {
                     + " file; the source fetched it peer to peer, verified, into the record value",
                     "headers iroh.blob.hash=" + header(blobs.get(0), "iroh.blob.hash").substring(0, 10) + "… iroh.blob.size="
                             + header(blobs.get(0), "iroh.blob.size"));
-            pub.stdin().close();
-            pub.waitFor(60_000);
-        }
+        } // closing the publisher (SIGTERM) stops serving the file
+
 
         // 5. real iroh 0.35
         if (iroh != null) {
@@ -272,7 +271,108 @@ public final class Demo {
             flow("real iroh 0.35: its broadcast is a Kafka record (iroh.gossip.from=" + iroh.id().substring(0, 10)
                     + "…), and Kafka records reached it through the sink", "interop with unmodified iroh from npm");
         }
+        documentsIntoKafka();
+        kafkaIntoADocument(n);
         System.out.printf("%ndone in %.0f s: %d flows checked, all ok.%n", secs(), summary.size());
+    }
+
+    /** 6. An iroh document → Kafka: a p2p-node writes entries, the source (docs kind) makes them records. */
+    private void documentsIntoKafka() throws Exception {
+        Path dir = root.resolve("data").resolve("doc-writer");
+        String doc = oneLine("p2p-node-doc-create", "doc", "create", "--data-dir", dir.toString());
+        Map<String, String> entries = new java.util.LinkedHashMap<>();
+        entries.put("sensor/1", "21.5 °C");
+        entries.put("sensor/2", "19.0 °C");
+        entries.put("sensor/3", "23.1 °C");
+        for (Map.Entry<String, String> e : entries.entrySet()) {
+            runCli("p2p-node-doc-set", "doc", "set", "--data-dir", dir.toString(), doc, e.getKey(), e.getValue());
+        }
+        CliPeer share = track(CliPeer.start("p2p-node-doc-share", repo, logs, "doc", "share", "--data-dir",
+                dir.toString(), "--bind", "127.0.0.1:" + Ports.freeUdp(), doc, "read"));
+        String ticket = share.awaitLine("doc", 60_000).trim();
+        register("source-docs.json", Map.of("docs.tickets", ticket, "iroh.bind", "127.0.0.1:" + Ports.freeUdp(),
+                "iroh.data.dir", root.resolve("data").toString()));
+        String topic = "iroh.docs." + doc;
+        List<ConsumerRecord<byte[], byte[]>> got = read(topic, entries.size(), r -> r.key() != null);
+        check(got.size() == entries.size(), "document → Kafka: " + got.size() + " of " + entries.size()
+                + " entries arrived in " + topic);
+        for (ConsumerRecord<byte[], byte[]> r : got) {
+            check(text(r.value()).equals(entries.get(text(r.key()))), "document → Kafka: " + text(r.key())
+                    + " has value " + text(r.value()));
+        }
+        ConsumerRecord<byte[], byte[]> one = got.get(0);
+        flow("document → Kafka: " + got.size() + "/" + entries.size() + " entries of a document written with `p2p-node "
+                + "doc set` are records in iroh.docs." + doc.substring(0, 10) + "… (key = entry key)",
+                "e.g. " + text(one.key()) + " = \"" + text(one.value()) + "\", headers iroh.doc.author="
+                + header(one, "iroh.doc.author").substring(0, 10) + "… iroh.doc.timestamp="
+                + header(one, "iroh.doc.timestamp") + "; replayable: offsets in the document's change feed");
+    }
+
+    /** 7. Kafka → an iroh document: the sink (doc mode) writes records as entries; `p2p-node doc watch` sees them. */
+    private void kafkaIntoADocument(int n) throws Exception {
+        Path dir = root.resolve("data").resolve("doc-reader");
+        String doc = oneLine("p2p-node-doc-create-2", "doc", "create", "--data-dir", dir.toString());
+        int port = Ports.freeUdp();
+        String ticket;
+        // share prints a write ticket; watch then runs on the same identity and port, so the ticket dials it
+        try (CliPeer share = CliPeer.start("p2p-node-doc-share-write", repo, logs, "doc", "share", "--data-dir",
+                dir.toString(), "--bind", "127.0.0.1:" + port, doc, "write")) {
+            ticket = share.awaitLine("doc", 60_000).trim();
+        }
+        CliPeer watch = track(CliPeer.start("p2p-node-doc-watch", repo, logs, "doc", "watch", "--data-dir",
+                dir.toString(), "--bind", "127.0.0.1:" + port, doc));
+        String kafkaTopic = ConnectRest.readConnectorConfig(repo.resolve("config/sink-doc.json")).get("topics");
+        register("sink-doc.json", Map.of("doc.ticket", ticket, "iroh.bind", "127.0.0.1:" + Ports.freeUdp(),
+                "iroh.data.dir", root.resolve("data").toString()));
+        try (KafkaProducer<byte[], byte[]> p = producer()) {
+            for (int i = 0; i < n; i++) {
+                p.send(new ProducerRecord<>(kafkaTopic, String.format("order-%04d", i).getBytes(StandardCharsets.UTF_8),
+                        ("order #" + i + " from Kafka").getBytes(StandardCharsets.UTF_8)));
+            }
+            p.flush();
+        }
+        Set<String> keys = new HashSet<>();
+        Set<String> ready = new HashSet<>();
+        Set<String> hashes = new HashSet<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while ((keys.size() < n || !ready.containsAll(hashes)) && System.nanoTime() < deadline) {
+            String l = watch.nextLine(500);
+            if (l == null) {
+                continue;
+            }
+            String[] f = l.split("\t");
+            if (f[0].equals("insert-remote") && f.length >= 6 && f[1].startsWith("order-")) {
+                keys.add(f[1]);
+                hashes.add(f[3]);
+            } else if (f[0].equals("content-ready") && f.length >= 2) {
+                ready.add(f[1]);
+            }
+        }
+        check(keys.size() == n, "Kafka → document: `p2p-node doc watch` saw " + keys.size() + " of " + n + " records");
+        check(ready.containsAll(hashes), "Kafka → document: the content of " + (hashes.size() - ready.size())
+                + " entries did not arrive");
+        flow("Kafka → document: " + n + "/" + n + " records of Kafka topic " + kafkaTopic + " are entries with "
+                + "content in a document `p2p-node doc watch` syncs live",
+                "the Kafka offsets are committed in the document's metadata with the entries: a restart rewrites nothing");
+    }
+
+    /** Runs a one-shot p2p-node command that must exit 0. */
+    private void runCli(String name, String... args) throws Exception {
+        try (CliPeer c = CliPeer.start(name, repo, logs, args)) {
+            int exit = c.waitFor(60_000);
+            check(exit == 0, "p2p-node " + String.join(" ", args) + " exited " + exit + " (log " + c.log() + ")");
+        }
+    }
+
+    /** Runs a one-shot p2p-node command and returns its first stdout line (it must exit 0). */
+    private String oneLine(String name, String... args) throws Exception {
+        try (CliPeer c = CliPeer.start(name, repo, logs, args)) {
+            String line = c.nextLine(60_000);
+            int exit = c.waitFor(60_000);
+            check(exit == 0 && line != null, "p2p-node " + String.join(" ", args) + " exited " + exit + " (log "
+                    + c.log() + ")");
+            return line.trim();
+        }
     }
 
     private void register(String file, Map<String, String> overrides) throws Exception {
@@ -371,7 +471,7 @@ public final class Demo {
                     Files.copy(log, logs.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-            for (String dir : List.of("broker", "worker", "plugins", "data")) {
+            for (String dir : List.of("broker", "worker", "plugins", "data", "blob-from-kafka.bin", "blob-to-kafka.bin")) {
                 Dirs.deleteTree(root.resolve(dir));
             }
         } catch (IOException e) {

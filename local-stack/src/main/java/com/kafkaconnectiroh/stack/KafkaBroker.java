@@ -84,11 +84,20 @@ public final class KafkaBroker implements AutoCloseable {
         return broker;
     }
 
-    /** A cluster id as {@code kafka-storage.sh random-uuid} prints it: 16 random bytes, URL-safe base64. */
+    /**
+     * A cluster id as {@code kafka-storage.sh random-uuid} prints it: 16 random bytes, URL-safe base64, never
+     * starting with '-' (the storage tool would read it as an option; Kafka's own Uuid.randomUuid avoids it too).
+     */
     static String clusterId() {
-        byte[] b = new byte[16];
-        new SecureRandom().nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        SecureRandom rnd = new SecureRandom();
+        while (true) {
+            byte[] b = new byte[16];
+            rnd.nextBytes(b);
+            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+            if (id.charAt(0) != '-') {
+                return id;
+            }
+        }
     }
 
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {

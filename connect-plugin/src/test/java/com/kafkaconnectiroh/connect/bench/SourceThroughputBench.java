@@ -40,6 +40,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class SourceThroughputBench {
     static final int SIZE = 100;
+    static final int WARMUP = 20_000;
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
@@ -144,16 +145,26 @@ public final class SourceThroughputBench {
             config.put("iroh.data.dir", root.resolve("data").toAbsolutePath().toString());
             config.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
             config.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+            for (String kv : System.getProperty("source.extra", "").split(",")) {
+                if (kv.contains("=")) {
+                    config.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                }
+            }
             String name = "bench-source-" + runs;
             rest.putConnector(name, config).orThrow("create");
             rest.awaitRunning(name, 1, Duration.ofSeconds(60));
             pub.joined().get(30, TimeUnit.SECONDS);
-            // warm-up: the JIT of the worker and of this peer
-            for (int i = 0; i < 20_000; i++) {
-                pub.broadcast(message(-1 - i)).get(10, TimeUnit.SECONDS);
-            }
             Consumer c = new Consumer(bootstrap, "iroh.gossip." + topic, n);
             c.start();
+            // warm-up: the JIT of the worker and of this peer; measuring starts once Kafka has all of it, so the
+            // measured messages do not queue behind the warm-up's backlog
+            for (int i = 0; i < WARMUP; i++) {
+                pub.broadcast(message(-1 - i)).get(10, TimeUnit.SECONDS);
+            }
+            long warmDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (c.warmupSeen < WARMUP && System.nanoTime() < warmDeadline) {
+                Thread.sleep(10);
+            }
             Semaphore inFlight = new Semaphore(4096);
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
@@ -181,6 +192,8 @@ public final class SourceThroughputBench {
         final int n;
         final long[] latencies;
         volatile Result result;
+        /** Warm-up messages (negative sequence numbers) seen so far. */
+        volatile int warmupSeen;
         long first;
         long last;
 
@@ -213,6 +226,7 @@ public final class SourceThroughputBench {
                         long sent = b.getLong();
                         long seq = b.getLong();
                         if (seq < 0) {
+                            warmupSeen++;
                             continue;
                         }
                         long now = nowMicros();

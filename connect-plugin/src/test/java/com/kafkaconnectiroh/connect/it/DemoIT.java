@@ -24,7 +24,8 @@ class DemoIT {
         assertTrue(p.waitFor(10, TimeUnit.MINUTES), out);
         assertEquals(0, p.exitValue(), out);
         for (String flow : new String[] {"✓ gossip → Kafka: 20/20", "✓ Kafka → gossip: 20/20",
-                "✓ Kafka → gossip, large value", "✓ gossip → Kafka, large value", "✓ real iroh 0.35", "all ok"}) {
+                "✓ Kafka → gossip, large value", "✓ gossip → Kafka, large value", "✓ real iroh 0.35", "✓ document → Kafka: 3/3",
+                "✓ Kafka → document: 20/20", "7 flows checked, all ok"}) {
             assertTrue(out.contains(flow), "missing '" + flow + "' in:\n" + out);
         }
         // It cleaned up: no Kafka, worker or peer process of the demo is left.

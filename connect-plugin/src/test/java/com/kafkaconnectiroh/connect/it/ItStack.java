@@ -97,8 +97,15 @@ final class ItStack {
      * restart workers without disturbing the others. The caller closes (or kills) it.
      */
     ConnectWorker startIsolatedWorker(String name, String groupId) throws IOException, InterruptedException {
+        return startIsolatedWorker(name, groupId, Map.of());
+    }
+
+    /** Like {@link #startIsolatedWorker(String, String)} with more worker properties. */
+    ConnectWorker startIsolatedWorker(String name, String groupId, Map<String, String> more)
+            throws IOException, InterruptedException {
         int restPort = Ports.free();
         Map<String, String> props = ConnectWorker.defaults(broker.bootstrapServers(), groupId, restPort, pluginPath);
+        props.putAll(more);
         props.put("connector.client.config.override.policy", "All");
         props.put("scheduled.rebalance.max.delay.ms", "3000");
         props.put("offset.flush.interval.ms", "1000");
@@ -132,7 +139,12 @@ final class ItStack {
     }
 
     KafkaConsumer<byte[], byte[]> consumer() {
+        return consumer(Map.of());
+    }
+
+    KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> more) {
         Properties p = new Properties();
+        p.putAll(more);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -146,8 +158,13 @@ final class ItStack {
      * returns what arrived.
      */
     List<ConsumerRecord<byte[], byte[]>> read(String topic, int count, Duration timeout) {
+        return read(topic, count, timeout, Map.of());
+    }
+
+    /** As {@link #read(String, int, Duration)}, with consumer settings (e.g. isolation.level=read_committed). */
+    List<ConsumerRecord<byte[], byte[]>> read(String topic, int count, Duration timeout, Map<String, Object> settings) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = consumer()) {
+        try (KafkaConsumer<byte[], byte[]> c = consumer(settings)) {
             long deadline = System.nanoTime() + timeout.toNanos();
             List<TopicPartition> parts = null;
             while (System.nanoTime() < deadline && out.size() < count) {

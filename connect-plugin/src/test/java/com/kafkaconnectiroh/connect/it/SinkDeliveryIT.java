@@ -157,13 +157,15 @@ class SinkDeliveryIT {
     void aSourceAndASinkOfOneIdentityShareOneNode() throws Exception {
         ItStack stack = ItStack.get();
         long pid = stack.worker.process().pid();
+        WorkerProbe.awaitSettled(stack.rest(), pid);
         int before = WorkerProbe.udpSockets(pid);
         String run = Long.toString(System.nanoTime());
         SecretKey key = SecretKey.generate();
         int port = Ports.freeUdp();
         String dataDir = stack.dataDir("shared-" + run).toString();
+        // discovery off: the node's socket is then its only one (mDNS, the default, opens its own)
         Map<String, String> identity = Map.of("iroh.secret.key", Hex.encode(key.toBytes()),
-                "iroh.bind", "127.0.0.1:" + port, "iroh.data.dir", dataDir);
+                "iroh.bind", "127.0.0.1:" + port, "iroh.data.dir", dataDir, "iroh.discovery", "none");
         Map<String, String> source = new HashMap<>(ItStack.exampleConfig("source-gossip.json", Map.of(
                 "gossip.topics", "shared-" + run)));
         source.putAll(identity);

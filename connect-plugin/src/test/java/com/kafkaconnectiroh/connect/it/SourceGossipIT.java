@@ -13,7 +13,10 @@ import com.kafkaconnectiroh.p2p.envelope.Envelope;
 import com.kafkaconnectiroh.p2p.envelope.EnvelopeCodec;
 import com.kafkaconnectiroh.p2p.gossip.GossipTopic;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
+import com.kafkaconnectiroh.p2p.endpoint.RelayMode;
 import com.kafkaconnectiroh.p2p.node.Node;
+import com.kafkaconnectiroh.p2p.relay.server.RelayServer;
+import com.kafkaconnectiroh.p2p.relay.server.RelayServerConfig;
 import com.kafkaconnectiroh.stack.ConnectRest;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -86,6 +89,14 @@ class SourceGossipIT {
                 assertEquals("message", h.get("iroh.value.kind"));
             }
             assertEquals(n, values.size(), "every message once");
+
+            // The task's metrics, as JMX shows them in the worker (through the worker's plugin metrics, KIP-877).
+            Map<String, Double> m = WorkerJmx.connectorMetrics(stack.worker.process().pid(), name, "messages-received");
+            System.out.println("task metrics over JMX: " + m);
+            assertTrue(m.getOrDefault("messages-received", 0.0) >= n, "metrics: " + m);
+            assertTrue(m.getOrDefault("records-emitted", 0.0) >= n, "metrics: " + m);
+            assertEquals(1.0, m.get("neighbors"), "metrics: " + m);
+            assertEquals(0.0, m.get("messages-dropped"), "metrics: " + m);
             stack.rest().delete("/connectors/" + name).orThrow("delete");
         }
     }
@@ -129,6 +140,60 @@ class SourceGossipIT {
         }
     }
 
+    /**
+     * Worker and peer both relay-only, so nothing goes direct: the peer's ticket holds its id and the relay URL, the
+     * task's node dials it through the Java relay (in this JVM), gossip and a blob fetch cross the relay, and the
+     * task's path metrics say so.
+     */
+    @Test
+    void messagesAndBlobsArriveThroughARelayWhenNeitherSideGoesDirect() throws Exception {
+        ItStack stack = ItStack.get();
+        String topicName = "source-relay-it-" + System.nanoTime();
+        TopicId topic = TopicId.fromName(topicName);
+        try (RelayServer relay = RelayServer.start(new RelayServerConfig().bind(new InetSocketAddress("127.0.0.1", 0)));
+             Node peer = Node.builder().bindAddr(new InetSocketAddress("127.0.0.1", 0))
+                     .relayUrls(relay.url()).relayMode(RelayMode.RELAY_ONLY).spawn()) {
+            assertTrue(peer.endpoint().online(Duration.ofSeconds(20)), "peer's home relay: " + peer.endpoint().relays());
+            assertTrue(peer.addr().ipAddrs().isEmpty(), "relay-only ticket: " + peer.addr());
+            GossipTopic pub = peer.gossip().subscribe(topic, List.of());
+            String name = "source-relay-" + System.nanoTime();
+            Map<String, String> config = ItStack.exampleConfig("source-gossip.json", Map.of(
+                    "gossip.topics", topicName,
+                    "iroh.peers", peer.ticket().toString(),
+                    "iroh.relay.urls", relay.url().toString(),
+                    "iroh.relay.mode", "relay-only",
+                    "iroh.bind", "127.0.0.1:0",
+                    "iroh.data.dir", stack.dataDir(name).toString()));
+            stack.rest().putConnector(name, config).orThrow("create connector");
+            stack.rest().awaitRunning(name, 1, Duration.ofSeconds(60));
+            pub.joined().get(30, TimeUnit.SECONDS);
+
+            int n = 50;
+            for (int i = 0; i < n; i++) {
+                pub.broadcast(("relayed " + i).getBytes(UTF_8)).get(10, TimeUnit.SECONDS);
+            }
+            byte[] content = new byte[300_000];
+            new Random(11).nextBytes(content);
+            Blobs.AddOutcome added = peer.blobs().add(content);
+            pub.broadcast(EnvelopeCodec.encode(new Envelope("blob".getBytes(UTF_8), List.of(), null,
+                    new Envelope.Blob(new BlobRef(added.content(), content.length, List.of(peer.addr()))))))
+                    .get(10, TimeUnit.SECONDS);
+
+            List<ConsumerRecord<byte[], byte[]>> records = stack.read("iroh.gossip." + topic, n + 1, Duration.ofSeconds(60));
+            assertEquals(n + 1, records.size());
+            assertArrayEquals(content, records.get(n).value(), "blob fetched through the relay, verified");
+
+            Map<String, Double> m = WorkerJmx.connectorMetrics(stack.worker.process().pid(), name, "connections-relay");
+            System.out.println("task path metrics over JMX: " + m);
+            assertTrue(m.getOrDefault("connections-relay", 0.0) >= 1, "metrics: " + m);
+            assertEquals(0.0, m.get("connections-direct"), "metrics: " + m);
+            assertTrue(m.getOrDefault("bytes-received-relay", 0.0) > content.length, "metrics: " + m);
+            assertEquals(0.0, m.get("bytes-sent-direct"), "metrics: " + m);
+            assertEquals(1.0, m.get("relay-online"), "metrics: " + m);
+            stack.rest().delete("/connectors/" + name).orThrow("delete");
+        }
+    }
+
     @Test
     void invalidConfigsGetFieldLevelErrors() throws Exception {
         ItStack stack = ItStack.get();
@@ -138,9 +203,14 @@ class SourceGossipIT {
                 "iroh.bind", "1.2.3:99999",
                 "iroh.secret.key", "xyz",
                 "kafka.topic", "bad topic ${topic}",
-                "blob.fetch", "sometimes"));
+                "blob.fetch", "sometimes",
+                "iroh.relay.urls", "ftp://relay.example",
+                "iroh.relay.mode", "sometimes",
+                "iroh.discovery", "mdns,bonjour",
+                "iroh.discovery.pkarr.relay", "dns.iroh.link/pkarr"));
         Map<String, String> errors = stack.validationErrors(ItStack.SOURCE_CLASS, config);
-        for (String key : List.of("iroh.peers", "iroh.bind", "iroh.secret.key", "kafka.topic", "blob.fetch")) {
+        for (String key : List.of("iroh.peers", "iroh.bind", "iroh.secret.key", "kafka.topic", "blob.fetch",
+                "iroh.relay.urls", "iroh.relay.mode", "iroh.discovery", "iroh.discovery.pkarr.relay")) {
             assertTrue(errors.containsKey(key), key + " should have an error; errors: " + errors);
         }
         assertTrue(!errors.get("iroh.secret.key").contains("xyz"), "the secret is never echoed: " + errors);

@@ -21,6 +21,23 @@ final class WorkerProbe {
     private WorkerProbe() {
     }
 
+    /**
+     * Waits until the worker runs no connector of an earlier test (their tasks stop asynchronously after DELETE) and
+     * its UDP socket count has held still for a second, so a test's "before" is not counting a node on its way out.
+     */
+    static void awaitSettled(com.kafkaconnectiroh.stack.ConnectRest rest, long pid) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            boolean none = rest.get("/connectors").body().isEmpty();
+            int a = udpSockets(pid);
+            Thread.sleep(1000);
+            if (none && a == udpSockets(pid)) {
+                return;
+            }
+        }
+        throw new AssertionError("the worker did not settle (connectors of earlier tests still running)");
+    }
+
     static int nodeThreads(long pid) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(pid), "Thread.print").redirectErrorStream(true).start();

@@ -26,6 +26,12 @@ public final class BridgeHeaders {
     public static final String BLOB_ERROR = "iroh.blob.error";
     /** Why a message was written as it came although it looked like an envelope (errors.tolerance=all). */
     public static final String ERROR = "iroh.error";
+    /** A document entry's namespace (document id), author, timestamp (microseconds), content hash and length. */
+    public static final String DOC_NAMESPACE = "iroh.doc.namespace";
+    public static final String DOC_AUTHOR = "iroh.doc.author";
+    public static final String DOC_TIMESTAMP = "iroh.doc.timestamp";
+    public static final String DOC_CONTENT_HASH = "iroh.doc.content.hash";
+    public static final String DOC_CONTENT_LEN = "iroh.doc.content.len";
     /** Where a record bridged by the sink was read from (envelope origin): Kafka topic, partition, offset. */
     public static final String ORIGIN_TOPIC = "iroh.origin.topic";
     public static final String ORIGIN_PARTITION = "iroh.origin.partition";

@@ -60,8 +60,72 @@ public final class ConfigValidators {
     /** Each element an endpoint id (64 hex or 52 base32 characters). */
     public static final ConfigDef.Validator ENDPOINT_ID_LIST = listOf(EndpointId::parse, "endpoint ids (64 hex characters)");
 
+    /** Each element an {@code http://} or {@code https://} relay URL. */
+    public static final ConfigDef.Validator RELAY_URL_LIST = listOf(u -> com.kafkaconnectiroh.p2p.base.RelayUrl.parse(u.trim()),
+            "relay URLs (http://host:port or https://host)");
+
+    /** Each element a discovery mechanism: pkarr, dns, dht, mdns, or none. */
+    public static final ConfigDef.Validator DISCOVERY_LIST = listOf(n -> {
+        if (!n.trim().equalsIgnoreCase(DiscoverySettings.NONE_NAME)) {
+            DiscoverySettings.mechanism(n);
+        }
+    }, "discovery mechanisms (pkarr, dns, dht, mdns) or none");
+
+    /** Each element an {@code http://} or {@code https://} pkarr relay URL. */
+    public static final ConfigDef.Validator PKARR_RELAY_LIST = listOf(DiscoverySettings::pkarrRelay,
+            "pkarr relay URLs (http:// or https://)");
+
+    /** Each element {@code IP:PORT}. */
+    public static final ConfigDef.Validator SOCKET_ADDRESS_LIST = listOf(a -> SocketAddrs.parse(a.trim()),
+            "IP:PORT addresses");
+
+    /** A domain name, or empty. */
+    public static final ConfigDef.Validator OPTIONAL_DNS_NAME = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value != null && !value.toString().isBlank()) {
+                check(name, value.toString().trim(), DiscoverySettings::dnsName);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a domain name, e.g. dns.iroh.link, or empty";
+        }
+    };
+
     /** Each element a 64-hex topic id or a name (hashed with BLAKE3, as the CLI's --topic). */
     public static final ConfigDef.Validator TOPIC_LIST = listOf(TopicId::parseOrName, "64-hex topic ids or topic names");
+
+    /** Each element an iroh-docs 0.35 document ticket ({@code doc…}). */
+    public static final ConfigDef.Validator DOC_TICKET_LIST = listOf(
+            t -> com.kafkaconnectiroh.p2p.docs.proto.DocTicket.parse(t.trim()), "document tickets (doc…)");
+
+    /** A document ticket (a PASSWORD: it may carry the document's secret), or nothing. Never echoes it. */
+    public static final ConfigDef.Validator OPTIONAL_DOC_TICKET_PASSWORD = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return;
+            }
+            String s = ((Password) value).value().trim();
+            if (s.isEmpty()) {
+                return;
+            }
+            try {
+                com.kafkaconnectiroh.p2p.docs.proto.DocTicket.parse(s);
+            } catch (IllegalArgumentException e) {
+                // The parser's message quotes the text; a write ticket's text is the document's secret.
+                throw new ConfigException(name, "[hidden]", "expected a document ticket (doc…), got " + s.length()
+                        + " characters that do not decode as one");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a document ticket (doc…) with write capability, or empty";
+        }
+    };
 
     /** A 64-hex topic id or a name. */
     public static final ConfigDef.Validator TOPIC = new ConfigDef.Validator() {

@@ -4,7 +4,9 @@ import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointAddrs;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.Hex;
+import com.kafkaconnectiroh.p2p.base.RelayUrl;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
+import com.kafkaconnectiroh.p2p.endpoint.RelayMode;
 import com.kafkaconnectiroh.p2p.base.SocketAddrs;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -70,6 +72,40 @@ public abstract class IrohConnectorConfig extends AbstractConfig {
     public static final String RECONNECT_BACKOFF_MAX_MS = "iroh.reconnect.backoff.max.ms";
     private static final String RECONNECT_BACKOFF_MAX_MS_DOC = "Longest wait between redial rounds.";
 
+    public static final String RELAY_URLS = "iroh.relay.urls";
+    private static final String RELAY_URLS_DOC = "iroh relay servers (iroh 1.x protocol, e.g. 'p2p-node relay' or a "
+            + "self-hosted iroh-relay) the node may use as its home relay: it keeps a connection to the fastest, its "
+            + "ticket carries that URL, and peers that cannot reach it directly reach it through the relay. Empty: "
+            + "no home relay (peers' relay URLs are still dialed when their direct addresses fail, unless "
+            + "iroh.relay.mode is disabled).";
+    public static final String RELAY_MODE = "iroh.relay.mode";
+    private static final String RELAY_MODE_DOC = "How the node uses relays: 'default' (direct paths first, relays "
+            + "beside them), 'relay-only' (no direct addresses advertised or dialed: every connection goes through a "
+            + "relay) or 'disabled' (no relay is contacted; relay URLs in tickets are ignored).";
+    public static final String RELAY_MODE_DEFAULT = "default";
+
+    public static final String DISCOVERY = "iroh.discovery";
+    private static final String DISCOVERY_DOC = "How the node finds peers by endpoint id alone and tells others where it "
+            + "is (docs/discovery.md): a list of 'mdns' (local network, iroh's swarm discovery: no server), 'pkarr' "
+            + "(publish its signed record to a pkarr relay and resolve from it), 'dns' (resolve TXT "
+            + "_iroh.<z32 id>.<origin>), 'dht' (BitTorrent mainline DHT, BEP 44 records as iroh's), or 'none'. A "
+            + "server setting below turns its mechanism on too. Dials whose addresses do not answer (a bare id in "
+            + "iroh.peers has none) ask every mechanism on. Default: mdns, the one that needs no outside service.";
+    public static final String DISCOVERY_DEFAULT = "mdns";
+    public static final String DISCOVERY_PKARR_RELAY = "iroh.discovery.pkarr.relay";
+    private static final String DISCOVERY_PKARR_RELAY_DOC = "pkarr relays to publish to and resolve from, e.g. "
+            + "http://disco.example:8080/pkarr ('p2p-node dns-server', iroh-dns-server). Setting one turns pkarr on; "
+            + "with pkarr on and none set: iroh's, https://dns.iroh.link/pkarr.";
+    public static final String DISCOVERY_DNS_ORIGIN = "iroh.discovery.dns.origin";
+    private static final String DISCOVERY_DNS_ORIGIN_DOC = "Domain under which DNS discovery looks peers up "
+            + "(TXT _iroh.<z32 id>.<origin>). Setting it turns DNS on; with DNS on and none set: iroh's, dns.iroh.link.";
+    public static final String DISCOVERY_DNS_RESOLVER = "iroh.discovery.dns.resolver";
+    private static final String DISCOVERY_DNS_RESOLVER_DOC = "Nameservers DNS discovery asks, IP:PORT. Setting one "
+            + "turns DNS on; none set: those of the worker's /etc/resolv.conf.";
+    public static final String DISCOVERY_DHT_BOOTSTRAP = "iroh.discovery.dht.bootstrap";
+    private static final String DISCOVERY_DHT_BOOTSTRAP_DOC = "Mainline DHT nodes to bootstrap from, IP:PORT. Setting "
+            + "one turns the DHT on; with dht on and none set: the public bootstrap nodes iroh's DHT uses (internet).";
+
     public static final String OUTAGE_TIMEOUT_MS = "iroh.outage.timeout.ms";
     private static final String OUTAGE_TIMEOUT_MS_DOC = "How long the task may be without any neighbor on a topic that "
             + "has bootstrap peers (iroh.peers) before it fails with an error naming the peers it could not reach; the "
@@ -100,7 +136,22 @@ public abstract class IrohConnectorConfig extends AbstractConfig {
                         Importance.LOW, RECONNECT_BACKOFF_MAX_MS_DOC, NODE_GROUP, ++order, Width.SHORT,
                         "Reconnect backoff (max)")
                 .define(OUTAGE_TIMEOUT_MS, Type.LONG, 1_800_000L, ConfigDef.Range.atLeast(0L), Importance.MEDIUM,
-                        OUTAGE_TIMEOUT_MS_DOC, NODE_GROUP, ++order, Width.SHORT, "Outage timeout");
+                        OUTAGE_TIMEOUT_MS_DOC, NODE_GROUP, ++order, Width.SHORT, "Outage timeout")
+                .define(RELAY_URLS, Type.LIST, "", ConfigValidators.RELAY_URL_LIST, Importance.MEDIUM, RELAY_URLS_DOC,
+                        NODE_GROUP, ++order, Width.LONG, "Relay URLs")
+                .define(RELAY_MODE, Type.STRING, RELAY_MODE_DEFAULT,
+                        ConfigDef.ValidString.in("default", "relay-only", "disabled"),
+                        Importance.MEDIUM, RELAY_MODE_DOC, NODE_GROUP, ++order, Width.SHORT, "Relay mode")
+                .define(DISCOVERY, Type.LIST, DISCOVERY_DEFAULT, ConfigValidators.DISCOVERY_LIST, Importance.MEDIUM,
+                        DISCOVERY_DOC, NODE_GROUP, ++order, Width.MEDIUM, "Discovery")
+                .define(DISCOVERY_PKARR_RELAY, Type.LIST, "", ConfigValidators.PKARR_RELAY_LIST, Importance.LOW,
+                        DISCOVERY_PKARR_RELAY_DOC, NODE_GROUP, ++order, Width.LONG, "pkarr relays")
+                .define(DISCOVERY_DNS_ORIGIN, Type.STRING, "", ConfigValidators.OPTIONAL_DNS_NAME, Importance.LOW,
+                        DISCOVERY_DNS_ORIGIN_DOC, NODE_GROUP, ++order, Width.MEDIUM, "DNS discovery origin")
+                .define(DISCOVERY_DNS_RESOLVER, Type.LIST, "", ConfigValidators.SOCKET_ADDRESS_LIST, Importance.LOW,
+                        DISCOVERY_DNS_RESOLVER_DOC, NODE_GROUP, ++order, Width.LONG, "DNS discovery nameservers")
+                .define(DISCOVERY_DHT_BOOTSTRAP, Type.LIST, "", ConfigValidators.SOCKET_ADDRESS_LIST, Importance.LOW,
+                        DISCOVERY_DHT_BOOTSTRAP_DOC, NODE_GROUP, ++order, Width.LONG, "DHT bootstrap nodes");
     }
 
     /** The configured key, if any. */
@@ -139,6 +190,34 @@ public abstract class IrohConnectorConfig extends AbstractConfig {
     public Backoff reconnectBackoff() {
         return new Backoff(Duration.ofMillis(getLong(RECONNECT_BACKOFF_INITIAL_MS)),
                 Duration.ofMillis(Math.max(getLong(RECONNECT_BACKOFF_INITIAL_MS), getLong(RECONNECT_BACKOFF_MAX_MS))));
+    }
+
+    /** {@code iroh.relay.urls} and {@code iroh.relay.mode}. */
+    public RelaySettings relaySettings() {
+        List<RelayUrl> urls = new ArrayList<>();
+        for (String u : getList(RELAY_URLS)) {
+            urls.add(RelayUrl.parse(u.trim()));
+        }
+        RelayMode mode = switch (getString(RELAY_MODE)) {
+            case "relay-only" -> RelayMode.RELAY_ONLY;
+            case "disabled" -> RelayMode.DISABLED;
+            default -> RelayMode.DEFAULT;
+        };
+        return new RelaySettings(urls, mode);
+    }
+
+    /**
+     * {@code iroh.discovery} and its server settings.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException {@code none} combined with another name or a server
+     */
+    public DiscoverySettings discoverySettings() {
+        try {
+            return DiscoverySettings.parse(getList(DISCOVERY), getList(DISCOVERY_PKARR_RELAY),
+                    getString(DISCOVERY_DNS_ORIGIN), getList(DISCOVERY_DNS_RESOLVER), getList(DISCOVERY_DHT_BOOTSTRAP));
+        } catch (IllegalArgumentException e) {
+            throw new org.apache.kafka.common.config.ConfigException(DISCOVERY, getList(DISCOVERY), e.getMessage());
+        }
     }
 
     /** Zero: never. */

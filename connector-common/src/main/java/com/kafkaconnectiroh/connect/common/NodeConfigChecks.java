@@ -38,6 +38,28 @@ public final class NodeConfigChecks {
         checkPeersAllowed(values.get(IrohConnectorConfig.PEERS), values.get(IrohConnectorConfig.ALLOWED_PEERS));
         checkDataDir(values.get(IrohConnectorConfig.DATA_DIR));
         checkBindPort(values.get(IrohConnectorConfig.BIND));
+        checkDiscovery(values);
+    }
+
+    /** {@code iroh.discovery=none} with a server of a mechanism: which of the two is meant cannot be guessed. */
+    private static void checkDiscovery(Map<String, ConfigValue> values) {
+        ConfigValue names = values.get(IrohConnectorConfig.DISCOVERY);
+        List<String> keys = List.of(IrohConnectorConfig.DISCOVERY_PKARR_RELAY, IrohConnectorConfig.DISCOVERY_DNS_ORIGIN,
+                IrohConnectorConfig.DISCOVERY_DNS_RESOLVER, IrohConnectorConfig.DISCOVERY_DHT_BOOTSTRAP);
+        if (names == null || !valid(names) || keys.stream().anyMatch(k -> values.get(k) == null || !valid(values.get(k)))) {
+            return;
+        }
+        try {
+            DiscoverySettings.parse(strings(names.value()), strings(values.get(keys.get(0)).value()),
+                    values.get(keys.get(1)).value() == null ? null : values.get(keys.get(1)).value().toString(),
+                    strings(values.get(keys.get(2)).value()), strings(values.get(keys.get(3)).value()));
+        } catch (IllegalArgumentException e) {
+            names.addErrorMessage(e.getMessage());
+        }
+    }
+
+    private static List<String> strings(Object list) {
+        return list == null ? List.of() : ((List<?>) list).stream().map(Object::toString).toList();
     }
 
     /** With an allowlist, a configured peer outside it could never be dialed: say so now, not at run time. */

@@ -26,12 +26,20 @@ import java.util.Set;
  *     and a sink bridging both ways as one peer) share one directory as they share one node.</li>
  * </ul>
  */
-public record TaskIdentity(SecretKey key, InetSocketAddress bind, Path nodeDir, Set<EndpointId> allowedPeers) {
+public record TaskIdentity(SecretKey key, InetSocketAddress bind, Path nodeDir, Set<EndpointId> allowedPeers,
+                           RelaySettings relay, DiscoverySettings discovery) {
     /** The BLAKE3 derive_key context: globally unique and fixed forever, as BLAKE3's documentation asks. */
     public static final String TASK_KEY_CONTEXT = "kafka-connect-iroh 2026-12-06 per-task endpoint key v1";
 
     public TaskIdentity {
         allowedPeers = Set.copyOf(allowedPeers);
+        java.util.Objects.requireNonNull(relay, "relay");
+        java.util.Objects.requireNonNull(discovery, "discovery");
+    }
+
+    /** An identity without relay settings ({@link RelaySettings#NONE}) or discovery ({@link DiscoverySettings#NONE}). */
+    public TaskIdentity(SecretKey key, InetSocketAddress bind, Path nodeDir, Set<EndpointId> allowedPeers) {
+        this(key, bind, nodeDir, allowedPeers, RelaySettings.NONE, DiscoverySettings.NONE);
     }
 
     public EndpointId id() {
@@ -55,7 +63,8 @@ public record TaskIdentity(SecretKey key, InetSocketAddress bind, Path nodeDir, 
         SecretKey key = taskIndex == 0 ? base : deriveTaskKey(base, taskIndex);
         InetSocketAddress bind = taskBind(config.bindAddress(), taskIndex);
         Path nodeDir = dataDir.resolve("nodes").resolve(key.publicKey().toString());
-        return new TaskIdentity(key, bind, nodeDir, config.allowedPeers());
+        return new TaskIdentity(key, bind, nodeDir, config.allowedPeers(), config.relaySettings(),
+                config.discoverySettings());
     }
 
     /** Task {@code index}'s key for connector key {@code base} (index &gt; 0). */
@@ -82,7 +91,7 @@ public record TaskIdentity(SecretKey key, InetSocketAddress bind, Path nodeDir, 
      * A connector name as one directory name: names are free text in Connect, so anything but letters, digits,
      * '.', '_' and '-' becomes '_', and a short hash of the exact name keeps "a/b" and "a_b" apart.
      */
-    static String pathSafe(String name) {
+    public static String pathSafe(String name) {
         String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
         if (safe.equals(name) && !name.startsWith(".") && !name.isEmpty()) {
             return name;

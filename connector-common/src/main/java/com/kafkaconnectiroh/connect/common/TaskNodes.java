@@ -23,6 +23,8 @@ public final class TaskNodes {
     private static final Logger LOG = LoggerFactory.getLogger(TaskNodes.class);
     /** How long to wait for a blob store another process still holds (a task moving between workers on one host). */
     static final Duration STORE_LOCK_WAIT = Duration.ofSeconds(30);
+    /** How long a task start waits for its home relay, so the ticket it logs carries the relay URL. */
+    static final Duration HOME_RELAY_WAIT = Duration.ofSeconds(10);
 
     private static final Map<EndpointId, Shared> NODES = new HashMap<>();
     private static final java.util.concurrent.ConcurrentHashMap<EndpointId, Object> START_LOCKS =
@@ -75,8 +77,16 @@ public final class TaskNodes {
      */
     public static Lease acquireForTask(IrohConnectorConfig config, int index, String role)
             throws IOException, InterruptedException {
-        Lease lease = acquire(TaskIdentity.resolve(config, index), b -> { });
+        TaskIdentity identity = TaskIdentity.resolve(config, index);
+        Lease lease = acquire(identity, b -> { });
         Node node = lease.node();
+        if (identity.relay().hasHomeRelay() && !node.endpoint().online(HOME_RELAY_WAIT)) {
+            // The task runs on (direct peers work, the relay client keeps reconnecting); its ticket lacks the relay
+            // until the home relay answers, so say why peers behind NATs cannot reach it yet.
+            LOG.warn("iroh {} task {} of {}: no home relay connected within {} s ({}); peers that cannot reach it "
+                    + "directly will reach it once one is", role, index, config.connectorName(),
+                    HOME_RELAY_WAIT.toSeconds(), node.endpoint().relays());
+        }
         LOG.info("iroh {} task {} of {} runs endpoint {} on {} (ticket {})", role, index, config.connectorName(),
                 node.id(), node.endpoint().boundAddress(), node.ticket());
         return lease;
@@ -100,6 +110,8 @@ public final class TaskNodes {
             if (!allowed.isEmpty()) {
                 b.endpoint(e -> e.peerFilter(allowed::contains));
             }
+            identity.relay().applyTo(b);
+            identity.discovery().applyTo(b);
             settings.apply(b);
             try {
                 return b.spawn();
@@ -134,11 +146,15 @@ public final class TaskNodes {
                 clash = "data directory " + identity.nodeDir() + " (this task asks for " + other.nodeDir() + ")";
             } else if (!identity.allowedPeers().equals(other.allowedPeers())) {
                 clash = "another iroh.allowed.peers list";
+            } else if (!identity.relay().equals(other.relay())) {
+                clash = identity.relay() + " (this task asks for " + other.relay() + ")";
+            } else if (!identity.discovery().equals(other.discovery())) {
+                clash = identity.discovery() + " (this task asks for " + other.discovery() + ")";
             }
             if (clash != null) {
                 throw new IllegalStateException("endpoint " + identity.id() + " already runs in this worker with "
-                        + clash + "; tasks that share an identity must share iroh.bind, iroh.data.dir and "
-                        + "iroh.allowed.peers");
+                        + clash + "; tasks that share an identity must share iroh.bind, iroh.data.dir, "
+                        + "iroh.allowed.peers, iroh.relay.urls, iroh.relay.mode and the iroh.discovery settings");
             }
         }
     }

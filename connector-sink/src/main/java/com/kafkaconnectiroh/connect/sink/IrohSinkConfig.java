@@ -1,5 +1,6 @@
 package com.kafkaconnectiroh.connect.sink;
 
+import com.kafkaconnectiroh.connect.common.ConfigValidators;
 import com.kafkaconnectiroh.connect.common.IrohConnectorConfig;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
 import java.time.Duration;
@@ -17,9 +18,28 @@ import org.apache.kafka.common.config.ConfigException;
  * delivered. {@code topics} / {@code topics.regex} are the framework's.
  */
 public class IrohSinkConfig extends IrohConnectorConfig {
+    public static final String MODE_GROUP = "Mode";
+    public static final String DOC_GROUP = "Document";
     public static final String GOSSIP_GROUP = "Gossip";
     public static final String BLOB_GROUP = "Blobs";
     public static final String DELIVERY_GROUP = "Delivery";
+
+    public static final String SINK_MODE = "sink.mode";
+    private static final String SINK_MODE_DOC = "'gossip' (default): each record is broadcast on a gossip topic. 'doc': "
+            + "each record is written into an iroh document (key = entry key, value = content, a tombstone deletes); "
+            + "the Kafka offsets are stored in the document's metadata in the same commit, so a restart rewrites "
+            + "nothing it had written.";
+
+    public static final String DOC_TICKET = "doc.ticket";
+    private static final String DOC_TICKET_DOC = "sink.mode=doc: the document to write into, a doc ticket with write "
+            + "capability (it holds the document's secret: a PASSWORD, kept out of logs). Empty: the task creates a new "
+            + "document on first start and keeps writing into it (its id is kept in <iroh.data.dir>/connectors/<name>/"
+            + "sink-doc; the worker log prints its read ticket); only with tasks.max=1.";
+
+    public static final String DOC_AUTHOR_KEY = "doc.author.key";
+    private static final String DOC_AUTHOR_KEY_DOC = "sink.mode=doc: the author that signs the entries, 64 hex (an "
+            + "iroh-docs author secret, as 'iroh authors export' prints it). Empty: the node's default author, kept in "
+            + "its store.";
 
     public static final String GOSSIP_TOPIC = "gossip.topic";
     public static final String GOSSIP_TOPIC_DEFAULT = "${topic}";
@@ -87,6 +107,12 @@ public class IrohSinkConfig extends IrohConnectorConfig {
     }
 
     public static ConfigDef defineSinkConfig(ConfigDef def) {
+        def.define(SINK_MODE, Type.STRING, "gossip", ConfigDef.CaseInsensitiveValidString.in("gossip", "doc"),
+                Importance.HIGH, SINK_MODE_DOC, MODE_GROUP, 1, Width.SHORT, "Sink mode");
+        def.define(DOC_TICKET, Type.PASSWORD, null, ConfigValidators.OPTIONAL_DOC_TICKET_PASSWORD, Importance.HIGH,
+                        DOC_TICKET_DOC, DOC_GROUP, 1, Width.LONG, "Document ticket")
+                .define(DOC_AUTHOR_KEY, Type.PASSWORD, null, ConfigValidators.SECRET_KEY, Importance.MEDIUM,
+                        DOC_AUTHOR_KEY_DOC, DOC_GROUP, 2, Width.LONG, "Author key");
         int g = 0;
         def.define(GOSSIP_TOPIC, Type.STRING, GOSSIP_TOPIC_DEFAULT, new GossipTopicTemplateValidator(), Importance.HIGH,
                         GOSSIP_TOPIC_DOC, GOSSIP_GROUP, ++g, Width.MEDIUM, "Gossip topic")
@@ -112,6 +138,23 @@ public class IrohSinkConfig extends IrohConnectorConfig {
                 .define(MAX_IN_FLIGHT_BYTES, Type.LONG, 64L << 20, ConfigDef.Range.between(1L << 16, 1L << 40),
                         Importance.LOW, MAX_IN_FLIGHT_BYTES_DOC, DELIVERY_GROUP, ++d, Width.SHORT, "In-flight bytes");
         return def;
+    }
+
+    public boolean docMode() {
+        return "doc".equalsIgnoreCase(getString(SINK_MODE).trim());
+    }
+
+    /** The configured write ticket, if any. */
+    public java.util.Optional<com.kafkaconnectiroh.p2p.docs.proto.DocTicket> docTicket() {
+        org.apache.kafka.common.config.types.Password p = getPassword(DOC_TICKET);
+        return p == null || p.value().isBlank() ? java.util.Optional.empty()
+                : java.util.Optional.of(com.kafkaconnectiroh.p2p.docs.proto.DocTicket.parse(p.value().trim()));
+    }
+
+    public java.util.Optional<com.kafkaconnectiroh.p2p.docs.proto.Author> docAuthor() {
+        org.apache.kafka.common.config.types.Password p = getPassword(DOC_AUTHOR_KEY);
+        return p == null ? java.util.Optional.empty()
+                : java.util.Optional.of(com.kafkaconnectiroh.p2p.docs.proto.Author.parse(p.value().trim()));
     }
 
     /** The gossip topic for a record of Kafka topic {@code kafkaTopic}. */

@@ -66,7 +66,15 @@ public final class IrohSinkConnector extends SinkConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
-        NodeConfigChecks.check(result);
+        java.util.Map<String, org.apache.kafka.common.config.ConfigValue> values = NodeConfigChecks.check(result);
+        org.apache.kafka.common.config.ConfigValue ticket = values.get(IrohSinkConfig.DOC_TICKET);
+        String mode = connectorConfigs.getOrDefault(IrohSinkConfig.SINK_MODE, "gossip").trim();
+        String tasks = connectorConfigs.getOrDefault("tasks.max", "1").trim();
+        boolean noTicket = connectorConfigs.getOrDefault(IrohSinkConfig.DOC_TICKET, "").isBlank();
+        if (ticket != null && "doc".equalsIgnoreCase(mode) && noTicket && !"1".equals(tasks)) {
+            ticket.addErrorMessage("without doc.ticket each task would create a document of its own: give a write "
+                    + "ticket (every task then writes into that document) or tasks.max=1");
+        }
         return result;
     }
 }

@@ -11,6 +11,7 @@ import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
 import com.kafkaconnectiroh.p2p.node.Node;
 import java.io.IOException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -52,6 +53,8 @@ public final class IrohSinkTask extends SinkTask {
     private final Map<String, TopicId> gossipTopics = new java.util.HashMap<>();
     private final SinkTaskMetrics metrics = new SinkTaskMetrics();
     private ErrantRecordReporter reporter;
+    /** sink.mode=doc: the document the records go into; null in gossip mode. */
+    private DocWriter docWriter;
     private volatile String outage;
     private volatile boolean paused;
 
@@ -75,12 +78,16 @@ public final class IrohSinkTask extends SinkTask {
                     : DeliveryPolicy.atLeast(config.minNeighbors()).withTimeout(config.deliveryTimeout());
             publisher = new GossipPublisher(node.gossip(), config.peers(), policy, config.reconnectBackoff(), scheduler,
                     supervisor);
+            if (config.docMode()) {
+                docWriter = DocWriter.open(config, node);
+            }
             blobs = new SinkBlobs(node.blobs(), config.blobRetention(), config.blobStoreMaxBytes(), node::addr);
             scheduler.scheduleWithFixedDelay(blobs::sweep, SWEEP_EVERY_MS, SWEEP_EVERY_MS, TimeUnit.MILLISECONDS);
             messages = new SinkMessages(config.format(), config.blobThreshold(), node.gossip().maxContentSize());
             reporter = errantRecordReporter();
             metrics.register(new TaskMetrics(() -> context.pluginMetrics(), "iroh-sink-task-metrics",
-                    config.connectorName(), index), publisher, blobs, tracker, () -> paused ? 1 : 0);
+                    config.connectorName(), index), publisher, blobs, tracker, () -> paused ? 1 : 0,
+                    node.endpoint());
         } catch (IOException e) {
             closeAll();
             throw new ConnectException("iroh sink task " + index + " could not start: " + e.getMessage(), e);
@@ -105,6 +112,10 @@ public final class IrohSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        if (docWriter != null) {
+            putIntoDoc(records);
+            return;
+        }
         String down = outage;
         if (down != null && tracker.inFlight() > 0) {
             throw new ConnectException(down + "; " + tracker.inFlight() + " record(s) are still undelivered (their "
@@ -137,6 +148,64 @@ public final class IrohSinkTask extends SinkTask {
             }
         }
         applyBackpressure();
+    }
+
+    /**
+     * sink.mode=doc: one batch for the whole put, with the next offset of each partition in the document's metadata;
+     * records without a key, or with a value that is not bytes, go to the errant record reporter first (their offsets
+     * are in the batch too, so they are not reported again after a restart).
+     */
+    private void putIntoDoc(Collection<SinkRecord> records) {
+        DocWriter.Batch batch = docWriter.batch();
+        Map<TopicPartition, Long> next = new java.util.LinkedHashMap<>();
+        List<Future<Void>> reported = new java.util.ArrayList<>();
+        for (SinkRecord r : records) {
+            metrics.received.increment();
+            TopicPartition tp = new TopicPartition(r.originalTopic(), r.originalKafkaPartition());
+            next.put(tp, r.originalKafkaOffset() + 1);
+            try {
+                byte[] key = RecordBytes.key(r);
+                if (key == null) {
+                    throw new BadRecordException("a record without a key cannot become a document entry (the key is "
+                            + "the entry key)");
+                }
+                byte[] value = RecordBytes.value(r);
+                if (value == null || value.length == 0) {
+                    batch.delete(key); // iroh-docs has no empty entries: an empty value deletes, as a tombstone
+                } else {
+                    batch.set(key, value);
+                }
+            } catch (BadRecordException e) {
+                if (reporter == null) {
+                    throw new ConnectException("record " + tp + "@" + r.originalKafkaOffset() + " cannot be written: "
+                            + e.getMessage() + " (with errors.tolerance=all and errors.deadletterqueue.topic.name "
+                            + "such records go to a dead letter queue instead)", e);
+                }
+                metrics.errant.increment();
+                reported.add(reporter.report(r, e));
+            } catch (IOException e) {
+                context.timeout(config.reconnectBackoff().initial().toMillis() * 5);
+                throw new RetriableException("could not store a value of " + tp + "@" + r.originalKafkaOffset()
+                        + ": " + e.getMessage(), e);
+            } catch (com.kafkaconnectiroh.p2p.docs.store.InsertException e) {
+                throw new ConnectException("document " + docWriter.doc().id() + " refused a write: " + e.getMessage(), e);
+            }
+        }
+        for (Future<Void> f : reported) {
+            try {
+                f.get(); // the DLQ holds them before the document says they were handled
+            } catch (Exception e) {
+                throw new RetriableException("the errant record reporter failed: " + e.getMessage(), e);
+            }
+        }
+        next.forEach(batch::offset);
+        try {
+            batch.commit();
+        } catch (com.kafkaconnectiroh.p2p.docs.store.InsertException e) {
+            throw new ConnectException("document " + docWriter.doc().id() + " refused the batch: " + e.getMessage()
+                    + " (another writer with this author and newer entries for these keys?)", e);
+        }
+        next.forEach((tp, off) -> tracker.add(tp, off - 1, CompletableFuture.completedFuture(null), 0));
     }
 
     private static boolean cameFrom(SinkRecord r, TopicId topic) {
@@ -194,7 +263,12 @@ public final class IrohSinkTask extends SinkTask {
     @Override
     public void open(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
-            publisher.topic(gossipTopics.computeIfAbsent(tp.topic(), config::gossipTopic));
+            if (docWriter != null) {
+                // Resume right after what the document holds, whatever the consumer group says.
+                docWriter.storedOffset(tp).ifPresent(next -> context.offset(tp, next));
+            } else {
+                publisher.topic(gossipTopics.computeIfAbsent(tp.topic(), config::gossipTopic));
+            }
         }
     }
 

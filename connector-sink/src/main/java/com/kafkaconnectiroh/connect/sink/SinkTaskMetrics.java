@@ -1,13 +1,16 @@
 package com.kafkaconnectiroh.connect.sink;
 
+import com.kafkaconnectiroh.connect.common.NodePathMetrics;
 import com.kafkaconnectiroh.connect.common.TaskMetrics;
+import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
  * The sink task's counters (since task start) and gauges, reported as {@code iroh-sink-task-metrics}: records-received,
  * records-delivered, records-skipped, records-errant, broadcasts, rebroadcasts, in-flight-records, in-flight-bytes,
- * blobs-added, blob-bytes-added, blobs-kept, blob-bytes-kept, blobs-evicted, neighbors, paused.
+ * blobs-added, blob-bytes-added, blobs-kept, blob-bytes-kept, blobs-evicted, neighbors, paused, and the node's paths
+ * ({@link NodePathMetrics}).
  */
 final class SinkTaskMetrics implements AutoCloseable {
     final LongAdder received = new LongAdder();
@@ -16,7 +19,7 @@ final class SinkTaskMetrics implements AutoCloseable {
     private TaskMetrics metrics;
 
     void register(TaskMetrics m, GossipPublisher publisher, SinkBlobs blobs, OffsetTracker tracker,
-                  LongSupplier paused) {
+                  LongSupplier paused, Endpoint endpoint) {
         this.metrics = m;
         m.gauge("records-received", "Records put() received.", received::sum);
         m.gauge("records-delivered", "Records whose broadcast was delivered by the rule of delivery.min.neighbors.",
@@ -36,6 +39,7 @@ final class SinkTaskMetrics implements AutoCloseable {
                 blobs.evicted::sum);
         m.gauge("neighbors", "Gossip neighbors over all topics this task broadcasts on.", publisher::neighbors);
         m.gauge("paused", "1 while the task paused its partitions (deliveries behind).", paused::getAsLong);
+        NodePathMetrics.register(m, endpoint);
     }
 
     @Override

@@ -6,8 +6,10 @@ import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.blobs.BlobTooLargeException;
 import com.kafkaconnectiroh.p2p.blobs.Blobs;
+import com.kafkaconnectiroh.p2p.blobs.DownloadException;
 import com.kafkaconnectiroh.p2p.blobs.DownloadListener;
 import com.kafkaconnectiroh.p2p.blobs.HashAndFormat;
+import com.kafkaconnectiroh.p2p.blobs.ProviderFailure;
 import com.kafkaconnectiroh.p2p.blobs.store.TagOption;
 import com.kafkaconnectiroh.p2p.envelope.BlobRef;
 import java.io.IOException;
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * Fetches referenced blobs peer to peer into memory for record values: the providers the reference names (the
  * announcing peer first), then the neighbor that delivered the message, then the configured peers; every byte
  * verified against the hash as it arrives (the node's downloader). A round that fails with every provider is
- * retried after a jittered backoff until the fetch timeout, so a provider that restarts is waited for.
+ * retried after a jittered backoff until the fetch timeout, so a provider that restarts is waited for. The final
+ * error names the last round's failures and, per provider, how it failed in every round.
  *
  * <p>Blobs land in the node's store under a tag while they are read, then the tag is dropped: the value lives in
  * the record from then on, and the store's garbage collection reclaims the disk.
@@ -81,6 +84,7 @@ final class BlobFetcher implements AutoCloseable {
         String tag = TAG_PREFIX + content.hash().toHex();
         long deadline = System.nanoTime() + timeout.toNanos();
         IOException last = null;
+        FailureTally tally = new FailureTally();
         for (int attempt = 0; ; attempt++) {
             if (closed) {
                 throw new IOException("the task is stopping");
@@ -97,15 +101,47 @@ final class BlobFetcher implements AutoCloseable {
                 throw e;
             } catch (IOException e) {
                 last = e;
+                if (e instanceof DownloadException d) {
+                    tally.add(d.providerFailures());
+                }
             }
             Duration wait = backoff.delay(attempt);
             if (System.nanoTime() + wait.toNanos() > deadline) {
                 throw new IOException("could not fetch blob " + content.hash() + " within " + timeout.toSeconds()
-                        + " s (" + (attempt + 1) + " round(s)): " + last.getMessage(), last);
+                        + " s (" + (attempt + 1) + " round(s)" + tally.summary() + "): " + last.getMessage(), last);
             }
             LOG.debug("fetching blob {} failed ({}); retrying in {} ms", content.hash().fmtShort(), last.getMessage(),
                     wait.toMillis());
             Thread.sleep(wait.toMillis());
+        }
+    }
+
+    /** How each provider failed, round after round: which kinds, how often (each in the order first seen). */
+    static final class FailureTally {
+        private final Map<EndpointId, Map<ProviderFailure.Kind, Integer>> byProvider = new LinkedHashMap<>();
+
+        void add(List<ProviderFailure> failures) {
+            for (ProviderFailure f : failures) {
+                byProvider.computeIfAbsent(f.provider(), p -> new LinkedHashMap<>())
+                        .merge(f.kind(), 1, Integer::sum);
+            }
+        }
+
+        /** {@code "; by provider: 3f2a1b0c9d UNREACHABLE x3, 9c8d7e6f5a NOT_FOUND x2"}, or "" if none failed. */
+        String summary() {
+            if (byProvider.isEmpty()) {
+                return "";
+            }
+            StringBuilder b = new StringBuilder("; by provider:");
+            String sep = " ";
+            for (Map.Entry<EndpointId, Map<ProviderFailure.Kind, Integer>> p : byProvider.entrySet()) {
+                b.append(sep).append(p.getKey().fmtShort());
+                for (Map.Entry<ProviderFailure.Kind, Integer> k : p.getValue().entrySet()) {
+                    b.append(' ').append(k.getKey()).append(" x").append(k.getValue());
+                }
+                sep = ", ";
+            }
+            return b.toString();
         }
     }
 

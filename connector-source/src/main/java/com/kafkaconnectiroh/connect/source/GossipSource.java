@@ -51,7 +51,7 @@ final class GossipSource implements SourceKind {
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final GossipSupervisor supervisor;
     private final java.util.concurrent.atomic.LongAdder droppedMessages = new java.util.concurrent.atomic.LongAdder();
-    private volatile ConnectException failure;
+    private final FirstFailure failure = new FirstFailure(LOG);
     private volatile boolean closed;
 
     GossipSource(IrohSourceTaskConfig config, Gossip gossip, RecordBuffer buffer, SourceTaskMetrics metrics,
@@ -67,7 +67,7 @@ final class GossipSource implements SourceKind {
         this.peers = config.peers();
         this.backoff = config.reconnectBackoff();
         this.supervisor = new GossipSupervisor(peers, backoff, config.outageTimeout(),
-                why -> fail(new ConnectException(why)), threads);
+                why -> failure.record(new ConnectException(why)), threads);
     }
 
     @Override
@@ -117,7 +117,8 @@ final class GossipSource implements SourceKind {
                             droppedMessages.sum());
                 } else if (e == null && s.sub.isClosed()) {
                     if (!closed) {
-                        fail(new ConnectException("the gossip subscription to " + s.topic + " ended (the node shut down)"));
+                        failure.record(new ConnectException("the gossip subscription to " + s.topic
+                                + " ended (the node shut down)"));
                     }
                     return;
                 }
@@ -125,7 +126,7 @@ final class GossipSource implements SourceKind {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            fail(new ConnectException("receiving on gossip topic " + s.topic + " failed: " + e, e));
+            failure.record(new ConnectException("receiving on gossip topic " + s.topic + " failed: " + e, e));
         }
     }
 
@@ -157,7 +158,7 @@ final class GossipSource implements SourceKind {
 
     private void onBadMessage(ReceivedMessage msg, String why) throws InterruptedException {
         if (!config.tolerateErrors()) {
-            fail(new ConnectException("gossip message " + msg.id().fmtShort() + " on topic " + msg.topic() + " from "
+            failure.record(new ConnectException("gossip message " + msg.id().fmtShort() + " on topic " + msg.topic() + " from "
                     + msg.deliveredFrom().fmtShort() + ": " + why + " (errors.tolerance=all writes such messages as "
                     + "they came instead of failing)"));
             return;
@@ -217,7 +218,7 @@ final class GossipSource implements SourceKind {
                 buffer.cancel(reserved);
             } else if (!config.tolerateErrors()) {
                 buffer.cancel(reserved);
-                fail(new ConnectException("gossip message " + msg.id().fmtShort() + " on topic " + msg.topic()
+                failure.record(new ConnectException("gossip message " + msg.id().fmtShort() + " on topic " + msg.topic()
                         + " references blob " + ref.content().hash() + " that could not be fetched: " + why
                         + " (errors.tolerance=all writes its ticket instead)", err));
             } else {
@@ -267,19 +268,9 @@ final class GossipSource implements SourceKind {
         buffer.put(r, valueBytes + 512);
     }
 
-    private void fail(ConnectException e) {
-        if (failure == null) {
-            failure = e;
-            LOG.error("{}", e.getMessage());
-        }
-    }
-
     @Override
     public void checkHealth() {
-        ConnectException f = failure;
-        if (f != null) {
-            throw f;
-        }
+        failure.rethrow();
     }
 
     @Override

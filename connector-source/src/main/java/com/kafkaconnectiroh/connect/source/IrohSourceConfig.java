@@ -2,6 +2,8 @@ package com.kafkaconnectiroh.connect.source;
 
 import com.kafkaconnectiroh.connect.common.ConfigValidators;
 import com.kafkaconnectiroh.connect.common.IrohConnectorConfig;
+import com.kafkaconnectiroh.p2p.docs.proto.DocTicket;
+import com.kafkaconnectiroh.p2p.docs.proto.NamespaceId;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public class IrohSourceConfig extends IrohConnectorConfig {
     public static final String GOSSIP_GROUP = "Gossip";
+    public static final String DOCS_GROUP = "Documents";
     public static final String BLOB_GROUP = "Blobs";
     public static final String DELIVERY_GROUP = "Delivery";
 
@@ -28,13 +31,27 @@ public class IrohSourceConfig extends IrohConnectorConfig {
     private static final String GOSSIP_TOPICS_DOC = "Gossip topics to subscribe to: 64-hex topic ids, or names, which "
             + "are hashed to an id with BLAKE3 exactly as the p2p-node CLI's --topic and iroh's TopicId::from_bytes"
             + "(blake3::hash(name)) do. A string of only hex digits that is not 64 long is refused rather than hashed. "
-            + "Topics are spread over the tasks; no topic is subscribed twice.";
+            + "Topics are spread over the tasks; no topic is subscribed twice. Empty when the connector reads only "
+            + "documents (docs.tickets).";
 
     public static final String KAFKA_TOPIC = "kafka.topic";
     public static final String KAFKA_TOPIC_DEFAULT = "iroh.gossip.${topic}";
     private static final String KAFKA_TOPIC_DOC = "Kafka topic each gossip topic's records go to; ${topic} stands for the "
             + "64-hex gossip topic id. A template without ${topic} sends every gossip topic to one Kafka topic (the "
             + "iroh.gossip.topic header tells them apart).";
+
+    public static final String DOCS_TICKETS = "docs.tickets";
+    private static final String DOCS_TICKETS_DOC = "iroh documents to read (iroh-docs 0.35 doc tickets, doc…; a read "
+            + "ticket is enough): every entry becomes a record (key = entry key, value = its content, deletions = "
+            + "tombstones), and new entries follow as the document syncs with the ticket's nodes and iroh.peers. "
+            + "Documents are spread over the tasks with the gossip topics. Unlike gossip, a document can be replayed: "
+            + "offsets record the position, so nothing is lost across restarts, and with exactly-once source support "
+            + "nothing is written twice.";
+
+    public static final String DOCS_KAFKA_TOPIC = "docs.kafka.topic";
+    public static final String DOCS_KAFKA_TOPIC_DEFAULT = "iroh.docs.${namespace}";
+    private static final String DOCS_KAFKA_TOPIC_DOC = "Kafka topic each document's records go to; ${namespace} stands "
+            + "for the 64-hex document (namespace) id.";
 
     public static final String RECORD_KEY = "record.key";
     private static final String RECORD_KEY_DOC = "The Kafka record key of a plain gossip message: 'message.id' (default) "
@@ -137,15 +154,21 @@ public class IrohSourceConfig extends IrohConnectorConfig {
 
     public static ConfigDef defineSourceConfig(ConfigDef def) {
         int g = 0;
-        def.define(GOSSIP_TOPICS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, ConfigValidators.TOPIC_LIST, Importance.HIGH,
+        def.define(GOSSIP_TOPICS, Type.LIST, "", ConfigValidators.TOPIC_LIST, Importance.HIGH,
                         GOSSIP_TOPICS_DOC, GOSSIP_GROUP, ++g, Width.LONG, "Gossip topics")
-                .define(KAFKA_TOPIC, Type.STRING, KAFKA_TOPIC_DEFAULT, new KafkaTopicTemplateValidator(), Importance.HIGH,
+                .define(KAFKA_TOPIC, Type.STRING, KAFKA_TOPIC_DEFAULT, new KafkaTopicTemplateValidator("${topic}"), Importance.HIGH,
                         KAFKA_TOPIC_DOC, GOSSIP_GROUP, ++g, Width.MEDIUM, "Kafka topic template")
                 .define(RECORD_KEY, Type.STRING, RecordKey.MESSAGE_ID.text(),
                         ConfigDef.ValidString.in("message.id", "topic", "none"), Importance.LOW, RECORD_KEY_DOC,
                         GOSSIP_GROUP, ++g, Width.SHORT, "Record key")
                 .define(DEDUP_CACHE_SIZE, Type.INT, 100_000, ConfigDef.Range.between(0, 10_000_000), Importance.LOW,
                         DEDUP_CACHE_SIZE_DOC, GOSSIP_GROUP, ++g, Width.SHORT, "De-duplication cache");
+        int dg = 0;
+        def.define(DOCS_TICKETS, Type.LIST, "", ConfigValidators.DOC_TICKET_LIST, Importance.HIGH, DOCS_TICKETS_DOC,
+                        DOCS_GROUP, ++dg, Width.LONG, "Document tickets")
+                .define(DOCS_KAFKA_TOPIC, Type.STRING, DOCS_KAFKA_TOPIC_DEFAULT,
+                        new KafkaTopicTemplateValidator("${namespace}"), Importance.HIGH, DOCS_KAFKA_TOPIC_DOC,
+                        DOCS_GROUP, ++dg, Width.MEDIUM, "Documents' Kafka topic template");
         int b = 0;
         def.define(BLOB_FETCH, Type.STRING, "inline", ConfigDef.CaseInsensitiveValidString.in("none", "reference", "inline"),
                         Importance.HIGH, BLOB_FETCH_DOC, BLOB_GROUP, ++b, Width.SHORT, "Blob fetch",
@@ -185,6 +208,23 @@ public class IrohSourceConfig extends IrohConnectorConfig {
 
     public String kafkaTopic(TopicId topic) {
         return getString(KAFKA_TOPIC).replace("${topic}", topic.toString());
+    }
+
+    /** The configured document tickets, parsed, without repeats of a namespace. */
+    public List<DocTicket> docTickets() {
+        List<DocTicket> out = new ArrayList<>();
+        java.util.Set<NamespaceId> seen = new java.util.HashSet<>();
+        for (String t : getList(DOCS_TICKETS)) {
+            DocTicket ticket = DocTicket.parse(t.trim());
+            if (seen.add(ticket.namespace())) {
+                out.add(ticket);
+            }
+        }
+        return out;
+    }
+
+    public String docsKafkaTopic(NamespaceId namespace) {
+        return getString(DOCS_KAFKA_TOPIC).replace("${namespace}", namespace.toString());
     }
 
     public RecordKey recordKey() {
@@ -238,24 +278,30 @@ public class IrohSourceConfig extends IrohConnectorConfig {
      * characters.
      */
     static final class KafkaTopicTemplateValidator implements ConfigDef.Validator {
+        private final String placeholder;
+
+        KafkaTopicTemplateValidator(String placeholder) {
+            this.placeholder = placeholder;
+        }
+
         @Override
         public void ensureValid(String name, Object value) {
             if (value == null) {
                 throw new ConfigException(name, null, "a Kafka topic template is required");
             }
-            String sample = value.toString().replace("${topic}", "0".repeat(64));
+            String sample = value.toString().replace(placeholder, "0".repeat(64));
             if (sample.isEmpty() || sample.length() > 249 || !sample.matches("[a-zA-Z0-9._-]+")
                     || sample.equals(".") || sample.equals("..")) {
                 throw new ConfigException(name, value, "expected a Kafka topic name (letters, digits, '.', '_', '-'; at "
-                        + "most 249 characters once ${topic} is replaced by the 64-hex topic id)"
-                        + (value.toString().contains("${") && !value.toString().contains("${topic}")
-                        ? "; the only placeholder is ${topic}" : ""));
+                        + "most 249 characters once " + placeholder + " is replaced by a 64-hex id)"
+                        + (value.toString().contains("${") && !value.toString().contains(placeholder)
+                        ? "; the only placeholder is " + placeholder : ""));
             }
         }
 
         @Override
         public String toString() {
-            return "a Kafka topic name, ${topic} = the 64-hex gossip topic id";
+            return "a Kafka topic name, " + placeholder + " = a 64-hex id";
         }
     }
 

@@ -45,27 +45,37 @@ public final class IrohSourceConnector extends SourceConnector {
     }
 
     /**
-     * Round-robin: topic i goes to task i mod n, with n = min(maxTasks, topics), so no task is idle and no topic is
-     * subscribed twice. Example: topics [a, b, c, d, e] and tasks.max=3 give task 0 [a, d], task 1 [b, e],
-     * task 2 [c]. Each task config is the connector's (as given, so config-provider placeholders such as
-     * ${file:…} for iroh.secret.key stay placeholders) plus the task's index and topics.
+     * Round-robin over the units of work, gossip topics first, then documents: unit i goes to task i mod n, with
+     * n = min(maxTasks, units), so no task is idle and nothing is read twice. Example: topics [a, b, c] and
+     * documents [x, y] with tasks.max=3 give task 0 [a, y], task 1 [b], task 2 [c, x]. Each task config is the
+     * connector's (as given, so config-provider placeholders such as ${file:…} for iroh.secret.key stay
+     * placeholders) plus the task's index and share.
      */
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
         List<TopicId> topics = config.gossipTopics();
-        int n = Math.max(1, Math.min(maxTasks, topics.size()));
-        List<List<String>> shares = new ArrayList<>();
+        List<String> tickets = config.getList(IrohSourceConfig.DOCS_TICKETS).stream().map(String::trim)
+                .filter(t -> !t.isEmpty()).distinct().toList();
+        int units = topics.size() + tickets.size();
+        int n = Math.max(1, Math.min(maxTasks, units));
+        List<List<String>> topicShares = new ArrayList<>();
+        List<List<String>> docShares = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            shares.add(new ArrayList<>());
+            topicShares.add(new ArrayList<>());
+            docShares.add(new ArrayList<>());
         }
         for (int i = 0; i < topics.size(); i++) {
-            shares.get(i % n).add(topics.get(i).toString());
+            topicShares.get(i % n).add(topics.get(i).toString());
+        }
+        for (int i = 0; i < tickets.size(); i++) {
+            docShares.get((topics.size() + i) % n).add(tickets.get(i));
         }
         List<Map<String, String>> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Map<String, String> task = new HashMap<>(props);
             task.put(IrohSourceTaskConfig.TASK_INDEX, Integer.toString(i));
-            task.put(IrohSourceTaskConfig.TASK_GOSSIP_TOPICS, String.join(",", shares.get(i)));
+            task.put(IrohSourceTaskConfig.TASK_GOSSIP_TOPICS, String.join(",", topicShares.get(i)));
+            task.put(IrohSourceTaskConfig.TASK_DOCS_TICKETS, String.join(",", docShares.get(i)));
             out.add(task);
         }
         return out;
@@ -87,6 +97,7 @@ public final class IrohSourceConnector extends SourceConnector {
         Config result = super.validate(connectorConfigs);
         Map<String, ConfigValue> values = NodeConfigChecks.check(result);
         checkTopicsListedOnce(values.get(IrohSourceConfig.GOSSIP_TOPICS));
+        checkSomethingToRead(values.get(IrohSourceConfig.GOSSIP_TOPICS), values.get(IrohSourceConfig.DOCS_TICKETS));
         return result;
     }
 
@@ -103,14 +114,44 @@ public final class IrohSourceConnector extends SourceConnector {
                         + "; list each topic once");
             }
         }
-        if (list.isEmpty()) {
-            topics.addErrorMessage("at least one gossip topic is needed");
+    }
+
+    private static void checkSomethingToRead(ConfigValue topics, ConfigValue docs) {
+        if (topics == null || docs == null || !topics.errorMessages().isEmpty() || !docs.errorMessages().isEmpty()) {
+            return;
+        }
+        boolean none = (topics.value() == null || ((List<?>) topics.value()).isEmpty())
+                && (docs.value() == null || ((List<?>) docs.value()).isEmpty());
+        if (none) {
+            topics.addErrorMessage("nothing to read: give gossip topics (gossip.topics) or documents (docs.tickets)");
         }
     }
 
-    /** Gossip cannot be replayed, so there is nothing a transaction could make exactly-once. */
+    /**
+     * Documents can be replayed from their offsets, so with the framework's transactions (one per poll batch) each
+     * entry reaches Kafka exactly once; gossip cannot be replayed, so a connector that reads gossip topics cannot
+     * promise it.
+     */
     @Override
     public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
-        return ExactlyOnceSupport.UNSUPPORTED;
+        String topics = connectorConfig.getOrDefault(IrohSourceConfig.GOSSIP_TOPICS, "");
+        String docs = connectorConfig.getOrDefault(IrohSourceConfig.DOCS_TICKETS, "");
+        return topics.isBlank() && !docs.isBlank() ? ExactlyOnceSupport.SUPPORTED : ExactlyOnceSupport.UNSUPPORTED;
+    }
+
+    /**
+     * The offsets REST API (KIP-875): a document's partition is {@code {"namespace": <64 hex>}}, its offset
+     * {@code {"seq": n, "store": <id>, "heads": <author:timestamp,…>}} (see {@link DocsOffset}); gossip records
+     * carry none. Null resets a document to its beginning.
+     */
+    @Override
+    public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+        for (Map.Entry<Map<String, ?>, Map<String, ?>> e : offsets.entrySet()) {
+            DocsOffset.checkPartition(e.getKey());
+            if (e.getValue() != null) {
+                DocsOffset.parse(e.getValue());
+            }
+        }
+        return true;
     }
 }

@@ -48,10 +48,17 @@ public final class IrohSourceTask extends SourceTask {
             fetcher = new BlobFetcher(node.blobs(), config.blobFetchConcurrency(), config.blobFetchTimeout(),
                     config.reconnectBackoff(), config.peers(), threads);
             metrics = new SourceTaskMetrics();
-            source = new GossipSource(config, node.gossip(), buffer, metrics, fetcher, threads);
+            List<SourceKind> kinds = new java.util.ArrayList<>();
+            if (!config.assignedTopics().isEmpty()) {
+                kinds.add(new GossipSource(config, node.gossip(), buffer, metrics, fetcher, threads));
+            }
+            if (!config.assignedDocs().isEmpty()) {
+                kinds.add(new DocsSource(config, node, buffer, metrics, context.offsetStorageReader(), threads));
+            }
+            source = new SourceKinds(kinds);
             SourceKind s = source;
             metrics.register(new TaskMetrics(() -> context.pluginMetrics(), "iroh-source-task-metrics",
-                    config.connectorName(), index), buffer, s::dropped, s::neighbors);
+                    config.connectorName(), index), buffer, s::dropped, s::neighbors, node.endpoint());
             source.start();
         } catch (IOException e) {
             closeAll();
@@ -100,7 +107,7 @@ public final class IrohSourceTask extends SourceTask {
     private synchronized void closeAll() {
         if (source != null) {
             source.close();
-            source = sourceClosed();
+            source = new SourceKinds(List.of()); // poll() after stop sees an idle source
         }
         if (fetcher != null) {
             fetcher.close();
@@ -113,32 +120,5 @@ public final class IrohSourceTask extends SourceTask {
             lease.close();
             lease = null;
         }
-    }
-
-    /** After stop, poll() may still run once; it must see an idle source, not a null. */
-    private static SourceKind sourceClosed() {
-        return new SourceKind() {
-            @Override
-            public void start() {
-            }
-
-            @Override
-            public void checkHealth() {
-            }
-
-            @Override
-            public long neighbors() {
-                return 0;
-            }
-
-            @Override
-            public long dropped() {
-                return 0;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 }

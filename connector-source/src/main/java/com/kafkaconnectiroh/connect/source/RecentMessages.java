@@ -1,9 +1,8 @@
 package com.kafkaconnectiroh.connect.source;
 
+import com.kafkaconnectiroh.p2p.base.LruMap;
 import com.kafkaconnectiroh.p2p.blobs.Hash;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Gossip message ids seen lately, per topic, least recently seen dropped beyond the capacity. iroh-gossip itself
@@ -12,21 +11,14 @@ import java.util.Map;
  */
 final class RecentMessages {
     private final int capacity;
-    private final LinkedHashMap<Key, Boolean> seen;
+    private final LruMap<Key, Boolean> seen;
 
     private record Key(TopicId topic, Hash id) {
     }
 
     RecentMessages(int capacity) {
         this.capacity = capacity;
-        this.seen = new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Boolean> eldest) {
-                return size() > RecentMessages.this.capacity;
-            }
-        };
+        this.seen = new LruMap<>(capacity);
     }
 
     /** True the first time {@code id} is seen on {@code topic} (within the capacity). */

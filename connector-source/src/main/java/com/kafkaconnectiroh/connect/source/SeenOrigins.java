@@ -1,7 +1,7 @@
 package com.kafkaconnectiroh.connect.source;
 
+import com.kafkaconnectiroh.p2p.base.LruMap;
 import com.kafkaconnectiroh.p2p.quic.util.RangeSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -18,14 +18,7 @@ final class SeenOrigins {
     private record Partition(String topic, int partition) {
     }
 
-    private final LinkedHashMap<Partition, RangeSet> seen = new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Partition, RangeSet> eldest) {
-            return size() > MAX_PARTITIONS;
-        }
-    };
+    private final Map<Partition, RangeSet> seen = new LruMap<>(MAX_PARTITIONS);
 
     /** True the first time these coordinates are seen. */
     synchronized boolean firstTime(String topic, int partition, long offset) {

@@ -1,13 +1,16 @@
 package com.kafkaconnectiroh.connect.source;
 
+import com.kafkaconnectiroh.connect.common.NodePathMetrics;
 import com.kafkaconnectiroh.connect.common.TaskMetrics;
+import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
  * The source task's counters (all since task start) and gauges, reported as {@code iroh-source-task-metrics}:
  * messages-received, records-emitted, messages-duplicate, messages-dropped (gossip dropped them because the task
- * was behind), buffer-bytes, buffer-records, blob-bytes-fetched, blob-fetches, blob-fetch-failures, neighbors.
+ * was behind), buffer-bytes, buffer-records, blob-bytes-fetched, blob-fetches, blob-fetch-failures, neighbors, and the node's
+ * paths ({@link NodePathMetrics}).
  */
 final class SourceTaskMetrics implements AutoCloseable {
     final LongAdder received = new LongAdder();
@@ -20,7 +23,8 @@ final class SourceTaskMetrics implements AutoCloseable {
     private TaskMetrics metrics;
 
     /** Reports the counters and these gauges through {@code metrics} (closed with this). */
-    void register(TaskMetrics metrics, RecordBuffer buffer, LongSupplier dropped, LongSupplier neighbors) {
+    void register(TaskMetrics metrics, RecordBuffer buffer, LongSupplier dropped, LongSupplier neighbors,
+                  Endpoint endpoint) {
         this.metrics = metrics;
         metrics.gauge("messages-received", "Gossip messages received on the task's topics.", received::sum);
         metrics.gauge("records-emitted", "Records handed to Kafka by poll().", emitted::sum);
@@ -37,6 +41,7 @@ final class SourceTaskMetrics implements AutoCloseable {
         metrics.gauge("envelopes-malformed", "Messages that start like an envelope but do not decode.",
                 malformedEnvelopes::sum);
         metrics.gauge("neighbors", "Gossip neighbors over all of the task's topics.", neighbors::getAsLong);
+        NodePathMetrics.register(metrics, endpoint);
     }
 
     String registryKind() {

@@ -1,24 +1,29 @@
 package com.kafkaconnectiroh.p2p.base;
 
 /**
- * RFC 4648 base32 without padding, in the two alphabets iroh uses: the standard one (tickets, lowercase when
- * printed; also accepted for 52-character ids) and "base32hex" (lowercase, for the TLS server name
- * {@code <id>.iroh.invalid}).
+ * Base32 without padding, MSB-first 5-bit groups, in the three alphabets iroh uses: RFC 4648's standard one
+ * (tickets, lowercase when printed; also accepted for 52-character ids, and the mDNS instance label),
+ * "base32hex" (lowercase, for the TLS server name {@code <id>.iroh.invalid}) and z-base-32 (pkarr and DNS names,
+ * {@code _iroh.<z32>}; IR@v1.0.2 {@code iroh-base/src/key.rs::to_z32}).
  */
 public final class Base32 {
-    public static final Base32 STANDARD = new Base32("abcdefghijklmnopqrstuvwxyz234567");
-    public static final Base32 HEX = new Base32("0123456789abcdefghijklmnopqrstuv");
+    public static final Base32 STANDARD = new Base32("abcdefghijklmnopqrstuvwxyz234567", true);
+    public static final Base32 HEX = new Base32("0123456789abcdefghijklmnopqrstuv", true);
+    /** z-base-32: lowercase only, as iroh's decoder ({@code data_encoding}) accepts it. */
+    public static final Base32 Z_BASE_32 = new Base32("ybndrfg8ejkmcpqxot1uwisza345h769", false);
 
     private final char[] alphabet;
     private final int[] lookup = new int[128];
 
-    private Base32(String lowercaseAlphabet) {
+    private Base32(String lowercaseAlphabet, boolean eitherCase) {
         alphabet = lowercaseAlphabet.toCharArray();
         java.util.Arrays.fill(lookup, -1);
         for (int i = 0; i < alphabet.length; i++) {
             char c = alphabet[i];
             lookup[c] = i;
-            lookup[Character.toUpperCase(c)] = i;
+            if (eitherCase) {
+                lookup[Character.toUpperCase(c)] = i;
+            }
         }
     }
 
@@ -42,7 +47,7 @@ public final class Base32 {
     }
 
     /**
-     * Decodes either case, no padding. Rejects characters outside the alphabet, impossible lengths and
+     * Decodes, no padding (either case, except z-base-32: lowercase only). Rejects characters outside the alphabet, impossible lengths and
      * non-zero trailing bits (so every byte string has exactly one accepted text form).
      */
     public byte[] decode(CharSequence text) {

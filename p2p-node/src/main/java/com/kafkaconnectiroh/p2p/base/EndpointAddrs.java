@@ -67,4 +67,18 @@ public final class EndpointAddrs {
         }
         return EndpointAddr.of(id, null, addrs);
     }
+
+    /**
+     * Where a dial to {@code addr} goes, for messages: {@code [192.0.2.1:4433, relay http://relay.example/]} (direct
+     * addresses, then relays), or {@code (no direct address)} when it has neither.
+     */
+    public static String describe(EndpointAddr addr) {
+        if (addr.ipAddrs().isEmpty() && addr.relayUrls().isEmpty()) {
+            return "(no direct address)";
+        }
+        java.util.StringJoiner j = new java.util.StringJoiner(", ", "[", "]");
+        addr.ipAddrs().forEach(a -> j.add(SocketAddrs.format(a)));
+        addr.relayUrls().forEach(u -> j.add("relay " + u));
+        return j.toString();
+    }
 }

@@ -1,7 +1,6 @@
 package com.kafkaconnectiroh.p2p.base;
 
 import com.kafkaconnectiroh.p2p.base.postcard.PostcardException;
-import com.kafkaconnectiroh.p2p.base.postcard.PostcardReader;
 import com.kafkaconnectiroh.p2p.base.postcard.PostcardWriter;
 import java.util.Objects;
 
@@ -30,23 +29,13 @@ public final class NodeTicket implements Ticket {
     }
 
     @Override
-    public byte[] toBytes() {
-        PostcardWriter w = new PostcardWriter(64);
-        w.variant(0);
+    public void writeBody(PostcardWriter w) {
         addr.writeNodeAddrTo(w);
-        return w.toByteArray();
     }
 
-    /**
-     * Decodes the postcard bytes. Trailing bytes are refused (iroh's decoder would ignore them; we never make
-     * such tickets and take them as a sign of a mismatched layout).
-     */
+    /** Decodes the postcard bytes ({@link Ticket#fromBytes(String, byte[], BodyReader)}). */
     public static NodeTicket fromBytes(byte[] bytes) throws PostcardException {
-        PostcardReader r = new PostcardReader(bytes);
-        Ticket.readVariant(r, KIND);
-        EndpointAddr addr = EndpointAddr.readNodeAddrFrom(r);
-        r.expectEnd();
-        return new NodeTicket(addr);
+        return Ticket.fromBytes(KIND, bytes, r -> new NodeTicket(EndpointAddr.readNodeAddrFrom(r)));
     }
 
     /** Parses {@code node…}; throws {@link IllegalArgumentException} saying what is wrong. */

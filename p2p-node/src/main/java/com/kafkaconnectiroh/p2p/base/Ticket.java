@@ -2,18 +2,30 @@ package com.kafkaconnectiroh.p2p.base;
 
 import com.kafkaconnectiroh.p2p.base.postcard.PostcardException;
 import com.kafkaconnectiroh.p2p.base.postcard.PostcardReader;
+import com.kafkaconnectiroh.p2p.base.postcard.PostcardWriter;
 import java.util.Locale;
 
 /**
  * An iroh ticket: a kind prefix and the lowercase, unpadded RFC 4648 base32 of the ticket's postcard bytes
  * (IR@v0.35.0 {@code iroh-base/src/ticket.rs::Ticket}; iroh-tickets v1.0.0 {@code src/lib.rs::Ticket}).
+ * The postcard bytes of every ticket iroh defines are the same frame around a kind's own body: the ticket enum's
+ * variant (always 0), then the body; a kind writes and reads only its body ({@link #writeBody},
+ * {@link #fromBytes(String, byte[], BodyReader)}).
  */
 public interface Ticket {
     /** The lowercase prefix, e.g. {@code endpoint}, {@code node}, {@code blob}. */
     String kind();
 
-    /** The postcard bytes. */
-    byte[] toBytes();
+    /** Writes what follows the variant: the kind's own fields. */
+    void writeBody(PostcardWriter w);
+
+    /** The postcard bytes: variant 0, then the body. */
+    default byte[] toBytes() {
+        PostcardWriter w = new PostcardWriter(128);
+        w.variant(0);
+        writeBody(w);
+        return w.toByteArray();
+    }
 
     /** {@code kind ‖ base32(bytes)}, all lowercase. */
     default String encode() {
@@ -24,6 +36,24 @@ public interface Ticket {
     @FunctionalInterface
     interface BytesDecoder<T extends Ticket> {
         T fromBytes(byte[] bytes) throws PostcardException;
+    }
+
+    /** Reads a kind's body (what {@link #writeBody} wrote). */
+    @FunctionalInterface
+    interface BodyReader<T extends Ticket> {
+        T read(PostcardReader r) throws PostcardException;
+    }
+
+    /**
+     * Reads a ticket's postcard bytes: variant 0, the body, nothing after. Trailing bytes are refused (iroh's
+     * decoder would ignore them; we never make such tickets and take them as a sign of a mismatched layout).
+     */
+    static <T extends Ticket> T fromBytes(String kind, byte[] bytes, BodyReader<T> body) throws PostcardException {
+        PostcardReader r = new PostcardReader(bytes);
+        readVariant(r, kind);
+        T ticket = body.read(r);
+        r.expectEnd();
+        return ticket;
     }
 
     /**

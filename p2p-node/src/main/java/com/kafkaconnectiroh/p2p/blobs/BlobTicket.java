@@ -51,26 +51,24 @@ public final class BlobTicket implements Ticket {
     }
 
     @Override
-    public byte[] toBytes() {
-        PostcardWriter w = new PostcardWriter(96);
-        w.variant(0);
+    public void writeBody(PostcardWriter w) {
         provider.writeNodeAddrTo(w);
         w.variant(content.format().wireValue());
         w.raw(content.hash().toBytes());
-        return w.toByteArray();
     }
 
-    /** Decodes the postcard bytes; trailing bytes are refused (a sign of a layout we do not know). */
+    /** Decodes the postcard bytes ({@link Ticket#fromBytes(String, byte[], Ticket.BodyReader)}). */
     public static BlobTicket fromBytes(byte[] bytes) throws PostcardException {
-        PostcardReader r = new PostcardReader(bytes);
-        Ticket.readVariant(r, KIND);
+        return Ticket.fromBytes(KIND, bytes, BlobTicket::readBody);
+    }
+
+    private static BlobTicket readBody(PostcardReader r) throws PostcardException {
         EndpointAddr addr = EndpointAddr.readNodeAddrFrom(r);
         int format = r.variant();
         if (format > 1) {
             throw new PostcardException("unknown blob format " + format + " (Raw = 0, HashSeq = 1)");
         }
         Hash hash = Hash.fromBytes(r.raw(Hash.LENGTH));
-        r.expectEnd();
         return new BlobTicket(addr, hash, BlobFormat.fromWire(format));
     }
 

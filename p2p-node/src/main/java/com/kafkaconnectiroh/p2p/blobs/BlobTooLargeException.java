@@ -1,7 +1,6 @@
 package com.kafkaconnectiroh.p2p.blobs;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
-import java.util.List;
 
 /** A download refused a blob larger than the caller's limit; nothing of it was stored. */
 public final class BlobTooLargeException extends DownloadException {
@@ -11,7 +10,7 @@ public final class BlobTooLargeException extends DownloadException {
 
     public BlobTooLargeException(Hash hash, long size, long limit, EndpointId provider) {
         super("blob " + hash + " is " + size + " bytes (announced by " + provider.fmtShort() + "), more than the limit of "
-                + limit + " bytes", List.of());
+                + limit + " bytes");
         this.size = size;
         this.limit = limit;
     }

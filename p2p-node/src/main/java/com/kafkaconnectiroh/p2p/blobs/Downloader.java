@@ -2,26 +2,18 @@ package com.kafkaconnectiroh.p2p.blobs;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
-import com.kafkaconnectiroh.p2p.blobs.bao.BaoDecodeException;
 import com.kafkaconnectiroh.p2p.blobs.bao.BaoDecoder;
-import com.kafkaconnectiroh.p2p.blobs.bao.BaoEvent;
 import com.kafkaconnectiroh.p2p.blobs.bao.ChunkRanges;
-import com.kafkaconnectiroh.p2p.blobs.bao.RangeSpecSeq;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStatus;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.PartialBlob;
-import com.kafkaconnectiroh.p2p.blobs.store.SizeConflictException;
 import com.kafkaconnectiroh.p2p.blobs.store.TagOption;
 import com.kafkaconnectiroh.p2p.blobs.store.TempTag;
 import com.kafkaconnectiroh.p2p.crypto.Blake3;
-import com.kafkaconnectiroh.p2p.endpoint.BiStream;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
-import com.kafkaconnectiroh.p2p.endpoint.ConnectionLostException;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
-import com.kafkaconnectiroh.p2p.endpoint.StreamResetException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,20 +44,22 @@ import org.slf4j.LoggerFactory;
  *       size.</li>
  * </ul>
  *
- * Thread-safe. The store lets one writer at a time at a blob, so downloads through one downloader take turns:
+ * <p>Built in three parts as iroh-blobs splits {@code api/remote.rs}, {@code get.rs} and {@code api/downloader.rs}:
+ * {@link LocalInfo} works out what the store lacks and the request for it, {@link GetExchange} runs one request
+ * on one connection with a typed failure per step, and this class chooses providers, dials them, takes turns,
+ * counts progress and collects each provider's {@link ProviderFailure} into the {@link DownloadException}.
+ *
+ * <p>Thread-safe. The store lets one writer at a time at a blob, so downloads through one downloader take turns:
  * those of the same content before they connect, those that share blobs (a collection and one of its children)
  * around each request for them. A later one then fetches only what is still missing (often nothing).
  */
 public final class Downloader {
     private static final Logger LOG = LoggerFactory.getLogger(Downloader.class);
-    private static final int READ_BUFFER = 256 * 1024;
     private static final long PROGRESS_STEP = 1 << 20;
-
-    /** The largest hash sequence a download follows: 2^20 children (32 MiB of hashes). */
-    static final long MAX_HASH_SEQ_BYTES = (1L << 20) * Hash.LENGTH;
 
     private final Endpoint endpoint;
     private final BlobStore store;
+    private final LocalInfo local;
     /** Turns by content being downloaded: one download of it at a time. */
     private final Map<Hash, Turn> contentTurns = new HashMap<>();
     /** Turns by blob being requested and written: one request for it at a time. */
@@ -134,6 +128,7 @@ public final class Downloader {
     public Downloader(Endpoint endpoint, BlobStore store) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.store = Objects.requireNonNull(store, "store");
+        this.local = new LocalInfo(store);
     }
 
     /** Downloads what a ticket names from the provider it names, tagging it with an auto tag. */
@@ -174,40 +169,56 @@ public final class Downloader {
         return run(HashAndFormat.raw(hash), ranges, providers, TagOption.none(), listener, Long.MAX_VALUE);
     }
 
-    private DownloadResult run(HashAndFormat content, ChunkRanges wanted, List<EndpointAddr> providers,
-                               TagOption tag, DownloadListener listener, long maxBlobSize) throws IOException {
+    /**
+     * Downloads {@code content} over {@code connection}, a {@code /iroh-bytes/4} connection the caller opened and
+     * keeps open (it is not closed here): many small downloads from one provider then share one handshake (docs
+     * fetching entry content). Otherwise as {@link #download(HashAndFormat, List, TagOption, DownloadListener)}
+     * with that one provider.
+     */
+    public DownloadResult download(Connection connection, HashAndFormat content, TagOption tag,
+                                   DownloadListener listener) throws IOException {
+        Objects.requireNonNull(connection, "connection");
         try (Held turn = take(contentTurns, List.of(content.hash()))) {
-            return runAlone(content, wanted, providers, tag, listener, maxBlobSize);
+            return runAlone(content, null, List.of(EndpointAddr.of(connection.remoteId())), tag, listener, connection,
+                    Long.MAX_VALUE);
         }
     }
 
+    private DownloadResult run(HashAndFormat content, ChunkRanges wanted, List<EndpointAddr> providers,
+                               TagOption tag, DownloadListener listener, long maxBlobSize) throws IOException {
+        try (Held turn = take(contentTurns, List.of(content.hash()))) {
+            return runAlone(content, wanted, providers, tag, listener, null, maxBlobSize);
+        }
+    }
+
+    /** {@code open}: a connection to the (only) provider to use instead of dialing, left open; usually null. */
     private DownloadResult runAlone(HashAndFormat content, ChunkRanges wanted, List<EndpointAddr> providers,
-                                    TagOption tag, DownloadListener listener, long maxBlobSize) throws IOException {
+                                    TagOption tag, DownloadListener listener, Connection open, long maxBlobSize)
+            throws IOException {
         long start = System.nanoTime();
         Progress progress = new Progress(content, listener);
-        progress.maxBlobSize = maxBlobSize;
-        List<String> failures = new ArrayList<>();
+        List<ProviderFailure> failures = new ArrayList<>();
         try (TempTag keep = store.tempTag(content)) {
             Set<EndpointId> tried = new HashSet<>();
             for (EndpointAddr provider : providers) {
-                if (done(content, wanted) || !tried.add(provider.id())) {
+                if (local.isComplete(content, wanted) || !tried.add(provider.id())) {
                     continue;
                 }
                 if (provider.id().equals(endpoint.id())) {
-                    failures.add(provider.id().fmtShort() + ": that is this endpoint");
+                    failures.add(new ProviderFailure(provider.id(), ProviderFailure.Kind.SELF,
+                            "that is this endpoint"));
                     continue;
                 }
                 try {
-                    attempt(provider, content, wanted, progress);
-                } catch (ProviderFailure f) {
-                    String line = provider.id().fmtShort() + ": " + f.getMessage();
-                    failures.add(line);
-                    LOG.debug("download of {} from {} failed: {}", content, provider.id().fmtShort(), f.getMessage(),
-                            f.getCause());
+                    attempt(provider, content, wanted, progress, open, maxBlobSize);
+                } catch (GetException f) {
+                    failures.add(new ProviderFailure(provider.id(), f.kind(), f.getMessage()));
+                    LOG.debug("download of {} from {} failed at {} ({}): {}", content, provider.id().fmtShort(),
+                            f.step(), f.kind(), f.getMessage(), f.getCause());
                     progress.emit(DownloadProgress.Phase.PROVIDER_FAILED, provider.id(), null, -1, f.getMessage());
                 }
             }
-            if (!done(content, wanted)) {
+            if (!local.isComplete(content, wanted)) {
                 throw new DownloadException("could not download " + content + (wanted == null ? "" : " " + wanted)
                         + " from " + providers.size() + " provider" + (providers.size() == 1 ? "" : "s"), failures);
             }
@@ -219,121 +230,62 @@ public final class Downloader {
         }
     }
 
-    /** Whether everything asked for is in the store. */
-    private boolean done(HashAndFormat content, ChunkRanges wanted) throws IOException {
-        BlobStatus root = store.status(content.hash());
-        if (wanted != null) {
-            return root.isComplete() || root instanceof BlobStatus.Partial p && wantedPresent(p, wanted);
-        }
-        if (!root.isComplete()) {
-            return false;
-        }
-        if (content.format() == BlobFormat.RAW) {
-            return true;
-        }
-        for (Hash child : children(content.hash())) {
-            if (!store.status(child).isComplete()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Whether the chunks of {@code wanted} that exist are present: those below the (claimed) size, and, if
-     * {@code wanted} reaches past it, the last chunk (which a provider sends for such a request, proving the size).
-     */
-    private static boolean wantedPresent(BlobStatus.Partial p, ChunkRanges wanted) {
-        if (p.size() < 0) {
-            return false;
-        }
-        long chunks = chunks(p.size());
-        ChunkRanges w = wanted.intersection(ChunkRanges.of(0, chunks));
-        if (!wanted.difference(ChunkRanges.of(0, chunks)).isEmpty()) {
-            if (!p.sizeVerified()) {
-                return false;
-            }
-            w = w.union(ChunkRanges.of(Math.max(0, chunks - 1), chunks));
-        }
-        return w.difference(p.present()).isEmpty();
-    }
-
-    private static long chunks(long size) {
-        return (size >>> 10) + ((size & 1023) == 0 ? 0 : 1);
-    }
-
-    private List<Hash> children(Hash root) throws IOException {
-        // The children list is held in memory; a provider must not be able to make it any size it likes.
-        if (store.status(root) instanceof BlobStatus.Complete c && c.size() > MAX_HASH_SEQ_BYTES) {
-            throw new DownloadException("hash sequence " + root + " has " + c.size() / Hash.LENGTH
-                    + " children, more than the " + MAX_HASH_SEQ_BYTES / Hash.LENGTH + " this node takes", List.of());
-        }
-        byte[] bytes = store.readAll(root);
-        try {
-            return HashSeq.parse(bytes);
-        } catch (IllegalArgumentException e) {
-            throw new DownloadException("blob " + root + " is not a hash sequence (" + bytes.length + " bytes)", List.of());
-        }
-    }
-
-    /** One item of a response: a blob and the ranges asked of it. */
-    private record Item(long index, Hash hash, ChunkRanges ranges) {}
-
-    private static final class ProviderFailure extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        ProviderFailure(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    private void attempt(EndpointAddr provider, HashAndFormat content, ChunkRanges wanted, Progress progress)
-            throws ProviderFailure, IOException {
+    /** Takes what is missing from one provider, over {@code open} or a connection dialed for it. */
+    private void attempt(EndpointAddr provider, HashAndFormat content, ChunkRanges wanted, Progress progress,
+                         Connection open, long maxBlobSize) throws GetException, IOException {
         EndpointId id = provider.id();
         progress.emit(DownloadProgress.Phase.CONNECTING, id, null, -1, null);
         Connection conn;
-        try {
-            conn = endpoint.connect(provider, BlobsProtocol.ALPN);
-        } catch (IOException e) {
-            throw new ProviderFailure("cannot connect: " + e.getMessage(), e);
+        if (open != null) {
+            conn = open;
+        } else {
+            try {
+                conn = endpoint.connect(provider, BlobsProtocol.ALPN);
+            } catch (IOException e) {
+                // Whatever stopped the dial (no answer, a refused handshake, another key), no one is there to ask.
+                throw new GetException(GetException.Step.CONNECT, ProviderFailure.Kind.UNREACHABLE,
+                        "cannot connect: " + e.getMessage(), e);
+            }
         }
         String closeReason = "";
         try {
             // Normally one round; another only if a size claim replaced what was there before (see PartialBlob).
-            for (int round = 0; round < 3 && !done(content, wanted); round++) {
-                if (!requestMissing(conn, id, content, wanted, progress)) {
+            for (int round = 0; round < 3 && !local.isComplete(content, wanted); round++) {
+                if (!requestMissing(conn, id, content, wanted, progress, maxBlobSize)) {
                     break;
                 }
             }
-        } catch (ProviderFailure f) {
+        } catch (GetException f) {
             closeReason = f.getMessage();
             throw f;
         } finally {
-            // We read the last bytes, so we close (iroh's convention); a failure is named for the peer's log.
-            conn.close(0, closeReason.length() > 200 ? closeReason.substring(0, 200) : closeReason);
+            // We read the last bytes, so we close (iroh's convention); a failure is named for the peer's log. A
+            // connection the caller lent us stays open.
+            if (open == null) {
+                conn.close(0, closeReason.length() > 200 ? closeReason.substring(0, 200) : closeReason);
+            }
         }
     }
 
-    /** Asks {@code conn} for everything still missing; false if nothing was. */
+    /**
+     * Asks {@code conn} for everything still missing: the root, then (once it is complete) the children of a hash
+     * sequence, each request worked out while the turns of the blobs it writes are held. False if nothing was asked.
+     */
     private boolean requestMissing(Connection conn, EndpointId id, HashAndFormat content, ChunkRanges wanted,
-                                   Progress progress) throws ProviderFailure, IOException {
+                                   Progress progress, long maxBlobSize) throws GetException, IOException {
         boolean asked = false;
         Hash root = content.hash();
         if (!store.status(root).isComplete()) {
             try (Held turn = take(blobTurns, List.of(root))) {
-                ChunkRanges missing = missing(root);
-                if (wanted != null) {
-                    missing = missing.intersection(wanted);
-                }
-                if (!missing.isEmpty()) {
-                    exchange(conn, id, new GetRequest(root, RangeSpecSeq.fromRanges(List.of(missing))),
-                            List.of(new Item(0, root, missing)), progress);
+                Optional<GetPlan> plan = local.missingRoot(root, wanted);
+                if (plan.isPresent()) {
+                    GetExchange.run(conn, id, plan.get(), store, maxBlobSize, progress);
                     asked = true;
                 }
             }
         }
         if (content.format() == BlobFormat.HASH_SEQ && store.status(root).isComplete()) {
-            List<Hash> children = children(root);
+            List<Hash> children = local.children(root);
             progress.children(children);
             // Complete children need no turn (nothing will be written); the rest are checked again once held.
             List<Hash> incomplete = new ArrayList<>();
@@ -343,151 +295,18 @@ public final class Downloader {
                 }
             }
             try (Held turns = take(blobTurns, incomplete)) {
-                asked |= requestChildren(conn, id, root, children, progress);
+                Optional<GetPlan> plan = local.missingChildren(root, children);
+                if (plan.isPresent()) {
+                    GetExchange.run(conn, id, plan.get(), store, maxBlobSize, progress);
+                    asked = true;
+                }
             }
         }
         return asked;
     }
 
-    /** Asks {@code conn} for what is missing of {@code children} (whose turns are held); false if nothing was. */
-    private boolean requestChildren(Connection conn, EndpointId id, Hash root, List<Hash> children, Progress progress)
-            throws ProviderFailure, IOException {
-        List<ChunkRanges> specs = new ArrayList<>();
-        List<Item> items = new ArrayList<>();
-        specs.add(ChunkRanges.empty());
-        Set<Hash> seen = new HashSet<>();
-        for (int i = 0; i < children.size(); i++) {
-            Hash child = children.get(i);
-            // A hash listed twice is fetched once.
-            ChunkRanges m = seen.add(child) ? missing(child) : ChunkRanges.empty();
-            specs.add(m);
-            if (!m.isEmpty()) {
-                items.add(new Item(i + 1, child, m));
-            }
-        }
-        if (items.isEmpty()) {
-            return false;
-        }
-        exchange(conn, id, new GetRequest(root, RangeSpecSeq.fromRanges(specs)), items, progress);
-        return true;
-    }
-
-    /** What the store lacks of {@code hash}: all for an absent blob, nothing for a complete one. */
-    private ChunkRanges missing(Hash hash) throws IOException {
-        BlobStatus st = store.status(hash);
-        if (st.isComplete()) {
-            return ChunkRanges.empty();
-        }
-        if (st instanceof BlobStatus.Partial p) {
-            return p.sizeVerified() ? ChunkRanges.of(0, chunks(p.size())).difference(p.present())
-                    : ChunkRanges.all().difference(p.present());
-        }
-        return ChunkRanges.all();
-    }
-
-    /** Sends one request and stores its response, item by item. */
-    private void exchange(Connection conn, EndpointId provider, GetRequest request, List<Item> items, Progress progress)
-            throws ProviderFailure, IOException {
-        BiStream s;
-        try {
-            s = conn.openBi();
-            s.send().writeAll(request.encode());
-            s.send().finish();
-        } catch (IOException e) {
-            throw new ProviderFailure("cannot send the request: " + e.getMessage(), e);
-        }
-        progress.emit(DownloadProgress.Phase.REQUESTING, provider, request.hash(), 0, request.toString());
-        Response in = new Response(s, progress);
-        try {
-            for (Item item : items) {
-                if (!in.fill()) {
-                    throw new ProviderFailure(item.index() == 0 ? "does not have blob " + item.hash()
-                            : "does not have child " + (item.index() - 1) + " (" + item.hash() + ")", null);
-                }
-                receiveBlob(in, provider, item, progress);
-            }
-            if (in.fill()) {
-                LOG.debug("provider {} sent {}+ bytes after the response to {}", provider.fmtShort(), in.buf.remaining(),
-                        request);
-            }
-        } catch (StreamResetException e) {
-            throw new ProviderFailure("reset the response stream with code " + BlobsProtocol.codeName(e.errorCode()), e);
-        } catch (ConnectionLostException e) {
-            throw new ProviderFailure("connection lost: " + e.getMessage(), e);
-        } catch (java.net.SocketTimeoutException e) {
-            throw new ProviderFailure("stalled: " + e.getMessage(), e);
-        } finally {
-            s.recv().close();
-        }
-    }
-
-    /** The response stream with a read buffer; the buffer is in read mode between calls. */
-    private static final class Response {
-        final BiStream stream;
-        final Progress progress;
-        final ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER).flip();
-        boolean fin;
-
-        Response(BiStream stream, Progress progress) {
-            this.stream = stream;
-            this.progress = progress;
-        }
-
-        /** Makes bytes available in {@link #buf}; false once the stream has ended. */
-        boolean fill() throws IOException {
-            if (buf.hasRemaining()) {
-                return true;
-            }
-            if (fin) {
-                return false;
-            }
-            buf.clear();
-            int n = stream.recv().read(buf);
-            buf.flip();
-            if (n < 0) {
-                fin = true;
-                return false;
-            }
-            progress.wire += n;
-            return true;
-        }
-    }
-
-    private void receiveBlob(Response in, EndpointId provider, Item item, Progress progress)
-            throws ProviderFailure, IOException {
-        BaoDecoder decoder = new BaoDecoder(item.hash().toBytes(), item.ranges());
-        Optional<PartialBlob> writer = store.openPartial(item.hash());
-        try (PartialBlob w = writer.orElse(null)) {
-            progress.startBlob(item, w);
-            while (!decoder.isDone()) {
-                if (!in.fill()) {
-                    decoder.finish(); // throws TRUNCATED
-                }
-                for (BaoEvent e; (e = decoder.feed(in.buf)) != null; ) {
-                    if (e instanceof BaoEvent.Size && decoder.size() > progress.maxBlobSize) {
-                        throw new BlobTooLargeException(item.hash(), decoder.size(), progress.maxBlobSize, provider);
-                    }
-                    if (w != null) {
-                        w.write(e);
-                    }
-                    if (e instanceof BaoEvent.Size) {
-                        progress.startBlob(item, w); // a new claim may have dropped what was there
-                    }
-                    if (e instanceof BaoEvent.Leaf l) {
-                        progress.verified(provider, item, decoder.size(), l.data().remaining());
-                    }
-                }
-            }
-            progress.blobDone(provider, item, w == null || w.commit());
-        } catch (BaoDecodeException e) {
-            throw new ProviderFailure("sent data that fails verification (" + e.getMessage() + ")", e);
-        } catch (SizeConflictException e) {
-            throw new ProviderFailure(e.getMessage(), e);
-        }
-    }
-
     /** Counts and progress events for one download. */
-    private final class Progress {
+    private final class Progress implements GetExchange.Listener {
         final HashAndFormat content;
         final DownloadListener listener;
         /** Sizes and present bytes of the blobs known, by index. */
@@ -496,7 +315,6 @@ public final class Downloader {
         long received;
         long wire;
         long sinceEvent;
-        long maxBlobSize = Long.MAX_VALUE;
 
         Progress(HashAndFormat content, DownloadListener listener) {
             this.content = content;
@@ -543,7 +361,18 @@ public final class Downloader {
             }
         }
 
-        void startBlob(Item item, PartialBlob w) {
+        @Override
+        public void requested(EndpointId provider, GetRequest request) {
+            emit(DownloadProgress.Phase.REQUESTING, provider, request.hash(), 0, request.toString());
+        }
+
+        @Override
+        public void wireRead(int bytes) {
+            wire += bytes;
+        }
+
+        @Override
+        public void blobStarted(GetPlan.Item item, PartialBlob w) {
             hashes.put(item.index(), item.hash());
             if (w != null) {
                 blobs.put(item.index(), new long[] {w.size(), w.presentBytes()});
@@ -552,7 +381,8 @@ public final class Downloader {
             }
         }
 
-        void verified(EndpointId provider, Item item, long size, int bytes) {
+        @Override
+        public void verified(EndpointId provider, GetPlan.Item item, long size, int bytes) {
             long[] b = blobs.get(item.index());
             b[0] = size;
             b[1] += bytes;
@@ -569,7 +399,8 @@ public final class Downloader {
             }
         }
 
-        void blobDone(EndpointId provider, Item item, boolean complete) {
+        @Override
+        public void blobDone(EndpointId provider, GetPlan.Item item, boolean complete) {
             refresh(item.index(), item.hash());
             sinceEvent = 0;
             emit(complete ? DownloadProgress.Phase.BLOB_DONE : DownloadProgress.Phase.RECEIVING, provider, item.hash(),

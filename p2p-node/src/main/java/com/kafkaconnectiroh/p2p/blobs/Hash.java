@@ -1,6 +1,7 @@
 package com.kafkaconnectiroh.p2p.blobs;
 
 import com.kafkaconnectiroh.p2p.base.Base32;
+import com.kafkaconnectiroh.p2p.base.Bytes32;
 import com.kafkaconnectiroh.p2p.base.Hex;
 import com.kafkaconnectiroh.p2p.crypto.Blake3;
 import java.nio.ByteBuffer;
@@ -11,15 +12,14 @@ import java.util.Arrays;
  * characters in either case, as both iroh versions do; prints lowercase hex (iroh 0.103's form), and
  * {@link #toBase32()} gives iroh 0.35's display form. On the postcard wire it is 32 raw bytes.
  */
-public final class Hash implements Comparable<Hash> {
-    public static final int LENGTH = 32;
+public final class Hash extends Bytes32<Hash> {
+    public static final int LENGTH = Bytes32.LENGTH;
     /** BLAKE3 of no bytes: the hash of the empty blob. */
     public static final Hash EMPTY = of(new byte[0]);
 
-    private final byte[] bytes;
-
     private Hash(byte[] bytes) {
-        this.bytes = bytes;
+        // BLAKE3 output is uniform: any 4 bytes are a good hash code.
+        super(bytes, leadingInt(bytes));
     }
 
     public static Hash fromBytes(byte[] bytes) {
@@ -57,54 +57,5 @@ public final class Hash implements Comparable<Hash> {
         }
         throw new IllegalArgumentException("a hash is 64 hex or 52 base32 characters, got " + s.length() + ": '"
                 + (s.length() > 70 ? s.substring(0, 70) + "…" : s) + "'");
-    }
-
-    public byte[] toBytes() {
-        return bytes.clone();
-    }
-
-    /** Copies the 32 bytes to {@code dst[off, off+32)}. */
-    public void copyTo(byte[] dst, int off) {
-        System.arraycopy(bytes, 0, dst, off, LENGTH);
-    }
-
-    /** Whether {@code other[off, off+32)} holds this hash. */
-    public boolean equalsBytes(byte[] other, int off) {
-        return Arrays.equals(bytes, 0, LENGTH, other, off, off + LENGTH);
-    }
-
-    public String toHex() {
-        return Hex.encode(bytes);
-    }
-
-    /** Lowercase base32, 52 characters: how iroh 0.35 prints hashes. */
-    public String toBase32() {
-        return Base32.STANDARD.encode(bytes);
-    }
-
-    /** The first 5 bytes in hex (iroh's {@code fmt_short}). */
-    public String fmtShort() {
-        return Hex.encode(bytes, 0, 5);
-    }
-
-    @Override
-    public String toString() {
-        return toHex();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Hash h && Arrays.equals(bytes, h.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-        // BLAKE3 output is uniform: any 4 bytes are a good hash code.
-        return (bytes[0] & 0xFF) | (bytes[1] & 0xFF) << 8 | (bytes[2] & 0xFF) << 16 | bytes[3] << 24;
-    }
-
-    @Override
-    public int compareTo(Hash o) {
-        return Arrays.compareUnsigned(bytes, o.bytes);
     }
 }

@@ -4,7 +4,6 @@ import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.blobs.BlobFormat;
 import com.kafkaconnectiroh.p2p.blobs.BlobTicket;
 import com.kafkaconnectiroh.p2p.blobs.Blobs;
-import com.kafkaconnectiroh.p2p.blobs.BlobsProvider;
 import com.kafkaconnectiroh.p2p.blobs.DownloadProgress;
 import com.kafkaconnectiroh.p2p.blobs.DownloadResult;
 import com.kafkaconnectiroh.p2p.blobs.GetRequest;
@@ -19,10 +18,11 @@ import com.kafkaconnectiroh.p2p.blobs.store.FileKind;
 import com.kafkaconnectiroh.p2p.blobs.store.FsBlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.TagOption;
+import com.kafkaconnectiroh.p2p.discovery.ContentDiscovery;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
-import com.kafkaconnectiroh.p2p.endpoint.Router;
+import com.kafkaconnectiroh.p2p.node.Node;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -32,8 +32,10 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,7 +58,7 @@ final class BlobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(System.err);
+        spec.commandLine().usage(spec.commandLine().getErr());
         return 2;
     }
 
@@ -77,10 +79,13 @@ final class BlobCommand implements Callable<Integer> {
         BlobStore get() throws IOException;
     }
 
-    /** Binds the endpoint for {@code store} (closed again if binding fails). */
-    static Blobs start(NodeOptions node, BlobStore store, ProviderListener listener) throws CliException {
+    /**
+     * Starts a node on {@code store} ({@code setup} says what else it runs and serves); the caller closes the store
+     * after the node, and here it is closed if the node cannot start.
+     */
+    static Node start(NodeOptions node, BlobStore store, UnaryOperator<Node.Builder> setup) throws CliException {
         try {
-            return new Blobs(node.bind(null), store, new BlobsProvider(store, listener, BlobsProvider.Options.defaults()));
+            return NodeOptions.spawn(setup.apply(node.nodeBuilder(null)).blobStore(store));
         } catch (CliException | RuntimeException e) {
             try {
                 store.close();
@@ -91,6 +96,20 @@ final class BlobCommand implements Callable<Integer> {
         }
     }
 
+    /** Content discovery for {@code n}: the given trackers, and the DHT when the node runs one. */
+    static ContentDiscovery contentDiscovery(Node n, List<com.kafkaconnectiroh.p2p.base.EndpointAddr> trackers,
+            String command, PrintWriter err) {
+        return new ContentDiscovery(n.endpoint(), trackers, ContentDiscovery.dhtOf(n.discovery()), TRACKER_TIMEOUT, line -> {
+            synchronized (err) {
+                err.println("p2p-node " + command + ": " + line);
+                err.flush();
+            }
+        });
+    }
+
+    /** Bounds each tracker exchange and DHT search (connecting includes a discovery lookup of a bare id). */
+    static final java.time.Duration TRACKER_TIMEOUT = java.time.Duration.ofSeconds(20);
+
     /** {@code blob send <path>}: adds a file (raw blob) or a folder (collection), prints a ticket, serves. */
     @Command(name = "send", mixinStandardHelpOptions = true,
             description = {"Add a file (or a folder, as a collection) and serve it until stopped (Ctrl-C).",
@@ -98,6 +117,9 @@ final class BlobCommand implements Callable<Integer> {
                 "In a folder only regular files are sent: symbolic links, FIFOs, sockets and devices are skipped"
                         + " (each said on stderr)."})
     static final class Send implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Mixin
         NodeOptions node = new NodeOptions();
 
@@ -105,48 +127,56 @@ final class BlobCommand implements Callable<Integer> {
                 converter = Converters.NonEmptyPathConverter.class)
         Path path;
 
+        @Option(names = "--tracker", paramLabel = "ID|TICKET", converter = Converters.EndpointAddrConverter.class,
+                description = "Content tracker to announce what this sends to (repeatable): now, then every 10 min while"
+                        + " it runs. With --dht-bootstrap it is announced on the DHT too.")
+        List<com.kafkaconnectiroh.p2p.base.EndpointAddr> trackers = List.of();
+
         /** Counted down to stop serving (tests); a signal stops the JVM instead. */
         final CountDownLatch stop = new CountDownLatch(1);
 
         @Override
         public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
             if (!Files.exists(path)) {
-                System.err.println("p2p-node: " + path + " does not exist");
+                err.println("p2p-node: " + path + " does not exist");
                 return 2;
             }
             FileKind kind = FileKind.of(path, true);
             if (kind != FileKind.FILE && kind != FileKind.FOLDER) {
                 // A FIFO would block here forever, /dev/zero never end: neither has a size to hash and serve.
-                System.err.println("p2p-node blob send: " + path + " is " + kind.words()
+                err.println("p2p-node blob send: " + path + " is " + kind.words()
                         + "; only regular files and folders can be sent");
                 return 2;
             }
             Path dataDir = node.identity.dataDir();
             if (kind == FileKind.FOLDER && dataDir != null && inside(dataDir, path)) {
                 // It would ship the node's secret key, and the store's files as they change under the walk.
-                System.err.println("p2p-node blob send: " + path + " holds --data-dir " + dataDir
+                err.println("p2p-node blob send: " + path + " holds --data-dir " + dataDir
                         + " (this node's secret key and store); send a folder that does not");
                 return 2;
             }
             boolean inPlace = dataDir == null;
             OutboardBudget budget = new OutboardBudget(inPlace);
-            Blobs blobs;
+            Node n;
             try {
                 if (kind == FileKind.FILE) {
                     budget.add(path.toString(), Files.size(path));
                 }
                 // Without --data-dir files are served from where they are: nothing is copied or held but outboards.
-                blobs = start(node, openStore(node, MemBlobStore::referencingFiles), new ChangedFiles());
+                n = start(node, openStore(node, MemBlobStore::referencingFiles),
+                        b -> b.protocols(Set.of(Node.Protocol.BLOBS)).blobsProviderListener(new ChangedFiles(err)));
             } catch (CliException e) {
-                return e.report(System.err, "blob send");
+                return e.report(err, "blob send");
             } catch (IOException e) {
-                System.err.println("p2p-node blob send: " + describe(e));
+                err.println("p2p-node blob send: " + describe(e));
                 return 1;
             }
-            Endpoint endpoint = blobs.endpoint();
+            Blobs blobs = n.blobs();
+            Endpoint endpoint = n.endpoint();
             BlobStore store = blobs.store();
-            Router router = Router.builder(endpoint).accept(Blobs.ALPN, blobs.provider()).spawn();
-            Thread hook = new Thread(() -> shutdown(router, store), "blob-send-shutdown");
+            Thread hook = new Thread(() -> shutdown(n, store, err), "blob-send-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 Blobs.AddOutcome added;
@@ -162,50 +192,60 @@ final class BlobCommand implements Callable<Integer> {
 
                                 @Override
                                 public void skipped(String name, String why) {
-                                    System.err.println("p2p-node blob send: skipping " + path.resolve(name) + ": " + why);
+                                    err.println("p2p-node blob send: skipping " + path.resolve(name) + ": " + why);
                                 }
                             })
                             : blobs.add(path, TagOption.named("send:" + path.getFileName()));
                 } catch (IOException e) {
-                    System.err.println("p2p-node: cannot add " + path + ": " + describe(e));
+                    err.println("p2p-node: cannot add " + path + ": " + describe(e));
                     return 1;
                 }
                 BlobTicket ticket = blobs.ticket(added.content());
-                System.err.printf(Locale.ROOT, "p2p-node: serving %s (%s, %s) as %s from %s%n", path,
+                err.printf(Locale.ROOT, "p2p-node: serving %s (%s, %s) as %s from %s%n", path,
                         added.content().format() == BlobFormat.HASH_SEQ ? "collection" : "blob",
                         bytes(added.content().format() == BlobFormat.HASH_SEQ ? folderBytes[0] : added.size()),
                         added.hash(), endpoint.addr().ipAddrs());
-                System.out.println(ticket);
-                System.out.flush();
-                stop.await();
+                out.println(ticket);
+                out.flush();
+                try (ContentDiscovery content = contentDiscovery(n, trackers, "blob send", err)) {
+                    if (content.isEnabled()) {
+                        content.provide(added.content());
+                    }
+                    stop.await();
+                }
                 return 0;
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
-                    shutdown(router, store);
+                    shutdown(n, store, err);
                 } catch (IllegalStateException shuttingDown) {
                     // the hook is running already
                 }
             }
         }
 
-        private static void shutdown(Router router, BlobStore store) {
-            router.close();
+        private static void shutdown(Node node, BlobStore store, PrintWriter err) {
+            node.close();
             try {
                 store.close();
             } catch (IOException e) {
-                System.err.println("p2p-node: closing the store: " + e.getMessage());
+                err.println("p2p-node: closing the store: " + e.getMessage());
             }
         }
 
         /** Says on stderr when a file changed after it was added: its blob is then no longer served. */
         private static final class ChangedFiles implements ProviderListener {
             private final java.util.Set<Hash> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            private final PrintWriter err;
+
+            ChangedFiles(PrintWriter err) {
+                this.err = err;
+            }
 
             @Override
             public void transferAborted(EndpointId peer, GetRequest request, long bytesSent, Exception cause) {
                 if (cause instanceof CorruptBlobException c && told.add(c.hash())) {
-                    System.err.println("p2p-node blob send: no longer serving " + c.hash() + ": it changed since it"
+                    err.println("p2p-node blob send: no longer serving " + c.hash() + ": it changed since it"
                             + " was added (" + c.getMessage() + "); send it again");
                 }
             }
@@ -244,37 +284,65 @@ final class BlobCommand implements Callable<Integer> {
                 "A blob goes to -o (default: ./<hash>); a collection's files go under -o (default: .).",
                 "A file is replaced atomically; a FIFO or character device (-o /dev/stdout) is written through."})
     static final class Get implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
         /** Downloads again after the stored copy failed verification at most this often. */
         private static final int REPAIRS = 2;
 
         @Mixin
         NodeOptions node = new NodeOptions();
 
-        @Parameters(index = "0", paramLabel = "TICKET", description = "A blob ticket (blob…).")
+        @Parameters(index = "0", paramLabel = "TICKET", description = "A blob ticket (blob…), or a blob's hash with --from.")
         String ticketText;
+
+        @Option(names = "--from", paramLabel = "PEER", converter = Converters.EndpointAddrConverter.class,
+                description = "Provider of the HASH given instead of a ticket: a bare id (found through discovery),"
+                        + " <id>@<ip:port> or an endpoint ticket. The hash names a raw blob.")
+        com.kafkaconnectiroh.p2p.base.EndpointAddr from;
 
         @Option(names = {"-o", "--out"}, paramLabel = "PATH",
                 description = "Where to write (file for a blob, folder for a collection).")
         String outText;
 
+        @Option(names = "--tracker", paramLabel = "ID|TICKET", converter = Converters.EndpointAddrConverter.class,
+                description = "Content tracker to ask for providers of the HASH given without a ticket or --from"
+                        + " (repeatable; with --dht-bootstrap the DHT is asked too).")
+        List<com.kafkaconnectiroh.p2p.base.EndpointAddr> trackers = List.of();
+
         @Override
         public Integer call() throws Exception {
+            PrintWriter err = spec.commandLine().getErr();
+            Hash bare = from == null ? hashOnly(ticketText) : null;
+            if (bare != null) {
+                if (trackers.isEmpty() && !node.discovery.dhtOn()) {
+                    err.println("p2p-node blob get: " + bare + " is a bare hash: say who provides it with --from ID, or"
+                            + " where to find providers with --tracker ID or the DHT (--dht-bootstrap IP:PORT or"
+                            + " --discovery dht)");
+                    return 2;
+                }
+                try (Cleanup cleanup = new Cleanup()) {
+                    return runByHash(bare, cleanup, err);
+                }
+            }
             BlobTicket ticket;
             try {
-                ticket = BlobTicket.parse(ticketText);
+                // a hash and a provider (by bare id: discovery finds it) say what a ticket says
+                ticket = from != null ? new BlobTicket(from, Hash.parse(ticketText), BlobFormat.RAW)
+                        : BlobTicket.parse(ticketText);
             } catch (IllegalArgumentException e) {
-                System.err.println("p2p-node: " + e.getMessage());
+                err.println("p2p-node: " + e.getMessage());
                 return 2;
             }
             boolean collection = ticket.format() == BlobFormat.HASH_SEQ;
             String usage = checkOut(collection);
             if (usage != null) {
-                System.err.println(usage);
+                err.println(usage);
                 return 2;
             }
             Path out = outText == null ? Path.of(collection ? "." : ticket.hash().toHex()) : Path.of(outText);
             try (Cleanup cleanup = new Cleanup()) {
-                return run(ticket, out, collection, cleanup);
+                return run(ticket, out, collection, cleanup, err);
             }
         }
 
@@ -303,44 +371,113 @@ final class BlobCommand implements Callable<Integer> {
             return null;
         }
 
-        private int run(BlobTicket ticket, Path out, boolean collection, Cleanup cleanup) throws Exception {
+        private static Hash hashOnly(String text) {
+            try {
+                return Hash.parse(text);
+            } catch (IllegalArgumentException notAHash) {
+                return null; // a ticket, then
+            }
+        }
+
+        /**
+         * {@code blob get HASH --tracker ID}: the node starts first, since the providers (and the format: a raw blob
+         * or a collection) come from the trackers and the DHT; then as with a ticket, trying each provider in turn.
+         */
+        private int runByHash(Hash hash, Cleanup cleanup, PrintWriter err) throws Exception {
+            Node started;
+            try {
+                started = start(node, openStore(node, () -> cleanup.track(TempBlobStore.create()).store()), b -> b);
+            } catch (CliException e) {
+                return e.report(err, "blob get");
+            }
+            ContentDiscovery.Found found;
+            try (ContentDiscovery content = contentDiscovery(started, trackers, "blob get", err)) {
+                found = content.findProviders(hash);
+            }
+            if (found.providers().isEmpty()) {
+                closeQuietly(started);
+                err.println("p2p-node blob get: no provider of " + hash + " found (asked " + trackers.size()
+                        + " tracker" + (trackers.size() == 1 ? "" : "s")
+                        + (node.discovery.dhtOn() ? " and the DHT" : "") + ")");
+                return 1;
+            }
+            boolean collection = found.content().format() == BlobFormat.HASH_SEQ;
+            String usage = checkOut(collection);
+            if (usage != null) {
+                closeQuietly(started);
+                err.println(usage);
+                return 2;
+            }
+            Path out = outText == null ? Path.of(collection ? "." : hash.toHex()) : Path.of(outText);
+            err.println("p2p-node blob get: " + found.providers().size() + " provider"
+                    + (found.providers().size() == 1 ? "" : "s") + " of " + hash + " found");
+            BlobTicket ticket = new BlobTicket(found.providers().get(0), hash, found.content().format());
+            return run(ticket, found.providers(), started, out, collection, cleanup, err);
+        }
+
+        /** Closes {@code started} (when given) and returns {@code exitCode}. */
+        private static int closing(Node started, int exitCode) {
+            if (started != null) {
+                closeQuietly(started);
+            }
+            return exitCode;
+        }
+
+        private static void closeQuietly(Node n) {
+            try (BlobStore store = n.blobs().store(); n) {
+                // closed
+            } catch (IOException | RuntimeException ignored) {
+                // nothing was fetched; the error line says why
+            }
+        }
+
+        private int run(BlobTicket ticket, Path out, boolean collection, Cleanup cleanup, PrintWriter err)
+                throws Exception {
+            return run(ticket, List.of(ticket.provider()), null, out, collection, cleanup, err);
+        }
+
+        /** Fetches from {@code providers} in turn, on {@code started} or a node started here when null. */
+        private int run(BlobTicket ticket, List<com.kafkaconnectiroh.p2p.base.EndpointAddr> providers, Node started,
+                Path out, boolean collection, Cleanup cleanup, PrintWriter err) throws Exception {
             ExportTarget target = null;
             if (!collection) {
                 // Opened (and its part file created and locked) now: a folder that cannot take it fails here.
                 try {
                     target = cleanup.track(ExportTarget.open(out));
                 } catch (ExportTarget.UnsuitableException e) {
-                    System.err.println("p2p-node blob get: -o " + out + ": " + e.getMessage());
-                    return 2;
+                    err.println("p2p-node blob get: -o " + out + ": " + e.getMessage());
+                    return closing(started, 2);
                 } catch (IOException e) {
-                    System.err.println("p2p-node blob get: cannot write " + out + ": " + describe(e));
-                    return 1;
+                    err.println("p2p-node blob get: cannot write " + out + ": " + describe(e));
+                    return closing(started, 1);
                 }
             } else {
                 String problem = folderProblem(out);
                 if (problem != null) {
-                    System.err.println("p2p-node blob get: " + problem);
-                    return 1;
+                    err.println("p2p-node blob get: " + problem);
+                    return closing(started, 1);
                 }
             }
-            Blobs blobs;
-            try {
-                blobs = start(node, openStore(node, () -> cleanup.track(TempBlobStore.create()).store()),
-                        ProviderListener.NONE);
-            } catch (CliException e) {
-                return e.report(System.err, "blob get");
+            if (started == null) {
+                try {
+                    // Downloads only: blobs run on the given store, nothing is served.
+                    started = start(node, openStore(node, () -> cleanup.track(TempBlobStore.create()).store()), b -> b);
+                } catch (CliException e) {
+                    return e.report(err, "blob get");
+                }
             }
-            try (BlobStore store = blobs.store(); Endpoint endpoint = blobs.endpoint()) {
+            Blobs blobs = started.blobs();
+            try (BlobStore store = blobs.store(); Node n = started) {
                 long received = 0;
                 for (int round = 0; ; round++) {
-                    ProgressBar bar = new ProgressBar(System.err);
+                    ProgressBar bar = new ProgressBar(err);
                     DownloadResult r;
                     try {
-                        r = blobs.download(ticket, bar);
+                        r = blobs.download(ticket.content(), providers, TagOption.auto(), bar);
                     } catch (CorruptBlobException e) {
                         // A stored hash sequence read to follow it: the store kept what verified, so fetch again.
                         bar.end();
-                        System.err.println("p2p-node blob get: " + e.getMessage()
+                        err.println("p2p-node blob get: " + e.getMessage()
                                 + (round < REPAIRS ? "; fetching it again" : "; giving up"));
                         if (round < REPAIRS) {
                             continue;
@@ -349,8 +486,8 @@ final class BlobCommand implements Callable<Integer> {
                     } catch (IOException e) {
                         // DownloadException: every provider failed; otherwise the store failed (disk full, ...).
                         bar.end();
-                        System.err.println("p2p-node: download failed: " + describe(e));
-                        System.err.println("p2p-node: nothing was written" + (node.identity.dataDir() == null
+                        err.println("p2p-node: download failed: " + describe(e));
+                        err.println("p2p-node: nothing was written" + (node.identity.dataDir() == null
                                 ? " (the download was staged under " + TempBlobStore.base() + "; set TMPDIR to stage it"
                                         + " elsewhere, or use --data-dir to keep and resume it)"
                                 : "; verified parts are kept in " + node.identity.dataDir() + " and the next run resumes"));
@@ -360,21 +497,21 @@ final class BlobCommand implements Callable<Integer> {
                     received += r.receivedBytes();
                     List<Path> written;
                     try {
-                        written = collection ? exportCollection(blobs, ticket, out, cleanup) : export(blobs, ticket, target);
+                        written = collection ? exportCollection(blobs, ticket, out, cleanup, err) : export(blobs, ticket, target, err);
                     } catch (CorruptBlobException e) {
                         // The store kept what still verified; fetching again completes it.
-                        System.err.println("p2p-node blob get: " + e.getMessage()
+                        err.println("p2p-node blob get: " + e.getMessage()
                                 + (round < REPAIRS ? "; fetching it again" : "; giving up"));
                         if (round < REPAIRS) {
                             continue;
                         }
                         return 1;
                     } catch (IOException e) {
-                        System.err.println("p2p-node: downloaded and verified, but could not write it out: " + describe(e));
+                        err.println("p2p-node: downloaded and verified, but could not write it out: " + describe(e));
                         return 1;
                     }
                     double secs = r.elapsed().toNanos() / 1e9;
-                    System.err.printf(Locale.ROOT, "p2p-node: verified %s (%d blob%s, %s received in %.1f s, %.1f MB/s) -> %s%n",
+                    err.printf(Locale.ROOT, "p2p-node: verified %s (%d blob%s, %s received in %.1f s, %.1f MB/s) -> %s%n",
                             bytes(r.totalBytes()), r.blobs(), r.blobs() == 1 ? "" : "s", bytes(received), secs,
                             secs > 0 ? r.receivedBytes() / 1e6 / secs : 0,
                             written.size() == 1 ? written.get(0) : written.size() + " files");
@@ -383,17 +520,18 @@ final class BlobCommand implements Callable<Integer> {
             }
         }
 
-        private static List<Path> export(Blobs blobs, BlobTicket ticket, ExportTarget target) throws IOException {
+        private static List<Path> export(Blobs blobs, BlobTicket ticket, ExportTarget target, PrintWriter err)
+                throws IOException {
             try (BlobReader r = blobs.reader(ticket.hash())
                     .orElseThrow(() -> new IOException("blob " + ticket.hash() + " is not complete here"))) {
                 target.write(r);
             }
             target.commit();
-            replaced(target);
+            replaced(target, err);
             return List.of(target.path());
         }
 
-        private List<Path> exportCollection(Blobs blobs, BlobTicket ticket, Path out, Cleanup cleanup)
+        private List<Path> exportCollection(Blobs blobs, BlobTicket ticket, Path out, Cleanup cleanup, PrintWriter err)
                 throws IOException {
             Path dataDir = node.identity.dataDir();
             return blobs.exportCollection(ticket.hash(), out, new Blobs.CollectionExport() {
@@ -413,14 +551,14 @@ final class BlobCommand implements Callable<Integer> {
                 @Override
                 public void written(String name, ExportTarget target) {
                     cleanup.forget(target); // committed: nothing left to clean up (a large collection has many)
-                    replaced(target);
+                    replaced(target, err);
                 }
             });
         }
 
-        private static void replaced(ExportTarget target) {
+        private static void replaced(ExportTarget target, PrintWriter err) {
             if (target.kind() == ExportTarget.Kind.REPLACE_FILE) {
-                System.err.println("p2p-node blob get: replaced the existing file " + target.path());
+                err.println("p2p-node blob get: replaced the existing file " + target.path());
             }
         }
 
@@ -507,14 +645,14 @@ final class BlobCommand implements Callable<Integer> {
 
     /** One self-overwriting line on stderr: bar, percentage, bytes, rate, provider. */
     static final class ProgressBar implements com.kafkaconnectiroh.p2p.blobs.DownloadListener {
-        private final PrintStream err;
+        private final PrintWriter err;
         private final long start = System.nanoTime();
         /** Verified bytes at the first event: what an earlier run left, not received now (kept out of the rate). */
         private long alreadyThere = -1;
         private long lastPrint;
         private boolean drawn;
 
-        ProgressBar(PrintStream err) {
+        ProgressBar(PrintWriter err) {
             this.err = err;
         }
 

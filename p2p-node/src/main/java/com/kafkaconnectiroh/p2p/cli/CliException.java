@@ -15,8 +15,9 @@ final class CliException extends Exception {
     }
 
     /** Prints {@code p2p-node <command>: <message>} and returns the exit code. */
-    int report(java.io.PrintStream err, String command) {
+    int report(java.io.PrintWriter err, String command) {
         err.println("p2p-node " + command + ": " + getMessage());
+        err.flush();
         return exitCode;
     }
 }

@@ -1,13 +1,13 @@
 package com.kafkaconnectiroh.p2p.cli;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
-import com.kafkaconnectiroh.p2p.base.SocketAddrs;
+import com.kafkaconnectiroh.p2p.base.EndpointAddrs;
 import com.kafkaconnectiroh.p2p.endpoint.ConnectionClose;
 import com.kafkaconnectiroh.p2p.endpoint.ConnectionLostException;
+import com.kafkaconnectiroh.p2p.tls.TlsAlert;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.stream.Collectors;
 
 /** Turns a failed {@code Endpoint.connect} into one sentence for a person. */
 final class ConnectFailures {
@@ -15,18 +15,17 @@ final class ConnectFailures {
     }
 
     static String describe(EndpointAddr addr, String alpn, IOException e, Duration timeout) {
-        String where = addr.ipAddrs().isEmpty() ? "(no direct address)"
-                : addr.ipAddrs().stream().map(SocketAddrs::format).collect(Collectors.joining(", ", "[", "]"));
+        String where = EndpointAddrs.describe(addr);
         String who = addr.id().fmtShort() + " at " + where;
         if (e instanceof ConnectionLostException cle && cle.close() != null) {
             ConnectionClose c = cle.close();
             if (c.kind() == ConnectionClose.Kind.CONNECT_TIMEOUT) {
                 return "no answer from " + who + " within " + time(timeout) + " (nothing answers there, or it is an iroh 0.35 node with another endpoint id: those stay silent)";
             }
-            if (c.tlsAlert() == 120) {
+            if (c.tlsAlert() == TlsAlert.NO_APPLICATION_PROTOCOL) {
                 return who + " does not serve " + alpn + " (it refused the protocol in the TLS handshake)";
             }
-            if (c.kind() == ConnectionClose.Kind.TRANSPORT_ERROR && !c.byPeer() && c.reason().startsWith("expected peer")) {
+            if (c.peerMismatch()) {
                 return "the endpoint at " + where + " is not " + addr.id().fmtShort() + ": " + c.reason();
             }
             return "connecting to " + who + " failed: " + c;

@@ -138,6 +138,18 @@ final class Converters {
         }
     }
 
+    /** A relay URL, {@code http://} or {@code https://}, normalized as iroh normalizes it. */
+    static final class RelayUrlConverter implements ITypeConverter<com.kafkaconnectiroh.p2p.base.RelayUrl> {
+        @Override
+        public com.kafkaconnectiroh.p2p.base.RelayUrl convert(String value) {
+            try {
+                return com.kafkaconnectiroh.p2p.base.RelayUrl.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /** {@code ip:port}, IPv6 as {@code [addr]:port}; host names are not resolved. */
     static final class SocketAddrConverter implements ITypeConverter<InetSocketAddress> {
         @Override

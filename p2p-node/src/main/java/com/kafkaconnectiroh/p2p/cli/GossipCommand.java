@@ -9,24 +9,26 @@ import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.Hex;
 import com.kafkaconnectiroh.p2p.base.SocketAddrs;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
-import com.kafkaconnectiroh.p2p.endpoint.Router;
+import com.kafkaconnectiroh.p2p.gossip.BroadcastReceipt;
+import com.kafkaconnectiroh.p2p.gossip.DeliveryPolicy;
+import com.kafkaconnectiroh.p2p.blobs.Blobs;
+import com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore;
 import com.kafkaconnectiroh.p2p.gossip.Gossip;
 import com.kafkaconnectiroh.p2p.gossip.GossipEvent;
-import com.kafkaconnectiroh.p2p.gossip.GossipStats;
 import com.kafkaconnectiroh.p2p.gossip.GossipTopic;
 import com.kafkaconnectiroh.p2p.gossip.proto.DeliveryScope;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
+import com.kafkaconnectiroh.p2p.node.Node;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.time.Duration;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -66,10 +68,11 @@ final class GossipCommand implements Callable<Integer> {
         @Mixin
         NodeOptions node = new NodeOptions();
 
-        @Option(names = "--topic", required = true, paramLabel = "TOPIC",
-                description = "64 hex characters: the topic id itself; anything else: a name, hashed with BLAKE3 "
-                        + "(UTF-8 bytes, as `printf %s NAME | b3sum`).")
-        String topic;
+        @Option(names = "--topic", required = true, paramLabel = "TOPIC", converter = TopicConverter.class,
+                description = "64 hex digits: the topic id itself; anything else: a name, hashed with BLAKE3 "
+                        + "(UTF-8 bytes, as `printf %%s NAME | b3sum`). Only hex digits, more than 40 but not 64: "
+                        + "refused (a damaged id).")
+        TopicId topic;
 
         @Option(names = "--peer", paramLabel = "PEER", converter = Converters.EndpointAddrConverter.class,
                 description = "A peer to join through: an endpoint…/node… ticket, <id>@<ip:port>[,<ip:port>…] or a bare "
@@ -80,22 +83,56 @@ final class GossipCommand implements Callable<Integer> {
         boolean json;
 
         TopicId topicId() {
-            return TopicId.parseOrName(topic);
+            return topic;
         }
     }
 
-    /** A running node: endpoint (with 1 s keep-alives, as iroh), gossip, router. */
-    static final class Node implements AutoCloseable {
+    /** {@code --topic} by {@link TopicId#parseOrName}'s rule; what it refuses is a usage error (exit 2). */
+    static final class TopicConverter implements picocli.CommandLine.ITypeConverter<TopicId> {
+        @Override
+        public TopicId convert(String value) {
+            try {
+                return TopicId.parseOrName(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A running node: endpoint (with 1 s keep-alives, as iroh) and gossip, and blobs for {@code publish --blob}. */
+    static final class GossipNode implements AutoCloseable {
+        final Node node;
         final Endpoint endpoint;
         final Gossip gossip;
-        final Router router;
 
-        Node(GossipOptions o) throws CliException {
+        /** Serves blobs too when {@code serveBlobs} (publish --blob): files stay where they are. */
+        final Blobs blobs;
+
+        GossipNode(GossipOptions o) throws CliException {
+            this(o, false);
+        }
+
+        GossipNode(GossipOptions o, boolean serveBlobs) throws CliException {
             EndpointAddr target = o.peers.isEmpty() ? null : o.peers.get(0);
-            this.endpoint = o.node.bind(target,
-                    new TransportConfig().keepAliveIntervalNanos(TimeUnit.SECONDS.toNanos(1)));
-            this.gossip = Gossip.builder().spawn(endpoint);
-            this.router = gossip.registerWith(Router.builder(endpoint)).spawn();
+            Node.Builder b = o.node.nodeBuilder(target)
+                    .transportConfig(new TransportConfig().keepAliveInterval(Duration.ofSeconds(1)))
+                    .protocols(serveBlobs ? EnumSet.of(Node.Protocol.GOSSIP, Node.Protocol.BLOBS)
+                            : EnumSet.of(Node.Protocol.GOSSIP));
+            MemBlobStore store = serveBlobs ? MemBlobStore.referencingFiles() : null;
+            if (store != null) {
+                b.blobStore(store);
+            }
+            try {
+                this.node = NodeOptions.spawn(b);
+            } catch (CliException e) {
+                if (store != null) {
+                    store.close(); // a memory store: nothing to lose
+                }
+                throw e;
+            }
+            this.endpoint = node.endpoint();
+            this.gossip = node.gossip();
+            this.blobs = serveBlobs ? node.blobs() : null;
         }
 
         /** {@code <id>@<ip:port>[,<ip:port>…]}: what {@code --peer} takes. */
@@ -118,7 +155,14 @@ final class GossipCommand implements Callable<Integer> {
 
         @Override
         public void close() {
-            router.close();
+            node.close();
+            if (blobs != null) {
+                try {
+                    blobs.store().close();
+                } catch (java.io.IOException e) {
+                    // the process is ending; nothing was written
+                }
+            }
         }
     }
 
@@ -154,8 +198,10 @@ final class GossipCommand implements Callable<Integer> {
         } else if (e instanceof GossipEvent.NeighborDown d) {
             o.put("type", "neighbor-down");
             o.put("peer", d.peer().toString());
-        } else {
+        } else if (e instanceof GossipEvent.Lagged l) {
             o.put("type", "lagged");
+            o.put("messages", l.droppedMessages());
+            o.put("events", l.droppedEvents());
         }
         return o;
     }
@@ -231,7 +277,8 @@ final class GossipCommand implements Callable<Integer> {
         Duration joinTimeout;
 
         @Option(names = "--count", paramLabel = "N", defaultValue = "0",
-                description = "Exit (code 0) after N messages; 0 (default) runs until Ctrl-C or SIGTERM.")
+                description = "Exit (code 0) after N messages, counting those dropped because output was too slow "
+                        + "(see the lagged lines); 0 (default) runs until Ctrl-C or SIGTERM.")
         long count;
 
         @Override
@@ -239,10 +286,15 @@ final class GossipCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             TopicId topic = opts.topicId();
+            if (count < 0) {
+                err.println("p2p-node gossip subscribe: --count must be 0 (no limit) or more, got " + count);
+                err.flush();
+                return EXIT_USAGE;
+            }
             try (StopSignal stop = new StopSignal()) {
-                Node n;
+                GossipNode n;
                 try {
-                    n = new Node(opts);
+                    n = new GossipNode(opts);
                 } catch (CliException e) {
                     return report(err, "gossip subscribe", e);
                 }
@@ -281,7 +333,8 @@ final class GossipCommand implements Callable<Integer> {
                         });
                     }
                     long received = 0;
-                    while (count == 0 || received < count) {
+                    long lost = 0;
+                    while (count == 0 || received + lost < count) {
                         GossipEvent e;
                         try {
                             e = t.next();
@@ -291,23 +344,48 @@ final class GossipCommand implements Callable<Integer> {
                         if (e == null) {
                             break; // stopped
                         }
+                        boolean wrote = true;
                         if (e instanceof GossipEvent.Received r) {
                             received++;
                             out.println(opts.json ? json(event(e)) : textLine(r.content()));
-                            out.flush();
                         } else if (opts.json) {
                             out.println(json(event(e)));
-                            out.flush();
                         } else {
                             err.println("p2p-node: " + human(e));
                             err.flush();
+                            wrote = false;
+                        }
+                        if (e instanceof GossipEvent.Lagged l) {
+                            lost += l.droppedMessages();
+                        }
+                        if (wrote && stdoutClosed(out)) {
+                            // As coreutils do when SIGPIPE is ignored (the JVM ignores it): say so, exit 1.
+                            t.close();
+                            err.println("p2p-node gossip subscribe: write error on stdout (its reader is gone, "
+                                    + "e.g. head exited); left the topic after " + received + " message(s)");
+                            err.flush();
+                            return EXIT_FAILURE;
                         }
                     }
                     t.close();
+                    if (lost > 0) {
+                        err.println("p2p-node: " + (received + lost) + " message(s) counted, " + lost
+                                + " of them dropped because output was too slow");
+                        err.flush();
+                    }
                     return 0;
                 }
             }
         }
+    }
+
+    /**
+     * Flushes {@code out}; true if writing failed (a closed pipe: EPIPE, since the JVM ignores SIGPIPE). The
+     * process's own {@code System.out} swallows errors into its own flag, which picocli's writer over it does not
+     * see, so that flag is read too.
+     */
+    static boolean stdoutClosed(PrintWriter out) {
+        return out.checkError() || System.out.checkError();
     }
 
     static int report(PrintWriter err, String command, CliException e) {
@@ -321,8 +399,9 @@ final class GossipCommand implements Callable<Integer> {
             return "neighbor up " + u.peer();
         } else if (e instanceof GossipEvent.NeighborDown d) {
             return "neighbor down " + d.peer();
-        } else if (e instanceof GossipEvent.Lagged) {
-            return "lagged: some messages were dropped because output was too slow";
+        } else if (e instanceof GossipEvent.Lagged l) {
+            return "lagged: " + l.droppedMessages() + " message(s) were dropped because output was too slow ("
+                    + l.droppedEvents() + " event(s) in all)";
         }
         return e.toString();
     }
@@ -332,7 +411,9 @@ final class GossipCommand implements Callable<Integer> {
     @Command(name = "publish", mixinStandardHelpOptions = true,
             description = {"Join a topic, broadcast MESSAGE (or each line of stdin), and exit once it has left.",
                     "Waits until at least one neighbor is reached (exit 1 with an error if none is within "
-                            + "--join-timeout); exits 0 once every neighbor acknowledged what was sent."})
+                            + "--join-timeout); exits 0 only if every message was acknowledged as --acks asks (by "
+                            + "default by every neighbor it was pushed to): their QUIC stacks acknowledged the "
+                            + "frames carrying it."})
     static final class Publish implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -345,9 +426,47 @@ final class GossipCommand implements Callable<Integer> {
                 description = "How long to wait for the first neighbor (default ${DEFAULT-VALUE}).")
         Duration joinTimeout;
 
+        @Option(names = "--acks", paramLabel = "all|N", defaultValue = "all",
+                description = "When a message counts as delivered: 'all' (default) once every neighbor it was pushed "
+                        + "to acknowledged it; N once N of them did.")
+        String acks;
+
+        @Option(names = "--ack-timeout", paramLabel = "DURATION", defaultValue = "30s",
+                converter = Converters.DurationConverter.class,
+                description = "How long each message may wait for its acknowledgements (default ${DEFAULT-VALUE}).")
+        Duration ackTimeout;
+
         @Parameters(arity = "0..1", paramLabel = "MESSAGE",
-                description = "The message (UTF-8). Without it, each line of stdin is one message.")
+                description = "The message (UTF-8). Without it, each line of stdin is one message (raw bytes, up to "
+                        + "the maximum message size).")
         String message;
+
+        @Option(names = "--blob", paramLabel = "FILE",
+                description = "Publish one envelope (docs/envelope.md) referencing FILE as a blob, served by this node "
+                        + "in place until Ctrl-C or SIGTERM: receivers (the source connector, iroh apps) fetch it, "
+                        + "verified. No MESSAGE or stdin with it.")
+        java.nio.file.Path blob;
+
+        /**
+         * {@code --acks} and {@code --ack-timeout} (never 0: the converter refuses it) as the node's policy; null
+         * (after saying why) if {@code --acks} is invalid.
+         */
+        DeliveryPolicy policy(PrintWriter err) {
+            if (acks.equals("all")) {
+                return DeliveryPolicy.everyPushedNeighbor().withTimeout(ackTimeout);
+            }
+            try {
+                int n = Integer.parseInt(acks.trim());
+                if (n >= 1) {
+                    return DeliveryPolicy.atLeast(n).withTimeout(ackTimeout);
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            err.println("p2p-node gossip publish: --acks must be 'all' or a number of neighbors (1 or more), got '"
+                    + acks + "'");
+            return null;
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -360,18 +479,36 @@ final class GossipCommand implements Callable<Integer> {
                 err.flush();
                 return EXIT_USAGE;
             }
-            Node n;
+            DeliveryPolicy policy = policy(err);
+            if (policy == null) {
+                err.flush();
+                return EXIT_USAGE;
+            }
+            if (blob != null && message != null) {
+                err.println("p2p-node gossip publish: --blob publishes a reference to its file; give no MESSAGE with it");
+                err.flush();
+                return EXIT_USAGE;
+            }
+            if (blob != null && !java.nio.file.Files.isRegularFile(blob)) {
+                err.println("p2p-node gossip publish: --blob " + blob + " is not a regular file");
+                err.flush();
+                return EXIT_USAGE;
+            }
+            GossipNode n;
             try {
-                n = new Node(opts);
+                n = new GossipNode(opts, blob != null);
             } catch (CliException e) {
                 return report(err, "gossip publish", e);
             }
             try (n) {
                 int max = n.gossip.maxContentSize();
-                int argumentLength = message == null ? 0 : message.getBytes(StandardCharsets.UTF_8).length;
-                if (argumentLength > max) {
+                byte[] argument = message == null ? null : message.getBytes(StandardCharsets.UTF_8);
+                if (blob != null) {
+                    argument = blobEnvelope(n, out, err);
+                }
+                if (argument != null && argument.length > max) {
                     // before joining: waiting for a swarm only to refuse the message would waste the user's time
-                    err.println("p2p-node gossip publish: the message has " + argumentLength
+                    err.println("p2p-node gossip publish: the message has " + argument.length
                             + " bytes, more than the maximum of " + max + "; not sent");
                     err.flush();
                     return EXIT_FAILURE;
@@ -399,56 +536,94 @@ final class GossipCommand implements Callable<Integer> {
                 err.println("p2p-node: joined topic " + topic + " (neighbors: "
                         + t.neighbors().stream().map(EndpointId::fmtShort).collect(Collectors.joining(", ")) + ")");
                 err.flush();
+                PublishTally tally = new PublishTally();
                 int sent = 0;
-                BufferedReader in = message != null ? null
-                        : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                StdinLines in = argument != null ? null : new StdinLines(System.in, max);
                 while (true) {
-                    String m;
+                    byte[] b;
                     if (in == null) {
                         if (sent > 0) {
                             break;
                         }
-                        m = message;
+                        b = argument;
                     } else {
-                        m = in.readLine();
-                        if (m == null) {
+                        try {
+                            b = in.next();
+                        } catch (StdinLines.TooLongException e) {
+                            err.println("p2p-node gossip publish: " + e.getMessage() + "; " + sent
+                                    + " earlier message(s) sent, the rest of stdin not read");
+                            err.flush();
+                            return EXIT_FAILURE;
+                        }
+                        if (b == null) {
                             break;
                         }
                     }
-                    byte[] b = m.getBytes(StandardCharsets.UTF_8);
-                    if (b.length > max) {
-                        err.println("p2p-node gossip publish: message " + (sent + 1) + " has " + b.length
-                                + " bytes, more than the maximum of " + max + "; not sent");
-                        err.flush();
-                        return EXIT_FAILURE;
-                    }
-                    t.broadcast(b).get(30, TimeUnit.SECONDS);
+                    BroadcastReceipt r = t.broadcast(b, policy);
+                    tally.add(sent, r);
+                    r.accepted().get(30, TimeUnit.SECONDS); // paced by the neighbors' send queues
                     sent++;
                     if (opts.json) {
                         out.println(json(JSON.createObjectNode().put("type", "sent").put("index", sent - 1).put("len", b.length)));
                         out.flush();
                     }
                 }
-                // Leaving flushes: the Disconnect follows the messages on every stream, and shutdown waits until
-                // the peers acknowledged it all.
-                // A neighbor cut for overflowing its send queue lost messages even if every connection still
-                // open at the end was acknowledged.
-                GossipStats stats = n.gossip.stats();
-                long lost = stats.queueOverflows() + stats.queueDrops();
-                boolean clean = n.gossip.shutdownAsync().get(10, TimeUnit.SECONDS) && lost == 0;
+                // Every receipt decides within its --ack-timeout; the margin covers the gossip thread's timer.
+                tally.awaitAll(ackTimeout.plusSeconds(5));
+                long delivered = tally.delivered();
+                long undelivered = tally.undelivered();
+                boolean acknowledged = undelivered == 0 && delivered == sent;
+                // Leave: the Disconnect follows the messages on every stream.
+                n.gossip.shutdownAsync().get(10, TimeUnit.SECONDS);
                 if (opts.json) {
-                    out.println(json(JSON.createObjectNode().put("type", "done").put("sent", sent).put("acknowledged", clean)));
+                    out.println(json(JSON.createObjectNode().put("type", "done").put("sent", sent)
+                            .put("acknowledged", acknowledged).put("delivered", delivered)
+                            .put("undelivered", undelivered)));
                     out.flush();
                 }
-                if (!clean) {
-                    err.println("p2p-node gossip publish: sent " + sent + " message(s), but not every neighbor "
-                            + "acknowledged them before the connection had to be cut");
+                if (!acknowledged) {
+                    err.println("p2p-node gossip publish: sent " + sent + " message(s), but " + undelivered
+                            + " were not acknowledged (" + policy + "); first: " + tally.firstFailure());
                     err.flush();
                     return EXIT_FAILURE;
                 }
-                err.println("p2p-node: published " + sent + " message(s) to topic " + topic);
+                err.println("p2p-node: published " + sent + " message(s) to topic " + topic + ", each acknowledged ("
+                        + policy + ")");
                 err.flush();
+                if (blob != null) {
+                    serveUntilStopped(n, err);
+                }
                 return 0;
+            }
+        }
+
+        /** Adds the file (served where it is) and returns the envelope that references it. */
+        private byte[] blobEnvelope(GossipNode n, PrintWriter out, PrintWriter err) throws java.io.IOException {
+            com.kafkaconnectiroh.p2p.blobs.Blobs.AddOutcome added = n.blobs.add(blob);
+            com.kafkaconnectiroh.p2p.envelope.BlobRef ref = new com.kafkaconnectiroh.p2p.envelope.BlobRef(
+                    added.content(), added.size(), List.of(n.endpoint.addr()));
+            String ticket = n.blobs.ticket(added.content()).toString();
+            if (opts.json) {
+                out.println(json(JSON.createObjectNode().put("type", "blob").put("hash", added.hash().toHex())
+                        .put("size", added.size()).put("ticket", ticket)));
+                out.flush();
+            }
+            err.println("p2p-node: " + blob + " is blob " + added.hash() + " (" + added.size() + " bytes), ticket "
+                    + ticket);
+            err.flush();
+            return com.kafkaconnectiroh.p2p.envelope.EnvelopeCodec.encode(
+                    com.kafkaconnectiroh.p2p.envelope.Envelope.of(new com.kafkaconnectiroh.p2p.envelope.Envelope.Blob(ref)));
+        }
+
+        /** Receivers fetch the blob after the message arrived: keep serving it until told to stop. */
+        private void serveUntilStopped(GossipNode n, PrintWriter err) {
+            try (StopSignal stop = new StopSignal()) {
+                stop.watch(n.endpoint);
+                err.println("p2p-node: serving " + blob + " until Ctrl-C or SIGTERM");
+                err.flush();
+                String why = stop.await();
+                err.println("p2p-node: stopping (" + why + ")");
+                err.flush();
             }
         }
     }

@@ -4,10 +4,10 @@ import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
 import com.kafkaconnectiroh.p2p.endpoint.ConnectionLostException;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
-import com.kafkaconnectiroh.p2p.endpoint.Router;
+import com.kafkaconnectiroh.p2p.node.Node;
 import com.kafkaconnectiroh.p2p.ping.Speedtest;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -30,7 +30,7 @@ final class SpeedtestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(System.err);
+        spec.commandLine().usage(spec.commandLine().getErr());
         return 2;
     }
 
@@ -40,28 +40,31 @@ final class SpeedtestCommand implements Callable<Integer> {
                     "Prints the address lines as 'serve' does, then '<upload from|download to> <id>: <n> bytes in <s> s"
                             + " = <r> MB/s' per transfer."})
     static final class Accept implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Mixin
         NodeOptions node = new NodeOptions();
 
         @Override
         public Integer call() throws Exception {
-            PrintStream out = System.out;
-            PrintStream err = System.err;
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
             try (StopSignal stop = new StopSignal()) {
-                Endpoint ep;
-                try {
-                    ep = node.bind(null);
-                } catch (CliException e) {
-                    return e.report(err, "speedtest accept");
-                }
                 Speedtest speedtest = new Speedtest(t -> {
                     out.println(Format.transfer(t));
                     out.flush();
                 });
-                Router router = Router.builder(ep).accept(Speedtest.ALPN, c -> {
-                    err.println("connection from " + c.remoteId() + " at " + Format.addr(c.remoteAddress()));
-                    speedtest.accept(c);
-                }).spawn();
+                Node n;
+                try {
+                    n = NodeOptions.spawn(node.nodeBuilder(null).accept(Speedtest.ALPN, c -> {
+                        err.println("connection from " + c.remoteId() + " at " + Format.addr(c.remoteAddress()));
+                        speedtest.accept(c);
+                    }));
+                } catch (CliException e) {
+                    return e.report(err, "speedtest accept");
+                }
+                Endpoint ep = n.endpoint();
                 try {
                     NodeOptions.printAddress(out, ep);
                     out.println("alpns: " + Speedtest.ALPN);
@@ -73,7 +76,7 @@ final class SpeedtestCommand implements Callable<Integer> {
                         return NodeOptions.reportFailure(err, "speedtest accept", ep);
                     }
                 } finally {
-                    router.close();
+                    n.close();
                 }
                 return 0;
             }
@@ -90,6 +93,9 @@ final class SpeedtestCommand implements Callable<Integer> {
                     "Prints 'connected to <id> at <ip:port>: handshake <ms> ms', then 'upload: <n> bytes in <s> s ="
                             + " <r> MB/s' and/or 'download: …'. Exit 0 on success, 1 on failure."})
     static final class Connect implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Parameters(index = "0", paramLabel = "TARGET", converter = Converters.EndpointAddrConverter.class,
                 description = "endpoint… ticket, node… ticket, or <id>@<ip:port>[,<ip:port>…].")
         EndpointAddr target;
@@ -132,19 +138,20 @@ final class SpeedtestCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            PrintStream out = System.out;
-            PrintStream err = System.err;
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
             if (bytes < 0 || warmup < 0) {
                 err.println("p2p-node speedtest: --bytes and --warmup must not be negative");
                 return 2;
             }
-            Endpoint bound;
+            Node started;
             try {
-                bound = node.bind(target);
+                started = NodeOptions.spawn(node.nodeBuilder(target));
             } catch (CliException e) {
                 return e.report(err, "speedtest connect");
             }
-            try (Endpoint ep = bound) {
+            try (Node n = started) {
+                Endpoint ep = n.endpoint();
                 long t0 = System.nanoTime();
                 Connection conn;
                 try {
@@ -184,7 +191,7 @@ final class SpeedtestCommand implements Callable<Integer> {
             }
         }
 
-        private static void print(PrintStream out, String what, Speedtest.Transfer t) {
+        private static void print(PrintWriter out, String what, Speedtest.Transfer t) {
             out.printf(java.util.Locale.ROOT, "%s: %d bytes in %.3f s = %.2f MB/s%n", what, t.bytes(),
                     t.elapsed().toNanos() / 1e9, t.mbPerSec());
             out.flush();

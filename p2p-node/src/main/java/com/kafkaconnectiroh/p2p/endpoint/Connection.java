@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -41,12 +42,18 @@ public final class Connection {
     boolean dirty;
     /** The QUIC deadline the driver's timer heap holds for us (loop only). */
     long deadline = Long.MAX_VALUE;
+    /** Traffic per peer address, counted by the driver (loop only). */
+    final PathCounters paths = new PathCounters();
+    /** Opens and drops multipath paths (relay to direct and back); loop only. */
+    final PathManager pathManager;
 
     private final CompletableFuture<ConnectionClose> closed = new CompletableFuture<>();
     private volatile ConnectionClose closeInfo;
     private volatile EndpointId remoteId;
     private volatile String alpn;
     private volatile boolean connected;
+    /** QUIC address discovery: told (on the loop) each address the peer reports seeing us at. */
+    java.util.function.Consumer<InetSocketAddress> observedAddressListener;
 
     // loop only
     private final HashMap<Long, StreamState> streams = new HashMap<>();
@@ -59,6 +66,7 @@ public final class Connection {
         this.driver = driver;
         this.quic = quic;
         this.established = established;
+        this.pathManager = new PathManager(driver, quic);
     }
 
     // ================================================================================================
@@ -79,9 +87,64 @@ public final class Connection {
         return quic.isClient();
     }
 
-    /** The peer's address as last seen (it changes if the peer's NAT rebinds). */
+    /**
+     * The peer's address as last seen (it changes if the peer's NAT rebinds). On a relay path this is an address
+     * internal to this endpoint that stands for the peer behind its relay: see {@link #path()}.
+     */
     public InetSocketAddress remoteAddress() {
         return onLoop(quic::remoteAddress);
+    }
+
+    /**
+     * The path the connection sends on now: direct or through a relay, its RTT and traffic. With QUIC multipath
+     * (both sides offer it) this moves from the relay to a direct path once one is validated, and back when the
+     * direct one dies.
+     */
+    public PathInfo path() {
+        return onLoop(() -> {
+            for (PathInfo p : pathsOnLoop()) {
+                if (p.active()) {
+                    return p;
+                }
+            }
+            return pathInfo(new PathCounters.Entry(PathManager.selectedRemote(quic)), quic.paths());
+        });
+    }
+
+    /** Whether the connection goes direct or through a relay now. */
+    public PathType pathType() {
+        return path().type();
+    }
+
+    /** Every path this connection has used (at most {@value PathCounters#MAX}, the oldest forgotten first), oldest first. */
+    public List<PathInfo> paths() {
+        return onLoop(this::pathsOnLoop);
+    }
+
+    private List<PathInfo> pathsOnLoop() {
+        List<com.kafkaconnectiroh.p2p.quic.PathInfo> open = quic.paths();
+        List<PathInfo> out = new ArrayList<>();
+        for (PathCounters.Entry e : paths.entries()) {
+            out.add(pathInfo(e, open));
+        }
+        return out;
+    }
+
+    /** {@code e} with the state of the QUIC path to its address, if one is open: active if selected, its RTT. */
+    private PathInfo pathInfo(PathCounters.Entry e, List<com.kafkaconnectiroh.p2p.quic.PathInfo> open) {
+        com.kafkaconnectiroh.p2p.quic.PathInfo q = null;
+        for (com.kafkaconnectiroh.p2p.quic.PathInfo p : open) {
+            if (!p.abandoned() && p.remote().equals(e.address) && (q == null || p.selected())) {
+                q = p;
+            }
+        }
+        boolean active = q != null && q.selected();
+        Duration rtt = q != null && (active || q.validated()) ? Duration.ofNanos(q.smoothedRtt()) : null;
+        RelayTransport relay = driver.relay();
+        RelayAddresses.RelayPath rp = relay == null ? null : relay.pathOf(e.address);
+        return rp != null
+                ? new PathInfo(PathType.RELAY, null, rp.url(), active, rtt, e.bytesSent, e.bytesReceived, e.datagramsSent, e.datagramsReceived)
+                : new PathInfo(PathType.DIRECT, e.address, null, active, rtt, e.bytesSent, e.bytesReceived, e.datagramsSent, e.datagramsReceived);
     }
 
     // ================================================================================================
@@ -391,6 +454,10 @@ public final class Connection {
                 }
             } else if (e instanceof ConnectionEvent.Connected) {
                 onConnected();
+            } else if (e instanceof ConnectionEvent.ObservedAddress o) {
+                if (observedAddressListener != null) {
+                    observedAddressListener.accept(o.address());
+                }
             } else if (e instanceof ConnectionEvent.ConnectionLost lost) {
                 onLost(ConnectionClose.of(lost.reason()));
             }
@@ -402,6 +469,14 @@ public final class Connection {
     }
 
     private void onConnected() {
+        String mismatch = driver.relayPeerMismatch(quic);
+        if (mismatch != null) {
+            // refuse before anyone sees the connection: the relay named another sender than TLS proved
+            quic.close(driver.now(), 0, "relay peer mismatch".getBytes(StandardCharsets.UTF_8));
+            onLost(new ConnectionClose(ConnectionClose.Kind.TRANSPORT_ERROR, false, 0, mismatch, true));
+            driver.touch(this);
+            return;
+        }
         connected = true;
         remoteId = quic.peerId();
         byte[] a = quic.alpn();

@@ -2,6 +2,7 @@ package com.kafkaconnectiroh.p2p.endpoint;
 
 import com.kafkaconnectiroh.p2p.quic.CloseReason;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
+import com.kafkaconnectiroh.p2p.tls.TlsAlert;
 
 /**
  * Why a connection ended, as {@link Connection#closed()} reports it.
@@ -12,8 +13,10 @@ import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
  * @param code      the application error code for {@link Kind#APPLICATION_CLOSED}, the transport error code
  *                  (RFC 9000 §20.1; TLS alerts are {@code 0x100 + alert}) for {@link Kind#TRANSPORT_ERROR}, else 0
  * @param reason    the reason text sent with the close (may be empty)
+ * @param peerMismatch we closed the handshake because the peer proved another endpoint id than the one we dialed
+ *                  (a {@link Kind#TRANSPORT_ERROR}, local, bad_certificate; the reason says which ids)
  */
-public record ConnectionClose(Kind kind, boolean byPeer, long code, String reason) {
+public record ConnectionClose(Kind kind, boolean byPeer, long code, String reason, boolean peerMismatch) {
 
     public enum Kind {
         /** An application closed it with a code and reason ({@link Connection#close}; CONNECTION_CLOSE 0x1d). */
@@ -36,23 +39,29 @@ public record ConnectionClose(Kind kind, boolean byPeer, long code, String reaso
         reason = reason == null ? "" : reason;
     }
 
-    /** The TLS alert number if this is a handshake failure (CRYPTO_ERROR {@code 0x100..0x1ff}), else -1. */
-    public int tlsAlert() {
-        return kind == Kind.TRANSPORT_ERROR && code >= 0x100 && code <= 0x1ff ? (int) (code - 0x100) : -1;
+    public ConnectionClose(Kind kind, boolean byPeer, long code, String reason) {
+        this(kind, byPeer, code, reason, false);
+    }
+
+    /**
+     * The TLS alert if this is a handshake failure (CRYPTO_ERROR {@code 0x100..0x1ff}) with an alert RFC 8446
+     * defines, else null ({@link #code()} still holds any other).
+     */
+    public TlsAlert tlsAlert() {
+        return TlsAlert.of(alertNumber());
+    }
+
+    private int alertNumber() {
+        return kind == Kind.TRANSPORT_ERROR ? TransportError.tlsAlert(code) : -1;
     }
 
     private String alertName() {
-        return switch (tlsAlert()) {
-            case -1 -> "";
-            case 40 -> " handshake_failure";
-            case 42 -> " bad_certificate";
-            case 43 -> " unsupported_certificate";
-            case 46 -> " certificate_unknown";
-            case 48 -> " unknown_ca";
-            case 80 -> " internal_error";
-            case 120 -> " no_application_protocol";
-            default -> " TLS alert " + tlsAlert();
-        };
+        int n = alertNumber();
+        if (n < 0) {
+            return "";
+        }
+        TlsAlert a = TlsAlert.of(n);
+        return a == null ? " TLS alert " + n : " " + a.rfcName();
     }
 
     static ConnectionClose of(CloseReason r) {
@@ -64,7 +73,7 @@ public record ConnectionClose(Kind kind, boolean byPeer, long code, String reaso
             case STATELESS_RESET -> new ConnectionClose(Kind.RESET, true, 0, r.reason());
             case VERSION_MISMATCH -> new ConnectionClose(Kind.VERSION_MISMATCH, true, 0, r.reason());
             case LOCAL, PEER -> new ConnectionClose(r.application() ? Kind.APPLICATION_CLOSED : Kind.TRANSPORT_ERROR,
-                    r.source() == CloseReason.Source.PEER, r.errorCode(), r.reason());
+                    r.source() == CloseReason.Source.PEER, r.errorCode(), r.reason(), r.peerMismatch());
         };
     }
 

@@ -62,6 +62,7 @@ final class Dial {
     }
 
     private final Driver driver;
+    private final Dialer dialer;
     private final EndpointAddr addr;
     /** Offered in this order of preference; the server picks one (ours: the first it serves). */
     private final List<byte[]> alpns;
@@ -77,17 +78,45 @@ final class Dial {
     private boolean done;
     private long timeoutNanos;
 
-    Dial(Driver driver, EndpointAddr addr, List<String> alpns, List<InetSocketAddress> candidates,
+    Dial(Driver driver, Dialer dialer, EndpointAddr addr, List<String> alpns, List<InetSocketAddress> candidates,
          CompletableFuture<Connection> result) {
         this.driver = driver;
+        this.dialer = dialer;
         this.addr = addr;
         List<byte[]> offered = new ArrayList<>(alpns.size());
         for (String a : alpns) {
             offered.add(a.getBytes(StandardCharsets.UTF_8));
         }
         this.alpns = offered;
-        this.candidates = candidates;
+        this.candidates = new ArrayList<>(candidates);
         this.result = result;
+    }
+
+    boolean completes(CompletableFuture<Connection> f) {
+        return result == f;
+    }
+
+    /**
+     * Addresses learned while the dial runs (an address lookup answered, see {@code Endpoint.connectAsync}): raced
+     * like the others, the new ones at once, so a dial stuck on an address the peer left is rescued before its
+     * timeout. False if the dial has ended (the addresses were not tried).
+     */
+    boolean addCandidates(List<InetSocketAddress> more) {
+        if (done) {
+            return false;
+        }
+        boolean added = false;
+        for (InetSocketAddress a : more) {
+            if (!candidates.contains(a)) {
+                candidates.add(a);
+                added = true;
+            }
+        }
+        if (added) {
+            nextLaunchAt = 0;
+            step();
+        }
+        return true;
     }
 
     void start(long timeoutNanos) {
@@ -123,13 +152,13 @@ final class Dial {
                 stepIn(GIVE_WAY_NANOS - age);
                 return;
             }
-            String why = (oldest.heard() ? "no handshake" : "no answer") + " at " + oldest.remote + " within "
+            String why = (oldest.heard() ? "no handshake" : "no answer") + " at " + driver.describe(oldest.remote) + " within "
                     + age / 1_000_000 + " ms while " + (candidates.size() - next) + " more addresses waited";
             giveWay(oldest, why);
             inFlight.remove(0);
         }
         launch(candidates.get(next++), now);
-        driver.onDialInFlight(inFlight.size() + 1);
+        dialer.onInFlight(inFlight.size() + 1);
         nextLaunchAt = now + ATTEMPT_DELAY_NANOS;
         if (next < candidates.size()) {
             stepIn(ATTEMPT_DELAY_NANOS);
@@ -183,7 +212,7 @@ final class Dial {
 
     private void launch(InetSocketAddress remote, long now) {
         CompletableFuture<Connection> established = new CompletableFuture<>();
-        Connection c = driver.startAttempt(addr.id(), alpns, remote, established);
+        Connection c = driver.startAttempt(addr, alpns, remote, established);
         Attempt a = new Attempt(c, remote, now);
         attempts.add(a);
         established.whenComplete((conn, err) -> onAttemptDone(a, err));
@@ -250,9 +279,9 @@ final class Dial {
             return;
         }
         finish();
-        List<InetSocketAddress> tried = new ArrayList<>();
+        List<String> tried = new ArrayList<>();
         for (int i = 0; i < Math.min(next, ADDRESSES_NAMED); i++) {
-            tried.add(candidates.get(i));
+            tried.add(driver.describe(candidates.get(i)));
         }
         String msg = "no handshake with " + addr.id().fmtShort() + " at " + tried
                 + (next > ADDRESSES_NAMED ? " and " + (next - ADDRESSES_NAMED) + " more addresses" : "")
@@ -285,6 +314,6 @@ final class Dial {
             stepTimer.cancel(false);
             stepTimer = null;
         }
-        driver.dialEnded(this);
+        dialer.ended(this);
     }
 }

@@ -1,6 +1,9 @@
 package com.kafkaconnectiroh.p2p.endpoint;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.LruMap;
+import com.kafkaconnectiroh.p2p.base.RateLimiter;
+import com.kafkaconnectiroh.p2p.base.TokenBucket;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.endpoint.disco.DiscoException;
 import com.kafkaconnectiroh.p2p.endpoint.disco.DiscoMessage;
@@ -12,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -53,35 +55,15 @@ final class Disco {
     private record DialPing(EndpointId peer, InetSocketAddress to, Connection conn, long sentAt) {
     }
 
-    private static final class Bucket {
-        double tokens;
-        long refilledAt;
-
-        Bucket(double tokens, long now) {
-            this.tokens = tokens;
-            this.refilledAt = now;
-        }
-
-        boolean take(long now, double burst, double ratePerSecond) {
-            tokens = Math.min(burst, tokens + (now - refilledAt) * ratePerSecond / 1e9);
-            refilledAt = now;
-            if (tokens < 1) {
-                return false;
-            }
-            tokens -= 1;
-            return true;
-        }
-    }
-
     private final Driver driver;
     private final DiscoSecrets secrets;
     private final EndpointId ourId;
-    private final Map<InetSocketAddress, Bucket> sources = lru(MAX_SOURCES);
-    private final Map<ByteBuffer, Boolean> knownKeys = lru(MAX_KEYS);
-    private final Map<EndpointId, InetSocketAddress> discoPeers = lru(MAX_KEYS);
+    private final RateLimiter sources = new RateLimiter(SOURCE_BURST, SOURCE_RATE, ALL_BURST, ALL_RATE, MAX_SOURCES);
+    private final Map<ByteBuffer, Boolean> knownKeys = new LruMap<>(MAX_KEYS);
+    /** Where disco peers last spoke from: dialling one by id alone finds it there. */
+    private final KnownAddresses known;
     private final HashMap<TransactionId, DialPing> pending = new HashMap<>();
-    private Bucket newKeys;
-    private Bucket all;
+    private TokenBucket newKeys;
 
     private long pingsIn;
     private long pongsIn;
@@ -90,39 +72,25 @@ final class Disco {
     private long invalid;
     private long initialResends;
 
-    Disco(Driver driver, SecretKey key) {
+    Disco(Driver driver, SecretKey key, KnownAddresses known) {
         this.driver = driver;
+        this.known = known;
         this.secrets = new DiscoSecrets(key, MAX_KEYS);
         this.ourId = key.publicKey();
     }
 
-    private static <K, V> Map<K, V> lru(int max) {
-        return new LinkedHashMap<>(64, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                return size() > max;
-            }
-        };
-    }
-
     void onDatagram(InetSocketAddress from, byte[] b) {
         long now = driver.now();
-        if (all == null) {
-            all = new Bucket(ALL_BURST, now);
-        }
-        Bucket bucket = sources.computeIfAbsent(from, k -> new Bucket(SOURCE_BURST, now));
-        if (!bucket.take(now, SOURCE_BURST, SOURCE_RATE) || !all.take(now, ALL_BURST, ALL_RATE)) {
+        if (!sources.tryAcquire(from, now)) {
             rateLimited++;
             return;
         }
         ByteBuffer key = ByteBuffer.wrap(b, DiscoPacket.MAGIC_LENGTH, EndpointId.LENGTH).slice();
         if (!knownKeys.containsKey(key)) {
             if (newKeys == null) {
-                newKeys = new Bucket(NEW_KEY_BURST, now);
+                newKeys = new TokenBucket(NEW_KEY_BURST, NEW_KEY_RATE, now);
             }
-            if (!newKeys.take(now, NEW_KEY_BURST, NEW_KEY_RATE)) {
+            if (!newKeys.tryTake(now)) {
                 rateLimited++;
                 return;
             }
@@ -138,7 +106,7 @@ final class Disco {
         knownKeys.put(key, Boolean.TRUE);
         if (r.message() instanceof DiscoMessage.Ping ping) {
             pingsIn++;
-            discoPeers.put(r.sender(), from);
+            known.heardFrom(r.sender(), from);
             driver.sendRaw(from, secrets.seal(r.sender(), new DiscoMessage.Pong(ping.txId(), new SendAddr.Udp(from))));
         } else if (r.message() instanceof DiscoMessage.Pong pong) {
             pongsIn++;
@@ -146,7 +114,7 @@ final class Disco {
             if (d == null || !d.peer.equals(r.sender())) {
                 return;
             }
-            discoPeers.put(r.sender(), from);
+            known.heardFrom(r.sender(), from);
             Connection c = d.conn;
             if (c.closeInfo() == null && c.quic.resendInitialNow()) {
                 initialResends++;
@@ -199,11 +167,6 @@ final class Disco {
     /** A dial attempt ended: its pending Pings no longer hold on to it (a Pong for them is ignored). */
     void forgetDial(Connection c) {
         pending.values().removeIf(d -> d.conn == c);
-    }
-
-    /** Whether {@code peer} has spoken disco to us (an iroh 0.35 node), and from where last. */
-    InetSocketAddress discoAddress(EndpointId peer) {
-        return discoPeers.get(peer);
     }
 
     DiscoStats counters() {

@@ -16,30 +16,12 @@ import com.kafkaconnectiroh.p2p.tls.TlsClientConfig;
 import com.kafkaconnectiroh.p2p.tls.TlsClientSession;
 import com.kafkaconnectiroh.p2p.tls.TlsServerConfig;
 import com.kafkaconnectiroh.p2p.tls.TlsServerSession;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.SegmentedDatagramPacket;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -56,14 +38,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The I/O half of an {@link Endpoint}: one Netty event-loop thread owns the UDP socket, the sans-IO
- * {@link QuicEndpoint}, every {@link QuicConnection} and the loop-side state of every {@link Connection} and
- * stream. Nothing here is locked: application threads hand work over with {@link #submit}, and results come back
- * through futures completed on the loop.
+ * The I/O half of an {@link Endpoint}: one Netty event-loop thread owns the socket ({@link UdpTransport}), the
+ * sans-IO {@link QuicEndpoint}, every {@link QuicConnection} and the loop-side state of every {@link Connection}
+ * and stream. Nothing here is locked: application threads hand work over with {@link #submit}, and results come
+ * back through futures completed on the loop. Dialing (candidates, races) is the {@link Dialer}'s.
  *
  * <p>One processing round ({@link #process}): drain the events of every connection touched since the last round
  * (wake blocked readers, writers, acceptors), poll their datagrams into pooled direct buffers (one UDP GSO
- * write per batch where the kernel supports it), flush the channel once, and re-arm the single timer at the
+ * write per batch where the kernel supports it), flush the transport once, and re-arm the single timer at the
  * earliest connection deadline. A round runs after each batch of received datagrams (read-complete), after
  * timer expiry, and after application operations (coalesced into one queued round).
  *
@@ -74,37 +56,35 @@ import org.slf4j.LoggerFactory;
  * <cause>}, the socket closes and {@link #terminated()} completes with the cause. Netty would log and carry on
  * with half-updated state, leaving an endpoint that looks alive and answers nobody.
  */
-final class Driver extends ChannelInboundHandlerAdapter {
+final class Driver implements DatagramTransport.Receiver {
     private static final Logger LOG = LoggerFactory.getLogger(Driver.class);
-    private static final int SOCKET_BUFFER = 8 << 20;
-    private static final int RECV_SLOT = 2048;
-    private static final int MAX_GSO_SEGMENTS = 40;
-    private static final int SPLIT_BATCH = 8;
+    /** Buffer room per datagram QUIC writes (its datagrams stay within 1500 bytes). */
     private static final int MAX_SEGMENT = 1500;
     private static final int ACCEPT_QUEUE = 256;
     private static final byte[] NO_ALPN = "\u0000kci/serving-nothing".getBytes(StandardCharsets.UTF_8);
 
-    /** How a driver talks to the kernel: which Netty transport, and whether batched send/receive is used. */
-    record IoMode(boolean epoll, boolean gso, boolean gro) {
-        @Override
-        public String toString() {
-            return (epoll ? "epoll" : "nio") + (gso ? "+gso" : "") + (gro ? "+gro" : "");
-        }
-    }
-
     final Endpoint endpoint;
     private final SecretKey secretKey;
     private final TransportConfig transportConfig;
-    private final MultiThreadIoEventLoopGroup group;
-    private final Channel channel;
+    private final DatagramTransport transport;
+    /** Null when relays are disabled. */
+    private final RelayTransport relay;
+    final RelayMode relayMode;
     final EventLoop loop;
     final IoMode mode;
     private final QuicEndpoint quic;
     private final Disco disco;
+    private final Dialer dialer;
+    final AddressDiscovery addressDiscovery;
     private volatile TlsServerConfig serverTls;
 
     // ---- loop-confined state ----
     private final Map<QuicConnection, Connection> connections = new HashMap<>();
+    /** QUIC datagram bytes of connections by path type, since start (loop only; {@link #pathTotals()}). */
+    private long directBytesSent;
+    private long directBytesReceived;
+    private long relayBytesSent;
+    private long relayBytesReceived;
     private final ArrayList<Connection> dirty = new ArrayList<>();
     private final ArrayDeque<CompletableFuture<Connection>> acceptors = new ArrayDeque<>();
     private final ArrayDeque<Connection> acceptQueue = new ArrayDeque<>();
@@ -136,77 +116,96 @@ final class Driver extends ChannelInboundHandlerAdapter {
     /** What failed the endpoint, or null; set once, on the loop. */
     private volatile Throwable failure;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-    /** Dials in progress, failed when the endpoint closes. */
-    private final java.util.Set<Dial> dials = new java.util.LinkedHashSet<>();
-    private int dialPeakInFlight;
     private boolean writeBlocked;
-    private boolean gsoActive;
-    private ChannelHandlerContext ctx;
-    private long datagramsIn;
-    private long datagramsOut;
-    private long sendCalls;
+    /**
+     * Tests only: direct (UDP) peer addresses whose datagrams are dropped both ways, as if the route to them were
+     * cut; null (the default) drops nothing.
+     */
+    volatile java.util.function.Predicate<InetSocketAddress> udpBlackhole;
+    /** Our direct addresses as NAT traversal candidates, refreshed at most every few seconds (loop only). */
+    private List<InetSocketAddress> localCandidates = List.of();
+    private long localCandidatesAt;
+    private boolean localCandidatesKnown;
     private long incomingFailures;
     private final ArrayDeque<Endpoint.HandshakeFailure> recentIncomingFailures = new ArrayDeque<>();
 
     Driver(Endpoint endpoint, SecretKey secretKey, TransportConfig transportConfig, EndpointConfig endpointConfig,
-           List<String> alpns, InetSocketAddress bind, Endpoint.Transport transport) throws IOException {
+           List<String> alpns, InetSocketAddress bind, Endpoint.Transport transport, Endpoint.RelaySettings relays)
+            throws IOException {
         this.endpoint = endpoint;
         this.secretKey = secretKey;
         this.transportConfig = transportConfig.copy();
         setAlpns(alpns);
-        boolean epoll = switch (transport) {
-            case AUTO, EPOLL_NO_GSO -> Epoll.isAvailable();
-            case EPOLL -> {
-                if (!Epoll.isAvailable()) {
-                    throw new IOException("epoll transport requested but unavailable: " + Epoll.unavailabilityCause());
-                }
-                yield true;
-            }
-            case NIO -> false;
-        };
-        boolean gso = epoll && transport != Endpoint.Transport.EPOLL_NO_GSO
-                && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
-        boolean gro = gso;
-        this.mode = new IoMode(epoll, gso, gro);
-        this.gsoActive = gso;
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        String name = "iroh-endpoint-" + secretKey.publicKey().fmtShort();
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, true), io);
-        this.loop = group.next();
+        UdpTransport udp = new UdpTransport(transport, "iroh-endpoint-" + secretKey.publicKey().fmtShort());
+        this.transport = udp;
+        this.mode = udp.mode;
+        this.loop = udp.loop();
         this.quic = new QuicEndpoint(endpointConfig, this.transportConfig, tp -> new TlsServerSession(serverTls, tp),
                 new SecureRandom());
-        this.disco = new Disco(this, secretKey);
+        KnownAddresses known = new KnownAddresses(connections.values());
+        this.disco = new Disco(this, secretKey, known);
+        this.dialer = new Dialer(this, List.of(known));
+        this.addressDiscovery = new AddressDiscovery(this);
+        this.relayMode = relays.mode();
+        this.relay = relays.mode() == RelayMode.DISABLED ? null : new RelayTransport(loop,
+                mode.epoll() ? EpollSocketChannel.class : NioSocketChannel.class, relays.trust(), secretKey,
+                relays.urls(), relays.housekeeping(), this);
+        udp.bind(bind, this); // datagrams may arrive from here on: everything above is set
+        if (relay != null) {
+            submit(relay::start);
+        }
+    }
 
-        Bootstrap b = new Bootstrap().group(group)
-                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
-                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
-                .handler(this);
-        if (gro) {
-            // GRO works only on Netty's one-datagram-per-recvmsg path: a 64 KiB buffer per read and a max
-            // payload as large, so a coalesced super-datagram comes back split into its segments.
-            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65535).maxMessagesPerRead(64))
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 65535)
-                    .option(EpollChannelOption.UDP_GRO, true);
-        } else if (epoll) {
-            // recvmmsg with 16 slots per read (never combined with GRO: the segment size would be lost)
-            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECV_SLOT * 16).maxMessagesPerRead(16))
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RECV_SLOT);
-        } else {
-            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECV_SLOT).maxMessagesPerRead(64));
+    /** {@code relay <url>} for a relay path's address, else the address as {@link InetSocketAddress#toString()} has it. */
+    String describe(InetSocketAddress a) {
+        RelayAddresses.RelayPath p = relay == null ? null : relay.pathOf(a);
+        return p != null ? "relay " + p.url() : a.toString();
+    }
+
+    /**
+     * Our direct addresses (local and QAD public ones, as {@link Endpoint#addr()} lists them) for NAT traversal;
+     * the interfaces are enumerated again at most every {@value PathManager#ROUND_SECONDS} s.
+     */
+    List<InetSocketAddress> localCandidates(long now) {
+        if (!localCandidatesKnown || now - localCandidatesAt >= TimeUnit.SECONDS.toNanos(PathManager.ROUND_SECONDS)) {
+            localCandidatesKnown = true;
+            localCandidatesAt = now;
+            if (relayMode == RelayMode.RELAY_ONLY) {
+                localCandidates = List.of();
+            } else {
+                java.util.LinkedHashSet<InetSocketAddress> all = new java.util.LinkedHashSet<>(endpoint.directAddresses());
+                all.addAll(addressDiscovery.publicAddresses());
+                localCandidates = List.copyOf(all);
+            }
         }
-        try {
-            this.channel = b.bind(bind).sync().channel();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw new IOException("interrupted while binding " + bind, e);
-        } catch (Exception e) {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw new IOException("could not bind UDP socket to " + bind + ": " + e.getMessage(), e);
+        return localCandidates;
+    }
+
+    /** The relay side, or null when relays are disabled. */
+    RelayTransport relay() {
+        return relay;
+    }
+
+    /** Where datagrams to {@code to} go: through a relay for a relay path's address, else the UDP socket. */
+    private DatagramTransport transportFor(InetSocketAddress to) {
+        return relay != null && to.getPort() == RelayAddresses.PORT && relay.pathOf(to) != null ? relay : transport;
+    }
+
+    /**
+     * Why {@code qc}'s peer cannot be who the relay says it is, or null: on a relay path the relay names the
+     * sender, and that name must be the endpoint id the TLS handshake proved (a relay could otherwise splice one
+     * peer's datagrams into another's path).
+     */
+    String relayPeerMismatch(QuicConnection qc) {
+        if (relay == null || qc.peerId() == null) {
+            return null;
         }
-        LOG.debug("{} bound {} ({})", name, channel.localAddress(), mode);
+        RelayAddresses.RelayPath p = relay.pathOf(qc.remoteAddress());
+        if (p == null || p.peer().equals(com.kafkaconnectiroh.p2p.relay.PeerKey.of(qc.peerId()))) {
+            return null;
+        }
+        return "relay " + p.url() + " delivered datagrams of " + p.peer().fmtShort() + " but TLS proved "
+                + qc.peerId().fmtShort();
     }
 
     void setAlpns(List<String> alpns) {
@@ -222,7 +221,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
     }
 
     InetSocketAddress localAddress() {
-        return (InetSocketAddress) channel.localAddress();
+        return transport.localAddress();
     }
 
     boolean inLoop() {
@@ -284,50 +283,27 @@ final class Driver extends ChannelInboundHandlerAdapter {
     }
 
     // ================================================================================================
-    // Netty callbacks (loop)
+    // Transport callbacks (loop)
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        DatagramPacket p = (DatagramPacket) msg;
-        if (failure != null) {
-            p.release();
-            return;
-        }
-        try {
-            ByteBuf content = p.content();
-            if (msg instanceof io.netty.channel.unix.SegmentedDatagramPacket s && s.segmentSize() > 0
-                    && content.readableBytes() > s.segmentSize()) {
-                int seg = s.segmentSize();
-                for (int off = content.readerIndex(); off < content.writerIndex(); off += seg) {
-                    onDatagram(p.sender(), content, off, Math.min(seg, content.writerIndex() - off));
-                }
-            } else {
-                onDatagram(p.sender(), content, content.readerIndex(), content.readableBytes());
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("dropping a datagram from {} that broke processing", p.sender(), e);
-        } catch (Throwable t) {
-            fail(t);
-        } finally {
-            p.release();
+    public void onReceiveFailed(InetSocketAddress from, Throwable cause) {
+        if (cause instanceof RuntimeException) {
+            LOG.warn("dropping a datagram from {} that broke processing", from, cause);
+        } else {
+            fail(cause);
         }
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
+    public void onReadComplete() {
         if (failure == null) {
             guarded(this::process);
         }
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (channel.isWritable() && writeBlocked && failure == null) {
+    public void onWritable() {
+        if (writeBlocked && failure == null) {
             writeBlocked = false;
             for (Connection c : connections.values()) {
                 markDirty(c);
@@ -337,7 +313,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    public void onTransportError(Throwable cause) {
         if (cause instanceof Error) {
             fail(cause); // thrown inside Netty's own work on our channel
             return;
@@ -346,8 +322,11 @@ final class Driver extends ChannelInboundHandlerAdapter {
         LOG.debug("socket error", cause);
     }
 
-    private void onDatagram(InetSocketAddress from, ByteBuf content, int off, int len) {
-        datagramsIn++;
+    @Override
+    public void onDatagram(InetSocketAddress from, ByteBuf content, int off, int len) {
+        if (udpBlackhole != null && !RelayAddresses.isRelayAddress(from) && udpBlackhole.test(from)) {
+            return;
+        }
         if (len >= DiscoPacket.HEADER_LENGTH && isDiscoMagic(content, off)) {
             byte[] b = new byte[len];
             content.getBytes(off, b);
@@ -368,6 +347,12 @@ final class Driver extends ChannelInboundHandlerAdapter {
         if (qc != null) {
             Connection c = connections.get(qc);
             if (c != null) {
+                c.paths.onReceived(from, len);
+                if (RelayAddresses.isRelayAddress(from)) {
+                    relayBytesReceived += len;
+                } else {
+                    directBytesReceived += len;
+                }
                 markDirty(c);
             }
         }
@@ -429,13 +414,17 @@ final class Driver extends ChannelInboundHandlerAdapter {
         }
         dirty.clear();
         sendEndpointTransmits();
-        ctx.flush();
+        transport.flush();
+        if (relay != null) {
+            relay.flush();
+        }
         rearmTimer();
     }
 
     private void sendAndRearm(Connection c) {
+        c.pathManager.poll(now());
         if (!writeBlocked) {
-            sendFrom(c.quic);
+            sendFrom(c);
         }
         if (c.quic.isDrained()) {
             connections.remove(c.quic);
@@ -443,7 +432,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
             c.deadline = Long.MAX_VALUE; // its heap entries go stale
         } else {
             // deadlines change only through input, output or application calls, all of which mark dirty
-            long d = c.quic.pollTimeout();
+            long d = Math.min(c.quic.pollTimeout(), c.pathManager.wakeAt());
             if (d != c.deadline) {
                 c.deadline = d;
                 if (d != Long.MAX_VALUE) {
@@ -470,19 +459,16 @@ final class Driver extends ChannelInboundHandlerAdapter {
         c.onDrained();
     }
 
-    private void sendFrom(QuicConnection qc) {
+    private void sendFrom(Connection c) {
+        QuicConnection qc = c.quic;
         long now = now();
-        ByteBufAllocator alloc = ctx.alloc();
-        int segments = gsoActive ? MAX_GSO_SEGMENTS : SPLIT_BATCH;
+        int segments = transport.maxSegments();
         while (true) {
-            if (!channel.isWritable()) {
-                ctx.flush();
-                if (!channel.isWritable()) {
-                    writeBlocked = true; // every connection is re-processed when the channel drains
-                    return;
-                }
+            if (!transport.writable()) {
+                writeBlocked = true; // every connection is re-processed when the transport drains
+                return;
             }
-            ByteBuf buf = alloc.directBuffer(segments * MAX_SEGMENT);
+            ByteBuf buf = transport.buffer(segments * MAX_SEGMENT);
             ByteBuffer out = buf.internalNioBuffer(0, buf.capacity());
             Transmit t;
             try {
@@ -496,30 +482,18 @@ final class Driver extends ChannelInboundHandlerAdapter {
                 return;
             }
             buf.writerIndex(t.size());
-            write(buf, t);
-        }
-    }
-
-    private void write(ByteBuf buf, Transmit t) {
-        sendCalls++;
-        datagramsOut += t.count();
-        if (t.count() == 1) {
-            ctx.write(new DatagramPacket(buf, t.destination()), ctx.voidPromise());
-        } else if (gsoActive) {
-            ctx.write(new SegmentedDatagramPacket(buf, t.segmentSize(), t.destination())).addListener(f -> {
-                if (!f.isSuccess() && gsoActive) {
-                    // some routes/devices refuse UDP_SEGMENT (EIO); QUIC recovers the lost batch
-                    gsoActive = false;
-                    LOG.warn("UDP GSO send failed ({}); sending one datagram per write from now on",
-                            f.cause() == null ? "?" : f.cause().getMessage());
-                }
-            });
-        } else {
-            for (int off = 0; off < t.size(); off += t.segmentSize()) {
-                int len = Math.min(t.segmentSize(), t.size() - off);
-                ctx.write(new DatagramPacket(buf.retainedSlice(off, len), t.destination()), ctx.voidPromise());
+            c.paths.onSent(t.destination(), t.size(), t.count());
+            if (udpBlackhole != null && !RelayAddresses.isRelayAddress(t.destination())
+                    && udpBlackhole.test(t.destination())) {
+                buf.release(); // a test cut this direct route: the datagram is lost on the way
+                continue;
             }
-            buf.release();
+            if (RelayAddresses.isRelayAddress(t.destination())) {
+                relayBytesSent += t.size();
+            } else {
+                directBytesSent += t.size();
+            }
+            transportFor(t.destination()).send(t.destination(), buf, t.segmentSize(), t.count());
         }
     }
 
@@ -527,7 +501,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
         ByteBuf buf = null;
         while (true) {
             if (buf == null) {
-                buf = ctx.alloc().directBuffer(MAX_SEGMENT * 2);
+                buf = transport.buffer(MAX_SEGMENT * 2);
             }
             Transmit t = quic.pollTransmit(buf.internalNioBuffer(0, buf.capacity()));
             if (t == null) {
@@ -535,17 +509,17 @@ final class Driver extends ChannelInboundHandlerAdapter {
                 return;
             }
             buf.writerIndex(t.size());
-            write(buf, t);
+            transportFor(t.destination()).send(t.destination(), buf, t.segmentSize(), t.count());
             buf = null;
         }
     }
 
     /** Sends a datagram outside QUIC (disco); flushed with the next round. */
     void sendRaw(InetSocketAddress to, byte[] data) {
-        ByteBuf buf = ctx.alloc().directBuffer(data.length);
+        DatagramTransport t = transportFor(to);
+        ByteBuf buf = t.buffer(data.length);
         buf.writeBytes(data);
-        datagramsOut++;
-        ctx.write(new DatagramPacket(buf, to), ctx.voidPromise());
+        t.sendDatagram(to, buf);
     }
 
     private void rearmTimer() {
@@ -608,37 +582,39 @@ final class Driver extends ChannelInboundHandlerAdapter {
             result.completeExceptionally(closedException());
             return;
         }
-        List<InetSocketAddress> candidates = dialOrder(addr);
-        if (candidates.isEmpty()) {
-            // no direct address given: where we last heard from this peer (a connection, or its disco Pings)
-            InetSocketAddress known = knownAddress(addr.id());
-            if (known != null) {
-                candidates = List.of(known);
-            }
-        }
-        if (candidates.isEmpty()) {
-            result.completeExceptionally(new IOException("no usable direct address for " + addr.id()
-                    + " (have " + addr.ipAddrs() + "; socket " + localAddress() + "; relays are not supported)"));
-            return;
-        }
-        Dial d = new Dial(this, addr, alpns, candidates, result);
-        dials.add(d);
-        d.start(timeoutNanos);
+        dialer.dial(addr, alpns, timeoutNanos, result);
     }
 
     /**
      * Starts one handshake of a dial: a client connection to {@code remote}, its Initial and (for iroh 0.35) a
      * disco Ping go out with the next flush. {@code established} completes when the handshake does.
      */
-    Connection startAttempt(EndpointId peer, List<byte[]> alpns, InetSocketAddress remote,
+    Connection startAttempt(EndpointAddr dialedAddr, List<byte[]> alpns, InetSocketAddress remote,
                             CompletableFuture<Connection> established) {
+        EndpointId peer = dialedAddr.id();
         TlsClientConfig tls = new TlsClientConfig(secretKey, peer, alpns);
         QuicConnection qc = quic.connect(now(), remote, tp -> new TlsClientSession(tls, tp), transportConfig);
         Connection c = new Connection(this, qc, established);
         connections.put(qc, c);
+        c.pathManager.dialed(dialedAddr);
         // iroh 0.35 drops QUIC from addresses it has no mapping for; a disco Ping creates one. It goes out first,
         // in the same flush as the Initial, which is not held back (iroh 1.x ignores disco).
-        disco.pingForDial(peer, remote, c);
+        if (relay == null || relay.pathOf(remote) == null) {
+            disco.pingForDial(peer, remote, c); // iroh 0.35 relays speak another protocol: direct paths only
+        }
+        touch(c);
+        return c;
+    }
+
+    /**
+     * A QUIC address discovery connection to an X.509 server, from our own socket so that the address it reports
+     * is our data socket's NAT mapping (see {@link AddressDiscovery}); no disco, no peer id.
+     */
+    Connection startAddressDiscovery(InetSocketAddress remote, TlsClientConfig tls, TransportConfig tc,
+                                     CompletableFuture<Connection> established) {
+        QuicConnection qc = quic.connect(now(), remote, tp -> new TlsClientSession(tls, tp), tc);
+        Connection c = new Connection(this, qc, established);
+        connections.put(qc, c);
         touch(c);
         return c;
     }
@@ -648,55 +624,8 @@ final class Driver extends ChannelInboundHandlerAdapter {
         disco.forgetDial(c);
     }
 
-    void dialEnded(Dial d) {
-        dials.remove(d);
-    }
-
-    /** The most attempts one dial had waiting for a first answer at once (tests: dials race, not queue). */
-    int dialPeakInFlight() {
-        return dialPeakInFlight;
-    }
-
-    void onDialInFlight(int n) {
-        dialPeakInFlight = Math.max(dialPeakInFlight, n);
-    }
-
-    private InetSocketAddress knownAddress(EndpointId id) {
-        for (Connection c : connections.values()) {
-            if (id.equals(c.remoteId()) && c.closeInfo() == null) {
-                return c.quic.remoteAddress();
-            }
-        }
-        return disco.discoAddress(id);
-    }
-
-    /** Direct addresses we can reach from our socket, the likeliest first. */
-    private List<InetSocketAddress> dialOrder(EndpointAddr addr) {
-        InetAddress local = localAddress().getAddress();
-        boolean v6Socket = local instanceof java.net.Inet6Address;
-        boolean loopbackOnly = local.isLoopbackAddress();
-        List<InetSocketAddress> remote = new ArrayList<>();
-        List<InetSocketAddress> loopback = new ArrayList<>();
-        for (InetSocketAddress a : addr.ipAddrs()) {
-            InetAddress ip = a.getAddress();
-            if (ip == null || a.getPort() == 0 || ip.isAnyLocalAddress() || ip.isMulticastAddress()) {
-                continue;
-            }
-            if (!v6Socket && ip instanceof java.net.Inet6Address) {
-                continue;
-            }
-            if (v6Socket && !(ip instanceof java.net.Inet6Address) && !local.isAnyLocalAddress()) {
-                continue;
-            }
-            if (ip.isLoopbackAddress()) {
-                loopback.add(a);
-            } else if (!loopbackOnly) {
-                remote.add(a);
-            }
-        }
-        // Another host's loopback address would reach our own machine; this host's LAN address reaches us too.
-        remote.addAll(loopback);
-        return remote;
+    Dialer dialer() {
+        return dialer;
     }
 
     /** A connection finished its handshake as a server: hand it to an acceptor or queue it. */
@@ -761,6 +690,20 @@ final class Driver extends ChannelInboundHandlerAdapter {
         return connections.get(qc);
     }
 
+    /** Open connections by the type of the path they send on, and bytes by path type since start. Loop only. */
+    PathTotals pathTotals() {
+        int direct = 0;
+        int relay = 0;
+        for (QuicConnection qc : connections.keySet()) {
+            if (RelayAddresses.isRelayAddress(PathManager.selectedRemote(qc))) {
+                relay++;
+            } else {
+                direct++;
+            }
+        }
+        return new PathTotals(direct, relay, directBytesSent, directBytesReceived, relayBytesSent, relayBytesReceived);
+    }
+
     Map<QuicConnection, Connection> connectionsView() {
         return connections;
     }
@@ -779,7 +722,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
 
     private void beginShutdown(CompletableFuture<Void> done, long graceNanos) {
         if (closing) {
-            channel.closeFuture().addListener(f -> done.complete(null));
+            terminated.whenComplete((v, e) -> done.complete(null));
             return;
         }
         closing = true;
@@ -798,8 +741,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
     }
 
     private void waitForFlush(CompletableFuture<Void> done, long deadline) {
-        boolean pending = channel.unsafe().outboundBuffer() != null && !channel.unsafe().outboundBuffer().isEmpty();
-        if (pending && now() < deadline) {
+        if (transport.hasPendingWrites() && now() < deadline) {
             schedule(() -> waitForFlush(done, deadline), TimeUnit.MILLISECONDS.toNanos(1));
             return;
         }
@@ -811,8 +753,10 @@ final class Driver extends ChannelInboundHandlerAdapter {
         if (timer != null) {
             timer.cancel(false);
         }
-        channel.close().addListener(x -> {
-            group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS);
+        if (relay != null) {
+            relay.close();
+        }
+        transport.close().whenComplete((v, e) -> {
             done.complete(null);
             terminated.complete(null);
         });
@@ -841,9 +785,13 @@ final class Driver extends ChannelInboundHandlerAdapter {
                 c.quic.close(now, 0, why);
             }
             for (Connection c : connections.values()) {
-                sendFrom(c.quic);
+                sendFrom(c);
             }
-            ctx.flush();
+            transport.flush();
+            if (relay != null) {
+                relay.flush();
+                relay.close();
+            }
         } catch (Throwable ignored) {
             // best effort: the peers time out instead
         }
@@ -861,8 +809,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
         if (timer != null) {
             timer.cancel(false);
         }
-        channel.close();
-        group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS);
+        transport.close();
         terminated.completeExceptionally(cause);
     }
 
@@ -878,9 +825,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
             }
         }
         acceptQueue.clear();
-        for (Dial d : new ArrayList<>(dials)) {
-            d.abort(closedException());
-        }
+        dialer.abortAll();
     }
 
     boolean isClosing() {
@@ -889,8 +834,7 @@ final class Driver extends ChannelInboundHandlerAdapter {
 
     /** Counters for diagnostics and benchmarks (read on any thread; approximate). */
     String ioStats() {
-        return mode + (mode.gso && !gsoActive ? "(gso off after a failure)" : "") + " datagramsIn=" + datagramsIn + " datagramsOut=" + datagramsOut + " sendCalls=" + sendCalls
-                + " incomingHandshakeFailures=" + incomingFailures + " " + quic.halfOpenStats() + " disco=" + disco.stats();
+        return transport.stats() + (relay == null ? "" : " " + relay.stats()) + " incomingHandshakeFailures=" + incomingFailures + " " + quic.halfOpenStats() + " disco=" + disco.stats();
     }
 
     HalfOpenStats halfOpenStats() {

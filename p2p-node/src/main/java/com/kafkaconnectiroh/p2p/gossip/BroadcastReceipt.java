@@ -66,6 +66,11 @@ public final class BroadcastReceipt {
         return decided;
     }
 
+    /** Neighbors the payload was pushed to so far. */
+    int pushedTo() {
+        return peerCount;
+    }
+
     /** A frame carrying the payload is on its way to {@code peer}. */
     void pushed(EndpointId peer) {
         if (decided) {

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  * broadcast, wire-compatible with iroh-gossip 0.90+ ({@code /iroh-gossip/1}) and 0.35 ({@code /iroh-gossip/0}).
  *
  * <pre>{@code
- * Endpoint ep = Endpoint.builder().transportConfig(new TransportConfig().keepAliveIntervalNanos(1_000_000_000L)).bind();
+ * Endpoint ep = Endpoint.builder().transportConfig(new TransportConfig().keepAliveInterval(Duration.ofSeconds(1))).bind();
  * Gossip gossip = Gossip.builder().spawn(ep);
  * Router router = gossip.registerWith(Router.builder(ep)).spawn();
  * GossipTopic topic = gossip.subscribe(TopicId.fromName("chat"), List.of(EndpointAddrs.parse(ticket)));

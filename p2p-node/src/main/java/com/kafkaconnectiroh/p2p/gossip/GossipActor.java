@@ -1,17 +1,20 @@
 package com.kafkaconnectiroh.p2p.gossip;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
+import com.kafkaconnectiroh.p2p.base.RelayUrl;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.postcard.PostcardException;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
 import com.kafkaconnectiroh.p2p.endpoint.ConnectionClose;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
+import com.kafkaconnectiroh.p2p.gossip.proto.DeliveryScope;
 import com.kafkaconnectiroh.p2p.gossip.proto.Event;
 import com.kafkaconnectiroh.p2p.gossip.proto.GossipCodec;
 import com.kafkaconnectiroh.p2p.gossip.proto.GossipConfig;
 import com.kafkaconnectiroh.p2p.gossip.proto.GossipWire;
 import com.kafkaconnectiroh.p2p.gossip.proto.InEvent;
 import com.kafkaconnectiroh.p2p.gossip.proto.Message;
+import com.kafkaconnectiroh.p2p.gossip.proto.MessageId;
 import com.kafkaconnectiroh.p2p.gossip.proto.OutEvent;
 import com.kafkaconnectiroh.p2p.gossip.proto.PeerData;
 import com.kafkaconnectiroh.p2p.gossip.proto.PeerIdCodec;
@@ -74,6 +77,8 @@ final class GossipActor {
     /** Counts the spells of pacing, so a spell's deadline does not release a later spell's futures. */
     private long pacingSpell;
     private List<InetSocketAddress> ourAddrs;
+    /** Our home relay as last advertised (null: none), so peers that cannot reach us directly use it. */
+    private RelayUrl ourRelay;
     private boolean shuttingDown;
     private boolean stopping;
 
@@ -125,8 +130,10 @@ final class GossipActor {
         this.addresses = new AddressBook(settings.addressBookSize());
         this.deliveries = new Deliveries(loop);
         this.commandPermits = new Semaphore(settings.maxPendingCommands());
-        this.ourAddrs = endpoint.addr().ipAddrs().stream().toList();
-        this.state = new State<>(me, ourPeerData(ourAddrs), settings.config(), codec, new SplittableRandom(seed));
+        EndpointAddr ours = endpoint.addr();
+        this.ourAddrs = ours.ipAddrs().stream().toList();
+        this.ourRelay = ours.relayUrl().orElse(null);
+        this.state = new State<>(me, ourPeerData(ourRelay, ourAddrs), settings.config(), codec, new SplittableRandom(seed));
     }
 
     void start() {
@@ -279,7 +286,7 @@ final class GossipActor {
         }
     }
 
-    private PeerData ourPeerData(List<InetSocketAddress> addrs) {
+    private PeerData ourPeerData(RelayUrl relay, List<InetSocketAddress> addrs) {
         // Non-loopback first: if the data must be trimmed, loopback goes first.
         List<InetSocketAddress> ordered = new ArrayList<>(addrs.size());
         for (InetSocketAddress a : addrs) {
@@ -292,7 +299,7 @@ final class GossipActor {
                 ordered.add(a);
             }
         }
-        return AddrInfo.encodeWithin(null, ordered, settings.config().maxMessageSize() / 4 - 64);
+        return AddrInfo.encodeWithin(relay, ordered, settings.config().maxMessageSize() / 4 - 64);
     }
 
     private void refreshOurAddresses() {
@@ -300,14 +307,19 @@ final class GossipActor {
             return;
         }
         List<InetSocketAddress> now;
+        RelayUrl relayNow;
         try {
-            now = endpoint.addr().ipAddrs().stream().toList();
+            EndpointAddr ours = endpoint.addr();
+            now = ours.ipAddrs().stream().toList();
+            relayNow = ours.relayUrl().orElse(null);
         } catch (RuntimeException e) {
             now = ourAddrs;
+            relayNow = ourRelay;
         }
-        if (!now.equals(ourAddrs)) {
+        if (!now.equals(ourAddrs) || !java.util.Objects.equals(relayNow, ourRelay)) {
             ourAddrs = now;
-            handle(new InEvent.UpdatePeerData<>(ourPeerData(now)));
+            ourRelay = relayNow;
+            handle(new InEvent.UpdatePeerData<>(ourPeerData(relayNow, now)));
         }
         loop.schedule(ADDR_REFRESH_NANOS, this::refreshOurAddresses);
     }
@@ -344,7 +356,7 @@ final class GossipActor {
             if (a.id().equals(me)) {
                 continue;
             }
-            if (!a.ipAddrs().isEmpty()) {
+            if (!a.ipAddrs().isEmpty() || a.relayUrl().isPresent()) {
                 addresses.put(a);
             }
             ids.add(a.id());
@@ -395,6 +407,18 @@ final class GossipActor {
         deliveries.begin(receipt);
         try {
             handle(new InEvent.Command<>(topic, b));
+            TopicState t = topics.get(topic);
+            if (receipt.pushedTo() == 0 && t != null && !t.neighbors.isEmpty()) {
+                // Every neighbor is lazy (it pruned us, e.g. after a repeated content): PlumTree only announced the
+                // id, and a neighbor that has that content already never grafts it, so nothing could ever be
+                // acknowledged. Push the payload to them directly; on the wire it is an ordinary Gossip message.
+                MessageId id = MessageId.ofContent(b.content());
+                Message<EndpointId> m = Message.gossip(new PlumTreeMessage.Gossip(id, b.content(),
+                        b.scope() == Scope.NEIGHBORS ? DeliveryScope.NEIGHBORS : new DeliveryScope.Swarm(0)));
+                for (EndpointId n : t.neighbors) {
+                    send(n, topic, m);
+                }
+            }
         } finally {
             deliveries.end(receipt, b.content());
         }

@@ -1,17 +1,19 @@
 package com.kafkaconnectiroh.p2p.ping;
 
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
+import com.kafkaconnectiroh.p2p.base.EndpointAddrs;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.Hex;
-import com.kafkaconnectiroh.p2p.base.SocketAddrs;
 import com.kafkaconnectiroh.p2p.endpoint.AsyncProtocolHandler;
 import com.kafkaconnectiroh.p2p.endpoint.BiStream;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
 import com.kafkaconnectiroh.p2p.endpoint.ConnectionClose;
 import com.kafkaconnectiroh.p2p.endpoint.ConnectionLostException;
+import com.kafkaconnectiroh.p2p.endpoint.PathInfo;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler;
 import com.kafkaconnectiroh.p2p.endpoint.StreamTooLongException;
+import com.kafkaconnectiroh.p2p.tls.TlsAlert;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
@@ -20,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * The iroh-ping protocol (crate {@code iroh-ping}, ALPN {@value #ALPN}), both sides.
@@ -57,8 +59,26 @@ public final class Ping implements AsyncProtocolHandler {
     public record Served(EndpointId remote, InetSocketAddress from, boolean ok, String problem) {
     }
 
-    /** A successful ping: the handshake time (connect until usable) and the PING → PONG round trip. */
-    public record Pong(EndpointId remote, InetSocketAddress path, Duration handshake, Duration rtt) {
+    /**
+     * A successful ping: the handshake time (connect until usable) and the PING → PONG round trip.
+     *
+     * @param path  the peer's address as the connection last saw it (internal on a relay path: see {@link #via()})
+     * @param paths every path the connection used, direct or relayed, with the RTT QUIC measured on the active one
+     */
+    public record Pong(EndpointId remote, InetSocketAddress path, Duration handshake, Duration rtt, List<PathInfo> paths) {
+        public Pong {
+            paths = List.copyOf(paths);
+        }
+
+        /** The path the PONG came back on (the connection's active path). */
+        public PathInfo via() {
+            for (PathInfo p : paths) {
+                if (p.active()) {
+                    return p;
+                }
+            }
+            return paths.isEmpty() ? null : paths.get(paths.size() - 1);
+        }
     }
 
     private final Consumer<Served> listener;
@@ -117,7 +137,8 @@ public final class Ping implements AsyncProtocolHandler {
             }
             pingsSent.incrementAndGet();
             ok = true;
-            return new Pong(conn.remoteId(), conn.remoteAddress(), Duration.ofNanos(connected - t0), Duration.ofNanos(rtt));
+            return new Pong(conn.remoteId(), conn.remoteAddress(), Duration.ofNanos(connected - t0), Duration.ofNanos(rtt),
+                    conn.paths());
         } catch (StreamTooLongException e) {
             throw new PingException(PingException.Kind.BAD_RESPONSE, conn.remoteId().fmtShort()
                     + " answered more than 4 bytes instead of \"PONG\"", e);
@@ -146,11 +167,11 @@ public final class Ping implements AsyncProtocolHandler {
                 return new PingException(PingException.Kind.UNREACHABLE, "no answer from " + who + " within "
                         + seconds(timeout) + " (nothing answers there, or it is an iroh 0.35 node with another endpoint id: those stay silent)", e);
             }
-            if (c.tlsAlert() == 120) {
+            if (c.tlsAlert() == TlsAlert.NO_APPLICATION_PROTOCOL) {
                 return new PingException(PingException.Kind.ALPN_REFUSED, who + " does not serve " + ALPN
                         + " (it refused the protocol in the TLS handshake)", e);
             }
-            if (c.kind() == ConnectionClose.Kind.TRANSPORT_ERROR && !c.byPeer() && c.reason().startsWith("expected peer")) {
+            if (c.peerMismatch()) {
                 return new PingException(PingException.Kind.WRONG_ID, "the endpoint at " + addresses(addr)
                         + " is not " + addr.id().fmtShort() + ": " + c.reason(), e);
             }
@@ -168,8 +189,7 @@ public final class Ping implements AsyncProtocolHandler {
     }
 
     private static String addresses(EndpointAddr addr) {
-        return addr.ipAddrs().isEmpty() ? "(no direct address)"
-                : addr.ipAddrs().stream().map(SocketAddrs::format).collect(Collectors.joining(", ", "[", "]"));
+        return EndpointAddrs.describe(addr);
     }
 
     private static String seconds(Duration d) {

@@ -50,6 +50,13 @@ public sealed interface ConnectionEvent {
     record DatagramReceived(byte[] data) implements ConnectionEvent {
     }
 
+    /**
+     * The peer reported (OBSERVED_ADDR, QUIC address discovery) seeing us at a new address: our public address
+     * as the peer sees it; see {@link QuicConnection#observedAddress()}.
+     */
+    record ObservedAddress(java.net.InetSocketAddress address) implements ConnectionEvent {
+    }
+
     /** The connection is over; no more events follow. */
     record ConnectionLost(CloseReason reason) implements ConnectionEvent {
     }

@@ -17,6 +17,22 @@ public final class EndpointConfig {
     private long handshakeTimeoutNanos = 10_000_000_000L;
     private long loadedHandshakeTimeoutNanos = 3_000_000_000L;
 
+    /** An independent copy (an endpoint fills in what is unset without touching the caller's settings). */
+    public EndpointConfig copy() {
+        EndpointConfig c = new EndpointConfig();
+        c.localCidLength = localCidLength;
+        c.maxConnections = maxConnections;
+        c.statelessResetKey = statelessResetKey == null ? null : statelessResetKey.clone();
+        c.statelessResetsPerSecond = statelessResetsPerSecond;
+        c.retryThreshold = retryThreshold;
+        c.retryTokenLifetimeNanos = retryTokenLifetimeNanos;
+        c.halfOpenBudgetBytes = halfOpenBudgetBytes;
+        c.maxHalfOpenPerSource = maxHalfOpenPerSource;
+        c.handshakeTimeoutNanos = handshakeTimeoutNanos;
+        c.loadedHandshakeTimeoutNanos = loadedHandshakeTimeoutNanos;
+        return c;
+    }
+
     /** Length of our connection IDs, 4..20 (non-empty: iroh rejects zero-length IDs). */
     public EndpointConfig localCidLength(int v) {
         if (v < 4 || v > 20) {
@@ -63,8 +79,9 @@ public final class EndpointConfig {
     }
 
     /**
-     * From this many half-open connections on (until they fall to half of it), clients must answer a Retry
-     * before we keep state for them (default 64; 0: always). Neither iroh nor a real client needs more than one
+     * From this many half-open connections, or half of {@link #halfOpenBudgetBytes}, on (until they fall to half
+     * of it and a quarter of the budget), clients must answer a Retry before we keep state for them (default 64;
+     * 0: always; {@code Integer.MAX_VALUE}: never). Neither iroh nor a real client needs more than one
      * extra round trip for it; spoofed sources never get past it.
      */
     public EndpointConfig retryThreshold(int v) {

@@ -17,10 +17,12 @@ import java.util.List;
  * QuicConnection#handshakeFootprint()}: its fixed state, CRYPTO buffers, TLS message buffer, sent-packet records);
  * a new one that would take the total past {@link EndpointConfig#halfOpenBudgetBytes()} is not created, and one
  * that grows past it is dropped.</li>
- * <li><b>Retry under load</b>: from {@link EndpointConfig#retryThreshold()} half-open connections on (until the
- * count falls to half of it again), or from a source that already has half of its share, an Initial without a
- * valid token gets a Retry instead of state. A spoofed source never sees the Retry, so it can no longer make us
- * hold anything; a real client answers it one round trip later.</li>
+ * <li><b>Retry under load</b>: from {@link EndpointConfig#retryThreshold()} half-open connections or half of the
+ * byte budget on (until the count falls to half of the threshold and the bytes to a quarter of the budget), or
+ * from a source that already has half of its share, an Initial without a valid token gets a Retry instead of
+ * state. A spoofed source never sees the Retry, so it can no longer make us hold anything; a real client answers
+ * it one round trip later. The byte half matters when the budget is small: without it a flood would fill the
+ * budget before the count threshold, and real clients would be dropped instead of asked for a Retry.</li>
  * <li><b>Per source</b>: at most {@link EndpointConfig#maxHalfOpenPerSource()} half-open connections per source
  * (an IPv4 address or an IPv6 /64, what one host controls), so one validated host cannot take the whole budget.</li>
  * <li><b>Lifetime</b>: a handshake must complete within {@link EndpointConfig#handshakeTimeoutNanos()}, under load
@@ -56,6 +58,7 @@ final class HalfOpenLimits {
     private long droppedForBudget;
     private long droppedPerSource;
     private long expired;
+    private long invalidTokens;
     private long peakBytes;
     private int peakCount;
 
@@ -113,15 +116,23 @@ final class HalfOpenLimits {
             perSource.put(source, n = new int[1]);
         }
         n[0]++;
-        c.handshakeDeadline = now + (underLoad ? config.loadedHandshakeTimeoutNanos() : config.handshakeTimeoutNanos());
+        c.handshakeDeadline(now + (underLoad ? config.loadedHandshakeTimeoutNanos() : config.handshakeTimeoutNanos()));
         peakCount = Math.max(peakCount, open.size());
-        if (!underLoad && open.size() >= config.retryThreshold()) {
+        enterLoadIfDue();
+    }
+
+    /** Under load from retryThreshold half-open connections or half of the budget on (never with retry(false)). */
+    private void enterLoadIfDue() {
+        if (underLoad || config.retryThreshold() == Integer.MAX_VALUE) {
+            return;
+        }
+        if (open.size() >= config.retryThreshold() || bytes >= config.halfOpenBudgetBytes() / 2) {
             underLoad = true;
-            // those already waiting get the shorter lifetime too (at most retryThreshold of them)
+            // those already waiting get the shorter lifetime too (at most what the threshold or budget admitted)
             for (QuicConnection o : open) {
                 long d = o.halfOpen.createdAt + config.loadedHandshakeTimeoutNanos();
-                if (d < o.handshakeDeadline) {
-                    o.handshakeDeadline = d;
+                if (d < o.handshakeDeadline()) {
+                    o.handshakeDeadline(d);
                     rescheduled.add(o);
                 }
             }
@@ -149,6 +160,7 @@ final class HalfOpenLimits {
             droppedForBudget++;
             return false;
         }
+        enterLoadIfDue();
         return true;
     }
 
@@ -159,7 +171,7 @@ final class HalfOpenLimits {
             return;
         }
         c.halfOpen = null;
-        c.handshakeDeadline = Long.MAX_VALUE;
+        c.handshakeDeadline(Long.MAX_VALUE);
         open.remove(c);
         CloseReason why = c.closeReason();
         if (!c.isHandshakeComplete() && why != null && why.source() == CloseReason.Source.IDLE_TIMEOUT) {
@@ -170,9 +182,14 @@ final class HalfOpenLimits {
         if (n != null && --n[0] <= 0) {
             perSource.remove(e.source);
         }
-        if (underLoad && open.size() < config.retryThreshold() / 2) {
+        if (underLoad && open.size() < config.retryThreshold() / 2 && bytes < config.halfOpenBudgetBytes() / 4) {
             underLoad = false;
         }
+    }
+
+    /** An Initial carried a token shaped as ours that did not validate (forged, expired, from elsewhere). */
+    void invalidToken() {
+        invalidTokens++;
     }
 
     private int count(long source) {
@@ -200,6 +217,6 @@ final class HalfOpenLimits {
 
     HalfOpenStats stats() {
         return new HalfOpenStats(open.size(), bytes, peakCount, peakBytes, underLoad, retriesDemanded,
-                droppedForBudget, droppedPerSource, expired);
+                droppedForBudget, droppedPerSource, expired, invalidTokens);
     }
 }

@@ -43,14 +43,16 @@ final class LossRecovery {
         void onLost(PacketSpace space, SentPacket p);
     }
 
-    final RttEstimator rtt;
-    final CongestionController cc;
+    /** The current path's estimators ({@link #usePath}). */
+    private RttEstimator rtt;
+    private CongestionController cc;
     private final PacketSpace[] spaces;
     private final Host host;
     long peerMaxAckDelayNanos = 25_000_000L;
     int peerAckDelayExponent = 3;
     private int ptoCount;
-    private long timer = Long.MAX_VALUE;
+    /** The connection's timers; loss recovery owns {@link ConnectionTimer#LOSS_DETECTION}. */
+    private final TimerTable timers;
     private final ArrayList<SentPacket> ackedScratch = new ArrayList<>();
     private final ArrayList<SentPacket> lostScratch = new ArrayList<>();
 
@@ -59,9 +61,16 @@ final class LossRecovery {
     long bytesLost;
     long congestionEvents;
 
-    LossRecovery(PacketSpace[] spaces, Host host, RttEstimator rtt, CongestionController cc) {
+    LossRecovery(PacketSpace[] spaces, Host host, TimerTable timers, RttEstimator rtt, CongestionController cc) {
         this.spaces = spaces;
         this.host = host;
+        this.timers = timers;
+        this.rtt = rtt;
+        this.cc = cc;
+    }
+
+    /** The connection moved to another path: samples and window changes go to that path's estimators. */
+    void usePath(RttEstimator rtt, CongestionController cc) {
         this.rtt = rtt;
         this.cc = cc;
     }
@@ -77,11 +86,11 @@ final class LossRecovery {
 
     /** When {@link #onTimeout} must run, or {@code Long.MAX_VALUE}. */
     long timer() {
-        return timer;
+        return timers.get(ConnectionTimer.LOSS_DETECTION);
     }
 
     void stop() {
-        timer = Long.MAX_VALUE;
+        timers.stop(ConnectionTimer.LOSS_DETECTION);
     }
 
     /** A space's keys were discarded: its packets no longer count (RFC 9002 §6.4). */
@@ -240,18 +249,18 @@ final class LossRecovery {
             lossTime = Math.min(lossTime, s.lossTime);
         }
         if (lossTime != Long.MAX_VALUE) {
-            timer = lossTime;
+            timers.set(ConnectionTimer.LOSS_DETECTION, lossTime);
             return;
         }
         if (host.amplificationBlocked()) {
-            timer = Long.MAX_VALUE;
+            timers.stop(ConnectionTimer.LOSS_DETECTION);
             return;
         }
         if (!anyAckElicitingInFlight() && host.peerCompletedAddressValidation()) {
-            timer = Long.MAX_VALUE;
+            timers.stop(ConnectionTimer.LOSS_DETECTION);
             return;
         }
-        timer = ptoTime(now);
+        timers.set(ConnectionTimer.LOSS_DETECTION, ptoTime(now));
     }
 
     private int ptoSpace;

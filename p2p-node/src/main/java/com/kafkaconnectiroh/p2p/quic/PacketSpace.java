@@ -21,6 +21,8 @@ final class PacketSpace {
     static final int CRYPTO_BUFFER_LIMIT = 64 * 1024;
 
     final int id;
+    /** Multipath: the path whose packet number space this is (an APPLICATION space); 0 for the RFC 9000 ones. */
+    final long pathId;
     DirectionalKeys readKeys;
     DirectionalKeys writeKeys;
     boolean discarded;
@@ -34,6 +36,12 @@ final class PacketSpace {
     int probesPending;
     int ackOnlyStreak;
     boolean pingPending;
+    /**
+     * Multipath, paths other than 0: the 1-RTT key generation of our latest packet on this path and the first
+     * packet number sent in it; a PATH_ACK reaching that number confirms our current key phase (RFC 9001 §6.1).
+     */
+    int keyGeneration = -1;
+    long firstPnInKeyGeneration;
 
     // receiving
     long largestReceived = -1;
@@ -45,14 +53,18 @@ final class PacketSpace {
     int ackElicitingSinceAck;
     boolean ackPending; // ranges changed since the last ACK we sent
     boolean ackImmediately;
-    long ackDeadline = Long.MAX_VALUE;
 
     // CRYPTO stream of this level
     final SendStream cryptoSend;
     final RecvStream cryptoRecv;
 
     PacketSpace(int id) {
+        this(id, 0);
+    }
+
+    PacketSpace(int id, long pathId) {
         this.id = id;
+        this.pathId = pathId;
         this.cryptoSend = SendStream.crypto();
         this.cryptoRecv = RecvStream.crypto();
     }

@@ -4,7 +4,6 @@ import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.quic.frame.Frame;
 import com.kafkaconnectiroh.p2p.quic.frame.FrameParser;
 import com.kafkaconnectiroh.p2p.quic.frame.FrameType;
-import com.kafkaconnectiroh.p2p.quic.frame.FrameWriter;
 import com.kafkaconnectiroh.p2p.quic.packet.ConnectionId;
 import com.kafkaconnectiroh.p2p.quic.packet.PacketHeader;
 import com.kafkaconnectiroh.p2p.quic.packet.PacketNumber;
@@ -16,16 +15,11 @@ import com.kafkaconnectiroh.p2p.quic.protection.HeaderProtection;
 import com.kafkaconnectiroh.p2p.quic.protection.InitialSecrets;
 import com.kafkaconnectiroh.p2p.quic.protection.OneRttKeys;
 import com.kafkaconnectiroh.p2p.quic.protection.PacketKey;
-import com.kafkaconnectiroh.p2p.quic.protection.PacketSealer;
 import com.kafkaconnectiroh.p2p.quic.protection.RetryIntegrity;
-import com.kafkaconnectiroh.p2p.quic.recovery.CongestionController;
 import com.kafkaconnectiroh.p2p.quic.recovery.MtuDiscovery;
-import com.kafkaconnectiroh.p2p.quic.recovery.Pacer;
-import com.kafkaconnectiroh.p2p.quic.recovery.RttEstimator;
 import com.kafkaconnectiroh.p2p.quic.recovery.SentPacket;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportException;
-import com.kafkaconnectiroh.p2p.quic.wire.VarInt;
 import com.kafkaconnectiroh.p2p.tls.CipherSuite;
 import com.kafkaconnectiroh.p2p.tls.EncryptionLevel;
 import com.kafkaconnectiroh.p2p.tls.QuicTlsSession;
@@ -49,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * from {@code pollTimeout} and drain {@code pollEvent}.
  *
  * <p>Not thread-safe: one thread (the endpoint's) drives a connection and its endpoint.
+ *
+ * <p>Parts: the {@link TimerTable} holds every deadline, {@link PathData} what is known of the path in use (and the
+ * previous one), {@link Closing} and {@link HandshakeState} the lifecycle, {@link LossRecovery} RFC 9002, {@link
+ * StreamManager} the streams, and {@link PacketBuilder} assembles what goes out. Fields and methods without
+ * {@code private} are the ones the packet builder reads or updates as it records what it sent.
  */
 public final class QuicConnection {
     private static final Logger LOG = LoggerFactory.getLogger(QuicConnection.class);
@@ -58,41 +57,18 @@ public final class QuicConnection {
     private static final int MAX_DATAGRAM = 65527;
     /** Bound on queued outgoing DATAGRAM frames. */
     private static final int MAX_QUEUED_DATAGRAMS = 64;
-    /** After this many ACK-only packets in a row, the next one carries a PING. */
-    private static final int ACK_ONLY_PING_INTERVAL = 20;
     /**
      * The heap a server connection holds from its first Initial on, besides its CRYPTO and TLS message buffers and
      * sent-packet records: this object and its packet spaces, stream and ID managers, loss recovery, TLS session
      * and packet keys, and the endpoint's wrapper and routing entries. Measured (heap after GC per half-open
-     * connection of a flooded {@code Endpoint}, less the parts counted separately): about 23.5 KiB with JDK 17, rounded up;
-     * {@code HandshakeFootprintTest} keeps it honest.
+     * connection of a flooded {@code Endpoint}, less the parts counted separately): about 17 KiB with JDK 17 (23.5 KiB
+     * before ciphers were made on first use), rounded up; {@code HandshakeFootprintTest} keeps it honest.
      */
-    static final int HANDSHAKE_BASE_BYTES = 25 * 1024;
+    static final int HANDSHAKE_BASE_BYTES = 19 * 1024;
     /** A {@link SentPacket} record with its frame arrays as first allocated. */
     private static final int SENT_PACKET_BYTES = 400;
 
     enum State { HANDSHAKE, ESTABLISHED, CLOSING, DRAINING, DRAINED }
-
-    /** The path (remote address) we talk on, with anti-amplification accounting while unvalidated. */
-    private static final class Path {
-        InetSocketAddress remote;
-        boolean validated;
-        long bytesReceived;
-        long bytesSent;
-        long challenge;
-        boolean challengePending;
-        long challengeDeadline = Long.MAX_VALUE;
-        long challengeResendAt = Long.MAX_VALUE;
-
-        Path(InetSocketAddress remote, boolean validated) {
-            this.remote = remote;
-            this.validated = validated;
-        }
-
-        long amplificationBudget() {
-            return validated ? Long.MAX_VALUE : Math.max(0, 3 * bytesReceived - bytesSent);
-        }
-    }
 
     private final boolean isClient;
     private final String name;
@@ -109,8 +85,7 @@ public final class QuicConnection {
     private ConnectionId retrySourceCid;
     /** Server: the DCID of the client's Initials that reach this connection (Initial keys derive from it). */
     private ConnectionId serverInitialDcid;
-    private byte[] retryToken = EMPTY;
-    private boolean receivedPeerPacket;
+    byte[] retryToken = EMPTY;
     /** SCID of the peer's first long-header packet, checked against its initial_source_connection_id. */
     private ConnectionId peerInitialScid;
 
@@ -118,49 +93,46 @@ public final class QuicConnection {
         new PacketSpace(PacketSpace.INITIAL), new PacketSpace(PacketSpace.HANDSHAKE),
         new PacketSpace(PacketSpace.APPLICATION)
     };
-    private OneRttKeys oneRtt;
+    OneRttKeys oneRtt;
 
     private State state = State.HANDSHAKE;
-    private boolean handshakeComplete;
-    private boolean handshakeConfirmed;
-    private boolean handshakeDonePending;
+    private final HandshakeState hs = new HandshakeState();
     private TransportParameters peerParams;
-    private boolean receivedHandshakeAck;
     private long peerMaxDatagramFrameSize;
 
-    // closing
+    /** Every deadline of this connection; {@link #pollTimeout} is its minimum. */
+    private final TimerTable timers = new TimerTable();
+
+    /** Why the connection ended, for the application; null while open. */
     private CloseReason closeReason;
-    private long closeDeadline = Long.MAX_VALUE;
-    private boolean closeApplication;
-    private long closeCode;
-    private long closeFrameType;
-    private byte[] closeReasonBytes = EMPTY;
-    private boolean closeSendPending;
-    private long closeResendInterval;
-    private long closeResendAt = Long.MIN_VALUE;
+    /** The closing or draining period; null before it. */
+    Closing closing;
 
-    private Path path;
-    private Path previousPath;
-    private long pathResponseData;
-    private InetSocketAddress pathResponseTo;
-    private boolean pathResponsePending;
+    /** The path we send on; every per-packet use of RTT, window, pacer and MTU reads it from here. */
+    PathData path;
+    /** The last validated path we left, restored if the peer comes back to it (RFC 9000 §9.3.2). */
+    private PathData previousPath;
+    long pathResponseData;
+    InetSocketAddress pathResponseTo;
+    boolean pathResponsePending;
 
-    private final RttEstimator rtt;
-    private final CongestionController cc;
     private final LossRecovery recovery;
-    private final Pacer pacer = new Pacer();
-    private final MtuDiscovery mtud;
-    private long pacingDeadline = Long.MAX_VALUE;
+    /** Multipath and NAT traversal once both sides offered them; null: a plain RFC 9000 connection. */
+    Multipath multipath;
+    /** The multipath path the packet being processed arrived on; null for path 0. */
+    private MultipathPath rxPath;
 
     private long idleTimeoutNanos;
-    private long idleDeadline = Long.MAX_VALUE;
-    /** Server: when the endpoint forgets us if the handshake has not completed ({@link HalfOpenLimits}). */
-    long handshakeDeadline = Long.MAX_VALUE;
+    /** From the config, read per packet. */
+    private final long maxAckDelayNanos;
+    private final long keepAliveNanos;
     /** Server: the endpoint's bookkeeping while the handshake is not complete; null otherwise. */
     HalfOpenLimits.Entry halfOpen;
-    private boolean ackElicitingSentSinceReceive;
-    private long lastAckElicitingSent = Long.MIN_VALUE;
-    private boolean keepAlivePending;
+    boolean ackElicitingSentSinceReceive;
+    long lastAckElicitingSent = Long.MIN_VALUE;
+    boolean keepAlivePending;
+    /** QUIC address discovery: reports we owe the peer, and what it reported about us. */
+    final ObservedAddrState observedAddr;
 
     private final ArrayDeque<ConnectionEvent> events = new ArrayDeque<>();
     private final StreamManager streams;
@@ -171,32 +143,21 @@ public final class QuicConnection {
     private final Scratch scratch;
     private final PacketHeader hdr = new PacketHeader();
     private final FrameParser parser = new FrameParser();
+    private final PacketBuilder builder;
     private final byte[] mask = new byte[5];
-    private final PacketSealer sealer = new PacketSealer();
-    private final PacketPlan[] plans = {new PacketPlan(), new PacketPlan(), new PacketPlan()};
 
     // stats
-    private long datagramsSent;
+    long datagramsSent;
     private long datagramsReceived;
-    private long bytesSent;
+    long bytesSent;
     private long bytesReceived;
-    private long packetsSent;
+    long packetsSent;
     private long packetsReceived;
     private long undecryptable;
     private long decryptFailures;
     private long pathChallengesReceived;
-
-    /** A packet being assembled for the current datagram. */
-    private static final class PacketPlan {
-        PacketSpace space;
-        long pn;
-        int pnLen;
-        byte[] payload;
-        int payloadLen;
-        SentPacket sent;
-        boolean ackEliciting;
-        boolean hasPadding;
-    }
+    private final FrameCounts frameTx = new FrameCounts();
+    private final FrameCounts frameRx = new FrameCounts();
 
     QuicConnection(boolean isClient, TransportConfig config, ConnectionIdRegistry registry, int localCidLength,
                    InetSocketAddress remote, ConnectionId localCid, ConnectionId remoteCid, ConnectionId originalDcid,
@@ -209,20 +170,18 @@ public final class QuicConnection {
         this.tlsFactory = tlsFactory;
         this.cids = new ConnectionIds(registry, this, this.config.activeConnectionIdLimit(),
                 this.config.maxLocalConnectionIds());
-        this.rtt = new RttEstimator(this.config.initialRttNanos());
-        this.cc = CongestionController.create(this.config.congestionController(), MtuDiscovery.BASE);
-        this.recovery = new LossRecovery(spaces, new RecoveryHost(), rtt, cc);
-        this.mtud = new MtuDiscovery(this.config.mtuDiscovery(), this.config.maxMtu(),
-                this.config.mtuReprobeIntervalNanos());
-        this.streams = new StreamManager(isClient, this.config, events);
-        scratch.ensureDatagram(Math.max(this.config.maxMtu(), MIN_INITIAL_SIZE));
         // a client trusts the server's address; a server trusts the client's once a Retry token proved it
-        this.path = new Path(remote, isClient || retrySourceCid != null);
+        this.path = PathData.fresh(remote, isClient || retrySourceCid != null, this.config);
+        this.recovery = new LossRecovery(spaces, new RecoveryHost(null), timers, path.rtt, path.cc);
+        this.streams = new StreamManager(isClient, this.config, events);
+        this.observedAddr = new ObservedAddrState(this.config.observedAddrRole());
+        scratch.ensureDatagram(Math.max(this.config.maxMtu(), MIN_INITIAL_SIZE));
         this.originalDcid = originalDcid;
         this.retrySourceCid = isClient ? null : retrySourceCid;
         this.serverInitialDcid = retrySourceCid != null ? retrySourceCid : originalDcid;
-        this.idleTimeoutNanos = this.config.maxIdleTimeoutMillis() * 1_000_000L;
-        this.closeResendInterval = this.config.initialRttNanos();
+        this.idleTimeoutNanos = this.config.maxIdleTimeout().toNanos();
+        this.maxAckDelayNanos = this.config.maxAckDelay().toNanos();
+        this.keepAliveNanos = this.config.keepAliveInterval().toNanos();
 
         cids.initialLocal(localCid);
         cids.initialRemote(remoteCid, null);
@@ -232,6 +191,8 @@ public final class QuicConnection {
         DirectionalKeys server = InitialSecrets.serverKeys(initialDcid);
         spaces[PacketSpace.INITIAL].writeKeys = isClient ? client : server;
         spaces[PacketSpace.INITIAL].readKeys = isClient ? server : client;
+        this.builder = new PacketBuilder(this, isClient, this.config, scratch, spaces, cids, streams, datagramsOut,
+                timers, hs, frameTx);
         resetIdleTimer(now);
     }
 
@@ -241,7 +202,7 @@ public final class QuicConnection {
         try {
             tls.start();
         } catch (TlsException e) {
-            closeWithError(now, e.quicErrorCode(), FrameType.CRYPTO, e.getMessage());
+            closeWithError(now, e);
             return;
         }
         driveTls(now);
@@ -249,7 +210,7 @@ public final class QuicConnection {
 
     private TransportParameters localTransportParameters() {
         TransportParameters tp = new TransportParameters();
-        tp.maxIdleTimeout = config.maxIdleTimeoutMillis();
+        tp.maxIdleTimeout = config.maxIdleTimeout().toMillis();
         tp.maxUdpPayloadSize = config.maxUdpPayloadSize();
         tp.initialMaxData = config.connectionReceiveWindow();
         tp.initialMaxStreamDataBidiLocal = config.streamReceiveWindow();
@@ -258,11 +219,16 @@ public final class QuicConnection {
         tp.initialMaxStreamsBidi = config.maxConcurrentBidiStreams();
         tp.initialMaxStreamsUni = config.maxConcurrentUniStreams();
         tp.ackDelayExponent = config.ackDelayExponent();
-        tp.maxAckDelay = config.maxAckDelayMillis();
+        tp.maxAckDelay = config.maxAckDelay().toMillis();
         tp.activeConnectionIdLimit = config.activeConnectionIdLimit();
         tp.initialSourceConnectionId = cids.initialLocalCid();
         tp.disableActiveMigration = config.disableActiveMigration();
         tp.maxDatagramFrameSize = config.maxDatagramFrameSize();
+        tp.observedAddr = config.observedAddrRole();
+        if (config.maxPathId() >= 0) {
+            tp.initialMaxPathId = config.maxPathId();
+            tp.natTraversalMaxAddresses = config.natTraversalAddresses();
+        }
         if (!isClient) {
             tp.originalDestinationConnectionId = originalDcid;
             tp.retrySourceConnectionId = retrySourceCid;
@@ -281,11 +247,11 @@ public final class QuicConnection {
 
     /** The TLS handshake completed (the {@link ConnectionEvent.Connected} event was queued). */
     public boolean isHandshakeComplete() {
-        return handshakeComplete;
+        return hs.complete;
     }
 
     public boolean isHandshakeConfirmed() {
-        return handshakeConfirmed;
+        return hs.confirmed;
     }
 
     /** Closing, draining or drained: no more application data moves. */
@@ -322,6 +288,14 @@ public final class QuicConnection {
         return path.remote;
     }
 
+    /**
+     * Our address as the peer last reported seeing it (QUIC address discovery, OBSERVED_ADDR), or null before a
+     * report (or without negotiation); each change is also a {@link ConnectionEvent.ObservedAddress}.
+     */
+    public InetSocketAddress observedAddress() {
+        return observedAddr.observed();
+    }
+
     /** The peer's transport parameters, once received; else null. */
     public TransportParameters peerTransportParameters() {
         return peerParams;
@@ -333,12 +307,12 @@ public final class QuicConnection {
      * ConnectionEvent.StreamOpened} does not fire for our own streams, so retry after events arrive.
      */
     public long openBi() {
-        return handshakeComplete && !isClosed() ? streams.open(true) : -1;
+        return hs.complete && !isClosed() ? streams.open(true) : -1;
     }
 
     /** Like {@link #openBi()} for a unidirectional stream. */
     public long openUni() {
-        return handshakeComplete && !isClosed() ? streams.open(false) : -1;
+        return hs.complete && !isClosed() ? streams.open(false) : -1;
     }
 
     /** The next stream the peer opened, or -1. */
@@ -459,12 +433,14 @@ public final class QuicConnection {
     }
 
     public ConnectionStats stats() {
-        return new ConnectionStats(rtt.smoothed(), rtt.latest(), rtt.min(), rtt.variance(), cc.window(),
-                bytesInFlight(), mtud.current(), datagramsSent, datagramsReceived, bytesSent, bytesReceived,
-                packetsSent, packetsReceived, recovery.packetsLost, recovery.bytesLost, recovery.congestionEvents,
-                recovery.ptoTotal,
-                oneRtt == null ? 0 : oneRtt.generation(), streams.streamBytesSent, streams.streamBytesReceived,
-                undecryptable);
+        PathData p = path;
+        ConnectionStats.PathStats ps = new ConnectionStats.PathStats(p.rtt.smoothed(), p.rtt.latest(), p.rtt.min(),
+                p.rtt.variance(), p.cc.window(), bytesInFlight(), p.mtud.current(), recovery.packetsLost,
+                recovery.bytesLost, recovery.congestionEvents, recovery.ptoTotal);
+        return new ConnectionStats(new ConnectionStats.UdpStats(datagramsSent, bytesSent),
+                new ConnectionStats.UdpStats(datagramsReceived, bytesReceived), frameTx.snapshot(),
+                frameRx.snapshot(), ps, packetsSent, packetsReceived, undecryptable,
+                oneRtt == null ? 0 : oneRtt.generation(), streams.streamBytesSent, streams.streamBytesReceived);
     }
 
     // =====================================================================================================
@@ -473,100 +449,119 @@ public final class QuicConnection {
 
     /** The earliest time {@link #handleTimeout} must be called, or {@code Long.MAX_VALUE}. */
     public long pollTimeout() {
-        if (state == State.DRAINED) {
-            return Long.MAX_VALUE;
-        }
-        if (state == State.CLOSING || state == State.DRAINING) {
-            return closeDeadline;
-        }
-        long t = Math.min(idleDeadline, recovery.timer());
-        t = Math.min(t, handshakeDeadline);
-        t = Math.min(t, spaces[PacketSpace.APPLICATION].ackDeadline);
-        t = Math.min(t, pacingDeadline);
-        t = Math.min(t, keepAliveDeadline());
-        if (oneRtt != null) {
-            t = Math.min(t, oneRtt.prevDiscardDeadline());
-        }
-        t = Math.min(t, path.challengeDeadline);
-        t = Math.min(t, path.challengeResendAt);
-        if (handshakeConfirmed) {
-            t = Math.min(t, mtud.nextSearchTime());
-        }
-        return t;
+        long t = timers.next();
+        return multipath == null || isClosed() ? t : Math.min(t, multipath.nextTimeout());
     }
 
-    private long keepAliveDeadline() {
-        long interval = config.keepAliveIntervalNanos();
-        if (interval == 0 || !handshakeComplete || lastAckElicitingSent == Long.MIN_VALUE) {
-            return Long.MAX_VALUE;
-        }
-        return lastAckElicitingSent + interval;
+    /** Server: when the endpoint forgets us if the handshake has not completed ({@link HalfOpenLimits}). */
+    long handshakeDeadline() {
+        return timers.get(ConnectionTimer.HANDSHAKE);
     }
 
-    /** Fires whatever timers expired at {@code now}. */
+    void handshakeDeadline(long deadline) {
+        timers.set(ConnectionTimer.HANDSHAKE, deadline);
+    }
+
+    /** Re-arms the keep-alive from the last ack-eliciting packet sent; unarmed until the handshake completes. */
+    void armKeepAlive() {
+        long interval = keepAliveNanos;
+        if (interval == 0 || !hs.complete || lastAckElicitingSent == Long.MIN_VALUE) {
+            timers.stop(ConnectionTimer.KEEP_ALIVE);
+        } else {
+            timers.set(ConnectionTimer.KEEP_ALIVE, lastAckElicitingSent + interval);
+        }
+    }
+
+    /** MTU discovery keeps its own schedule; its next search round is a timer once the handshake is confirmed. */
+    void armMtuTimer() {
+        timers.set(ConnectionTimer.MTU_PROBE, hs.confirmed ? path.mtud.nextSearchTime() : Long.MAX_VALUE);
+    }
+
+    /** The previous 1-RTT read key's discard time changes with every key update and when it fires. */
+    private void armKeyDiscardTimer() {
+        timers.set(ConnectionTimer.KEY_DISCARD, oneRtt.prevDiscardDeadline());
+    }
+
+    /** Fires whatever timers expired at {@code now}, in {@link ConnectionTimer} order. */
     public void handleTimeout(long now) {
-        if (state == State.DRAINED) {
-            return;
-        }
-        if (state == State.CLOSING || state == State.DRAINING) {
-            if (now >= closeDeadline) {
-                drain();
+        for (ConnectionTimer t : ConnectionTimer.VALUES) {
+            if (state == State.DRAINED) {
+                return;
             }
-            return;
+            if (!timers.isExpired(t, now)) {
+                continue;
+            }
+            timers.stop(t);
+            if (!onTimer(t, now)) {
+                return;
+            }
         }
-        if (now >= handshakeDeadline && !handshakeComplete) {
-            // a server whose client never finished (most likely a spoofed Initial): forget it without a word,
-            // there is nobody to tell
-            LOG.debug("{} handshake not completed in time", this);
-            forget(new CloseReason(CloseReason.Source.IDLE_TIMEOUT, false, TransportError.NO_ERROR, 0,
-                    "handshake not completed in time"));
-            return;
+        if (multipath != null && !isClosed()) {
+            multipath.onTimeout(now);
         }
-        if (now >= idleDeadline) {
-            LOG.debug("{} idle timeout", this);
-            closeReason = new CloseReason(CloseReason.Source.IDLE_TIMEOUT, false, TransportError.NO_ERROR, 0,
-                    "no packets for " + effectiveIdleTimeout() / 1_000_000 + " ms");
-            events.add(new ConnectionEvent.ConnectionLost(closeReason));
-            drain();
-            return;
+    }
+
+    /** One expired timer; returns false when the connection ended and no other timer may fire. */
+    private boolean onTimer(ConnectionTimer t, long now) {
+        switch (t) {
+            case CLOSE -> {
+                drain();
+                return false;
+            }
+            case HANDSHAKE -> {
+                if (hs.complete) {
+                    return true;
+                }
+                // a server whose client never finished (most likely a spoofed Initial): forget it without a word,
+                // there is nobody to tell
+                LOG.debug("{} handshake not completed in time", this);
+                forget(new CloseReason(CloseReason.Source.IDLE_TIMEOUT, false, TransportError.NO_ERROR, 0,
+                        "handshake not completed in time"));
+                return false;
+            }
+            case IDLE -> {
+                LOG.debug("{} idle timeout", this);
+                lose(new CloseReason(CloseReason.Source.IDLE_TIMEOUT, false, TransportError.NO_ERROR, 0,
+                        "no packets for " + effectiveIdleTimeout() / 1_000_000 + " ms"));
+                drain();
+                return false;
+            }
+            case PACING -> {
+                // nothing to do: the next transmit asks the pacer again
+            }
+            case ACK_DELAY ->
+                // the delayed ACK is due: it goes with the next transmit, whatever else limits sending
+                spaces[PacketSpace.APPLICATION].ackImmediately = true;
+            case KEEP_ALIVE -> {
+                keepAlivePending = true;
+                lastAckElicitingSent = now; // re-arm from now; the PING goes out with the next transmit
+                armKeepAlive();
+            }
+            case KEY_DISCARD -> {
+                oneRtt.onTimeout(now);
+                armKeyDiscardTimer();
+            }
+            case PATH_VALIDATION -> onPathValidationFailed();
+            case PATH_CHALLENGE -> {
+                path.challengePending = true;
+                timers.set(ConnectionTimer.PATH_CHALLENGE, now + 2 * path.rtt.ptoBase());
+            }
+            case MTU_PROBE -> {
+                path.mtud.onTimeout(now);
+                armMtuTimer();
+            }
+            case LOSS_DETECTION -> recovery.onTimeout(now);
         }
-        if (now >= pacingDeadline) {
-            pacingDeadline = Long.MAX_VALUE;
-        }
-        PacketSpace app = spaces[PacketSpace.APPLICATION];
-        if (now >= app.ackDeadline) {
-            // the delayed ACK is due: it goes with the next transmit, whatever else limits sending
-            app.ackImmediately = true;
-            app.ackDeadline = Long.MAX_VALUE;
-        }
-        if (now >= keepAliveDeadline()) {
-            keepAlivePending = true;
-            lastAckElicitingSent = now; // re-arm from now; the PING goes out with the next transmit
-        }
-        if (oneRtt != null) {
-            oneRtt.onTimeout(now);
-        }
-        if (now >= path.challengeDeadline) {
-            onPathValidationFailed();
-        } else if (now >= path.challengeResendAt) {
-            path.challengePending = true;
-            path.challengeResendAt = now + 2 * rtt.ptoBase();
-        }
-        if (handshakeConfirmed) {
-            mtud.onTimeout(now);
-        }
-        if (now >= recovery.timer()) {
-            recovery.onTimeout(now);
-        }
+        return true;
     }
 
     private long effectiveIdleTimeout() {
         return idleTimeoutNanos == 0 ? 0 : Math.max(idleTimeoutNanos, 3 * ptoPeriod(false));
     }
 
-    private void resetIdleTimer(long now) {
+    void resetIdleTimer(long now) {
         long t = effectiveIdleTimeout();
-        idleDeadline = t == 0 ? Long.MAX_VALUE : now + t;
+        timers.set(ConnectionTimer.IDLE, t == 0 ? Long.MAX_VALUE : now + t);
     }
 
     // =====================================================================================================
@@ -604,12 +599,7 @@ public final class QuicConnection {
             return;
         }
         if (state == State.CLOSING) {
-            // answer stragglers with our CONNECTION_CLOSE, at a decaying rate (RFC 9000 §10.2.1)
-            if (now >= closeResendAt) {
-                closeSendPending = true;
-                closeResendAt = now + closeResendInterval;
-                closeResendInterval *= 2;
-            }
+            closing.onStraggler(now);
             return;
         }
         boolean anyAuthenticated = false;
@@ -697,8 +687,13 @@ public final class QuicConnection {
         if (type == null) {
             return 0; // unknown version
         }
+        MultipathPath onPath = null;
         if (!isOurDcid(buf, type)) {
-            return 0;
+            long pathId = type == PacketType.ONE_RTT && multipath != null && hs.complete
+                    ? multipath.pathIdOf(buf, hdr.dcidOff, hdr.dcidLen) : -1;
+            if (pathId < 0 || (onPath = multipath.receivingPath(pathId, from, now)) == null) {
+                return 0;
+            }
         }
         if (type == PacketType.RETRY) {
             onRetry(now, buf);
@@ -710,8 +705,8 @@ public final class QuicConnection {
         PacketSpace space;
         HeaderProtection hp;
         if (type == PacketType.ONE_RTT) {
-            space = spaces[PacketSpace.APPLICATION];
-            if (oneRtt == null || (!isClient && !handshakeComplete)) {
+            space = onPath != null ? onPath.space : spaces[PacketSpace.APPLICATION];
+            if (oneRtt == null || (!isClient && !hs.complete)) {
                 undecryptable++;
                 return 0;
             }
@@ -757,7 +752,8 @@ public final class QuicConnection {
         PacketKey key;
         OneRttKeys.ReadKey which = null;
         if (type == PacketType.ONE_RTT) {
-            which = oneRtt.select((first >>> 2) & 1, pn);
+            int keyPhase = (first >>> 2) & 1;
+            which = onPath == null ? oneRtt.select(keyPhase, pn) : oneRtt.selectOnOtherPath(keyPhase);
             key = oneRtt.key(which);
             if (key == null) {
                 return 0;
@@ -769,7 +765,15 @@ public final class QuicConnection {
             scratch.plain = new byte[Math.max(payloadLen, scratch.plain.length * 2)];
         }
         byte[] plain = scratch.plain;
-        int plainLen = key.open(pn, buf, hdr.start, payloadOff - hdr.start, buf, payloadOff, payloadLen, plain, 0);
+        int plainLen = key.open(space.pathId, pn, buf, hdr.start, payloadOff - hdr.start, buf, payloadOff, payloadLen, plain, 0);
+        if (plainLen < 0 && which == OneRttKeys.ReadKey.PREVIOUS && onPath != null) {
+            // on another path a flipped phase bit may also be the peer's next update (see selectOnOtherPath); noq
+            // updates keys after its first 10 to 1000 packets, on whatever path it sends then
+            which = OneRttKeys.ReadKey.NEXT;
+            key = oneRtt.key(which);
+            plainLen = key.open(space.pathId, pn, buf, hdr.start, payloadOff - hdr.start, buf, payloadOff, payloadLen,
+                    plain, 0);
+        }
         if (plainLen < 0) {
             decryptFailures++;
             undecryptable++;
@@ -785,18 +789,35 @@ public final class QuicConnection {
         }
         if (which == OneRttKeys.ReadKey.NEXT) {
             long discard = now + 3 * ptoPeriod(true);
-            if (!oneRtt.onPeerUpdate(pn, spaces[PacketSpace.APPLICATION].nextPn, discard)) {
+            if (!oneRtt.onPeerUpdate(space.pathId, pn, spaces[PacketSpace.APPLICATION].nextPn, discard)) {
                 throw new TransportException(TransportError.KEY_UPDATE_ERROR,
                         "peer updated keys again before we acknowledged its previous update");
             }
-        } else if (which != null) {
+            armKeyDiscardTimer();
+        } else if (which != null && onPath == null) {
             oneRtt.onPacketOpened(which, pn);
         }
         packetsReceived++;
         boolean newest = pn > space.largestReceived;
         space.markReceived(pn);
         onPacketAuthenticated(now, from, type, buf, newest, dgramLen);
-        boolean ackEliciting = processFrames(now, from, space, type, buf, plainLen);
+        if (onPath != null) {
+            // a probe that reached us from another address earns that path no anti-amplification credit
+            multipath.onPacketReceived(now, onPath, from.equals(onPath.data.remote) ? dgramLen : 0);
+        }
+        rxPath = onPath;
+        boolean ackEliciting;
+        try {
+            ackEliciting = processFrames(now, from, space, type, buf, plainLen);
+        } finally {
+            rxPath = null;
+        }
+        if (onPath != null) {
+            // paths other than 0 acknowledge at once: no delayed-ACK timer per path (see Multipath)
+            space.recordForAck(pn, now);
+            space.ackImmediately |= ackEliciting;
+            return 1;
+        }
         onPacketProcessed(now, space, pn, ackEliciting);
         if (type == PacketType.ONE_RTT && pn == space.largestReceived && !from.equals(path.remote)
                 && !lastPacketProbingOnly && !isClosed()) {
@@ -818,20 +839,20 @@ public final class QuicConnection {
                                        int dgramLen) {
         resetIdleTimer(now);
         ackElicitingSentSinceReceive = false;
-        if (!receivedPeerPacket && hdr.isLong()) {
-            receivedPeerPacket = true;
+        if (!hs.peerPacketReceived && hdr.isLong()) {
+            hs.peerPacketReceived = true;
             peerInitialScid = ConnectionId.of(buf, hdr.scidOff, hdr.scidLen);
             if (isClient) {
                 // the server's chosen SCID becomes our DCID (RFC 9000 §7.2)
                 cids.initialRemote(peerInitialScid, null);
             }
         }
-        if (isClient && !handshakeConfirmed && !from.equals(path.remote)) {
+        if (isClient && !hs.confirmed && !from.equals(path.remote)) {
             // tolerate a server answering from another address during the handshake (iroh 1.x may move the
             // 4-tuple then): follow it
             path.remote = from;
         }
-        if (!isClient && newest && !handshakeConfirmed && type != PacketType.ONE_RTT && !from.equals(path.remote)) {
+        if (!isClient && newest && !hs.confirmed && type != PacketType.ONE_RTT && !from.equals(path.remote)) {
             // the client's Initial may reach us over several paths (iroh 1.x copies it to all of them), and the
             // first copy's source may not carry replies: during the handshake answer where the client's newest
             // packet came from, with a fresh amplification budget for that address
@@ -862,8 +883,8 @@ public final class QuicConnection {
         boolean outOfOrder = pn < prevLargest || (prevLargest >= 0 && pn > prevLargest + 1);
         if (outOfOrder || space.ackElicitingSinceAck >= config.ackElicitingThreshold()) {
             space.ackImmediately = true;
-        } else if (space.ackDeadline == Long.MAX_VALUE) {
-            space.ackDeadline = now + config.maxAckDelayMillis() * 1_000_000L;
+        } else if (timers.get(ConnectionTimer.ACK_DELAY) == Long.MAX_VALUE) {
+            timers.set(ConnectionTimer.ACK_DELAY, now + maxAckDelayNanos);
         }
     }
 
@@ -882,15 +903,27 @@ public final class QuicConnection {
         while (parser.hasNext()) {
             Frame f = parser.next();
             long ft = f.type();
+            if (ft != FrameType.PADDING) {
+                frameRx.count(ft);
+            }
             if (type != PacketType.ONE_RTT && !FrameType.allowedInHandshakeSpaces(ft)) {
                 throw new TransportException(TransportError.PROTOCOL_VIOLATION, ft,
                         "frame type 0x" + Long.toHexString(ft) + " not allowed in " + type + " packets");
             }
+            if (FrameType.isMultipath(ft) && multipath == null) {
+                throw new TransportException(TransportError.PROTOCOL_VIOLATION, ft,
+                        "multipath frame 0x" + Long.toHexString(ft) + " but multipath was not negotiated");
+            }
+            if (FrameType.isNatTraversal(ft) && (multipath == null || multipath.nat == null)) {
+                throw new TransportException(TransportError.PROTOCOL_VIOLATION, ft,
+                        "NAT traversal frame 0x" + Long.toHexString(ft) + " but NAT traversal was not negotiated");
+            }
             if (FrameType.isAckEliciting(ft)) {
                 ackEliciting = true;
             }
+            // OBSERVED_ADDR rides with path probes too (noq-proto counts it as probing, connection/mod.rs)
             if (!(f instanceof Frame.Padding || f instanceof Frame.PathChallenge || f instanceof Frame.PathResponse
-                    || f instanceof Frame.NewConnectionId)) {
+                    || f instanceof Frame.NewConnectionId || f instanceof Frame.ObservedAddr)) {
                 probingOnly = false;
             }
             handleFrame(now, from, space, f, buf);
@@ -911,7 +944,8 @@ public final class QuicConnection {
         if (f instanceof Frame.Stream st) {
             streams.onStream(st);
         } else if (f instanceof Frame.Ack a) {
-            onAck(now, space, a);
+            // a plain ACK is of path 0 on whichever path it came (noq accepts it so)
+            onAck(now, space.pathId != 0 ? spaces[PacketSpace.APPLICATION] : space, a);
         } else if (f instanceof Frame.Padding || f instanceof Frame.Ping || f instanceof Frame.DataBlocked
                 || f instanceof Frame.StreamsBlocked) {
             // nothing to do beyond acknowledging
@@ -941,11 +975,30 @@ public final class QuicConnection {
             cids.onRetire(r.sequence(), buf, hdr.dcidOff, hdr.dcidLen, !isClosed());
         } else if (f instanceof Frame.PathChallenge c) {
             pathChallengesReceived++;
+            if (isNatTraversal() && hs.confirmed && !from.equals(rxPath != null ? rxPath.data.remote : path.remote)) {
+                multipath.nat.onOffPathChallenge(rxPath, from, c.data());
+                return;
+            }
+            if (rxPath != null) {
+                multipath.onPathChallenge(rxPath, c.data());
+                return;
+            }
             pathResponseData = c.data();
             pathResponseTo = from;
             pathResponsePending = true;
         } else if (f instanceof Frame.PathResponse r) {
-            onPathResponse(r.data());
+            if (isNatTraversal() && multipath.nat.onPathResponse(now, from, r.data())) {
+                return; // a NAT traversal probe was answered
+            }
+            if (rxPath != null) {
+                multipath.onPathResponse(now, rxPath, r.data());
+            } else {
+                onPathResponse(r.data());
+            }
+        } else if (FrameType.isNatTraversal(f.type())) {
+            multipath.nat.onFrame(now, f);
+        } else if (FrameType.isMultipath(f.type())) {
+            multipath.onFrame(now, f, rxPath, from);
         } else if (f instanceof Frame.ConnectionClose c) {
             onConnectionClose(now, c);
         } else if (f instanceof Frame.HandshakeDone) {
@@ -956,6 +1009,10 @@ public final class QuicConnection {
             onHandshakeConfirmed(now);
         } else if (f instanceof Frame.Datagram d) {
             onDatagramFrame(d);
+        } else if (f instanceof Frame.ObservedAddr o) {
+            if (observedAddr.onReport(o)) {
+                events.add(new ConnectionEvent.ObservedAddress(o.address()));
+            }
         }
     }
 
@@ -986,16 +1043,17 @@ public final class QuicConnection {
         String reason = new String(c.reason(), StandardCharsets.UTF_8);
         LOG.debug("{} peer closed: {} {}", this, c.application() ? "app 0x" + Long.toHexString(c.errorCode())
                 : TransportError.name(c.errorCode()), reason);
-        closeReason = new CloseReason(CloseReason.Source.PEER, c.application(), c.errorCode(), c.frameType(), reason);
-        events.add(new ConnectionEvent.ConnectionLost(closeReason));
+        lose(new CloseReason(CloseReason.Source.PEER, c.application(), c.errorCode(), c.frameType(), reason));
         state = State.DRAINING;
-        closeDeadline = now + 3 * ptoPeriod(true);
+        closing = Closing.draining(now + 3 * ptoPeriod(true));
+        timers.closeOnly(closing.drainAt);
+        stopPathTimers();
     }
 
     private void onVersionNegotiation(byte[] buf) {
         // RFC 9000 §6.2: only a client, only before any other packet from the server, and only if it does not
         // list our version
-        if (!isClient || receivedPeerPacket || state != State.HANDSHAKE) {
+        if (!isClient || hs.peerPacketReceived || state != State.HANDSHAKE) {
             return;
         }
         if (!cids.initialLocalCid().matches(buf, hdr.dcidOff, hdr.dcidLen)
@@ -1005,15 +1063,14 @@ public final class QuicConnection {
         if (VersionNegotiation.lists(buf, hdr.pnOffset, hdr.end, PacketHeader.VERSION_1)) {
             return;
         }
-        closeReason = new CloseReason(CloseReason.Source.VERSION_MISMATCH, false, TransportError.NO_ERROR, 0,
-                "server does not support QUIC v1");
-        events.add(new ConnectionEvent.ConnectionLost(closeReason));
+        lose(new CloseReason(CloseReason.Source.VERSION_MISMATCH, false, TransportError.NO_ERROR, 0,
+                "server does not support QUIC v1"));
         drain();
     }
 
     private void onRetry(long now, byte[] buf) {
         // RFC 9000 §17.2.5.2: a client accepts one Retry, before any other server packet
-        if (!isClient || receivedPeerPacket || retrySourceCid != null || state != State.HANDSHAKE) {
+        if (!isClient || hs.peerPacketReceived || retrySourceCid != null || state != State.HANDSHAKE) {
             return;
         }
         int len = hdr.end - hdr.start;
@@ -1077,7 +1134,7 @@ public final class QuicConnection {
                 applyPeerParameters(now, tls.peerTransportParameters());
             }
         } catch (TlsException e) {
-            closeWithError(now, e.quicErrorCode(), FrameType.CRYPTO, e.getMessage());
+            closeWithError(now, e);
         } catch (TransportException e) {
             closeWithError(now, e.code(), e.frameType(), e.getMessage());
         }
@@ -1146,14 +1203,26 @@ public final class QuicConnection {
             }
         }
         peerParams = tp;
+        if (config.maxPathId() >= 0 && tp.initialMaxPathId >= 0) {
+            // draft-ietf-quic-multipath §2: both sides offered it; zero-length IDs cannot tell paths apart (noq
+            // closes with this error too)
+            if (localCidLength == 0 || cids.activeRemote().length() == 0) {
+                throw new TransportException(TransportError.PROTOCOL_VIOLATION,
+                        "multipath must not use zero-length connection IDs");
+            }
+            multipath = new Multipath(this, isClient, config, registry, tp.initialMaxPathId,
+                    tp.natTraversalMaxAddresses);
+            multipath.relayAddresses(relayPredicate);
+        }
         streams.applyPeerParameters(tp);
         cids.setPeerLimit(tp.activeConnectionIdLimit);
         recovery.peerMaxAckDelayNanos = tp.maxAckDelay * 1_000_000L;
         recovery.peerAckDelayExponent = (int) tp.ackDelayExponent;
         peerMaxDatagramFrameSize = tp.maxDatagramFrameSize;
-        mtud.setPeerMaxUdpPayload(tp.maxUdpPayloadSize);
+        observedAddr.onPeerParameters(tp.observedAddr);
+        path.mtud.setPeerMaxUdpPayload(tp.maxUdpPayloadSize);
         long peerIdle = tp.maxIdleTimeout * 1_000_000L;
-        long ours = config.maxIdleTimeoutMillis() * 1_000_000L;
+        long ours = config.maxIdleTimeout().toNanos();
         idleTimeoutNanos = ours == 0 ? peerIdle : peerIdle == 0 ? ours : Math.min(ours, peerIdle);
         resetIdleTimer(now);
     }
@@ -1163,7 +1232,7 @@ public final class QuicConnection {
     }
 
     private void onHandshakeComplete(long now) throws TransportException {
-        if (handshakeComplete) {
+        if (hs.complete) {
             return;
         }
         if (peerParams == null) {
@@ -1173,32 +1242,38 @@ public final class QuicConnection {
             }
             applyPeerParameters(now, tls.peerTransportParameters());
         }
-        handshakeComplete = true;
+        hs.complete = true;
         state = State.ESTABLISHED;
+        armKeepAlive();
         events.add(new ConnectionEvent.Connected());
+        observedAddr.onHandshakeComplete();
         cids.issueUpToLimit();
+        if (multipath != null) {
+            multipath.issueConnectionIds();
+        }
         if (!isClient) {
             // RFC 9001 §4.1.2: the server's handshake is confirmed once complete
-            handshakeDonePending = true;
+            hs.donePending = true;
             onHandshakeConfirmed(now);
         }
     }
 
     private void onHandshakeConfirmed(long now) {
-        if (handshakeConfirmed) {
+        if (hs.confirmed) {
             return;
         }
-        handshakeConfirmed = true;
+        hs.confirmed = true;
         discardSpace(PacketSpace.INITIAL, now);
         discardSpace(PacketSpace.HANDSHAKE, now);
         events.add(new ConnectionEvent.HandshakeConfirmed());
         path.validated = true;
-        mtud.start(now);
+        path.mtud.start(now);
+        armMtuTimer();
         setLossDetectionTimer(now);
     }
 
     /** Drops a packet number space's keys and in-flight accounting (RFC 9001 §4.9, RFC 9002 §6.4). */
-    private void discardSpace(int id, long now) {
+    void discardSpace(int id, long now) {
         PacketSpace s = spaces[id];
         if (s.discarded) {
             return;
@@ -1222,7 +1297,7 @@ public final class QuicConnection {
     // Loss recovery (RFC 9002)
     // =====================================================================================================
 
-    private long bytesInFlight() {
+    long bytesInFlight() {
         return recovery.bytesInFlight();
     }
 
@@ -1230,26 +1305,35 @@ public final class QuicConnection {
         return recovery.ptoPeriod(includeAckDelay);
     }
 
-    private void setLossDetectionTimer(long now) {
+    void setLossDetectionTimer(long now) {
         recovery.setTimer(now);
     }
 
     private void onAck(long now, PacketSpace space, Frame.Ack ack) throws TransportException {
         recovery.onAck(now, space, ack);
         if (space.id == PacketSpace.HANDSHAKE) {
-            receivedHandshakeAck = true;
+            hs.handshakeAckReceived = true;
         }
         if (space.id == PacketSpace.APPLICATION && oneRtt != null) {
             oneRtt.onAckReceived(ack.largest());
-            if (isClient && !handshakeConfirmed && handshakeComplete && space.largestAcked >= 0) {
+            if (isClient && !hs.confirmed && hs.complete && space.largestAcked >= 0) {
                 // RFC 9001 §4.1.2: an acknowledged 1-RTT packet also confirms the handshake
                 onHandshakeConfirmed(now);
             }
         }
     }
 
-    /** The connection's side of loss recovery: what acknowledged and lost packets carried. */
+    /**
+     * The connection's side of loss recovery: what acknowledged and lost packets carried. One for path 0 ({@code
+     * on} null) and one per multipath path, whose MTU and anti-amplification it reads.
+     */
     private final class RecoveryHost implements LossRecovery.Host {
+        private final MultipathPath on;
+
+        RecoveryHost(MultipathPath on) {
+            this.on = on;
+        }
+
         @Override
         public boolean isClient() {
             return isClient;
@@ -1257,22 +1341,25 @@ public final class QuicConnection {
 
         @Override
         public boolean handshakeConfirmed() {
-            return handshakeConfirmed;
+            return on != null || hs.confirmed; // a multipath path opens after the handshake
         }
 
         @Override
         public boolean peerCompletedAddressValidation() {
-            return !isClient || receivedHandshakeAck || handshakeConfirmed;
+            return on != null || !isClient || hs.handshakeAckReceived || hs.confirmed;
         }
 
         @Override
         public boolean amplificationBlocked() {
+            if (on != null) {
+                return on.amplificationBudget() == 0;
+            }
             return !isClient && path.amplificationBudget() == 0;
         }
 
         @Override
         public boolean hasHandshakeKeys() {
-            return QuicConnection.this.hasHandshakeKeys();
+            return on == null && QuicConnection.this.hasHandshakeKeys();
         }
 
         @Override
@@ -1282,14 +1369,17 @@ public final class QuicConnection {
 
         @Override
         public void onAcked(long now, PacketSpace space, SentPacket p) {
-            if (p.mtuProbe) {
-                int before = mtud.current();
-                mtud.onProbeAcked(p.pn);
-                if (mtud.current() != before) {
-                    cc.onMtuChange(mtud.current());
+            if (on != null) {
+                on.data.mtud.onPacketAcked(p.size);
+            } else if (p.mtuProbe) {
+                // the probe may have gone out on the path we just left: pn tells whose it was
+                path.onMtuProbeAcked(p.pn);
+                if (previousPath != null) {
+                    previousPath.onMtuProbeAcked(p.pn);
                 }
+                armMtuTimer();
             } else {
-                mtud.onPacketAcked(p.size);
+                path.mtud.onPacketAcked(p.size);
             }
             if (p.largestAckSent >= 0) {
                 // the peer has our ACK up to here: stop repeating those ranges (RFC 9000 §13.2.4)
@@ -1310,34 +1400,76 @@ public final class QuicConnection {
 
         @Override
         public void onLost(PacketSpace space, SentPacket p) {
+            if (on != null) {
+                requeueLost(space, p);
+                return;
+            }
             if (p.mtuProbe) {
-                mtud.onProbeLost(p.pn);
-            } else {
-                mtud.onPacketLost(p.size);
-            }
-            for (int i = 0; i < p.cryptoCount; i++) {
-                space.cryptoSend.onLost(p.cryptoOffsets[i], p.cryptoLens[i], false);
-            }
-            for (int i = 0; i < p.streamCount; i++) {
-                streams.onStreamFrameLost(p.streamIds[i], p.streamOffsets[i], p.streamLens[i], p.streamFins[i]);
-            }
-            for (int i = 0; i < p.controlCount; i++) {
-                int kind = p.controlKinds[i];
-                long arg = p.controlArgs[i];
-                switch (kind) {
-                    case SentPacket.K_NEW_CONNECTION_ID -> cids.onNewCidLost(arg);
-                    case SentPacket.K_RETIRE_CONNECTION_ID -> cids.onRetireLost(arg);
-                    default -> streams.onControlLost(kind, arg);
+                path.mtud.onProbeLost(p.pn);
+                if (previousPath != null) {
+                    previousPath.mtud.onProbeLost(p.pn);
                 }
+            } else {
+                path.mtud.onPacketLost(p.size);
+                armMtuTimer();
             }
-            if ((p.flags & SentPacket.F_HANDSHAKE_DONE) != 0) {
-                handshakeDonePending = true;
-            }
-            streams.onFlagsLost(p.flags);
+            requeueLost(space, p);
         }
     }
 
-    private boolean hasHandshakeKeys() {
+    /** The frames of a lost packet (or one in flight on an abandoned path) are queued to be sent again. */
+    void requeueLost(PacketSpace space, SentPacket p) {
+        for (int i = 0; i < p.cryptoCount; i++) {
+            space.cryptoSend.onLost(p.cryptoOffsets[i], p.cryptoLens[i], false);
+        }
+        for (int i = 0; i < p.streamCount; i++) {
+            streams.onStreamFrameLost(p.streamIds[i], p.streamOffsets[i], p.streamLens[i], p.streamFins[i]);
+        }
+        for (int i = 0; i < p.controlCount; i++) {
+            int kind = p.controlKinds[i];
+            long arg = p.controlArgs[i];
+            switch (kind) {
+                case SentPacket.K_NEW_CONNECTION_ID -> cids.onNewCidLost(arg);
+                case SentPacket.K_RETIRE_CONNECTION_ID -> cids.onRetireLost(arg);
+                case SentPacket.K_PATH_FRAME -> multipath.onControlLost(arg);
+                default -> streams.onControlLost(kind, arg);
+            }
+        }
+        if ((p.flags & SentPacket.F_HANDSHAKE_DONE) != 0) {
+            hs.donePending = true;
+        }
+        if ((p.flags & SentPacket.F_OBSERVED_ADDR) != 0) {
+            observedAddr.onLost();
+        }
+        streams.onFlagsLost(p.flags);
+    }
+
+    /**
+     * Loss recovery of a multipath path: its own space (the two handshake slots are empty, discarded spaces), its
+     * own timer table, its RTT and window; the peer's ACK delay settings as on path 0.
+     */
+    LossRecovery newPathRecovery(MultipathPath p) {
+        PacketSpace none0 = new PacketSpace(PacketSpace.INITIAL);
+        PacketSpace none1 = new PacketSpace(PacketSpace.HANDSHAKE);
+        none0.discarded = true;
+        none1.discarded = true;
+        LossRecovery r = new LossRecovery(new PacketSpace[] {none0, none1, p.space}, new RecoveryHost(p), p.timers,
+                p.data.rtt, p.data.cc);
+        r.peerMaxAckDelayNanos = recovery.peerMaxAckDelayNanos;
+        r.peerAckDelayExponent = recovery.peerAckDelayExponent;
+        return r;
+    }
+
+    /** A PATH_ACK of path 0: what an ACK frame of the application space does. */
+    void onPath0Ack(long now, Frame.Ack ack) throws TransportException {
+        onAck(now, spaces[PacketSpace.APPLICATION], ack);
+    }
+
+    long initialRttNanos() {
+        return config.initialRtt().toNanos();
+    }
+
+    boolean hasHandshakeKeys() {
         PacketSpace hs = spaces[PacketSpace.HANDSHAKE];
         return !hs.discarded && hs.writeKeys != null;
     }
@@ -1347,52 +1479,76 @@ public final class QuicConnection {
     // =====================================================================================================
 
     private void onPeerAddressChanged(long now, InetSocketAddress from) {
-        if (!handshakeConfirmed) {
+        if (!hs.confirmed) {
             return; // RFC 9000 §9: no migration before the handshake is confirmed
         }
         LOG.debug("{} peer address changed {} -> {}", this, path.remote, from);
+        stopPathValidation();
+        if (previousPath != null && from.equals(previousPath.remote)) {
+            // the peer came back to the path it left (a migration it abandoned, or one we saw only because of a
+            // spoofed or reordered packet): that path was validated, and what we measured on it still holds
+            PathData back = previousPath;
+            previousPath = path.validated ? path : null;
+            usePath(back);
+            return;
+        }
         boolean sameHost = from.getAddress().equals(path.remote.getAddress());
-        previousPath = path.validated ? path : previousPath;
-        Path np = new Path(from, false);
-        np.bytesReceived = 0;
+        // RFC 9000 §9.4: a path to another host starts with fresh RTT and congestion state (and its own MTU)
+        PathData np = sameHost ? PathData.rebound(from, path) : newPath(now, from);
         np.challenge = registry.random().nextLong();
         np.challengePending = true;
-        np.challengeDeadline = now + Math.max(3 * ptoPeriod(true), 6 * config.initialRttNanos());
-        np.challengeResendAt = now + 2 * rtt.ptoBase();
-        path = np;
-        if (!sameHost) {
-            // RFC 9002 §9.4: a new path starts with fresh congestion state
-            cc.reset();
-            rtt.reset();
+        long validationTime = Math.max(3 * ptoPeriod(true), 6 * config.initialRtt().toNanos());
+        timers.set(ConnectionTimer.PATH_VALIDATION, now + validationTime);
+        timers.set(ConnectionTimer.PATH_CHALLENGE, now + 2 * path.rtt.ptoBase());
+        if (path.validated) {
+            previousPath = path;
         }
+        usePath(np);
+    }
+
+    /** A path to a new peer address, its MTU search started (migration comes after handshake confirmation). */
+    private PathData newPath(long now, InetSocketAddress remote) {
+        PathData np = PathData.fresh(remote, false, config);
+        np.mtud.setPeerMaxUdpPayload(peerParams.maxUdpPayloadSize);
+        np.mtud.start(now);
+        return np;
+    }
+
+    /** Sends on {@code p} from now on; loss recovery samples RTT into and grows the window of that path. */
+    private void usePath(PathData p) {
+        path = p;
+        recovery.usePath(p.rtt, p.cc);
+        armMtuTimer();
+        observedAddr.onPathChanged(); // the peer's address changed: tell it what we see now
+    }
+
+    private void stopPathValidation() {
+        timers.stop(ConnectionTimer.PATH_VALIDATION);
+        timers.stop(ConnectionTimer.PATH_CHALLENGE);
+        path.challengePending = false;
     }
 
     private void onPathResponse(long data) {
         if (!path.validated && data == path.challenge) {
             path.validated = true;
-            path.challengePending = false;
-            path.challengeDeadline = Long.MAX_VALUE;
-            path.challengeResendAt = Long.MAX_VALUE;
-            previousPath = null;
+            stopPathValidation();
         }
     }
 
     private void onPathValidationFailed() {
-        path.challengeDeadline = Long.MAX_VALUE;
-        path.challengeResendAt = Long.MAX_VALUE;
-        path.challengePending = false;
+        stopPathValidation();
         if (previousPath != null) {
             LOG.debug("{} path validation to {} failed; back to {}", this, path.remote, previousPath.remote);
-            path = previousPath;
+            PathData back = previousPath;
             previousPath = null;
+            usePath(back);
         }
     }
 
     private void onStatelessReset() {
         LOG.debug("{} stateless reset", this);
-        closeReason = new CloseReason(CloseReason.Source.STATELESS_RESET, false, TransportError.NO_ERROR, 0,
-                "peer sent a stateless reset");
-        events.add(new ConnectionEvent.ConnectionLost(closeReason));
+        lose(new CloseReason(CloseReason.Source.STATELESS_RESET, false, TransportError.NO_ERROR, 0,
+                "peer sent a stateless reset"));
         drain();
     }
 
@@ -1408,8 +1564,17 @@ public final class QuicConnection {
     // Closing
     // =====================================================================================================
 
+    /** Closes because TLS failed: CRYPTO_ERROR {@code 0x100 + alert} on the CRYPTO frame (RFC 9001 §4.8). */
+    private void closeWithError(long now, TlsException e) {
+        closeWithError(now, TransportError.cryptoError(e.alert()), FrameType.CRYPTO, e.getMessage(), e.peerMismatch());
+    }
+
     /** Closes because the peer broke the protocol (or TLS failed): a transport CONNECTION_CLOSE. */
     void closeWithError(long now, long code, long frameType, String message) {
+        closeWithError(now, code, frameType, message, false);
+    }
+
+    private void closeWithError(long now, long code, long frameType, String message, boolean peerMismatch) {
         if (isClosed()) {
             return;
         }
@@ -1419,21 +1584,29 @@ public final class QuicConnection {
             reason = java.util.Arrays.copyOf(reason, 200);
         }
         startClosing(now, false, code, frameType, reason,
-                new CloseReason(CloseReason.Source.LOCAL, false, code, frameType, message));
+                new CloseReason(CloseReason.Source.LOCAL, false, code, frameType, message, peerMismatch));
     }
 
     private void startClosing(long now, boolean application, long code, long frameType, byte[] reason,
                               CloseReason why) {
+        lose(why);
+        state = State.CLOSING;
+        closing = Closing.closing(now, application, code, frameType, reason, now + 3 * ptoPeriod(true),
+                config.initialRtt().toNanos());
+        timers.closeOnly(closing.drainAt);
+        stopPathTimers();
+    }
+
+    private void stopPathTimers() {
+        if (multipath != null) {
+            multipath.stopTimers();
+        }
+    }
+
+    /** The connection is lost for the application: it learns why once. */
+    private void lose(CloseReason why) {
         closeReason = why;
         events.add(new ConnectionEvent.ConnectionLost(why));
-        closeApplication = application;
-        closeCode = code;
-        closeFrameType = frameType;
-        closeReasonBytes = reason;
-        closeSendPending = true;
-        closeResendAt = now + closeResendInterval;
-        state = State.CLOSING;
-        closeDeadline = now + 3 * ptoPeriod(true);
     }
 
     private void drain() {
@@ -1441,8 +1614,14 @@ public final class QuicConnection {
             return;
         }
         state = State.DRAINED;
-        closeSendPending = false;
-        recovery.stop();
+        if (closing != null) {
+            closing.sendPending = false;
+        }
+        timers.stopAll();
+        stopPathTimers();
+        if (multipath != null) {
+            multipath.unregisterAll();
+        }
         registry.drained(this);
     }
 
@@ -1457,538 +1636,73 @@ public final class QuicConnection {
      * come back at once for UDP GSO.
      */
     public Transmit pollTransmit(long now, ByteBuffer out, int maxDatagrams) {
-        Transmit t = transmit(now, out, maxDatagrams);
+        Transmit t = switch (state) {
+            case DRAINED, DRAINING -> null;
+            case CLOSING -> closing.sendPending ? builder.closeDatagram(now, out) : null;
+            case HANDSHAKE, ESTABLISHED -> multipath == null ? builder.transmit(now, out, maxDatagrams)
+                    : multipathTransmit(now, out, maxDatagrams);
+        };
         if (t != null) {
             chargeHalfOpen(); // the packets it recorded
         }
         return t;
     }
 
-    private Transmit transmit(long now, ByteBuffer out, int maxDatagrams) {
-        if (state == State.DRAINED || state == State.DRAINING) {
-            return null;
-        }
-        if (state == State.CLOSING) {
-            return closeSendPending ? transmitClose(now, out) : null;
-        }
-        int start = out.position();
-        int segment = 0;
-        int count = 0;
-        InetSocketAddress dest = path.remote;
-        while (count < maxDatagrams) {
-            int mtu = mtud.current();
-            int limit = count == 0 ? Math.max(mtu, MIN_INITIAL_SIZE) : segment;
-            if (out.remaining() < limit) {
-                break;
+    /**
+     * With multipath: NAT traversal probes first (small, off-path), then each path other than 0 (its ACKs,
+     * challenges, keep-alives, and the data if it is the selected one), then path 0.
+     */
+    private Transmit multipathTransmit(long now, ByteBuffer out, int maxDatagrams) {
+        if (hs.confirmed && oneRtt != null) {
+            multipath.select(now); // RTT estimates move: within a tier the fastest path takes over
+            NatTraversal nat = multipath.nat;
+            NatTraversal.Response response = nat == null ? null : nat.pollResponse();
+            if (response != null) {
+                Transmit t = builder.natProbeResponse(now, out, response);
+                if (t != null) {
+                    return t;
+                }
             }
-            // an MTU probe travels alone: it is bigger than the segments of a batch
-            if (count == 0 && handshakeConfirmed && path.validated) {
-                int probe = mtuProbeSize(now);
-                if (probe > 0) {
-                    int n = buildMtuProbe(now, probe);
-                    if (n > 0) {
-                        out.put(scratch.dgram, 0, n);
-                        onDatagramSent(n);
-                        return new Transmit(dest, n, n, 1);
+            NatTraversal.Probe probe = nat == null || !multipath.canProbe() ? null : nat.dueProbe(now);
+            if (probe != null) {
+                Transmit t = builder.natProbe(now, out, multipath.probePath(), probe.target, probe.token);
+                nat.onProbeSent(now, probe);
+                if (t != null) {
+                    return t;
+                }
+            }
+            long selected = multipath.selected();
+            for (MultipathPath p : multipath.paths()) {
+                if (!p.abandoned && p.remoteCid != null) {
+                    Transmit t = builder.transmitOnPath(now, out, p, p.id == selected);
+                    if (t != null) {
+                        return t;
                     }
                 }
             }
-            if (pathResponsePending && !pathResponseTo.equals(path.remote)) {
-                if (count > 0) {
-                    break;
-                }
-                int n = buildPathResponseTo(now);
-                if (n > 0) {
-                    out.put(scratch.dgram, 0, n);
-                    onDatagramSent(n);
-                    return new Transmit(pathResponseTo, n, n, 1);
-                }
-            }
-            int n = buildDatagram(now, limit, count == 0);
-            if (n == 0) {
-                break;
-            }
-            out.put(scratch.dgram, 0, n);
-            onDatagramSent(n);
-            if (count == 0) {
-                segment = n;
-            }
-            count++;
-            if (n < segment) {
-                break;
-            }
         }
-        if (count == 0) {
-            return null;
-        }
-        return new Transmit(dest, out.position() - start, segment, count);
+        return builder.transmit(now, out, maxDatagrams);
     }
 
-    private void onDatagramSent(int n) {
-        datagramsSent++;
-        bytesSent += n;
-        path.bytesSent += n;
-    }
-
-    private int mtuProbeSize(long now) {
-        if (oneRtt == null || config.pacing() && pacer.delayUntil(now, mtud.current(), cc.window(), rtt.smoothed()) > 0) {
-            return 0;
-        }
-        int probe = mtud.probeToSend(now);
-        if (probe == 0 || bytesInFlight() + probe > cc.window() || probe > scratch.dgram.length) {
-            return 0;
-        }
-        return probe;
-    }
-
-    /** One 1-RTT packet of PING + PADDING filling {@code size} bytes. */
-    private int buildMtuProbe(long now, int size) {
-        PacketSpace app = spaces[PacketSpace.APPLICATION];
-        PacketPlan plan = plans[0];
-        plan.space = app;
-        plan.pn = app.nextPn;
-        plan.pnLen = PacketNumber.encodedLength(plan.pn, app.largestAcked);
-        int header = 1 + cids.activeRemote().length() + plan.pnLen;
-        int payloadMax = size - header - PacketKey.TAG_LENGTH;
-        byte[] b = scratch.txPlain[0];
-        int p = FrameWriter.ping(b, 0);
-        p = FrameWriter.padding(b, p, payloadMax - p);
-        SentPacket sp = app.sent.obtain();
-        sp.mtuProbe = true;
-        sp.flags |= SentPacket.F_PING;
-        plan.payload = b;
-        plan.payloadLen = p;
-        plan.sent = sp;
-        plan.ackEliciting = true;
-        plan.hasPadding = true;
-        int n = serialize(now, plans, 1, size);
-        mtud.onProbeSent(plan.pn);
-        return n;
-    }
-
-    /** A PATH_RESPONSE to an address other than the current path's (RFC 9000 §8.2.2). */
-    private int buildPathResponseTo(long now) {
-        if (oneRtt == null || !handshakeComplete) {
-            pathResponsePending = false;
-            return 0;
-        }
-        PacketSpace app = spaces[PacketSpace.APPLICATION];
-        PacketPlan plan = plans[0];
-        plan.space = app;
-        plan.pn = app.nextPn;
-        plan.pnLen = PacketNumber.encodedLength(plan.pn, app.largestAcked);
-        byte[] b = scratch.txPlain[0];
-        int p = FrameWriter.pathResponse(b, 0, pathResponseData);
-        // padded to 1200 bytes to show the path can carry them (RFC 9000 §8.2.2)
-        int header = 1 + cids.activeRemote().length() + plan.pnLen;
-        p = FrameWriter.padding(b, p, MIN_INITIAL_SIZE - header - PacketKey.TAG_LENGTH - p);
-        pathResponsePending = false;
-        SentPacket sp = app.sent.obtain();
-        plan.payload = b;
-        plan.payloadLen = p;
-        plan.sent = sp;
-        plan.ackEliciting = true;
-        plan.hasPadding = true;
-        return serialize(now, plans, 1, MIN_INITIAL_SIZE);
-    }
-
-    /**
-     * Assembles one datagram of at most {@code maxSize} bytes: packets of each space with keys and something to
-     * send, coalesced (Initial, Handshake, then 1-RTT). Returns its length, 0 if there is nothing to send.
-     */
-    private int buildDatagram(long now, int maxSize, boolean firstInBatch) {
-        long budget = path.amplificationBudget();
-        if (budget < maxSize) {
-            if (budget < MIN_INITIAL_SIZE) {
-                return 0;
-            }
-            maxSize = (int) Math.min(maxSize, budget);
-        }
-        boolean probing = spaces[0].probesPending > 0 || spaces[1].probesPending > 0 || spaces[2].probesPending > 0;
-        boolean congestionOk = probing || bytesInFlight() + maxSize <= cc.window();
-        boolean paced = false;
-        if (congestionOk && !probing && config.pacing() && handshakeComplete) {
-            long at = pacer.delayUntil(now, maxSize, cc.window(), rtt.smoothed());
-            if (at > 0) {
-                pacingDeadline = at;
-                paced = true;
-            }
-        }
-        boolean mayElicit = congestionOk && !paced;
-        roomForPathProbe = maxSize >= MIN_INITIAL_SIZE;
-        wrotePathFrame = false;
-        int used = 0;
-        int n = 0;
-        boolean containsInitial = false;
-        boolean ackElicitingInitial = false;
-        boolean sentHandshake = false;
-        for (PacketSpace s : spaces) {
-            if (s.id == PacketSpace.APPLICATION) {
-                if (oneRtt == null || !handshakeComplete) {
-                    continue;
-                }
-            } else if (!s.hasKeysToSend()) {
-                continue;
-            }
-            PacketPlan plan = plans[n];
-            int room = maxSize - used;
-            if (!planPacket(now, s, plan, scratch.txPlain[n], room, mayElicit)) {
-                continue;
-            }
-            used += packetSize(plan);
-            if (s.id == PacketSpace.INITIAL) {
-                containsInitial = true;
-                ackElicitingInitial |= plan.ackEliciting;
-            }
-            if (s.id == PacketSpace.HANDSHAKE) {
-                sentHandshake = true;
-            }
-            n++;
-        }
-        if (n == 0) {
-            return 0;
-        }
-        // RFC 9000 §14.1: datagrams with Initial packets are padded to 1200 bytes (clients always, servers
-        // when ack-eliciting); so are those probing a path (§8.2)
-        int target = 0;
-        if (containsInitial && (isClient || ackElicitingInitial) || wrotePathFrame) {
-            target = MIN_INITIAL_SIZE;
-        }
-        wrotePathFrame = false;
-        int len = serialize(now, plans, n, target);
-        if (isClient && sentHandshake) {
-            // RFC 9001 §4.9.1: a client drops Initial keys once it sends a Handshake packet
-            discardSpace(PacketSpace.INITIAL, now);
-        }
-        return len;
-    }
-
-    private int headerSize(PacketSpace s, int pnLen) {
-        int dcid = cids.activeRemote().length();
-        if (s.id == PacketSpace.APPLICATION) {
-            return PacketSealer.shortHeaderSize(dcid, pnLen);
-        }
-        return PacketSealer.longHeaderSize(dcid, cids.initialLocalCid().length(), isClient ? retryToken.length : 0,
-                s.id == PacketSpace.INITIAL, pnLen);
-    }
-
-    private int packetSize(PacketPlan plan) {
-        return headerSize(plan.space, plan.pnLen) + plan.payloadLen + PacketKey.TAG_LENGTH;
-    }
-
-    /**
-     * Fills {@code plan} with the frames space {@code s} has to send, within {@code room} bytes of datagram.
-     * Returns false if there is nothing.
-     */
-    private boolean planPacket(long now, PacketSpace s, PacketPlan plan, byte[] b, int room, boolean mayElicit) {
-        long pn = s.nextPn;
-        int pnLen = PacketNumber.encodedLength(pn, s.largestAcked);
-        int limit = room - headerSize(s, pnLen) - PacketKey.TAG_LENGTH;
-        if (limit < 8) {
-            return false;
-        }
-        boolean probe = s.probesPending > 0;
-        boolean elicit = mayElicit || probe;
-        boolean isApp = s.id == PacketSpace.APPLICATION;
-        boolean ackDue = s.ackPending && (!isApp || s.ackImmediately || now >= s.ackDeadline);
-        boolean hasData = elicit && hasAckElicitingWork(s, now);
-        if (!ackDue && !hasData && !probe) {
-            return false;
-        }
-        SentPacket sp = s.sent.obtain();
-        int p = 0;
-        if (s.ackPending) {
-            long delay = Math.max(0, now - s.largestReceivedTime) / 1000 >> config.ackDelayExponent();
-            if (!isApp) {
-                delay = 0;
-            }
-            int q = FrameWriter.ack(b, p, s.ackRanges, delay, limit - p, PacketSpace.MAX_ACK_RANGES, -1, -1, -1);
-            if (q > 0) {
-                p = q;
-                sp.largestAckSent = s.ackRanges.max();
-                s.ackPending = false;
-                s.ackImmediately = false;
-                s.ackElicitingSinceAck = 0;
-                s.ackDeadline = Long.MAX_VALUE;
-                if (isApp) {
-                    oneRtt.onAckSent(sp.largestAckSent);
-                }
-            }
-        }
-        if (elicit) {
-            if (isApp) {
-                p = writeAppFrames(now, s, b, p, limit, sp);
-            } else {
-                p = writeCryptoFrames(s, b, p, limit, sp);
-            }
-            boolean ackEliciting = sp.flags != 0 || sp.streamCount > 0 || sp.cryptoCount > 0 || sp.controlCount > 0
-                    || wroteUnrecordedElicitingFrame;
-            if (probe && !ackEliciting && limit - p >= 1) {
-                p = FrameWriter.ping(b, p);
-                sp.flags |= SentPacket.F_PING;
-                ackEliciting = true;
-            }
-            if (ackEliciting && probe) {
-                s.probesPending--;
-            }
-            wroteUnrecordedElicitingFrame = false;
-            if (!ackEliciting && isApp && p > 0 && s.ackOnlyStreak >= ACK_ONLY_PING_INTERVAL
-                    && !s.sent.hasAckElicitingInFlight() && limit - p >= 1) {
-                // RFC 9000 §13.2.4: a pure receiver makes a packet ack-eliciting now and then, so the peer's ACKs
-                // let us stop repeating old ACK ranges
-                p = FrameWriter.ping(b, p);
-                sp.flags |= SentPacket.F_PING;
-                ackEliciting = true;
-            }
-            plan.ackEliciting = ackEliciting;
-        } else {
-            plan.ackEliciting = false;
-        }
-        s.ackOnlyStreak = plan.ackEliciting ? 0 : s.ackOnlyStreak + 1;
-        if (p == 0) {
-            s.sent.recycle(sp);
-            return false;
-        }
-        // header protection samples 16 bytes starting 4 after the packet number (RFC 9001 §5.4.2)
-        plan.hasPadding = false;
-        if (pnLen + p < 4) {
-            p = FrameWriter.padding(b, p, 4 - pnLen - p);
-            plan.hasPadding = true;
-        }
-        plan.space = s;
-        plan.pn = pn;
-        plan.pnLen = pnLen;
-        plan.payload = b;
-        plan.payloadLen = p;
-        plan.sent = sp;
-        return true;
-    }
-
-    /** Set while writing app frames when a frame we do not track for retransmission (PING etc.) went in. */
-    private boolean wroteUnrecordedElicitingFrame;
-    /** The datagram being built may grow to 1200 bytes (for path probing frames). */
-    private boolean roomForPathProbe;
-    /** A PATH_CHALLENGE or PATH_RESPONSE went into the datagram being built. */
-    private boolean wrotePathFrame;
-
-    private boolean hasAckElicitingWork(PacketSpace s, long now) {
-        if (s.id != PacketSpace.APPLICATION) {
-            return s.cryptoSend.hasPendingData(Long.MAX_VALUE) || s.pingPending;
-        }
-        return handshakeDonePending || pathResponsePending || path.challengePending || keepAlivePending
-                || s.pingPending || streams.hasControlFrames() || cids.hasNewCidFrames() || cids.hasRetireFrames()
-                || !datagramsOut.isEmpty() || streams.hasStreamData();
-    }
-
-    private int writeCryptoFrames(PacketSpace s, byte[] b, int p, int limit, SentPacket sp) {
-        long[] chunk = cryptoChunk;
-        while (limit - p > 8) {
-            int maxHeader = 1 + 8 + 2;
-            if (!s.cryptoSend.nextChunk(limit - p - maxHeader, Long.MAX_VALUE, chunk)) {
-                break;
-            }
-            long offset = chunk[0];
-            int len = (int) chunk[1];
-            if (len == 0) {
-                break;
-            }
-            p = FrameWriter.cryptoHeader(b, p, offset, len);
-            s.cryptoSend.copy(offset, b, p, len);
-            p += len;
-            s.cryptoSend.onSent(offset, len, false);
-            sp.addCrypto(offset, len);
-        }
-        if (s.pingPending && limit - p >= 1) {
-            p = FrameWriter.ping(b, p);
-            sp.flags |= SentPacket.F_PING;
-            s.pingPending = false;
-        }
-        return p;
-    }
-
-    private final long[] cryptoChunk = new long[4];
-
-    private int writeAppFrames(long now, PacketSpace s, byte[] b, int p, int limit, SentPacket sp) {
-        if (handshakeDonePending && limit - p >= 1) {
-            p = FrameWriter.handshakeDone(b, p);
-            sp.flags |= SentPacket.F_HANDSHAKE_DONE;
-            handshakeDonePending = false;
-        }
-        // RFC 9000 §8.2.1/§8.2.2: datagrams with PATH_CHALLENGE or PATH_RESPONSE are expanded to 1200 bytes (noq
-        // only answers on-path challenges in such datagrams, and so do we)
-        if (pathResponsePending && pathResponseTo.equals(path.remote) && limit - p >= 9 && roomForPathProbe) {
-            p = FrameWriter.pathResponse(b, p, pathResponseData);
-            pathResponsePending = false;
-            wroteUnrecordedElicitingFrame = true;
-            wrotePathFrame = true;
-        }
-        if (path.challengePending && limit - p >= 9 && roomForPathProbe) {
-            p = FrameWriter.pathChallenge(b, p, path.challenge);
-            path.challengePending = false;
-            wroteUnrecordedElicitingFrame = true;
-            wrotePathFrame = true;
-        }
-        p = streams.writeControlFrames(b, p, limit, sp);
-        p = cids.writeNewCidFrames(b, p, limit, sp);
-        p = cids.writeRetireFrames(b, p, limit, sp);
-        if ((keepAlivePending || s.pingPending) && limit - p >= 1) {
-            p = FrameWriter.ping(b, p);
-            sp.flags |= SentPacket.F_PING;
-            keepAlivePending = false;
-            s.pingPending = false;
-        }
-        while (!datagramsOut.isEmpty()) {
-            byte[] d = datagramsOut.peek();
-            int need = 1 + VarInt.size(d.length) + d.length;
-            if (limit - p < need) {
-                break;
-            }
-            datagramsOut.poll();
-            p = FrameWriter.datagram(b, p, d, 0, d.length, true);
-            wroteUnrecordedElicitingFrame = true;
-        }
-        p = streams.writeStreamFrames(b, p, limit, sp);
-        return p;
-    }
-
-    /**
-     * Writes the planned packets into the scratch datagram: headers, payloads (padded so the datagram reaches
-     * {@code minSize}), AEAD, header protection; records them as sent. Returns the datagram length.
-     */
-    private int serialize(long now, PacketPlan[] ps, int n, int minSize) {
-        int total = 0;
-        for (int i = 0; i < n; i++) {
-            total += packetSize(ps[i]);
-        }
-        if (total < minSize) {
-            PacketPlan last = ps[n - 1];
-            int extra = minSize - total;
-            FrameWriter.padding(last.payload, last.payloadLen, extra);
-            last.payloadLen += extra;
-            last.hasPadding = true;
-        }
-        int pos = 0;
-        for (int i = 0; i < n; i++) {
-            pos = writePacket(now, ps[i], pos);
-        }
-        return pos;
-    }
-
-    private int writePacket(long now, PacketPlan plan, int pos) {
-        PacketSpace s = plan.space;
-        int start = pos;
-        if (s.id == PacketSpace.APPLICATION) {
-            maybeInitiateKeyUpdate(now);
-            pos = sealer.sealShort(scratch.dgram, pos, cids.activeRemote(), oneRtt.phase(), plan.pn, plan.pnLen, plan.payload,
-                    plan.payloadLen, oneRtt.write(), oneRtt.writeHeader());
-            oneRtt.onPacketSealed();
-        } else {
-            pos = sealer.sealLong(scratch.dgram, pos, s.id == PacketSpace.INITIAL ? PacketSealer.INITIAL : PacketSealer.HANDSHAKE,
-                    cids.activeRemote(), cids.initialLocalCid(), isClient ? retryToken : EMPTY, plan.pn, plan.pnLen,
-                    plan.payload, plan.payloadLen, s.writeKeys);
-        }
-        if (LOG.isTraceEnabled()) {
-            LOG.trace("{} t={} tx space={} pn={} size={} eliciting={} streams={} crypto={} flags={} ctl={} ack={}",
-                    this, now / 1_000_000, s.id, plan.pn, pos - start, plan.ackEliciting, plan.sent.streamCount,
-                    plan.sent.cryptoCount, plan.sent.flags, plan.sent.controlCount, plan.sent.largestAckSent);
-        }
-        // record
-        s.nextPn = plan.pn + 1;
-        packetsSent++;
-        SentPacket sp = plan.sent;
-        sp.pn = plan.pn;
-        sp.timeSent = now;
-        sp.size = pos - start;
-        sp.ackEliciting = plan.ackEliciting;
-        sp.inFlight = plan.ackEliciting || plan.hasPadding;
-        if (sp.ackEliciting || sp.inFlight) {
-            s.sent.add(sp);
-            if (config.pacing() && handshakeComplete) {
-                pacer.onSent(sp.size);
-            }
-        } else {
-            s.sent.recycle(sp);
-        }
-        if (plan.ackEliciting) {
-            s.lastAckElicitingSent = now;
-            lastAckElicitingSent = now;
-            if (!ackElicitingSentSinceReceive) {
-                ackElicitingSentSinceReceive = true;
-                resetIdleTimer(now);
-            }
-            setLossDetectionTimer(now);
-        }
-        return pos;
+    /** Whether path 0 carries the data (always without multipath). */
+    boolean dataOnPath0() {
+        return multipath == null || multipath.selected() == 0;
     }
 
     /** RFC 9001 §6: update keys before the confidentiality limit, once the previous update is acknowledged. */
-    private void maybeInitiateKeyUpdate(long now) {
-        if (!handshakeConfirmed || oneRtt.packetsSealedWithCurrentKey() < config.keyUpdatePacketLimit()
+    void maybeInitiateKeyUpdate(long now) {
+        if (!hs.confirmed || oneRtt.packetsSealedWithCurrentKey() < config.keyUpdatePacketLimit()
                 || !oneRtt.canInitiate()) {
             return;
         }
-        LOG.debug("{} initiating key update {}", this, oneRtt.generation() + 1);
-        oneRtt.initiate(spaces[PacketSpace.APPLICATION].nextPn, now + 3 * ptoPeriod(true));
+        initiateKeyUpdate(now);
     }
 
-    /** The CONNECTION_CLOSE datagram for the closing state, in every space the peer may be able to read. */
-    private Transmit transmitClose(long now, ByteBuffer out) {
-        closeSendPending = false;
-        int n = 0;
-        boolean useApp = oneRtt != null && handshakeComplete;
-        for (PacketSpace s : spaces) {
-            if (s.id == PacketSpace.APPLICATION ? !useApp : !s.hasKeysToSend()) {
-                continue;
-            }
-            if (s.id == PacketSpace.INITIAL && hasHandshakeKeys() && !isClient) {
-                continue; // the client has handshake keys by the time we do
-            }
-            PacketPlan plan = plans[n];
-            byte[] b = scratch.txPlain[n];
-            boolean app = closeApplication && s.id == PacketSpace.APPLICATION;
-            // RFC 9000 §10.2.3: an application close before 1-RTT becomes APPLICATION_ERROR without a reason
-            long code = closeApplication && !app ? TransportError.APPLICATION_ERROR : closeCode;
-            byte[] reason = closeApplication && !app ? EMPTY : closeReasonBytes;
-            // What we received goes first, as quinn does: a peer whose last data we got just before closing
-            // (ACK delay not yet passed) learns that it arrived. 16 ranges keep the datagram small.
-            int p = 0;
-            if (s.ackRanges.size() > 0) {
-                long delay = s.id == PacketSpace.APPLICATION
-                        ? Math.max(0, now - s.largestReceivedTime) / 1000 >> config.ackDelayExponent() : 0;
-                p = Math.max(0, FrameWriter.ack(b, 0, s.ackRanges, delay, 256, 16, -1, -1, -1));
-            }
-            p = FrameWriter.connectionClose(b, p, app, code, app ? 0 : closeFrameType, reason,
-                    Math.min(reason.length, 256));
-            long pn = s.nextPn;
-            plan.space = s;
-            plan.pn = pn;
-            plan.pnLen = PacketNumber.encodedLength(pn, s.largestAcked);
-            if (plan.pnLen + p < 4) {
-                p = FrameWriter.padding(b, p, 4 - plan.pnLen - p);
-            }
-            plan.payload = b;
-            plan.payloadLen = p;
-            plan.sent = s.sent.obtain();
-            plan.ackEliciting = false;
-            plan.hasPadding = false;
-            n++;
-        }
-        if (n == 0) {
-            return null;
-        }
-        int minSize = isClient && plans[0].space.id == PacketSpace.INITIAL ? MIN_INITIAL_SIZE : 0;
-        int total = 0;
-        for (int i = 0; i < n; i++) {
-            total += packetSize(plans[i]);
-        }
-        long budget = path.amplificationBudget();
-        if (Math.max(total, minSize) > budget || Math.max(total, minSize) > out.remaining()) {
-            return null;
-        }
-        int len = serialize(now, plans, n, minSize);
-        out.put(scratch.dgram, 0, len);
-        onDatagramSent(len);
-        return new Transmit(path.remote, len, len, 1);
+    /** Starts a key update now (tests: what noq does after its first 10 to 1000 packets, on any path). */
+    void initiateKeyUpdate(long now) {
+        LOG.debug("{} initiating key update {}", this, oneRtt.generation() + 1);
+        oneRtt.initiate(spaces[PacketSpace.APPLICATION].nextPn, now + 3 * ptoPeriod(true));
+        armKeyDiscardTimer();
     }
 
     @Override
@@ -2050,8 +1764,7 @@ public final class QuicConnection {
             return;
         }
         if (closeReason == null) {
-            closeReason = why;
-            events.add(new ConnectionEvent.ConnectionLost(why));
+            lose(why);
         }
         drain();
     }
@@ -2062,23 +1775,7 @@ public final class QuicConnection {
      * arbitrary frames through its real receive path. Null if that space has no keys.
      */
     byte[] sealRawPacket(long now, int spaceId, byte[] payload) {
-        PacketSpace s = spaces[spaceId];
-        if (spaceId == PacketSpace.APPLICATION ? oneRtt == null : !s.hasKeysToSend()) {
-            return null;
-        }
-        PacketPlan plan = plans[0];
-        plan.space = s;
-        plan.pn = s.nextPn;
-        plan.pnLen = 4;
-        byte[] b = scratch.txPlain[0];
-        System.arraycopy(payload, 0, b, 0, payload.length);
-        plan.payload = b;
-        plan.payloadLen = payload.length;
-        plan.sent = s.sent.obtain();
-        plan.ackEliciting = false;
-        plan.hasPadding = false;
-        int n = serialize(now, plans, 1, spaceId == PacketSpace.INITIAL && isClient ? MIN_INITIAL_SIZE : 0);
-        return java.util.Arrays.copyOf(scratch.dgram, n);
+        return builder.sealRaw(now, spaceId, payload);
     }
 
     int keyPhaseGeneration() {
@@ -2097,12 +1794,92 @@ public final class QuicConnection {
      */
     public boolean resendInitialNow() {
         PacketSpace s = spaces[PacketSpace.INITIAL];
-        if (!isClient || receivedPeerPacket || isClosed() || s.discarded || s.writeKeys == null) {
+        if (!isClient || hs.peerPacketReceived || isClosed() || s.discarded || s.writeKeys == null) {
             return false;
         }
         s.probesPending = Math.max(s.probesPending, 1);
         LossRecovery.requeueCrypto(s);
         return true;
+    }
+
+    // =====================================================================================================
+    // Multipath and NAT traversal (see Multipath, NatTraversal)
+    // =====================================================================================================
+
+    /** Both sides offered multipath ({@link TransportConfig#maxPathId}); known once the handshake completed. */
+    public boolean isMultipath() {
+        return multipath != null;
+    }
+
+    /** Both sides offered n0's NAT traversal (and multipath). */
+    public boolean isNatTraversal() {
+        return multipath != null && multipath.nat != null;
+    }
+
+    /**
+     * Tells which remote addresses are relay paths (the driver's internal addresses for a relay): a client's
+     * path selection prefers any direct path to them. May be called before the handshake.
+     */
+    public void relayAddresses(java.util.function.Predicate<InetSocketAddress> relay) {
+        relayPredicate = relay;
+        if (multipath != null) {
+            multipath.relayAddresses(relay);
+        }
+    }
+
+    private java.util.function.Predicate<InetSocketAddress> relayPredicate = a -> false;
+
+    /**
+     * Client: opens a multipath path to {@code remote} (validated with PATH_CHALLENGE, then selected if it ranks
+     * best). Returns its path ID (that of an open path to {@code remote} if there is one), or -1 if multipath is
+     * off, the handshake is not confirmed, or the peer has given no free path ID with a connection ID yet.
+     */
+    public long openPath(long now, InetSocketAddress remote) {
+        if (multipath == null || !hs.confirmed || isClosed()) {
+            return -1;
+        }
+        return multipath.openPath(now, remote);
+    }
+
+    /** Abandons a path (PATH_ABANDON); its data goes on the others. Path 0 only while another path is usable. */
+    public void abandonPath(long now, long pathId) {
+        if (multipath != null && !isClosed()) {
+            multipath.abandon(now, pathId, Multipath.APPLICATION_ABANDON_PATH);
+        }
+    }
+
+    /** Every path with its state and estimates, path 0 first; just path 0 without multipath. */
+    public java.util.List<PathInfo> paths() {
+        if (multipath == null) {
+            return java.util.List.of(new PathInfo(0, path.remote, relayPredicate.test(path.remote), path.validated,
+                    false, true, path.rtt.smoothed(), path.cc.window(), bytesInFlight()));
+        }
+        return multipath.snapshot();
+    }
+
+    /**
+     * NAT traversal: one of our candidate addresses (a server advertises it with ADD_ADDRESS; a client reaches out
+     * with it in its rounds). False if NAT traversal is off, the peer accepts no more, or it is known already.
+     */
+    public boolean addNatCandidate(InetSocketAddress address) {
+        return isNatTraversal() && !isClosed() && multipath.nat.addCandidate(address);
+    }
+
+    public boolean removeNatCandidate(InetSocketAddress address) {
+        return isNatTraversal() && !isClosed() && multipath.nat.removeCandidate(address);
+    }
+
+    /**
+     * Client: starts a NAT traversal round (REACH_OUT with our candidates, probes to the server's); a probe that
+     * is answered opens a path there. False if NAT traversal is off or we have no candidates.
+     */
+    public boolean startNatTraversalRound(long now) {
+        return isNatTraversal() && isClient && hs.confirmed && !isClosed() && multipath.nat.startRound(now);
+    }
+
+    /** Client: the candidates the server advertised. */
+    public java.util.List<InetSocketAddress> natRemoteCandidates() {
+        return isNatTraversal() ? multipath.nat.remoteCandidates() : java.util.List.of();
     }
 
     /** Sends a PING in the next 1-RTT packet (tests, liveness checks). */
@@ -2117,7 +1894,7 @@ public final class QuicConnection {
      * break linkability. Only once the handshake is complete.
      */
     public void rotateConnectionIds() {
-        if (handshakeComplete && !isClosed()) {
+        if (hs.complete && !isClosed()) {
             cids.rotateLocal();
         }
     }

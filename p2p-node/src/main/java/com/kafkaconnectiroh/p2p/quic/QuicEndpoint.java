@@ -1,11 +1,16 @@
 package com.kafkaconnectiroh.p2p.quic;
 
+import com.kafkaconnectiroh.p2p.quic.frame.FrameWriter;
 import com.kafkaconnectiroh.p2p.quic.packet.ConnectionId;
 import com.kafkaconnectiroh.p2p.quic.packet.PacketHeader;
 import com.kafkaconnectiroh.p2p.quic.packet.PacketType;
 import com.kafkaconnectiroh.p2p.quic.packet.RetryPacket;
 import com.kafkaconnectiroh.p2p.quic.packet.VersionNegotiation;
+import com.kafkaconnectiroh.p2p.quic.protection.InitialSecrets;
+import com.kafkaconnectiroh.p2p.quic.protection.PacketKey;
+import com.kafkaconnectiroh.p2p.quic.protection.PacketSealer;
 import com.kafkaconnectiroh.p2p.quic.util.LongMap;
+import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
@@ -230,7 +235,9 @@ public final class QuicEndpoint {
             // named, and for a while (RFC 9000 §8.1.2-8.1.4)
             original = validateRetryToken(now, from, dcid, b, header.tokenOff, header.tokenLen);
             if (original == null) {
+                halfOpen.invalidToken();
                 droppedDatagrams++;
+                sendInvalidTokenClose(now, from, clientScid, dcid);
                 return null;
             }
             retrySource = dcid;
@@ -282,6 +289,27 @@ public final class QuicEndpoint {
         int n = RetryPacket.write(out, 0, clientScid, retryScid, token, originalDcid, random);
         queue(to, Arrays.copyOf(out, n));
         retriesSent++;
+    }
+
+    /**
+     * RFC 9000 §8.1.2: a client that answered a Retry accepts no second one, so one whose token we refuse (it
+     * moved address, or took longer than the token's lifetime) is told at once with INVALID_TOKEN instead of
+     * waiting for its handshake to time out. No state is kept: a server Initial under the keys of the DCID the
+     * client used, carrying only CONNECTION_CLOSE. Spoofed sources can make us send it, so it shares the stateless
+     * reset rate limit; it is smaller than what came, so it amplifies nothing.
+     */
+    private void sendInvalidTokenClose(long now, InetSocketAddress to, ConnectionId clientScid, ConnectionId dcid) {
+        if (!takeResetToken(now)) {
+            return;
+        }
+        long code = TransportError.INVALID_TOKEN.code();
+        byte[] payload = new byte[FrameWriter.connectionCloseSize(false, code, 0, 0)];
+        FrameWriter.connectionClose(payload, 0, false, code, 0, new byte[0], 0);
+        byte[] out = new byte[PacketSealer.longHeaderSize(clientScid.length(), dcid.length(), 0, true, 1)
+                + payload.length + PacketKey.TAG_LENGTH];
+        int n = new PacketSealer().sealLong(out, 0, PacketSealer.INITIAL, clientScid, dcid, new byte[0], 0, 1, payload,
+                payload.length, InitialSecrets.serverKeys(dcid.toBytes()));
+        queue(to, Arrays.copyOf(out, n));
     }
 
     /**

@@ -37,11 +37,11 @@ final class Extensions {
             block.skip(len, ExtensionType.name(type));
             for (int i = 0; i < n; i++) {
                 if (types[i] == type) {
-                    throw new TlsException(TlsException.ILLEGAL_PARAMETER, where + " repeats " + ExtensionType.name(type));
+                    throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, where + " repeats " + ExtensionType.name(type));
                 }
             }
             if (n == MAX_EXTENSIONS) {
-                throw new TlsException(TlsException.DECODE_ERROR, where + " has more than " + MAX_EXTENSIONS + " extensions");
+                throw new TlsException(TlsAlert.DECODE_ERROR, where + " has more than " + MAX_EXTENSIONS + " extensions");
             }
             if (n == types.length) {
                 types = java.util.Arrays.copyOf(types, n * 2);
@@ -87,7 +87,7 @@ final class Extensions {
     TlsReader require(int type) throws TlsException {
         TlsReader r = find(type);
         if (r == null) {
-            throw new TlsException(TlsException.MISSING_EXTENSION, where + " lacks the " + ExtensionType.name(type) + " extension");
+            throw new TlsException(TlsAlert.MISSING_EXTENSION, where + " lacks the " + ExtensionType.name(type) + " extension");
         }
         return r;
     }
@@ -101,7 +101,7 @@ final class Extensions {
                     continue outer;
                 }
             }
-            throw new TlsException(TlsException.UNSUPPORTED_EXTENSION,
+            throw new TlsException(TlsAlert.UNSUPPORTED_EXTENSION,
                     where + " carries " + ExtensionType.name(types[i]) + ", which we did not offer or which is not allowed there");
         }
     }

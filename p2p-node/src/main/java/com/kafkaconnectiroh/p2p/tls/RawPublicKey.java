@@ -33,15 +33,15 @@ final class RawPublicKey {
             try {
                 return EndpointId.fromBytes(key);
             } catch (IllegalArgumentException e) {
-                throw new TlsException(TlsException.BAD_CERTIFICATE, whose + " raw public key " + Hex.encode(key) + " is not a valid Ed25519 point");
+                throw new TlsException(TlsAlert.BAD_CERTIFICATE, whose + " raw public key " + Hex.encode(key) + " is not a valid Ed25519 point");
             }
         }
         String oid = algorithmOid(spki);
         if (oid != null && !oid.equals("1.3.101.112")) {
-            throw new TlsException(TlsException.UNSUPPORTED_CERTIFICATE,
+            throw new TlsException(TlsAlert.UNSUPPORTED_CERTIFICATE,
                     whose + " raw public key has algorithm " + oid + ", expected Ed25519 (1.3.101.112)");
         }
-        throw new TlsException(TlsException.BAD_CERTIFICATE, whose + " raw public key is not a " + ED25519_SPKI_LEN
+        throw new TlsException(TlsAlert.BAD_CERTIFICATE, whose + " raw public key is not a " + ED25519_SPKI_LEN
                 + "-byte Ed25519 SubjectPublicKeyInfo: got " + spki.length + " bytes "
                 + Hex.encode(spki, 0, Math.min(spki.length, 16)) + (spki.length > 16 ? "…" : ""));
     }

@@ -24,6 +24,8 @@ public final class TlsClientConfig {
     private final boolean initialKeyShare;
     private final byte[] certificateSpki;
     private final String serverName;
+    /** Non-null: the server presents an ordinary X.509 certificate for {@link #serverName}, checked against this. */
+    private final X509Trust x509Trust;
 
     public TlsClientConfig(SecretKey identity, EndpointId expectedServer, List<byte[]> alpns) {
         this(identity, expectedServer, Alpn.copyAndValidate(alpns, "a TLS client"),
@@ -41,6 +43,31 @@ public final class TlsClientConfig {
         this.initialKeyShare = initialKeyShare;
         this.certificateSpki = RawPublicKey.encode(identity.publicKey());
         this.serverName = IrohServerName.encode(expectedServer);
+        this.x509Trust = null;
+    }
+
+    private TlsClientConfig(String serverName, X509Trust trust, List<byte[]> alpns, List<CipherSuite> cipherSuites,
+            Random random) {
+        this.identity = null;
+        this.expectedServer = null;
+        this.alpns = alpns;
+        this.cipherSuites = cipherSuites;
+        this.random = Objects.requireNonNull(random, "random");
+        this.initialKeyShare = true;
+        this.certificateSpki = null;
+        this.serverName = Objects.requireNonNull(serverName, "serverName");
+        this.x509Trust = Objects.requireNonNull(trust, "trust");
+    }
+
+    /**
+     * A client of a server with an ordinary X.509 certificate rather than an iroh key (QUIC address discovery
+     * against a relay, IROH-WIRE-MAP-RELAY §2.1): the chain must lead to one of {@code trust}'s anchors and name
+     * {@code serverName} (a DNS name, sent as SNI, or an IP literal). We present no certificate ourselves.
+     */
+    public static TlsClientConfig forCertificate(String serverName, X509Trust trust, List<byte[]> alpns) {
+        return new TlsClientConfig(serverName, trust, Alpn.copyAndValidate(alpns, "a TLS client"),
+                List.of(CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384,
+                        CipherSuite.TLS_CHACHA20_POLY1305_SHA256), DEFAULT_RANDOM);
     }
 
     /**
@@ -51,11 +78,17 @@ public final class TlsClientConfig {
         if (suites.length == 0) {
             throw new IllegalArgumentException("at least one cipher suite is needed");
         }
+        if (x509Trust != null) {
+            return new TlsClientConfig(serverName, x509Trust, alpns, List.of(suites), random);
+        }
         return new TlsClientConfig(identity, expectedServer, alpns, List.of(suites), random, initialKeyShare);
     }
 
     /** The source of randoms and ephemeral keys; defaults to a {@link SecureRandom}. Seeded only in tests. */
     public TlsClientConfig withRandom(Random random) {
+        if (x509Trust != null) {
+            return new TlsClientConfig(serverName, x509Trust, alpns, cipherSuites, random);
+        }
         return new TlsClientConfig(identity, expectedServer, alpns, cipherSuites, random, initialKeyShare);
     }
 
@@ -84,7 +117,12 @@ public final class TlsClientConfig {
         return cipherSuites;
     }
 
-    /** The SNI we send: {@link IrohServerName#encode} of the expected server. */
+    /** The certificate check of an X.509 server, or null when the server is an iroh endpoint with a raw key. */
+    public X509Trust x509Trust() {
+        return x509Trust;
+    }
+
+    /** The SNI we send: {@link IrohServerName#encode} of the expected server, or the X.509 server's name. */
     public String serverName() {
         return serverName;
     }
@@ -107,7 +145,9 @@ public final class TlsClientConfig {
 
     @Override
     public String toString() {
-        return "TlsClientConfig(" + identity.publicKey().fmtShort() + " → " + expectedServer.fmtShort() + ", alpns "
+        String who = x509Trust != null ? "X.509 → " + serverName
+                : identity.publicKey().fmtShort() + " → " + expectedServer.fmtShort();
+        return "TlsClientConfig(" + who + ", alpns "
                 + Alpn.show(alpns) + ", suites " + Arrays.toString(cipherSuites.toArray()) + ")";
     }
 }

@@ -15,6 +15,10 @@ import java.util.Arrays;
  * always do), {@code KeysReady(APPLICATION)} and {@code HandshakeComplete}. Afterwards NewSessionTicket messages
  * at APPLICATION level are accepted and ignored (we never resume; since we offer no psk_key_exchange_modes,
  * rustls servers send none anyway).
+ *
+ * <p>With {@link TlsClientConfig#forCertificate} the server is not an iroh endpoint but presents an ordinary X.509
+ * chain (QUIC address discovery against a relay): no certificate type extensions, the usual signature schemes,
+ * the chain and name checked by {@link X509Trust}, no client certificate; {@link #peerId()} stays null.
  */
 public final class TlsClientSession extends TlsSession {
     private enum State {
@@ -30,6 +34,8 @@ public final class TlsClientSession extends TlsSession {
     private CipherSuite retrySuite;
     private byte[] certificateRequestContext;
     private EndpointId serverKey;
+    /** X.509 mode: the key of the server's verified certificate. */
+    private java.security.PublicKey serverCertificateKey;
 
     /**
      * @param transportParameters our encoded QUIC transport parameters, sent in the quic_transport_parameters
@@ -141,16 +147,23 @@ public final class TlsClientSession extends TlsSession {
         w.u8(1).u8(0); // legacy_compression_methods = [null]
 
         int exts = w.begin(2);
+        boolean x509 = config.x509Trust() != null;
+        int e;
+        int list;
         // server_name (RFC 6066 §3): iroh names servers by their id; servers ignore it but send it back empty.
-        byte[] host = config.serverName().getBytes(StandardCharsets.US_ASCII);
-        int e = extension(w, ExtensionType.SERVER_NAME);
-        int list = w.begin(2);
-        w.u8(0); // host_name
-        int h = w.begin(2);
-        w.bytes(host);
-        w.end(h);
-        w.end(list);
-        w.end(e);
+        // An X.509 server gets its DNS name; an address literal is not allowed there.
+        if (!x509 || !X509Trust.isIpLiteral(config.serverName())) {
+            String name = x509 ? java.net.IDN.toASCII(config.serverName()) : config.serverName();
+            byte[] host = name.getBytes(StandardCharsets.US_ASCII);
+            e = extension(w, ExtensionType.SERVER_NAME);
+            list = w.begin(2);
+            w.u8(0); // host_name
+            int h = w.begin(2);
+            w.bytes(host);
+            w.end(h);
+            w.end(list);
+            w.end(e);
+        }
 
         e = extension(w, ExtensionType.SUPPORTED_VERSIONS);
         list = w.begin(1);
@@ -166,7 +179,13 @@ public final class TlsClientSession extends TlsSession {
 
         e = extension(w, ExtensionType.SIGNATURE_ALGORITHMS);
         list = w.begin(2);
-        w.u16(SIG_ED25519);
+        if (x509) {
+            for (int scheme : X509Handshake.OFFERED_SCHEMES) {
+                w.u16(scheme);
+            }
+        } else {
+            w.u16(SIG_ED25519);
+        }
         w.end(list);
         w.end(e);
 
@@ -191,13 +210,15 @@ public final class TlsClientSession extends TlsSession {
         w.end(list);
         w.end(e);
 
-        // RFC 7250 §3: we only do raw public keys, for both directions.
-        e = extension(w, ExtensionType.CLIENT_CERTIFICATE_TYPE);
-        w.u8(1).u8(CERT_TYPE_RAW_PUBLIC_KEY);
-        w.end(e);
-        e = extension(w, ExtensionType.SERVER_CERTIFICATE_TYPE);
-        w.u8(1).u8(CERT_TYPE_RAW_PUBLIC_KEY);
-        w.end(e);
+        if (!x509) {
+            // RFC 7250 §3: with iroh peers we only do raw public keys, for both directions.
+            e = extension(w, ExtensionType.CLIENT_CERTIFICATE_TYPE);
+            w.u8(1).u8(CERT_TYPE_RAW_PUBLIC_KEY);
+            w.end(e);
+            e = extension(w, ExtensionType.SERVER_CERTIFICATE_TYPE);
+            w.u8(1).u8(CERT_TYPE_RAW_PUBLIC_KEY);
+            w.end(e);
+        }
 
         if (cookie != null) {
             e = extension(w, ExtensionType.COOKIE);
@@ -232,7 +253,7 @@ public final class TlsClientSession extends TlsSession {
         int suiteCode = r.u16("cipher_suite");
         int compression = r.u8("legacy_compression_method");
         if (!r.hasRemaining()) {
-            throw new TlsException(TlsException.PROTOCOL_VERSION, "server answered with a pre-TLS 1.3 " + what + " (no extensions)");
+            throw new TlsException(TlsAlert.PROTOCOL_VERSION, "server answered with a pre-TLS 1.3 " + what + " (no extensions)");
         }
         Extensions ext = Extensions.read(r, what);
         r.expectEnd();
@@ -240,32 +261,32 @@ public final class TlsClientSession extends TlsSession {
         // RFC 8446 §4.1.3: the version is settled first, by supported_versions.
         TlsReader sv = ext.find(ExtensionType.SUPPORTED_VERSIONS);
         if (sv == null) {
-            throw new TlsException(TlsException.PROTOCOL_VERSION, "server does not speak TLS 1.3: " + what + " lacks supported_versions");
+            throw new TlsException(TlsAlert.PROTOCOL_VERSION, "server does not speak TLS 1.3: " + what + " lacks supported_versions");
         }
         int version = sv.u16("selected_version");
         sv.expectEnd();
         if (version != TLS13) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, what + " selects version " + hex16(version) + ", we offered only TLS 1.3");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, what + " selects version " + hex16(version) + ", we offered only TLS 1.3");
         }
         if (legacyVersion != LEGACY_VERSION) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, what + " legacy_version is " + hex16(legacyVersion) + ", expected 0x0303");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, what + " legacy_version is " + hex16(legacyVersion) + ", expected 0x0303");
         }
         if (sessionIdEcho.length != 0) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, what + " echoes a " + sessionIdEcho.length + "-byte session id, we sent none");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, what + " echoes a " + sessionIdEcho.length + "-byte session id, we sent none");
         }
         CipherSuite selected = CipherSuite.fromCode(suiteCode);
         if (selected == null || !config.cipherSuites().contains(selected)) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, what + " selects cipher suite " + hex16(suiteCode) + ", which we did not offer");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, what + " selects cipher suite " + hex16(suiteCode) + ", which we did not offer");
         }
         if (compression != 0) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, what + " selects compression method " + compression);
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, what + " selects compression method " + compression);
         }
         if (hrr) {
             onHelloRetryRequest(message, selected, ext);
             return;
         }
         if (retrySuite != null && selected != retrySuite) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER,
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER,
                     "ServerHello selects " + selected + " after the HelloRetryRequest selected " + retrySuite);
         }
         ext.allowOnly(ExtensionType.SUPPORTED_VERSIONS, ExtensionType.KEY_SHARE);
@@ -274,16 +295,16 @@ public final class TlsClientSession extends TlsSession {
         byte[] serverShare = ks.bytes16("key_exchange");
         ks.expectEnd();
         if (group != GROUP_X25519 || keyShare == null) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "ServerHello key share is for group " + hex16(group)
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "ServerHello key share is for group " + hex16(group)
                     + (keyShare == null ? ", but we sent no key share" : ", we offered only x25519"));
         }
         if (serverShare.length != X25519KeyShare.KEY_LEN) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "server's x25519 share has " + serverShare.length + " bytes, expected 32");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "server's x25519 share has " + serverShare.length + " bytes, expected 32");
         }
         byte[] shared = keyShare.agree(serverShare);
         keyShare = null;
         if (shared == null) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "server's x25519 share yields an all-zero secret");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "server's x25519 share yields an all-zero secret");
         }
         suite = selected;
         if (!transcript.started()) {
@@ -298,7 +319,7 @@ public final class TlsClientSession extends TlsSession {
 
     private void onHelloRetryRequest(byte[] message, CipherSuite selected, Extensions ext) throws TlsException {
         if (retried) {
-            throw new TlsException(TlsException.UNEXPECTED_MESSAGE, "second HelloRetryRequest");
+            throw new TlsException(TlsAlert.UNEXPECTED_MESSAGE, "second HelloRetryRequest");
         }
         ext.allowOnly(ExtensionType.SUPPORTED_VERSIONS, ExtensionType.KEY_SHARE, ExtensionType.COOKIE);
         TlsReader ks = ext.find(ExtensionType.KEY_SHARE);
@@ -308,21 +329,21 @@ public final class TlsClientSession extends TlsSession {
             cookie = c.bytes16("cookie");
             c.expectEnd();
             if (cookie.length == 0) {
-                throw new TlsException(TlsException.DECODE_ERROR, "HelloRetryRequest carries an empty cookie");
+                throw new TlsException(TlsAlert.DECODE_ERROR, "HelloRetryRequest carries an empty cookie");
             }
         }
         if (ks == null && cookie == null) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "HelloRetryRequest would not change the ClientHello");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "HelloRetryRequest would not change the ClientHello");
         }
         if (ks != null) {
             int group = ks.u16("selected_group");
             ks.expectEnd();
             if (group != GROUP_X25519) {
-                throw new TlsException(TlsException.ILLEGAL_PARAMETER,
+                throw new TlsException(TlsAlert.ILLEGAL_PARAMETER,
                         "HelloRetryRequest asks for group " + hex16(group) + ", we support only x25519");
             }
             if (keyShare != null) {
-                throw new TlsException(TlsException.ILLEGAL_PARAMETER, "HelloRetryRequest asks for the x25519 share we already sent");
+                throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "HelloRetryRequest asks for the x25519 share we already sent");
             }
             newKeyShare();
         }
@@ -361,7 +382,7 @@ public final class TlsClientSession extends TlsSession {
         TlsReader alpnExt = ext.find(ExtensionType.ALPN);
         if (alpnExt == null) {
             // RFC 9001 §8.1: a QUIC handshake without an agreed application protocol fails.
-            throw new TlsException(TlsException.NO_APPLICATION_PROTOCOL,
+            throw new TlsException(TlsAlert.NO_APPLICATION_PROTOCOL,
                     "server selected no ALPN protocol; we offered " + Alpn.show(config.alpnList()));
         }
         TlsReader names = alpnExt.vector16("protocol_name_list");
@@ -369,15 +390,20 @@ public final class TlsClientSession extends TlsSession {
         byte[] chosen = names.bytes8("protocol name");
         names.expectEnd();
         if (chosen.length == 0) {
-            throw new TlsException(TlsException.DECODE_ERROR, "server selected an empty ALPN protocol name");
+            throw new TlsException(TlsAlert.DECODE_ERROR, "server selected an empty ALPN protocol name");
         }
         if (!Alpn.contains(config.alpnList(), chosen)) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "server selected ALPN " + Alpn.show(chosen)
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "server selected ALPN " + Alpn.show(chosen)
                     + ", which we did not offer (" + Alpn.show(config.alpnList()) + ")");
         }
 
-        requireRawPublicKeyType(ext, ExtensionType.SERVER_CERTIFICATE_TYPE);
-        requireRawPublicKeyType(ext, ExtensionType.CLIENT_CERTIFICATE_TYPE);
+        if (config.x509Trust() == null) {
+            requireRawPublicKeyType(ext, ExtensionType.SERVER_CERTIFICATE_TYPE);
+            requireRawPublicKeyType(ext, ExtensionType.CLIENT_CERTIFICATE_TYPE);
+        } else if (ext.has(ExtensionType.SERVER_CERTIFICATE_TYPE) || ext.has(ExtensionType.CLIENT_CERTIFICATE_TYPE)) {
+            throw new TlsException(TlsAlert.UNSUPPORTED_EXTENSION,
+                    "server answered a certificate type extension we did not send (we expect X.509)");
+        }
 
         TlsReader tp = ext.require(ExtensionType.QUIC_TRANSPORT_PARAMETERS);
         peerTransportParameters = tp.bytes(tp.remaining(), "transport parameters");
@@ -390,13 +416,13 @@ public final class TlsClientSession extends TlsSession {
     private static void requireRawPublicKeyType(Extensions ext, int type) throws TlsException {
         TlsReader r = ext.find(type);
         if (r == null) {
-            throw new TlsException(TlsException.HANDSHAKE_FAILURE,
+            throw new TlsException(TlsAlert.HANDSHAKE_FAILURE,
                     "server did not agree to raw public keys: EncryptedExtensions lacks " + ExtensionType.name(type));
         }
         int certType = r.u8(ExtensionType.name(type));
         r.expectEnd();
         if (certType != CERT_TYPE_RAW_PUBLIC_KEY) {
-            throw new TlsException(TlsException.HANDSHAKE_FAILURE, "server selected " + ExtensionType.name(type) + " "
+            throw new TlsException(TlsAlert.HANDSHAKE_FAILURE, "server selected " + ExtensionType.name(type) + " "
                     + certType + ", we offered only RawPublicKey (2)");
         }
     }
@@ -410,14 +436,11 @@ public final class TlsClientSession extends TlsSession {
         TlsReader list = sa.vector16("supported_signature_algorithms");
         sa.expectEnd();
         if (!list.hasRemaining()) {
-            throw new TlsException(TlsException.DECODE_ERROR, "CertificateRequest lists no signature algorithms");
+            throw new TlsException(TlsAlert.DECODE_ERROR, "CertificateRequest lists no signature algorithms");
         }
-        boolean ed25519 = false;
-        while (list.hasRemaining()) {
-            ed25519 |= list.u16("signature scheme") == SIG_ED25519;
-        }
-        if (!ed25519) {
-            throw new TlsException(TlsException.HANDSHAKE_FAILURE,
+        // X.509 mode: we have no certificate and answer with an empty one (RFC 8446 §4.4.2); the server decides
+        if (!X509Handshake.offers(list, SIG_ED25519) && config.x509Trust() == null) {
+            throw new TlsException(TlsAlert.HANDSHAKE_FAILURE,
                     "server does not accept ed25519 (0x0807) client signatures, the only kind our key makes");
         }
         certificateRequestContext = context;
@@ -428,9 +451,17 @@ public final class TlsClientSession extends TlsSession {
     // ---- server authentication (RFC 8446 §4.4) ----
 
     private void onCertificate(byte[] message) throws TlsException {
+        if (config.x509Trust() != null) {
+            java.util.List<java.security.cert.X509Certificate> chain = X509Handshake.readChain(message);
+            config.x509Trust().verify(chain, config.serverName());
+            serverCertificateKey = chain.get(0).getPublicKey();
+            transcript.add(message);
+            state = State.WAIT_CERTIFICATE_VERIFY;
+            return;
+        }
         EndpointId key = readCertificate(message, EMPTY, true);
         if (!key.equals(config.expectedServer())) {
-            throw new TlsException(TlsException.BAD_CERTIFICATE, "expected peer " + config.expectedServer() + ", got " + key);
+            throw TlsException.peerMismatch(config.expectedServer(), key);
         }
         serverKey = key;
         transcript.add(message);
@@ -438,6 +469,12 @@ public final class TlsClientSession extends TlsSession {
     }
 
     private void onCertificateVerify(byte[] message) throws TlsException {
+        if (serverCertificateKey != null) {
+            X509Handshake.verify(message, signedContent(true, transcript.currentHash()), serverCertificateKey);
+            transcript.add(message);
+            state = State.WAIT_FINISHED;
+            return;
+        }
         verifyCertificateVerify(message, serverKey, true);
         peerId = serverKey;
         transcript.add(message);
@@ -450,7 +487,9 @@ public final class TlsClientSession extends TlsSession {
         keys.deriveApplicationSecrets(transcript.currentHash());
 
         TlsWriter w = new TlsWriter(256);
-        if (certificateRequestContext != null) {
+        if (certificateRequestContext != null && config.x509Trust() != null) {
+            writeCertificate(w, certificateRequestContext, java.util.List.of()); // no certificate: no CertificateVerify
+        } else if (certificateRequestContext != null) {
             writeCertificate(w, certificateRequestContext, config.certificateSpki());
             writeCertificateVerify(w, config.identity(), false);
         }
@@ -470,7 +509,7 @@ public final class TlsClientSession extends TlsSession {
         r.bytes8("ticket_nonce");
         TlsReader ticket = r.vector16("ticket");
         if (!ticket.hasRemaining()) {
-            throw new TlsException(TlsException.DECODE_ERROR, "NewSessionTicket with an empty ticket");
+            throw new TlsException(TlsAlert.DECODE_ERROR, "NewSessionTicket with an empty ticket");
         }
         Extensions.read(r, "NewSessionTicket");
         r.expectEnd();

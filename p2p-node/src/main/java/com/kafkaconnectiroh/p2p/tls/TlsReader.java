@@ -40,7 +40,7 @@ final class TlsReader {
 
     private void need(int n, String field) throws TlsException {
         if (n > end - pos) {
-            throw new TlsException(TlsException.DECODE_ERROR,
+            throw new TlsException(TlsAlert.DECODE_ERROR,
                     what + ": truncated " + field + ", needed " + n + " bytes but " + (end - pos) + " remain");
         }
     }
@@ -119,7 +119,7 @@ final class TlsReader {
     /** Fails unless everything was consumed: trailing bytes mean the peer and we disagree on the structure. */
     void expectEnd() throws TlsException {
         if (pos != end) {
-            throw new TlsException(TlsException.DECODE_ERROR, what + ": " + (end - pos) + " unexpected trailing bytes");
+            throw new TlsException(TlsAlert.DECODE_ERROR, what + ": " + (end - pos) + " unexpected trailing bytes");
         }
     }
 }

@@ -18,6 +18,8 @@ public final class TlsServerConfig {
     private final List<CipherSuite> cipherSuites;
     private final Random random;
     private final byte[] certificateSpki;
+    /** Non-null: we present this X.509 chain instead of our raw key, and ask the client for nothing. */
+    private final X509Credentials x509;
 
     public TlsServerConfig(SecretKey identity, List<byte[]> alpns) {
         this(identity, Alpn.copyAndValidate(alpns, "a TLS server"),
@@ -31,6 +33,26 @@ public final class TlsServerConfig {
         this.cipherSuites = cipherSuites;
         this.random = Objects.requireNonNull(random, "random");
         this.certificateSpki = RawPublicKey.encode(identity.publicKey());
+        this.x509 = null;
+    }
+
+    private TlsServerConfig(X509Credentials x509, List<byte[]> alpns, List<CipherSuite> cipherSuites, Random random) {
+        this.identity = null;
+        this.alpns = alpns;
+        this.cipherSuites = cipherSuites;
+        this.random = Objects.requireNonNull(random, "random");
+        this.certificateSpki = null;
+        this.x509 = Objects.requireNonNull(x509, "x509");
+    }
+
+    /**
+     * A server with an ordinary X.509 certificate, as an iroh relay's QUIC address discovery port (IROH-WIRE-MAP-RELAY
+     * §2.1): clients verify the chain; we do not ask for theirs, so accepted connections have no peer id.
+     */
+    public static TlsServerConfig forCertificate(X509Credentials credentials, List<byte[]> alpns) {
+        return new TlsServerConfig(credentials, Alpn.copyAndValidate(alpns, "a TLS server"),
+                List.of(CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384,
+                        CipherSuite.TLS_CHACHA20_POLY1305_SHA256), TlsClientConfig.DEFAULT_RANDOM);
     }
 
     /**
@@ -41,12 +63,14 @@ public final class TlsServerConfig {
         if (suites.length == 0) {
             throw new IllegalArgumentException("at least one cipher suite is needed");
         }
-        return new TlsServerConfig(identity, alpns, List.of(suites), random);
+        return x509 != null ? new TlsServerConfig(x509, alpns, List.of(suites), random)
+                : new TlsServerConfig(identity, alpns, List.of(suites), random);
     }
 
     /** The source of randoms and ephemeral keys; defaults to a {@link SecureRandom}. Seeded only in tests. */
     public TlsServerConfig withRandom(Random random) {
-        return new TlsServerConfig(identity, alpns, cipherSuites, random);
+        return x509 != null ? new TlsServerConfig(x509, alpns, cipherSuites, random)
+                : new TlsServerConfig(identity, alpns, cipherSuites, random);
     }
 
     public SecretKey identity() {
@@ -60,6 +84,11 @@ public final class TlsServerConfig {
 
     public List<CipherSuite> cipherSuites() {
         return cipherSuites;
+    }
+
+    /** The X.509 chain we present, or null when we authenticate with our raw key. */
+    public X509Credentials x509() {
+        return x509;
     }
 
     List<byte[]> alpnList() {
@@ -76,7 +105,7 @@ public final class TlsServerConfig {
 
     @Override
     public String toString() {
-        return "TlsServerConfig(" + identity.publicKey().fmtShort() + ", alpns " + Alpn.show(alpns) + ", suites "
+        return "TlsServerConfig(" + (x509 != null ? x509 : identity.publicKey().fmtShort()) + ", alpns " + Alpn.show(alpns) + ", suites "
                 + Arrays.toString(cipherSuites.toArray()) + ")";
     }
 }

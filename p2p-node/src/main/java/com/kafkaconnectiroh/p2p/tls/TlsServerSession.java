@@ -14,6 +14,9 @@ import java.util.List;
  * {@code HandshakeData(HANDSHAKE, EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify,
  * Finished)}, {@code KeysReady(APPLICATION)}; after the client's Finished checks out, {@code HandshakeComplete}.
  * A ClientHello without an x25519 share (but listing x25519) gets a HelloRetryRequest at INITIAL level instead.
+ *
+ * <p>With {@link TlsServerConfig#forCertificate} (QUIC address discovery) we present an X.509 chain instead,
+ * send no CertificateRequest and wait for the client's Finished right away; {@link #peerId()} stays null.
  */
 public final class TlsServerSession extends TlsSession {
     private enum State {
@@ -96,34 +99,39 @@ public final class TlsServerSession extends TlsSession {
         TlsReader suites = r.vector16("cipher_suites");
         TlsReader compression = r.vector8("legacy_compression_methods");
         if (!r.hasRemaining()) {
-            throw new TlsException(TlsException.PROTOCOL_VERSION, "client does not offer TLS 1.3: ClientHello has no extensions");
+            throw new TlsException(TlsAlert.PROTOCOL_VERSION, "client does not offer TLS 1.3: ClientHello has no extensions");
         }
         Extensions ext = Extensions.read(r, "ClientHello");
         r.expectEnd();
         if (sessionId.length > 32) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "ClientHello session id of " + sessionId.length + " bytes");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "ClientHello session id of " + sessionId.length + " bytes");
         }
         if (ext.has(ExtensionType.PRE_SHARED_KEY) && ext.type(ext.count() - 1) != ExtensionType.PRE_SHARED_KEY) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "ClientHello pre_shared_key is not the last extension");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "ClientHello pre_shared_key is not the last extension");
         }
 
         requireTls13(ext);
         if (compression.remaining() != 1 || compression.u8("compression method") != 0) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "TLS 1.3 ClientHello must offer exactly the null compression method");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "TLS 1.3 ClientHello must offer exactly the null compression method");
         }
         CipherSuite chosen = chooseSuite(suites);
         if (retrySuite != null && chosen != retrySuite) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "second ClientHello leads to " + chosen + " instead of " + retrySuite);
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "second ClientHello leads to " + chosen + " instead of " + retrySuite);
         }
-        requireEd25519(ext);
-        requireRawPublicKeys(ext, ExtensionType.SERVER_CERTIFICATE_TYPE);
-        requireRawPublicKeys(ext, ExtensionType.CLIENT_CERTIFICATE_TYPE);
+        X509Credentials x509 = config.x509();
+        if (x509 == null) {
+            requireEd25519(ext);
+            requireRawPublicKeys(ext, ExtensionType.SERVER_CERTIFICATE_TYPE);
+            requireRawPublicKeys(ext, ExtensionType.CLIENT_CERTIFICATE_TYPE);
+        } else {
+            requireScheme(ext, x509.scheme());
+        }
         byte[] chosenAlpn = chooseAlpn(ext);
         TlsReader tp = ext.require(ExtensionType.QUIC_TRANSPORT_PARAMETERS);
         byte[] clientTransportParameters = tp.bytes(tp.remaining(), "transport parameters");
         byte[] clientShare = x25519Share(ext);
         if (retrySuite != null && ext.has(ExtensionType.EARLY_DATA)) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "second ClientHello offers early data");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "second ClientHello offers early data");
         }
 
         suite = chosen;
@@ -141,7 +149,7 @@ public final class TlsServerSession extends TlsSession {
         X25519KeyShare keyShare = new X25519KeyShare(config.random());
         byte[] shared = keyShare.agree(clientShare);
         if (shared == null) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, "client's x25519 share yields an all-zero secret");
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "client's x25519 share yields an all-zero secret");
         }
         byte[] serverRandom = new byte[32];
         config.random().nextBytes(serverRandom);
@@ -156,21 +164,27 @@ public final class TlsServerSession extends TlsSession {
 
         w = new TlsWriter(512 + localTransportParameters.length);
         writeEncryptedExtensions(w);
-        writeCertificateRequest(w);
-        writeCertificate(w, EMPTY, config.certificateSpki());
-        writeCertificateVerify(w, config.identity(), true);
+        if (x509 == null) {
+            writeCertificateRequest(w);
+            writeCertificate(w, EMPTY, config.certificateSpki());
+            writeCertificateVerify(w, config.identity(), true);
+        } else {
+            // an X.509 server (QUIC address discovery) does not ask who the client is
+            writeCertificate(w, EMPTY, x509.encodedChain());
+            writeCertificateVerify(w, x509, true);
+        }
         writeFinished(w, keys.serverHandshakeSecret());
         emitData(EncryptionLevel.HANDSHAKE, w);
 
         keys.deriveApplicationSecrets(transcript.currentHash());
         emitKeys(EncryptionLevel.APPLICATION, chosen, keys.clientApplicationSecret(), keys.serverApplicationSecret());
-        state = State.WAIT_CERTIFICATE;
+        state = x509 == null ? State.WAIT_CERTIFICATE : State.WAIT_FINISHED;
     }
 
     private static void requireTls13(Extensions ext) throws TlsException {
         TlsReader sv = ext.find(ExtensionType.SUPPORTED_VERSIONS);
         if (sv == null) {
-            throw new TlsException(TlsException.PROTOCOL_VERSION, "client does not offer TLS 1.3: no supported_versions");
+            throw new TlsException(TlsAlert.PROTOCOL_VERSION, "client does not offer TLS 1.3: no supported_versions");
         }
         TlsReader list = sv.vector8("versions");
         sv.expectEnd();
@@ -179,14 +193,14 @@ public final class TlsServerSession extends TlsSession {
             tls13 |= list.u16("version") == TLS13;
         }
         if (!tls13) {
-            throw new TlsException(TlsException.PROTOCOL_VERSION, "client does not offer TLS 1.3 in supported_versions");
+            throw new TlsException(TlsAlert.PROTOCOL_VERSION, "client does not offer TLS 1.3 in supported_versions");
         }
     }
 
     /** Our preference among what the client offers (AES-128-GCM first by default). */
     private CipherSuite chooseSuite(TlsReader suites) throws TlsException {
         if (suites.remaining() == 0 || suites.remaining() % 2 != 0) {
-            throw new TlsException(TlsException.DECODE_ERROR, "ClientHello cipher_suites has " + suites.remaining() + " bytes");
+            throw new TlsException(TlsAlert.DECODE_ERROR, "ClientHello cipher_suites has " + suites.remaining() + " bytes");
         }
         List<Integer> offered = new ArrayList<>(suites.remaining() / 2);
         while (suites.hasRemaining()) {
@@ -204,7 +218,7 @@ public final class TlsServerSession extends TlsSession {
         if (offered.size() > 16) {
             sb.append(", … ").append(offered.size() - 16).append(" more");
         }
-        throw new TlsException(TlsException.HANDSHAKE_FAILURE,
+        throw new TlsException(TlsAlert.HANDSHAKE_FAILURE,
                 "no cipher suite in common: client offers [" + sb + "], we accept " + config.cipherSuites());
     }
 
@@ -213,14 +227,25 @@ public final class TlsServerSession extends TlsSession {
         TlsReader list = sa.vector16("supported_signature_algorithms");
         sa.expectEnd();
         if (!list.hasRemaining()) {
-            throw new TlsException(TlsException.DECODE_ERROR, "ClientHello signature_algorithms is empty");
+            throw new TlsException(TlsAlert.DECODE_ERROR, "ClientHello signature_algorithms is empty");
         }
         boolean ed25519 = false;
         while (list.hasRemaining()) {
             ed25519 |= list.u16("signature scheme") == SIG_ED25519;
         }
         if (!ed25519) {
-            throw new TlsException(TlsException.HANDSHAKE_FAILURE, "client does not accept ed25519 (0x0807) signatures, the only kind we make");
+            throw new TlsException(TlsAlert.HANDSHAKE_FAILURE, "client does not accept ed25519 (0x0807) signatures, the only kind we make");
+        }
+    }
+
+    /** An X.509 server signs with the scheme its key allows; the client must accept it (RFC 8446 §4.2.3). */
+    private static void requireScheme(Extensions ext, SignatureScheme scheme) throws TlsException {
+        TlsReader sa = ext.require(ExtensionType.SIGNATURE_ALGORITHMS);
+        TlsReader list = sa.vector16("supported_signature_algorithms");
+        sa.expectEnd();
+        if (!X509Handshake.offers(list, scheme.code)) {
+            throw new TlsException(TlsAlert.HANDSHAKE_FAILURE, "client does not accept " + scheme + " (" + hex16(scheme.code)
+                    + ") signatures, the only kind our certificate key makes");
         }
     }
 
@@ -228,20 +253,20 @@ public final class TlsServerSession extends TlsSession {
     private static void requireRawPublicKeys(Extensions ext, int type) throws TlsException {
         TlsReader r = ext.find(type);
         if (r == null) {
-            throw new TlsException(TlsException.HANDSHAKE_FAILURE,
+            throw new TlsException(TlsAlert.HANDSHAKE_FAILURE,
                     "client does not offer raw public keys: ClientHello lacks " + ExtensionType.name(type));
         }
         TlsReader list = r.vector8(ExtensionType.name(type));
         r.expectEnd();
         if (!list.hasRemaining()) {
-            throw new TlsException(TlsException.DECODE_ERROR, "ClientHello " + ExtensionType.name(type) + " is empty");
+            throw new TlsException(TlsAlert.DECODE_ERROR, "ClientHello " + ExtensionType.name(type) + " is empty");
         }
         boolean rpk = false;
         while (list.hasRemaining()) {
             rpk |= list.u8("certificate type") == CERT_TYPE_RAW_PUBLIC_KEY;
         }
         if (!rpk) {
-            throw new TlsException(TlsException.HANDSHAKE_FAILURE,
+            throw new TlsException(TlsAlert.HANDSHAKE_FAILURE,
                     "client does not offer RawPublicKey (2) in " + ExtensionType.name(type));
         }
     }
@@ -250,20 +275,20 @@ public final class TlsServerSession extends TlsSession {
     private byte[] chooseAlpn(Extensions ext) throws TlsException {
         TlsReader a = ext.find(ExtensionType.ALPN);
         if (a == null) {
-            throw new TlsException(TlsException.NO_APPLICATION_PROTOCOL,
+            throw new TlsException(TlsAlert.NO_APPLICATION_PROTOCOL,
                     "client offers no ALPN protocol; we serve " + Alpn.show(config.alpnList()));
         }
         TlsReader list = a.vector16("protocol_name_list");
         a.expectEnd();
         if (!list.hasRemaining()) {
-            throw new TlsException(TlsException.DECODE_ERROR, "ClientHello ALPN list is empty");
+            throw new TlsException(TlsAlert.DECODE_ERROR, "ClientHello ALPN list is empty");
         }
         List<byte[]> offered = new ArrayList<>(4);
         byte[] chosen = null;
         while (list.hasRemaining()) {
             byte[] p = list.bytes8("protocol name");
             if (p.length == 0) {
-                throw new TlsException(TlsException.DECODE_ERROR, "ClientHello ALPN list holds an empty name");
+                throw new TlsException(TlsAlert.DECODE_ERROR, "ClientHello ALPN list holds an empty name");
             }
             offered.add(p);
             if (chosen == null && Alpn.contains(config.alpnList(), p)) {
@@ -271,7 +296,7 @@ public final class TlsServerSession extends TlsSession {
             }
         }
         if (chosen == null) {
-            throw new TlsException(TlsException.NO_APPLICATION_PROTOCOL,
+            throw new TlsException(TlsAlert.NO_APPLICATION_PROTOCOL,
                     "no ALPN protocol in common: client offers " + Alpn.show(offered) + ", we serve " + Alpn.show(config.alpnList()));
         }
         return chosen;
@@ -283,7 +308,7 @@ public final class TlsServerSession extends TlsSession {
         TlsReader groups = sg.vector16("named_group_list");
         sg.expectEnd();
         if (!groups.hasRemaining() || groups.remaining() % 2 != 0) {
-            throw new TlsException(TlsException.DECODE_ERROR, "ClientHello supported_groups has " + groups.remaining() + " bytes");
+            throw new TlsException(TlsAlert.DECODE_ERROR, "ClientHello supported_groups has " + groups.remaining() + " bytes");
         }
         // Bit sets keep a hostile 64 KiB ClientHello with thousands of groups linear to check.
         BitSet supported = new BitSet(1 << 16);
@@ -299,29 +324,29 @@ public final class TlsServerSession extends TlsSession {
             int group = shares.u16("key share group");
             byte[] key = shares.bytes16("key_exchange");
             if (key.length == 0) {
-                throw new TlsException(TlsException.DECODE_ERROR, "empty key share for group " + hex16(group));
+                throw new TlsException(TlsAlert.DECODE_ERROR, "empty key share for group " + hex16(group));
             }
             // RFC 8446 §4.2.8: one share per group, each for a group listed in supported_groups.
             if (seen.get(group)) {
-                throw new TlsException(TlsException.ILLEGAL_PARAMETER, "ClientHello has two key shares for group " + hex16(group));
+                throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "ClientHello has two key shares for group " + hex16(group));
             }
             if (!supported.get(group)) {
-                throw new TlsException(TlsException.ILLEGAL_PARAMETER, "key share for group " + hex16(group) + " not in supported_groups");
+                throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "key share for group " + hex16(group) + " not in supported_groups");
             }
             seen.set(group);
             if (group == GROUP_X25519) {
                 if (key.length != X25519KeyShare.KEY_LEN) {
-                    throw new TlsException(TlsException.ILLEGAL_PARAMETER, "client's x25519 share has " + key.length + " bytes, expected 32");
+                    throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "client's x25519 share has " + key.length + " bytes, expected 32");
                 }
                 x25519 = key;
             }
         }
         if (x25519 == null) {
             if (retrySuite != null) {
-                throw new TlsException(TlsException.ILLEGAL_PARAMETER, "second ClientHello still lacks the x25519 share we asked for");
+                throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, "second ClientHello still lacks the x25519 share we asked for");
             }
             if (!supported.get(GROUP_X25519)) {
-                throw new TlsException(TlsException.HANDSHAKE_FAILURE, "no key exchange group in common: we support only x25519");
+                throw new TlsException(TlsAlert.HANDSHAKE_FAILURE, "no key exchange group in common: we support only x25519");
             }
         }
         return x25519;
@@ -372,8 +397,10 @@ public final class TlsServerSession extends TlsSession {
         int m = w.beginMessage(HandshakeType.ENCRYPTED_EXTENSIONS);
         int exts = w.begin(2);
         w.u16(ExtensionType.ALPN).u16(2 + 1 + alpn.length).u16(1 + alpn.length).u8(alpn.length).bytes(alpn);
-        w.u16(ExtensionType.CLIENT_CERTIFICATE_TYPE).u16(1).u8(CERT_TYPE_RAW_PUBLIC_KEY);
-        w.u16(ExtensionType.SERVER_CERTIFICATE_TYPE).u16(1).u8(CERT_TYPE_RAW_PUBLIC_KEY);
+        if (config.x509() == null) {
+            w.u16(ExtensionType.CLIENT_CERTIFICATE_TYPE).u16(1).u8(CERT_TYPE_RAW_PUBLIC_KEY);
+            w.u16(ExtensionType.SERVER_CERTIFICATE_TYPE).u16(1).u8(CERT_TYPE_RAW_PUBLIC_KEY);
+        }
         w.u16(ExtensionType.QUIC_TRANSPORT_PARAMETERS).u16(localTransportParameters.length).bytes(localTransportParameters);
         w.end(exts);
         endMessage(w, m);

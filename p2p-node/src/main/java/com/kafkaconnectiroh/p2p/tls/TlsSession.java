@@ -75,7 +75,7 @@ abstract class TlsSession implements QuicTlsSession {
         try {
             EncryptionLevel expected = receiveLevel();
             if (level != expected) {
-                throw new TlsException(TlsException.UNEXPECTED_MESSAGE, "handshake bytes at " + level + " level while "
+                throw new TlsException(TlsAlert.UNEXPECTED_MESSAGE, "handshake bytes at " + level + " level while "
                         + (expected == null ? "expecting none" : "expecting " + expected + " level"));
             }
             int end = off + len;
@@ -90,7 +90,7 @@ abstract class TlsSession implements QuicTlsSession {
                     }
                     int bodyLen = ((header[1] & 0xFF) << 16) | ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
                     if (bodyLen > MAX_MESSAGE_LEN) {
-                        throw new TlsException(TlsException.DECODE_ERROR, HandshakeType.name(header[0] & 0xFF) + " of "
+                        throw new TlsException(TlsAlert.DECODE_ERROR, HandshakeType.name(header[0] & 0xFF) + " of "
                                 + bodyLen + " bytes exceeds our limit of " + MAX_MESSAGE_LEN);
                     }
                     // sized by what has arrived, not by what the header claims: a peer's 4 bytes must not
@@ -114,7 +114,7 @@ abstract class TlsSession implements QuicTlsSession {
                     handle(m[0] & 0xFF, m);
                     if (off < end && receiveLevel() != level) {
                         // RFC 8446 §5.1: handshake messages must not span a key change.
-                        throw new TlsException(TlsException.UNEXPECTED_MESSAGE, (end - off) + " more bytes at " + level
+                        throw new TlsException(TlsAlert.UNEXPECTED_MESSAGE, (end - off) + " more bytes at " + level
                                 + " level after the message that moved the handshake on to " + receiveLevel());
                     }
                 }
@@ -122,7 +122,7 @@ abstract class TlsSession implements QuicTlsSession {
         } catch (TlsException e) {
             throw fail(e);
         } catch (RuntimeException e) {
-            TlsException t = new TlsException(TlsException.INTERNAL_ERROR, "TLS engine failure: " + e);
+            TlsException t = new TlsException(TlsAlert.INTERNAL_ERROR, "TLS engine failure: " + e);
             t.initCause(e);
             throw fail(t);
         }
@@ -192,7 +192,7 @@ abstract class TlsSession implements QuicTlsSession {
     }
 
     static TlsException unexpected(int type, String expecting) {
-        return new TlsException(TlsException.UNEXPECTED_MESSAGE,
+        return new TlsException(TlsAlert.UNEXPECTED_MESSAGE,
                 "received " + HandshakeType.name(type) + " while expecting " + expecting);
     }
 
@@ -211,16 +211,34 @@ abstract class TlsSession implements QuicTlsSession {
 
     /** Certificate with our single raw-public-key entry (RFC 7250 §3, RFC 8446 §4.4.2). */
     void writeCertificate(TlsWriter w, byte[] context, byte[] spki) {
+        writeCertificate(w, context, java.util.List.of(spki));
+    }
+
+    /** Certificate with these entries (X.509 DER certificates, ours first; none for "no certificate"). */
+    void writeCertificate(TlsWriter w, byte[] context, java.util.List<byte[]> entries) {
         int m = w.beginMessage(HandshakeType.CERTIFICATE);
         int c = w.begin(1);
         w.bytes(context);
         w.end(c);
         int list = w.begin(3);
-        int entry = w.begin(3);
-        w.bytes(spki);
-        w.end(entry);
-        w.u16(0); // no per-entry extensions
+        for (byte[] e : entries) {
+            int entry = w.begin(3);
+            w.bytes(e);
+            w.end(entry);
+            w.u16(0); // no per-entry extensions
+        }
         w.end(list);
+        endMessage(w, m);
+    }
+
+    /** CertificateVerify signed with an X.509 certificate's key (RFC 8446 §4.4.3). */
+    void writeCertificateVerify(TlsWriter w, X509Credentials credentials, boolean server) {
+        byte[] signature = credentials.sign(signedContent(server, transcript.currentHash()));
+        int m = w.beginMessage(HandshakeType.CERTIFICATE_VERIFY);
+        w.u16(credentials.scheme().code);
+        int s = w.begin(2);
+        w.bytes(signature);
+        w.end(s);
         endMessage(w, m);
     }
 
@@ -254,23 +272,23 @@ abstract class TlsSession implements QuicTlsSession {
         TlsReader list = r.vector24("certificate_list");
         r.expectEnd();
         if (!Arrays.equals(context, expectedContext)) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, whose + " Certificate has context " + Hex.encode(context)
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, whose + " Certificate has context " + Hex.encode(context)
                     + ", expected " + (expectedContext.length == 0 ? "an empty one" : Hex.encode(expectedContext)));
         }
         if (!list.hasRemaining()) {
             // RFC 8446 §4.4.2.4: a client that does not authenticate gets certificate_required.
             throw fromServer
-                    ? new TlsException(TlsException.DECODE_ERROR, "server sent an empty Certificate")
-                    : new TlsException(TlsException.CERTIFICATE_REQUIRED, "client sent no certificate, but we require its raw public key");
+                    ? new TlsException(TlsAlert.DECODE_ERROR, "server sent an empty Certificate")
+                    : new TlsException(TlsAlert.CERTIFICATE_REQUIRED, "client sent no certificate, but we require its raw public key");
         }
         byte[] certData = list.bytes24("cert_data");
         list.vector16("certificate entry extensions");
         if (list.hasRemaining()) {
-            throw new TlsException(TlsException.BAD_CERTIFICATE,
+            throw new TlsException(TlsAlert.BAD_CERTIFICATE,
                     whose + " sent more than one certificate entry; a raw public key is exactly one");
         }
         if (certData.length == 0) {
-            throw new TlsException(TlsException.DECODE_ERROR, whose + " Certificate entry is empty");
+            throw new TlsException(TlsAlert.DECODE_ERROR, whose + " Certificate entry is empty");
         }
         return RawPublicKey.decode(certData, whose);
     }
@@ -283,12 +301,12 @@ abstract class TlsSession implements QuicTlsSession {
         byte[] signature = r.bytes16("signature");
         r.expectEnd();
         if (scheme != SIG_ED25519) {
-            throw new TlsException(TlsException.ILLEGAL_PARAMETER, whose + " CertificateVerify uses signature scheme 0x"
+            throw new TlsException(TlsAlert.ILLEGAL_PARAMETER, whose + " CertificateVerify uses signature scheme 0x"
                     + Integer.toHexString(scheme) + ", but only ed25519 (0x0807) was offered");
         }
         byte[] content = signedContent(fromServer, transcript.currentHash());
         if (!signer.verify(content, signature)) {
-            throw new TlsException(TlsException.DECRYPT_ERROR,
+            throw new TlsException(TlsAlert.DECRYPT_ERROR,
                     whose + " CertificateVerify signature does not verify under key " + signer);
         }
     }
@@ -298,13 +316,13 @@ abstract class TlsSession implements QuicTlsSession {
         String whose = fromServer ? "server" : "client";
         int len = message.length - 4;
         if (len != suite.hashLength) {
-            throw new TlsException(TlsException.DECODE_ERROR,
+            throw new TlsException(TlsAlert.DECODE_ERROR,
                     whose + " Finished has " + len + " bytes, expected " + suite.hashLength);
         }
         byte[] expected = keys.finishedVerifyData(peerTrafficSecret, transcript.currentHash());
         byte[] received = Arrays.copyOfRange(message, 4, message.length);
         if (!KeySchedule.verifyDataMatches(expected, received)) {
-            throw new TlsException(TlsException.DECRYPT_ERROR, whose + " Finished does not match our handshake transcript");
+            throw new TlsException(TlsAlert.DECRYPT_ERROR, whose + " Finished does not match our handshake transcript");
         }
     }
 

@@ -1,26 +1,23 @@
 package com.kafkaconnectiroh.p2p.tls;
 
+import com.kafkaconnectiroh.p2p.crypto.X25519;
 import java.util.Random;
-import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
- * The ephemeral X25519 key exchange of one handshake (RFC 8446 §7.4.2, RFC 7748), on BouncyCastle's rfc7748 code:
- * JDK 17's XDH is about three times slower, and each side computes one key pair and one agreement per handshake.
+ * The ephemeral X25519 key exchange of one handshake (RFC 8446 §7.4.2, RFC 7748), on {@link X25519} (BouncyCastle's
+ * rfc7748 code): JDK 17's XDH is about three times slower, and each side computes one key pair and one agreement
+ * per handshake.
  */
 final class X25519KeyShare {
-    static final int KEY_LEN = 32;
-
-    static {
-        X25519.precompute();
-    }
+    static final int KEY_LEN = X25519.KEY_LEN;
 
     private final byte[] privateKey = new byte[KEY_LEN];
-    private final byte[] publicKey = new byte[KEY_LEN];
+    private final byte[] publicKey;
 
     /** A fresh key pair (the scalar is clamped inside every multiplication). */
     X25519KeyShare(Random random) {
         random.nextBytes(privateKey);
-        X25519.scalarMultBase(privateKey, 0, publicKey, 0);
+        publicKey = X25519.publicKey(privateKey);
     }
 
     byte[] publicKey() {
@@ -35,15 +32,13 @@ final class X25519KeyShare {
         if (peerPublicKey.length != KEY_LEN) {
             throw new IllegalArgumentException("x25519 share must be 32 bytes, got " + peerPublicKey.length);
         }
-        byte[] shared = new byte[KEY_LEN];
-        boolean ok = X25519.calculateAgreement(privateKey, 0, peerPublicKey, 0, shared, 0);
+        byte[] shared = X25519.sharedSecret(privateKey, peerPublicKey);
         java.util.Arrays.fill(privateKey, (byte) 0);
-        return ok ? shared : null;
+        return shared;
     }
 
     /** Static agreement for known-answer tests. */
     static byte[] agree(byte[] privateKey, byte[] peerPublicKey) {
-        byte[] shared = new byte[KEY_LEN];
-        return X25519.calculateAgreement(privateKey, 0, peerPublicKey, 0, shared, 0) ? shared : null;
+        return X25519.sharedSecret(privateKey, peerPublicKey);
     }
 }

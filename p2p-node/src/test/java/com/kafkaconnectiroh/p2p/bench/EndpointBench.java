@@ -72,8 +72,11 @@ public final class EndpointBench {
         }
     }
 
-    /** One stream of {@code bytes} in {@code chunk}-sized writes; MB/s (10^6) from first write to the reply. */
-    private static double bulk(Connection c, long bytes, int chunk) throws Exception {
+    /**
+     * One stream of {@code bytes} in {@code chunk}-sized writes; MB/s (10^6) from first write to the reply. Also
+     * {@link RelayBench}'s, with {@link #sink} and {@link #echo}.
+     */
+    static double bulk(Connection c, long bytes, int chunk) throws Exception {
         ByteBuffer buf = ByteBuffer.allocateDirect(chunk);
         long t0 = System.nanoTime();
         BiStream s = c.openBi();
@@ -90,7 +93,7 @@ public final class EndpointBench {
         return count / 1e6 / ((t1 - t0) / 1e9);
     }
 
-    private static void sink(Connection c) throws Exception {
+    static void sink(Connection c) throws Exception {
         while (true) {
             BiStream s;
             try {
@@ -115,7 +118,7 @@ public final class EndpointBench {
         }
     }
 
-    private static void echo(Connection c) throws Exception {
+    static void echo(Connection c) throws Exception {
         while (true) {
             BiStream s;
             try {

@@ -79,7 +79,7 @@ public final class GossipBench {
         JavaNode(String name) throws Exception {
             this.name = name;
             ep = Endpoint.builder().bindAddr(new InetSocketAddress("127.0.0.1", 0))
-                    .transportConfig(new TransportConfig().keepAliveIntervalNanos(1_000_000_000L)).bind();
+                    .transportConfig(new TransportConfig().keepAliveInterval(Duration.ofSeconds(1))).bind();
             gossip = Gossip.builder().spawn(ep);
             router = gossip.registerWith(Router.builder(ep)).spawn();
         }

@@ -230,6 +230,8 @@ class BlobsIrohInteropTest {
         DownloadException e = assertThrows(DownloadException.class,
                 () -> ours.blobs.download(BlobTicket.parse(irohTicket), DownloadListener.NONE));
         assertTrue(e.getMessage().contains("does not have blob " + unknown), e.getMessage());
+        assertEquals(List.of(ProviderFailure.Kind.NOT_FOUND),
+                e.providerFailures().stream().map(ProviderFailure::kind).toList(), "iroh's FIN without bytes");
         assertEquals(BlobStatus.ABSENT, ours.store.status(unknown));
 
         String ourTicket = ours.blobs.ticket(HashAndFormat.raw(unknown)).toString();

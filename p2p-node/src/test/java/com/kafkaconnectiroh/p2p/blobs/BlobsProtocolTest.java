@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.base.SocketAddrs;
+import com.kafkaconnectiroh.p2p.blobs.ProviderFailure.Kind;
 import com.kafkaconnectiroh.p2p.blobs.bao.BaoDecoder;
 import com.kafkaconnectiroh.p2p.blobs.bao.BaoEncoder;
 import com.kafkaconnectiroh.p2p.blobs.bao.BaoEvent;
@@ -27,6 +28,7 @@ import com.kafkaconnectiroh.p2p.blobs.store.MemBlobStore;
 import com.kafkaconnectiroh.p2p.blobs.store.TagOption;
 import com.kafkaconnectiroh.p2p.endpoint.BiStream;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
+import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.StreamResetException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -261,6 +263,8 @@ class BlobsProtocolTest {
         DownloadException ex = assertThrows(DownloadException.class, () -> client.blobs.download(
                 HashAndFormat.raw(unknown), List.of(provider.addr()), TagOption.auto(), DownloadListener.NONE));
         assertTrue(ex.getMessage().contains("does not have blob " + unknown), ex.getMessage());
+        assertEquals(List.of(new ProviderFailure(provider.endpoint.id(), Kind.NOT_FOUND,
+                "does not have blob " + unknown)), ex.providerFailures());
         assertEquals(BlobStatus.ABSENT.getClass(), client.store.status(unknown).getClass());
     }
 
@@ -320,12 +324,13 @@ class BlobsProtocolTest {
     void anOversizedHashSequenceIsRefused() throws Exception {
         BlobPeer provider = track(BlobPeer.start());
         BlobPeer client = track(BlobPeer.start());
-        byte[] seq = data((int) Downloader.MAX_HASH_SEQ_BYTES + Hash.LENGTH, 11);
+        byte[] seq = data((int) LocalInfo.MAX_HASH_SEQ_BYTES + Hash.LENGTH, 11);
         Hash root = provider.blobs.add(seq).hash();
         DownloadException e = assertThrows(DownloadException.class, () -> client.blobs.download(
                 HashAndFormat.hashSeq(root), List.of(provider.addr()), TagOption.auto(), DownloadListener.NONE));
         assertTrue(e.getMessage().contains("has 1048577 children, more than the 1048576 this node takes"),
                 e.getMessage());
+        assertEquals(List.of(), e.providerFailures(), "the content's fault, no provider's");
     }
 
     private static int malformedCount() {
@@ -387,8 +392,12 @@ class BlobsProtocolTest {
         throw new IllegalArgumentException("no parent " + startChunk + "+" + chunks + " in the response");
     }
 
-    static com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler corrupting(byte[] d, Flip flip, AtomicInteger served) {
-        Outboard ob = Outboard.compute(d);
+    /** How a test provider answers one decoded request on its stream (for failures an honest provider never shows). */
+    interface Answer {
+        void answer(Connection conn, BiStream stream, GetRequest request) throws Exception;
+    }
+
+    static com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler answering(Answer answer) {
         return conn -> {
             while (true) {
                 BiStream s;
@@ -397,15 +406,21 @@ class BlobsProtocolTest {
                 } catch (IOException e) {
                     return;
                 }
-                GetRequest req = GetRequest.decode(s.recv().readToEnd(1 << 16));
-                ChunkRanges ranges = req.ranges().get(0).toChunkRanges();
-                byte[] resp = BaoEncoder.encode(d, ob, ranges);
-                resp[(int) flip.position(ranges)] ^= 0x10;
-                served.incrementAndGet();
-                s.send().writeAll(resp);
-                s.send().finish();
+                answer.answer(conn, s, GetRequest.decode(s.recv().readToEnd(1 << 16)));
             }
         };
+    }
+
+    static com.kafkaconnectiroh.p2p.endpoint.ProtocolHandler corrupting(byte[] d, Flip flip, AtomicInteger served) {
+        Outboard ob = Outboard.compute(d);
+        return answering((conn, s, req) -> {
+            ChunkRanges ranges = req.ranges().get(0).toChunkRanges();
+            byte[] resp = BaoEncoder.encode(d, ob, ranges);
+            resp[(int) flip.position(ranges)] ^= 0x10;
+            served.incrementAndGet();
+            s.send().writeAll(resp);
+            s.send().finish();
+        });
     }
 
     @Test
@@ -424,6 +439,7 @@ class BlobsProtocolTest {
                 HashAndFormat.raw(h), List.of(liar.addr()), TagOption.auto(), DownloadListener.NONE));
         assertTrue(e.getMessage().contains("fails verification"), e.getMessage());
         assertTrue(e.getMessage().contains("LEAF_HASH_MISMATCH"), e.getMessage());
+        assertEquals(List.of(Kind.VERIFICATION_FAILED), kinds(e));
         BlobStatus.Partial p = assertInstanceOf(BlobStatus.Partial.class, client.store.status(h));
         assertEquals(ChunkRanges.of(0, badBlock * BaoTree.BLOCK_CHUNKS), p.present());
         assertFalse(p.sizeVerified());
@@ -456,6 +472,7 @@ class BlobsProtocolTest {
         DownloadException e = assertThrows(DownloadException.class, () -> client.blobs.download(
                 HashAndFormat.raw(h), List.of(provider.addr()), TagOption.auto(), DownloadListener.NONE));
         assertTrue(e.getMessage().contains("ERR_INTERNAL"), e.getMessage());
+        assertEquals(List.of(Kind.RESET), kinds(e));
         // The client kept only verified data; the provider no longer claims the blob.
         BlobStatus.Partial p = assertInstanceOf(BlobStatus.Partial.class, client.store.status(h));
         assertTrue(p.present().difference(ChunkRanges.of(0, 1_500_000 / 1024)).isEmpty(), p.toString());
@@ -463,6 +480,7 @@ class BlobsProtocolTest {
         e = assertThrows(DownloadException.class, () -> client.blobs.download(
                 HashAndFormat.raw(h), List.of(provider.addr()), TagOption.auto(), DownloadListener.NONE));
         assertTrue(e.getMessage().contains("does not have blob"), e.getMessage());
+        assertEquals(List.of(Kind.NOT_FOUND), kinds(e));
     }
 
     @Test
@@ -477,6 +495,7 @@ class BlobsProtocolTest {
         DownloadException e = assertThrows(DownloadException.class, () -> client.blobs.download(
                 HashAndFormat.raw(h), List.of(liar.addr()), TagOption.auto(), DownloadListener.NONE));
         assertTrue(e.getMessage().contains("PARENT_HASH_MISMATCH"), e.getMessage());
+        assertEquals(List.of(Kind.VERIFICATION_FAILED), kinds(e));
         BlobStatus.Partial p = assertInstanceOf(BlobStatus.Partial.class, client.store.status(h));
         assertEquals(ChunkRanges.of(0, 512), p.present(), "the whole left half, nothing of the right");
     }
@@ -496,6 +515,71 @@ class BlobsProtocolTest {
         assertEquals(d.length, r.totalBytes());
         assertArrayEquals(d, client.blobs.read(h));
         assertEquals(2, events.stream().filter(ev -> ev.phase() == DownloadProgress.Phase.PROVIDER_FAILED).count());
+    }
+
+    private static List<Kind> kinds(DownloadException e) {
+        return e.providerFailures().stream().map(ProviderFailure::kind).toList();
+    }
+
+    @Test
+    void eachProviderFailureIsTypedAndItsLineIsUnchanged() throws Exception {
+        byte[] d = data(100_000, 21);
+        Hash h = Hash.of(d);
+        Outboard ob = Outboard.compute(d);
+        BlobPeer client = track(BlobPeer.start());
+        EndpointAddr nobody = EndpointAddr.of(SecretKey.generate().publicKey(), null,
+                List.of(SocketAddrs.parse("127.0.0.1:9")));
+        BlobPeer empty = track(BlobPeer.start());
+        BlobPeer resetting = track(BlobPeer.withHandler(answering((c, s, req) ->
+                s.send().reset(BlobsProtocol.ERR_LIMIT))));
+        // Half of the honest response, then FIN: the first part verifies and is kept.
+        BlobPeer cut = track(BlobPeer.withHandler(answering((c, s, req) -> {
+            byte[] r = BaoEncoder.encode(d, ob, req.ranges().get(0).toChunkRanges().truncate(d.length));
+            s.send().writeAll(r, 0, r.length / 2);
+            s.send().finish();
+        })));
+        BlobPeer closing = track(BlobPeer.withHandler(answering((c, s, req) -> c.close(7, "going away"))));
+        BlobPeer liar = track(BlobPeer.withHandler(corrupting(d, 90_000, new AtomicInteger())));
+        List<EndpointAddr> providers = List.of(client.addr(), nobody, empty.addr(), resetting.addr(), cut.addr(),
+                closing.addr(), liar.addr());
+
+        DownloadException e = assertThrows(DownloadException.class, () -> client.blobs.download(
+                HashAndFormat.raw(h), providers, TagOption.auto(), DownloadListener.NONE));
+        assertEquals(List.of(Kind.SELF, Kind.UNREACHABLE, Kind.NOT_FOUND, Kind.RESET, Kind.TRUNCATED,
+                Kind.CONNECTION_LOST, Kind.VERIFICATION_FAILED), kinds(e), e.getMessage());
+        assertEquals(providers.stream().map(EndpointAddr::id).toList(),
+                e.providerFailures().stream().map(ProviderFailure::provider).toList());
+        // The lines are what they were before the failures had kinds (the CLI prints them).
+        List<String> lines = e.failures();
+        assertEquals(e.providerFailures().stream().map(ProviderFailure::line).toList(), lines);
+        assertEquals(client.endpoint.id().fmtShort() + ": that is this endpoint", lines.get(0));
+        assertTrue(lines.get(1).startsWith(nobody.id().fmtShort() + ": cannot connect: "), lines.get(1));
+        assertEquals(empty.endpoint.id().fmtShort() + ": does not have blob " + h, lines.get(2));
+        assertEquals(resetting.endpoint.id().fmtShort() + ": reset the response stream with code ERR_LIMIT (2)",
+                lines.get(3));
+        assertTrue(lines.get(4).startsWith(cut.endpoint.id().fmtShort()
+                + ": sent data that fails verification (TRUNCATED: "), lines.get(4));
+        assertTrue(lines.get(6).startsWith(liar.endpoint.id().fmtShort()
+                + ": sent data that fails verification (LEAF_HASH_MISMATCH: "), lines.get(6));
+        assertEquals("could not download " + HashAndFormat.raw(h) + " from 7 providers: " + String.join("; ", lines),
+                e.getMessage());
+        // What the cut response and the liar delivered before their failures verified and is kept.
+        BlobStatus.Partial p = assertInstanceOf(BlobStatus.Partial.class, client.store.status(h));
+        assertFalse(p.present().isEmpty());
+        assertTrue(p.present().difference(ChunkRanges.of(0, 90_000 / 1024)).isEmpty(), p.toString());
+    }
+
+    @Test
+    void aProviderThatGoesSilentTimesOut() throws Exception {
+        byte[] d = data(10_000, 22);
+        BlobPeer silent = track(BlobPeer.withHandler(answering((c, s, req) -> { })));
+        Endpoint impatient = track(Endpoint.builder()
+                .bindAddr(BlobPeer.LOOPBACK).operationTimeout(java.time.Duration.ofSeconds(2)).bind());
+        Blobs blobs = new Blobs(impatient, track(new MemBlobStore()));
+        DownloadException e = assertThrows(DownloadException.class, () -> blobs.download(
+                HashAndFormat.raw(Hash.of(d)), List.of(silent.addr()), TagOption.auto(), DownloadListener.NONE));
+        assertEquals(List.of(Kind.TIMEOUT), kinds(e), e.getMessage());
+        assertTrue(e.failures().get(0).startsWith(silent.endpoint.id().fmtShort() + ": stalled: "), e.getMessage());
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.kafkaconnectiroh.p2p.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.kafkaconnectiroh.p2p.Fixtures;
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointAddrs;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
@@ -35,7 +36,7 @@ class CliCommandsTest {
     static final Duration START = Duration.ofSeconds(30);
     static final String LOCAL = "127.0.0.1:0";
     static final Pattern PONG_LINE = Pattern.compile(
-            "PONG from ([0-9a-f]{10}) at (127\\.0\\.0\\.1:\\d+): handshake \\d+\\.\\d\\d ms, rtt \\d+\\.\\d\\d ms");
+            "PONG from ([0-9a-f]{10}) at (127\\.0\\.0\\.1:\\d+): handshake \\d+\\.\\d\\d ms, rtt \\d+\\.\\d\\d ms, direct path rtt \\d+\\.\\d\\d ms");
 
     static final SecretKey SERVER_KEY = SecretKey.generate();
     static CliProcess serve;
@@ -101,7 +102,8 @@ class CliCommandsTest {
         assertTrue(Pattern.matches("--- 3 pings: 3 ok, 0 failed; handshake min/median/max [0-9./]+ ms; rtt min/median/max [0-9./]+ ms",
                 lines.get(3)), lines.get(3));
         // the server logged each one, with our id
-        waitFor(() -> count(serve.stderr(), "ping from " + me.publicKey() + " at 127.0.0.1:") >= 3, serve::stderr);
+        Fixtures.awaitCondition("3 pings in serve's stderr", Duration.ofSeconds(10),
+                () -> count(serve.stderr(), "ping from " + me.publicKey() + " at 127.0.0.1:") >= 3, serve::stderr);
     }
 
     @Test
@@ -181,7 +183,8 @@ class CliCommandsTest {
                 + ": handshake \\d+\\.\\d\\d ms", lines.get(0)), lines.get(0));
         assertTrue(Pattern.matches("upload: 3145728 bytes in \\d+\\.\\d{3} s = \\d+\\.\\d\\d MB/s", lines.get(1)), lines.get(1));
         assertTrue(Pattern.matches("download: 3145728 bytes in \\d+\\.\\d{3} s = \\d+\\.\\d\\d MB/s", lines.get(2)), lines.get(2));
-        waitFor(() -> serve.stderr().contains("speedtest upload from " + me.publicKey() + ": 3145728 bytes in ")
+        Fixtures.awaitCondition("both transfers in serve's stderr", Duration.ofSeconds(10),
+                () -> serve.stderr().contains("speedtest upload from " + me.publicKey() + ": 3145728 bytes in ")
                 && serve.stderr().contains("speedtest download to " + me.publicKey() + ": 3145728 bytes in "), serve::stderr);
     }
 
@@ -257,16 +260,5 @@ class CliCommandsTest {
             n++;
         }
         return n;
-    }
-
-    static void waitFor(java.util.function.BooleanSupplier cond, java.util.function.Supplier<String> context)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s; " + context.get());
-            }
-            Thread.sleep(20);
-        }
     }
 }

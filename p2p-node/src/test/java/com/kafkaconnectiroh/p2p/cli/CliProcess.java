@@ -24,10 +24,16 @@ final class CliProcess implements AutoCloseable {
     private final StringBuffer stderr = new StringBuffer();
     private final Thread outReader;
     private final Thread errReader;
+    /** Open while the test lets stdout be read; {@link #pauseStdout} holds the reader, so the pipe fills up. */
+    private final java.util.concurrent.Semaphore stdoutGate = new java.util.concurrent.Semaphore(1);
 
     private CliProcess(Process process) {
         this.process = process;
-        this.outReader = pump(process.getInputStream(), lines::add, "cli-stdout");
+        this.outReader = pump(process.getInputStream(), l -> {
+            stdoutGate.acquireUninterruptibly();
+            stdoutGate.release();
+            lines.add(l);
+        }, "cli-stdout");
         this.errReader = pump(process.getErrorStream(), l -> stderr.append(l).append('\n'), "cli-stderr");
     }
 
@@ -39,6 +45,9 @@ final class CliProcess implements AutoCloseable {
     /** Like {@link #start(String...)} with these JVM options (e.g. {@code -Xmx512m}). */
     static CliProcess start(List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
+        // A JVM whose parent ignores SIGINT (a build started in the background by a non-interactive shell) inherits
+        // that, and then cannot catch it: reset INT and TERM so the signal tests test the command, not the launcher.
+        cmd.addAll(List.of("env", "--default-signal=INT,TERM"));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-modules");
         cmd.add("jdk.incubator.vector");
@@ -111,6 +120,55 @@ final class CliProcess implements AutoCloseable {
         return stderr.toString();
     }
 
+    /** The next stdout line already read, or null. */
+    String pollLine() {
+        return lines.poll();
+    }
+
+    /** The process's stdin (close it for EOF). */
+    java.io.OutputStream stdin() {
+        return process.getOutputStream();
+    }
+
+    /**
+     * Stops reading stdout after the line being read: the pipe fills and the process blocks on its next write, as
+     * behind a reader that stalls.
+     */
+    void pauseStdout() {
+        stdoutGate.acquireUninterruptibly();
+    }
+
+    void resumeStdout() {
+        stdoutGate.release();
+    }
+
+    /**
+     * Closes our end of its stdout, as {@code head} does when it has enough: the process's next write fails with
+     * EPIPE (the JVM ignores SIGPIPE). Lines read before stay available.
+     */
+    void closeStdout() throws IOException {
+        process.getInputStream().close();
+    }
+
+    /** Sends {@code SIG<name>} with kill(1) and returns at once. */
+    void send(String signal) throws InterruptedException, IOException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + signal + " failed");
+        }
+    }
+
+    /** The exit code, waiting at most {@code timeout} (fails, killing it, if it does not exit). */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("did not exit within " + timeout + "; stderr:\n" + stderr);
+        }
+        outReader.join(2000);
+        errReader.join(2000);
+        return process.exitValue();
+    }
+
     /** SIGTERM, then the exit code (fails if it does not exit within 10 s). */
     int stop() throws InterruptedException {
         // Process.destroy() would also close our ends of its stdout/stderr, losing what it prints while stopping.
@@ -120,25 +178,17 @@ final class CliProcess implements AutoCloseable {
 
     /** Sends {@code SIG<name>} with kill(1), then the exit code. */
     int signal(String name) throws InterruptedException, IOException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
-        if (kill.waitFor() != 0) {
-            throw new AssertionError("kill -" + name + " failed");
-        }
+        send(name);
         return awaitExit();
     }
 
     private int awaitExit() throws InterruptedException {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("did not exit within 10 s of SIGTERM; stderr:\n" + stderr);
-        }
-        outReader.join(2000);
-        errReader.join(2000);
-        return process.exitValue();
+        return awaitExit(Duration.ofSeconds(10));
     }
 
     @Override
     public void close() throws InterruptedException {
+        stdoutGate.release(); // a paused reader must not hold the pump thread forever
         if (process.isAlive()) {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);

@@ -1,40 +1,37 @@
 package com.kafkaconnectiroh.p2p.cli;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
-/** One in-process {@link Main#run} with stdout and stderr captured (tests using it must not run concurrently). */
-record CliRun(int exitCode, String out, String err) {
+/**
+ * One in-process {@link Main#run} with its stdout and stderr (picocli's writers) captured; {@link #outBytes} is
+ * stdout byte for byte ({@code doc get} prints content raw).
+ */
+record CliRun(int exitCode, byte[] outBytes, String err) {
 
-    static synchronized CliRun of(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
+    static CliRun of(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Main.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        CliRun r = new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        int code = Main.run(out, err, args);
+        CliRun r = new CliRun(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
         // visible in the surefire report when an assertion fails
-        oldErr.println("p2p-node " + String.join(" ", args) + " -> " + code + "\n" + r.out + r.err);
+        System.err.println("p2p-node " + String.join(" ", args) + " -> " + code + "\n" + r.out() + r.err);
         return r;
     }
 
+    /** Stdout as UTF-8 text. */
+    String out() {
+        return new String(outBytes, StandardCharsets.UTF_8);
+    }
+
     List<String> outLines() {
-        return Arrays.asList(out.split("\\R"));
+        return Arrays.asList(out().split("\\R"));
     }
 
     @Override
     public String toString() {
-        return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        return "exit " + exitCode + "\n--- stdout\n" + out() + "--- stderr\n" + err;
     }
 }

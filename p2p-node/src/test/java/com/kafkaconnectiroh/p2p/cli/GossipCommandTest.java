@@ -11,6 +11,7 @@ import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointAddrs;
 import com.kafkaconnectiroh.p2p.base.EndpointTicket;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
+import com.kafkaconnectiroh.p2p.gossip.GossipEvent;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -21,6 +22,8 @@ import java.io.PipedWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -91,8 +94,12 @@ class GossipCommandTest {
     }
 
     static Result runWithStdin(String stdin, String... args) {
+        return runWithStdin(stdin.getBytes(StandardCharsets.UTF_8), args);
+    }
+
+    static Result runWithStdin(byte[] stdin, String... args) {
         InputStream old = System.in;
-        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        System.setIn(new ByteArrayInputStream(stdin));
         try {
             return run(args);
         } finally {
@@ -172,7 +179,8 @@ class GossipCommandTest {
         assertEquals("joined", joined.get("type").asText());
         assertEquals(id, joined.get("neighbors").get(0).asText());
         assertEquals(JSON.readTree("{\"type\":\"sent\",\"index\":0,\"len\":8}"), JSON.readTree(pub[2]));
-        assertEquals(JSON.readTree("{\"type\":\"done\",\"sent\":1,\"acknowledged\":true}"), JSON.readTree(pub[3]));
+        assertEquals(JSON.readTree("{\"type\":\"done\",\"sent\":1,\"acknowledged\":true,\"delivered\":1,\"undelivered\":0}"),
+                JSON.readTree(pub[3]));
         String publisher = JSON.readTree(pub[0]).get("id").asText();
 
         JsonNode up = JSON.readTree(subscriber.line());
@@ -235,6 +243,63 @@ class GossipCommandTest {
         assertTrue(r.err().contains("--peer") && r.err().contains("expected an endpoint"), r.err());
         assertEquals(2, run("gossip", "subscribe").exit()); // --topic is required
         assertEquals(2, run("gossip").exit());
+        r = run("gossip", "subscribe", "--topic", "t", "--bind", "127.0.0.1:0", "--count", "-5");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--count must be 0 (no limit) or more, got -5"), r.err());
+        for (String acks : new String[] {"0", "-1", "some", ""}) {
+            r = run("gossip", "publish", "--topic", "t", "--bind", "127.0.0.1:0", "--peer", PEER, "--acks", acks, "x");
+            assertEquals(2, r.exit(), acks);
+            assertTrue(r.err().contains("--acks must be 'all' or a number of neighbors (1 or more)"), r.err());
+        }
+        r = run("gossip", "publish", "--topic", "t", "--bind", "127.0.0.1:0", "--peer", PEER, "--ack-timeout", "0", "x");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("Invalid value for option '--ack-timeout': must be more than 0"), r.err());
+    }
+
+    static final String PEER = SecretKey.generate().publicKey() + "@127.0.0.1:9";
+
+    @Test
+    void aTopicThatLooksLikeADamagedIdIsRefused() {
+        String id63 = TopicId.fromName("chat").toString().substring(1);
+        for (String cmd : new String[] {"subscribe", "publish"}) {
+            Result r = run("gossip", cmd, "--topic", id63, "--bind", "127.0.0.1:0", "--peer", PEER);
+            assertEquals(2, r.exit(), r.err());
+            assertTrue(r.err().contains("has 63 hex digits: a topic id has exactly 64"), r.err());
+            r = run("gossip", cmd, "--topic", "", "--bind", "127.0.0.1:0", "--peer", PEER);
+            assertEquals(2, r.exit(), r.err());
+            assertTrue(r.err().contains("a topic must not be empty"), r.err());
+        }
+    }
+
+    @Test
+    void stdinIsSentAsRawBytesOneLineAMessage() throws Exception {
+        subscriber = new Running("gossip", "subscribe", "--topic", "raw bytes", "--bind", "127.0.0.1:0", "--json",
+                "--count", "5");
+        String ticket = JSON.readTree(subscriber.line()).get("ticket").asText();
+        // invalid UTF-8 and NUL pass unchanged (no U+FFFD), CRLF ends a line like LF, a lone CR stays, an empty
+        // line is an empty message, and the last line needs no line feed
+        byte[] stdin = {(byte) 0xff, 0, 'a', '\n', 'b', '\r', '\n', 'c', '\r', 'd', '\n', '\n', (byte) 0xc3, 0x28};
+        Result r = runWithStdin(stdin, "gossip", "publish", "--topic", "raw bytes", "--bind", "127.0.0.1:0",
+                "--peer", ticket);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("published 5 message(s)"), r.err());
+        List<String> hex = new ArrayList<>();
+        while (hex.size() < 5) {
+            JsonNode e = JSON.readTree(subscriber.line());
+            if (e.get("type").asText().equals("received")) {
+                hex.add(e.get("hex").asText());
+            }
+        }
+        assertEquals(List.of("ff0061", "62", "630d64", "", "c328"), hex);
+        assertEquals(0, subscriber.exit.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void lagNoticesSayHowMuchWasLost() {
+        assertEquals("lagged: 5 message(s) were dropped because output was too slow (7 event(s) in all)",
+                GossipCommand.human(new GossipEvent.Lagged(7, 5)));
+        assertEquals("{\"type\":\"lagged\",\"messages\":5,\"events\":7}",
+                GossipCommand.json(GossipCommand.event(new GossipEvent.Lagged(7, 5))));
     }
 
     @Test

@@ -9,23 +9,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointAddrs;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
+import com.kafkaconnectiroh.p2p.endpoint.LiveHeap;
 import com.kafkaconnectiroh.p2p.interop.IrohPeer;
 import com.kafkaconnectiroh.p2p.interop.IrohVersion;
 import com.kafkaconnectiroh.p2p.interop.PeerOption;
 import com.kafkaconnectiroh.p2p.ping.Ping;
 import com.kafkaconnectiroh.p2p.quic.InitialFlood;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,7 +52,7 @@ class HandshakeFloodTest {
             EndpointAddr target = EndpointAddrs.parse(lines.get("ticket"));
             InetSocketAddress bound = target.ipAddrs().first();
             pingBoth(java, iroh, target, "before the flood"); // also warms the node up
-            long before = liveHeap(serve.pid());
+            long before = LiveHeap.of(serve.pid());
 
             long peak = 0;
             try (InitialFlood flood = new InitialFlood(target.id(), Ping.ALPN, bound, 200, 18)) {
@@ -70,7 +66,7 @@ class HandshakeFloodTest {
                 try {
                     for (int round = 0; round < 3; round++) {
                         Thread.sleep(SECONDS * 1000L / 4);
-                        peak = Math.max(peak, liveHeap(serve.pid()));
+                        peak = Math.max(peak, LiveHeap.of(serve.pid()));
                         pingBoth(java, iroh, target, "during the flood (" + flood.sent() + " Initials sent)");
                     }
                     while (flood.sent() < (long) RATE * SECONDS) {
@@ -80,11 +76,11 @@ class HandshakeFloodTest {
                     sender.shutdownNow();
                     sender.awaitTermination(10, TimeUnit.SECONDS);
                 }
-                peak = Math.max(peak, liveHeap(serve.pid()));
+                peak = Math.max(peak, LiveHeap.of(serve.pid()));
                 assertTrue(answeredWithRetry(flood), "the node demanded Retries from the flood's sources");
             }
             pingBoth(java, iroh, target, "after the flood");
-            long after = liveHeap(serve.pid());
+            long after = LiveHeap.of(serve.pid());
             System.err.printf("flood of %d Initials: live heap %d KiB before, peak %d KiB (+%d KiB), %d KiB after%n",
                     RATE * SECONDS, before >> 10, peak >> 10, (peak - before) >> 10, after >> 10);
             assertTrue(peak - before <= HEAP_BUDGET, "the flood added " + ((peak - before) >> 10)
@@ -117,20 +113,5 @@ class HandshakeFloodTest {
             }
         }
         return false;
-    }
-
-    /** The live heap of {@code pid} after a full GC, from {@code jcmd GC.class_histogram}'s total. */
-    static long liveHeap(long pid) throws IOException, InterruptedException {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
-                .redirectErrorStream(true).start();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "jcmd did not finish");
-        Matcher m = java.util.regex.Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$").matcher(out);
-        assertTrue(m.find(), "no total in jcmd's output:\n" + out);
-        return Long.parseLong(m.group(1));
     }
 }

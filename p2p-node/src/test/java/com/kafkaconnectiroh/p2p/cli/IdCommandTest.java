@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.kafkaconnectiroh.p2p.base.SecretKey;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,18 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 class IdCommandTest {
 
     private static String runId(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            String[] all = new String[args.length + 1];
-            all[0] = "id";
-            System.arraycopy(args, 0, all, 1, args.length);
-            assertEquals(0, Main.run(all));
-        } finally {
-            System.setOut(old);
-        }
-        return out.toString(StandardCharsets.UTF_8).trim();
+        String[] all = new String[args.length + 1];
+        all[0] = "id";
+        System.arraycopy(args, 0, all, 1, args.length);
+        CliRun r = CliRun.of(all);
+        assertEquals(0, r.exitCode(), r.toString());
+        return r.out().trim();
     }
 
     @Test

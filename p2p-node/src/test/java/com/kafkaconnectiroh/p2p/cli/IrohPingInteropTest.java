@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.kafkaconnectiroh.p2p.Fixtures;
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.NodeTicket;
@@ -105,7 +106,7 @@ class IrohPingInteropTest {
             CliRun r = CliRun.of("ping", target, "--bind", LOCAL);
             assertEquals(0, r.exitCode(), r.toString());
             assertTrue(Pattern.matches("PONG from " + p.endpointId().fmtShort() + " at " + Pattern.quote(p.addrs().get(0))
-                    + ": handshake \\d+\\.\\d\\d ms, rtt \\d+\\.\\d\\d ms", r.out().strip()), r.toString());
+                    + ": handshake \\d+\\.\\d\\d ms, rtt \\d+\\.\\d\\d ms, direct path rtt \\d+\\.\\d\\d ms", r.out().strip()), r.toString());
             JsonNode servedPing = p.awaitEvent("ping-served", e -> true, WAIT);
             assertTrue(servedPing.path("ok").asBoolean(), servedPing.toString());
             assertEquals("50494e47", servedPing.path("request").asText()); // "PING"
@@ -126,7 +127,8 @@ class IrohPingInteropTest {
             assertEquals(served.get("endpoint id"), r.path("remote").asText(), r.toString());
             assertTrue(r.path("rttMs").asDouble() > 0, r.toString());
         }
-        CliCommandsTest.waitFor(() -> CliCommandsTest.count(serve.stderr(), "ping from " + p.id() + " at ") >= 2
+        Fixtures.awaitCondition("both pings in serve's stderr", Duration.ofSeconds(10),
+                () -> CliCommandsTest.count(serve.stderr(), "ping from " + p.id() + " at ") >= 2
                 && !serve.stderr().contains("ping from " + p.id() + " at 127.0.0.1:" + "failed"), serve::stderr);
     }
 

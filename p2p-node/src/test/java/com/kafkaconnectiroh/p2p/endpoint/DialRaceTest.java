@@ -51,10 +51,10 @@ class DialRaceTest {
                 tried += ch.receive(ByteBuffer.allocate(2048)) != null ? 1 : 0;
             }
             assertEquals(100, tried, "every dead address got an Initial");
-            assertTrue(client.driver().dialPeakInFlight() > 1, "attempts overlapped: "
-                    + client.driver().dialPeakInFlight());
-            assertTrue(client.driver().dialPeakInFlight() <= Dial.MAX_IN_FLIGHT, "bounded: "
-                    + client.driver().dialPeakInFlight());
+            assertTrue(client.driver().dialer().peakInFlight() > 1, "attempts overlapped: "
+                    + client.driver().dialer().peakInFlight());
+            assertTrue(client.driver().dialer().peakInFlight() <= Dial.MAX_IN_FLIGHT, "bounded: "
+                    + client.driver().dialer().peakInFlight());
             awaitConnections(client, 1); // the losers are gone, not lingering
             c.close(0, "done");
         } finally {

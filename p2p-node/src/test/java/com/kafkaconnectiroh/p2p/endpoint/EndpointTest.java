@@ -2,6 +2,7 @@ package com.kafkaconnectiroh.p2p.endpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +12,7 @@ import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.interop.Pattern;
 import com.kafkaconnectiroh.p2p.quic.TransportConfig;
+import com.kafkaconnectiroh.p2p.tls.TlsAlert;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -223,6 +225,7 @@ class EndpointTest {
         assertTrue(e.getMessage().contains(other.publicKey().toString()), e.getMessage());
         assertTrue(e.getMessage().contains(server.endpoint().id().toString()), e.getMessage());
         assertEquals(ConnectionClose.Kind.TRANSPORT_ERROR, e.close().kind());
+        assertTrue(e.close().peerMismatch(), e.close().toString());
     }
 
     @Test
@@ -231,17 +234,18 @@ class EndpointTest {
         Endpoint client = bind(Endpoint.Transport.AUTO);
         ConnectionLostException e = assertThrows(ConnectionLostException.class,
                 () -> client.connect(server.endpoint().addr(), "test/nope"));
-        assertEquals(120, e.close().tlsAlert(), e.getMessage());
+        assertEquals(TlsAlert.NO_APPLICATION_PROTOCOL, e.close().tlsAlert(), e.getMessage());
         assertTrue(e.close().byPeer());
+        assertFalse(e.close().peerMismatch(), e.close().toString());
         assertTrue(e.getMessage().contains("no_application_protocol"), e.getMessage());
     }
 
     @Test
     void idleTimeoutEndsTheConnection() throws Exception {
         Endpoint serverEp = track(Endpoint.builder().bindAddr(LOOPBACK).alpns(HOLD)
-                .transportConfig(new TransportConfig().maxIdleTimeoutMillis(300)).bind());
+                .transportConfig(new TransportConfig().maxIdleTimeout(Duration.ofMillis(300))).bind());
         Endpoint client = track(Endpoint.builder().bindAddr(LOOPBACK)
-                .transportConfig(new TransportConfig().maxIdleTimeoutMillis(300)).bind());
+                .transportConfig(new TransportConfig().maxIdleTimeout(Duration.ofMillis(300))).bind());
         Connection c = client.connect(serverEp.addr(), HOLD);
         Connection s = serverEp.accept(Duration.ofSeconds(5));
         assertEquals(ConnectionClose.Kind.IDLE_TIMEOUT, c.closed().get(10, TimeUnit.SECONDS).kind());

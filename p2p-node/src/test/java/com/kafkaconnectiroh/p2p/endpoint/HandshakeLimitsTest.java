@@ -3,13 +3,18 @@ package com.kafkaconnectiroh.p2p.endpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.kafkaconnectiroh.p2p.interop.Pattern;
 import com.kafkaconnectiroh.p2p.quic.EndpointConfig;
 import com.kafkaconnectiroh.p2p.quic.HalfOpenStats;
 import com.kafkaconnectiroh.p2p.quic.InitialFlood;
+import com.kafkaconnectiroh.p2p.quic.frame.FrameType;
 import com.kafkaconnectiroh.p2p.quic.packet.ConnectionId;
+import com.kafkaconnectiroh.p2p.quic.protection.InitialSecrets;
+import com.kafkaconnectiroh.p2p.quic.protection.PacketOpener;
+import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -94,10 +99,7 @@ class HandshakeLimitsTest {
         try (Endpoint client = Endpoint.builder().bindAddr(LOOPBACK).bind()) {
             Connection c = client.connect(server.addr(), EndpointTest.ECHO, Duration.ofSeconds(20));
             byte[] data = Pattern.bytes(7, 50_000);
-            BiStream s = c.openBi();
-            s.send().writeAll(data);
-            s.send().finish();
-            assertArrayEquals(data, s.recv().readToEnd(data.length));
+            assertArrayEquals(data, IrohEndpointInteropTest.echo(c, data));
             c.close(0, "done");
         }
     }
@@ -143,7 +145,7 @@ class HandshakeLimitsTest {
 
     @Test
     void theByteBudgetCapsWhatHandshakesInProgressHold() throws Exception {
-        long budget = 100_000; // three handshakes' worth and a bit
+        long budget = 75_000; // three handshakes' worth (about 23 KB each) and a bit
         try (Endpoint server = server(new EndpointConfig().retry(false).halfOpenBudgetBytes(budget));
              Router router = Router.builder(server).accept(EndpointTest.ECHO, EchoHandler.INSTANCE).spawn();
              InitialFlood flood = new InitialFlood(server.id(), EndpointTest.ECHO, server.boundAddress(), 10, 3)) {
@@ -194,6 +196,62 @@ class HandshakeLimitsTest {
             HalfOpenStats s = await(server, x -> x.retries() == 2, "the marker's Retry");
             assertEquals(1, s.count(), "a replayed token opens nothing: " + s);
             assertEquals(1, s.peakCount(), s.toString());
+            assertEquals(2, s.invalidTokens(), "the two replays were counted: " + s);
+        }
+    }
+
+    @Test
+    void forgedExpiredAndForeignTokensAreRefusedAndCounted() throws Exception {
+        EndpointConfig config = new EndpointConfig().retry(true).retryTokenLifetimeNanos(500_000_000L);
+        try (Endpoint server = server(config);
+             InitialFlood flood = new InitialFlood(server.id(), EndpointTest.ECHO, server.boundAddress(), 2, 10)) {
+            Random rnd = new Random(11);
+            flood.send(0, ConnectionId.random(rnd, 8), new byte[0]);
+            Retry stale = retryAmong(flood, 0);
+            assertNotNull(stale, "a Retry");
+            Thread.sleep(1000); // past its lifetime
+            flood.send(0, stale.scid(), stale.token()); // expired
+            // RFC 9000 §8.1.2: told at once, in an Initial under the keys of the DCID it used
+            byte[] close = received(flood, 0);
+            byte[] frames = PacketOpener.unprotect(InitialSecrets.serverKeys(stale.scid().toBytes()), close, 0,
+                    new long[1]);
+            assertEquals(FrameType.CONNECTION_CLOSE, frames[0], "a CONNECTION_CLOSE");
+            assertEquals(TransportError.INVALID_TOKEN.code(), frames[1], "with INVALID_TOKEN");
+
+            flood.send(0, ConnectionId.random(rnd, 8), new byte[0]);
+            Retry fresh = retryAmong(flood, 0);
+            assertNotNull(fresh, "a second Retry");
+            byte[] tampered = fresh.token().clone();
+            tampered[tampered.length - 1] ^= 1;
+            flood.send(0, fresh.scid(), tampered); // its MAC altered
+            byte[] made = fresh.token().clone();
+            for (int i = 2 + (made[1] & 0xFF); i < made.length; i++) {
+                made[i] = (byte) rnd.nextInt(); // a token of our shape with a time and MAC made up
+            }
+            flood.send(0, fresh.scid(), made);
+            flood.send(1, fresh.scid(), fresh.token()); // from another address
+            HalfOpenStats refused = await(server, x -> x.invalidTokens() == 4, "four tokens refused");
+            assertEquals(0, refused.count(), refused.toString());
+            assertEquals(0, refused.peakCount(), refused.toString());
+
+            flood.send(0, fresh.scid(), fresh.token()); // the genuine answer, in time and from where it went
+            HalfOpenStats s = await(server, x -> x.count() == 1, "the genuine answer opened a connection");
+            assertEquals(4, s.invalidTokens(), s.toString());
+        }
+    }
+
+    @Test
+    void aClientWhoseTokenIsRefusedLearnsItAtOnce() throws Exception {
+        // a token lifetime of 1 ns: every answer to a Retry comes too late
+        EndpointConfig config = new EndpointConfig().retry(true).retryTokenLifetimeNanos(1);
+        try (Endpoint server = server(config);
+             Endpoint client = Endpoint.builder().bindAddr(LOOPBACK).bind()) {
+            ConnectionLostException e = assertThrows(ConnectionLostException.class,
+                    () -> client.connect(server.addr(), EndpointTest.ECHO, Duration.ofSeconds(20)));
+            assertEquals(ConnectionClose.Kind.TRANSPORT_ERROR, e.close().kind(), e.close().toString());
+            assertTrue(e.close().byPeer(), e.close().toString());
+            assertEquals(TransportError.INVALID_TOKEN.code(), e.close().code(), e.close().toString());
+            assertTrue(server.halfOpenStats().invalidTokens() >= 1, server.halfOpenStats().toString());
         }
     }
 

@@ -1,5 +1,6 @@
 package com.kafkaconnectiroh.p2p.gossip;
 
+import static com.kafkaconnectiroh.p2p.Fixtures.LOOPBACK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -108,7 +109,7 @@ class GossipConnectionTest {
         GossipTest.await(ta, e -> e instanceof GossipEvent.NeighborUp);
 
         // A second endpoint with b's identity opens another connection to a and sends a Join on it.
-        Endpoint twin = Endpoint.builder().bindAddr(JavaNode.LOOPBACK).secretKey(bKey).bind();
+        Endpoint twin = Endpoint.builder().bindAddr(LOOPBACK).secretKey(bKey).bind();
         closeables.add(twin);
         Connection c = twin.connect(a.addr(), alpn);
         Message<EndpointId> join = new Message.Swarm<>(new HyParViewMessage.Join<>(PeerData.EMPTY));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.kafkaconnectiroh.p2p.Fixtures;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.gossip.proto.DeliveryScope;
 import com.kafkaconnectiroh.p2p.gossip.proto.GossipWire;
@@ -100,13 +101,7 @@ class GossipTest {
 
     static void awaitCondition(String what, java.util.function.BooleanSupplier ok,
                                java.util.function.Supplier<String> detail) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!ok.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + " " + detail.get());
-            }
-            Thread.sleep(20);
-        }
+        Fixtures.awaitCondition(what, WAIT, ok, detail);
     }
 
     /** Waits until every topic has a neighbor and no neighbor set changed for a second. */

@@ -1,5 +1,6 @@
 package com.kafkaconnectiroh.p2p.gossip;
 
+import static com.kafkaconnectiroh.p2p.Fixtures.LOOPBACK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,7 +59,7 @@ class HostileGossipPeerTest {
         goodTopic = good.gossip.subscribe(TOPIC, List.of(victim.addr()));
         goodTopic.joined().get(10, TimeUnit.SECONDS);
         victimTopic.joined().get(10, TimeUnit.SECONDS);
-        hostile = Endpoint.builder().bindAddr(JavaNode.LOOPBACK).bind();
+        hostile = Endpoint.builder().bindAddr(LOOPBACK).bind();
     }
 
     @AfterEach

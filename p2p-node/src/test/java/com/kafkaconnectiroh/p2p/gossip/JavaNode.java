@@ -1,27 +1,29 @@
 package com.kafkaconnectiroh.p2p.gossip;
 
+import static com.kafkaconnectiroh.p2p.Fixtures.LOOPBACK;
+
 import com.kafkaconnectiroh.p2p.base.EndpointAddr;
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
 import com.kafkaconnectiroh.p2p.endpoint.Router;
-import com.kafkaconnectiroh.p2p.quic.TransportConfig;
+import com.kafkaconnectiroh.p2p.node.Node;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
-/** A Java gossip node for tests: endpoint on loopback, gossip, router. */
+/** A Java gossip node for tests: a {@link Node} on loopback running gossip alone (1 s keep-alives, as iroh). */
 final class JavaNode implements AutoCloseable {
-    static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
-
+    final Node node;
     final Endpoint endpoint;
     final Gossip gossip;
     final Router router;
 
-    private JavaNode(Endpoint endpoint, Gossip gossip, Router router) {
-        this.endpoint = endpoint;
-        this.gossip = gossip;
-        this.router = router;
+    private JavaNode(Node node) {
+        this.node = node;
+        this.endpoint = node.endpoint();
+        this.gossip = node.gossip();
+        this.router = node.router();
     }
 
     static JavaNode start() throws IOException {
@@ -33,12 +35,8 @@ final class JavaNode implements AutoCloseable {
     }
 
     static JavaNode start(SecretKey key, UnaryOperator<Gossip.Builder> configure) throws IOException {
-        Endpoint ep = Endpoint.builder().bindAddr(LOOPBACK).secretKey(key)
-                .transportConfig(new TransportConfig().keepAliveIntervalNanos(1_000_000_000L))
-                .bind();
-        Gossip g = configure.apply(Gossip.builder()).spawn(ep);
-        Router r = g.registerWith(Router.builder(ep)).spawn();
-        return new JavaNode(ep, g, r);
+        return new JavaNode(Node.builder().bindAddr(LOOPBACK).secretKey(key).protocols(Set.of(Node.Protocol.GOSSIP))
+                .gossip(configure::apply).spawn());
     }
 
     EndpointId id() {
@@ -51,7 +49,7 @@ final class JavaNode implements AutoCloseable {
 
     @Override
     public void close() {
-        router.close();
+        node.close();
     }
 
     @Override

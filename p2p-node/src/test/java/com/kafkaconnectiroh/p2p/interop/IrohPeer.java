@@ -93,6 +93,7 @@ public final class IrohPeer implements AutoCloseable {
         String name = null;
         Duration readyTimeout = DEFAULT_TIMEOUT;
         Duration callTimeout = DEFAULT_TIMEOUT;
+        String netns = null;
         List<String> args = new ArrayList<>(List.of("--iroh", version.harnessArg()));
         for (PeerOption o : options) {
             if (o instanceof PeerOption.Alpn a) {
@@ -101,6 +102,16 @@ public final class IrohPeer implements AutoCloseable {
                 args.addAll(List.of("--secret", s.hex()));
             } else if (o instanceof PeerOption.Bind b) {
                 args.addAll(List.of("--bind", b.hostPort()));
+            } else if (o instanceof PeerOption.Netns n) {
+                netns = n.name();
+            } else if (o instanceof PeerOption.Relay r) {
+                args.addAll(List.of("--relay", r.url()));
+            } else if (o instanceof PeerOption.Docs) {
+                args.add("--docs");
+            } else if (o instanceof PeerOption.Retry) {
+                args.add("--retry");
+            } else if (o instanceof PeerOption.DiscoveryN0) {
+                args.add("--discovery-n0");
             } else if (o instanceof PeerOption.Name n) {
                 name = n.name();
             } else if (o instanceof PeerOption.ReadyTimeout t) {
@@ -113,7 +124,11 @@ public final class IrohPeer implements AutoCloseable {
             name = "iroh" + version.harnessArg().replace(".", "") + "-" + PEER_COUNTER.incrementAndGet();
         }
         Path dir = harnessDir();
-        List<String> command = new ArrayList<>(List.of(nodeExecutable(), dir.resolve("harness.js").toString()));
+        List<String> command = new ArrayList<>();
+        if (netns != null) {
+            command.addAll(List.of("ip", "netns", "exec", netns)); // execs node: the process stays node itself
+        }
+        command.addAll(List.of(nodeExecutable(), dir.resolve("harness.js").toString()));
         command.addAll(args);
 
         Path logFile = logDir(dir).resolve(name + ".log");
@@ -188,6 +203,30 @@ public final class IrohPeer implements AutoCloseable {
         ArrayNode list = a.putArray("addrs");
         addrs().forEach(list::add);
         return a;
+    }
+
+    /**
+     * {@code {"id":..., "addrs":[], "relayUrl":url}}: an address with no direct addresses, so iroh can reach the
+     * peer only through the relay.
+     */
+    public ObjectNode relayOnlyAddr(String relayUrl) {
+        ObjectNode a = MAPPER.createObjectNode();
+        a.put("id", id());
+        a.putArray("addrs");
+        a.put("relayUrl", relayUrl);
+        return a;
+    }
+
+    /**
+     * Waits until the endpoint started with {@link PeerOption#relay} has its home relay connected (iroh's
+     * {@code online()}) and returns that relay's URL as iroh prints it (normalised, e.g. with a trailing slash).
+     */
+    public String online(Duration timeout) {
+        JsonNode r = call("online", params("timeoutMs", timeout.toMillis()), timeout.plusSeconds(5));
+        if (!r.path("relay").isTextual()) {
+            throw new IrohHarnessException("harness '" + name + "' is online but reports no home relay: " + r, r, null);
+        }
+        return r.get("relay").asText();
     }
 
     /** The endpoint ticket from the ready event (iroh 1.x), or null (the 0.35 binding makes none). */
@@ -512,7 +551,7 @@ public final class IrohPeer implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------------
     // Locating node and the harness
 
-    static Path harnessDir() {
+    public static Path harnessDir() {
         String prop = System.getProperty(HARNESS_DIR_PROPERTY);
         Path inModule = Path.of("src", "test", "resources", "iroh-harness");
         // Without the property (a main class run by hand), accept the module or the repository root as cwd.
@@ -530,7 +569,7 @@ public final class IrohPeer implements AutoCloseable {
         return dir;
     }
 
-    static String nodeExecutable() {
+    public static String nodeExecutable() {
         String override = System.getProperty(NODE_PROPERTY);
         if (override != null) {
             return override;

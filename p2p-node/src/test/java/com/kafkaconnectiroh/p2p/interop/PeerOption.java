@@ -23,9 +23,40 @@ public sealed interface PeerOption {
         return new Bind(hostPort);
     }
 
+    /**
+     * Use the relay at {@code url} (e.g. {@code http://127.0.0.1:PORT}) as the only relay (iroh 1.x only): no
+     * QUIC address discovery against it. {@link IrohPeer#online} waits until it is the home relay.
+     */
+    static PeerOption relay(String url) {
+        return new Relay(url);
+    }
+
+    /**
+     * iroh's n0 discovery, unmodified (1.x: {@code presetN0DisableRelay}; 0.35: {@code nodeDiscovery: 'Default'}, relays
+     * on as that binding cannot turn them off): it publishes to n0's pkarr relay and
+     * resolves bare ids as {@code TXT _iroh.<z32>.dns.iroh.link} through the system resolver; run it in a namespace
+     * whose {@code /etc/netns/<ns>/resolv.conf} names a local DNS server (the harness's {@code --discovery-n0}).
+     */
+    static PeerOption discoveryN0() {
+        return new DiscoveryN0();
+    }
+
     /** Names the peer in errors and its log file ({@code target/iroh-harness-logs/<name>.log}). */
     static PeerOption name(String name) {
         return new Name(name);
+    }
+
+    /** Enable iroh-docs (0.35 only): the harness's {@code doc-*} and {@code author-*} commands. */
+    static PeerOption docs() {
+        return new Docs();
+    }
+
+    /**
+     * Answer every incoming Initial from a not yet validated address with a QUIC Retry (1.x only; the harness's
+     * {@code --retry}, event {@code retry-sent}).
+     */
+    static PeerOption retry() {
+        return new Retry();
     }
 
     /** How long to wait for the {@code ready} event (default 60 s; an iroh 0.35 node needs about 3 s). */
@@ -36,6 +67,14 @@ public sealed interface PeerOption {
     /** Default timeout of {@link IrohPeer#call} (default 60 s). */
     static PeerOption callTimeout(Duration timeout) {
         return new CallTimeout(timeout);
+    }
+
+    /**
+     * Run the harness inside this network namespace ({@code ip netns exec NAME node harness.js ...}, e.g. a home of
+     * {@code netlab.NatLab}); bind {@code 0.0.0.0:0} there, the default loopback address reaches nobody.
+     */
+    static PeerOption netns(String name) {
+        return new Netns(name);
     }
 
     record Alpn(String alpn, Behaviour behaviour) implements PeerOption {
@@ -54,12 +93,35 @@ public sealed interface PeerOption {
     record Bind(String hostPort) implements PeerOption {
     }
 
+    record Relay(String url) implements PeerOption {
+        public Relay {
+            Objects.requireNonNull(url, "url");
+        }
+    }
+
     record Name(String name) implements PeerOption {
         public Name {
             if (!name.matches("[A-Za-z0-9._-]+")) {
                 throw new IllegalArgumentException("peer name must be usable as a file name: '" + name + "'");
             }
         }
+    }
+
+    record Netns(String name) implements PeerOption {
+        public Netns {
+            if (!name.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("not a network namespace name: '" + name + "'");
+            }
+        }
+    }
+
+    record Docs() implements PeerOption {
+    }
+
+    record DiscoveryN0() implements PeerOption {
+    }
+
+    record Retry() implements PeerOption {
     }
 
     record ReadyTimeout(Duration timeout) implements PeerOption {

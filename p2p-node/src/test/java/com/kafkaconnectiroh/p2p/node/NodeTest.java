@@ -1,5 +1,8 @@
 package com.kafkaconnectiroh.p2p.node;
 
+import static com.kafkaconnectiroh.p2p.Fixtures.LOOPBACK;
+import static com.kafkaconnectiroh.p2p.Fixtures.loopbackNode;
+import static com.kafkaconnectiroh.p2p.Fixtures.randomBytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -13,18 +16,21 @@ import com.kafkaconnectiroh.p2p.blobs.Hash;
 import com.kafkaconnectiroh.p2p.blobs.HashAndFormat;
 import com.kafkaconnectiroh.p2p.blobs.store.BlobStatus;
 import com.kafkaconnectiroh.p2p.endpoint.Connection;
+import com.kafkaconnectiroh.p2p.endpoint.PathTotals;
+import com.kafkaconnectiroh.p2p.endpoint.RelayMode;
+import com.kafkaconnectiroh.p2p.relay.server.RelayServer;
+import com.kafkaconnectiroh.p2p.relay.server.RelayServerConfig;
 import com.kafkaconnectiroh.p2p.gossip.GossipEvent;
 import com.kafkaconnectiroh.p2p.gossip.GossipTopic;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
 import com.kafkaconnectiroh.p2p.ping.Ping;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,14 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** Two real nodes on loopback: every protocol the node composes answers, and a data dir survives a restart. */
 @Timeout(120)
 class NodeTest {
-    private static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
 
     @Test
     void blobsGossipAndPingBetweenTwoNodes() throws Exception {
-        try (Node a = Node.builder().bindAddr(LOOPBACK).spawn();
-                Node b = Node.builder().bindAddr(LOOPBACK).spawn()) {
-            byte[] data = new byte[300_000];
-            new Random(7).nextBytes(data);
+        try (Node a = loopbackNode();
+                Node b = loopbackNode()) {
+            byte[] data = randomBytes(7, 300_000);
             Blobs.AddOutcome added = a.blobs().add(data);
             BlobTicket ticket = a.blobs().ticket(added.content());
             b.blobs().download(ticket, DownloadListener.NONE);
@@ -72,7 +76,7 @@ class NodeTest {
         assertTrue(Files.isRegularFile(dir.resolve("secret_key")));
         assertTrue(Files.isDirectory(dir.resolve("blobs")));
         try (Node second = Node.builder().dataDir(dir).bindAddr(LOOPBACK).spawn();
-                Node fetcher = Node.builder().bindAddr(LOOPBACK).spawn()) {
+                Node fetcher = loopbackNode()) {
             assertEquals(id, second.id());
             assertInstanceOf(BlobStatus.Complete.class, second.blobs().status(hash));
             assertTrue(second.blobs().tags().containsValue(HashAndFormat.raw(hash)), "auto tag kept: " + second.blobs().tags());
@@ -83,8 +87,8 @@ class NodeTest {
 
     @Test
     void closeStopsServingAndIsIdempotent() throws Exception {
-        try (Node client = Node.builder().bindAddr(LOOPBACK).spawn()) {
-            Node server = Node.builder().bindAddr(LOOPBACK).spawn();
+        try (Node client = loopbackNode()) {
+            Node server = loopbackNode();
             Connection c = client.endpoint().connect(server.addr(), Blobs.ALPN, Duration.ofSeconds(10));
             assertEquals(server.id(), c.remoteId());
             c.close(0, "done");
@@ -98,10 +102,59 @@ class NodeTest {
     }
 
     @Test
+    void aNodeServesOnlyTheProtocolsItRunsAndOpensNoStoreForTheOthers(@TempDir Path dir) throws Exception {
+        try (Node client = loopbackNode();
+                Node pingOnly = Node.builder().bindAddr(LOOPBACK).dataDir(dir).protocols(Set.of(Node.Protocol.PING)).spawn()) {
+            assertEquals(List.of(Ping.ALPN), pingOnly.router().alpns());
+            assertEquals(pingOnly.id(), client.ping().ping(client.endpoint(), pingOnly.addr(), Duration.ofSeconds(10)).remote());
+            assertThrows(IOException.class,
+                    () -> client.endpoint().connect(pingOnly.addr(), Blobs.ALPN, Duration.ofSeconds(5)));
+            assertThrows(IllegalStateException.class, pingOnly::blobs);
+            assertThrows(IllegalStateException.class, pingOnly::gossip);
+            assertThrows(IllegalStateException.class, pingOnly::docs);
+            assertTrue(Files.exists(dir.resolve("secret_key")), "the key still comes from the data dir");
+            assertTrue(!Files.exists(dir.resolve("blobs")) && !Files.exists(dir.resolve("docs.db")), "no store opened");
+        }
+        assertThrows(IllegalArgumentException.class, () -> Node.builder().protocols(Set.of(Node.Protocol.DOCS)));
+    }
+
+    @Test
     void unusableDataDirIsAClearErrorAndLeavesNothingRunning(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
         IOException e = assertThrows(IOException.class, () -> Node.builder().dataDir(file).bindAddr(LOOPBACK).spawn());
         assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), "message: " + e.getMessage());
+    }
+
+    /**
+     * Two relay-only nodes that know each other only by id + relay URL: gossip joins through the relay (the
+     * bootstrap address has no direct address), a blob downloads through it, and every connection says relay.
+     */
+    @Test
+    void relayOnlyNodesGossipAndFetchBlobsThroughTheRelay() throws Exception {
+        try (RelayServer relay = RelayServer.start(new RelayServerConfig().bind(LOOPBACK));
+                Node a = Node.builder().bindAddr(LOOPBACK).relayUrls(relay.url()).relayMode(RelayMode.RELAY_ONLY).spawn();
+                Node b = Node.builder().bindAddr(LOOPBACK).relayUrls(relay.url()).relayMode(RelayMode.RELAY_ONLY).spawn()) {
+            assertTrue(a.endpoint().online(Duration.ofSeconds(20)) && b.endpoint().online(Duration.ofSeconds(20)));
+            assertTrue(a.addr().ipAddrs().isEmpty(), "relay-only address: " + a.addr());
+
+            TopicId topic = TopicId.fromName("node-relay-test");
+            GossipTopic ta = a.gossip().subscribe(topic, List.of());
+            GossipTopic tb = b.gossip().subscribe(topic, List.of(a.addr()));
+            tb.joined().get(20, TimeUnit.SECONDS);
+            ta.joined().get(20, TimeUnit.SECONDS);
+            tb.broadcast("through the relay".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+            assertEquals("through the relay", new String(nextReceived(ta).content(), StandardCharsets.UTF_8));
+
+            byte[] data = randomBytes(9, 200_000);
+            Blobs.AddOutcome added = a.blobs().add(data);
+            b.blobs().download(a.blobs().ticket(added.content()), DownloadListener.NONE);
+            assertArrayEquals(data, b.blobs().read(added.hash()));
+
+            PathTotals totals = b.endpoint().pathTotals();
+            assertEquals(0, totals.directConnections(), "b's connections: " + totals);
+            assertTrue(totals.relayConnections() >= 1 && totals.relayBytesReceived() > data.length, "b: " + totals);
+            assertEquals(0, totals.directBytesSent(), "b sent nothing direct: " + totals);
+        }
     }
 
     private static GossipEvent.Received nextReceived(GossipTopic topic) throws InterruptedException {

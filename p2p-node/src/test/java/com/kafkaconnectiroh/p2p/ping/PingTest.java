@@ -1,5 +1,6 @@
 package com.kafkaconnectiroh.p2p.ping;
 
+import static com.kafkaconnectiroh.p2p.Fixtures.LOOPBACK;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +33,6 @@ import org.junit.jupiter.api.Timeout;
 /** iroh-ping between two Java endpoints on loopback: the exchange itself and every way it can fail. */
 @Timeout(60)
 class PingTest {
-    static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
     static final Duration SHORT = Duration.ofSeconds(2);
 
     private final List<AutoCloseable> closeables = new ArrayList<>();

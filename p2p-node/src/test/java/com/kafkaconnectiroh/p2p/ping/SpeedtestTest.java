@@ -78,7 +78,7 @@ class SpeedtestTest {
         track(Router.builder(idleServer).maxConcurrentConnections(1)
                 .accept(Speedtest.ALPN, new Speedtest(served::add, Duration.ofMillis(300))).spawn());
         // keep-alive: without the server's own idle rule, QUIC would keep this connection (and the worker) forever
-        TransportConfig keepAlive = new TransportConfig().keepAliveIntervalNanos(100_000_000L);
+        TransportConfig keepAlive = new TransportConfig().keepAliveInterval(Duration.ofMillis(100));
         Endpoint client = track(Endpoint.builder().bindAddr(lo).transportConfig(keepAlive).bind());
         Connection idle = client.connect(idleServer.addr(), Speedtest.ALPN);
         // a transfer, then nothing: the server closes the connection

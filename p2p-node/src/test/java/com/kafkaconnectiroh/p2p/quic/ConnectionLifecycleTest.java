@@ -10,9 +10,11 @@ import com.kafkaconnectiroh.p2p.quic.packet.ConnectionId;
 import com.kafkaconnectiroh.p2p.quic.packet.PacketHeader;
 import com.kafkaconnectiroh.p2p.quic.packet.VersionNegotiation;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
+import com.kafkaconnectiroh.p2p.tls.TlsAlert;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -29,19 +31,7 @@ class ConnectionLifecycleTest {
     }
 
     private static Patterns.Reader[] transfer(Pair p, long bytes) {
-        long id = p.client.openBi();
-        p.sim.apps.add(new Patterns.Writer(p.client, id, bytes));
-        Patterns.Reader[] r = new Patterns.Reader[1];
-        p.sim.apps.add(s -> {
-            if (r[0] == null) {
-                long sid = p.server.acceptBi();
-                if (sid >= 0) {
-                    r[0] = new Patterns.Reader(p.server, sid);
-                    s.apps.add(r[0]);
-                }
-            }
-        });
-        return r;
+        return p.stream(p.client, true, bytes);
     }
 
     @Test
@@ -61,8 +51,8 @@ class ConnectionLifecycleTest {
 
     @Test
     void idleTimeoutClosesBothSidesSilently() {
-        TransportConfig c = new TransportConfig().maxIdleTimeoutMillis(5_000);
-        TransportConfig s = new TransportConfig().maxIdleTimeoutMillis(3_000);
+        TransportConfig c = new TransportConfig().maxIdleTimeout(Duration.ofMillis(5_000));
+        TransportConfig s = new TransportConfig().maxIdleTimeout(Duration.ofMillis(3_000));
         Pair p = new Pair(22, c, s).establish();
         long start = p.sim.now;
         p.sim.runUntil(() -> p.client.isDrained() && p.server.isDrained(), 60_000_000_000L);
@@ -77,8 +67,8 @@ class ConnectionLifecycleTest {
 
     @Test
     void keepAliveKeepsAnIdleConnectionOpen() {
-        TransportConfig c = new TransportConfig().maxIdleTimeoutMillis(3_000).keepAliveIntervalNanos(1_000_000_000L);
-        TransportConfig s = new TransportConfig().maxIdleTimeoutMillis(3_000);
+        TransportConfig c = new TransportConfig().maxIdleTimeout(Duration.ofMillis(3_000)).keepAliveInterval(Duration.ofSeconds(1));
+        TransportConfig s = new TransportConfig().maxIdleTimeout(Duration.ofMillis(3_000));
         Pair p = lossy(23, c, s).establish();
         p.sim.runFor(60_000_000_000L);
         assertFalse(p.client.isClosed(), String.valueOf(p.client.closeReason()));
@@ -112,7 +102,7 @@ class ConnectionLifecycleTest {
         CloseReason r = p.server.closeReason();
         assertEquals(CloseReason.Source.PEER, r.source());
         if (!r.application()) {
-            assertEquals(TransportError.APPLICATION_ERROR, r.errorCode(), "RFC 9000 §10.2.3 before 1-RTT");
+            assertEquals(TransportError.APPLICATION_ERROR.code(), r.errorCode(), "RFC 9000 §10.2.3 before 1-RTT");
         } else {
             assertEquals(7, r.errorCode());
         }
@@ -382,7 +372,7 @@ class ConnectionLifecycleTest {
                 tp -> new com.kafkaconnectiroh.p2p.tls.TlsClientSession(tls, tp));
         sim.runUntil(c::isClosed, 10_000_000_000L);
         assertEquals(CloseReason.Source.PEER, c.closeReason().source());
-        assertEquals(TransportError.CRYPTO_ERROR + 120, c.closeReason().errorCode(), c.closeReason().toString());
+        assertEquals(TransportError.cryptoError(TlsAlert.NO_APPLICATION_PROTOCOL), c.closeReason().errorCode(), c.closeReason().toString());
         assertFalse(c.isHandshakeComplete());
         sim.runUntil(() -> server.endpoint.connectionCount() == 0 && c.isDrained(), 30_000_000_000L);
     }
@@ -398,7 +388,8 @@ class ConnectionLifecycleTest {
                 tp -> new com.kafkaconnectiroh.p2p.tls.TlsClientSession(tls, tp));
         sim.runUntil(c::isClosed, 10_000_000_000L);
         assertEquals(CloseReason.Source.LOCAL, c.closeReason().source());
-        assertTrue(c.closeReason().errorCode() > TransportError.CRYPTO_ERROR, c.closeReason().toString());
+        assertTrue(c.closeReason().errorCode() > TransportError.CRYPTO_ERROR.code(), c.closeReason().toString());
+        assertTrue(c.closeReason().peerMismatch(), c.closeReason().toString());
         sim.runUntil(() -> server.accepted.get(0).isClosed(), 10_000_000_000L);
         assertEquals(c.closeReason().errorCode(), server.accepted.get(0).closeReason().errorCode(),
                 "the server hears the client's alert");

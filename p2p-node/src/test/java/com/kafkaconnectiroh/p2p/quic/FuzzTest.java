@@ -12,8 +12,10 @@ import com.kafkaconnectiroh.p2p.quic.params.TransportParameters;
 import com.kafkaconnectiroh.p2p.quic.wire.ByteWriter;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportException;
+import com.kafkaconnectiroh.p2p.tls.TlsAlert;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -112,7 +114,7 @@ class FuzzTest {
         List<byte[]> toServer = new ArrayList<>();
         List<byte[]> toClient = new ArrayList<>();
         // keep-alive: the fuzzing takes simulated time, and dropped garbage does not count as traffic
-        Pair p = new Pair(sim, new TransportConfig().keepAliveIntervalNanos(5_000_000_000L), new TransportConfig(),
+        Pair p = new Pair(sim, new TransportConfig().keepAliveInterval(Duration.ofSeconds(5)), new TransportConfig(),
                 new EndpointConfig());
         sim.filter = (from, to, data) -> {
             (to.equals(p.serverNode.addr) ? toServer : toClient).add(data.clone());
@@ -153,11 +155,12 @@ class FuzzTest {
         assertEquals(1, p.serverNode.endpoint.connectionCount());
     }
 
-    private static final Set<Long> ALLOWED = Set.of(TransportError.FRAME_ENCODING_ERROR,
-            TransportError.PROTOCOL_VIOLATION, TransportError.STREAM_STATE_ERROR, TransportError.STREAM_LIMIT_ERROR,
-            TransportError.FLOW_CONTROL_ERROR, TransportError.FINAL_SIZE_ERROR,
-            TransportError.CONNECTION_ID_LIMIT_ERROR, TransportError.CRYPTO_BUFFER_EXCEEDED,
-            TransportError.CRYPTO_ERROR + 10, TransportError.CRYPTO_ERROR + 50, TransportError.KEY_UPDATE_ERROR);
+    private static final Set<Long> ALLOWED = Set.of(TransportError.FRAME_ENCODING_ERROR.code(),
+            TransportError.PROTOCOL_VIOLATION.code(), TransportError.STREAM_STATE_ERROR.code(),
+            TransportError.STREAM_LIMIT_ERROR.code(), TransportError.FLOW_CONTROL_ERROR.code(),
+            TransportError.FINAL_SIZE_ERROR.code(), TransportError.CONNECTION_ID_LIMIT_ERROR.code(),
+            TransportError.CRYPTO_BUFFER_EXCEEDED.code(), TransportError.cryptoError(TlsAlert.UNEXPECTED_MESSAGE),
+            TransportError.cryptoError(TlsAlert.DECODE_ERROR), TransportError.KEY_UPDATE_ERROR.code());
 
     /** Frames that are individually plausible but randomly parameterised. */
     private static byte[] randomFrames(Random rnd) {
@@ -237,8 +240,8 @@ class FuzzTest {
                     parser.next();
                 }
             } catch (TransportException e) {
-                assertTrue(e.code() == TransportError.FRAME_ENCODING_ERROR
-                        || e.code() == TransportError.PROTOCOL_VIOLATION, e.toString());
+                assertTrue(e.error() == TransportError.FRAME_ENCODING_ERROR
+                        || e.error() == TransportError.PROTOCOL_VIOLATION, e.toString());
             }
         }
     }
@@ -257,7 +260,7 @@ class FuzzTest {
             try {
                 TransportParameters.decode(b, rnd.nextBoolean());
             } catch (TransportException e) {
-                assertEquals(TransportError.TRANSPORT_PARAMETER_ERROR, e.code(), e.toString());
+                assertEquals(TransportError.TRANSPORT_PARAMETER_ERROR, e.error(), e.toString());
             }
         }
     }

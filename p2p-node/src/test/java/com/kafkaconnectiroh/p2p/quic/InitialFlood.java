@@ -40,6 +40,11 @@ public final class InitialFlood implements AutoCloseable {
         send(next++ % sources.length, forge.next());
     }
 
+    /** Like {@link #sendOne} with {@link InitialForge#nextSameHello}, for high rates. */
+    public void sendOneSameHello() {
+        send(next++ % sources.length, forge.nextSameHello());
+    }
+
     /** {@code datagram} from source {@code i}. */
     public void send(int i, byte[] datagram) {
         try {

@@ -26,6 +26,9 @@ public final class InitialForge {
     private final RandomGenerator random;
     private final PacketSealer sealer = new PacketSealer();
     private final byte[] payload = new byte[1200];
+    /** The ClientHello and SCID {@link #nextSameHello} reuses; made on its first call. */
+    private byte[] hello;
+    private ConnectionId helloScid;
 
     /** Initials asking {@code server} for {@code alpn}, from one throw-away client identity. */
     public InitialForge(EndpointId server, String alpn, RandomGenerator random) {
@@ -38,9 +41,26 @@ public final class InitialForge {
         return next(ConnectionId.random(random, 8), new byte[0]);
     }
 
+    /**
+     * An Initial with a fresh random DCID (so a new connection to the server, which does its full TLS work for
+     * it), reusing one ClientHello and SCID: only the Initial keys are derived anew, so a flood can reach
+     * thousands a second without the sender's key generation being the bottleneck.
+     */
+    public byte[] nextSameHello() {
+        if (hello == null) {
+            helloScid = ConnectionId.random(random, 8);
+            hello = clientHello(helloScid);
+        }
+        return seal(ConnectionId.random(random, 8), helloScid, new byte[0], hello);
+    }
+
     /** An Initial to {@code dcid} carrying {@code token}, padded to at least 1200 bytes. */
     public byte[] next(ConnectionId dcid, byte[] token) {
         ConnectionId scid = ConnectionId.random(random, 8);
+        return seal(dcid, scid, token, clientHello(scid));
+    }
+
+    private byte[] clientHello(ConnectionId scid) {
         TransportParameters tp = new TransportParameters();
         tp.initialSourceConnectionId = scid;
         tp.maxIdleTimeout = 30_000;
@@ -51,13 +71,15 @@ public final class InitialForge {
         tp.initialMaxStreamsBidi = 100;
         tp.initialMaxStreamsUni = 100;
         TlsClientSession session = new TlsClientSession(tls, tp.encode());
-        byte[] clientHello;
         try {
             session.start();
-            clientHello = ((TlsEvent.HandshakeData) session.poll()).data();
+            return ((TlsEvent.HandshakeData) session.poll()).data();
         } catch (TlsException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private byte[] seal(ConnectionId dcid, ConnectionId scid, byte[] token, byte[] clientHello) {
         int p = FrameWriter.cryptoHeader(payload, 0, 0, clientHello.length);
         System.arraycopy(clientHello, 0, payload, p, clientHello.length);
         p += clientHello.length;

@@ -23,10 +23,17 @@ final class Pair {
 
     Pair(Sim sim, TransportConfig clientConfig, TransportConfig serverConfig, EndpointConfig serverEndpoint,
          com.kafkaconnectiroh.p2p.tls.CipherSuite suite) {
+        this(sim, sim.server(serverConfig, serverEndpoint, 4433), sim.client(clientConfig, 5000), clientConfig, suite,
+                null);
+    }
+
+    /** A pair on nodes made by the caller; the client dials {@code dialTo}, or the server's address if null. */
+    Pair(Sim sim, Sim.Node serverNode, Sim.Node clientNode, TransportConfig clientConfig,
+         com.kafkaconnectiroh.p2p.tls.CipherSuite suite, java.net.InetSocketAddress dialTo) {
         this.sim = sim;
-        serverNode = sim.server(serverConfig, serverEndpoint, 4433);
-        clientNode = sim.client(clientConfig, 5000);
-        client = sim.connect(clientNode, serverNode, clientConfig, suite);
+        this.serverNode = serverNode;
+        this.clientNode = clientNode;
+        client = sim.connect(clientNode, serverNode, dialTo == null ? serverNode.addr : dialTo, clientConfig, suite);
         sim.apps.add(s -> {
             if (server == null && !serverNode.accepted.isEmpty()) {
                 server = serverNode.accepted.get(0);
@@ -48,6 +55,27 @@ final class Pair {
         sim.runUntil(() -> client.isHandshakeConfirmed() && server != null && server.isHandshakeConfirmed(),
                 60_000_000_000L);
         return this;
+    }
+
+    /**
+     * Writes {@code bytes} of pattern on a new stream {@code from} one side and reads them on the other; the
+     * reader is in the returned slot once the peer accepted the stream.
+     */
+    Patterns.Reader[] stream(QuicConnection from, boolean bidi, long bytes) {
+        long id = bidi ? from.openBi() : from.openUni();
+        sim.apps.add(new Patterns.Writer(from, id, bytes));
+        Patterns.Reader[] r = new Patterns.Reader[1];
+        sim.apps.add(s -> {
+            QuicConnection to = from == client ? server : client;
+            if (r[0] == null) {
+                long sid = bidi ? to.acceptBi() : to.acceptUni();
+                if (sid >= 0) {
+                    r[0] = new Patterns.Reader(to, sid);
+                    s.apps.add(r[0]);
+                }
+            }
+        });
+        return r;
     }
 
     static <T extends ConnectionEvent> List<T> of(List<ConnectionEvent> events, Class<T> type) {

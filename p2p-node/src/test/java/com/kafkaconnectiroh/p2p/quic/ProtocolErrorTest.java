@@ -10,6 +10,7 @@ import com.kafkaconnectiroh.p2p.quic.frame.FrameWriter;
 import com.kafkaconnectiroh.p2p.quic.packet.ConnectionId;
 import com.kafkaconnectiroh.p2p.quic.wire.ByteWriter;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
+import com.kafkaconnectiroh.p2p.tls.TlsAlert;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,38 +25,38 @@ class ProtocolErrorTest {
 
     static Stream<Arguments> violations() {
         return Stream.of(
-                Arguments.of("unknown frame type", TransportError.FRAME_ENCODING_ERROR,
+                Arguments.of("unknown frame type", TransportError.FRAME_ENCODING_ERROR.code(),
                         payload(w -> w.varint(0x21).varint(0))),
-                Arguments.of("truncated frame", TransportError.FRAME_ENCODING_ERROR,
+                Arguments.of("truncated frame", TransportError.FRAME_ENCODING_ERROR.code(),
                         payload(w -> w.u8(FrameType.MAX_STREAM_DATA).u8(0x40))),
-                Arguments.of("packet without frames", TransportError.PROTOCOL_VIOLATION, new byte[0]),
-                Arguments.of("HANDSHAKE_DONE from a client", TransportError.PROTOCOL_VIOLATION,
+                Arguments.of("packet without frames", TransportError.PROTOCOL_VIOLATION.code(), new byte[0]),
+                Arguments.of("HANDSHAKE_DONE from a client", TransportError.PROTOCOL_VIOLATION.code(),
                         payload(w -> w.u8(FrameType.HANDSHAKE_DONE))),
-                Arguments.of("NEW_TOKEN from a client", TransportError.PROTOCOL_VIOLATION,
+                Arguments.of("NEW_TOKEN from a client", TransportError.PROTOCOL_VIOLATION.code(),
                         payload(w -> w.u8(FrameType.NEW_TOKEN).varint(3).bytes(new byte[] {1, 2, 3}))),
-                Arguments.of("STREAM on the server's send-only stream", TransportError.STREAM_STATE_ERROR,
+                Arguments.of("STREAM on the server's send-only stream", TransportError.STREAM_STATE_ERROR.code(),
                         payload(w -> w.u8(0x0a).varint(StreamId.of(false, false, 0)).varint(1).u8(7))),
-                Arguments.of("STREAM on a stream the server never opened", TransportError.STREAM_STATE_ERROR,
+                Arguments.of("STREAM on a stream the server never opened", TransportError.STREAM_STATE_ERROR.code(),
                         payload(w -> w.u8(0x0a).varint(StreamId.of(false, true, 5)).varint(1).u8(7))),
-                Arguments.of("stream beyond the limit", TransportError.STREAM_LIMIT_ERROR,
+                Arguments.of("stream beyond the limit", TransportError.STREAM_LIMIT_ERROR.code(),
                         payload(w -> w.u8(0x0a).varint(StreamId.of(true, true, 100)).varint(1).u8(7))),
-                Arguments.of("data beyond stream flow control", TransportError.FLOW_CONTROL_ERROR,
+                Arguments.of("data beyond stream flow control", TransportError.FLOW_CONTROL_ERROR.code(),
                         payload(w -> w.u8(0x0e).varint(0).varint(1_250_000).varint(1).u8(7))),
-                Arguments.of("final size changes", TransportError.FINAL_SIZE_ERROR,
+                Arguments.of("final size changes", TransportError.FINAL_SIZE_ERROR.code(),
                         payload(w -> w.u8(0x0b).varint(0).varint(1).u8(7)
                                 .u8(0x0f).varint(0).varint(5).varint(1).u8(8))),
-                Arguments.of("reset below received data", TransportError.FINAL_SIZE_ERROR,
+                Arguments.of("reset below received data", TransportError.FINAL_SIZE_ERROR.code(),
                         payload(w -> w.u8(0x0a).varint(0).varint(10).bytes(new byte[10])
                                 .u8(FrameType.RESET_STREAM).varint(0).varint(1).varint(3))),
-                Arguments.of("ACK of a packet never sent", TransportError.PROTOCOL_VIOLATION,
+                Arguments.of("ACK of a packet never sent", TransportError.PROTOCOL_VIOLATION.code(),
                         payload(w -> w.u8(FrameType.ACK).varint(1_000_000).varint(0).varint(0).varint(0))),
-                Arguments.of("ACK range below zero", TransportError.FRAME_ENCODING_ERROR,
+                Arguments.of("ACK range below zero", TransportError.FRAME_ENCODING_ERROR.code(),
                         payload(w -> w.u8(FrameType.ACK).varint(2).varint(0).varint(0).varint(5))),
-                Arguments.of("MAX_STREAMS above 2^60", TransportError.FRAME_ENCODING_ERROR,
+                Arguments.of("MAX_STREAMS above 2^60", TransportError.FRAME_ENCODING_ERROR.code(),
                         payload(w -> w.u8(FrameType.MAX_STREAMS_BIDI).varint((1L << 60) + 1))),
-                Arguments.of("RETIRE_CONNECTION_ID never issued", TransportError.PROTOCOL_VIOLATION,
+                Arguments.of("RETIRE_CONNECTION_ID never issued", TransportError.PROTOCOL_VIOLATION.code(),
                         payload(w -> w.u8(FrameType.RETIRE_CONNECTION_ID).varint(1000))),
-                Arguments.of("too many connection IDs", TransportError.CONNECTION_ID_LIMIT_ERROR,
+                Arguments.of("too many connection IDs", TransportError.CONNECTION_ID_LIMIT_ERROR.code(),
                         payload(w -> {
                             for (int i = 1; i <= 12; i++) {
                                 byte[] b = new byte[64];
@@ -65,14 +66,14 @@ class ProtocolErrorTest {
                             }
                         })),
                 Arguments.of("NEW_CONNECTION_ID with retire_prior_to above sequence",
-                        TransportError.FRAME_ENCODING_ERROR,
+                        TransportError.FRAME_ENCODING_ERROR.code(),
                         payload(w -> w.u8(FrameType.NEW_CONNECTION_ID).varint(1).varint(2).u8(8)
                                 .bytes(new byte[8]).bytes(new byte[16]))),
-                Arguments.of("DATAGRAM not negotiated", TransportError.PROTOCOL_VIOLATION,
+                Arguments.of("DATAGRAM not negotiated", TransportError.PROTOCOL_VIOLATION.code(),
                         payload(w -> w.u8(FrameType.DATAGRAM_LEN).varint(1).u8(0))),
-                Arguments.of("STOP_SENDING on the client's own receive-only stream", TransportError.STREAM_STATE_ERROR,
+                Arguments.of("STOP_SENDING on the client's own receive-only stream", TransportError.STREAM_STATE_ERROR.code(),
                         payload(w -> w.u8(FrameType.STOP_SENDING).varint(StreamId.of(true, false, 0)).varint(0))),
-                Arguments.of("frame type not minimally encoded", TransportError.PROTOCOL_VIOLATION,
+                Arguments.of("frame type not minimally encoded", TransportError.PROTOCOL_VIOLATION.code(),
                         payload(w -> w.u8(0x40).u8(0x01))));
     }
 
@@ -109,7 +110,7 @@ class ProtocolErrorTest {
         assertNotNull(pkt, what);
         p.sim.inject(p.clientNode.addr, p.serverNode.addr, pkt);
         p.sim.runUntil(() -> p.server.isClosed(), 10_000_000_000L);
-        assertEquals(TransportError.PROTOCOL_VIOLATION, p.server.closeReason().errorCode(), what);
+        assertEquals(TransportError.PROTOCOL_VIOLATION.code(), p.server.closeReason().errorCode(), what);
     }
 
     static Stream<Arguments> handshakeSpaceViolations() {
@@ -136,9 +137,9 @@ class ProtocolErrorTest {
 
     static Stream<Arguments> clientSideViolations() {
         return Stream.of(
-                Arguments.of("CRYPTO data far beyond what TLS consumed", TransportError.CRYPTO_BUFFER_EXCEEDED,
+                Arguments.of("CRYPTO data far beyond what TLS consumed", TransportError.CRYPTO_BUFFER_EXCEEDED.code(),
                         payload(w -> w.u8(FrameType.CRYPTO).varint(1_000_000).varint(1).u8(0))),
-                Arguments.of("garbage post-handshake TLS message", TransportError.CRYPTO_ERROR + 10,
+                Arguments.of("garbage post-handshake TLS message", TransportError.cryptoError(TlsAlert.UNEXPECTED_MESSAGE),
                         payload(w -> w.u8(FrameType.CRYPTO).varint(0).varint(4).bytes(new byte[] {20, 0, 0, 0}))));
     }
 }

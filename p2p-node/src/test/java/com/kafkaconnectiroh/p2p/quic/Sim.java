@@ -34,6 +34,8 @@ final class Sim {
         final List<QuicConnection> accepted = new ArrayList<>();
         /** Datagrams this node sent, for tests that tamper. */
         long datagramsOut;
+        /** The source address of datagrams to a destination, if not {@link #addr} (a node on several networks). */
+        final Map<InetSocketAddress, InetSocketAddress> sourceFor = new HashMap<>();
 
         Node(String name, InetSocketAddress addr, QuicEndpoint endpoint, SecretKey key) {
             this.name = name;
@@ -52,6 +54,8 @@ final class Sim {
     double duplicate;
     double reorder;
     long delay = 10_000_000L; // one-way
+    /** One-way delay per (from, to), or null for {@link #delay} everywhere. */
+    java.util.function.ToLongBiFunction<InetSocketAddress, InetSocketAddress> linkDelay;
     long jitter;
     /** Drops or rewrites datagrams before the network sees them; return null to drop. */
     DatagramFilter filter = (from, to, data) -> data;
@@ -59,6 +63,8 @@ final class Sim {
             (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
     private long seq;
     final Map<InetSocketAddress, Node> nodes = new HashMap<>();
+    /** Further addresses of nodes (e.g. behind a simulated relay). */
+    private final Map<InetSocketAddress, Node> aliases = new HashMap<>();
     final List<Consumer<Sim>> apps = new ArrayList<>();
     private final ByteBuffer out = ByteBuffer.allocate(64 * 1500);
     long delivered;
@@ -103,16 +109,27 @@ final class Sim {
 
     /** Dials offering only {@code suite} (null: the default list). */
     QuicConnection connect(Node client, Node server, TransportConfig tc, com.kafkaconnectiroh.p2p.tls.CipherSuite suite) {
+        return connect(client, server, server.addr, tc, suite);
+    }
+
+    /** Dials {@code server} at {@code to} (one of its addresses). */
+    QuicConnection connect(Node client, Node server, InetSocketAddress to, TransportConfig tc,
+                           com.kafkaconnectiroh.p2p.tls.CipherSuite suite) {
         TlsClientConfig base = new TlsClientConfig(client.key, server.key.publicKey(), List.of(ALPN))
                 .withRandom(new Random(rnd.nextLong()));
         TlsClientConfig tls = suite == null ? base : base.withCipherSuites(suite);
-        return client.endpoint.connect(now, server.addr, tp -> new TlsClientSession(tls, tp), tc);
+        return client.endpoint.connect(now, to, tp -> new TlsClientSession(tls, tp), tc);
     }
 
     private byte[] seedBytes() {
         byte[] b = new byte[32];
         rnd.nextBytes(b);
         return b;
+    }
+
+    /** {@code n} is reachable at {@code addr} too. */
+    void alias(Node n, InetSocketAddress addr) {
+        aliases.put(addr, n);
     }
 
     /** Moves a node to a new address (NAT rebinding); datagrams in flight to the old one are lost. */
@@ -156,18 +173,20 @@ final class Sim {
             int len = Math.min(t.segmentSize(), t.size() - off);
             byte[] d = java.util.Arrays.copyOfRange(all, off, off + len);
             from.datagramsOut++;
-            d = filter.apply(from.addr, t.destination(), d);
+            InetSocketAddress src = from.sourceFor.getOrDefault(t.destination(), from.addr);
+            d = filter.apply(src, t.destination(), d);
             if (d == null || rnd.nextDouble() < loss) {
                 dropped++;
                 continue;
             }
-            long at = now + delay + (jitter > 0 ? (long) (rnd.nextDouble() * jitter) : 0);
+            long oneWay = linkDelay == null ? delay : linkDelay.applyAsLong(src, t.destination());
+            long at = now + oneWay + (jitter > 0 ? (long) (rnd.nextDouble() * jitter) : 0);
             if (rnd.nextDouble() < reorder) {
                 at += delay / 2 + (long) (rnd.nextDouble() * delay);
             }
-            network.add(new InFlight(at, seq++, from.addr, t.destination(), d));
+            network.add(new InFlight(at, seq++, src, t.destination(), d));
             if (rnd.nextDouble() < duplicate) {
-                network.add(new InFlight(at + (long) (rnd.nextDouble() * delay), seq++, from.addr, t.destination(),
+                network.add(new InFlight(at + (long) (rnd.nextDouble() * delay), seq++, src, t.destination(),
                         d.clone()));
             }
         }
@@ -207,7 +226,7 @@ final class Sim {
         now = Math.max(now, next);
         while (!network.isEmpty() && network.peek().at <= now) {
             InFlight f = network.poll();
-            Node n = nodes.get(f.to);
+            Node n = nodes.getOrDefault(f.to, aliases.get(f.to));
             if (n == null) {
                 dropped++;
                 continue;

@@ -54,7 +54,7 @@ class IrohServerNameTest {
         assertEquals(ZERO_SEED_ID, RawPublicKey.decode(spki, "peer"));
         assertEquals("1.3.101.112", RawPublicKey.algorithmOid(spki));
         TlsException e = assertThrows(TlsException.class, () -> RawPublicKey.decode(new byte[44], "peer"));
-        assertEquals(TlsException.BAD_CERTIFICATE, e.alert());
+        assertEquals(TlsAlert.BAD_CERTIFICATE, e.alert());
         assertTrue(e.getMessage().contains("44 bytes"), e.getMessage());
         assertArrayEquals(ZERO_SEED_ID.toBytes(), java.util.Arrays.copyOfRange(spki, 12, 44));
     }

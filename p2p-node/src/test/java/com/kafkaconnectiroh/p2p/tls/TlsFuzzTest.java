@@ -139,8 +139,8 @@ class TlsFuzzTest {
                 }
             } catch (TlsException e) {
                 failed++;
-                alerts[e.alert()]++;
-                assertNotEquals(TlsException.INTERNAL_ERROR, e.alert(), () -> "engine failure on mutated flight: " + e.getMessage());
+                alerts[e.alert().code()]++;
+                assertNotEquals(TlsAlert.INTERNAL_ERROR, e.alert(), () -> "engine failure on mutated flight: " + e.getMessage());
                 assertTrue(e.getMessage() != null && !e.getMessage().isEmpty());
             } catch (Throwable t) {
                 fail("unchecked failure on a mutated flight " + target + " (" + suite + ", retry " + retry + ")", t);
@@ -192,7 +192,7 @@ class TlsFuzzTest {
             try {
                 HandshakeLoop.deliver(s, level, junk, 1 + r.nextInt(64));
             } catch (TlsException e) {
-                assertNotEquals(TlsException.INTERNAL_ERROR, e.alert(), e::getMessage);
+                assertNotEquals(TlsAlert.INTERNAL_ERROR, e.alert(), e::getMessage);
             }
             assertTrue(((TlsSession) s).bufferedBytes() <= MAX_BUFFERED);
         }
@@ -223,7 +223,7 @@ class TlsFuzzTest {
                         ExtensionType.KEY_SHARE, ksBody))
                 : data);
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.HANDSHAKE_FAILURE, e.alert(), e.getMessage()); // x25519 neither listed nor shared
+        assertEquals(TlsAlert.HANDSHAKE_FAILURE, e.alert(), e.getMessage()); // x25519 neither listed nor shared
     }
 
     @Test
@@ -238,7 +238,7 @@ class TlsFuzzTest {
                 assertTrue(s.bufferedBytes() <= MAX_BUFFERED);
             }
         });
-        assertEquals(TlsException.DECODE_ERROR, e.alert(), e.getMessage()); // all zeros: an empty body with trailing bytes
+        assertEquals(TlsAlert.DECODE_ERROR, e.alert(), e.getMessage()); // all zeros: an empty body with trailing bytes
         assertEquals(0, s.bufferedBytes());
     }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
+import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -132,7 +133,7 @@ class TlsHandshakeTest {
         HandshakeLoop l = loop(clientConfig().withCipherSuites(CipherSuite.TLS_CHACHA20_POLY1305_SHA256),
                 serverConfig().withCipherSuites(CipherSuite.TLS_AES_128_GCM_SHA256));
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.HANDSHAKE_FAILURE, e.alert());
+        assertEquals(TlsAlert.HANDSHAKE_FAILURE, e.alert());
         assertSame(e, l.server.failure());
     }
 
@@ -177,8 +178,8 @@ class TlsHandshakeTest {
         TlsClientConfig c = new TlsClientConfig(CLIENT_KEY, SERVER_KEY.publicKey(), List.of(ascii("/iroh-sync/1")));
         HandshakeLoop l = loop(c, serverConfig());
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.NO_APPLICATION_PROTOCOL, e.alert());
-        assertEquals(0x178, e.quicErrorCode());
+        assertEquals(TlsAlert.NO_APPLICATION_PROTOCOL, e.alert());
+        assertEquals(0x178, TransportError.cryptoError(e.alert()));
         assertSame(e, l.server.failure());
         assertTrue(e.getMessage().contains("/iroh-sync/1"), e.getMessage());
     }
@@ -188,7 +189,7 @@ class TlsHandshakeTest {
         HandshakeLoop l = loop().tamper((fromClient, level, i, data) -> i == 0
                 ? Messages.rewriteExtensions(data, x -> Messages.without(x, ExtensionType.ALPN)) : data);
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.NO_APPLICATION_PROTOCOL, e.alert());
+        assertEquals(TlsAlert.NO_APPLICATION_PROTOCOL, e.alert());
         assertSame(e, l.server.failure());
     }
 
@@ -199,14 +200,14 @@ class TlsHandshakeTest {
                         x -> Messages.with(x, ExtensionType.ALPN, new byte[] {0, 4, 3, 'f', 'o', 'o'})))
                 : data);
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.ILLEGAL_PARAMETER, e.alert());
+        assertEquals(TlsAlert.ILLEGAL_PARAMETER, e.alert());
         assertSame(e, l.client.failure());
     }
 
     @Test
     void clientRejectsEncryptedExtensionsWithoutAlpn() {
         TlsException e = serverEncryptedExtensionsRewritten(x -> Messages.without(x, ExtensionType.ALPN));
-        assertEquals(TlsException.NO_APPLICATION_PROTOCOL, e.alert());
+        assertEquals(TlsAlert.NO_APPLICATION_PROTOCOL, e.alert());
     }
 
     // ---- identity ----
@@ -216,7 +217,8 @@ class TlsHandshakeTest {
         SecretKey impostor = key(3);
         HandshakeLoop l = loop(clientConfig(), new TlsServerConfig(impostor, List.of(BLOBS)));
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.BAD_CERTIFICATE, e.alert());
+        assertEquals(TlsAlert.BAD_CERTIFICATE, e.alert());
+        assertTrue(e.peerMismatch());
         assertSame(e, l.client.failure());
         assertEquals("expected peer " + SERVER_KEY.publicKey() + ", got " + impostor.publicKey(), e.getMessage());
         assertNull(l.client.peerId());
@@ -228,7 +230,7 @@ class TlsHandshakeTest {
         HandshakeLoop l = loop().tamper((fromClient, level, i, data) -> !fromClient && level == EncryptionLevel.HANDSHAKE
                 ? Messages.replace(data, 3, cv -> flipLastByte(cv)) : data);
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.DECRYPT_ERROR, e.alert());
+        assertEquals(TlsAlert.DECRYPT_ERROR, e.alert());
         assertSame(e, l.client.failure());
         assertNull(l.client.peerId());
     }
@@ -238,7 +240,7 @@ class TlsHandshakeTest {
         HandshakeLoop l = loop().tamper((fromClient, level, i, data) -> fromClient && level == EncryptionLevel.HANDSHAKE
                 ? Messages.replace(data, 1, cv -> flipLastByte(cv)) : data);
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.DECRYPT_ERROR, e.alert());
+        assertEquals(TlsAlert.DECRYPT_ERROR, e.alert());
         assertSame(e, l.server.failure());
         assertNull(l.server.peerId());
         assertFalse(l.server.isHandshakeComplete());
@@ -250,7 +252,7 @@ class TlsHandshakeTest {
         HandshakeLoop l = loop().tamper((fromClient, level, i, data) -> !fromClient && level == EncryptionLevel.HANDSHAKE
                 ? Messages.replace(data, 4, TlsHandshakeTest::flipLastByte) : data);
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.DECRYPT_ERROR, e.alert());
+        assertEquals(TlsAlert.DECRYPT_ERROR, e.alert());
         assertSame(e, l.client.failure());
         assertNull(HandshakeLoop.keys(l.clientEvents, EncryptionLevel.APPLICATION));
     }
@@ -260,7 +262,7 @@ class TlsHandshakeTest {
         HandshakeLoop l = loop().tamper((fromClient, level, i, data) -> fromClient && level == EncryptionLevel.HANDSHAKE
                 ? Messages.replace(data, 2, TlsHandshakeTest::flipLastByte) : data);
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.DECRYPT_ERROR, e.alert());
+        assertEquals(TlsAlert.DECRYPT_ERROR, e.alert());
         assertSame(e, l.server.failure());
         assertFalse(l.server.isHandshakeComplete());
     }
@@ -275,7 +277,7 @@ class TlsHandshakeTest {
                                 new byte[] {0, 15, 14, '/', 'i', 'r', 'o', 'h', '-', 'g', 'o', 's', 's', 'i', 'p', '/', '1'})))
                         : data);
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.DECRYPT_ERROR, e.alert());
+        assertEquals(TlsAlert.DECRYPT_ERROR, e.alert());
         assertSame(e, l.client.failure());
     }
 
@@ -290,7 +292,7 @@ class TlsHandshakeTest {
                 })
                 : data);
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.ILLEGAL_PARAMETER, e.alert());
+        assertEquals(TlsAlert.ILLEGAL_PARAMETER, e.alert());
     }
 
     static byte[] flipLastByte(byte[] m) {
@@ -349,23 +351,24 @@ class TlsHandshakeTest {
     @Test
     void nonEd25519KeysAreUnsupportedCertificates() {
         TlsException e = serverCertificateReplacedBy(certificateMessage(new byte[0], p256Spki()));
-        assertEquals(TlsException.UNSUPPORTED_CERTIFICATE, e.alert());
+        assertEquals(TlsAlert.UNSUPPORTED_CERTIFICATE, e.alert());
         assertTrue(e.getMessage().contains("1.2.840.10045.2.1"), e.getMessage());
         e = clientCertificateReplacedBy(certificateMessage(new byte[0], p256Spki()));
-        assertEquals(TlsException.UNSUPPORTED_CERTIFICATE, e.alert());
+        assertEquals(TlsAlert.UNSUPPORTED_CERTIFICATE, e.alert());
     }
 
     @Test
     void malformedSpkiIsBadCertificate() {
         byte[] good = RawPublicKey.encode(SERVER_KEY.publicKey());
         TlsException e = serverCertificateReplacedBy(certificateMessage(new byte[0], Arrays.copyOf(good, 43)));
-        assertEquals(TlsException.BAD_CERTIFICATE, e.alert());
+        assertEquals(TlsAlert.BAD_CERTIFICATE, e.alert());
+        assertFalse(e.peerMismatch(), "a malformed key is not another peer");
         byte[] badLength = good.clone();
         badLength[1] = 0x2b;
         e = serverCertificateReplacedBy(certificateMessage(new byte[0], badLength));
-        assertEquals(TlsException.BAD_CERTIFICATE, e.alert());
+        assertEquals(TlsAlert.BAD_CERTIFICATE, e.alert());
         e = clientCertificateReplacedBy(certificateMessage(new byte[0], new byte[] {0x30, 0x00}));
-        assertEquals(TlsException.BAD_CERTIFICATE, e.alert());
+        assertEquals(TlsAlert.BAD_CERTIFICATE, e.alert());
     }
 
     @Test
@@ -382,7 +385,7 @@ class TlsHandshakeTest {
             }
         }
         TlsException e = clientCertificateReplacedBy(certificateMessage(new byte[0], spki));
-        assertEquals(TlsException.BAD_CERTIFICATE, e.alert());
+        assertEquals(TlsAlert.BAD_CERTIFICATE, e.alert());
         assertTrue(e.getMessage().contains("not a valid Ed25519 point"), e.getMessage());
     }
 
@@ -390,20 +393,20 @@ class TlsHandshakeTest {
     void moreThanOneEntryIsBadCertificate() {
         byte[] spki = RawPublicKey.encode(SERVER_KEY.publicKey());
         TlsException e = serverCertificateReplacedBy(certificateMessage(new byte[0], spki, spki));
-        assertEquals(TlsException.BAD_CERTIFICATE, e.alert());
+        assertEquals(TlsAlert.BAD_CERTIFICATE, e.alert());
     }
 
     @Test
     void clientWithoutCertificateIsCertificateRequired() {
         TlsException e = clientCertificateReplacedBy(certificateMessage(new byte[0]));
-        assertEquals(TlsException.CERTIFICATE_REQUIRED, e.alert());
-        assertEquals(0x174, e.quicErrorCode());
+        assertEquals(TlsAlert.CERTIFICATE_REQUIRED, e.alert());
+        assertEquals(0x174, TransportError.cryptoError(e.alert()));
     }
 
     @Test
     void serverCertificateWithContextIsIllegalParameter() {
         TlsException e = serverCertificateReplacedBy(certificateMessage(new byte[] {1}, RawPublicKey.encode(SERVER_KEY.publicKey())));
-        assertEquals(TlsException.ILLEGAL_PARAMETER, e.alert());
+        assertEquals(TlsAlert.ILLEGAL_PARAMETER, e.alert());
     }
 
     // ---- EncryptedExtensions checks on the client ----
@@ -418,27 +421,27 @@ class TlsHandshakeTest {
 
     @Test
     void serverMustEchoBothRawPublicKeyTypes() {
-        assertEquals(TlsException.HANDSHAKE_FAILURE, serverEncryptedExtensionsRewritten(
+        assertEquals(TlsAlert.HANDSHAKE_FAILURE, serverEncryptedExtensionsRewritten(
                 x -> Messages.without(x, ExtensionType.SERVER_CERTIFICATE_TYPE)).alert());
-        assertEquals(TlsException.HANDSHAKE_FAILURE, serverEncryptedExtensionsRewritten(
+        assertEquals(TlsAlert.HANDSHAKE_FAILURE, serverEncryptedExtensionsRewritten(
                 x -> Messages.without(x, ExtensionType.CLIENT_CERTIFICATE_TYPE)).alert());
-        assertEquals(TlsException.HANDSHAKE_FAILURE, serverEncryptedExtensionsRewritten(
+        assertEquals(TlsAlert.HANDSHAKE_FAILURE, serverEncryptedExtensionsRewritten(
                 x -> Messages.with(x, ExtensionType.SERVER_CERTIFICATE_TYPE, new byte[] {0})).alert());
     }
 
     @Test
     void missingServerTransportParametersIsMissingExtension() {
         TlsException e = serverEncryptedExtensionsRewritten(x -> Messages.without(x, ExtensionType.QUIC_TRANSPORT_PARAMETERS));
-        assertEquals(TlsException.MISSING_EXTENSION, e.alert());
-        assertEquals(0x16d, e.quicErrorCode());
+        assertEquals(TlsAlert.MISSING_EXTENSION, e.alert());
+        assertEquals(0x16d, TransportError.cryptoError(e.alert()));
     }
 
     @Test
     void unsolicitedEncryptedExtensionIsUnsupportedExtension() {
         TlsException e = serverEncryptedExtensionsRewritten(x -> Messages.with(x, ExtensionType.EARLY_DATA, new byte[0]));
-        assertEquals(TlsException.UNSUPPORTED_EXTENSION, e.alert());
+        assertEquals(TlsAlert.UNSUPPORTED_EXTENSION, e.alert());
         e = serverEncryptedExtensionsRewritten(x -> Messages.with(x, 0x1234, new byte[] {1}));
-        assertEquals(TlsException.UNSUPPORTED_EXTENSION, e.alert());
+        assertEquals(TlsAlert.UNSUPPORTED_EXTENSION, e.alert());
     }
 
     @Test
@@ -447,7 +450,7 @@ class TlsHandshakeTest {
             x.add(x.get(0));
             return x;
         });
-        assertEquals(TlsException.ILLEGAL_PARAMETER, e.alert());
+        assertEquals(TlsAlert.ILLEGAL_PARAMETER, e.alert());
     }
 
     @Test
@@ -458,7 +461,7 @@ class TlsHandshakeTest {
                 ? Messages.replace(data, 0, ee -> Messages.rewriteExtensions(ee, x -> Messages.with(x, ExtensionType.SERVER_NAME, new byte[0])))
                 : data);
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.DECRYPT_ERROR, e.alert());
+        assertEquals(TlsAlert.DECRYPT_ERROR, e.alert());
         assertTrue(e.getMessage().contains("server CertificateVerify"), e.getMessage());
     }
 
@@ -469,7 +472,7 @@ class TlsHandshakeTest {
                         x -> Messages.with(x, ExtensionType.SIGNATURE_ALGORITHMS, new byte[] {0, 2, 0x04, 0x03})))
                 : data);
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.HANDSHAKE_FAILURE, e.alert());
+        assertEquals(TlsAlert.HANDSHAKE_FAILURE, e.alert());
     }
 
     // ---- ClientHello checks on the server ----
@@ -483,27 +486,27 @@ class TlsHandshakeTest {
 
     @Test
     void serverRequiresTheClientsTransportParameters() {
-        assertEquals(TlsException.MISSING_EXTENSION,
+        assertEquals(TlsAlert.MISSING_EXTENSION,
                 clientHelloRewritten(x -> Messages.without(x, ExtensionType.QUIC_TRANSPORT_PARAMETERS)).alert());
     }
 
     @Test
     void serverRequiresRawPublicKeysBothWays() {
-        assertEquals(TlsException.HANDSHAKE_FAILURE,
+        assertEquals(TlsAlert.HANDSHAKE_FAILURE,
                 clientHelloRewritten(x -> Messages.without(x, ExtensionType.CLIENT_CERTIFICATE_TYPE)).alert());
-        assertEquals(TlsException.HANDSHAKE_FAILURE,
+        assertEquals(TlsAlert.HANDSHAKE_FAILURE,
                 clientHelloRewritten(x -> Messages.with(x, ExtensionType.SERVER_CERTIFICATE_TYPE, new byte[] {1, 0})).alert());
     }
 
     @Test
     void serverRequiresEd25519AndTls13() {
-        assertEquals(TlsException.HANDSHAKE_FAILURE, clientHelloRewritten(
+        assertEquals(TlsAlert.HANDSHAKE_FAILURE, clientHelloRewritten(
                 x -> Messages.with(x, ExtensionType.SIGNATURE_ALGORITHMS, new byte[] {0, 4, 0x04, 0x03, 0x08, 0x04})).alert());
-        assertEquals(TlsException.MISSING_EXTENSION,
+        assertEquals(TlsAlert.MISSING_EXTENSION,
                 clientHelloRewritten(x -> Messages.without(x, ExtensionType.SIGNATURE_ALGORITHMS)).alert());
-        assertEquals(TlsException.PROTOCOL_VERSION,
+        assertEquals(TlsAlert.PROTOCOL_VERSION,
                 clientHelloRewritten(x -> Messages.without(x, ExtensionType.SUPPORTED_VERSIONS)).alert());
-        assertEquals(TlsException.PROTOCOL_VERSION,
+        assertEquals(TlsAlert.PROTOCOL_VERSION,
                 clientHelloRewritten(x -> Messages.with(x, ExtensionType.SUPPORTED_VERSIONS, new byte[] {2, 3, 3})).alert());
     }
 
@@ -511,19 +514,19 @@ class TlsHandshakeTest {
     void serverWithoutACommonGroupIsHandshakeFailure() {
         TlsException e = clientHelloRewritten(x -> Messages.with(Messages.with(x, ExtensionType.SUPPORTED_GROUPS,
                 new byte[] {0, 2, 0x00, 0x17}), ExtensionType.KEY_SHARE, new byte[] {0, 0}));
-        assertEquals(TlsException.HANDSHAKE_FAILURE, e.alert());
+        assertEquals(TlsAlert.HANDSHAKE_FAILURE, e.alert());
     }
 
     @Test
     void serverRejectsAKeyShareOutsideSupportedGroupsAndSmallOrderShares() {
-        assertEquals(TlsException.ILLEGAL_PARAMETER, clientHelloRewritten(x -> Messages.with(x, ExtensionType.SUPPORTED_GROUPS,
+        assertEquals(TlsAlert.ILLEGAL_PARAMETER, clientHelloRewritten(x -> Messages.with(x, ExtensionType.SUPPORTED_GROUPS,
                 new byte[] {0, 2, 0x00, 0x17})).alert());
         byte[] zeroShare = new byte[2 + 4 + 32];
         zeroShare[1] = 36;
         zeroShare[3] = 0x1d;
         zeroShare[5] = 32;
         TlsException e = clientHelloRewritten(x -> Messages.with(x, ExtensionType.KEY_SHARE, zeroShare));
-        assertEquals(TlsException.ILLEGAL_PARAMETER, e.alert());
+        assertEquals(TlsAlert.ILLEGAL_PARAMETER, e.alert());
         assertTrue(e.getMessage().contains("all-zero"), e.getMessage());
     }
 
@@ -543,7 +546,7 @@ class TlsHandshakeTest {
         }) : data);
         TlsException e = assertThrows(TlsException.class, l::run);
         assertSame(e, l.client.failure());
-        assertEquals(TlsException.DECRYPT_ERROR, e.alert());
+        assertEquals(TlsAlert.DECRYPT_ERROR, e.alert());
         assertTrue(e.getMessage().contains("server CertificateVerify"), e.getMessage());
         assertNull(l.server.failure());
     }
@@ -554,7 +557,7 @@ class TlsHandshakeTest {
             x.add(0, new Messages.Ext(ExtensionType.PRE_SHARED_KEY, new byte[] {0, 7, 0, 1, 9, 0, 0, 0, 0, 0, 3, 2, 0, 0}));
             return x;
         });
-        assertEquals(TlsException.ILLEGAL_PARAMETER, e.alert());
+        assertEquals(TlsAlert.ILLEGAL_PARAMETER, e.alert());
     }
 
     // ---- HelloRetryRequest ----
@@ -581,7 +584,7 @@ class TlsHandshakeTest {
         HandshakeLoop l = loop(clientConfig().withoutInitialKeyShare(), serverConfig()).tamper((fromClient, level, i, data) ->
                 i == 2 ? Messages.rewriteExtensions(data, x -> Messages.with(x, ExtensionType.KEY_SHARE, new byte[] {0, 0})) : data);
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.ILLEGAL_PARAMETER, e.alert());
+        assertEquals(TlsAlert.ILLEGAL_PARAMETER, e.alert());
         assertSame(e, l.server.failure());
     }
 
@@ -633,7 +636,7 @@ class TlsHandshakeTest {
         assertNull(c.poll());
         // A second HelloRetryRequest is unexpected_message (RFC 8446 §4.1.4).
         TlsException e = assertThrows(TlsException.class, () -> c.onHandshakeData(EncryptionLevel.INITIAL, hrr, 0, hrr.length));
-        assertEquals(TlsException.UNEXPECTED_MESSAGE, e.alert());
+        assertEquals(TlsAlert.UNEXPECTED_MESSAGE, e.alert());
     }
 
     @Test
@@ -647,16 +650,16 @@ class TlsHandshakeTest {
         for (byte[] hrr : bad) {
             TlsClientSession c = startedClient();
             TlsException e = assertThrows(TlsException.class, () -> c.onHandshakeData(EncryptionLevel.INITIAL, hrr, 0, hrr.length));
-            assertEquals(TlsException.ILLEGAL_PARAMETER, e.alert(), e.getMessage());
+            assertEquals(TlsAlert.ILLEGAL_PARAMETER, e.alert(), e.getMessage());
         }
         TlsClientSession c = startedClient();
         byte[] noVersions = helloRetryRequest(0x1301, HRR_COOKIE);
         TlsException e = assertThrows(TlsException.class, () -> c.onHandshakeData(EncryptionLevel.INITIAL, noVersions, 0, noVersions.length));
-        assertEquals(TlsException.PROTOCOL_VERSION, e.alert());
+        assertEquals(TlsAlert.PROTOCOL_VERSION, e.alert());
         TlsClientSession c2 = startedClient();
         byte[] extra = helloRetryRequest(0x1301, HRR_VERSIONS, HRR_COOKIE, new byte[] {0, 16, 0, 0});
         e = assertThrows(TlsException.class, () -> c2.onHandshakeData(EncryptionLevel.INITIAL, extra, 0, extra.length));
-        assertEquals(TlsException.UNSUPPORTED_EXTENSION, e.alert());
+        assertEquals(TlsAlert.UNSUPPORTED_EXTENSION, e.alert());
     }
 
     @Test
@@ -671,7 +674,7 @@ class TlsHandshakeTest {
             return data;
         });
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.ILLEGAL_PARAMETER, e.alert());
+        assertEquals(TlsAlert.ILLEGAL_PARAMETER, e.alert());
         assertSame(e, l.client.failure());
     }
 
@@ -691,21 +694,21 @@ class TlsHandshakeTest {
         c.start();
         byte[] ch = ((TlsEvent.HandshakeData) c.poll()).data();
         TlsException e = assertThrows(TlsException.class, () -> s.onHandshakeData(EncryptionLevel.HANDSHAKE, ch, 0, ch.length));
-        assertEquals(TlsException.UNEXPECTED_MESSAGE, e.alert());
+        assertEquals(TlsAlert.UNEXPECTED_MESSAGE, e.alert());
         // The failure sticks.
         e = assertThrows(TlsException.class, () -> s.onHandshakeData(EncryptionLevel.INITIAL, ch, 0, ch.length));
-        assertEquals(TlsException.UNEXPECTED_MESSAGE, e.alert());
+        assertEquals(TlsAlert.UNEXPECTED_MESSAGE, e.alert());
 
         TlsClientSession fresh = new TlsClientSession(clientConfig(), CLIENT_TP);
         e = assertThrows(TlsException.class, () -> fresh.onHandshakeData(EncryptionLevel.INITIAL, ch, 0, 4));
-        assertEquals(TlsException.UNEXPECTED_MESSAGE, e.alert(), "nothing is expected before start()");
+        assertEquals(TlsAlert.UNEXPECTED_MESSAGE, e.alert(), "nothing is expected before start()");
     }
 
     @Test
     void bytesContinuingAtInitialLevelAfterServerHelloAreUnexpectedMessage() {
         HandshakeLoop l = loop().tamper((fromClient, level, i, data) -> i == 1 ? Arrays.copyOf(data, data.length + 1) : data);
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.UNEXPECTED_MESSAGE, e.alert());
+        assertEquals(TlsAlert.UNEXPECTED_MESSAGE, e.alert());
         assertSame(e, l.client.failure());
     }
 
@@ -721,7 +724,7 @@ class TlsHandshakeTest {
             return data;
         });
         TlsException e = assertThrows(TlsException.class, l::run);
-        assertEquals(TlsException.UNEXPECTED_MESSAGE, e.alert());
+        assertEquals(TlsAlert.UNEXPECTED_MESSAGE, e.alert());
         assertTrue(e.getMessage().contains("CertificateVerify"), e.getMessage());
     }
 
@@ -730,7 +733,7 @@ class TlsHandshakeTest {
         TlsServerSession s = new TlsServerSession(serverConfig(), SERVER_TP);
         byte[] header = {1, 0x01, 0x00, 0x01}; // ClientHello of 65537 bytes
         TlsException e = assertThrows(TlsException.class, () -> s.onHandshakeData(EncryptionLevel.INITIAL, header, 0, 4));
-        assertEquals(TlsException.DECODE_ERROR, e.alert());
+        assertEquals(TlsAlert.DECODE_ERROR, e.alert());
         assertEquals(0, s.bufferedBytes());
     }
 
@@ -778,8 +781,8 @@ class TlsHandshakeTest {
         byte[] keyUpdate = Messages.message(HandshakeType.KEY_UPDATE, new byte[] {0});
         TlsException e = assertThrows(TlsException.class,
                 () -> l.client.onHandshakeData(EncryptionLevel.APPLICATION, keyUpdate, 0, keyUpdate.length));
-        assertEquals(TlsException.UNEXPECTED_MESSAGE, e.alert());
-        assertEquals(0x10a, e.quicErrorCode());
+        assertEquals(TlsAlert.UNEXPECTED_MESSAGE, e.alert());
+        assertEquals(0x10a, TransportError.cryptoError(e.alert()));
     }
 
     @Test
@@ -789,7 +792,7 @@ class TlsHandshakeTest {
         byte[] truncated = Messages.message(HandshakeType.NEW_SESSION_TICKET, Arrays.copyOf(Messages.body(nst), 12));
         TlsException e = assertThrows(TlsException.class,
                 () -> l.client.onHandshakeData(EncryptionLevel.APPLICATION, truncated, 0, truncated.length));
-        assertEquals(TlsException.DECODE_ERROR, e.alert());
+        assertEquals(TlsAlert.DECODE_ERROR, e.alert());
     }
 
     @Test
@@ -798,7 +801,7 @@ class TlsHandshakeTest {
         byte[] nst = newSessionTicket();
         TlsException e = assertThrows(TlsException.class,
                 () -> l.server.onHandshakeData(EncryptionLevel.APPLICATION, nst, 0, nst.length));
-        assertEquals(TlsException.UNEXPECTED_MESSAGE, e.alert());
+        assertEquals(TlsAlert.UNEXPECTED_MESSAGE, e.alert());
     }
 
     @Test

@@ -43,6 +43,16 @@ public final class PostcardWriter {
         return this;
     }
 
+    /** How many bytes {@link #varint} writes for {@code v} (sizes an encoding before writing it). */
+    public static int varintSize(long v) {
+        int n = 1;
+        while ((v & ~0x7FL) != 0) {
+            v >>>= 7;
+            n++;
+        }
+        return n;
+    }
+
     /** Signed integer (i16, i32, i64): zigzag, then varint. */
     public PostcardWriter signedVarint(long v) {
         return varint((v << 1) ^ (v >> 63));

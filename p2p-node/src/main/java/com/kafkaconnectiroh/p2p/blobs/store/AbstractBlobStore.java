@@ -67,6 +67,8 @@ public abstract class AbstractBlobStore implements BlobStore {
     protected final Map<Hash, Entry> entries = new HashMap<>();
     private final TreeMap<String, HashAndFormat> tags = new TreeMap<>();
     private final Map<HashAndFormat, Integer> tempTags = new HashMap<>();
+    private final List<java.util.function.Supplier<? extends java.util.Collection<Hash>>> gcRoots =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private long autoTagCounter;
     protected boolean closed;
 
@@ -330,6 +332,11 @@ public abstract class AbstractBlobStore implements BlobStore {
     // ---- garbage collection ----
 
     @Override
+    public void addGcRoots(java.util.function.Supplier<? extends java.util.Collection<Hash>> roots) {
+        gcRoots.add(java.util.Objects.requireNonNull(roots, "roots"));
+    }
+
+    @Override
     public GcResult gc() throws IOException {
         synchronized (lock) {
             ensureOpen();
@@ -341,6 +348,9 @@ public abstract class AbstractBlobStore implements BlobStore {
                 if (root.format() == BlobFormat.HASH_SEQ) {
                     live.addAll(childrenOf(root.hash()));
                 }
+            }
+            for (java.util.function.Supplier<? extends java.util.Collection<Hash>> extra : gcRoots) {
+                live.addAll(extra.get());
             }
             int deleted = 0;
             long bytes = 0;

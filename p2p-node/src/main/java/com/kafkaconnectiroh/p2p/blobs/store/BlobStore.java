@@ -122,6 +122,15 @@ public interface BlobStore extends AutoCloseable {
     /** Deletes every blob that nothing keeps (see the class comment). */
     GcResult gc() throws IOException;
 
+    /**
+     * Adds a keeper: {@link #gc()} also keeps every raw blob {@code roots} names when it runs (iroh-blobs'
+     * protect callback; the docs engine keeps its entries' content this way). Called under the store's lock: it
+     * must not call back into the store.
+     */
+    default void addGcRoots(java.util.function.Supplier<? extends java.util.Collection<Hash>> roots) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no extra garbage collection roots");
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -8,7 +8,9 @@ import java.util.Arrays;
 
 /**
  * A growable byte space in 64 KiB pages allocated on first write, so a claimed size costs nothing until data
- * arrives; unwritten bytes read as zero. Positional reads are safe from several threads once writing is done.
+ * arrives; unwritten bytes read as zero. A page is only as large as what was written into it (rounded up to a power
+ * of two), so a small blob costs its size, not a page: thousands of small values (docs entries) fit in memory.
+ * Positional reads are safe from several threads once writing is done.
  */
 final class SparseBytes {
     private static final int PAGE_SHIFT = 16;
@@ -45,12 +47,14 @@ final class SparseBytes {
             if (page >= pages.length) {
                 pages = Arrays.copyOf(pages, Math.max(page + 1, pages.length * 2));
             }
-            if (pages[page] == null) {
-                pages[page] = new byte[PAGE];
-            }
             int at = (int) (pos & (PAGE - 1));
             int n = Math.min(PAGE - at, src.remaining());
-            src.get(pages[page], at, n);
+            byte[] p = pages[page];
+            if (p == null || p.length < at + n) {
+                int size = Math.min(PAGE, Integer.highestOneBit(Math.max(64, at + n) - 1) << 1);
+                pages[page] = p = p == null ? new byte[size] : Arrays.copyOf(p, size);
+            }
+            src.get(p, at, n);
             pos += n;
         }
         length = Math.max(length, pos);
@@ -67,10 +71,12 @@ final class SparseBytes {
             int at = (int) (pos & (PAGE - 1));
             int n = Math.min(PAGE - at, len - done);
             byte[] p = pages[page];
-            if (p == null) {
-                Arrays.fill(dst, off + done, off + done + n, (byte) 0);
-            } else {
-                System.arraycopy(p, at, dst, off + done, n);
+            int have = p == null ? 0 : Math.max(0, Math.min(n, p.length - at));
+            if (have > 0) {
+                System.arraycopy(p, at, dst, off + done, have);
+            }
+            if (have < n) {
+                Arrays.fill(dst, off + done + have, off + done + n, (byte) 0);
             }
             pos += n;
             done += n;
@@ -87,7 +93,11 @@ final class SparseBytes {
             pages[i] = null;
         }
         if (keep > 0 && pages[keep - 1] != null && (newLength & (PAGE - 1)) != 0) {
-            Arrays.fill(pages[keep - 1], (int) (newLength & (PAGE - 1)), PAGE, (byte) 0);
+            byte[] p = pages[keep - 1];
+            int from = (int) (newLength & (PAGE - 1));
+            if (from < p.length) {
+                Arrays.fill(p, from, p.length, (byte) 0);
+            }
         }
         length = newLength;
     }
@@ -105,7 +115,7 @@ final class SparseBytes {
         long n = 0;
         for (byte[] p : pages) {
             if (p != null) {
-                n += PAGE;
+                n += p.length;
             }
         }
         return n;

@@ -1,11 +1,11 @@
 package com.kafkaconnectiroh.p2p.endpoint.disco;
 
 import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.base.LruMap;
 import com.kafkaconnectiroh.p2p.base.SecretKey;
 import com.kafkaconnectiroh.p2p.crypto.CryptoBox;
 import com.kafkaconnectiroh.p2p.crypto.X25519;
 import java.security.SecureRandom;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -36,14 +36,7 @@ public final class DiscoSecrets {
         this.ours = ours;
         this.ourX25519 = X25519.secretFromEd25519Seed(ours.toBytes());
         this.ourIdBytes = ours.publicKey().toBytes();
-        this.boxes = new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<EndpointId, CryptoBox> eldest) {
-                return size() > maxPeers;
-            }
-        };
+        this.boxes = new LruMap<>(maxPeers);
     }
 
     public EndpointId endpointId() {

@@ -1,35 +1,27 @@
 package com.kafkaconnectiroh.p2p.gossip.proto;
 
-import com.kafkaconnectiroh.p2p.base.Hex;
+import com.kafkaconnectiroh.p2p.base.Bytes32;
 import com.kafkaconnectiroh.p2p.crypto.Blake3;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * A gossip topic: 32 opaque bytes. Each topic is its own swarm (HyParView) and broadcast tree (PlumTree).
  * Printed as lowercase hex, like iroh's {@code TopicId}. On the wire it is 32 raw bytes (a postcard
  * {@code [u8; 32]}, no length prefix).
  */
-public final class TopicId implements Comparable<TopicId> {
-    public static final int LENGTH = 32;
-
-    private final byte[] bytes;
-    private final int hash;
+public final class TopicId extends Bytes32<TopicId> {
+    public static final int LENGTH = Bytes32.LENGTH;
 
     private TopicId(byte[] bytes) {
-        this.bytes = bytes;
-        this.hash = Arrays.hashCode(bytes);
+        super(bytes);
     }
 
     public static TopicId of(byte[] bytes) {
-        if (bytes == null || bytes.length != LENGTH) {
-            throw new IllegalArgumentException("topic id must be 32 bytes, got " + (bytes == null ? "null" : bytes.length));
-        }
-        return new TopicId(bytes.clone());
+        return new TopicId(copyOf32(bytes, "topic id"));
     }
 
     public static TopicId parse(String hex) {
-        return of(Hex.decode(hex.trim()));
+        return of(com.kafkaconnectiroh.p2p.base.Hex.decode(hex.trim()));
     }
 
     /**
@@ -102,36 +94,8 @@ public final class TopicId implements Comparable<TopicId> {
         return new TopicId(bytes);
     }
 
-    public byte[] toBytes() {
-        return bytes.clone();
-    }
-
+    /** The bytes themselves, for the wire codecs. */
     byte[] bytes() {
-        return bytes;
-    }
-
-    /** First 5 bytes in hex, as iroh's {@code fmt_short}. */
-    public String fmtShort() {
-        return Hex.encode(bytes, 0, 5);
-    }
-
-    @Override
-    public String toString() {
-        return Hex.encode(bytes);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof TopicId && hash == ((TopicId) o).hash && Arrays.equals(bytes, ((TopicId) o).bytes);
-    }
-
-    @Override
-    public int hashCode() {
-        return hash;
-    }
-
-    @Override
-    public int compareTo(TopicId o) {
-        return Arrays.compareUnsigned(bytes, o.bytes);
+        return internalBytes();
     }
 }

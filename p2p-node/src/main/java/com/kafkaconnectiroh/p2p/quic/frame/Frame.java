@@ -1,6 +1,7 @@
 package com.kafkaconnectiroh.p2p.quic.frame;
 
 import com.kafkaconnectiroh.p2p.quic.packet.ConnectionId;
+import java.net.InetSocketAddress;
 
 /**
  * A decoded frame (RFC 9000 §19). Data-carrying frames ({@link Stream}, {@link Crypto}, {@link Datagram}) point
@@ -144,6 +145,94 @@ public sealed interface Frame {
     record Datagram(byte[] buf, int off, int len) implements Frame {
         public long type() {
             return FrameType.DATAGRAM;
+        }
+    }
+
+    /**
+     * OBSERVED_IPV4_ADDR / OBSERVED_IPV6_ADDR: the sender saw us at {@code address}; {@code sequence} orders reports
+     * (a receiver ignores any not above the last one).
+     */
+    record ObservedAddr(long sequence, java.net.InetSocketAddress address) implements Frame {
+        public long type() {
+            return address.getAddress() instanceof java.net.Inet4Address ? FrameType.OBSERVED_IPV4_ADDR
+                    : FrameType.OBSERVED_IPV6_ADDR;
+        }
+    }
+
+    // ---- QUIC multipath (draft-ietf-quic-multipath as noq-proto 1.0.1 implements it)
+
+    /** PATH_ACK: an {@link Ack} of the packet number space of {@code pathId}. */
+    record PathAck(long pathId, Ack ack) implements Frame {
+        public long type() {
+            return ack.ect0() < 0 ? FrameType.PATH_ACK : FrameType.PATH_ACK_ECN;
+        }
+    }
+
+    record PathAbandon(long pathId, long errorCode) implements Frame {
+        public long type() {
+            return FrameType.PATH_ABANDON;
+        }
+    }
+
+    /** PATH_STATUS_AVAILABLE ({@code available}) or PATH_STATUS_BACKUP, with its per-path sequence number. */
+    record PathStatus(long pathId, long sequence, boolean available) implements Frame {
+        public long type() {
+            return available ? FrameType.PATH_STATUS_AVAILABLE : FrameType.PATH_STATUS_BACKUP;
+        }
+    }
+
+    record PathNewConnectionId(long pathId, long sequence, long retirePriorTo, ConnectionId id, byte[] resetToken)
+            implements Frame {
+        public long type() {
+            return FrameType.PATH_NEW_CONNECTION_ID;
+        }
+    }
+
+    record PathRetireConnectionId(long pathId, long sequence) implements Frame {
+        public long type() {
+            return FrameType.PATH_RETIRE_CONNECTION_ID;
+        }
+    }
+
+    record MaxPathId(long pathId) implements Frame {
+        public long type() {
+            return FrameType.MAX_PATH_ID;
+        }
+    }
+
+    record PathsBlocked(long maxPathId) implements Frame {
+        public long type() {
+            return FrameType.PATHS_BLOCKED;
+        }
+    }
+
+    record PathCidsBlocked(long pathId, long nextSequence) implements Frame {
+        public long type() {
+            return FrameType.PATH_CIDS_BLOCKED;
+        }
+    }
+
+    // ---- n0 QUIC NAT traversal (noq-proto 1.0.1 n0_nat_traversal.rs)
+
+    /** Server to client: a candidate address of the server, numbered. */
+    record AddAddress(long sequence, InetSocketAddress address) implements Frame {
+        public long type() {
+            return address.getAddress() instanceof java.net.Inet4Address ? FrameType.ADD_ADDRESS_V4
+                    : FrameType.ADD_ADDRESS_V6;
+        }
+    }
+
+    /** Client to server: probe this client candidate in round {@code round}. */
+    record ReachOut(long round, InetSocketAddress address) implements Frame {
+        public long type() {
+            return address.getAddress() instanceof java.net.Inet4Address ? FrameType.REACH_OUT_V4
+                    : FrameType.REACH_OUT_V6;
+        }
+    }
+
+    record RemoveAddress(long sequence) implements Frame {
+        public long type() {
+            return FrameType.REMOVE_ADDRESS;
         }
     }
 }

@@ -5,6 +5,10 @@ import com.kafkaconnectiroh.p2p.quic.wire.ByteReader;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportException;
 import com.kafkaconnectiroh.p2p.quic.wire.VarInt;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 
 /**
  * Decodes the frames of one decrypted packet payload in order. Malformed frames are a {@link TransportException}
@@ -16,6 +20,8 @@ public final class FrameParser {
     private static final Frame.HandshakeDone HANDSHAKE_DONE = new Frame.HandshakeDone();
     /** Bound on ACK ranges decoded from one frame; a packet cannot carry more than this many anyway. */
     private static final int MAX_ACK_RANGES = 1024;
+    /** Path IDs are u32 (draft-ietf-quic-multipath §2). */
+    public static final long MAX_PATH_ID = 0xffff_ffffL;
 
     private final ByteReader in = new ByteReader();
 
@@ -100,20 +106,8 @@ public final class FrameParser {
             case FrameType.STREAMS_BLOCKED_BIDI:
             case FrameType.STREAMS_BLOCKED_UNI:
                 return new Frame.StreamsBlocked(type == FrameType.STREAMS_BLOCKED_BIDI, streamCount());
-            case FrameType.NEW_CONNECTION_ID: {
-                long seq = in.varint();
-                long retirePriorTo = in.varint();
-                if (retirePriorTo > seq) {
-                    throw encoding("NEW_CONNECTION_ID retire_prior_to " + retirePriorTo + " > sequence " + seq);
-                }
-                int len = in.u8();
-                if (len < 1 || len > ConnectionId.MAX_LENGTH) {
-                    throw encoding("NEW_CONNECTION_ID length must be 1..20, got " + len);
-                }
-                ConnectionId cid = ConnectionId.of(in.bytes(len));
-                byte[] token = in.bytes(16);
-                return new Frame.NewConnectionId(seq, retirePriorTo, cid, token);
-            }
+            case FrameType.NEW_CONNECTION_ID:
+                return newConnectionId("NEW_CONNECTION_ID");
             case FrameType.RETIRE_CONNECTION_ID:
                 return new Frame.RetireConnectionId(in.varint());
             case FrameType.PATH_CHALLENGE:
@@ -137,9 +131,85 @@ public final class FrameParser {
                 in.skip(len);
                 return f;
             }
+            case FrameType.OBSERVED_IPV4_ADDR:
+            case FrameType.OBSERVED_IPV6_ADDR:
+                return observedAddr(type == FrameType.OBSERVED_IPV4_ADDR ? 4 : 16);
+            case FrameType.PATH_ACK:
+            case FrameType.PATH_ACK_ECN: {
+                long pathId = pathId();
+                return new Frame.PathAck(pathId, ack(type == FrameType.PATH_ACK_ECN));
+            }
+            case FrameType.PATH_ABANDON:
+                return new Frame.PathAbandon(pathId(), in.varint());
+            case FrameType.PATH_STATUS_BACKUP:
+            case FrameType.PATH_STATUS_AVAILABLE:
+                return new Frame.PathStatus(pathId(), in.varint(), type == FrameType.PATH_STATUS_AVAILABLE);
+            case FrameType.PATH_NEW_CONNECTION_ID: {
+                long pathId = pathId();
+                Frame.NewConnectionId n = newConnectionId("PATH_NEW_CONNECTION_ID");
+                return new Frame.PathNewConnectionId(pathId, n.sequence(), n.retirePriorTo(), n.id(), n.resetToken());
+            }
+            case FrameType.PATH_RETIRE_CONNECTION_ID:
+                return new Frame.PathRetireConnectionId(pathId(), in.varint());
+            case FrameType.MAX_PATH_ID:
+                return new Frame.MaxPathId(pathId());
+            case FrameType.PATHS_BLOCKED:
+                return new Frame.PathsBlocked(pathId());
+            case FrameType.PATH_CIDS_BLOCKED:
+                return new Frame.PathCidsBlocked(pathId(), in.varint());
+            case FrameType.ADD_ADDRESS_V4:
+            case FrameType.ADD_ADDRESS_V6: {
+                long seq = in.varint();
+                return new Frame.AddAddress(seq, address(type == FrameType.ADD_ADDRESS_V6));
+            }
+            case FrameType.REACH_OUT_V4:
+            case FrameType.REACH_OUT_V6: {
+                long round = in.varint();
+                return new Frame.ReachOut(round, address(type == FrameType.REACH_OUT_V6));
+            }
+            case FrameType.REMOVE_ADDRESS:
+                return new Frame.RemoveAddress(in.varint());
             default:
                 throw new TransportException(TransportError.FRAME_ENCODING_ERROR, type,
                         "unknown frame type 0x" + Long.toHexString(type));
+        }
+    }
+
+    /** The fields NEW_CONNECTION_ID and PATH_NEW_CONNECTION_ID share (RFC 9000 §19.15). */
+    private Frame.NewConnectionId newConnectionId(String name) throws TransportException {
+        long seq = in.varint();
+        long retirePriorTo = in.varint();
+        if (retirePriorTo > seq) {
+            throw encoding(name + " retire_prior_to " + retirePriorTo + " > sequence " + seq);
+        }
+        int len = in.u8();
+        if (len < 1 || len > ConnectionId.MAX_LENGTH) {
+            throw encoding(name + " length must be 1..20, got " + len);
+        }
+        ConnectionId cid = ConnectionId.of(in.bytes(len));
+        byte[] token = in.bytes(16);
+        return new Frame.NewConnectionId(seq, retirePriorTo, cid, token);
+    }
+
+    /** A path ID: a u32 carried as a varint (noq-proto {@code PathId}). */
+    private long pathId() throws TransportException {
+        long id = in.varint();
+        if (id > MAX_PATH_ID) {
+            throw encoding("path ID " + id + " above 2^32-1");
+        }
+        return id;
+    }
+
+    /** The address of ADD_ADDRESS / REACH_OUT: 4 or 16 address bytes, then the port (u16, network order). */
+    private InetSocketAddress address(boolean v6) throws TransportException {
+        byte[] ip = in.bytes(v6 ? 16 : 4);
+        int port = in.u16();
+        try {
+            // getByAddress turns a v4-mapped v6 address into an Inet4Address; keep what the wire said
+            InetAddress a = v6 ? Inet6Address.getByAddress(null, ip, null) : InetAddress.getByAddress(ip);
+            return new InetSocketAddress(a, port);
+        } catch (UnknownHostException e) {
+            throw encoding("bad address: " + e.getMessage());
         }
     }
 
@@ -155,7 +225,7 @@ public final class FrameParser {
         return f;
     }
 
-    private Frame ack(boolean ecn) throws TransportException {
+    private Frame.Ack ack(boolean ecn) throws TransportException {
         long largest = in.varint();
         long delay = in.varint();
         long count = in.varint();
@@ -191,6 +261,17 @@ public final class FrameParser {
             ce = in.varint();
         }
         return new Frame.Ack(largest, delay, ranges, ect0, ect1, ce);
+    }
+
+    private Frame observedAddr(int ipLength) throws TransportException {
+        long seq = in.varint();
+        byte[] ip = in.bytes(ipLength);
+        int port = in.u16();
+        try {
+            return new Frame.ObservedAddr(seq, new InetSocketAddress(InetAddress.getByAddress(ip), port));
+        } catch (UnknownHostException e) {
+            throw encoding("OBSERVED_ADDR address of " + ipLength + " bytes: " + e.getMessage()); // cannot happen
+        }
     }
 
     private long streamCount() throws TransportException {

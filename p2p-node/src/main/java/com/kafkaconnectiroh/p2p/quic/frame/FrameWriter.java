@@ -3,6 +3,8 @@ package com.kafkaconnectiroh.p2p.quic.frame;
 import com.kafkaconnectiroh.p2p.quic.packet.ConnectionId;
 import com.kafkaconnectiroh.p2p.quic.util.RangeSet;
 import com.kafkaconnectiroh.p2p.quic.wire.VarInt;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
 
 /**
  * Encodes frames straight into a packet payload array (RFC 9000 §19). Each method writes at {@code p} and returns
@@ -34,6 +36,17 @@ public final class FrameWriter {
      */
     public static int ack(byte[] b, int p, RangeSet received, long encodedDelay, int maxLen, int maxRanges,
                           long ect0, long ect1, long ce) {
+        return ack(b, p, -1, received, encodedDelay, maxLen, maxRanges, ect0, ect1, ce);
+    }
+
+    /** Like {@link #ack} as a PATH_ACK of path {@code pathId}'s packet number space (multipath). */
+    public static int pathAck(byte[] b, int p, long pathId, RangeSet received, long encodedDelay, int maxLen,
+                              int maxRanges) {
+        return ack(b, p, pathId, received, encodedDelay, maxLen, maxRanges, -1, -1, -1);
+    }
+
+    private static int ack(byte[] b, int p, long pathId, RangeSet received, long encodedDelay, int maxLen,
+                           int maxRanges, long ect0, long ect1, long ce) {
         maxRanges = Math.min(maxRanges, 64);
         int n = received.size();
         if (n == 0) {
@@ -42,7 +55,8 @@ public final class FrameWriter {
         boolean ecn = ect0 >= 0;
         long largest = received.end(n - 1) - 1;
         long firstRange = largest - received.start(n - 1);
-        int base = 1 + VarInt.size(largest) + VarInt.size(encodedDelay) + 1 + VarInt.size(firstRange);
+        int base = 1 + (pathId >= 0 ? VarInt.size(pathId) : 0) + VarInt.size(largest) + VarInt.size(encodedDelay) + 1
+                + VarInt.size(firstRange);
         int ecnLen = ecn ? VarInt.size(ect0) + VarInt.size(ect1) + VarInt.size(ce) : 0;
         if (base + ecnLen > maxLen) {
             return -1;
@@ -62,7 +76,12 @@ public final class FrameWriter {
             extra++;
             prevSmallest = received.start(i);
         }
-        b[p++] = (byte) (ecn ? FrameType.ACK_ECN : FrameType.ACK);
+        if (pathId >= 0) {
+            b[p++] = (byte) (ecn ? FrameType.PATH_ACK_ECN : FrameType.PATH_ACK);
+            p = VarInt.write(b, p, pathId);
+        } else {
+            b[p++] = (byte) (ecn ? FrameType.ACK_ECN : FrameType.ACK);
+        }
         p = VarInt.write(b, p, largest);
         p = VarInt.write(b, p, encodedDelay);
         p = VarInt.write(b, p, extra);
@@ -168,6 +187,12 @@ public final class FrameWriter {
 
     public static int newConnectionId(byte[] b, int p, long seq, long retirePriorTo, ConnectionId cid, byte[] token) {
         b[p++] = FrameType.NEW_CONNECTION_ID;
+        return newConnectionIdBody(b, p, seq, retirePriorTo, cid, token);
+    }
+
+    /** What NEW_CONNECTION_ID and PATH_NEW_CONNECTION_ID share after the type (and path ID). */
+    private static int newConnectionIdBody(byte[] b, int p, long seq, long retirePriorTo, ConnectionId cid,
+                                           byte[] token) {
         p = VarInt.write(b, p, seq);
         p = VarInt.write(b, p, retirePriorTo);
         b[p++] = (byte) cid.length();
@@ -232,5 +257,109 @@ public final class FrameWriter {
         }
         System.arraycopy(data, off, b, p, len);
         return p + len;
+    }
+
+    /**
+     * OBSERVED_IPV4_ADDR or OBSERVED_IPV6_ADDR (by the address family; an IPv4-mapped IPv6 address goes out as
+     * IPv4, the way iroh canonicalises it): {@code seq}, the address bytes, the port (IROH-WIRE-MAP-RELAY §2.2).
+     */
+    public static int observedAddr(byte[] b, int p, long seq, InetSocketAddress addr) {
+        byte[] ip = addr.getAddress().getAddress();
+        p = VarInt.write(b, p, ip.length == 4 ? FrameType.OBSERVED_IPV4_ADDR : FrameType.OBSERVED_IPV6_ADDR);
+        p = VarInt.write(b, p, seq);
+        System.arraycopy(ip, 0, b, p, ip.length);
+        p += ip.length;
+        b[p++] = (byte) (addr.getPort() >>> 8);
+        b[p++] = (byte) addr.getPort();
+        return p;
+    }
+
+    public static int observedAddrSize(long seq, InetSocketAddress addr) {
+        return 4 + VarInt.size(seq) + addr.getAddress().getAddress().length + 2;
+    }
+
+    // ---- QUIC multipath (codepoints of noq-proto 1.0.1, see FrameType)
+
+    public static int pathAbandon(byte[] b, int p, long pathId, long errorCode) {
+        p = VarInt.write(b, p, FrameType.PATH_ABANDON);
+        p = VarInt.write(b, p, pathId);
+        return VarInt.write(b, p, errorCode);
+    }
+
+    public static int pathStatus(byte[] b, int p, long pathId, long sequence, boolean available) {
+        p = VarInt.write(b, p, available ? FrameType.PATH_STATUS_AVAILABLE : FrameType.PATH_STATUS_BACKUP);
+        p = VarInt.write(b, p, pathId);
+        return VarInt.write(b, p, sequence);
+    }
+
+    public static int pathNewConnectionId(byte[] b, int p, long pathId, long seq, long retirePriorTo,
+                                          ConnectionId cid, byte[] token) {
+        p = VarInt.write(b, p, FrameType.PATH_NEW_CONNECTION_ID);
+        p = VarInt.write(b, p, pathId);
+        return newConnectionIdBody(b, p, seq, retirePriorTo, cid, token);
+    }
+
+    public static int pathNewConnectionIdSize(long pathId, long seq, long retirePriorTo, ConnectionId cid) {
+        return 2 + VarInt.size(pathId) + VarInt.size(seq) + VarInt.size(retirePriorTo) + 1 + cid.length() + 16;
+    }
+
+    public static int pathRetireConnectionId(byte[] b, int p, long pathId, long seq) {
+        p = VarInt.write(b, p, FrameType.PATH_RETIRE_CONNECTION_ID);
+        p = VarInt.write(b, p, pathId);
+        return VarInt.write(b, p, seq);
+    }
+
+    public static int maxPathId(byte[] b, int p, long pathId) {
+        p = VarInt.write(b, p, FrameType.MAX_PATH_ID);
+        return VarInt.write(b, p, pathId);
+    }
+
+    public static int pathsBlocked(byte[] b, int p, long maxPathId) {
+        p = VarInt.write(b, p, FrameType.PATHS_BLOCKED);
+        return VarInt.write(b, p, maxPathId);
+    }
+
+    public static int pathCidsBlocked(byte[] b, int p, long pathId, long nextSeq) {
+        p = VarInt.write(b, p, FrameType.PATH_CIDS_BLOCKED);
+        p = VarInt.write(b, p, pathId);
+        return VarInt.write(b, p, nextSeq);
+    }
+
+    /** Bytes of any of the multipath frames above with up to two varint fields (at most 2 + 8 + 8). */
+    public static final int MAX_PATH_CONTROL_SIZE = 18;
+
+    // ---- n0 QUIC NAT traversal
+
+    public static int addAddress(byte[] b, int p, long seq, InetSocketAddress address) {
+        boolean v4 = address.getAddress() instanceof Inet4Address;
+        p = VarInt.write(b, p, v4 ? FrameType.ADD_ADDRESS_V4 : FrameType.ADD_ADDRESS_V6);
+        p = VarInt.write(b, p, seq);
+        return socketAddress(b, p, address);
+    }
+
+    public static int reachOut(byte[] b, int p, long round, InetSocketAddress address) {
+        boolean v4 = address.getAddress() instanceof Inet4Address;
+        p = VarInt.write(b, p, v4 ? FrameType.REACH_OUT_V4 : FrameType.REACH_OUT_V6);
+        p = VarInt.write(b, p, round);
+        return socketAddress(b, p, address);
+    }
+
+    /** ADD_ADDRESS or REACH_OUT with this address: type (4 bytes), number, ip, port. */
+    public static int addressFrameSize(long number, InetSocketAddress address) {
+        return 4 + VarInt.size(number) + address.getAddress().getAddress().length + 2;
+    }
+
+    public static int removeAddress(byte[] b, int p, long seq) {
+        p = VarInt.write(b, p, FrameType.REMOVE_ADDRESS);
+        return VarInt.write(b, p, seq);
+    }
+
+    private static int socketAddress(byte[] b, int p, InetSocketAddress address) {
+        byte[] ip = address.getAddress().getAddress();
+        System.arraycopy(ip, 0, b, p, ip.length);
+        p += ip.length;
+        b[p++] = (byte) (address.getPort() >>> 8);
+        b[p++] = (byte) address.getPort();
+        return p;
     }
 }

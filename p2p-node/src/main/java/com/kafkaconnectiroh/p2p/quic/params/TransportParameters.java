@@ -36,6 +36,12 @@ public final class TransportParameters {
     public static final int RETRY_SOURCE_CONNECTION_ID = 0x10;
     /** RFC 9221. */
     public static final int MAX_DATAGRAM_FRAME_SIZE = 0x20;
+    /** draft-ietf-quic-address-discovery, as noq-proto 1.x and iroh's 0.35 fork use it (IROH-WIRE-MAP-RELAY §2.2). */
+    public static final long OBSERVED_ADDR = 0x9f81a176L;
+    /** draft-ietf-quic-multipath {@code initial_max_path_id}, at noq-proto 1.0.1's codepoint. */
+    public static final int INITIAL_MAX_PATH_ID = 0x3e;
+    /** n0's QUIC NAT traversal: a one-byte count of addresses the sender accepts (noq-proto 1.0.1). */
+    public static final long N0_NAT_TRAVERSAL = 0x3d7f91120401L;
 
     public ConnectionId originalDestinationConnectionId;
     /** Milliseconds; 0 means no idle timeout. */
@@ -58,6 +64,12 @@ public final class TransportParameters {
     public ConnectionId retrySourceConnectionId;
     /** 0 means DATAGRAM frames are not supported. */
     public long maxDatagramFrameSize;
+    /** Absent (null) means the peer takes no part in address discovery. */
+    public ObservedAddrRole observedAddr;
+    /** The highest path ID the sender accepts at first (multipath); -1 means absent: no multipath. */
+    public long initialMaxPathId = -1;
+    /** How many NAT traversal addresses the sender accepts from its peer, 1..255; 0 means absent. */
+    public int natTraversalMaxAddresses;
 
     public byte[] encode() {
         ByteWriter w = new ByteWriter(512);
@@ -101,6 +113,16 @@ public final class TransportParameters {
             cid(w, RETRY_SOURCE_CONNECTION_ID, retrySourceConnectionId);
         }
         nonZero(w, MAX_DATAGRAM_FRAME_SIZE, maxDatagramFrameSize);
+        if (observedAddr != null) {
+            w.varint(OBSERVED_ADDR).varint(VarInt.size(observedAddr.code)).varint(observedAddr.code);
+        }
+        if (initialMaxPathId >= 0) {
+            num(w, INITIAL_MAX_PATH_ID, initialMaxPathId);
+        }
+        if (natTraversalMaxAddresses != 0) {
+            // a raw byte, not a varint (noq-proto transport_parameters.rs)
+            w.varint(N0_NAT_TRAVERSAL).varint(1).u8(natTraversalMaxAddresses);
+        }
         // a reserved id (31 * N + 27, RFC 9000 §18.1) so peers keep skipping unknown parameters
         w.varint(31 * 5 + 27).varint(0);
         return w.toByteArray();
@@ -146,6 +168,8 @@ public final class TransportParameters {
         TransportParameters tp = new TransportParameters();
         ByteReader r = new ByteReader(body);
         long seen = 0; // bitmask of ids 0..0x20 already decoded
+        boolean seenMultipath = false;
+        boolean seenNatTraversal = false;
         try {
             while (r.hasRemaining()) {
                 long id = r.varint();
@@ -159,7 +183,40 @@ public final class TransportParameters {
                     seen |= bit;
                 }
                 ByteReader v = new ByteReader(body, r.position(), end);
-                switch ((int) Math.min(id, Integer.MAX_VALUE)) {
+                if (id == INITIAL_MAX_PATH_ID || id == N0_NAT_TRAVERSAL) {
+                    boolean mp = id == INITIAL_MAX_PATH_ID;
+                    if (mp ? seenMultipath : seenNatTraversal) {
+                        throw error("duplicate transport parameter 0x" + Long.toHexString(id));
+                    }
+                    if (mp) {
+                        seenMultipath = true;
+                        tp.initialMaxPathId = readNum(v);
+                        if (tp.initialMaxPathId > 0xffff_ffffL) {
+                            throw error("initial_max_path_id " + tp.initialMaxPathId + " above 2^32-1");
+                        }
+                    } else {
+                        seenNatTraversal = true;
+                        if (len != 1) {
+                            throw error("n0 NAT traversal parameter must be 1 byte, got " + len);
+                        }
+                        tp.natTraversalMaxAddresses = v.u8();
+                        if (tp.natTraversalMaxAddresses == 0) {
+                            throw error("n0 NAT traversal parameter allows 0 addresses");
+                        }
+                    }
+                    r.position(end);
+                    continue;
+                }
+                if (id == OBSERVED_ADDR) {
+                    if (tp.observedAddr != null) {
+                        throw error("duplicate transport parameter 0x" + Long.toHexString(id));
+                    }
+                    long role = readNum(v);
+                    tp.observedAddr = ObservedAddrRole.of(role);
+                    if (tp.observedAddr == null) {
+                        throw error("observed_addr role " + role + " is not 0 (send), 1 (receive) or 2 (both)");
+                    }
+                } else switch ((int) Math.min(id, Integer.MAX_VALUE)) {
                     case ORIGINAL_DESTINATION_CONNECTION_ID -> {
                         serverOnly(fromServer, id);
                         tp.originalDestinationConnectionId = readCid(v, len);
@@ -227,7 +284,7 @@ public final class TransportParameters {
                 r.position(end);
             }
         } catch (TransportException e) {
-            if (e.code() == TransportError.TRANSPORT_PARAMETER_ERROR) {
+            if (e.error() == TransportError.TRANSPORT_PARAMETER_ERROR) {
                 throw e;
             }
             throw error("malformed transport parameters: " + e.getMessage());
@@ -301,7 +358,8 @@ public final class TransportParameters {
                 + "), ackExp=" + ackDelayExponent + ", maxAckDelay=" + maxAckDelay + "ms, cidLimit="
                 + activeConnectionIdLimit + ", iscid=" + initialSourceConnectionId + ", rscid="
                 + retrySourceConnectionId + ", token=" + (statelessResetToken != null) + ", dgram="
-                + maxDatagramFrameSize + ", pref=" + (preferredAddress != null) + "}";
+                + maxDatagramFrameSize + ", pref=" + (preferredAddress != null) + ", maxPathId=" + initialMaxPathId
+                + ", natAddrs=" + natTraversalMaxAddresses + (observedAddr != null ? ", observedAddr=" + observedAddr : "") + "}";
     }
 
     /** Equality of the encoded forms, for tests. */

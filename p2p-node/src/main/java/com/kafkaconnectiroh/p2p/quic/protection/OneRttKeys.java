@@ -31,7 +31,9 @@ public final class OneRttKeys {
     private long firstReceivedInPhase = -1;
     private long packetsSealed;
 
-    // KEY_UPDATE_ERROR detection: after a peer-initiated update, have we sent an ACK covering its first packet?
+    // KEY_UPDATE_ERROR detection: after a peer-initiated update, have we sent an ACK covering its first packet
+    // (a packet number of the path, multipath's packet number space, it came on)?
+    private long peerUpdatePath;
     private long peerUpdatePn = -1;
     private boolean peerUpdateAcked = true;
 
@@ -81,7 +83,9 @@ public final class OneRttKeys {
         packetsSealed++;
     }
 
-    /** Picks the key for a received packet (RFC 9001 §6.3). */
+    /**
+     * Picks the key for a received packet of path 0 (RFC 9001 §6.3): the packet numbers compared are path 0's.
+     */
     public ReadKey select(int keyPhaseBit, long pn) {
         if (keyPhaseBit == phase) {
             return ReadKey.CURRENT;
@@ -90,6 +94,20 @@ public final class OneRttKeys {
             return ReadKey.PREVIOUS;
         }
         return ReadKey.NEXT;
+    }
+
+    /**
+     * Picks the first key to try for a received packet of a multipath path other than 0, whose packet numbers are
+     * not comparable with path 0's: with the phase bit flipped, the previous key while we still have it (a late
+     * packet), else the next (the peer updated keys, on whichever path it happened to send: the key phase is the
+     * connection's, draft-ietf-quic-multipath §"Key Update"). If the previous key fails, the caller tries
+     * {@link ReadKey#NEXT}.
+     */
+    public ReadKey selectOnOtherPath(int keyPhaseBit) {
+        if (keyPhaseBit == phase) {
+            return ReadKey.CURRENT;
+        }
+        return prevRead != null ? ReadKey.PREVIOUS : ReadKey.NEXT;
     }
 
     public PacketKey key(ReadKey which) {
@@ -113,15 +131,18 @@ public final class OneRttKeys {
     }
 
     /**
-     * The peer updated keys: a packet with the flipped phase opened with the next key. Returns false if this is
-     * a second update before we acknowledged the first in new keys (KEY_UPDATE_ERROR, RFC 9001 §6.2).
+     * The peer updated keys: packet {@code pn} of path {@code pathId} (0 without multipath) had the flipped phase
+     * and opened with the next key. Returns false if this is a second update before we acknowledged the first in
+     * new keys (KEY_UPDATE_ERROR, RFC 9001 §6.2).
      */
-    public boolean onPeerUpdate(long pn, long firstPnWeSendNext, long prevDiscardDeadline) {
+    public boolean onPeerUpdate(long pathId, long pn, long firstPnWeSendNext, long prevDiscardDeadline) {
         if (!peerUpdateAcked) {
             return false;
         }
         rotate(firstPnWeSendNext, prevDiscardDeadline);
-        firstReceivedInPhase = pn;
+        // path 0's first packet in the new phase is not known yet when the update came on another path
+        firstReceivedInPhase = pathId == 0 ? pn : -1;
+        peerUpdatePath = pathId;
         peerUpdatePn = pn;
         peerUpdateAcked = false;
         // the peer started it, so it has evidently seen our packets in the old phase acknowledged; our own next
@@ -129,18 +150,30 @@ public final class OneRttKeys {
         return true;
     }
 
-    /** We sent an ACK frame whose largest acknowledged is {@code largestAcked}, protected with current keys. */
-    public void onAckSent(long largestAcked) {
-        if (!peerUpdateAcked && largestAcked >= peerUpdatePn) {
+    /**
+     * We sent an ACK (or PATH_ACK) frame of path {@code pathId} whose largest acknowledged is {@code largestAcked},
+     * protected with current keys.
+     */
+    public void onAckSent(long pathId, long largestAcked) {
+        if (!peerUpdateAcked && pathId == peerUpdatePath && largestAcked >= peerUpdatePn) {
             peerUpdateAcked = true;
         }
     }
 
-    /** The peer acknowledged up to {@code largestAcked} of our packets. */
+    /** The peer acknowledged up to {@code largestAcked} of our packets of path 0. */
     public void onAckReceived(long largestAcked) {
         if (!updateConfirmed && largestAcked >= firstSentInPhase) {
             updateConfirmed = true;
         }
+    }
+
+    /**
+     * The peer acknowledged a packet we sent with the current keys on another multipath path: like {@link
+     * #onAckReceived} on path 0, it confirms the current phase (the path's packet numbers are its own, so the
+     * caller compares them).
+     */
+    public void onCurrentPhaseAcked() {
+        updateConfirmed = true;
     }
 
     /** True when we may start an update: the previous one is acknowledged (RFC 9001 §6.1). */

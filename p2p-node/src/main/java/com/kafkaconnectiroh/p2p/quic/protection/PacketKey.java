@@ -12,7 +12,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * One direction's AEAD for packet payloads (RFC 9001 §5.3): the nonce is the IV XORed with the packet number,
  * the associated data is the unprotected header. Holds one reusable {@link Cipher}; the JDK wants a fresh
- * {@code init} per nonce, which is cheap when the key object stays the same.
+ * {@code init} per nonce, which is cheap when the key object stays the same. The cipher is made on first use (keys
+ * of levels a handshake never reaches cost no cipher; see {@link HeaderProtection}).
  */
 public final class PacketKey {
     public static final int TAG_LENGTH = 16;
@@ -23,7 +24,7 @@ public final class PacketKey {
     private final byte[] nonce = new byte[12];
     private final byte[] lastNonce = new byte[12];
     private boolean initialized;
-    private final Cipher cipher;
+    private Cipher cipher;
 
     public PacketKey(CipherSuite suite, byte[] key, byte[] iv) {
         if (iv.length != 12) {
@@ -35,21 +36,28 @@ public final class PacketKey {
         this.suite = suite;
         this.key = new SecretKeySpec(key, suite.isChaCha() ? "ChaCha20" : "AES");
         this.iv = iv.clone();
-        try {
-            this.cipher = Cipher.getInstance(suite.aeadTransformation);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(suite.aeadTransformation + " unavailable", e);
-        }
     }
 
     public CipherSuite suite() {
         return suite;
     }
 
-    private void init(int mode, long pn) throws GeneralSecurityException {
+    private void init(int mode, long pathId, long pn) throws GeneralSecurityException {
+        if (cipher == null) {
+            try {
+                cipher = Cipher.getInstance(suite.aeadTransformation);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(suite.aeadTransformation + " unavailable", e);
+            }
+        }
         System.arraycopy(iv, 0, nonce, 0, 12);
         for (int i = 0; i < 8; i++) {
             nonce[11 - i] ^= (byte) (pn >>> (8 * i));
+        }
+        // multipath (draft-ietf-quic-multipath §2.4, noq via rustls Nonce::for_path): the path ID as a 32-bit
+        // big-endian number fills the first four bytes, so path 0 is exactly RFC 9001's nonce
+        for (int i = 0; i < 4; i++) {
+            nonce[3 - i] ^= (byte) (pathId >>> (8 * i));
         }
         if (suite.isChaCha() && initialized && java.util.Arrays.equals(nonce, lastNonce)) {
             // the JDK refuses to re-init ChaCha20-Poly1305 with the previous nonce even to decrypt, which a
@@ -69,8 +77,14 @@ public final class PacketKey {
      * authenticating {@code aad}. Returns the ciphertext length: {@code inLen + 16}.
      */
     public int seal(long pn, byte[] aad, int aadOff, int aadLen, byte[] in, int inOff, int inLen, byte[] out, int outOff) {
+        return seal(0, pn, aad, aadOff, aadLen, in, inOff, inLen, out, outOff);
+    }
+
+    /** Like {@link #seal(long, byte[], int, int, byte[], int, int, byte[], int)} for a packet of path {@code pathId}. */
+    public int seal(long pathId, long pn, byte[] aad, int aadOff, int aadLen, byte[] in, int inOff, int inLen,
+                    byte[] out, int outOff) {
         try {
-            init(Cipher.ENCRYPT_MODE, pn);
+            init(Cipher.ENCRYPT_MODE, pathId, pn);
             cipher.updateAAD(aad, aadOff, aadLen);
             return cipher.doFinal(in, inOff, inLen, out, outOff);
         } catch (GeneralSecurityException e) {
@@ -83,11 +97,17 @@ public final class PacketKey {
      * the plaintext length, or -1 if authentication failed.
      */
     public int open(long pn, byte[] aad, int aadOff, int aadLen, byte[] in, int inOff, int inLen, byte[] out, int outOff) {
+        return open(0, pn, aad, aadOff, aadLen, in, inOff, inLen, out, outOff);
+    }
+
+    /** Like {@link #open(long, byte[], int, int, byte[], int, int, byte[], int)} for a packet of path {@code pathId}. */
+    public int open(long pathId, long pn, byte[] aad, int aadOff, int aadLen, byte[] in, int inOff, int inLen,
+                    byte[] out, int outOff) {
         if (inLen < TAG_LENGTH) {
             return -1;
         }
         try {
-            init(Cipher.DECRYPT_MODE, pn);
+            init(Cipher.DECRYPT_MODE, pathId, pn);
             cipher.updateAAD(aad, aadOff, aadLen);
             return cipher.doFinal(in, inOff, inLen, out, outOff);
         } catch (AEADBadTagException e) {

@@ -53,16 +53,27 @@ public final class PacketSealer {
     /** Writes a 1-RTT packet with the given Key Phase bit. Returns the position after it. */
     public int sealShort(byte[] out, int pos, ConnectionId dcid, int keyPhase, long pn, int pnLen, byte[] payload,
                          int len, PacketKey key, HeaderProtection hp) {
+        return sealShort(out, pos, 0, dcid, keyPhase, pn, pnLen, payload, len, key, hp);
+    }
+
+    /** A 1-RTT packet of multipath path {@code pathId}: the path ID goes into the AEAD nonce (path 0 as RFC 9001). */
+    public int sealShort(byte[] out, int pos, long pathId, ConnectionId dcid, int keyPhase, long pn, int pnLen,
+                         byte[] payload, int len, PacketKey key, HeaderProtection hp) {
         int start = pos;
         out[pos++] = (byte) (0x40 | (keyPhase << 2) | (pnLen - 1));
         pos = dcid.writeTo(out, pos);
-        return finish(out, start, pos, pn, pnLen, payload, len, key, hp, 0x1f);
+        return finish(out, start, pos, pathId, pn, pnLen, payload, len, key, hp, 0x1f);
     }
 
     private int finish(byte[] out, int start, int pnOff, long pn, int pnLen, byte[] payload, int len, PacketKey key,
                        HeaderProtection hp, int firstByteMask) {
+        return finish(out, start, pnOff, 0, pn, pnLen, payload, len, key, hp, firstByteMask);
+    }
+
+    private int finish(byte[] out, int start, int pnOff, long pathId, long pn, int pnLen, byte[] payload, int len,
+                       PacketKey key, HeaderProtection hp, int firstByteMask) {
         int pos = PacketNumber.write(out, pnOff, pn, pnLen);
-        pos += key.seal(pn, out, start, pos - start, payload, 0, len, out, pos);
+        pos += key.seal(pathId, pn, out, start, pos - start, payload, 0, len, out, pos);
         // RFC 9001 §5.4.2: the sample starts 4 bytes after the packet number field begins
         hp.mask(out, pnOff + 4, mask);
         out[start] ^= (byte) (mask[0] & firstByteMask);

@@ -17,6 +17,7 @@ public final class SentPacket {
     public static final int F_STREAMS_BLOCKED_BIDI = 1 << 5;
     public static final int F_STREAMS_BLOCKED_UNI = 1 << 6;
     public static final int F_PING = 1 << 7;
+    public static final int F_OBSERVED_ADDR = 1 << 8;
 
     // control frames naming one stream or sequence number (kinds)
     public static final int K_MAX_STREAM_DATA = 1;
@@ -25,6 +26,8 @@ public final class SentPacket {
     public static final int K_NEW_CONNECTION_ID = 4;
     public static final int K_RETIRE_CONNECTION_ID = 5;
     public static final int K_STREAM_DATA_BLOCKED = 6;
+    /** A multipath or NAT traversal frame; the argument says which (quic.Multipath). */
+    public static final int K_PATH_FRAME = 7;
 
     public long pn;
     public long timeSent;

@@ -1,7 +1,7 @@
 package com.kafkaconnectiroh.p2p.quic.wire;
 
 /**
- * A peer broke the protocol: the connection must close with {@link #code()} (RFC 9000 §20.1), naming the
+ * A peer broke the protocol: the connection must close with {@link #error()} (RFC 9000 §20.1), naming the
  * offending {@link #frameType()} where there is one.
  */
 public final class TransportException extends Exception {
@@ -10,21 +10,26 @@ public final class TransportException extends Exception {
     /** Frame type value when the error is not tied to a frame. */
     public static final long NO_FRAME = 0;
 
-    private final long code;
+    private final TransportError error;
     private final long frameType;
 
-    public TransportException(long code, String message) {
-        this(code, NO_FRAME, message);
+    public TransportException(TransportError error, String message) {
+        this(error, NO_FRAME, message);
     }
 
-    public TransportException(long code, long frameType, String message) {
+    public TransportException(TransportError error, long frameType, String message) {
         super(message, null, false, false);
-        this.code = code;
+        this.error = error;
         this.frameType = frameType;
     }
 
+    public TransportError error() {
+        return error;
+    }
+
+    /** The code CONNECTION_CLOSE carries: {@code error().code()}. */
     public long code() {
-        return code;
+        return error.code();
     }
 
     public long frameType() {
@@ -32,11 +37,11 @@ public final class TransportException extends Exception {
     }
 
     public TransportException withFrameType(long type) {
-        return new TransportException(code, type, getMessage());
+        return new TransportException(error, type, getMessage());
     }
 
     @Override
     public String toString() {
-        return TransportError.name(code) + ": " + getMessage();
+        return TransportError.name(error.code()) + ": " + getMessage();
     }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class FrameCodecTest {
 
-    private static Frame one(byte[] b, int len) throws TransportException {
+    /** Decodes {@code b[0, len)} as exactly one frame. */
+    static Frame one(byte[] b, int len) throws TransportException {
         FrameParser p = new FrameParser().reset(b, 0, len);
         Frame f = p.next();
         assertFalse(p.hasNext(), "exactly one frame");
@@ -141,21 +142,21 @@ class FrameCodecTest {
     @Test
     void malformedFramesAreEncodingErrors() {
         TransportException e = assertThrows(TransportException.class, () -> one(new byte[] {0x21}, 1));
-        assertEquals(TransportError.FRAME_ENCODING_ERROR, e.code());
+        assertEquals(TransportError.FRAME_ENCODING_ERROR, e.error());
         assertEquals(0x21, e.frameType());
         // NEW_TOKEN with an empty token
         e = assertThrows(TransportException.class, () -> one(new byte[] {0x07, 0x00}, 2));
-        assertEquals(TransportError.FRAME_ENCODING_ERROR, e.code());
+        assertEquals(TransportError.FRAME_ENCODING_ERROR, e.error());
         // NEW_CONNECTION_ID with a zero-length ID
         e = assertThrows(TransportException.class, () -> one(new byte[] {0x18, 1, 0, 0}, 4));
-        assertEquals(TransportError.FRAME_ENCODING_ERROR, e.code());
+        assertEquals(TransportError.FRAME_ENCODING_ERROR, e.error());
         // STREAM length beyond the packet
         e = assertThrows(TransportException.class, () -> one(new byte[] {0x0a, 0, 9, 1}, 4));
-        assertEquals(TransportError.FRAME_ENCODING_ERROR, e.code());
+        assertEquals(TransportError.FRAME_ENCODING_ERROR, e.error());
         assertEquals(0x0a, e.frameType());
         // ACK with a first range larger than the largest acknowledged
         e = assertThrows(TransportException.class, () -> one(new byte[] {0x02, 1, 0, 0, 2}, 5));
-        assertEquals(TransportError.FRAME_ENCODING_ERROR, e.code());
+        assertEquals(TransportError.FRAME_ENCODING_ERROR, e.error());
     }
 
     @Test

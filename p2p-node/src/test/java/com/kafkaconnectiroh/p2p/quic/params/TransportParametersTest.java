@@ -65,20 +65,23 @@ class TransportParametersTest {
 
     @Test
     void unknownParametersAreSkipped() throws TransportException {
-        // iroh sends min_ack_delay (0xff04de1b), a grease id and its multipath/NAT-traversal ids
+        // iroh sends min_ack_delay (0xff04de1b), a grease id and its multipath/NAT-traversal ids (the last two
+        // are known now: decoded, not skipped)
         ByteWriter w = new ByteWriter(100);
         w.varint(0xff04de1bL).varint(2).varint(1000);
         w.varint(0x3d7f91120401L).varint(1).varint(32);
-        w.varint(0x3e).varint(0);
+        w.varint(0x3e).varint(1).varint(7);
         w.varint(TransportParameters.INITIAL_MAX_DATA).varint(2).varint(1000);
         TransportParameters tp = TransportParameters.decode(w.toByteArray(), false);
         assertEquals(1000, tp.initialMaxData);
+        assertEquals(7, tp.initialMaxPathId);
+        assertEquals(32, tp.natTraversalMaxAddresses);
     }
 
     private static void rejects(byte[] body, boolean fromServer) {
         TransportException e = assertThrows(TransportException.class,
                 () -> TransportParameters.decode(body, fromServer));
-        assertEquals(TransportError.TRANSPORT_PARAMETER_ERROR, e.code());
+        assertEquals(TransportError.TRANSPORT_PARAMETER_ERROR, e.error());
     }
 
     @Test

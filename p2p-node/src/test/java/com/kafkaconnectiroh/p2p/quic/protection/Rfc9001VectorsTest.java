@@ -91,27 +91,6 @@ class Rfc9001VectorsTest {
         return out;
     }
 
-    /** Removes protection from a long-header packet; returns the payload. */
-    private static byte[] unprotect(DirectionalKeys keys, byte[] pkt, long largestPn, long[] pnOut) {
-        PacketHeader h = new PacketHeader();
-        assertTrue(h.parse(pkt, 0, pkt.length, 0));
-        byte[] b = pkt.clone();
-        byte[] mask = new byte[5];
-        keys.header().mask(b, h.pnOffset + 4, mask);
-        b[0] ^= (byte) (mask[0] & 0x0f);
-        int pnLen = (b[0] & 3) + 1;
-        for (int i = 0; i < pnLen; i++) {
-            b[h.pnOffset + i] ^= mask[1 + i];
-        }
-        long pn = PacketNumber.decode(largestPn, PacketNumber.read(b, h.pnOffset, pnLen), pnLen * 8);
-        pnOut[0] = pn;
-        int hdrLen = h.pnOffset + pnLen;
-        byte[] plain = new byte[h.end - hdrLen];
-        int n = keys.packet().open(pn, b, 0, hdrLen, b, hdrLen, h.end - hdrLen, plain, 0);
-        assertTrue(n >= 0, "authentication failed");
-        return Arrays.copyOf(plain, n);
-    }
-
     @Test
     void clientInitialMatchesAppendixA2() {
         byte[] payload = new byte[1162];
@@ -123,7 +102,7 @@ class Rfc9001VectorsTest {
         assertEquals(CLIENT_PROTECTED, Hex.encode(pkt));
 
         long[] pn = new long[1];
-        byte[] back = unprotect(InitialSecrets.clientKeys(DCID), Hex.decode(CLIENT_PROTECTED), -1, pn);
+        byte[] back = PacketOpener.unprotect(InitialSecrets.clientKeys(DCID), Hex.decode(CLIENT_PROTECTED), -1, pn);
         assertEquals(2, pn[0]);
         assertArrayEquals(payload, back);
         PacketHeader h = new PacketHeader();
@@ -171,7 +150,7 @@ class Rfc9001VectorsTest {
         byte[] pkt = protect(InitialSecrets.serverKeys(DCID), header, 2, 1, Hex.decode(SERVER_PAYLOAD));
         assertEquals(SERVER_PROTECTED, Hex.encode(pkt));
         long[] pn = new long[1];
-        byte[] back = unprotect(InitialSecrets.serverKeys(DCID), pkt, 0, pn);
+        byte[] back = PacketOpener.unprotect(InitialSecrets.serverKeys(DCID), pkt, 0, pn);
         assertEquals(1, pn[0]);
         assertEquals(SERVER_PAYLOAD, Hex.encode(back));
     }

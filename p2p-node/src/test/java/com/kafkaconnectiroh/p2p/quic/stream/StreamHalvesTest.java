@@ -121,14 +121,14 @@ class StreamHalvesTest {
     void recvStreamEnforcesFlowControlAndFinalSize() throws TransportException {
         RecvStream r = new RecvStream(1, 1000);
         TransportException e = assertThrows(TransportException.class, () -> r.onData(900, new byte[200], 0, 200, false));
-        assertEquals(TransportError.FLOW_CONTROL_ERROR, e.code());
+        assertEquals(TransportError.FLOW_CONTROL_ERROR, e.error());
         r.onData(0, new byte[100], 0, 100, true);
         e = assertThrows(TransportException.class, () -> r.onData(100, new byte[1], 0, 1, false));
-        assertEquals(TransportError.FINAL_SIZE_ERROR, e.code());
+        assertEquals(TransportError.FINAL_SIZE_ERROR, e.error());
         e = assertThrows(TransportException.class, () -> r.onData(0, new byte[50], 0, 50, true));
-        assertEquals(TransportError.FINAL_SIZE_ERROR, e.code());
+        assertEquals(TransportError.FINAL_SIZE_ERROR, e.error());
         e = assertThrows(TransportException.class, () -> r.onReset(0, 99));
-        assertEquals(TransportError.FINAL_SIZE_ERROR, e.code());
+        assertEquals(TransportError.FINAL_SIZE_ERROR, e.error());
         // the window grows as the application reads
         RecvStream w = new RecvStream(5, 1000);
         w.onData(0, new byte[800], 0, 800, false);
