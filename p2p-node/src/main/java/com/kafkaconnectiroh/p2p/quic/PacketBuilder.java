@@ -632,44 +632,62 @@ final class PacketBuilder {
     }
 
     /**
-     * One datagram on multipath path {@code path} (see {@link QuicConnection}'s multipath transmit): its PATH_ACK,
+     * Datagrams on multipath path {@code path} (see {@link QuicConnection}'s multipath transmit): its PATH_ACK,
      * PATH_CHALLENGE / PATH_RESPONSE (padded to 1200 bytes), keep-alive, pending multipath frames, and with {@code
      * carriesData} the stream data too. Limited by the path's own window and, until the peer proved the address,
-     * its anti-amplification budget; no pacing. Null if there is nothing to send on it now.
+     * its anti-amplification budget; no pacing. Full-size datagrams go out up to {@code maxDatagrams} at a time,
+     * all of the first one's size (one GSO send), as on path 0: one 1200-byte datagram per send made the kernel's
+     * per-datagram cost the ceiling of a transfer once the data moved to such a path. Null if there is nothing to
+     * send on it now.
      */
-    Transmit transmitOnPath(long now, ByteBuffer out, MultipathPath path, boolean carriesData) {
+    Transmit transmitOnPath(long now, ByteBuffer out, MultipathPath path, boolean carriesData, int maxDatagrams) {
         int size = Math.max(path.data.mtud.current(), MIN_INITIAL_SIZE);
         if (out.remaining() < size) {
             return null;
         }
         onPath = path;
         dataHere = carriesData && path.data.validated;
+        int start = out.position();
+        int segment = 0;
+        int count = 0;
         try {
-            long budget = path.amplificationBudget();
-            if (budget < MIN_INITIAL_SIZE) {
-                return null;
-            }
-            size = (int) Math.min(size, budget);
             PacketSpace s = path.space;
-            boolean probing = s.probesPending > 0;
-            boolean congestionOk = probing || path.recovery.bytesInFlight() + size <= path.data.cc.window();
-            roomForPathProbe = true;
-            wrotePathFrame = false;
-            if (!planPacket(now, s, plans[0], scratch.txPlain[0], size, congestionOk)) {
-                return null;
+            while (count < maxDatagrams) {
+                int limit = count == 0 ? size : segment;
+                long budget = path.amplificationBudget();
+                if (out.remaining() < limit || budget < (count == 0 ? MIN_INITIAL_SIZE : segment)) {
+                    break;
+                }
+                limit = (int) Math.min(limit, budget);
+                boolean probing = s.probesPending > 0;
+                boolean congestionOk = probing || path.recovery.bytesInFlight() + limit <= path.data.cc.window();
+                roomForPathProbe = true;
+                wrotePathFrame = false;
+                if (!planPacket(now, s, plans[0], scratch.txPlain[0], limit, congestionOk)) {
+                    break;
+                }
+                int target = wrotePathFrame ? MIN_INITIAL_SIZE : 0;
+                wrotePathFrame = false;
+                int n = serialize(now, plans, 1, target);
+                out.put(scratch.dgram, 0, n);
+                conn.datagramsSent++;
+                conn.bytesSent += n;
+                path.data.bytesSent += n;
+                if (count == 0) {
+                    segment = n;
+                }
+                count++;
+                // a short datagram ends the batch (GSO: only the last may be shorter); so does a first one below
+                // 1200 bytes, since a later one carrying a path frame would be padded past it
+                if (n < segment || segment < MIN_INITIAL_SIZE) {
+                    break;
+                }
             }
-            int target = wrotePathFrame ? MIN_INITIAL_SIZE : 0;
-            wrotePathFrame = false;
-            int n = serialize(now, plans, 1, target);
-            out.put(scratch.dgram, 0, n);
-            conn.datagramsSent++;
-            conn.bytesSent += n;
-            path.data.bytesSent += n;
-            return new Transmit(path.data.remote, n, n, 1);
         } finally {
             onPath = null;
             dataHere = true;
         }
+        return count == 0 ? null : new Transmit(path.data.remote, out.position() - start, segment, count);
     }
 
     /**

@@ -1674,7 +1674,7 @@ public final class QuicConnection {
             long selected = multipath.selected();
             for (MultipathPath p : multipath.paths()) {
                 if (!p.abandoned && p.remoteCid != null) {
-                    Transmit t = builder.transmitOnPath(now, out, p, p.id == selected);
+                    Transmit t = builder.transmitOnPath(now, out, p, p.id == selected, maxDatagrams);
                     if (t != null) {
                         return t;
                     }

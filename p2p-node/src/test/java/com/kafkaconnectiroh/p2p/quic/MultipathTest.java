@@ -112,6 +112,25 @@ class MultipathTest {
     }
 
     @Test
+    void dataOnASecondPathGoesOutInBatchesOfFullDatagrams() {
+        Pair p = overRelay(11, multipath(), multipath());
+        openDirectPath(p);
+        java.util.List<Transmit> direct = new java.util.ArrayList<>();
+        p.sim.transmits = t -> {
+            if (!relay(t.destination())) {
+                direct.add(t);
+            }
+        };
+        transfer(p, p.client, 4 << 20);
+        int most = direct.stream().mapToInt(Transmit::count).max().orElse(0);
+        assertTrue(most > 1, "several datagrams per send on the direct path, at most " + most + " were");
+        for (Transmit t : direct) {
+            assertTrue(t.count() == 1 || t.segmentSize() >= 1200 && t.size() > (t.count() - 1) * t.segmentSize()
+                    && t.size() <= t.count() * t.segmentSize(), "a batch of equal datagrams: " + t);
+        }
+    }
+
+    @Test
     void aKeyUpdateThePeerStartsWhileSendingDirectIsFollowedOnTheDirectPath() {
         // noq (iroh 1.x) makes its first key update after 10 to 1000 packets, on whichever path it sends then; a
         // side that took the new phase on path 0 only dropped every later packet of the direct path, ACKs

@@ -59,6 +59,8 @@ final class Sim {
     long jitter;
     /** Drops or rewrites datagrams before the network sees them; return null to drop. */
     DatagramFilter filter = (from, to, data) -> data;
+    /** Told of every transmit (one send: possibly several datagrams of one GSO batch), if set. */
+    java.util.function.Consumer<Transmit> transmits;
     private final PriorityQueue<InFlight> network = new PriorityQueue<>(
             (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
     private long seq;
@@ -166,6 +168,9 @@ final class Sim {
     }
 
     private void emit(Node from, Transmit t) {
+        if (transmits != null) {
+            transmits.accept(t);
+        }
         byte[] all = new byte[t.size()];
         out.flip();
         out.get(all);
