@@ -30,6 +30,10 @@ import java.util.function.LongConsumer;
  * blob as complete (see there). Whole-blob reads ({@link #exportTo}, {@link #copyTo}, {@link #inputStream},
  * {@link #verify}) cost one BLAKE3 pass; small positional reads verify the blocks they touch and keep the last
  * one for the next read. Reads may come from several threads at once.
+ *
+ * <p>One exception: a store whose every blob this very process verified as it arrived and that nothing else
+ * writes to (the throwaway store of a one-shot download, {@link FsBlobStore.Options#throwaway}) says so through
+ * {@link #verifiedByThisProcess}, and its whole-blob reads then hand out the stored bytes without a second pass.
  */
 public abstract class BlobReader implements AutoCloseable {
     /** Sequential readers verify and buffer this much at a time (64 blocks, a whole subtree). */
@@ -72,6 +76,14 @@ public abstract class BlobReader implements AutoCloseable {
 
     /** The stored bytes as they are, unverified; only ever read through {@link BaoEncoder}. */
     protected abstract void readStored(long offset, byte[] dst, int dstOff, int len) throws IOException;
+
+    /**
+     * True if this process verified every stored byte of the blob as it arrived and nothing else can have
+     * written it since: whole-blob reads then skip their BLAKE3 pass (see the class comment).
+     */
+    protected boolean verifiedByThisProcess() {
+        return false;
+    }
 
     /**
      * An encoder of {@code ranges} for a peer: it checks every parent and leaf before it is written and fails with
@@ -246,6 +258,10 @@ public abstract class BlobReader implements AutoCloseable {
      * from the root down), so a whole-blob read runs at the speed of all cores. Memory: a piece per worker and one.
      */
     private void verifiedWhole(BaoEncoder.LeafSink sink) throws IOException {
+        if (verifiedByThisProcess()) {
+            storedWhole(sink);
+            return;
+        }
         if (size >= BULK) {
             Blake3.expectBulkUse();
         }
@@ -271,6 +287,16 @@ public abstract class BlobReader implements AutoCloseable {
             throw new CorruptBlobException(hash, e.offset(), e.getMessage(), e);
         } finally {
             ahead.forEach(t -> t.cancel(true));
+        }
+    }
+
+    /** The stored bytes in pieces, as they are (see {@link #verifiedByThisProcess}). */
+    private void storedWhole(BaoEncoder.LeafSink sink) throws IOException {
+        byte[] piece = new byte[(int) Math.min(WHOLE_PIECE, size)];
+        for (long at = 0; at < size; at += piece.length) {
+            int n = (int) Math.min(piece.length, size - at);
+            readStored(at, piece, 0, n);
+            sink.accept(at, piece, n);
         }
     }
 

@@ -80,18 +80,29 @@ public final class FsBlobStore extends AbstractBlobStore {
      * {@code syncData} false skips flushing blob data to disk altogether, for a store that is deleted when its
      * process ends (the crash-safety argument above then does not hold, and need not).
      */
-    public record Options(long checkpointBytes, Duration checkpointInterval, boolean syncData) {
+    public record Options(long checkpointBytes, Duration checkpointInterval, boolean syncData,
+                          boolean trustOwnWrites) {
         public Options(long checkpointBytes, Duration checkpointInterval) {
             this(checkpointBytes, checkpointInterval, true);
+        }
+
+        public Options(long checkpointBytes, Duration checkpointInterval, boolean syncData) {
+            this(checkpointBytes, checkpointInterval, syncData, false);
         }
 
         public static Options defaults() {
             return new Options(256L << 20, Duration.ofSeconds(1));
         }
 
-        /** For a store thrown away with its process: no checkpoints, no flushing. */
+        /**
+         * For a store thrown away with its process: no checkpoints, no flushing, and whole-blob reads
+         * ({@link BlobReader#exportTo} and the like) without a second BLAKE3 pass. Everything in such a store was
+         * verified as it arrived, by this process, moments before; the second pass guards data that rests on disk
+         * across runs, which this store's never does, and it cost a fresh {@code blob get} as much CPU as the
+         * download's own verification.
+         */
         public static Options throwaway() {
-            return new Options(Long.MAX_VALUE, Duration.ofDays(365), false);
+            return new Options(Long.MAX_VALUE, Duration.ofDays(365), false, true);
         }
     }
 
@@ -667,6 +678,11 @@ public final class FsBlobStore extends AbstractBlobStore {
             @Override
             protected void readStored(long offset, byte[] dst, int dstOff, int len) throws IOException {
                 FsBlobStore.readFully(ch, offset, dst, dstOff, len);
+            }
+
+            @Override
+            protected boolean verifiedByThisProcess() {
+                return options.trustOwnWrites();
             }
         };
     }

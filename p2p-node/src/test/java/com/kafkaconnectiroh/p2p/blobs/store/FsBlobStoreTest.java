@@ -235,6 +235,32 @@ class FsBlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void aThrowawayStoreExportsWhatItVerifiedOnArrivalWithoutASecondPass() throws Exception {
+        byte[] data = LocalTransfer.data((9 << 20) + 12_345, 33); // several whole-blob pieces, the last one short
+        Hash h = Hash.of(data);
+        try (FsBlobStore throwaway = FsBlobStore.open(tmp.resolve("throwaway"), FsBlobStore.Options.throwaway())) {
+            try (PartialBlob w = throwaway.openPartial(h).orElseThrow()) {
+                LocalTransfer.completeFrom(w, data); // verified as it arrives, as a download is
+                assertTrue(w.commit());
+            }
+            Path out = tmp.resolve("out/t.bin");
+            throwaway.export(h, out);
+            assertArrayEquals(data, Files.readAllBytes(out));
+            // What makes it cheaper, pinned: whole-blob reads hand out the stored bytes as they are. A change behind
+            // the store's back (which nothing but this process can make: the folder is its own) is not looked for.
+            flip(tmp.resolve("throwaway/blobs/" + h.toHex() + ".data"), 6_000_000);
+            throwaway.export(h, out);
+            byte[] exported = Files.readAllBytes(out);
+            assertEquals(data.length, exported.length);
+            assertEquals((byte) (data[6_000_000] ^ 0x40), exported[6_000_000]);
+            // Small reads still verify the blocks they touch, as in any store.
+            try (BlobReader r = throwaway.openReader(h).orElseThrow()) {
+                assertThrows(CorruptBlobException.class, () -> r.read(5_999_000, 2000));
+            }
+        }
+    }
+
+    @Test
     void addingTheSameContentAgainReplacesADamagedCopy() throws Exception {
         byte[] data = LocalTransfer.data(100_000, 32);
         Path file = Files.write(tmp.resolve("in.bin"), data);
