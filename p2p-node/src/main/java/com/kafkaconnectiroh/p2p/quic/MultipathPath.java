@@ -24,6 +24,9 @@ final class MultipathPath {
     /** The peer's connection ID for this path that our packets carry. */
     ConnectionId remoteCid;
 
+    /** Its MTU search has started (once the path is validated and the handshake confirmed). */
+    boolean mtuSearchStarted;
+
     boolean abandoned;
     /** A PATH_ABANDON for this path is to be sent (again). */
     boolean abandonPending;

@@ -2,10 +2,12 @@ package com.kafkaconnectiroh.p2p.quic;
 
 import com.kafkaconnectiroh.p2p.quic.frame.FrameType;
 import com.kafkaconnectiroh.p2p.quic.frame.FrameWriter;
+import com.kafkaconnectiroh.p2p.quic.packet.ConnectionId;
 import com.kafkaconnectiroh.p2p.quic.packet.PacketNumber;
 import com.kafkaconnectiroh.p2p.quic.protection.OneRttKeys;
 import com.kafkaconnectiroh.p2p.quic.protection.PacketKey;
 import com.kafkaconnectiroh.p2p.quic.protection.PacketSealer;
+import com.kafkaconnectiroh.p2p.quic.recovery.MtuDiscovery;
 import com.kafkaconnectiroh.p2p.quic.recovery.SentPacket;
 import com.kafkaconnectiroh.p2p.quic.wire.TransportError;
 import com.kafkaconnectiroh.p2p.quic.wire.VarInt;
@@ -98,7 +100,8 @@ final class PacketBuilder {
             if (count == 0 && hs.confirmed && conn.path.validated) {
                 int probe = mtuProbeSize(now);
                 if (probe > 0) {
-                    int n = buildMtuProbe(now, probe);
+                    int n = buildMtuProbe(now, probe, spaces[PacketSpace.APPLICATION], cids.activeRemote(),
+                            conn.path.mtud);
                     if (n > 0) {
                         out.put(scratch.dgram, 0, n);
                         onDatagramSent(n);
@@ -159,14 +162,13 @@ final class PacketBuilder {
         return probe;
     }
 
-    /** One 1-RTT packet of PING + PADDING filling {@code size} bytes. */
-    private int buildMtuProbe(long now, int size) {
-        PacketSpace app = spaces[PacketSpace.APPLICATION];
+    /** One 1-RTT packet of PING + PADDING filling {@code size} bytes, in {@code app}, to {@code dcid}. */
+    private int buildMtuProbe(long now, int size, PacketSpace app, ConnectionId dcid, MtuDiscovery mtud) {
         PacketPlan plan = plans[0];
         plan.space = app;
         plan.pn = app.nextPn;
         plan.pnLen = PacketNumber.encodedLength(plan.pn, app.largestAcked);
-        int header = 1 + cids.activeRemote().length() + plan.pnLen;
+        int header = 1 + dcid.length() + plan.pnLen;
         int payloadMax = size - header - PacketKey.TAG_LENGTH;
         byte[] b = scratch.txPlain[0];
         int p = FrameWriter.ping(b, 0);
@@ -180,7 +182,7 @@ final class PacketBuilder {
         plan.ackEliciting = true;
         plan.hasPadding = true;
         int n = serialize(now, plans, 1, size);
-        conn.path.mtud.onProbeSent(plan.pn);
+        mtud.onProbeSent(plan.pn);
         return n;
     }
 
@@ -652,6 +654,16 @@ final class PacketBuilder {
         int count = 0;
         try {
             PacketSpace s = path.space;
+            int probe = mtuProbeSizeOn(now, path);
+            if (probe > 0 && out.remaining() >= probe) {
+                // alone, as on path 0: it is bigger than the datagrams of a batch
+                int n = buildMtuProbe(now, probe, s, path.remoteCid, path.data.mtud);
+                out.put(scratch.dgram, 0, n);
+                conn.datagramsSent++;
+                conn.bytesSent += n;
+                path.data.bytesSent += n;
+                return new Transmit(path.data.remote, n, n, 1);
+            }
             while (count < maxDatagrams) {
                 int limit = count == 0 ? size : segment;
                 long budget = path.amplificationBudget();
@@ -688,6 +700,29 @@ final class PacketBuilder {
             dataHere = true;
         }
         return count == 0 ? null : new Transmit(path.data.remote, out.position() - start, segment, count);
+    }
+
+    /**
+     * The size of an MTU probe to send on multipath path {@code path} now, else 0. Each path searches its own MTU
+     * (a direct path may carry 1452 bytes where the relay path carries 1200) once it is validated; its re-search
+     * is checked here rather than by a timer, since only a path that sends needs a larger datagram.
+     */
+    private int mtuProbeSizeOn(long now, MultipathPath path) {
+        MtuDiscovery mtud = path.data.mtud;
+        if (!hs.confirmed || !path.data.validated || path.remoteCid == null) {
+            return 0;
+        }
+        if (!path.mtuSearchStarted) {
+            path.mtuSearchStarted = true;
+            mtud.start(now);
+        }
+        mtud.onTimeout(now);
+        int probe = mtud.probeToSend(now);
+        if (probe == 0 || path.recovery.bytesInFlight() + probe > path.data.cc.window()
+                || probe > scratch.dgram.length) {
+            return 0;
+        }
+        return probe;
     }
 
     /**

@@ -1370,7 +1370,11 @@ public final class QuicConnection {
         @Override
         public void onAcked(long now, PacketSpace space, SentPacket p) {
             if (on != null) {
-                on.data.mtud.onPacketAcked(p.size);
+                if (p.mtuProbe) {
+                    on.data.onMtuProbeAcked(p.pn);
+                } else {
+                    on.data.mtud.onPacketAcked(p.size);
+                }
             } else if (p.mtuProbe) {
                 // the probe may have gone out on the path we just left: pn tells whose it was
                 path.onMtuProbeAcked(p.pn);
@@ -1401,6 +1405,11 @@ public final class QuicConnection {
         @Override
         public void onLost(PacketSpace space, SentPacket p) {
             if (on != null) {
+                if (p.mtuProbe) {
+                    on.data.mtud.onProbeLost(p.pn);
+                } else {
+                    on.data.mtud.onPacketLost(p.size);
+                }
                 requeueLost(space, p);
                 return;
             }

@@ -112,6 +112,27 @@ class MultipathTest {
     }
 
     @Test
+    void aSecondPathSearchesItsOwnMtuAndDropsBackWhenLargeDatagramsAreLost() {
+        Pair p = overRelay(12, multipath(), multipath());
+        openDirectPath(p);
+        int[] largest = {0}; // of the datagrams that carry data in batches (an MTU probe travels alone)
+        p.sim.transmits = t -> {
+            if (!relay(t.destination()) && t.count() > 1) {
+                largest[0] = Math.max(largest[0], t.segmentSize());
+            }
+        };
+        transfer(p, p.client, 2 << 20);
+        assertEquals(1452, largest[0], "the direct path grew to the 1452-byte ceiling");
+        // the route now drops anything over 1300 bytes: black-hole detection brings the path back down, no data lost
+        p.sim.filter = (from, to, data) -> !relay(to) && data.length > 1300 ? null : data;
+        transfer(p, p.client, 2 << 20);
+        largest[0] = 0;
+        transfer(p, p.client, 1 << 20);
+        assertTrue(largest[0] <= 1300, "datagrams fit the smaller route again: " + largest[0]);
+        assertFalse(p.client.isClosed());
+    }
+
+    @Test
     void dataOnASecondPathGoesOutInBatchesOfFullDatagrams() {
         Pair p = overRelay(11, multipath(), multipath());
         openDirectPath(p);
