@@ -45,7 +45,7 @@ final class Blake3Kernels {
     static final String WARMUP_AFTER_PROPERTY = "kafkaconnectiroh.blake3.warmupAfter";
     /**
      * Bulk hashing after which the SIMD warm-up starts, 4 GiB by default (see the class comment): a one-shot
-     * {@code blob get} of 1 GiB hashes 2 GiB (received, then verified again on export) and never reaches it.
+     * {@code blob send} of 1 GiB hashes 2 GiB (adding the file, then verifying it as it is sent) and never reaches it.
      */
     static final long WARMUP_AFTER_BYTES = Long.getLong(WARMUP_AFTER_PROPERTY, 4L << 30);
 
