@@ -16,7 +16,6 @@ import com.kafkaconnectiroh.p2p.interop.IrohVersion;
 import com.kafkaconnectiroh.p2p.interop.PeerOption;
 import com.kafkaconnectiroh.p2p.interop.Pattern;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +59,7 @@ public final class BlobTransferBench {
         try {
             if (warmupMib > 0) {
                 Path warm = base.resolve("warmup.bin");
-                writePattern(warm, 8, warmupMib << 20);
+                Pattern.writeFile(warm, 8, warmupMib << 20);
                 // A long-running node has its SIMD kernel warm (a process starts that itself after some GB of
                 // hashing); warmed here before the transfers, in a quiet JVM, where it reliably takes over.
                 long k0 = System.nanoTime();
@@ -75,7 +74,7 @@ public final class BlobTransferBench {
                 Files.delete(warm);
             }
             Path file = base.resolve("source.bin");
-            writePattern(file, 7, size);
+            Pattern.writeFile(file, 7, size);
             for (int r = 0; r < runs; r++) {
                 final int run = r;
                 measure(results, "iroh -> iroh", run, () -> irohToIroh(base, file, size));
@@ -267,18 +266,6 @@ public final class BlobTransferBench {
             }
         }
         return m;
-    }
-
-    private static void writePattern(Path file, int seed, long size) throws IOException {
-        Pattern p = new Pattern(seed);
-        byte[] buf = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long done = 0; done < size; done += buf.length) {
-                int n = (int) Math.min(buf.length, size - done);
-                p.next(buf, 0, n);
-                out.write(buf, 0, n);
-            }
-        }
     }
 
     private static void check(boolean ok, String what) {

@@ -11,7 +11,6 @@ import com.kafkaconnectiroh.p2p.interop.IrohVersion;
 import com.kafkaconnectiroh.p2p.interop.Pattern;
 import com.kafkaconnectiroh.p2p.interop.PeerOption;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -154,19 +153,22 @@ public final class ColdStartBench {
     private record Transfer(double mbPerSec, double ttfbMs, double barMs, double wallMs, double getterCpuS, double providerCpuS,
                             String load, String threads) {}
 
-    private interface Provider extends AutoCloseable {
-        String ticket();
-
-        long cpuMillis();
+    /** A fresh provider process serving one file: its ticket, its CPU so far, and how to stop it. */
+    private record Provider(String ticket, long pid, AutoCloseable process) implements AutoCloseable {
+        long cpuMillis() {
+            return ColdProcesses.cpuMillis(pid);
+        }
 
         @Override
-        void close() throws Exception;
+        public void close() throws Exception {
+            process.close();
+        }
     }
 
     private void blobs(long mib, int rounds) throws Exception {
         long size = mib << 20;
         Path file = base.resolve("data-" + mib + ".bin");
-        writePattern(file, 17 + (int) mib, size);
+        Pattern.writeFile(file, 17 + (int) mib, size);
         System.out.printf(Locale.ROOT, "%nblobs, %d MiB, %d round(s), fresh provider and getter per transfer%n", mib, rounds);
         Map<Pairing, List<Transfer>> all = new LinkedHashMap<>();
         Map<Pairing, List<Double>> ratios = new LinkedHashMap<>();
@@ -243,22 +245,7 @@ public final class ColdStartBench {
             throw new IllegalStateException("blob send printed no ticket: " + cli.stderrText());
         }
         long pid = cli.javaPid(5000);
-        return new Provider() {
-            @Override
-            public String ticket() {
-                return ticket;
-            }
-
-            @Override
-            public long cpuMillis() {
-                return ColdProcesses.cpuMillis(pid);
-            }
-
-            @Override
-            public void close() throws Exception {
-                cli.close();
-            }
-        };
+        return new Provider(ticket, pid, cli);
     }
 
     private Provider irohProvider(Path file) {
@@ -267,22 +254,7 @@ public final class ColdStartBench {
             String hash = peer.call("blob-add", "path", file.toString()).get("hashHex").asText();
             String ticket = peer.call("blob-ticket", "hash", hash, "format", "raw").get("ticket").asText();
             long pid = peer.readyEvent().get("pid").asLong();
-            return new Provider() {
-                @Override
-                public String ticket() {
-                    return ticket;
-                }
-
-                @Override
-                public long cpuMillis() {
-                    return ColdProcesses.cpuMillis(pid);
-                }
-
-                @Override
-                public void close() {
-                    peer.close();
-                }
-            };
+            return new Provider(ticket, pid, peer::close);
         } catch (RuntimeException e) {
             peer.close();
             throw e;
@@ -662,18 +634,6 @@ public final class ColdStartBench {
             b.append(b.length() == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.2f", d));
         }
         return b.toString();
-    }
-
-    private static void writePattern(Path file, int seed, long size) throws IOException {
-        Pattern p = new Pattern(seed);
-        byte[] buf = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long done = 0; done < size; done += buf.length) {
-                int n = (int) Math.min(buf.length, size - done);
-                p.next(buf, 0, n);
-                out.write(buf, 0, n);
-            }
-        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -20,6 +20,19 @@ public final class Pattern {
 
     private int state;
 
+    /** Writes the first {@code size} bytes of seed {@code seed}'s stream to {@code file}, a MiB at a time. */
+    public static void writeFile(java.nio.file.Path file, int seed, long size) throws java.io.IOException {
+        Pattern p = new Pattern(seed);
+        byte[] buf = new byte[CHUNK];
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+            for (long done = 0; done < size; done += buf.length) {
+                int n = (int) Math.min(buf.length, size - done);
+                p.next(buf, 0, n);
+                out.write(buf, 0, n);
+            }
+        }
+    }
+
     public Pattern(int seed) {
         int s = seed * 0x9E3779B1 + 0x7F4A7C15;
         this.state = s == 0 ? 0x6D2B79F5 : s;
