@@ -142,18 +142,31 @@ public final class PkarrAddressLookup implements AddressLookup {
         try {
             client.publish(record.sign(secret, Timestamps.nowMicros(), IrohRecord.DEFAULT_TTL));
             publishedCount++;
+            int failedBefore;
             synchronized (this) {
+                failedBefore = failures;
                 failures = 0;
+            }
+            if (failedBefore > 0) {
+                LOG.info("published to pkarr relay {} after {} failed attempt(s)", client.base(), failedBefore);
             }
             LOG.debug("published {} to {}", record.txtStrings(), client.base());
             schedule(republishMillis);
         } catch (IOException | RuntimeException e) {
             long retry;
+            int streak;
             synchronized (this) {
-                failures++;
+                streak = ++failures;
                 retry = Math.min(MAX_RETRY_MILLIS, failures * 1000L);
             }
-            LOG.info("publishing to pkarr relay {} failed (retry in {} s): {}", client.base(), retry / 1000, e.getMessage());
+            // once per streak: offline, a one-shot command would otherwise print a line a second over its output
+            if (streak == 1) {
+                LOG.info("publishing to pkarr relay {} failed (retrying, quietly, every {} s at most): {}",
+                        client.base(), MAX_RETRY_MILLIS / 1000, e.getMessage());
+            } else {
+                LOG.debug("publishing to pkarr relay {} failed again (retry in {} s): {}", client.base(),
+                        retry / 1000, e.getMessage());
+            }
             schedule(retry);
         }
     }
