@@ -45,8 +45,8 @@ import java.util.stream.Stream;
  * /proc/self/task}). Medians over rounds; asserts nothing.
  *
  * <pre>
- * mvn -q -B -DskipTests install -pl p2p-node,connector-common -am &&
- * mvn -q -B test-compile dependency:build-classpath -pl connector-source -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * mvn -q -B test-compile dependency:build-classpath -pl connector-source -am -Dmdep.outputFile=target/cp.txt \
+ *     -Dmdep.includeScope=test -Dskip.cds=true     # the reactor's modules resolve to their target/classes
  * cd connector-source && java -cp target/test-classes:target/classes:$(cat target/cp.txt) \
  *     com.kafkaconnectiroh.connect.source.ColdTaskFetchBench [rounds=3]
  * </pre>
