@@ -2,7 +2,7 @@
 // One process = one real iroh node, driven by line-delimited JSON on stdin/stdout.
 //
 //   node harness.js --iroh 1|0.35 [--secret <64 hex>] [--bind 127.0.0.1:0] [--alpn <alpn>=<behaviour> ...] [--docs]
-//                   [--relay <url>]
+//                   [--relay <url>] [--store DIR]
 //
 // stdout carries protocol JSON only: one `ready` event, then exactly one response per command
 // (`{"id":N,"ok":true,...}` / `{"id":N,"ok":false,"error":"..."}`) and `{"event":...}` lines at any time.
@@ -617,13 +617,15 @@ class NodeV035 {
     const base = { nodeDiscovery: opts.discoveryN0 ? 'Default' : 'None', protocols, enableDocs: !!opts.docs };
     if (opts.secret) base.secretKey = [...opts.secret];
     const bindOpts = NodeV035.bindOptions(opts.bind);
+    // --store DIR: iroh's file store (blobs, and docs if on) in DIR instead of memory
+    const open = (o) => opts.store ? iroh.Iroh.persistent(opts.store, o) : iroh.Iroh.memory(o);
     let node;
     try {
-      node = await iroh.Iroh.memory({ ...base, ...bindOpts });
+      node = await open({ ...base, ...bindOpts });
     } catch (e) {
       if (!bindOpts.ipv6Addr || opts.bind.startsWith('[')) throw e;
       log('binding with IPv6 loopback failed, retrying without it:', errorText(e));
-      node = await iroh.Iroh.memory({ ...base, ipv4Addr: bindOpts.ipv4Addr });
+      node = await open({ ...base, ipv4Addr: bindOpts.ipv4Addr });
     }
     return new NodeV035(iroh, node, opts);
   }
@@ -1766,6 +1768,7 @@ function parseArgs(argv) {
     else if (a === '--secret') o.secret = Buffer.from(val(), 'hex');
     else if (a === '--bind') o.bind = val();
     else if (a === '--docs') o.docs = true;
+    else if (a === '--store') o.store = val();
     else if (a === '--retry') o.retry = true;
     else if (a === '--relay') o.relay = val();
     else if (a === '--discovery-n0') o.discoveryN0 = true;
@@ -1780,6 +1783,7 @@ function parseArgs(argv) {
   }
   if (o.iroh !== '1' && o.iroh !== '0.35') throw new Error('--iroh must be 1 or 0.35');
   if (o.docs && o.iroh !== '0.35') throw new Error('--docs needs --iroh 0.35 (the 1.x binding has no docs)');
+  if (o.store && o.iroh !== '0.35') throw new Error('--store needs --iroh 0.35 (the 1.x binding has no blob store)');
   if (o.retry && o.iroh !== '1') throw new Error('--retry needs --iroh 1 (the 0.35 binding accepts every Initial itself)');
   if (o.relay && o.iroh !== '1') throw new Error('--relay needs --iroh 1 (the 0.35 binding cannot choose its relay)');
   if (o.secret && o.secret.length !== 32) throw new Error('--secret must be 64 hex digits');

@@ -62,7 +62,9 @@ import java.util.stream.Stream;
  *
  * <p>Prints per-run lines and medians with ratios against iroh → iroh (per round, then the median); asserts
  * nothing. Arguments ({@code key=value}, all optional): {@code sizes=64,256,1024 rounds=2 blobs=1 gossip=1
- * msgs=10000 msgSize=100 gossipRounds=3 threads=0 dir=/tmp label= pairs=ii,ij,ji,jj}. System properties: {@code cs.launcher}
+ * msgs=10000 msgSize=100 gossipRounds=3 threads=0 dir=/tmp label= pairs=ii,ij,ji,jj store=mem}; {@code store=fs}
+ * makes every getter store into a file store in a fresh folder (Java {@code --data-dir}, iroh 0.35 {@code
+ * Iroh.persistent}) instead of memory (Java: its temporary throwaway store). System properties: {@code cs.launcher}
  * (default {@code bin/p2p-node}), {@code cs.javaOpts} (every CLI JVM), {@code cs.sendOpts} and {@code cs.getOpts}
  * (added for providers/publishers and getters/subscribers), passed as {@code P2P_NODE_JAVA_OPTS}. {@code
  * threads=1} also samples the Java getters' per-thread CPU (JIT compiler threads, GC, event loop, main).
@@ -82,6 +84,8 @@ public final class ColdStartBench {
     private final String getOpts;
     private final boolean threads;
     private List<String> pairs = List.of("ii", "ij", "ji", "jj");
+    /** Getters store into a file store in a fresh folder (Java {@code --data-dir}, iroh {@code Iroh.persistent}). */
+    private boolean fileStore;
 
     private ColdStartBench(Path launcher, Path base, boolean threads) {
         this.launcher = launcher;
@@ -106,6 +110,7 @@ public final class ColdStartBench {
         if (a.containsKey("pairs")) {
             b.pairs = List.of(a.get("pairs").split(","));
         }
+        b.fileStore = "fs".equals(a.getOrDefault("store", "mem"));
         System.out.printf(Locale.ROOT, "ColdStartBench %s: %d cores, load %s, launcher %s%n  JVM options: all '%s', providers '%s', getters '%s'%n",
                 a.getOrDefault("label", ""), Runtime.getRuntime().availableProcessors(), ColdProcesses.load(), launcher,
                 b.javaOpts, b.sendOpts, b.getOpts);
@@ -226,7 +231,7 @@ public final class ColdStartBench {
         Files.deleteIfExists(out);
         try (Provider provider = p.provider == Side.JAVA ? javaProvider(file) : irohProvider(file)) {
             long cpu0 = provider.cpuMillis();
-            Transfer t = p.getter == Side.JAVA ? javaGetter(provider.ticket(), out, size) : irohGetter(provider.ticket(), out, size);
+            Transfer t = getter(p.getter, provider.ticket(), out, size);
             double providerCpu = (provider.cpuMillis() - cpu0) / 1000.0;
             if (Files.size(out) != size) {
                 throw new IllegalStateException("the getter wrote " + Files.size(out) + " bytes, expected " + size);
@@ -261,14 +266,18 @@ public final class ColdStartBench {
         }
     }
 
-    private Transfer javaGetter(String ticket, Path out, long size) throws Exception {
+    private Transfer javaGetter(String ticket, Path out, Path store) throws Exception {
         Path timeFile = base.resolve("time.txt");
         Files.deleteIfExists(timeFile);
         String load = ColdProcesses.load();
         // The Downloader logs its first verified data at debug level: the exact first byte. (Builds without that
         // line fall back to the first progress line showing data: at least 1 MiB in, up to 100 ms late.)
         String opts = (getOpts + " -Dorg.slf4j.simpleLogger.log.com.kafkaconnectiroh.p2p.blobs.Downloader=debug").trim();
-        Cli cli = Cli.start(launcher, opts, timeFile, null, "blob", "get", ticket, "-o", out.toString());
+        List<String> cmd = new java.util.ArrayList<>(List.of("blob", "get", ticket, "-o", out.toString()));
+        if (store != null) {
+            cmd.addAll(List.of("--data-dir", store.toString()));
+        }
+        Cli cli = Cli.start(launcher, opts, timeFile, null, cmd.toArray(String[]::new));
         ThreadCpu tc = threads ? new ThreadCpu(cli.javaPid(5000)) : null;
         long firstByte = -1;
         long firstBar = -1;
@@ -316,11 +325,28 @@ public final class ColdStartBench {
         }
     }
 
-    private Transfer irohGetter(String ticket, Path out, long size) {
+    /** A getter, its file store (with {@code store=fs}) deleted afterwards: a run of 1 GiB transfers adds up. */
+    private Transfer getter(Side side, String ticket, Path out, long size) throws Exception {
+        Path store = fileStore ? Files.createTempDirectory(base, "store") : null;
+        try {
+            return side == Side.JAVA ? javaGetter(ticket, out, store) : irohGetter(ticket, out, size, store);
+        } finally {
+            if (store != null) {
+                deleteTree(store);
+            }
+        }
+    }
+
+    private Transfer irohGetter(String ticket, Path out, long size, Path store) {
         String load = ColdProcesses.load();
         long t0 = System.nanoTime();
         Instant launched = Instant.now();
-        try (IrohPeer peer = IrohPeer.start(IrohVersion.V035, PeerOption.name("cold-getter"), PeerOption.callTimeout(Duration.ofMinutes(30)))) {
+        List<PeerOption> options = new java.util.ArrayList<>(List.of(PeerOption.name("cold-getter"),
+                PeerOption.callTimeout(Duration.ofMinutes(30))));
+        if (store != null) {
+            options.add(PeerOption.store(store));
+        }
+        try (IrohPeer peer = IrohPeer.start(IrohVersion.V035, options.toArray(PeerOption[]::new))) {
             JsonNode r = peer.call("blob-download", IrohPeer.params("ticket", ticket, "timeoutMs", LONG_MS));
             if (!r.path("complete").asBoolean()) {
                 throw new IllegalStateException("iroh getter not complete: " + r);

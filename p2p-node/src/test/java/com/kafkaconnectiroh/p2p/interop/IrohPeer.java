@@ -108,6 +108,8 @@ public final class IrohPeer implements AutoCloseable {
                 args.addAll(List.of("--relay", r.url()));
             } else if (o instanceof PeerOption.Docs) {
                 args.add("--docs");
+            } else if (o instanceof PeerOption.Store st) {
+                args.addAll(List.of("--store", st.dir()));
             } else if (o instanceof PeerOption.Retry) {
                 args.add("--retry");
             } else if (o instanceof PeerOption.DiscoveryN0) {

@@ -51,6 +51,11 @@ public sealed interface PeerOption {
         return new Docs();
     }
 
+    /** Keep blobs in iroh's file store in {@code dir} instead of memory (0.35 only; the harness's {@code --store}). */
+    static PeerOption store(java.nio.file.Path dir) {
+        return new Store(dir.toString());
+    }
+
     /**
      * Answer every incoming Initial from a not yet validated address with a QUIC Retry (1.x only; the harness's
      * {@code --retry}, event {@code retry-sent}).
@@ -113,6 +118,9 @@ public sealed interface PeerOption {
                 throw new IllegalArgumentException("not a network namespace name: '" + name + "'");
             }
         }
+    }
+
+    record Store(String dir) implements PeerOption {
     }
 
     record Docs() implements PeerOption {
