@@ -143,9 +143,19 @@ final class PacketBuilder {
     }
 
     private void onDatagramSent(int n) {
+        onDatagramSent(conn.path, n);
+    }
+
+    /** Counts a datagram of {@code n} bytes sent on {@code path} (path 0's, or a multipath path's). */
+    private void onDatagramSent(PathData path, int n) {
         conn.datagramsSent++;
         conn.bytesSent += n;
-        conn.path.bytesSent += n;
+        path.bytesSent += n;
+    }
+
+    /** Whether an MTU probe of {@code probe} bytes (0: none due) may go now: within the window and the scratch. */
+    private boolean probeFits(int probe, long bytesInFlight, long window) {
+        return probe > 0 && bytesInFlight + probe <= window && probe <= scratch.dgram.length;
     }
 
     private int mtuProbeSize(long now) {
@@ -156,10 +166,7 @@ final class PacketBuilder {
         }
         int probe = path.mtud.probeToSend(now);
         conn.armMtuTimer();
-        if (probe == 0 || conn.bytesInFlight() + probe > path.cc.window() || probe > scratch.dgram.length) {
-            return 0;
-        }
-        return probe;
+        return probeFits(probe, conn.bytesInFlight(), path.cc.window()) ? probe : 0;
     }
 
     /** One 1-RTT packet of PING + PADDING filling {@code size} bytes, in {@code app}, to {@code dcid}. */
@@ -659,9 +666,7 @@ final class PacketBuilder {
                 // alone, as on path 0: it is bigger than the datagrams of a batch
                 int n = buildMtuProbe(now, probe, s, path.remoteCid, path.data.mtud);
                 out.put(scratch.dgram, 0, n);
-                conn.datagramsSent++;
-                conn.bytesSent += n;
-                path.data.bytesSent += n;
+                onDatagramSent(path.data, n);
                 return new Transmit(path.data.remote, n, n, 1);
             }
             while (count < maxDatagrams) {
@@ -682,9 +687,7 @@ final class PacketBuilder {
                 wrotePathFrame = false;
                 int n = serialize(now, plans, 1, target);
                 out.put(scratch.dgram, 0, n);
-                conn.datagramsSent++;
-                conn.bytesSent += n;
-                path.data.bytesSent += n;
+                onDatagramSent(path.data, n);
                 if (count == 0) {
                     segment = n;
                 }
@@ -718,11 +721,7 @@ final class PacketBuilder {
         }
         mtud.onTimeout(now);
         int probe = mtud.probeToSend(now);
-        if (probe == 0 || path.recovery.bytesInFlight() + probe > path.data.cc.window()
-                || probe > scratch.dgram.length) {
-            return 0;
-        }
-        return probe;
+        return probeFits(probe, path.recovery.bytesInFlight(), path.data.cc.window()) ? probe : 0;
     }
 
     /**
