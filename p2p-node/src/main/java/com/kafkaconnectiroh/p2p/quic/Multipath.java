@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * frames; every path carries its own ACKs, challenges and keep-alives.
  *
  * <p>Simplifications (kept on purpose, see docs/relay.md): one connection ID per path ID in each direction (a
- * retired one is replaced); paths other than 0 do not run MTU discovery (they stay at 1200 bytes) nor pacing.
+ * retired one is replaced); paths other than 0 search their own MTU and send in GSO batches, but are not paced.
  * The 1-RTT key phase is the connection's: either side's key update is followed on whatever path its first packet
  * arrives (see {@code OneRttKeys#selectOnOtherPath}).
  */
