@@ -44,15 +44,17 @@ public final class NodeConfigChecks {
     /** {@code iroh.discovery=none} with a server of a mechanism: which of the two is meant cannot be guessed. */
     private static void checkDiscovery(Map<String, ConfigValue> values) {
         ConfigValue names = values.get(IrohConnectorConfig.DISCOVERY);
-        List<String> keys = List.of(IrohConnectorConfig.DISCOVERY_PKARR_RELAY, IrohConnectorConfig.DISCOVERY_DNS_ORIGIN,
-                IrohConnectorConfig.DISCOVERY_DNS_RESOLVER, IrohConnectorConfig.DISCOVERY_DHT_BOOTSTRAP);
-        if (names == null || !valid(names) || keys.stream().anyMatch(k -> values.get(k) == null || !valid(values.get(k)))) {
+        ConfigValue relays = values.get(IrohConnectorConfig.DISCOVERY_PKARR_RELAY);
+        ConfigValue origin = values.get(IrohConnectorConfig.DISCOVERY_DNS_ORIGIN);
+        ConfigValue resolvers = values.get(IrohConnectorConfig.DISCOVERY_DNS_RESOLVER);
+        ConfigValue bootstrap = values.get(IrohConnectorConfig.DISCOVERY_DHT_BOOTSTRAP);
+        if (java.util.stream.Stream.of(names, relays, origin, resolvers, bootstrap).anyMatch(v -> v == null || !valid(v))) {
             return;
         }
         try {
-            DiscoverySettings.parse(strings(names.value()), strings(values.get(keys.get(0)).value()),
-                    values.get(keys.get(1)).value() == null ? null : values.get(keys.get(1)).value().toString(),
-                    strings(values.get(keys.get(2)).value()), strings(values.get(keys.get(3)).value()));
+            DiscoverySettings.parse(strings(names.value()), strings(relays.value()),
+                    origin.value() == null ? null : origin.value().toString(), strings(resolvers.value()),
+                    strings(bootstrap.value()));
         } catch (IllegalArgumentException e) {
             names.addErrorMessage(e.getMessage());
         }
