@@ -1,8 +1,11 @@
 package com.kafkaconnectiroh.p2p.gossip;
 
+import com.kafkaconnectiroh.p2p.base.EndpointId;
 import com.kafkaconnectiroh.p2p.base.postcard.PostcardException;
 import com.kafkaconnectiroh.p2p.endpoint.RecvStream;
 import com.kafkaconnectiroh.p2p.gossip.proto.FrameDecoder;
+import com.kafkaconnectiroh.p2p.gossip.proto.Message;
+import com.kafkaconnectiroh.p2p.gossip.proto.PlumTreeMessage;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
 import java.nio.ByteBuffer;
 
@@ -22,6 +25,13 @@ final class FrameReader {
     /** {@code /iroh-gossip/1}: set by the stream's first frame (the header); stays null on {@code /0}. */
     TopicId topic;
     private boolean ended;
+    /**
+     * The last read filled the buffer and carried payloads: this peer pushes messages to us and the stream likely
+     * holds more of them (see {@link GraftHold}).
+     */
+    private boolean behind;
+    /** The read being handled carried a payload (a PlumTree Gossip message). */
+    private boolean payloadInRead;
 
     FrameReader(Link link, RecvStream stream, int maxMessageSize) {
         this.link = link;
@@ -40,13 +50,16 @@ final class FrameReader {
 
     private void onRead(Integer n, Throwable err) {
         if (link.isDead() || ended) {
+            setBehind(false);
             return;
         }
         if (err != null) {
+            setBehind(false);
             end(); // reset by the peer (a stream-level matter) or the connection ended (reported by the link)
             return;
         }
         if (n < 0) {
+            setBehind(false);
             if (!decoder.atFrameBoundary()) {
                 link.fail(GossipCloseCodes.PROTOCOL_VIOLATION, "stream ended inside a frame ("
                         + decoder.bufferedBytes() + " bytes of it received)");
@@ -56,20 +69,37 @@ final class FrameReader {
             return;
         }
         buf.flip();
+        payloadInRead = false;
         try {
             byte[] body;
             while ((body = decoder.next(buf)) != null) {
                 link.frame(this, body);
                 if (link.isDead()) {
+                    setBehind(false);
                     return;
                 }
             }
         } catch (PostcardException e) {
+            setBehind(false);
             link.fail(decoder.rejectedOversized() ? GossipCloseCodes.FRAME_TOO_LARGE : GossipCloseCodes.PROTOCOL_VIOLATION,
                     e.getMessage());
             return;
         }
+        // Only now, with this read's frames handled: a payload in them must not count as missing.
+        setBehind(n == buf.capacity() && payloadInRead);
         read();
+    }
+
+    /** Told by the link of each message this reader decoded. */
+    void notePayload(Message<EndpointId> m) {
+        if (m instanceof Message.Gossip<EndpointId> g && g.body() instanceof PlumTreeMessage.Gossip) {
+            payloadInRead = true;
+        }
+    }
+
+    private void setBehind(boolean now) {
+        link.actor.readerBehind(now, behind);
+        behind = now;
     }
 
     private void end() {

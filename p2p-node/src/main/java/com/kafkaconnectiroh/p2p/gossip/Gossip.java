@@ -123,6 +123,11 @@ public final class Gossip implements AsyncProtocolHandler, AutoCloseable {
         return subscribe(topic, List.of());
     }
 
+    /** The actor (tests in this package: stalling its thread, reading protocol counters). */
+    GossipActor actor() {
+        return actor;
+    }
+
     /** Counters and table sizes, taken on the gossip thread (waits at most 5 s). */
     public GossipStats stats() {
         CompletableFuture<GossipStats> f = new CompletableFuture<>();

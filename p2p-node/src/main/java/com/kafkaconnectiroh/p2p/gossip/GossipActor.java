@@ -71,6 +71,8 @@ final class GossipActor {
     private final Semaphore commandPermits;
     /** Tracked broadcasts not decided yet. */
     final Deliveries deliveries;
+    /** Graft timers wait here while we are behind on reading payloads. */
+    private final GraftHold graftHold;
     private final CompletableFuture<Boolean> shutdownDone = new CompletableFuture<>();
     /** Broadcast futures held back while a connection's send queue is above half its bound, oldest first. */
     private final ArrayDeque<CompletableFuture<Void>> paced = new ArrayDeque<>();
@@ -129,6 +131,7 @@ final class GossipActor {
         this.loop = new GossipLoop("iroh-gossip-" + me.fmtShort());
         this.addresses = new AddressBook(settings.addressBookSize());
         this.deliveries = new Deliveries(loop);
+        this.graftHold = new GraftHold(loop, timer -> handle(new InEvent.TimerExpired<>(timer)));
         this.commandPermits = new Semaphore(settings.maxPendingCommands());
         EndpointAddr ours = endpoint.addr();
         this.ourAddrs = ours.ipAddrs().stream().toList();
@@ -225,13 +228,22 @@ final class GossipActor {
                 emit(e.topic(), e.event());
             } else if (o instanceof OutEvent.ScheduleTimer<EndpointId> t) {
                 Timer<EndpointId> timer = t.timer();
-                loop.schedule(t.delayNanos(), () -> handle(new InEvent.TimerExpired<>(timer)));
+                if (timer.kind() == Timer.Kind.SEND_GRAFT) {
+                    loop.schedule(t.delayNanos(), () -> graftHold.due(timer));
+                } else {
+                    loop.schedule(t.delayNanos(), () -> handle(new InEvent.TimerExpired<>(timer)));
+                }
             } else if (o instanceof OutEvent.DisconnectPeer<EndpointId> d) {
                 disconnectPeer(d.peer());
             } else if (o instanceof OutEvent.PeerDataReceived<EndpointId> p) {
                 peerData(p.peer(), p.data());
             }
         }
+    }
+
+    /** A reader's read was handled: see {@link GraftHold#reader}. */
+    void readerBehind(boolean now, boolean before) {
+        graftHold.reader(now, before);
     }
 
     /** A decoded message from a peer (from a {@link Link}'s reader). */
@@ -815,7 +827,7 @@ final class GossipActor {
             held += t.held.size();
         }
         return counters.snapshot(peersWithLinks, links, dialing, queued, held, topics.size(), addresses.size(),
-                loop.pendingTimers(), state.claimedConnections(), lost, ptos, deliveries.tracked());
+                loop.pendingTimers(), state.claimedConnections(), lost, ptos, deliveries.tracked(), graftHold.deferred());
     }
 
     /** The protocol's view of a topic (tests). */

@@ -27,12 +27,14 @@ package com.kafkaconnectiroh.p2p.gossip;
  * @param packetsLost        QUIC packets declared lost, summed over the open connections
  * @param ptoCount           QUIC probe timeouts, summed over the open connections
  * @param trackedBroadcasts  tracked broadcasts whose delivery is not decided yet
+ * @param graftsDeferred     graft timers held because this node was behind on reading payloads ({@link GraftHold})
  */
 public record GossipStats(int peersConnected, int connections, int connectionsV0, int connectionsV1, int dialing,
                           long queuedBytes, int heldBroadcasts, int topics, int addressBook, int timers, int claimedPeers,
                           long messagesSent, long messagesReceived, long broadcasts, long delivered, long dials,
                           long dialFailures, long protocolErrors, long queueOverflows, long queueDrops,
-                          long heldDropped, long packetsLost, long ptoCount, int trackedBroadcasts) {
+                          long heldDropped, long packetsLost, long ptoCount, int trackedBroadcasts,
+                          long graftsDeferred) {
 
     /** Mutable counters, owned by the gossip thread. */
     static final class Counters {
@@ -50,10 +52,12 @@ public record GossipStats(int peersConnected, int connections, int connectionsV0
         int linksV1;
 
         GossipStats snapshot(int peersConnected, int links, int dialing, long queuedBytes, int held, int topics,
-                             int addressBook, int timers, int claimed, long lost, long ptos, int tracked) {
+                             int addressBook, int timers, int claimed, long lost, long ptos, int tracked,
+                             long graftsDeferred) {
             return new GossipStats(peersConnected, links, linksV0, linksV1, dialing, queuedBytes, held, topics,
                     addressBook, timers, claimed, messagesSent, messagesReceived, broadcasts, delivered, dials,
-                    dialFailures, protocolErrors, queueOverflows, queueDrops, heldDropped, lost, ptos, tracked);
+                    dialFailures, protocolErrors, queueOverflows, queueDrops, heldDropped, lost, ptos, tracked,
+                    graftsDeferred);
         }
     }
 }

@@ -231,9 +231,12 @@ final class Link {
                 reader.topic = GossipCodec.decodeStreamHeader(body);
                 return;
             }
-            actor.received(peer.id, reader.topic, actor.codec.decode(body));
+            Message<EndpointId> m = actor.codec.decode(body);
+            reader.notePayload(m);
+            actor.received(peer.id, reader.topic, m);
         } else {
             GossipCodec.Addressed<EndpointId> a = actor.codec.decodeV0Body(body);
+            reader.notePayload(a.message());
             actor.received(peer.id, a.topic(), a.message());
         }
     }

@@ -52,6 +52,12 @@ final class PlumTree<P> {
         }
     }
 
+    /**
+     * What a cached payload costs beyond its content (map node, id, record, array headers), counted against
+     * {@code maxCachedBytes} so that many small messages cannot hold much more memory than the cap says.
+     */
+    static final int CACHE_ENTRY_OVERHEAD = 256;
+
     private final P me;
     private final PlumTreeConfig config;
     private final TopicIo<P> io;
@@ -103,7 +109,7 @@ final class PlumTree<P> {
         this.received = new ExpiringCache<>(config.messageIdRetention().toNanos(), config.maxReceivedIds(),
                 Long.MAX_VALUE, v -> 0);
         this.cache = new ExpiringCache<>(config.messageCacheRetention().toNanos(), config.maxCachedMessages(),
-                config.maxCachedBytes(), g -> g.content().length);
+                config.maxCachedBytes(), g -> g.content().length + CACHE_ENTRY_OVERHEAD);
     }
 
     // ---- queries ----

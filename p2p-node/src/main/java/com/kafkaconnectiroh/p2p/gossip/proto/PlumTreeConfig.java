@@ -15,11 +15,12 @@ import java.time.Duration;
  * @param messageCacheRetention   payloads are kept this long to answer Grafts (30 s)
  * @param messageIdRetention      ids of received messages are kept this long to drop duplicates (90 s)
  * @param cacheEvictInterval      how often the caches are swept (1 s)
- * @param maxCachedMessages       cap on cached payloads; the oldest go first (8192)
- * @param maxCachedBytes          cap on the content bytes of cached payloads (16 MiB)
- * @param maxReceivedIds          cap on remembered message ids (32768); past it the oldest are forgotten early,
+ * @param maxCachedMessages       cap on cached payloads; the oldest go first (65536; with 100-byte messages the
+ *                                byte cap binds first, at about 47,000)
+ * @param maxCachedBytes          cap on cached payloads' content plus 256 bytes of bookkeeping each (16 MiB)
+ * @param maxReceivedIds          cap on remembered message ids (65536); past it the oldest are forgotten early,
  *                                which can let a very late duplicate through
- * @param maxMissingMessages      cap on announced-but-missing message ids we track for grafting (4096)
+ * @param maxMissingMessages      cap on announced-but-missing message ids we track for grafting (16384)
  * @param maxAnnouncersPerMessage IHave announcers remembered per missing message (8)
  * @param maxGraftAttempts        Grafts sent for one missing message before giving up (8); iroh asks each
  *                                announcer once
@@ -41,7 +42,7 @@ public record PlumTreeConfig(
 
     public static final PlumTreeConfig DEFAULT = new PlumTreeConfig(Duration.ofMillis(80), Duration.ofMillis(40),
             Duration.ofMillis(5), 7, Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofSeconds(1),
-            8192, 16L << 20, 32768, 4096, 8, 8);
+            65536, 16L << 20, 65536, 16384, 8, 8);
 
     public PlumTreeConfig {
         HyParViewConfig.positive(graftTimeout1, "graftTimeout1");

@@ -1,0 +1,147 @@
+package com.kafkaconnectiroh.p2p.gossip;
+
+import static com.kafkaconnectiroh.p2p.Fixtures.LOOPBACK;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.kafkaconnectiroh.p2p.base.EndpointId;
+import com.kafkaconnectiroh.p2p.endpoint.Connection;
+import com.kafkaconnectiroh.p2p.endpoint.Endpoint;
+import com.kafkaconnectiroh.p2p.endpoint.SendStream;
+import com.kafkaconnectiroh.p2p.gossip.proto.DeliveryScope;
+import com.kafkaconnectiroh.p2p.gossip.proto.GossipCodec;
+import com.kafkaconnectiroh.p2p.gossip.proto.GossipWire;
+import com.kafkaconnectiroh.p2p.gossip.proto.HyParViewMessage;
+import com.kafkaconnectiroh.p2p.gossip.proto.Message;
+import com.kafkaconnectiroh.p2p.gossip.proto.MessageId;
+import com.kafkaconnectiroh.p2p.gossip.proto.PeerData;
+import com.kafkaconnectiroh.p2p.gossip.proto.PeerIdCodec;
+import com.kafkaconnectiroh.p2p.gossip.proto.PlumTreeMessage;
+import com.kafkaconnectiroh.p2p.gossip.proto.Topic;
+import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node that falls behind its peers: PlumTree's graft timeout measures the network, not a queue in front of a
+ * slow reader. Two scripted peers on the real wire: one pushes payloads (the eager path), the other announces the
+ * same messages by IHave (a lazy path), and the node's gossip thread is slowed so that the payloads queue up in its
+ * stream. Grafting what is already queued only asks for duplicates; under sustained load that fed a storm of
+ * grafts, duplicates and prunes that took the tree apart and lost messages ({@code gossip publish} into two
+ * {@code gossip subscribe} on a loaded machine lost up to 17 % of 100,000 messages). See {@link GraftHold}.
+ */
+class GossipBacklogTest {
+    static final TopicId TOPIC = TopicId.fromName("backlog test");
+    static final GossipCodec<EndpointId> CODEC = new GossipCodec<>(PeerIdCodec.ENDPOINT_ID);
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+    }
+
+    @Test
+    void aNodeBehindOnItsEagerStreamReadsItInsteadOfGraftingWhatIsQueuedThere() throws Exception {
+        JavaNode victim = JavaNode.start();
+        closing.add(victim);
+        int n = 8000;
+        GossipTopic topic = victim.gossip.subscribe(TOPIC, List.of(), n + 100);
+        SendStream eager = joinedPeer(victim);
+        SendStream lazy = joinedPeer(victim);
+        awaitCondition(() -> topic.neighbors().size() == 2);
+
+        List<byte[]> contents = new ArrayList<>();
+        Set<String> want = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            String s = String.format(Locale.ROOT, "queued %05d %s", i, "x".repeat(80));
+            contents.add(s.getBytes(StandardCharsets.UTF_8));
+            want.add(s);
+        }
+        // The victim's gossip thread pauses 30 ms on each pass over its timers (a timer that re-arms itself): it
+        // reads 16 KiB per stream per pass, so the payloads (about 110 bytes each) take well over a second to get
+        // through, while the IHaves (about 36 bytes an entry) are read far ahead of them.
+        AtomicBoolean slow = new AtomicBoolean(true);
+        GossipLoop loop = victim.gossip.actor().loop;
+        Runnable[] pause = new Runnable[1];
+        pause[0] = () -> {
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (slow.get()) {
+                loop.schedule(0, pause[0]);
+            }
+        };
+        assertTrue(victim.gossip.actor().post(() -> loop.schedule(0, pause[0])));
+        ByteArrayOutputStream payloads = new ByteArrayOutputStream();
+        ByteArrayOutputStream ihaves = new ByteArrayOutputStream();
+        List<PlumTreeMessage.IHave.Entry> batch = new ArrayList<>();
+        for (byte[] c : contents) {
+            MessageId id = MessageId.ofContent(c);
+            payloads.writeBytes(CODEC.encodeV1Frame(
+                    new Message.Gossip<>(new PlumTreeMessage.Gossip(id, c, new DeliveryScope.Swarm(0))), 4096));
+            batch.add(new PlumTreeMessage.IHave.Entry(id, 1));
+            if (batch.size() == 100) {
+                ihaves.writeBytes(CODEC.encodeV1Frame(new Message.Gossip<>(new PlumTreeMessage.IHave(batch)), 4096));
+                batch = new ArrayList<>();
+            }
+        }
+        CompletableFuture<Void> a = CompletableFuture.runAsync(() -> write(eager, payloads.toByteArray()));
+        CompletableFuture<Void> b = CompletableFuture.runAsync(() -> write(lazy, ihaves.toByteArray()));
+        a.get(30, TimeUnit.SECONDS);
+        b.get(30, TimeUnit.SECONDS);
+        try {
+            GossipTest.receiveExactly(topic, want);
+        } finally {
+            slow.set(false);
+        }
+        Topic.Counters c = counters(victim);
+        // Every payload was on its way, queued in the victim's own stream: a graft could only fetch a duplicate.
+        assertTrue(c.graftsSent() < n / 100, "grafted " + c.graftsSent() + " of " + n + " messages queued to it; " + c);
+        assertEquals(0, c.missingDropped(), c.toString());
+        assertTrue(victim.gossip.stats().graftsDeferred() > 0, "the IHaves did run ahead of the payloads");
+    }
+
+    /** A scripted peer that joined the victim's topic on /iroh-gossip/1; its stream stays open for more. */
+    private SendStream joinedPeer(JavaNode victim) throws Exception {
+        Endpoint e = Endpoint.builder().bindAddr(LOOPBACK).bind();
+        closing.add(e);
+        Connection c = e.connect(victim.addr(), GossipWire.ALPN_V1);
+        SendStream s = c.openUni();
+        s.writeAll(HostileGossipPeerTest.concat(GossipWire.streamHeaderFrame(TOPIC),
+                CODEC.encodeV1Frame(new Message.Swarm<>(new HyParViewMessage.Join<>(PeerData.EMPTY)), 4096)));
+        return s;
+    }
+
+    private static void write(SendStream s, byte[] bytes) {
+        try {
+            s.writeAll(bytes);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Topic.Counters counters(JavaNode n) throws Exception {
+        CompletableFuture<Topic.Counters> c = new CompletableFuture<>();
+        n.gossip.actor().post(() -> c.complete(n.gossip.actor().protocolTopic(TOPIC).counters()));
+        return c.get(5, TimeUnit.SECONDS);
+    }
+
+    private static void awaitCondition(java.util.function.BooleanSupplier ok) throws InterruptedException {
+        GossipTest.awaitCondition("the scripted peers are neighbors", ok);
+    }
+}
