@@ -827,7 +827,8 @@ final class GossipActor {
             held += t.held.size();
         }
         return counters.snapshot(peersWithLinks, links, dialing, queued, held, topics.size(), addresses.size(),
-                loop.pendingTimers(), state.claimedConnections(), lost, ptos, deliveries.tracked(), graftHold.deferred());
+                loop.pendingTimers(), state.claimedConnections(), lost, ptos, deliveries.tracked(),
+                graftHold.deferred());
     }
 
     /** The protocol's view of a topic (tests). */

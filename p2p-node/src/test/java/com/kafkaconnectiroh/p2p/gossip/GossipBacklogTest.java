@@ -70,23 +70,9 @@ class GossipBacklogTest {
             contents.add(s.getBytes(StandardCharsets.UTF_8));
             want.add(s);
         }
-        // The victim's gossip thread pauses 30 ms on each pass over its timers (a timer that re-arms itself): it
-        // reads 16 KiB per stream per pass, so the payloads (about 110 bytes each) take well over a second to get
-        // through, while the IHaves (about 36 bytes an entry) are read far ahead of them.
-        AtomicBoolean slow = new AtomicBoolean(true);
-        GossipLoop loop = victim.gossip.actor().loop;
-        Runnable[] pause = new Runnable[1];
-        pause[0] = () -> {
-            try {
-                Thread.sleep(30);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (slow.get()) {
-                loop.schedule(0, pause[0]);
-            }
-        };
-        assertTrue(victim.gossip.actor().post(() -> loop.schedule(0, pause[0])));
+        // Slowed down, the victim reads 16 KiB per stream per pass, so the payloads (about 110 bytes each) take well
+        // over a second to get through, while the IHaves (about 36 bytes an entry) are read far ahead of them.
+        AtomicBoolean slow = slowDown(victim);
         ByteArrayOutputStream payloads = new ByteArrayOutputStream();
         ByteArrayOutputStream ihaves = new ByteArrayOutputStream();
         List<PlumTreeMessage.IHave.Entry> batch = new ArrayList<>();
@@ -114,6 +100,66 @@ class GossipBacklogTest {
         assertTrue(c.graftsSent() < n / 100, "grafted " + c.graftsSent() + " of " + n + " messages queued to it; " + c);
         assertEquals(0, c.missingDropped(), c.toString());
         assertTrue(victim.gossip.stats().graftsDeferred() > 0, "the IHaves did run ahead of the payloads");
+    }
+
+    @Test
+    void aBacklogOfIHavesAloneHoldsNoGraft() throws Exception {
+        JavaNode victim = JavaNode.start();
+        closing.add(victim);
+        GossipTopic topic = victim.gossip.subscribe(TOPIC);
+        SendStream announcer = joinedPeer(victim);
+        awaitCondition(() -> topic.neighbors().size() == 1);
+        // Only IHaves arrive, in full 16 KiB reads (the victim is slowed as above): no payload is on its way behind
+        // them, so each missing message is grafted after the usual 80 ms, not held.
+        AtomicBoolean slow = slowDown(victim);
+        int n = 4000;
+        ByteArrayOutputStream ihaves = new ByteArrayOutputStream();
+        List<PlumTreeMessage.IHave.Entry> batch = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] neverSent = ("never sent " + i).getBytes(StandardCharsets.UTF_8);
+            batch.add(new PlumTreeMessage.IHave.Entry(MessageId.ofContent(neverSent), 1));
+            if (batch.size() == 100) {
+                ihaves.writeBytes(CODEC.encodeV1Frame(new Message.Gossip<>(new PlumTreeMessage.IHave(batch)), 4096));
+                batch = new ArrayList<>();
+            }
+        }
+        write(announcer, ihaves.toByteArray());
+        try {
+            GossipTest.awaitCondition("the victim grafts what it heard of", () -> graftsSent(victim) >= n);
+        } finally {
+            slow.set(false);
+        }
+        assertEquals(0, victim.gossip.stats().graftsDeferred(), counters(victim).toString());
+    }
+
+    /**
+     * Makes the victim's gossip thread pause 30 ms on each pass over its timers (a timer that re-arms itself), so
+     * that it reads 16 KiB per stream per pass; until the returned flag is cleared.
+     */
+    private static AtomicBoolean slowDown(JavaNode victim) {
+        AtomicBoolean slow = new AtomicBoolean(true);
+        GossipLoop loop = victim.gossip.actor().loop;
+        Runnable[] pause = new Runnable[1];
+        pause[0] = () -> {
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (slow.get()) {
+                loop.schedule(0, pause[0]);
+            }
+        };
+        assertTrue(victim.gossip.actor().post(() -> loop.schedule(0, pause[0])));
+        return slow;
+    }
+
+    private static long graftsSent(JavaNode n) {
+        try {
+            return counters(n).graftsSent();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A scripted peer that joined the victim's topic on /iroh-gossip/1; its stream stays open for more. */

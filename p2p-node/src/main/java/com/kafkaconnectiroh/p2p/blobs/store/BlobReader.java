@@ -86,6 +86,20 @@ public abstract class BlobReader implements AutoCloseable {
     }
 
     /**
+     * The file that holds exactly this blob's bytes, for an export to take over by a hard link instead of a copy
+     * ({@link ExportTarget#write}); only from a store whose whole-blob reads need no second pass
+     * ({@link #verifiedByThisProcess}), and null otherwise or when the store declines.
+     */
+    final Path takeWholeFile() {
+        return verifiedByThisProcess() ? wholeFileToLink() : null;
+    }
+
+    /** See {@link #takeWholeFile}: a store that allows it hands each blob's file out once (null after). */
+    protected Path wholeFileToLink() {
+        return null;
+    }
+
+    /**
      * An encoder of {@code ranges} for a peer: it checks every parent and leaf before it is written and fails with
      * {@link BaoEncodeException} at the first that does not match (report it with {@link #damaged}).
      */

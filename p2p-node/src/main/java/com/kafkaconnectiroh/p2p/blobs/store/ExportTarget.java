@@ -29,6 +29,11 @@ import java.util.List;
  *       without a commit removes it (and the folders it created).</li>
  *   <li>A symbolic link is followed: what it points to decides, and the link itself is never replaced (a
  *       dangling link is refused). {@link #openInside} follows none.</li>
+ *   <li>A blob from a throwaway store ({@link FsBlobStore.Options#throwaway}, whose file holds exactly the bytes
+ *       this process verified) is not copied: {@link #write} hard-links that file as {@code .<name>.link} beside
+ *       the target (the part file stays empty and locked), and {@link #commit()} flushes and renames the link over
+ *       the target. Where a link cannot be made (another file system) it is copied as any other. A run killed
+ *       before the commit leaves the link, which the next export of that target removes.</li>
  *   <li>A FIFO or a character device ({@code /dev/null}, {@code /dev/stdout} on a pipe or terminal) is written
  *       through, never replaced: the blob is verified whole first, then streamed, each block verified again as it
  *       is written, so only verified bytes reach it (and none if the store's copy is damaged).</li>
@@ -63,6 +68,8 @@ public final class ExportTarget implements AutoCloseable {
     private final FileChannel partChannel;
     private final FileLock lock;
     private final List<Path> createdDirs;
+    /** The hard link that replaces the part file's content, if {@link #write} made one. */
+    private Path linked;
     private boolean done;
 
     private ExportTarget(Kind kind, Path path, Path part, FileChannel partChannel, FileLock lock, List<Path> createdDirs) {
@@ -275,7 +282,38 @@ public final class ExportTarget implements AutoCloseable {
         }
         partChannel.truncate(0);
         partChannel.position(0);
+        discardLink();
+        Path whole = blob.takeWholeFile();
+        if (whole != null && link(whole)) {
+            return;
+        }
         blob.copyTo(partChannel);
+    }
+
+    /** {@code .<name>.link}: the part file's name (fixed per target, within the name limit) with another end. */
+    private Path linkPath() {
+        String p = part.getFileName().toString();
+        return part.resolveSibling(p.substring(0, p.length() - ".part".length()) + ".link");
+    }
+
+    /** Hard-links {@code whole} beside the target; false (nothing left behind) where that cannot be done. */
+    private boolean link(Path whole) {
+        Path l = linkPath();
+        try {
+            Files.deleteIfExists(l); // a run killed before its commit; the part lock says it is ours now
+            Files.createLink(l, whole);
+            linked = l;
+            return true;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false; // another file system, or one without hard links: copy instead
+        }
+    }
+
+    private void discardLink() throws IOException {
+        if (linked != null) {
+            Files.deleteIfExists(linked);
+            linked = null;
+        }
     }
 
     private synchronized boolean isDone() {
@@ -287,7 +325,18 @@ public final class ExportTarget implements AutoCloseable {
         if (done) {
             throw new IllegalStateException("export to " + path + " is over");
         }
-        if (kind != Kind.STREAM) {
+        if (kind != Kind.STREAM && linked != null) {
+            // A channel of its own for the flush: it holds no lock (the part file's lock stays on the part file).
+            try (FileChannel c = FileChannel.open(linked, StandardOpenOption.READ)) {
+                c.force(true);
+            }
+            Files.move(linked, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            linked = null;
+            done = true;
+            FsSync.directory(path.getParent());
+            Files.deleteIfExists(part); // still ours: locked until the channel closes
+            partChannel.close();
+        } else if (kind != Kind.STREAM) {
             partChannel.force(true);
             Files.move(part, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
@@ -308,6 +357,7 @@ public final class ExportTarget implements AutoCloseable {
             if (!done) {
                 done = true;
                 try {
+                    discardLink();
                     Files.deleteIfExists(part); // still locked: nobody else can have taken it over
                 } catch (IOException ignored) {
                     // nothing more to do: the next export of this target reuses it

@@ -28,9 +28,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -113,6 +115,8 @@ public final class FsBlobStore extends AbstractBlobStore {
     private final Options options;
     private final FileChannel lockChannel;
     private final FileLock fileLock;
+    /** Blobs whose data file an export took over by a hard link (throwaway stores only, see BlobReader). */
+    private final Set<Hash> linkedOut = ConcurrentHashMap.newKeySet();
 
     private static final class FsEntry extends Entry {
         SoftReference<Outboard> outboard = new SoftReference<>(null);
@@ -683,6 +687,12 @@ public final class FsBlobStore extends AbstractBlobStore {
             @Override
             protected boolean verifiedByThisProcess() {
                 return options.trustOwnWrites();
+            }
+
+            @Override
+            protected Path wholeFileToLink() {
+                // Once per blob: a second export would otherwise become a hard link of the first.
+                return linkedOut.add(hash()) ? data(hash()) : null;
             }
         };
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FsBlobStoreTest extends BlobStoreContract {
@@ -256,6 +259,80 @@ class FsBlobStoreTest extends BlobStoreContract {
             // Small reads still verify the blocks they touch, as in any store.
             try (BlobReader r = throwaway.openReader(h).orElseThrow()) {
                 assertThrows(CorruptBlobException.class, () -> r.read(5_999_000, 2000));
+            }
+        }
+    }
+
+    @Test
+    void aThrowawayStoreHandsItsFileToTheFirstExportByAHardLinkNotACopy() throws Exception {
+        byte[] data = LocalTransfer.data((3 << 20) + 777, 34);
+        Hash h = Hash.of(data);
+        try (FsBlobStore throwaway = FsBlobStore.open(tmp.resolve("throwaway"), FsBlobStore.Options.throwaway())) {
+            try (PartialBlob w = throwaway.openPartial(h).orElseThrow()) {
+                LocalTransfer.completeFrom(w, data);
+                assertTrue(w.commit());
+            }
+            Path stored = tmp.resolve("throwaway/blobs/" + h.toHex() + ".data");
+            Path first = tmp.resolve("out/first.bin");
+            Files.createDirectories(first.getParent());
+            Files.write(first, new byte[] {1, 2, 3}); // replaced, as by a copy
+            throwaway.export(h, first);
+            assertArrayEquals(data, Files.readAllBytes(first));
+            assertEquals(inode(stored), inode(first), "the store's file became the target: nothing was copied");
+            // A second export of the same blob is a copy: two exported files must not be links of each other.
+            Path second = tmp.resolve("out/second.bin");
+            throwaway.export(h, second);
+            assertArrayEquals(data, Files.readAllBytes(second));
+            assertNotEquals(inode(first), inode(second));
+            // Nothing beside the targets: no part file, no link.
+            try (var listing = Files.list(first.getParent())) {
+                assertEquals(List.of("first.bin", "second.bin"), listing.map(p -> p.getFileName().toString()).sorted().toList());
+            }
+        }
+        // The store goes with its folder, as blob get's does; the exported file stays whole.
+        deleteTree(tmp.resolve("throwaway"));
+        assertArrayEquals(data, Files.readAllBytes(tmp.resolve("out/first.bin")));
+
+        // A store that keeps its blobs across runs verifies and copies, as before.
+        try (TempTag t = store.importBytes(data, BlobFormat.RAW)) {
+            Path kept = tmp.resolve("out/kept.bin");
+            store.export(t.hash(), kept);
+            assertArrayEquals(data, Files.readAllBytes(kept));
+            assertNotEquals(inode(blobFile(t.hash(), "data")), inode(kept));
+        }
+    }
+
+    @Test
+    void anExportThatLinkedButWasNotCommittedLeavesNothing() throws Exception {
+        byte[] data = LocalTransfer.data(200_000, 35);
+        Hash h = Hash.of(data);
+        try (FsBlobStore throwaway = FsBlobStore.open(tmp.resolve("throwaway2"), FsBlobStore.Options.throwaway())) {
+            try (PartialBlob w = throwaway.openPartial(h).orElseThrow()) {
+                LocalTransfer.completeFrom(w, data);
+                assertTrue(w.commit());
+            }
+            Path target = tmp.resolve("out2/never.bin");
+            try (ExportTarget t = ExportTarget.open(target); BlobReader r = throwaway.openReader(h).orElseThrow()) {
+                t.write(r);
+                assertTrue(Files.exists(target.resolveSibling(".never.bin.link")), "linked, not copied");
+                // while it is open, another export of the same target is refused (the part file stays locked)
+                assertThrows(IOException.class, () -> ExportTarget.open(target).close());
+            }
+            try (var listing = Files.list(tmp)) {
+                assertFalse(listing.anyMatch(p -> p.getFileName().toString().equals("out2")), "its folder went too");
+            }
+            assertTrue(Files.exists(tmp.resolve("throwaway2/blobs/" + h.toHex() + ".data")), "the store keeps its file");
+        }
+    }
+
+    private static Object inode(Path p) throws IOException {
+        return Files.getAttribute(p, "unix:ino");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
             }
         }
     }
