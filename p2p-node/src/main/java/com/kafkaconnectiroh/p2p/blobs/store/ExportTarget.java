@@ -300,6 +300,10 @@ public final class ExportTarget implements AutoCloseable {
     private boolean link(Path whole) {
         Path l = linkPath();
         try {
+            BasicFileAttributes a = attributes(l, false);
+            if (a != null && !a.isRegularFile()) {
+                return false; // a folder, link or device by that name is not one of ours: leave it, copy instead
+            }
             Files.deleteIfExists(l); // a run killed before its commit; the part lock says it is ours now
             Files.createLink(l, whole);
             linked = l;

@@ -322,6 +322,19 @@ class FsBlobStoreTest extends BlobStoreContract {
                 assertFalse(listing.anyMatch(p -> p.getFileName().toString().equals("out2")), "its folder went too");
             }
             assertTrue(Files.exists(tmp.resolve("throwaway2/blobs/" + h.toHex() + ".data")), "the store keeps its file");
+            // Something else by the link's name (here a folder) is not ours: left alone, and the blob is copied.
+            byte[] more = LocalTransfer.data(300_000, 36);
+            Hash h2 = Hash.of(more);
+            try (PartialBlob w = throwaway.openPartial(h2).orElseThrow()) {
+                LocalTransfer.completeFrom(w, more);
+                assertTrue(w.commit());
+            }
+            Path other = tmp.resolve("out3/other.bin");
+            Files.createDirectories(other.resolveSibling(".other.bin.link"));
+            throwaway.export(h2, other);
+            assertArrayEquals(more, Files.readAllBytes(other));
+            assertTrue(Files.isDirectory(other.resolveSibling(".other.bin.link")));
+            assertNotEquals(inode(tmp.resolve("throwaway2/blobs/" + h2.toHex() + ".data")), inode(other));
         }
     }
 
