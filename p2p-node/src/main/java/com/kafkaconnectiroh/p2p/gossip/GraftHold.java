@@ -40,6 +40,7 @@ final class GraftHold {
     GraftHold(GossipLoop loop, Consumer<Timer<EndpointId>> fire) {
         this.loop = loop;
         this.fire = fire;
+        this.lastBehindNanos = System.nanoTime() - QUIET_NANOS; // not behind before the first read
     }
 
     /** A graft timer is due: fired now, or held while this node is behind. */
