@@ -49,24 +49,33 @@ final class FrameReader {
     }
 
     private void onRead(Integer n, Throwable err) {
+        boolean backlog = false;
+        try {
+            backlog = handleRead(n, err);
+        } finally {
+            // Only now, with this read's frames handled: a payload in them must not count as missing.
+            link.actor.readerBehind(backlog, behind);
+            behind = backlog;
+        }
+    }
+
+    /** Handles one completed read; true if it filled the buffer and carried payloads (more likely waiting). */
+    private boolean handleRead(Integer n, Throwable err) {
         if (link.isDead() || ended) {
-            setBehind(false);
-            return;
+            return false;
         }
         if (err != null) {
-            setBehind(false);
             end(); // reset by the peer (a stream-level matter) or the connection ended (reported by the link)
-            return;
+            return false;
         }
         if (n < 0) {
-            setBehind(false);
             if (!decoder.atFrameBoundary()) {
                 link.fail(GossipCloseCodes.PROTOCOL_VIOLATION, "stream ended inside a frame ("
                         + decoder.bufferedBytes() + " bytes of it received)");
-                return;
+                return false;
             }
             end();
-            return;
+            return false;
         }
         buf.flip();
         payloadInRead = false;
@@ -75,19 +84,16 @@ final class FrameReader {
             while ((body = decoder.next(buf)) != null) {
                 link.frame(this, body);
                 if (link.isDead()) {
-                    setBehind(false);
-                    return;
+                    return false;
                 }
             }
         } catch (PostcardException e) {
-            setBehind(false);
             link.fail(decoder.rejectedOversized() ? GossipCloseCodes.FRAME_TOO_LARGE : GossipCloseCodes.PROTOCOL_VIOLATION,
                     e.getMessage());
-            return;
+            return false;
         }
-        // Only now, with this read's frames handled: a payload in them must not count as missing.
-        setBehind(n == buf.capacity() && payloadInRead);
-        read();
+        read(); // completes on the loop later, after this read's backlog state is recorded
+        return n == buf.capacity() && payloadInRead;
     }
 
     /** Told by the link of each message this reader decoded. */
@@ -95,11 +101,6 @@ final class FrameReader {
         if (m instanceof Message.Gossip<EndpointId> g && g.body() instanceof PlumTreeMessage.Gossip) {
             payloadInRead = true;
         }
-    }
-
-    private void setBehind(boolean now) {
-        link.actor.readerBehind(now, behind);
-        behind = now;
     }
 
     private void end() {

@@ -329,23 +329,24 @@ public final class ExportTarget implements AutoCloseable {
         if (done) {
             throw new IllegalStateException("export to " + path + " is over");
         }
-        if (kind != Kind.STREAM && linked != null) {
-            // A channel of its own for the flush: it holds no lock (the part file's lock stays on the part file).
-            try (FileChannel c = FileChannel.open(linked, StandardOpenOption.READ)) {
-                c.force(true);
+        if (kind != Kind.STREAM) {
+            Path written = linked != null ? linked : part;
+            if (linked != null) {
+                // A channel of its own for the flush: it holds no lock (the part file's lock stays on the part file).
+                try (FileChannel c = FileChannel.open(linked, StandardOpenOption.READ)) {
+                    c.force(true);
+                }
+            } else {
+                partChannel.force(true);
             }
-            Files.move(linked, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(written, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             linked = null;
             done = true;
             FsSync.directory(path.getParent());
-            Files.deleteIfExists(part); // still ours: locked until the channel closes
-            partChannel.close();
-        } else if (kind != Kind.STREAM) {
-            partChannel.force(true);
-            Files.move(part, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            done = true;
-            FsSync.directory(path.getParent());
-            partChannel.close(); // releases the lock, now on the target's file
+            if (written != part) {
+                Files.deleteIfExists(part); // the empty part file, still ours: locked until the channel closes
+            }
+            partChannel.close(); // releases the lock (on the target's file when the part file was written)
         }
         done = true;
     }
