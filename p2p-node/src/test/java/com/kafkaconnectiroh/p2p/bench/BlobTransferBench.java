@@ -20,11 +20,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * One blob (1 GiB by default) over loopback through the iroh-blobs protocol in all four pairings: Java → Java,
@@ -83,7 +81,7 @@ public final class BlobTransferBench {
                 measure(results, "Java -> Java", run, () -> javaToJava(base, file, size, run));
             }
         } finally {
-            deleteTree(base);
+            ColdProcesses.deleteTreeQuietly(base);
         }
         double ref = best(results.get("iroh -> iroh"));
         double refCpu = minCpu(results.get("iroh -> iroh cpu"));
@@ -241,7 +239,7 @@ public final class BlobTransferBench {
             router.close();
             store.close();
             if (Files.exists(dir)) {
-                deleteTree(dir); // keeps the disk use to a few copies of the blob
+                ColdProcesses.deleteTreeQuietly(dir); // keeps the disk use to a few copies of the blob
             }
         }
     }
@@ -286,11 +284,5 @@ public final class BlobTransferBench {
 
     private static double loadAverage() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Process plumbing for {@link ColdStartBench}: the {@code bin/p2p-node} launcher as a user runs it, output
@@ -288,6 +290,13 @@ final class ColdProcesses {
             return f[0];
         } catch (IOException e) {
             return "?";
+        }
+    }
+
+    /** Deletes {@code dir} and what is under it as far as it goes (benchmarks clean up; nothing to fail for). */
+    static void deleteTreeQuietly(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +28,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
-import java.util.stream.Stream;
 
 /**
  * Issue 17: what a user meets, every transfer and every gossip run in fresh processes, beside iroh 0.35 in the
@@ -125,7 +123,7 @@ public final class ColdStartBench {
                         Integer.parseInt(a.getOrDefault("gossipRounds", "3")));
             }
         } finally {
-            deleteTree(base);
+            ColdProcesses.deleteTreeQuietly(base);
         }
         System.out.printf(Locale.ROOT, "load after: %s%n", ColdProcesses.load());
         System.exit(0);
@@ -332,7 +330,7 @@ public final class ColdStartBench {
             return side == Side.JAVA ? javaGetter(ticket, out, store) : irohGetter(ticket, out, size, store);
         } finally {
             if (store != null) {
-                deleteTree(store);
+                ColdProcesses.deleteTreeQuietly(store);
             }
         }
     }
@@ -660,11 +658,5 @@ public final class ColdStartBench {
             b.append(b.length() == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.2f", d));
         }
         return b.toString();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

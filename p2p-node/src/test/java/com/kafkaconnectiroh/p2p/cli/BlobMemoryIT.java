@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.kafkaconnectiroh.p2p.Fixtures;
 import com.kafkaconnectiroh.p2p.blobs.BlobTicket;
 import com.kafkaconnectiroh.p2p.blobs.Hash;
 import com.kafkaconnectiroh.p2p.crypto.Blake3;
@@ -103,8 +104,8 @@ class BlobMemoryIT {
             sender.destroy();
             sender.waitFor(30, TimeUnit.SECONDS);
             Files.deleteIfExists(out);
-            deleteTree(tmp.resolve("send-data"));
-            deleteTree(tmp.resolve("get-data"));
+            Fixtures.deleteTree(tmp.resolve("send-data"));
+            Fixtures.deleteTree(tmp.resolve("get-data"));
         }
     }
 
@@ -134,16 +135,5 @@ class BlobMemoryIT {
             Thread.sleep(200);
         }
         return peak;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -15,7 +15,6 @@ import com.kafkaconnectiroh.p2p.gossip.proto.HyParViewMessage;
 import com.kafkaconnectiroh.p2p.gossip.proto.Message;
 import com.kafkaconnectiroh.p2p.gossip.proto.MessageId;
 import com.kafkaconnectiroh.p2p.gossip.proto.PeerData;
-import com.kafkaconnectiroh.p2p.gossip.proto.PeerIdCodec;
 import com.kafkaconnectiroh.p2p.gossip.proto.PlumTreeMessage;
 import com.kafkaconnectiroh.p2p.gossip.proto.Topic;
 import com.kafkaconnectiroh.p2p.gossip.proto.TopicId;
@@ -42,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 class GossipBacklogTest {
     static final TopicId TOPIC = TopicId.fromName("backlog test");
-    static final GossipCodec<EndpointId> CODEC = new GossipCodec<>(PeerIdCodec.ENDPOINT_ID);
+    static final GossipCodec<EndpointId> CODEC = HostileGossipPeerTest.CODEC;
 
     private final List<AutoCloseable> closing = new ArrayList<>();
 
@@ -61,7 +60,7 @@ class GossipBacklogTest {
         GossipTopic topic = victim.gossip.subscribe(TOPIC, List.of(), n + 100);
         SendStream eager = joinedPeer(victim);
         SendStream lazy = joinedPeer(victim);
-        awaitCondition(() -> topic.neighbors().size() == 2);
+        GossipTest.awaitCondition("the scripted peers are neighbors", () -> topic.neighbors().size() == 2);
 
         List<byte[]> contents = new ArrayList<>();
         Set<String> want = new HashSet<>();
@@ -74,20 +73,16 @@ class GossipBacklogTest {
         // over a second to get through, while the IHaves (about 36 bytes an entry) are read far ahead of them.
         AtomicBoolean slow = slowDown(victim);
         ByteArrayOutputStream payloads = new ByteArrayOutputStream();
-        ByteArrayOutputStream ihaves = new ByteArrayOutputStream();
-        List<PlumTreeMessage.IHave.Entry> batch = new ArrayList<>();
+        List<MessageId> ids = new ArrayList<>();
         for (byte[] c : contents) {
             MessageId id = MessageId.ofContent(c);
             payloads.writeBytes(CODEC.encodeV1Frame(
                     new Message.Gossip<>(new PlumTreeMessage.Gossip(id, c, new DeliveryScope.Swarm(0))), 4096));
-            batch.add(new PlumTreeMessage.IHave.Entry(id, 1));
-            if (batch.size() == 100) {
-                ihaves.writeBytes(CODEC.encodeV1Frame(new Message.Gossip<>(new PlumTreeMessage.IHave(batch)), 4096));
-                batch = new ArrayList<>();
-            }
+            ids.add(id);
         }
+        byte[] ihaves = ihaveFrames(ids);
         CompletableFuture<Void> a = CompletableFuture.runAsync(() -> write(eager, payloads.toByteArray()));
-        CompletableFuture<Void> b = CompletableFuture.runAsync(() -> write(lazy, ihaves.toByteArray()));
+        CompletableFuture<Void> b = CompletableFuture.runAsync(() -> write(lazy, ihaves));
         a.get(30, TimeUnit.SECONDS);
         b.get(30, TimeUnit.SECONDS);
         try {
@@ -108,22 +103,16 @@ class GossipBacklogTest {
         closing.add(victim);
         GossipTopic topic = victim.gossip.subscribe(TOPIC);
         SendStream announcer = joinedPeer(victim);
-        awaitCondition(() -> topic.neighbors().size() == 1);
+        GossipTest.awaitCondition("the scripted peer is a neighbor", () -> topic.neighbors().size() == 1);
         // Only IHaves arrive, in full 16 KiB reads (the victim is slowed as above): no payload is on its way behind
         // them, so each missing message is grafted after the usual 80 ms, not held.
         AtomicBoolean slow = slowDown(victim);
         int n = 4000;
-        ByteArrayOutputStream ihaves = new ByteArrayOutputStream();
-        List<PlumTreeMessage.IHave.Entry> batch = new ArrayList<>();
+        List<MessageId> neverSent = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            byte[] neverSent = ("never sent " + i).getBytes(StandardCharsets.UTF_8);
-            batch.add(new PlumTreeMessage.IHave.Entry(MessageId.ofContent(neverSent), 1));
-            if (batch.size() == 100) {
-                ihaves.writeBytes(CODEC.encodeV1Frame(new Message.Gossip<>(new PlumTreeMessage.IHave(batch)), 4096));
-                batch = new ArrayList<>();
-            }
+            neverSent.add(MessageId.ofContent(("never sent " + i).getBytes(StandardCharsets.UTF_8)));
         }
-        write(announcer, ihaves.toByteArray());
+        write(announcer, ihaveFrames(neverSent));
         try {
             GossipTest.awaitCondition("the victim grafts what it heard of", () -> graftsSent(victim) >= n);
         } finally {
@@ -152,6 +141,17 @@ class GossipBacklogTest {
         };
         assertTrue(victim.gossip.actor().post(() -> loop.schedule(0, pause[0])));
         return slow;
+    }
+
+    /** IHave frames announcing {@code ids} (round 1, as from a neighbor one hop closer), 100 entries a frame. */
+    private static byte[] ihaveFrames(List<MessageId> ids) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < ids.size(); i += 100) {
+            List<PlumTreeMessage.IHave.Entry> batch = ids.subList(i, Math.min(ids.size(), i + 100)).stream()
+                    .map(id -> new PlumTreeMessage.IHave.Entry(id, 1)).toList();
+            out.writeBytes(CODEC.encodeV1Frame(new Message.Gossip<>(new PlumTreeMessage.IHave(batch)), 4096));
+        }
+        return out.toByteArray();
     }
 
     private static long graftsSent(JavaNode n) {
@@ -185,9 +185,5 @@ class GossipBacklogTest {
         CompletableFuture<Topic.Counters> c = new CompletableFuture<>();
         n.gossip.actor().post(() -> c.complete(n.gossip.actor().protocolTopic(TOPIC).counters()));
         return c.get(5, TimeUnit.SECONDS);
-    }
-
-    private static void awaitCondition(java.util.function.BooleanSupplier ok) throws InterruptedException {
-        GossipTest.awaitCondition("the scripted peers are neighbors", ok);
     }
 }

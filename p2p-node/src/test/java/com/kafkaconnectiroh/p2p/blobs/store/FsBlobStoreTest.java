@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.kafkaconnectiroh.p2p.Fixtures;
 import com.kafkaconnectiroh.p2p.blobs.BlobFormat;
 import com.kafkaconnectiroh.p2p.blobs.Hash;
 import com.kafkaconnectiroh.p2p.blobs.HashAndFormat;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -290,7 +290,7 @@ class FsBlobStoreTest extends BlobStoreContract {
             }
         }
         // The store goes with its folder, as blob get's does; the exported file stays whole.
-        deleteTree(tmp.resolve("throwaway"));
+        Fixtures.deleteTree(tmp.resolve("throwaway"));
         assertArrayEquals(data, Files.readAllBytes(tmp.resolve("out/first.bin")));
 
         // A store that keeps its blobs across runs verifies and copies, as before.
@@ -340,14 +340,6 @@ class FsBlobStoreTest extends BlobStoreContract {
 
     private static Object inode(Path p) throws IOException {
         return Files.getAttribute(p, "unix:ino");
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     @Test
