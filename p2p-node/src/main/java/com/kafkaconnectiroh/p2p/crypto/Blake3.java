@@ -21,9 +21,9 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * <p>{@link #subtreeChainingValue} and {@link #parentChainingValue} expose the tree's nodes, which BAO
  * verified streaming needs.
  *
- * <p>Speed: whole chunks go through a {@link Blake3Kernel}: SIMD over the incubating Vector API when the JVM
- * runs with {@code --add-modules jdk.incubator.vector}, otherwise scalar ({@link #implementation()} says
- * which).
+ * <p>Speed: whole chunks go through a {@link Blake3Kernel}: many chunks at once in auto-vectorized plain Java
+ * (x86-64) or one block at a time, and SIMD over the incubating Vector API once warm when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector} ({@link #implementation()} says which).
  */
 public final class Blake3 {
     public static final int OUT_LEN = 32;
@@ -89,8 +89,8 @@ public final class Blake3 {
     }
 
     /**
-     * Which compression kernel this JVM settled on: {@code scalar} or {@code vector-<bits>} (which, by default,
-     * takes over from the scalar one once warm; see {@link #activeImplementation()}).
+     * Which compression kernel this JVM settled on: {@code scalar}, {@code lanes-<n>} or {@code vector-<bits>}
+     * (which, by default, takes over from the other one once warm; see {@link #activeImplementation()}).
      */
     public static String implementation() {
         return Blake3Kernels.chosen().name();

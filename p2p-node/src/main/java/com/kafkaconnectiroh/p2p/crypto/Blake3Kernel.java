@@ -5,7 +5,7 @@ package com.kafkaconnectiroh.p2p.crypto;
  * SIMD lanes (BLAKE3 paper §5.3). Implementations are stateless, thread-safe and agree bit for bit.
  */
 abstract class Blake3Kernel {
-    /** For log lines and the benchmark: {@code scalar} or {@code vector-<bits>}. */
+    /** For log lines and the benchmark: {@code scalar}, {@code lanes-<n>} or {@code vector-<bits>}. */
     abstract String name();
 
     /** How many chunks one pass handles; callers batch at least this many for full speed. */

@@ -8,26 +8,30 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The scalar and the SIMD kernels against each other, directly: the SIMD one only exists when this JVM has
- * {@code jdk.incubator.vector}, so the run without it checks the scalar kernel on its own through
- * {@link Blake3Test} and this class checks that both agree bit for bit.
+ * The lanes and the SIMD kernels against the scalar one, directly: the SIMD one only exists when this JVM has
+ * {@code jdk.incubator.vector}, so the run without it checks the lanes kernel alone, and both runs check through
+ * {@link Blake3Test} (published values) whatever kernel the JVM picked.
  */
 class Blake3KernelTest {
     private final Blake3Kernel scalar = Blake3Kernels.scalar();
     private final Optional<Blake3Kernel> vector = Blake3Kernels.vector();
+    private final List<Blake3Kernel> others = vector.isPresent() ? List.of(new LanesBlake3Kernel(), vector.get())
+            : List.of(new LanesBlake3Kernel());
 
     @Test
     void chunksAndParentsAgreeAcrossKernels() {
         Random rnd = new Random(11);
-        for (Blake3Kernel other : vector.map(v -> new Blake3Kernel[] {v}).orElse(new Blake3Kernel[] {scalar})) {
-            for (int round = 0; round < 40; round++) {
-                int count = rnd.nextInt(40);
+        for (Blake3Kernel other : others) {
+            for (int round = 0; round < 60; round++) {
+                // Fewer chunks than a pass takes, one pass, several passes and a remainder.
+                int count = rnd.nextInt(round < 40 ? 40 : 160);
                 int[] words = new int[count * 256 + 16];
                 for (int i = 0; i < words.length; i++) {
                     words[i] = rnd.nextInt();
@@ -62,7 +66,8 @@ class Blake3KernelTest {
     @Test
     void autoSelectionWarmsTheSimdKernelOnlyAfterEnoughBulkHashingThenHandsOver() throws Exception {
         if (vector.isEmpty()) {
-            assertEquals("scalar", Blake3.implementation(), "no SIMD kernel here, so scalar is chosen");
+            assertEquals(Blake3Kernels.defaultKernel().name(), Blake3.implementation(),
+                    "no SIMD kernel here, so the default one is chosen");
             return;
         }
         // A child JVM with the default selection (and a 256 MiB threshold, to keep this quick): it starts scalar,
@@ -76,14 +81,41 @@ class Blake3KernelTest {
         assertTrue(p.waitFor(660, TimeUnit.SECONDS), "child JVM did not finish");
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("no warm-up after 128 MiB"), out);
-        assertTrue(out.contains("scalar -> vector"), out);
+        assertTrue(out.contains(Blake3Kernels.defaultKernel().name() + " -> vector"), out);
+    }
+
+    @Test
+    void theLanesKernelIsTheDefaultOnlyWhereC2VectorizesIt() throws Exception {
+        String arch = System.getProperty("os.arch");
+        String lanes = arch.equals("amd64") || arch.equals("x86_64") ? "lanes-" + LanesBlake3Kernel.L : "scalar";
+        assertEquals(lanes, defaultKernelIn(), "C2 and its vectorizer as shipped");
+        // Without C2's auto-vectorizer the lanes kernel runs at half the scalar one's speed.
+        assertEquals("scalar", defaultKernelIn("-XX:TieredStopAtLevel=1"), "C1 only");
+        assertEquals("scalar", defaultKernelIn("-XX:-UseSuperWord"), "no auto-vectorizer");
+        assertEquals("scalar", defaultKernelIn("-Xint"), "interpreted");
+        assertEquals("scalar", defaultKernelIn("-D" + Blake3Kernels.PROPERTY + "=scalar"), "scalar asked for");
+        assertEquals("lanes-" + LanesBlake3Kernel.L,
+                defaultKernelIn("-D" + Blake3Kernels.PROPERTY + "=lanes", "-XX:TieredStopAtLevel=1"), "lanes asked for");
+    }
+
+    /** The default kernel's name in a child JVM started with {@code jvmOptions}. */
+    private static String defaultKernelIn(String... jvmOptions) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xlog:disable"));
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Blake3DefaultKernelMain.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
+        assertEquals(0, p.exitValue(), out);
+        return out;
     }
 
     @Test
     void subtreesAgreeAcrossKernels() {
         Random rnd = new Random(12);
         Blake3Tree scalarTree = new Blake3Tree(scalar);
-        Blake3Tree otherTree = new Blake3Tree(vector.orElse(scalar));
+        List<Blake3Tree> otherTrees = others.stream().map(Blake3Tree::new).toList();
         byte[] data = new byte[300 * 1024];
         rnd.nextBytes(data);
         ByteBuffer buf = ByteBuffer.wrap(data);
@@ -98,10 +130,12 @@ class Blake3KernelTest {
                 start = 0;
             }
             int[] expected = new int[8];
-            int[] actual = new int[8];
             scalarTree.subtree(buf, 0, len, start, Blake3.IV, 0, root, expected, 0);
-            otherTree.subtree(buf, 0, len, start, Blake3.IV, 0, root, actual, 0);
-            assertArrayEquals(expected, actual, "len " + len + " start " + start);
+            for (int k = 0; k < others.size(); k++) {
+                int[] actual = new int[8];
+                otherTrees.get(k).subtree(buf, 0, len, start, Blake3.IV, 0, root, actual, 0);
+                assertArrayEquals(expected, actual, others.get(k).name() + " len " + len + " start " + start);
+            }
         }
     }
 }
