@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * to 64 chunks at a time in plain Java shaped for C2's auto-vectorizer; {@link LanesBlake3Kernel}) and SIMD on
  * the incubating Vector API. The lanes kernel is the default on x86-64, where it runs at 2.6-3.3x the scalar one
  * in bulk and about 2x on 16 KiB BAO leaves with AVX2 or AVX-512, and about as fast as scalar without them; other
- * architectures were not measured and keep the scalar kernel. The SIMD kernel needs the module {@code jdk.incubator.vector} in the boot layer (start the
- * JVM with {@code --add-modules jdk.incubator.vector}); without it, or when it fails its self-check, the default
- * kernel stays. The system property {@code kafkaconnectiroh.blake3.kernel} can say {@code scalar} (scalar only),
+ * architectures were not measured and keep the scalar kernel. The SIMD kernel needs the module {@code
+ * jdk.incubator.vector} in the boot layer (start the JVM with {@code --add-modules jdk.incubator.vector}); without
+ * it, or when it fails its self-check, the default kernel stays. The system property {@code kafkaconnectiroh.blake3.kernel} can say {@code scalar} (scalar only),
  * {@code lanes} (the lanes kernel, on any architecture, never SIMD), {@code vector} (SIMD from the first byte) or
  * {@code auto} (the default).
  *
@@ -99,8 +99,8 @@ final class Blake3Kernels {
 
         /**
          * Measured on x86-64: the lanes kernel runs at 2.6-3.3x the scalar one in bulk with AVX2 or AVX-512 and
-         * about as fast with SSE only; without C2's auto-vectorizer (C1 only, {@code -XX:-UseSuperWord}, interpreted) at
-         * 0.5-0.75x. Other architectures were not measured, so they keep the scalar kernel.
+         * about as fast with SSE only; without C2's auto-vectorizer (C1 only, {@code -XX:-UseSuperWord},
+         * interpreted) at 0.5-0.75x. Other architectures were not measured, so they keep the scalar kernel.
          */
         private static boolean lanesVectorize() {
             String arch = System.getProperty("os.arch", "");

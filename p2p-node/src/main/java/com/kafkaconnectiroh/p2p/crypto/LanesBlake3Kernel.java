@@ -86,7 +86,8 @@ final class LanesBlake3Kernel extends Blake3Kernel {
         }
         for (int b = 0; b < BLOCKS_PER_CHUNK; b++) {
             loadMessages(s.m, n, words, off + b * 16, WORDS_PER_CHUNK);
-            int blockFlags = flags | (b == 0 ? Blake3.CHUNK_START : 0) | (b == BLOCKS_PER_CHUNK - 1 ? Blake3.CHUNK_END : 0);
+            int blockFlags = flags | (b == 0 ? Blake3.CHUNK_START : 0)
+                    | (b == BLOCKS_PER_CHUNK - 1 ? Blake3.CHUNK_END : 0);
             compress(s, n, blockFlags);
         }
         storeChainingValues(s.cv, n, out, outOff);
